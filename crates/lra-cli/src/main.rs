@@ -1,0 +1,209 @@
+//! `lra`: summarize test-result logs in CI pipelines and scripts, with the same core as the app.
+
+mod input;
+mod render;
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use lra_core::{GenOptions, NameMode, Options, Summary};
+
+#[derive(Parser)]
+#[command(
+    name = "lra",
+    version,
+    about = "Summarize test-result logs: pass, fail and skip counts per test"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Summarize logs: files, directories (read recursively, in sorted order) or `-` for stdin.
+    Summarize {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// How test names are taken from `Test: ` lines.
+        #[arg(long, value_enum, default_value_t = Name::Line)]
+        name: Name,
+        /// Worker threads (default: all cores).
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
+        /// Logs to read.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Write a generated log in the seed's format to stdout.
+    Generate {
+        /// Number of iterations.
+        #[arg(long, default_value_t = 3)]
+        iterations: u64,
+        /// Tests per iteration.
+        #[arg(long, default_value_t = 3)]
+        tests: u64,
+        /// Share of non-flaky tests that always fail, from 0 to 1.
+        #[arg(long, default_value_t = 0.1, value_parser = parse_rate)]
+        fail_rate: f64,
+        /// Number of tests that pass or fail at random in each iteration.
+        #[arg(long, default_value_t = 1)]
+        flaky: u64,
+        /// Seed: the same options and seed give the same log.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop after the iteration that reaches this size (e.g. 300M, 2G); overrides --iterations.
+        #[arg(long, value_parser = parse_size)]
+        size: Option<u64>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Name {
+    /// The rest of the line after `Test: `, trimmed.
+    Line,
+    /// The first word after `Test: `.
+    FirstWord,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Summarize {
+            format,
+            name,
+            threads,
+            paths,
+        } => summarize(format, name, threads, &paths),
+        Command::Generate {
+            iterations,
+            tests,
+            fail_rate,
+            flaky,
+            seed,
+            size,
+        } => {
+            let options = GenOptions {
+                iterations,
+                tests,
+                fail_rate,
+                flaky,
+                seed,
+            };
+            generate(options, size).map(|()| ExitCode::SUCCESS)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        // A closed pipe (`lra … | head`) is not an error worth a message.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lra: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn summarize(
+    format: Format,
+    name: Name,
+    threads: Option<u16>,
+    paths: &[PathBuf],
+) -> io::Result<ExitCode> {
+    let name_mode = match name {
+        Name::Line => NameMode::Line,
+        Name::FirstWord => NameMode::FirstWord,
+    };
+    let threads = threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| io::Error::other(format!("cannot start {threads} threads: {e}")))?;
+    let options = Options {
+        parallel: threads > 1,
+        ..Options::with_name_mode(name_mode)
+    };
+    let mut summary = Summary::empty(name_mode);
+    let mut failed = false;
+    pool.install(|| {
+        for problem in input::summarize_paths(paths, options, &mut summary) {
+            eprintln!("lra: {problem}");
+            failed = true;
+        }
+    });
+    for f in summary.files.iter().filter(|f| f.binary) {
+        eprintln!(
+            "lra: {}: warning: this looks like a binary file, not a text log",
+            f.name
+        );
+    }
+    let mut out = BufWriter::new(io::stdout().lock());
+    match format {
+        Format::Table => render::table(&summary, &mut out)?,
+        Format::Json => {
+            writeln!(out, "{}", summary.to_json_pretty())?;
+        }
+        Format::Csv => render::csv(&summary, &mut out)?,
+    }
+    out.flush()?;
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn generate(options: GenOptions, size: Option<u64>) -> io::Result<()> {
+    let mut out = BufWriter::with_capacity(1 << 20, io::stdout().lock());
+    match size {
+        None => lra_core::generate(options, &mut out)?,
+        Some(size) => {
+            let mut g = lra_core::Generator::new(GenOptions {
+                iterations: u64::MAX,
+                ..options
+            });
+            let (mut written, mut buf) = (0u64, Vec::new());
+            while written < size && g.next_iteration(&mut buf) {
+                out.write_all(&buf)?;
+                written += buf.len() as u64;
+                buf.clear();
+            }
+        }
+    }
+    out.flush()
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!("{s:?} is not a number from 0 to 1")),
+    }
+}
+
+/// Sizes such as `300M`, `2G`, `512K` or plain bytes (powers of 1024).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let (digits, shift) = match s.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&s[..i], 10),
+        Some((i, 'M' | 'm')) => (&s[..i], 20),
+        Some((i, 'G' | 'g')) => (&s[..i], 30),
+        _ => (s, 0),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| format!("{s:?} is not a size such as 300M or 2G"))
+}

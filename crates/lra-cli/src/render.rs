@@ -1,0 +1,175 @@
+//! The table and CSV forms of a Summary. (The JSON form is `Summary::to_json`.)
+
+use std::io::{self, Write};
+
+use lra_core::{Counts, Summary, TestStats};
+
+/// How many anomalies the table lists by location.
+const ANOMALIES_SHOWN: usize = 10;
+
+/// Totals, then one row per test (failures first), then the anomalies.
+pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
+    let t = s.totals();
+    writeln!(
+        out,
+        "{} file{}, {}, {} distinct test{}",
+        s.files.len(),
+        plural(s.files.len() as u64),
+        human_bytes(s.bytes()),
+        s.tests().len(),
+        plural(s.tests().len() as u64)
+    )?;
+    writeln!(
+        out,
+        "{} runs: {} passed, {} failed, {} skipped, {} other, {} missing; pass rate {}",
+        t.runs(),
+        t.passed,
+        t.failed,
+        t.skipped,
+        t.other,
+        t.missing,
+        rate(&t)
+    )?;
+    if s.tests().is_empty() {
+        writeln!(out, "\nNo `Test: ` lines found.")?;
+    } else {
+        writeln!(out)?;
+        let tests = s.tests_failures_first();
+        let width = tests
+            .iter()
+            .map(|t| t.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(4, 60);
+        writeln!(
+            out,
+            "{:<width$}  {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}  FIRST FAILURE",
+            "TEST", "RUNS", "PASSED", "FAILED", "SKIPPED", "OTHER", "MISSING", "PASS%"
+        )?;
+        for test in tests {
+            let c = &test.counts;
+            writeln!(
+                out,
+                "{:<width$}  {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}  {}",
+                clip(&test.name, width),
+                c.runs(),
+                c.passed,
+                c.failed,
+                c.skipped,
+                c.other,
+                c.missing,
+                rate(c),
+                first_failure(s, test)
+            )?;
+        }
+    }
+    let total = s.anomaly_count();
+    writeln!(
+        out,
+        "\nAnomalies: {total} ({} orphan result{}, {} missing result{}{})",
+        s.orphan_results(),
+        plural(s.orphan_results()),
+        t.missing,
+        plural(t.missing),
+        match s.long_lines() {
+            0 => String::new(),
+            n => format!(
+                ", {n} over-long line{} with markers past the limit",
+                plural(n)
+            ),
+        }
+    )?;
+    for a in s.anomalies().iter().take(ANOMALIES_SHOWN) {
+        let what = match a.text.is_empty() {
+            true => String::new(),
+            false => format!("  {:?}", a.text),
+        };
+        writeln!(
+            out,
+            "  {}:{}  {}{what}",
+            s.file_name(a.location),
+            a.location.line,
+            a.kind.as_str()
+        )?;
+    }
+    if total > ANOMALIES_SHOWN as u64 {
+        writeln!(
+            out,
+            "  … and {} more (see --format json)",
+            total - ANOMALIES_SHOWN as u64
+        )?;
+    }
+    Ok(())
+}
+
+/// One row per test with a header, in order of first appearance.
+pub fn csv(s: &Summary, out: &mut impl Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "name,runs,passed,failed,skipped,other,missing,pass_rate,first_failure_file,first_failure_line"
+    )?;
+    for test in s.tests() {
+        let c = &test.counts;
+        let (file, line) = match test.first_failure {
+            Some(l) => (csv_field(s.file_name(l)), l.line.to_string()),
+            None => (String::new(), String::new()),
+        };
+        let pass_rate = c.pass_rate().map_or(String::new(), |r| format!("{r:.6}"));
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{},{pass_rate},{file},{line}",
+            csv_field(&test.name),
+            c.runs(),
+            c.passed,
+            c.failed,
+            c.skipped,
+            c.other,
+            c.missing
+        )?;
+    }
+    Ok(())
+}
+
+/// Quotes a field when it holds a comma, a quote or a line break (RFC 4180).
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn first_failure(s: &Summary, t: &TestStats) -> String {
+    t.first_failure
+        .map_or(String::new(), |l| format!("{}:{}", s.file_name(l), l.line))
+}
+
+fn rate(c: &Counts) -> String {
+    c.pass_rate()
+        .map_or("-".to_owned(), |r| format!("{:.1}%", r * 100.0))
+}
+
+/// The name cut to `width` characters, with control characters (which could drive the terminal)
+/// shown as U+FFFD.
+fn clip(name: &str, width: usize) -> String {
+    let shown = |c: char| if c.is_control() { '\u{fffd}' } else { c };
+    if name.chars().count() <= width {
+        return name.chars().map(shown).collect();
+    }
+    let mut s: String = name.chars().take(width - 1).map(shown).collect();
+    s.push('…');
+    s
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        0..1_000 => format!("{n} bytes"),
+        1_000..1_000_000 => format!("{:.1} kB", n as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", n as f64 / 1e6),
+        _ => format!("{:.2} GB", n as f64 / 1e9),
+    }
+}

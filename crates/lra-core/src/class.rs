@@ -1,0 +1,83 @@
+//! Result classes and the counters kept per test, per iteration, per file and overall.
+
+use serde::{Deserialize, Serialize};
+
+/// The class of one test run (design.md §1.4; `Missing` is a run that never got a word).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Class {
+    /// `PASS PASSED OK SUCCESS SUCCEEDED`
+    Passed,
+    /// `FAIL FAILED FAILURE ERROR ERRORED`
+    Failed,
+    /// `SKIP SKIPPED IGNORED`
+    Skipped,
+    /// Any other non-empty word.
+    Other,
+    /// No result: the test was closed by another `Test: `, by end of file, or by an empty word.
+    Missing,
+}
+
+impl Class {
+    /// Classifies an uppercased result word. An empty word is [`Class::Missing`].
+    pub fn of_word(word: &str) -> Class {
+        Class::of_word_bytes(word.as_bytes())
+    }
+
+    pub(crate) fn of_word_bytes(word: &[u8]) -> Class {
+        match word {
+            b"" => Class::Missing,
+            b"PASS" | b"PASSED" | b"OK" | b"SUCCESS" | b"SUCCEEDED" => Class::Passed,
+            b"FAIL" | b"FAILED" | b"FAILURE" | b"ERROR" | b"ERRORED" => Class::Failed,
+            b"SKIP" | b"SKIPPED" | b"IGNORED" => Class::Skipped,
+            _ => Class::Other,
+        }
+    }
+}
+
+/// Run counts by class. `runs()` is their sum (design.md §1.5).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Runs whose word is in the passed class.
+    pub passed: u64,
+    /// Runs whose word is in the failed class.
+    pub failed: u64,
+    /// Runs whose word is in the skipped class.
+    pub skipped: u64,
+    /// Runs with any other word.
+    pub other: u64,
+    /// Runs that never got a result word.
+    pub missing: u64,
+}
+
+impl Counts {
+    /// Counts one run of `class`.
+    pub fn add(&mut self, class: Class) {
+        *match class {
+            Class::Passed => &mut self.passed,
+            Class::Failed => &mut self.failed,
+            Class::Skipped => &mut self.skipped,
+            Class::Other => &mut self.other,
+            Class::Missing => &mut self.missing,
+        } += 1;
+    }
+
+    /// Adds every counter of `other`.
+    pub fn add_all(&mut self, other: &Counts) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.skipped += other.skipped;
+        self.other += other.other;
+        self.missing += other.missing;
+    }
+
+    /// All runs: passed + failed + skipped + other + missing.
+    pub fn runs(&self) -> u64 {
+        self.passed + self.failed + self.skipped + self.other + self.missing
+    }
+
+    /// Passed runs over the runs that were not skipped, or `None` when there are none.
+    pub fn pass_rate(&self) -> Option<f64> {
+        let judged = self.runs() - self.skipped;
+        (judged > 0).then(|| self.passed as f64 / judged as f64)
+    }
+}

@@ -1,0 +1,277 @@
+//! What one line says: the markers of design.md §1.2, read in the order Iteration, Test, Result.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+use serde::{Deserialize, Serialize};
+
+pub(crate) const ITERATION: &[u8] = b"Iteration ";
+pub(crate) const TEST: &[u8] = b"Test: ";
+pub(crate) const RESULT: &[u8] = b"Result: ";
+
+/// The three marker finders, built once: building a finder costs more than a short search.
+pub(crate) static FINDERS: LazyLock<Markers> = LazyLock::new(|| Markers {
+    iteration: Finder::new(ITERATION),
+    test: Finder::new(TEST),
+    result: Finder::new(RESULT),
+    t_colon: Finder::new(b"t: "),
+});
+
+pub(crate) struct Markers {
+    pub(crate) iteration: Finder<'static>,
+    pub(crate) test: Finder<'static>,
+    pub(crate) result: Finder<'static>,
+    /// The common end of `Test: ` and `Result: `.
+    pub(crate) t_colon: Finder<'static>,
+}
+
+impl Markers {
+    /// Whether any marker occurs in `hay`.
+    pub(crate) fn any_in(&self, hay: &[u8]) -> bool {
+        self.iteration.find(hay).is_some()
+            || self.test.find(hay).is_some()
+            || self.result.find(hay).is_some()
+    }
+}
+
+/// How a test's name is taken from its `Test: ` line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NameMode {
+    /// The rest of the line after `Test: `, cut before a later `Result: `, trimmed.
+    #[default]
+    #[serde(rename = "line")]
+    Line,
+    /// The first whitespace-separated token of that text (`# Test: Apples Test` gives `Apples`).
+    #[serde(rename = "first-word")]
+    FirstWord,
+}
+
+impl NameMode {
+    /// The name used in the JSON schema and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NameMode::Line => "line",
+            NameMode::FirstWord => "first-word",
+        }
+    }
+}
+
+/// Text taken from a line, as bytes whose lossy UTF-8 decoding is the text. Borrowed bytes may
+/// still need repair; owned bytes are already valid. Keeping bytes lets the hot path compare and
+/// look up names and words without decoding them.
+pub(crate) type Text<'a> = Cow<'a, [u8]>;
+
+/// The markers found on one line.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct LineEvents<'a> {
+    /// `Iteration ` was found; its label (possibly empty).
+    pub(crate) iteration: Option<Text<'a>>,
+    /// `Test: ` was found; the test's name.
+    pub(crate) test: Option<Text<'a>>,
+    /// `Result: ` was found; its uppercased word (empty when there is none) and the bytes after it.
+    pub(crate) result: Option<(Text<'a>, Text<'a>)>,
+    /// The line is longer than the limit and a marker occurs past it, so that marker was ignored.
+    pub(crate) cut_marker: bool,
+}
+
+/// Where each marker first occurs in a line, as found by the caller's scan.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Hits {
+    pub(crate) iteration: Option<usize>,
+    pub(crate) test: Option<usize>,
+    pub(crate) result: Option<usize>,
+}
+
+impl Hits {
+    /// Searches `line` for each marker.
+    pub(crate) fn find(line: &[u8]) -> Hits {
+        let f = &*FINDERS;
+        Hits {
+            iteration: f.iteration.find(line),
+            test: f.test.find(line),
+            result: f.result.find(line),
+        }
+    }
+}
+
+/// Reads one line (without its `\n`). Only the first `max_line` bytes are read for markers.
+#[cfg(test)]
+pub(crate) fn extract(line: &[u8], mode: NameMode, max_line: usize) -> LineEvents<'_> {
+    extract_at(line, Hits::find(line), mode, max_line)
+}
+
+/// Reads one line (without its `\n`) whose first marker positions are `hits`.
+pub(crate) fn extract_at(
+    line: &[u8],
+    hits: Hits,
+    mode: NameMode,
+    max_line: usize,
+) -> LineEvents<'_> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let mut hits = hits;
+    let mut events = LineEvents::default();
+    let line = if line.len() > max_line {
+        // A marker that does not lie wholly within the first `max_line` bytes is past the limit.
+        let from = max_line.saturating_sub(ITERATION.len() - 1);
+        events.cut_marker = FINDERS.any_in(&line[from..]);
+        let kept = &line[..max_line];
+        hits = Hits::find(kept);
+        kept
+    } else {
+        line
+    };
+    if let Some(i) = hits.iteration {
+        events.iteration = Some(first_token(&line[i + ITERATION.len()..]));
+    }
+    if let Some(t) = hits.test {
+        let rest = &line[t + TEST.len()..];
+        // The name ends before the first `Result: ` after `Test: `.
+        let cut = match hits.result {
+            None => None,
+            Some(r) if r >= t + TEST.len() => Some(r - t - TEST.len()),
+            Some(_) => FINDERS.result.find(rest),
+        };
+        let rest = cut.map_or(rest, |c| &rest[..c]);
+        events.test = Some(match mode {
+            NameMode::Line => trimmed(rest),
+            NameMode::FirstWord => first_token(rest),
+        });
+    }
+    if let Some(r) = hits.result {
+        let (word, detail) = split_first_token(&line[r + RESULT.len()..]);
+        events.result = Some((uppercase(word), detail));
+    }
+    events
+}
+
+/// Decodes bytes, each invalid UTF-8 sequence becoming U+FFFD.
+pub(crate) fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+/// Applies `f` to the decoded text, for the rare text where the ASCII fast paths cannot decide.
+fn decoded(bytes: &[u8], f: impl FnOnce(&str) -> &str) -> Text<'_> {
+    Cow::Owned(f(&lossy(bytes)).as_bytes().to_vec())
+}
+
+/// The text, trimmed of Unicode whitespace as `str::trim` does.
+fn trimmed(bytes: &[u8]) -> Text<'_> {
+    match ascii_trim(bytes) {
+        Some(t) => Cow::Borrowed(t),
+        None => decoded(bytes, str::trim),
+    }
+}
+
+/// The first whitespace-separated token, as `str::split_whitespace` gives it.
+fn first_token(bytes: &[u8]) -> Text<'_> {
+    match ascii_token(bytes) {
+        Some((a, b)) => Cow::Borrowed(&bytes[a..b]),
+        None => decoded(bytes, |s| {
+            let (a, b) = slow_token(s);
+            &s[a..b]
+        }),
+    }
+}
+
+/// The first token and the bytes after it.
+fn split_first_token(bytes: &[u8]) -> (Text<'_>, Text<'_>) {
+    match ascii_token(bytes) {
+        Some((a, b)) => (Cow::Borrowed(&bytes[a..b]), Cow::Borrowed(&bytes[b..])),
+        None => {
+            let text = lossy(bytes);
+            let (a, b) = slow_token(&text);
+            (
+                Cow::Owned(text[a..b].as_bytes().to_vec()),
+                Cow::Owned(text[b..].as_bytes().to_vec()),
+            )
+        }
+    }
+}
+
+/// `char::is_whitespace` for ASCII, which unlike `u8::is_ascii_whitespace` includes VT.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
+/// The first token's byte range when ASCII alone decides it; `None` when a non-ASCII byte could
+/// be Unicode whitespace at a boundary.
+fn ascii_token(b: &[u8]) -> Option<(usize, usize)> {
+    let start = b
+        .iter()
+        .position(|&c| !is_ascii_space(c))
+        .unwrap_or(b.len());
+    let len = b[start..]
+        .iter()
+        .position(|&c| c >= 0x80 || is_ascii_space(c))
+        .unwrap_or(b.len() - start);
+    let end = start + len;
+    match b.get(end) {
+        Some(&c) if c >= 0x80 => None,
+        _ if b.get(start).is_some_and(|&c| c >= 0x80) => None,
+        _ => Some((start, end)),
+    }
+}
+
+/// The bytes trimmed of ASCII whitespace, when no non-ASCII byte is left at either edge.
+fn ascii_trim(b: &[u8]) -> Option<&[u8]> {
+    let start = b
+        .iter()
+        .position(|&c| !is_ascii_space(c))
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|&c| !is_ascii_space(c))
+        .map_or(start, |i| i + 1);
+    let t = &b[start..end.max(start)];
+    match (t.first(), t.last()) {
+        (Some(&f), Some(&l)) if f >= 0x80 || l >= 0x80 => None,
+        _ => Some(t),
+    }
+}
+
+fn slow_token(s: &str) -> (usize, usize) {
+    let start = s.len() - s.trim_start().len();
+    let end = s[start..]
+        .find(char::is_whitespace)
+        .map_or(s.len(), |e| start + e);
+    (start, end)
+}
+
+fn uppercase(word: Text<'_>) -> Text<'_> {
+    if word.iter().all(|b| b.is_ascii() && !b.is_ascii_lowercase()) {
+        word
+    } else {
+        Cow::Owned(lossy(&word).to_uppercase().into_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(line: &str, mode: NameMode) -> LineEvents<'_> {
+        extract(line.as_bytes(), mode, usize::MAX)
+    }
+
+    #[test]
+    fn test_and_result_on_one_line() {
+        let e = ev("x Test: gamma one Result: pass now", NameMode::Line);
+        assert_eq!(e.test.as_deref(), Some(&b"gamma one"[..]));
+        let (w, d) = e.result.unwrap();
+        assert_eq!((w.as_ref(), d.as_ref()), (&b"PASS"[..], &b" now"[..]));
+    }
+
+    #[test]
+    fn first_word_mode() {
+        let e = ev("# Test: Apples Test", NameMode::FirstWord);
+        assert_eq!(e.test.as_deref(), Some(&b"Apples"[..]));
+    }
+
+    #[test]
+    fn marker_past_the_line_limit_is_reported() {
+        let e = extract(b"aaaaaaaaaaaaaaaaaaaaResult: PASS", NameMode::Line, 22);
+        assert!(e.cut_marker);
+        assert!(e.result.is_none());
+    }
+}

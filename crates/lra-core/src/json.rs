@@ -1,0 +1,247 @@
+//! The `lra-summary/1` JSON form of a [`Summary`] (design.md §2), both ways.
+//!
+//! Besides the schema's fields, it carries what an exact merge of saved summaries needs: each
+//! location's file index, and every raw result word with its count.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::class::Counts;
+use crate::extract::NameMode;
+use crate::summary::{AnomalyKind, FileStats, Location, Summary};
+use crate::tables::Tables;
+
+/// The `schema` value of a summary.
+pub const SUMMARY_SCHEMA: &str = "lra-summary/1";
+
+#[derive(Serialize, Deserialize)]
+struct SummaryJson {
+    schema: String,
+    name_mode: NameMode,
+    totals: CountsJson,
+    orphan_results: u64,
+    #[serde(default)]
+    long_lines: u64,
+    #[serde(default)]
+    bytes: u64,
+    #[serde(default)]
+    distinct_tests: u64,
+    files: Vec<FileJson>,
+    tests: Vec<TestJson>,
+    iterations: Vec<IterationJson>,
+    anomalies: Vec<AnomalyJson>,
+}
+
+/// Counts with `tests` (all runs) first, as the schema has them.
+#[derive(Serialize, Deserialize)]
+struct CountsJson {
+    #[serde(default)]
+    tests: u64,
+    #[serde(flatten)]
+    counts: Counts,
+    pass_rate: Option<f64>,
+}
+
+impl From<Counts> for CountsJson {
+    fn from(counts: Counts) -> CountsJson {
+        CountsJson {
+            tests: counts.runs(),
+            counts,
+            pass_rate: counts.pass_rate(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct FileJson {
+    name: String,
+    bytes: u64,
+    totals: CountsJson,
+    orphan_results: u64,
+    #[serde(default)]
+    long_lines: u64,
+    #[serde(default)]
+    binary: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct TestJson {
+    name: String,
+    runs: u64,
+    #[serde(flatten)]
+    counts: Counts,
+    pass_rate: Option<f64>,
+    results: BTreeMap<String, u64>,
+    first_failure: Option<LocationJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct LocationJson {
+    file: String,
+    line: u64,
+    /// Which of `files` is meant, should two files share a name.
+    #[serde(default)]
+    file_index: Option<u32>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct IterationJson {
+    label: String,
+    #[serde(flatten)]
+    counts: CountsJson,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AnomalyJson {
+    kind: String,
+    #[serde(flatten)]
+    location: LocationJson,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    test: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    word: Option<String>,
+}
+
+impl Summary {
+    /// The summary as `lra-summary/1` JSON, on one line.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.wire()).expect("a summary always serializes")
+    }
+
+    /// The summary as `lra-summary/1` JSON, indented for people.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(&self.wire()).expect("a summary always serializes")
+    }
+
+    fn wire(&self) -> SummaryJson {
+        let loc = |l: Location| LocationJson {
+            file: self.file_name(l).to_owned(),
+            line: l.line,
+            file_index: Some(l.file),
+        };
+        SummaryJson {
+            schema: SUMMARY_SCHEMA.to_owned(),
+            name_mode: self.name_mode,
+            totals: self.totals().into(),
+            orphan_results: self.orphan_results(),
+            long_lines: self.long_lines(),
+            bytes: self.bytes(),
+            distinct_tests: self.tests().len() as u64,
+            files: self
+                .files
+                .iter()
+                .map(|f| FileJson {
+                    name: f.name.to_string(),
+                    bytes: f.bytes,
+                    totals: f.totals.into(),
+                    orphan_results: f.orphan_results,
+                    long_lines: f.long_lines,
+                    binary: f.binary,
+                })
+                .collect(),
+            tests: self
+                .tests()
+                .iter()
+                .map(|t| TestJson {
+                    name: t.name.to_string(),
+                    runs: t.counts.runs(),
+                    counts: t.counts,
+                    pass_rate: t.counts.pass_rate(),
+                    results: t.results.iter().map(|(w, n)| (w.to_string(), *n)).collect(),
+                    first_failure: t.first_failure.map(loc),
+                })
+                .collect(),
+            iterations: self
+                .iterations()
+                .iter()
+                .map(|i| IterationJson {
+                    label: i.label.to_string(),
+                    counts: i.counts.into(),
+                })
+                .collect(),
+            anomalies: self
+                .anomalies()
+                .iter()
+                .map(|a| AnomalyJson {
+                    kind: a.kind.as_str().to_owned(),
+                    location: loc(a.location),
+                    test: (a.kind == AnomalyKind::MissingResult).then(|| a.text.to_string()),
+                    word: (a.kind == AnomalyKind::OrphanResult).then(|| a.text.to_string()),
+                })
+                .collect(),
+        }
+    }
+
+    /// Reads a summary saved as `lra-summary/1` JSON.
+    pub fn from_json(text: &str) -> Result<Summary, String> {
+        let json: SummaryJson =
+            serde_json::from_str(text).map_err(|e| format!("not a saved summary: {e}"))?;
+        if json.schema != SUMMARY_SCHEMA {
+            return Err(format!(
+                "unsupported schema {:?}, expected {SUMMARY_SCHEMA:?}",
+                json.schema
+            ));
+        }
+        let files: Vec<FileStats> = json
+            .files
+            .into_iter()
+            .map(|f| FileStats {
+                name: f.name.into(),
+                bytes: f.bytes,
+                totals: f.totals.counts,
+                orphan_results: f.orphan_results,
+                long_lines: f.long_lines,
+                binary: f.binary,
+            })
+            .collect();
+        let loc = |l: LocationJson| -> Result<Location, String> {
+            let file = match l.file_index {
+                Some(i) if (i as usize) < files.len() => i,
+                Some(i) => {
+                    return Err(format!(
+                        "location names file #{i}, but there are {}",
+                        files.len()
+                    ));
+                }
+                None => files
+                    .iter()
+                    .position(|f| *f.name == *l.file)
+                    .ok_or_else(|| format!("location names unknown file {:?}", l.file))?
+                    as u32,
+            };
+            Ok(Location { file, line: l.line })
+        };
+        let mut tables = Tables::default();
+        for t in json.tests {
+            let i = tables.test(&t.name) as usize;
+            let test = &mut tables.tests[i];
+            test.counts.add_all(&t.counts);
+            for (word, n) in &t.results {
+                test.add_word(word.as_bytes(), *n);
+            }
+            if test.first_failure.is_none() {
+                test.first_failure = t.first_failure.map(loc).transpose()?;
+            }
+        }
+        for it in json.iterations {
+            let i = tables.iteration(&it.label) as usize;
+            tables.iterations[i].counts.add_all(&it.counts.counts);
+        }
+        for a in json.anomalies {
+            let kind = match a.kind.as_str() {
+                "orphan_result" => AnomalyKind::OrphanResult,
+                "missing_result" => AnomalyKind::MissingResult,
+                "long_line" => AnomalyKind::LongLine,
+                other => return Err(format!("unknown anomaly kind {other:?}")),
+            };
+            let text = a.test.or(a.word).unwrap_or_default().into();
+            tables.anomaly(kind, loc(a.location)?, text);
+        }
+        Ok(Summary {
+            name_mode: json.name_mode,
+            files,
+            tables,
+        })
+    }
+}

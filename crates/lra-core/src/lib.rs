@@ -1,0 +1,35 @@
+//! The LogResultAccumulator core.
+//!
+//! A log is bytes. Lines holding `Test: <name>` open a test run, and a later line holding
+//! `Result: <WORD>` closes it. This crate turns any number of logs into one [`Summary`]: per-test
+//! counts by class, raw result words, iterations, per-file totals and located anomalies. The rules
+//! are those of `design.md` §1, and the JSON form is the `lra-summary/1` schema of §2.
+//!
+//! - [`FileParser`] is a push parser: feed it slices cut anywhere, then call
+//!   [`FileParser::finish`]. Memory stays flat in the file size.
+//! - With the `parallel` feature, large slices are cut into line-aligned segments and parsed on
+//!   rayon's pool; the segments' partial results merge associatively into the same Summary the
+//!   sequential parse gives.
+//! - [`Summary::merge`] combines the summaries of several files or of saved JSON summaries.
+//! - [`generate`] writes deterministic logs in the seed's format, for samples and benchmarks.
+
+mod class;
+mod extract;
+mod generate;
+mod json;
+mod parser;
+mod partial;
+mod scan;
+mod summary;
+mod tables;
+#[doc(hidden)]
+pub mod testing;
+
+pub use class::{Class, Counts};
+pub use extract::NameMode;
+pub use generate::{GenOptions, Generator, generate};
+pub use json::SUMMARY_SCHEMA;
+pub use parser::{DEFAULT_MAX_LINE, FileParser, Options};
+pub use summary::{
+    Anomaly, AnomalyKind, FileStats, IterationStats, Location, MergeError, Summary, TestStats,
+};

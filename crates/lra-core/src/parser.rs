@@ -1,0 +1,217 @@
+//! The push parser: feed a file's bytes in slices cut anywhere, then finish.
+
+use crate::extract::{FINDERS, Hits, ITERATION, NameMode};
+use crate::partial::Partial;
+use crate::scan::scan;
+use crate::summary::Summary;
+
+/// Lines longer than this are read for markers only in their first this-many bytes, so that a
+/// file with no newlines cannot take memory in proportion to its size.
+pub const DEFAULT_MAX_LINE: usize = 64 << 20;
+
+/// A file is flagged as binary when this many first bytes hold a NUL.
+const BINARY_PROBE: u64 = 8192;
+
+/// Below this, a slice is parsed on the calling thread: splitting would cost more than it saves.
+#[cfg(feature = "parallel")]
+const PARALLEL_MIN: usize = 1 << 20;
+
+/// How logs are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// How test names are taken.
+    pub name_mode: NameMode,
+    /// See [`DEFAULT_MAX_LINE`].
+    pub max_line: usize,
+    /// Parse large slices on rayon's current thread pool (needs the `parallel` feature).
+    pub parallel: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            name_mode: NameMode::Line,
+            max_line: DEFAULT_MAX_LINE,
+            parallel: cfg!(feature = "parallel"),
+        }
+    }
+}
+
+impl Options {
+    /// Default options with this name mode.
+    pub fn with_name_mode(name_mode: NameMode) -> Options {
+        Options {
+            name_mode,
+            ..Options::default()
+        }
+    }
+}
+
+/// Parses one file. All state lives here; [`FileParser::feed`] takes any slices and
+/// [`FileParser::finish`] settles the end of input.
+#[derive(Debug)]
+pub struct FileParser {
+    options: Options,
+    name: Box<str>,
+    state: Partial,
+    /// The start of a line that has not ended yet, at most `max_line` + a few bytes of it.
+    pending: Vec<u8>,
+    /// Set once the pending line outgrew the limit: the last bytes seen, to find a marker that
+    /// spans two slices, and whether one was found past the limit.
+    overflow: Option<Overflow>,
+    bytes: u64,
+    binary: bool,
+}
+
+#[derive(Debug, Default)]
+struct Overflow {
+    tail: Vec<u8>,
+    marker: bool,
+}
+
+impl FileParser {
+    /// A parser for a file called `name` (the name is only used in locations).
+    pub fn new(name: impl Into<Box<str>>, options: Options) -> FileParser {
+        FileParser {
+            options,
+            name: name.into(),
+            state: Partial::at_file_start(),
+            pending: Vec::new(),
+            overflow: None,
+            bytes: 0,
+            binary: false,
+        }
+    }
+
+    /// Bytes fed so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Parses the next bytes of the file. Slice boundaries may fall anywhere.
+    pub fn feed(&mut self, mut bytes: &[u8]) {
+        if self.bytes < BINARY_PROBE {
+            let probe = &bytes[..bytes.len().min((BINARY_PROBE - self.bytes) as usize)];
+            self.binary |= memchr::memchr(0, probe).is_some();
+        }
+        self.bytes += bytes.len() as u64;
+        if !self.pending.is_empty() || self.overflow.is_some() {
+            match memchr::memchr(b'\n', bytes) {
+                None => return self.hold(bytes),
+                Some(nl) => {
+                    self.hold(&bytes[..nl]);
+                    self.end_pending_line();
+                    self.state.lines += 1;
+                    bytes = &bytes[nl + 1..];
+                }
+            }
+        }
+        match memchr::memrchr(b'\n', bytes) {
+            None => self.hold(bytes),
+            Some(nl) => {
+                self.whole_lines(&bytes[..=nl]);
+                self.hold(&bytes[nl + 1..]);
+            }
+        }
+    }
+
+    /// Ends the file: a last line without `\n` still counts, and an open test is missing.
+    pub fn finish(mut self) -> Summary {
+        if !self.pending.is_empty() || self.overflow.is_some() {
+            self.end_pending_line();
+        }
+        let mode = self.options.name_mode;
+        self.state.finish(self.name, self.bytes, self.binary, mode)
+    }
+
+    /// Keeps the start of an unfinished line; past the limit, only looks for markers.
+    fn hold(&mut self, bytes: &[u8]) {
+        // A few bytes past the limit let `extract` see markers that straddle it.
+        let keep = self.options.max_line.saturating_add(ITERATION.len());
+        let room = keep.saturating_sub(self.pending.len()).min(bytes.len());
+        self.pending.extend_from_slice(&bytes[..room]);
+        let rest = &bytes[room..];
+        if rest.is_empty() {
+            return;
+        }
+        let overflow = self.overflow.get_or_insert_with(|| Overflow {
+            tail: self.pending[self.pending.len() - (ITERATION.len() - 1)..].to_vec(),
+            marker: false,
+        });
+        if !overflow.marker {
+            let mut window = std::mem::take(&mut overflow.tail);
+            window.extend_from_slice(rest);
+            overflow.marker = FINDERS.any_in(&window);
+            overflow.tail = window[window.len().saturating_sub(ITERATION.len() - 1)..].to_vec();
+        }
+    }
+
+    fn end_pending_line(&mut self) {
+        let mut line = std::mem::take(&mut self.pending);
+        if let Some(overflow) = self.overflow.take() {
+            // Force `extract` to see the line as long; append a marker if one was found past
+            // the kept bytes, so that it reports the cut.
+            if overflow.marker {
+                line.extend_from_slice(ITERATION);
+            }
+        }
+        let o = &self.options;
+        self.state.line(
+            &line,
+            Hits::find(&line),
+            self.state.lines + 1,
+            o.name_mode,
+            o.max_line,
+        );
+        line.clear();
+        self.pending = line;
+    }
+
+    fn whole_lines(&mut self, bytes: &[u8]) {
+        let o = self.options;
+        #[cfg(feature = "parallel")]
+        if o.parallel && bytes.len() >= PARALLEL_MIN && rayon::current_num_threads() > 1 {
+            return self.whole_lines_parallel(bytes);
+        }
+        scan(&mut self.state, bytes, o.name_mode, o.max_line);
+    }
+
+    /// Cuts `bytes` at line boundaries into a few segments per thread, parses them with no
+    /// knowledge of each other, and merges the partial results in order.
+    #[cfg(feature = "parallel")]
+    fn whole_lines_parallel(&mut self, bytes: &[u8]) {
+        use rayon::prelude::*;
+        let o = self.options;
+        let pieces = rayon::current_num_threads() * 4;
+        let segments = split_lines(bytes, pieces);
+        let partials: Vec<Partial> = segments
+            .into_par_iter()
+            .map(|segment| {
+                let mut p = Partial::at_segment_start();
+                scan(&mut p, segment, o.name_mode, o.max_line);
+                p
+            })
+            .collect();
+        for p in partials {
+            self.state.absorb(p);
+        }
+    }
+}
+
+/// Cuts `bytes` (whole lines) into at most `n` runs of whole lines of similar size.
+pub(crate) fn split_lines(bytes: &[u8], n: usize) -> Vec<&[u8]> {
+    let target = bytes.len().div_ceil(n.max(1)).max(1);
+    let mut out = Vec::with_capacity(n);
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = match bytes.get(start + target..) {
+            Some(rest) if !rest.is_empty() => {
+                memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + target + i + 1)
+            }
+            _ => bytes.len(),
+        };
+        out.push(&bytes[start..end]);
+        start = end;
+    }
+    out
+}

@@ -1,0 +1,327 @@
+//! The result of parsing a run of whole lines, possibly with no knowledge of what came before.
+//!
+//! A segment in the middle of a file does not know the iteration it starts in, nor whether a test
+//! is open at its start. So it records what happened before its first `Test: ` line (`head_result`,
+//! `has_test`), the runs it could not attribute to an iteration (`incoming`), and the state it ends
+//! in (`open`, `iteration`). [`Partial::absorb`] resolves the left side's end state against the
+//! right side's head, which makes the merge associative: any split and any merge tree give the
+//! same result as one sequential pass.
+
+use crate::class::{Class, Counts};
+use crate::extract::{Hits, LineEvents, NameMode, extract_at, lossy};
+use crate::summary::{AnomalyKind, FileStats, Location, Summary};
+use crate::tables::{Shift, Tables};
+
+/// The iteration a run counts in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum IterationAt {
+    /// Whatever iteration is current where this partial starts: resolved by the merge.
+    Incoming,
+    /// No `Iteration ` line yet in this file.
+    Outside,
+    /// An index into the partial's iterations.
+    Label(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct OpenTest {
+    test: u32,
+    iteration: IterationAt,
+    line: u64,
+}
+
+/// Whether a test is open at the end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Open {
+    /// No `Test: ` and no `Result: ` yet: whatever was open at the start still is.
+    Unknown,
+    /// No test is open.
+    Closed,
+    /// This test is open.
+    Test(OpenTest),
+}
+
+/// The first `Result: ` before any `Test: `: it closes the test open at the start, if any, or else
+/// it is an orphan. Only the merge can tell.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct HeadResult {
+    word: Box<[u8]>,
+    line: u64,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Partial {
+    pub(crate) tables: Tables,
+    totals: Counts,
+    orphan_results: u64,
+    long_lines: u64,
+    /// Lines ended by `\n` so far. Locations are 1-based and relative to the partial's start.
+    pub(crate) lines: u64,
+    iteration: IterationAt,
+    open: Open,
+    has_test: bool,
+    head_result: Option<HeadResult>,
+    /// Runs counted in the iteration that is current at the start.
+    incoming: Counts,
+    /// Logs repeat their tests in the same order, so the test that followed the previous one
+    /// last time is checked before the name is hashed. Not part of the result.
+    previous_test: Option<u32>,
+    followed_by: Vec<u32>,
+}
+
+impl PartialEq for Partial {
+    fn eq(&self, other: &Partial) -> bool {
+        fn state(
+            p: &Partial,
+        ) -> (
+            &Tables,
+            Counts,
+            [u64; 3],
+            IterationAt,
+            Open,
+            bool,
+            Counts,
+            &Option<HeadResult>,
+        ) {
+            let n = [p.orphan_results, p.long_lines, p.lines];
+            (
+                &p.tables,
+                p.totals,
+                n,
+                p.iteration,
+                p.open,
+                p.has_test,
+                p.incoming,
+                &p.head_result,
+            )
+        }
+        state(self) == state(other)
+    }
+}
+
+impl Partial {
+    /// The state at the start of a file: no iteration, no open test.
+    pub(crate) fn at_file_start() -> Partial {
+        Partial::new(IterationAt::Outside, Open::Closed)
+    }
+
+    /// The state at the start of a segment in the middle of a file: nothing known.
+    pub(crate) fn at_segment_start() -> Partial {
+        Partial::new(IterationAt::Incoming, Open::Unknown)
+    }
+
+    fn new(iteration: IterationAt, open: Open) -> Partial {
+        Partial {
+            tables: Tables::default(),
+            totals: Counts::default(),
+            orphan_results: 0,
+            long_lines: 0,
+            lines: 0,
+            iteration,
+            open,
+            has_test: false,
+            head_result: None,
+            incoming: Counts::default(),
+            previous_test: None,
+            followed_by: Vec::new(),
+        }
+    }
+
+    /// The index of the test named by `name` (see `extract::Text`).
+    fn intern_test(&mut self, name: &[u8]) -> u32 {
+        const NONE: u32 = u32::MAX;
+        let guess = self
+            .previous_test
+            .and_then(|p| self.followed_by.get(p as usize).copied());
+        let test = match guess {
+            // Equal bytes decode to the same name; unequal ones may still, so they take the slow path.
+            Some(g) if g != NONE && self.tables.tests[g as usize].name.as_bytes() == name => g,
+            _ => {
+                let t = self.tables.test(&lossy(name));
+                if let Some(p) = self.previous_test {
+                    if self.followed_by.len() <= p as usize {
+                        self.followed_by.resize(self.tables.tests.len(), NONE);
+                    }
+                    self.followed_by[p as usize] = t;
+                }
+                t
+            }
+        };
+        self.previous_test = Some(test);
+        test
+    }
+
+    /// Applies one line (without its `\n`) whose 1-based relative line number is `line`, and
+    /// whose first marker positions are `hits`.
+    pub(crate) fn line(
+        &mut self,
+        bytes: &[u8],
+        hits: Hits,
+        line: u64,
+        mode: NameMode,
+        max_line: usize,
+    ) {
+        let LineEvents {
+            iteration,
+            test,
+            result,
+            cut_marker,
+        } = extract_at(bytes, hits, mode, max_line);
+        if cut_marker {
+            self.long_lines += 1;
+            self.tables
+                .anomaly(AnomalyKind::LongLine, at(line), "".into());
+        }
+        if let Some(label) = iteration {
+            self.iteration = IterationAt::Label(self.tables.iteration(&lossy(&label)));
+        }
+        if let Some(name) = test {
+            if let Open::Test(open) = self.open {
+                self.close(open, b"", line);
+            }
+            self.has_test = true;
+            let test = self.intern_test(&name);
+            self.open = Open::Test(OpenTest {
+                test,
+                iteration: self.iteration,
+                line,
+            });
+        }
+        if let Some((word, _detail)) = result {
+            self.result(&word, line);
+        }
+    }
+
+    fn result(&mut self, word: &[u8], line: u64) {
+        match self.open {
+            Open::Test(open) => self.close(open, word, line),
+            Open::Closed => self.orphan(word, line),
+            Open::Unknown => {
+                self.head_result = Some(HeadResult {
+                    word: word.into(),
+                    line,
+                });
+                self.open = Open::Closed;
+            }
+        }
+    }
+
+    /// Closes `open` with `word` (empty: missing) found at `line`.
+    fn close(&mut self, open: OpenTest, word: &[u8], line: u64) {
+        let class = Class::of_word_bytes(word);
+        self.tables.record(open.test, word, class, at(line));
+        self.totals.add(class);
+        match open.iteration {
+            IterationAt::Label(i) => self.tables.iterations[i as usize].counts.add(class),
+            IterationAt::Incoming => self.incoming.add(class),
+            IterationAt::Outside => {}
+        }
+        if class == Class::Missing {
+            let name = self.tables.tests[open.test as usize].name.clone();
+            self.tables
+                .anomaly(AnomalyKind::MissingResult, at(open.line), name);
+        }
+        self.open = Open::Closed;
+    }
+
+    fn orphan(&mut self, word: &[u8], line: u64) {
+        self.orphan_results += 1;
+        self.tables
+            .anomaly(AnomalyKind::OrphanResult, at(line), lossy(word).into());
+    }
+
+    /// Appends `right`, which starts where `self` ends.
+    pub(crate) fn absorb(&mut self, right: Partial) {
+        let shift = self.lines;
+        // Settle the boundary first, so that a first failure found here comes before the right
+        // side's own.
+        match self.open {
+            Open::Test(open) => {
+                if let Some(head) = &right.head_result {
+                    self.close(open, &head.word, head.line + shift);
+                } else if right.has_test {
+                    self.close(open, b"", 0);
+                }
+            }
+            Open::Closed => {
+                if let Some(head) = &right.head_result {
+                    self.orphan(&head.word, head.line + shift);
+                }
+            }
+            Open::Unknown => {
+                self.head_result = right.head_result.clone().map(|h| HeadResult {
+                    line: h.line + shift,
+                    ..h
+                })
+            }
+        }
+        match self.iteration {
+            IterationAt::Label(i) => self.tables.iterations[i as usize]
+                .counts
+                .add_all(&right.incoming),
+            IterationAt::Incoming => self.incoming.add_all(&right.incoming),
+            IterationAt::Outside => {}
+        }
+        let (tests, iterations) = self.tables.absorb(
+            right.tables,
+            Shift {
+                file: 0,
+                line: shift,
+            },
+        );
+        let carry = |it: IterationAt, left: IterationAt| match it {
+            IterationAt::Incoming => left,
+            IterationAt::Outside => IterationAt::Outside,
+            IterationAt::Label(i) => IterationAt::Label(iterations[i as usize]),
+        };
+        match right.open {
+            Open::Unknown => {}
+            Open::Closed => self.open = Open::Closed,
+            Open::Test(t) => {
+                self.open = Open::Test(OpenTest {
+                    test: tests[t.test as usize],
+                    iteration: carry(t.iteration, self.iteration),
+                    line: t.line + shift,
+                })
+            }
+        }
+        self.iteration = carry(right.iteration, self.iteration);
+        self.has_test |= right.has_test;
+        self.totals.add_all(&right.totals);
+        self.orphan_results += right.orphan_results;
+        self.long_lines += right.long_lines;
+        self.lines += right.lines;
+    }
+
+    /// Ends the file: an open test is closed as missing. `self` must have started at the file's
+    /// start.
+    pub(crate) fn finish(
+        mut self,
+        name: Box<str>,
+        bytes: u64,
+        binary: bool,
+        mode: NameMode,
+    ) -> Summary {
+        debug_assert!(self.head_result.is_none() && self.incoming == Counts::default());
+        if let Open::Test(open) = self.open {
+            self.close(open, b"", 0);
+        }
+        let file = FileStats {
+            name,
+            bytes,
+            totals: self.totals,
+            orphan_results: self.orphan_results,
+            long_lines: self.long_lines,
+            binary,
+        };
+        Summary {
+            name_mode: mode,
+            files: vec![file],
+            tables: self.tables,
+        }
+    }
+}
+
+fn at(line: u64) -> Location {
+    Location { file: 0, line }
+}

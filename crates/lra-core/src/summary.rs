@@ -1,0 +1,224 @@
+//! The Summary of one or more logs (design.md §2), and its exact merge.
+
+use std::fmt;
+
+use crate::class::{Class, Counts};
+use crate::extract::NameMode;
+use crate::tables::{Shift, Tables};
+
+/// Where something is: a file (an index into [`Summary::files`]) and a 1-based line number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// Index into the summary's files.
+    pub file: u32,
+    /// 1-based line number within that file.
+    pub line: u64,
+}
+
+/// One test: its runs by class, its raw result words and its first failure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestStats {
+    /// The test's name, per the summary's [`NameMode`].
+    pub name: Box<str>,
+    /// Its runs by class.
+    pub counts: Counts,
+    /// Every uppercased result word with its count, sorted by word.
+    pub results: Vec<(Box<str>, u64)>,
+    /// The `Result: ` line of its first failed run.
+    pub first_failure: Option<Location>,
+}
+
+/// Runs counted in one iteration, keyed by the iteration's label across files.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IterationStats {
+    /// The first token after `Iteration `, or `""`.
+    pub label: Box<str>,
+    /// The runs whose `Test: ` line came while this iteration was current.
+    pub counts: Counts,
+}
+
+/// The kinds of anomaly a log can hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnomalyKind {
+    /// A `Result: ` with no open test. Located at the `Result: ` line.
+    OrphanResult,
+    /// A test that never got a result word. Located at its `Test: ` line.
+    MissingResult,
+    /// A line longer than the line limit with a marker past the limit, which was ignored.
+    LongLine,
+}
+
+impl AnomalyKind {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnomalyKind::OrphanResult => "orphan_result",
+            AnomalyKind::MissingResult => "missing_result",
+            AnomalyKind::LongLine => "long_line",
+        }
+    }
+}
+
+/// One located anomaly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Anomaly {
+    /// What is wrong.
+    pub kind: AnomalyKind,
+    /// Where.
+    pub location: Location,
+    /// The test's name for a missing result; the word for an orphan result; empty otherwise.
+    pub text: Box<str>,
+}
+
+/// Per-file figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileStats {
+    /// The file's name as given.
+    pub name: Box<str>,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Its runs by class.
+    pub totals: Counts,
+    /// `Result: ` lines with no open test.
+    pub orphan_results: u64,
+    /// Lines longer than the line limit with a marker past it.
+    pub long_lines: u64,
+    /// A NUL byte in the first 8 KiB: the file is probably not a text log.
+    pub binary: bool,
+}
+
+/// The summary of one or more logs. Build it with [`crate::FileParser`], combine with
+/// [`Summary::merge`], and read or write it as `lra-summary/1` JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    /// How test names were taken.
+    pub name_mode: NameMode,
+    /// The files, in the order given.
+    pub files: Vec<FileStats>,
+    pub(crate) tables: Tables,
+}
+
+/// Two summaries that cannot be merged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeError {
+    left: NameMode,
+    right: NameMode,
+}
+
+impl fmt::Display for MergeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot merge a summary with {} names into one with {} names",
+            self.right.as_str(),
+            self.left.as_str()
+        )
+    }
+}
+
+impl std::error::Error for MergeError {}
+
+impl Summary {
+    /// A summary of no files.
+    pub fn empty(name_mode: NameMode) -> Summary {
+        Summary {
+            name_mode,
+            files: Vec::new(),
+            tables: Tables::default(),
+        }
+    }
+
+    /// Appends `other`, as if its files had been given after this summary's files.
+    /// The merge is exact and associative.
+    pub fn merge(&mut self, other: Summary) -> Result<(), MergeError> {
+        if self.name_mode != other.name_mode {
+            return Err(MergeError {
+                left: self.name_mode,
+                right: other.name_mode,
+            });
+        }
+        let shift = Shift {
+            file: self.files.len() as u32,
+            line: 0,
+        };
+        self.tables.absorb(other.tables, shift);
+        self.files.extend(other.files);
+        Ok(())
+    }
+
+    /// All runs by class, over every file.
+    pub fn totals(&self) -> Counts {
+        let mut t = Counts::default();
+        for f in &self.files {
+            t.add_all(&f.totals);
+        }
+        t
+    }
+
+    /// `Result: ` lines with no open test, over every file.
+    pub fn orphan_results(&self) -> u64 {
+        self.files.iter().map(|f| f.orphan_results).sum()
+    }
+
+    /// Lines whose markers past the line limit were ignored, over every file.
+    pub fn long_lines(&self) -> u64 {
+        self.files.iter().map(|f| f.long_lines).sum()
+    }
+
+    /// All bytes read.
+    pub fn bytes(&self) -> u64 {
+        self.files.iter().map(|f| f.bytes).sum()
+    }
+
+    /// Tests in order of first appearance.
+    pub fn tests(&self) -> &[TestStats] {
+        &self.tables.tests
+    }
+
+    /// Iterations in order of first appearance.
+    pub fn iterations(&self) -> &[IterationStats] {
+        &self.tables.iterations
+    }
+
+    /// The first anomalies by location (capped; the counts are not).
+    pub fn anomalies(&self) -> &[Anomaly] {
+        &self.tables.anomalies
+    }
+
+    /// All anomalies, located or not: orphan results, missing results and long lines.
+    pub fn anomaly_count(&self) -> u64 {
+        self.orphan_results() + self.totals().missing + self.long_lines()
+    }
+
+    /// The name of a location's file.
+    pub fn file_name(&self, loc: Location) -> &str {
+        self.files.get(loc.file as usize).map_or("", |f| &f.name)
+    }
+
+    /// Tests sorted for reading: most failures first, then most missing results, then in order of
+    /// first appearance.
+    pub fn tests_failures_first(&self) -> Vec<&TestStats> {
+        let mut tests: Vec<&TestStats> = self.tests().iter().collect();
+        tests.sort_by(|a, b| {
+            (b.counts.failed, b.counts.missing, b.counts.other).cmp(&(
+                a.counts.failed,
+                a.counts.missing,
+                a.counts.other,
+            ))
+        });
+        tests
+    }
+}
+
+impl TestStats {
+    /// The number of runs whose class is `class`.
+    pub fn count(&self, class: Class) -> u64 {
+        match class {
+            Class::Passed => self.counts.passed,
+            Class::Failed => self.counts.failed,
+            Class::Skipped => self.counts.skipped,
+            Class::Other => self.counts.other,
+            Class::Missing => self.counts.missing,
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Entry points for the property tests: parse one file as independent segments merged in a
+//! chosen tree shape, exactly as the parallel parse does, but on one thread and with cuts the
+//! caller picks. Not part of the supported API.
+
+use crate::parser::Options;
+use crate::partial::Partial;
+use crate::scan::scan;
+use crate::summary::Summary;
+
+/// How the segments' partial results are combined.
+#[derive(Clone, Copy, Debug)]
+pub enum Tree {
+    /// `((a · b) · c) · d`
+    Left,
+    /// `a · (b · (c · d))`
+    Right,
+    /// Halves, recursively.
+    Balanced,
+}
+
+/// Parses `bytes` as a whole file, cut after the first newline at or after each of `cuts`.
+pub fn parse_in_segments(
+    name: &str,
+    bytes: &[u8],
+    options: Options,
+    cuts: &[usize],
+    tree: Tree,
+) -> Summary {
+    let mut bounds: Vec<usize> = cuts
+        .iter()
+        .map(
+            |&c| match bytes.get(c..).and_then(|rest| memchr::memchr(b'\n', rest)) {
+                Some(i) => c + i + 1,
+                None => bytes.len(),
+            },
+        )
+        .collect();
+    bounds.push(0);
+    bounds.push(bytes.len());
+    bounds.sort_unstable();
+    bounds.dedup();
+    let parts: Vec<Partial> = bounds
+        .windows(2)
+        .map(|w| {
+            let mut p = Partial::at_segment_start();
+            scan(
+                &mut p,
+                &bytes[w[0]..w[1]],
+                options.name_mode,
+                options.max_line,
+            );
+            p
+        })
+        .collect();
+    let mut whole = Partial::at_file_start();
+    if let Some(merged) = combine(parts, tree) {
+        whole.absorb(merged);
+    }
+    let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
+    whole.finish(name.into(), bytes.len() as u64, binary, options.name_mode)
+}
+
+fn combine(mut parts: Vec<Partial>, tree: Tree) -> Option<Partial> {
+    match tree {
+        Tree::Left => parts.into_iter().reduce(|mut a, b| {
+            a.absorb(b);
+            a
+        }),
+        Tree::Right => parts.into_iter().rev().reduce(|b, mut a| {
+            a.absorb(b);
+            a
+        }),
+        Tree::Balanced => {
+            if parts.len() <= 1 {
+                return parts.pop();
+            }
+            let right = parts.split_off(parts.len() / 2);
+            let mut left = combine(parts, tree)?;
+            left.absorb(combine(right, tree)?);
+            Some(left)
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Property tests over messy logs: chunking, segmenting, merge trees and a reference reading
+//! must all agree.
+
+use lra_core::testing::{Tree, parse_in_segments};
+use lra_core::{FileParser, NameMode, Options, Summary};
+use proptest::prelude::*;
+
+use crate::reference::{View, reference};
+use crate::{parse, parse_with};
+
+/// Pieces that logs are made of: markers, names, words, noise, odd whitespace and bad bytes.
+const PIECES: &[&[u8]] = &[
+    b"Iteration ",
+    b"Iteration 2",
+    b"Test: ",
+    b"Test: ",
+    b"Result: ",
+    b"Result: ",
+    b"# ",
+    b"alpha",
+    b"Beta Test",
+    b"gamma",
+    b"PASS",
+    b"pass",
+    b"FAIL",
+    b"error",
+    b"skip",
+    b"ok",
+    b"XFAIL",
+    b" ",
+    b"  ",
+    b"\t",
+    b"\x0b",
+    b"\r",
+    "\u{a0}".as_bytes(),
+    "\u{3000}".as_bytes(),
+    "é".as_bytes(),
+    b"\xff",
+    b"\xc3",
+    b"\x00",
+    b"Tes",
+    b"t: ",
+    b"Result:",
+    b"noise line",
+];
+
+fn line() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(prop::sample::select(PIECES), 0..6).prop_map(|pieces| pieces.concat())
+}
+
+/// A log: lines joined by `\n` or `\r\n`, with or without a final newline.
+fn log() -> impl Strategy<Value = Vec<u8>> {
+    (
+        prop::collection::vec((line(), any::<bool>()), 0..40),
+        any::<bool>(),
+    )
+        .prop_map(|(lines, trailing)| {
+            let mut out = Vec::new();
+            let n = lines.len();
+            for (i, (l, crlf)) in lines.into_iter().enumerate() {
+                out.extend_from_slice(&l);
+                if i + 1 < n || trailing {
+                    out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+                }
+            }
+            out
+        })
+}
+
+fn mode() -> impl Strategy<Value = NameMode> {
+    prop_oneof![Just(NameMode::Line), Just(NameMode::FirstWord)]
+}
+
+fn tree() -> impl Strategy<Value = Tree> {
+    prop_oneof![Just(Tree::Left), Just(Tree::Right), Just(Tree::Balanced)]
+}
+
+/// Cut points, as fractions of the length, so that they shrink well.
+fn cuts() -> impl Strategy<Value = Vec<f64>> {
+    prop::collection::vec(0.0..1.0f64, 0..8)
+}
+
+fn at(len: usize, fractions: &[f64]) -> Vec<usize> {
+    let mut v: Vec<usize> = fractions
+        .iter()
+        .map(|f| (f * len as f64) as usize)
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+fn chunked(bytes: &[u8], cuts: &[usize], options: Options) -> Summary {
+    let mut p = FileParser::new("t.log", options);
+    let mut start = 0;
+    for &c in cuts {
+        p.feed(&bytes[start..c.max(start)]);
+        start = c.max(start);
+    }
+    p.feed(&bytes[start..]);
+    p.finish()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn any_chunking_equals_feeding_whole(log in log(), mode in mode(), cuts in cuts()) {
+        let options = Options::with_name_mode(mode);
+        let whole = parse_with("t.log", &log, options);
+        prop_assert_eq!(&chunked(&log, &at(log.len(), &cuts), options), &whole);
+    }
+
+    #[test]
+    fn one_byte_chunks_equal_feeding_whole(log in log(), mode in mode()) {
+        let options = Options::with_name_mode(mode);
+        let cuts: Vec<usize> = (1..log.len()).collect();
+        prop_assert_eq!(chunked(&log, &cuts, options), parse_with("t.log", &log, options));
+    }
+
+    #[test]
+    fn a_small_line_limit_gives_the_same_result_whatever_the_chunking(
+        log in log(), mode in mode(), cuts in cuts(), max_line in 0usize..24
+    ) {
+        let options = Options { max_line, ..Options::with_name_mode(mode) };
+        let whole = parse_with("t.log", &log, options);
+        prop_assert_eq!(&chunked(&log, &at(log.len(), &cuts), options), &whole);
+        let segments = parse_in_segments("t.log", &log, options, &at(log.len(), &cuts), Tree::Balanced);
+        prop_assert_eq!(&segments, &whole);
+    }
+
+    #[test]
+    fn any_segmenting_and_merge_tree_equals_the_sequential_parse(
+        log in log(), mode in mode(), cuts in cuts(), tree in tree()
+    ) {
+        let options = Options::with_name_mode(mode);
+        let segmented = parse_in_segments("t.log", &log, options, &at(log.len(), &cuts), tree);
+        prop_assert_eq!(segmented, parse_with("t.log", &log, options));
+    }
+
+    #[test]
+    fn every_segment_boundary_one_line_apart(log in log(), mode in mode()) {
+        // Cut after every line: the most boundaries a log can have.
+        let options = Options::with_name_mode(mode);
+        let cuts: Vec<usize> = (0..log.len()).collect();
+        let segmented = parse_in_segments("t.log", &log, options, &cuts, Tree::Right);
+        prop_assert_eq!(segmented, parse_with("t.log", &log, options));
+    }
+
+    #[test]
+    fn summary_merge_is_associative(a in log(), b in log(), c in log(), mode in mode()) {
+        let (a, b, c) = (parse("a", &a, mode), parse("b", &b, mode), parse("c", &c, mode));
+        let mut left = a.clone();
+        left.merge(b.clone()).unwrap();
+        left.merge(c.clone()).unwrap();
+        let mut bc = b;
+        bc.merge(c).unwrap();
+        let mut right = a;
+        right.merge(bc).unwrap();
+        prop_assert_eq!(left, right);
+    }
+
+    #[test]
+    fn the_reference_reading_agrees(logs in prop::collection::vec(log(), 1..4), mode in mode()) {
+        let names = ["a.log", "b.log", "c.log"];
+        let files: Vec<(&str, &[u8])> = logs.iter().enumerate().map(|(i, l)| (names[i], &l[..])).collect();
+        let fast = crate::parse_files(&files, mode);
+        prop_assert_eq!(View::of(&fast), reference(&files, mode));
+    }
+
+    #[test]
+    fn a_saved_summary_reads_back_equal_and_merges_exactly(a in log(), b in log(), mode in mode()) {
+        let (a, b) = (parse("a", &a, mode), parse("b", &b, mode));
+        let read = |s: &Summary| Summary::from_json(&s.to_json()).unwrap();
+        prop_assert_eq!(&read(&a), &a);
+        let mut direct = a.clone();
+        direct.merge(b.clone()).unwrap();
+        let mut saved = read(&a);
+        saved.merge(read(&b)).unwrap();
+        prop_assert_eq!(saved, direct);
+    }
+}
