@@ -1,21 +1,56 @@
-# LogResultAccumulator: `make test` runs every test; `make bench` measures throughput.
-# Each target installs what it needs first, so both work on a fresh machine.
+# LogResultAccumulator. The two commands a newcomer needs:
+#   make serve   builds the app and serves it on http://127.0.0.1:8080 with COOP/COEP
+#   make test    runs every test: lints, native tests, browser end-to-end tests
+# Each installs what it needs first (pinned toolchain, Trunk, wasm-bindgen-cli, npm packages,
+# Debian's Chromium), so both work on a fresh machine.
 
 TOOLCHAIN := nightly-2026-05-19
+TRUNK_VERSION := 0.22.1
+WASM_BINDGEN_VERSION := 0.2.130
 CARGO := cargo +$(TOOLCHAIN)
+# This nightly has no prebuilt wasm32 std: every wasm build builds it (design.md §4).
+WASM_ENV := CARGO_UNSTABLE_BUILD_STD=panic_abort,std PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH"
 
-.PHONY: setup test lint bench
+.PHONY: setup tools browser dist serve test test-native test-e2e lint bench bench-browser
 
-## Installs the pinned toolchain and its components (a no-op once they are there).
+## The pinned toolchain and its components (a no-op once they are there).
 setup:
 	@rustup toolchain list | grep -q '^$(TOOLCHAIN)' \
 		|| rustup toolchain install $(TOOLCHAIN) --profile minimal --component rust-src,rustfmt,clippy
 	@rustup component list --toolchain $(TOOLCHAIN) --installed | grep -q clippy \
 		|| rustup component add --toolchain $(TOOLCHAIN) rust-src rustfmt clippy
 
-## Formatting and lints, then every test.
-test: setup lint
+## The web build's tools: Trunk, wasm-bindgen-cli (no --locked: its lock file wants a crate the
+## registry does not serve), and the pinned npm packages (echarts, coi-serviceworker, binaryen's
+## wasm-opt, playwright-core).
+tools: setup
+	@trunk --version 2>/dev/null | grep -q ' $(TRUNK_VERSION)$$' \
+		|| $(CARGO) install --locked trunk@$(TRUNK_VERSION)
+	@wasm-bindgen --version 2>/dev/null | grep -q ' $(WASM_BINDGEN_VERSION)$$' \
+		|| $(CARGO) install --force wasm-bindgen-cli@$(WASM_BINDGEN_VERSION)
+	@[ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
+
+## Debian's Chromium and ChromeDriver, for the browser tests.
+browser:
+	@[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+## dist/: the static site (works from any sub-path).
+dist: tools
+	$(WASM_ENV) trunk build --release
+
+serve: tools
+	$(WASM_ENV) trunk serve --release
+
+## Formatting and lints, native tests, then the browser tests.
+test: lint test-native test-e2e
+
+test-native: setup
 	$(CARGO) test --workspace --locked
+
+test-e2e: dist browser
+	$(CARGO) build --release --locked -p lra-cli
+	node --test --test-concurrency=1 tests/e2e/
 
 lint: setup
 	$(CARGO) fmt --all --check

@@ -156,7 +156,7 @@ fn summarize(
         Format::Json => {
             writeln!(out, "{}", summary.to_json_pretty())?;
         }
-        Format::Csv => render::csv(&summary, &mut out)?,
+        Format::Csv => write!(out, "{}", summary.to_csv())?,
     }
     out.flush()?;
     Ok(if failed {

@@ -102,43 +102,6 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
-/// One row per test with a header, in order of first appearance.
-pub fn csv(s: &Summary, out: &mut impl Write) -> io::Result<()> {
-    writeln!(
-        out,
-        "name,runs,passed,failed,skipped,other,missing,pass_rate,first_failure_file,first_failure_line"
-    )?;
-    for test in s.tests() {
-        let c = &test.counts;
-        let (file, line) = match test.first_failure {
-            Some(l) => (csv_field(s.file_name(l)), l.line.to_string()),
-            None => (String::new(), String::new()),
-        };
-        let pass_rate = c.pass_rate().map_or(String::new(), |r| format!("{r:.6}"));
-        writeln!(
-            out,
-            "{},{},{},{},{},{},{},{pass_rate},{file},{line}",
-            csv_field(&test.name),
-            c.runs(),
-            c.passed,
-            c.failed,
-            c.skipped,
-            c.other,
-            c.missing
-        )?;
-    }
-    Ok(())
-}
-
-/// Quotes a field when it holds a comma, a quote or a line break (RFC 4180).
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
 fn first_failure(s: &Summary, t: &TestStats) -> String {
     t.first_failure
         .map_or(String::new(), |l| format!("{}:{}", s.file_name(l), l.line))

@@ -14,6 +14,7 @@
 //! - [`generate`] writes deterministic logs in the seed's format, for samples and benchmarks.
 
 mod class;
+mod csv;
 mod extract;
 mod generate;
 mod json;
@@ -26,6 +27,7 @@ mod tables;
 pub mod testing;
 
 pub use class::{Class, Counts};
+pub use csv::CSV_HEADER;
 pub use extract::NameMode;
 pub use generate::{GenOptions, Generator, generate};
 pub use json::SUMMARY_SCHEMA;

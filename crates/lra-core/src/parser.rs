@@ -198,6 +198,7 @@ impl FileParser {
     }
 }
 
+#[cfg(feature = "parallel")]
 /// Cuts `bytes` (whole lines) into at most `n` runs of whole lines of similar size.
 pub(crate) fn split_lines(bytes: &[u8], n: usize) -> Vec<&[u8]> {
     let target = bytes.len().div_ceil(n.max(1)).max(1);

@@ -1,0 +1,88 @@
+// Browser benchmark, in headless Chromium on a cross-origin-isolated page, on a generated log of
+// at least 1 GiB (a 64 MiB generated log repeated; BENCH_GIB sets the size). In one run it times:
+//   (a) the engine worker merely reading the file's slices,
+//   (b) the whole analysis with the single-threaded engine,
+//   (c) the whole analysis with the threaded engine,
+// and prints MB/s and the ratios (c)/(a) and (c)/(b). Run with `make bench-browser`.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { serve } from "../tests/e2e/server.mjs";
+import { launch } from "../tests/e2e/browser.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const DIR = path.join(ROOT, "target/bench");
+const GIB = Number(process.env.BENCH_GIB || 1);
+const ROUNDS = Number(process.env.ROUNDS || 3);
+
+mkdirSync(DIR, { recursive: true });
+const piece = path.join(DIR, "browser-64M.log");
+if (!existsSync(piece)) {
+  const log = execFileSync(path.join(ROOT, "target/release/lra"), ["generate", "--tests", "200", "--flaky", "10", "--size", "64M"], {
+    maxBuffer: 128 << 20,
+  });
+  writeFileSync(piece, log);
+}
+
+const server = await serve({ root: path.join(ROOT, "dist"), isolate: true, fixtures: DIR });
+const browser = await launch();
+try {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(server.url);
+  const result = await page.evaluate(
+    async ({ gib, rounds }) => {
+      const piece = await (await fetch("/fixtures/browser-64M.log")).blob();
+      const copies = Math.ceil((gib * 2 ** 30) / piece.size);
+      const file = new File(Array(copies).fill(piece), "bench.log");
+      const run = (build, type) =>
+        new Promise((resolve, reject) => {
+          const worker = new Worker(`./engine/worker.js?build=${build}`, { type: "module" });
+          let threads = 1;
+          worker.onmessage = ({ data }) => {
+            if (data.type === "ready") {
+              threads = data.threads;
+              worker.postMessage({ type, job: 1, files: [file], names: ["bench.log"], nameMode: "line" });
+            } else if (data.type === "summary") {
+              worker.terminate();
+              resolve({ seconds: data.seconds, threads, runs: data.json ? JSON.parse(data.json).totals.tests : null });
+            } else if (data.type === "error") {
+              worker.terminate();
+              reject(new Error(data.message));
+            }
+          };
+        });
+      const best = async (build, type) => {
+        let top = null;
+        for (let i = 0; i < rounds; i++) {
+          const r = await run(build, type);
+          if (!top || r.seconds < top.seconds) top = r;
+        }
+        return top;
+      };
+      return {
+        bytes: file.size,
+        cores: navigator.hardwareConcurrency,
+        isolated: crossOriginIsolated,
+        read: await best("st", "read"),
+        single: await best("st", "analyze"),
+        threaded: await best("mt", "analyze"),
+      };
+    },
+    { gib: GIB, rounds: ROUNDS },
+  );
+  const mbs = (r) => result.bytes / r.seconds / 1e6;
+  const line = (label, r) => `${label.padEnd(34)} ${mbs(r).toFixed(0).padStart(6)} MB/s  ${r.seconds.toFixed(2)} s`;
+  console.log(`log: ${(result.bytes / 2 ** 30).toFixed(2)} GiB, ${result.cores} cores, cross-origin isolated: ${result.isolated}, best of ${ROUNDS}`);
+  console.log(line("(a) read slices only", result.read));
+  console.log(line("(b) analysis, single-threaded", result.single));
+  console.log(line(`(c) analysis, threaded (${result.threaded.threads} threads)`, result.threaded));
+  console.log(`(c)/(a) = ${(mbs(result.threaded) / mbs(result.read)).toFixed(2)}   (c)/(b) = ${(mbs(result.threaded) / mbs(result.single)).toFixed(2)}`);
+  if (result.single.runs !== result.threaded.runs) {
+    throw new Error(`the builds disagree: ${result.single.runs} versus ${result.threaded.runs} runs`);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

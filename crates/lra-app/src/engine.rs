@@ -1,0 +1,359 @@
+//! The client of the engine worker: a queue of batches of files, one analysis at a time.
+//!
+//! Worker objects, Files and JS callbacks are not `Send`, so they live here in a thread-local
+//! rather than in signals; the signals in [`AppState`] carry what the UI shows.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use leptos::prelude::{GetUntracked, Set, Update};
+use lra_core::{NameMode, Summary};
+use wasm_bindgen::prelude::*;
+use web_sys::{Blob, File, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use crate::state::{AppState, EngineStatus, FileProgress, Progress, now};
+
+/// A file to analyse and the name it is shown under.
+#[derive(Clone)]
+pub struct Input {
+    pub blob: Blob,
+    pub name: String,
+}
+
+impl Input {
+    pub fn from_file(file: File, name: Option<String>) -> Input {
+        let name = name.unwrap_or_else(|| file.name());
+        Input {
+            blob: file.into(),
+            name,
+        }
+    }
+}
+
+struct Job {
+    id: u32,
+    inputs: Vec<Input>,
+}
+
+type OnMessage = Closure<dyn FnMut(MessageEvent)>;
+type SummaryListener = Box<dyn Fn(&Summary)>;
+
+struct Client {
+    state: AppState,
+    worker: Worker,
+    _on_message: OnMessage,
+    next_job: u32,
+    running: Option<Job>,
+    queued: VecDeque<Input>,
+    /// Every input whose analysis completed, for re-analysis in another name mode.
+    analysed: Vec<Input>,
+    /// `summary()` promises waiting for the queue to empty.
+    waiters: Vec<Function>,
+    /// Called with each completed summary (the iframe embedding posts it to the parent).
+    on_summary: Vec<SummaryListener>,
+}
+
+thread_local! {
+    static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
+}
+
+fn with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Option<R> {
+    CLIENT.with(|c| c.borrow_mut().as_mut().map(f))
+}
+
+/// Starts the engine worker.
+pub fn start(state: AppState) {
+    match spawn_worker(state) {
+        Ok((worker, on_message)) => CLIENT.with(|c| {
+            *c.borrow_mut() = Some(Client {
+                state,
+                worker,
+                _on_message: on_message,
+                next_job: 1,
+                running: None,
+                queued: VecDeque::new(),
+                analysed: Vec::new(),
+                waiters: Vec::new(),
+                on_summary: Vec::new(),
+            })
+        }),
+        Err(e) => state.engine.set(EngineStatus::Failed(js_text(&e))),
+    }
+}
+
+fn spawn_worker(state: AppState) -> Result<(Worker, OnMessage), JsValue> {
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    // Relative to the page, so that the app works from any sub-path.
+    let worker = Worker::new_with_options("./engine/worker.js", &options)?;
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        on_message(state, event.data());
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    Ok((worker, on_message))
+}
+
+/// Adds files to the summary: they are analysed after those already queued.
+pub fn add(inputs: Vec<Input>) {
+    if inputs.is_empty() {
+        return;
+    }
+    with_client(|c| c.queued.extend(inputs));
+    kick();
+}
+
+/// Stops the running analysis: its files are left out, and the page stays usable.
+pub fn cancel() {
+    let restart = with_client(|c| {
+        c.worker.terminate();
+        c.running = None;
+        c.queued.clear();
+        c.state.progress.set(None);
+        c.state.engine.set(EngineStatus::Starting);
+        c.state
+    });
+    if let Some(state) = restart {
+        match spawn_worker(state) {
+            Ok((worker, on_message)) => {
+                with_client(|c| {
+                    c.worker = worker;
+                    c._on_message = on_message;
+                });
+            }
+            Err(e) => state.engine.set(EngineStatus::Failed(js_text(&e))),
+        }
+        settle();
+    }
+}
+
+/// Forgets every file.
+pub fn clear() {
+    cancel();
+    with_client(|c| {
+        c.analysed.clear();
+        c.state.summary.set(None);
+        c.state.errors.set(Vec::new());
+    });
+    settle();
+}
+
+/// Analyses every file again with another name mode.
+pub fn set_name_mode(mode: NameMode) {
+    let state = with_client(|c| c.state);
+    let Some(state) = state else { return };
+    if state.name_mode.get_untracked() == mode {
+        return;
+    }
+    let pending: Vec<Input> = with_client(|c| {
+        let mut all = std::mem::take(&mut c.analysed);
+        all.extend(c.running.take().map(|j| j.inputs).unwrap_or_default());
+        all.extend(c.queued.drain(..));
+        all
+    })
+    .unwrap_or_default();
+    cancel();
+    state.name_mode.set(mode);
+    state.summary.set(None);
+    add(pending);
+}
+
+/// Asks the engine for a generated sample log, then analyses it.
+pub fn sample() {
+    with_client(|c| {
+        let message = Object::new();
+        set(&message, "type", &"sample".into());
+        set(&message, "job", &0.into());
+        set(&message, "iterations", &12.into());
+        set(&message, "tests", &40.into());
+        let _ = c.worker.post_message(&message);
+    });
+}
+
+/// Registers a callback for `summary()`: called now if idle, else when the queue empties.
+pub fn when_idle(resolve: Function) {
+    with_client(|c| c.waiters.push(resolve));
+    settle();
+}
+
+/// Registers a listener for completed summaries.
+pub fn on_summary(f: impl Fn(&Summary) + 'static) {
+    with_client(|c| c.on_summary.push(Box::new(f)));
+}
+
+/// Starts the next batch if nothing runs: all queued files go in one job.
+fn kick() {
+    with_client(|c| {
+        if c.running.is_some() || c.queued.is_empty() {
+            return;
+        }
+        if !matches!(c.state.engine.get_untracked(), EngineStatus::Ready { .. }) {
+            return;
+        }
+        let inputs: Vec<Input> = c.queued.drain(..).collect();
+        let id = c.next_job;
+        c.next_job += 1;
+        let files = Array::new();
+        let names = Array::new();
+        for input in &inputs {
+            files.push(&input.blob);
+            names.push(&JsValue::from_str(&input.name));
+        }
+        let message = Object::new();
+        set(&message, "type", &"analyze".into());
+        set(&message, "job", &id.into());
+        set(&message, "files", &files);
+        set(&message, "names", &names);
+        set(
+            &message,
+            "nameMode",
+            &c.state.name_mode.get_untracked().as_str().into(),
+        );
+        c.state.progress.set(Some(Progress {
+            files: inputs
+                .iter()
+                .map(|i| FileProgress {
+                    name: i.name.clone(),
+                    size: i.blob.size(),
+                    done: 0.0,
+                })
+                .collect(),
+            started: now(),
+        }));
+        if let Err(e) = c.worker.post_message(&message) {
+            c.state
+                .errors
+                .update(|errs| errs.push(format!("could not start the analysis: {}", js_text(&e))));
+            c.state.progress.set(None);
+            return;
+        }
+        c.running = Some(Job { id, inputs });
+    });
+}
+
+/// Resolves the `summary()` promises once nothing is running or queued.
+fn settle() {
+    let ready = with_client(|c| {
+        let idle = c.running.is_none() && c.queued.is_empty();
+        if !idle {
+            return None;
+        }
+        let summary = c.state.summary.get_untracked();
+        Some((std::mem::take(&mut c.waiters), summary))
+    })
+    .flatten();
+    if let Some((waiters, summary)) = ready {
+        let value = match summary {
+            Some(s) => js_sys::JSON::parse(&s.to_json()).unwrap_or(JsValue::NULL),
+            None => JsValue::NULL,
+        };
+        for resolve in waiters {
+            let _ = resolve.call1(&JsValue::NULL, &value);
+        }
+    }
+}
+
+fn on_message(state: AppState, data: JsValue) {
+    let kind = get(&data, "type").as_string().unwrap_or_default();
+    let job = get(&data, "job").as_f64().map(|j| j as u32);
+    let current = with_client(|c| c.running.as_ref().map(|j| j.id)).flatten();
+    match kind.as_str() {
+        "ready" => {
+            state.engine.set(EngineStatus::Ready {
+                build: get(&data, "build").as_string().unwrap_or_default(),
+                threads: get(&data, "threads").as_f64().unwrap_or(1.0) as u32,
+                isolated: get(&data, "isolated").is_truthy(),
+            });
+            kick();
+        }
+        "progress" if job.is_some() && job == current => {
+            let file = get(&data, "file").as_f64().unwrap_or(0.0) as usize;
+            let done = get(&data, "done").as_f64().unwrap_or(0.0);
+            state.progress.update(|p| {
+                if let Some(f) = p.as_mut().and_then(|p| p.files.get_mut(file)) {
+                    f.done = done;
+                }
+            });
+        }
+        "summary" if job.is_some() && job == current => {
+            let job = with_client(|c| c.running.take()).flatten();
+            for e in js_strings(&get(&data, "errors")) {
+                state.errors.update(|errs| errs.push(e));
+            }
+            let json = get(&data, "json").as_string().unwrap_or_default();
+            match Summary::from_json(&json) {
+                Ok(batch) => {
+                    let mut merged = state
+                        .summary
+                        .get_untracked()
+                        .map_or_else(|| Summary::empty(batch.name_mode), Arc::unwrap_or_clone);
+                    if let Err(e) = merged.merge(batch) {
+                        state.errors.update(|errs| errs.push(e.to_string()));
+                    }
+                    with_client(|c| {
+                        c.analysed.extend(job.map(|j| j.inputs).unwrap_or_default());
+                        for f in &c.on_summary {
+                            f(&merged);
+                        }
+                    });
+                    state.summary.set(Some(Arc::new(merged)));
+                }
+                Err(e) => state
+                    .errors
+                    .update(|errs| errs.push(format!("the engine answered oddly: {e}"))),
+            }
+            state.progress.set(None);
+            kick();
+            settle();
+        }
+        "sample" => {
+            let bytes: Uint8Array = get(&data, "bytes").unchecked_into();
+            let parts = Array::of1(&bytes);
+            match File::new_with_u8_array_sequence(&parts, "sample.log") {
+                Ok(file) => add(vec![Input::from_file(file, None)]),
+                Err(e) => state.errors.update(|errs| errs.push(js_text(&e))),
+            }
+        }
+        "error" => {
+            let message = get(&data, "message")
+                .as_string()
+                .unwrap_or_else(|| "unknown error".into());
+            state.errors.update(|errs| errs.push(message.clone()));
+            if job.is_none() {
+                state.engine.set(EngineStatus::Failed(message));
+            }
+            if job.is_some() && job == current {
+                with_client(|c| c.running = None);
+                state.progress.set(None);
+                kick();
+            }
+            settle();
+        }
+        _ => {}
+    }
+}
+
+fn get(o: &JsValue, key: &str) -> JsValue {
+    Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn set(o: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(o, &key.into(), value);
+}
+
+fn js_strings(v: &JsValue) -> Vec<String> {
+    if !Array::is_array(v) {
+        return Vec::new();
+    }
+    Array::from(v)
+        .iter()
+        .filter_map(|s| s.as_string())
+        .collect()
+}
+
+/// A JS error's message.
+pub fn js_text(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
+}

@@ -1,0 +1,50 @@
+//! The LogResultAccumulator app: drop logs, see every test's counts, charts and anomalies.
+//!
+//! The UI runs on the page's main thread and never parses: [`engine`] hands File objects to the
+//! engine worker (`web/engine/worker.js`), which streams them through `lra-core` and answers with
+//! a summary per batch. Batches merge here with `Summary::merge`, so files added later add up.
+
+mod charts;
+mod embed;
+mod engine;
+mod exports;
+mod input;
+mod panels;
+mod state;
+mod tests_table;
+
+use leptos::prelude::*;
+
+use crate::state::AppState;
+
+fn main() {
+    leptos::mount::mount_to_body(App);
+}
+
+/// The whole page: input, progress, header, then the views of the summary.
+#[component]
+fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    engine::start(state);
+    embed::install(state);
+    view! {
+        <header class="top">
+            <h1>"LogResultAccumulator"</h1>
+            <p class="tagline">"Test logs in, results out. Nothing leaves this machine."</p>
+        </header>
+        <main>
+            <input::InputBar/>
+            <panels::Progress/>
+            <panels::Errors/>
+            <Show when=move || state.summary.with(Option::is_some) fallback=|| view! { <panels::Welcome/> }>
+                <panels::Header/>
+                <exports::ExportBar/>
+                <charts::Charts/>
+                <tests_table::TestsTable/>
+                <panels::Anomalies/>
+                <panels::Files/>
+            </Show>
+        </main>
+    }
+}

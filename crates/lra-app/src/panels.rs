@@ -1,0 +1,252 @@
+//! The smaller panels: welcome, progress, errors, the header figures, anomalies and files.
+
+use leptos::prelude::*;
+use lra_core::AnomalyKind;
+
+use crate::engine;
+use crate::state::{AppState, EngineStatus, human_bytes, now, percent};
+
+/// Shown before any file is given.
+#[component]
+pub fn Welcome() -> impl IntoView {
+    view! {
+        <section class="welcome">
+            <p>
+                "Drop one log, hundreds, or a folder. Each test is a line holding "<code>"Test: name"</code>
+                ", closed by a line holding "<code>"Result: WORD"</code>". The logs are read here, in this tab: "
+                "no byte leaves your machine."
+            </p>
+        </section>
+    }
+}
+
+/// Per-file and overall progress, with MB/s, ETA and Cancel.
+#[component]
+pub fn Progress() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // Re-read the clock while the analysis runs, for the rate and the ETA.
+    let (tick, set_tick) = signal(0u32);
+    let handle = set_interval_with_handle(
+        move || set_tick.update(|t| *t += 1),
+        std::time::Duration::from_millis(250),
+    );
+    on_cleanup(move || {
+        if let Ok(h) = handle {
+            h.clear();
+        }
+    });
+    move || {
+        tick.track();
+        state.progress.get().map(|p| {
+            let total: f64 = p.files.iter().map(|f| f.size).sum();
+            let done: f64 = p.files.iter().map(|f| f.done).sum();
+            let seconds = ((now() - p.started) / 1000.0).max(1e-3);
+            let rate = done / seconds;
+            let eta = if rate > 0.0 {
+                format!("{:.0} s left", (total - done) / rate)
+            } else {
+                "…".to_owned()
+            };
+            let overall = if total > 0.0 { done / total } else { 1.0 };
+            let shown = p.files.len().min(20);
+            let more = p.files.len() - shown;
+            view! {
+                <section class="progress" aria-live="polite" aria-label="Progress">
+                    <div class="overall">
+                        <progress max="1" value=overall></progress>
+                        <span>
+                            {format!(
+                                "{} of {} · {}/s · {}",
+                                human_bytes(done),
+                                human_bytes(total),
+                                human_bytes(rate),
+                                eta,
+                            )}
+                        </span>
+                        <button id="cancel" on:click=move |_| engine::cancel()>"Cancel"</button>
+                    </div>
+                    <ul class="files">
+                        {p.files.into_iter().take(shown).map(|f| {
+                            let share = if f.size > 0.0 { f.done / f.size } else { 1.0 };
+                            view! {
+                                <li>
+                                    <progress max="1" value=share></progress>
+                                    <span class="name">{f.name}</span>
+                                    <span>{format!("{:.0}%", share * 100.0)}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    {(more > 0).then(|| view! { <p>{format!("and {more} more files")}</p> })}
+                </section>
+            }
+        })
+    }
+}
+
+/// Errors for the user: unreadable files, engine failures.
+#[component]
+pub fn Errors() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        let errors = state.errors.get();
+        (!errors.is_empty()).then(|| {
+            view! {
+                <section class="errors" role="alert">
+                    <ul>{errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                    <button on:click=move |_| state.errors.set(Vec::new())>"Dismiss"</button>
+                </section>
+            }
+        })
+    }
+}
+
+/// The figures that matter at a glance, and how the analysis ran.
+#[component]
+pub fn Header() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let threads = move || match state.engine.get() {
+        EngineStatus::Starting => "Starting the engine…".to_owned(),
+        EngineStatus::Failed(e) => format!("The engine failed: {e}"),
+        EngineStatus::Ready {
+            threads,
+            isolated: true,
+            ..
+        } => {
+            format!(
+                "{threads} thread{}: this page is cross-origin isolated",
+                if threads == 1 { "" } else { "s" }
+            )
+        }
+        EngineStatus::Ready {
+            threads,
+            isolated: false,
+            ..
+        } => {
+            format!(
+                "{threads} thread{}: this page is not cross-origin isolated",
+                if threads == 1 { "" } else { "s" }
+            )
+        }
+    };
+    move || {
+        state.summary.get().map(|s| {
+            let t = s.totals();
+            let figure = |label: &'static str, value: String, class: &'static str| {
+                view! {
+                    <div class=format!("figure {class}")>
+                        <span class="value">{value}</span>
+                        <span class="label">{label}</span>
+                    </div>
+                }
+            };
+            view! {
+                <section class="summary-header" aria-label="Totals">
+                    <div class="figures">
+                        {figure("files", s.files.len().to_string(), "")}
+                        {figure("bytes", human_bytes(s.bytes() as f64), "")}
+                        {figure("tests run", t.runs().to_string(), "")}
+                        {figure("passed", t.passed.to_string(), "passed")}
+                        {figure("failed", t.failed.to_string(), "failed")}
+                        {figure("skipped", t.skipped.to_string(), "skipped")}
+                        {figure("other", t.other.to_string(), "other")}
+                        {figure("missing", t.missing.to_string(), "missing")}
+                        {figure("pass rate", percent(t.pass_rate()), "")}
+                        {figure("orphan results", s.orphan_results().to_string(), "")}
+                    </div>
+                    <p class="threads" id="threads">{threads}</p>
+                </section>
+            }
+        })
+    }
+}
+
+/// How many anomalies the panel lists by location.
+const ANOMALIES_SHOWN: usize = 100;
+
+/// Anomaly counts and the first locations as `file:line`.
+#[component]
+pub fn Anomalies() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.summary.get().map(|s| {
+            let total = s.anomaly_count();
+            let rows = s
+                .anomalies()
+                .iter()
+                .take(ANOMALIES_SHOWN)
+                .map(|a| {
+                    let what = match a.kind {
+                        AnomalyKind::OrphanResult => format!("Result: {} with no open test", a.text),
+                        AnomalyKind::MissingResult => format!("test {} never got a result", a.text),
+                        AnomalyKind::LongLine => "line over 64 MiB: markers past that point ignored".to_owned(),
+                    };
+                    let at = format!("{}:{}", s.file_name(a.location), a.location.line);
+                    view! { <li><code>{at}</code>" "{what}</li> }
+                })
+                .collect_view();
+            view! {
+                <section class="anomalies" aria-label="Anomalies">
+                    <h2>{format!("Anomalies: {total}")}</h2>
+                    <p>
+                        {format!(
+                            "{} orphan results, {} missing results, {} over-long lines.",
+                            s.orphan_results(),
+                            s.totals().missing,
+                            s.long_lines(),
+                        )}
+                        {(total as usize > ANOMALIES_SHOWN).then_some(" The first 100 by location:")}
+                    </p>
+                    <ul>{rows}</ul>
+                </section>
+            }
+        })
+    }
+}
+
+/// One row per file.
+#[component]
+pub fn Files() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.summary.get().map(|s| {
+            let rows = s
+                .files
+                .iter()
+                .map(|f| {
+                    let t = f.totals;
+                    let note = if f.binary { " (looks binary)" } else { "" };
+                    view! {
+                        <tr>
+                            <td class="name">{f.name.to_string()}{note}</td>
+                            <td>{human_bytes(f.bytes as f64)}</td>
+                            <td>{t.runs()}</td>
+                            <td>{t.passed}</td>
+                            <td>{t.failed}</td>
+                            <td>{t.skipped}</td>
+                            <td>{t.other}</td>
+                            <td>{t.missing}</td>
+                            <td>{f.orphan_results}</td>
+                            <td>{percent(t.pass_rate())}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="files-table" aria-label="Files">
+                    <h2>"Files"</h2>
+                    <table>
+                        <thead>
+                            <tr>
+                                <th>"File"</th><th>"Size"</th><th>"Runs"</th><th>"Passed"</th><th>"Failed"</th>
+                                <th>"Skipped"</th><th>"Other"</th><th>"Missing"</th><th>"Orphans"</th>
+                                <th>"Pass rate"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </section>
+            }
+        })
+    }
+}

@@ -1,0 +1,83 @@
+//! The app's shared state, provided as context: signals only, so it is `Copy`.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use lra_core::{NameMode, Summary};
+
+/// What the engine worker said about itself.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EngineStatus {
+    /// The worker is loading its wasm.
+    Starting,
+    /// Ready: which build, how many threads, and whether the page is cross-origin isolated.
+    Ready {
+        build: String,
+        threads: u32,
+        isolated: bool,
+    },
+    /// The worker could not start.
+    Failed(String),
+}
+
+/// One file of the running analysis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileProgress {
+    pub name: String,
+    pub size: f64,
+    pub done: f64,
+}
+
+/// The running analysis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    pub files: Vec<FileProgress>,
+    /// `performance.now()` when it started, in ms.
+    pub started: f64,
+}
+
+/// Shared state of the page.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// Everything analysed so far; `None` until a file has been given.
+    pub summary: RwSignal<Option<Arc<Summary>>>,
+    pub name_mode: RwSignal<NameMode>,
+    pub engine: RwSignal<EngineStatus>,
+    pub progress: RwSignal<Option<Progress>>,
+    /// Messages for the user: unreadable files, engine failures.
+    pub errors: RwSignal<Vec<String>>,
+}
+
+impl AppState {
+    pub fn new() -> AppState {
+        AppState {
+            summary: RwSignal::new(None),
+            name_mode: RwSignal::new(NameMode::Line),
+            engine: RwSignal::new(EngineStatus::Starting),
+            progress: RwSignal::new(None),
+            errors: RwSignal::new(Vec::new()),
+        }
+    }
+}
+
+/// `performance.now()`, in ms.
+pub fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Sizes for people: `12.3 MB`.
+pub fn human_bytes(n: f64) -> String {
+    match n {
+        n if n < 1e3 => format!("{n:.0} B"),
+        n if n < 1e6 => format!("{:.1} kB", n / 1e3),
+        n if n < 1e9 => format!("{:.1} MB", n / 1e6),
+        n => format!("{:.2} GB", n / 1e9),
+    }
+}
+
+/// A pass rate for people: `97.5%`, or `–` when there is nothing to rate.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map_or("–".to_owned(), |r| format!("{:.1}%", r * 100.0))
+}

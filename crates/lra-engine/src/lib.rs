@@ -1,0 +1,136 @@
+//! The wasm face of `lra-core`, loaded by `web/engine/worker.js` inside a module Web Worker.
+//!
+//! The worker reads each File in slices and feeds them here. In the threaded build
+//! (feature `threads`), each slice is parsed on a rayon pool of Web Workers sharing this module's
+//! memory; the single-threaded build serves pages that are not cross-origin isolated. Both give
+//! the same Summary.
+
+use std::sync::Mutex;
+
+use lra_core::{FileParser, GenOptions, Generator, NameMode, Options, Summary};
+use wasm_bindgen::prelude::*;
+
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
+/// The last panic's message: with `panic = "abort"` the call that panicked throws a bare
+/// `RuntimeError: unreachable`, so the worker asks for the reason here.
+static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
+
+/// Installs the panic hook that keeps the message for [`last_panic`].
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = info.to_string();
+        }
+    }));
+}
+
+/// The message of the last panic, or an empty string.
+#[wasm_bindgen]
+pub fn last_panic() -> String {
+    LAST_PANIC.lock().map(|s| s.clone()).unwrap_or_default()
+}
+
+/// `"threaded"` or `"single"`: which build this is.
+#[wasm_bindgen]
+pub fn build_kind() -> String {
+    if cfg!(feature = "threads") {
+        "threaded"
+    } else {
+        "single"
+    }
+    .to_owned()
+}
+
+/// How many threads parse a slice.
+#[wasm_bindgen]
+pub fn threads() -> usize {
+    #[cfg(feature = "threads")]
+    return rayon::current_num_threads();
+    #[cfg(not(feature = "threads"))]
+    1
+}
+
+/// Accumulates one analysis job: files one after another, each fed in slices.
+#[wasm_bindgen]
+pub struct Engine {
+    options: Options,
+    summary: Summary,
+    file: Option<FileParser>,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// A job whose test names are taken per `name_mode` (`"line"` or `"first-word"`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(name_mode: &str) -> Result<Engine, JsError> {
+        let mode = match name_mode {
+            "line" => NameMode::Line,
+            "first-word" => NameMode::FirstWord,
+            other => return Err(JsError::new(&format!("unknown name mode {other:?}"))),
+        };
+        let options = Options {
+            parallel: cfg!(feature = "threads"),
+            ..Options::with_name_mode(mode)
+        };
+        Ok(Engine {
+            options,
+            summary: Summary::empty(mode),
+            file: None,
+        })
+    }
+
+    /// Starts the next file.
+    pub fn begin_file(&mut self, name: &str) {
+        self.end_file();
+        self.file = Some(FileParser::new(name, self.options));
+    }
+
+    /// Parses the file's next bytes.
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        match &mut self.file {
+            Some(p) => {
+                p.feed(bytes);
+                Ok(())
+            }
+            None => Err(JsError::new("feed() before begin_file()")),
+        }
+    }
+
+    /// Ends the current file and adds it to the summary.
+    pub fn end_file(&mut self) {
+        if let Some(p) = self.file.take() {
+            self.summary
+                .merge(p.finish())
+                .expect("one job has one name mode");
+        }
+    }
+
+    /// Drops the current file (it could not be read to its end).
+    pub fn abandon_file(&mut self) {
+        self.file = None;
+    }
+
+    /// The summary of every ended file, as `lra-summary/1` JSON.
+    pub fn summary_json(&self) -> String {
+        self.summary.to_json()
+    }
+}
+
+/// A log in the seed's format from the core's generator, for the "Try a sample log" button.
+#[wasm_bindgen]
+pub fn sample_log(iterations: u32, tests: u32, seed: u32) -> Vec<u8> {
+    let options = GenOptions {
+        iterations: iterations.into(),
+        tests: tests.into(),
+        fail_rate: 0.15,
+        flaky: (tests / 8).max(1).into(),
+        seed: seed.into(),
+    };
+    let mut g = Generator::new(options);
+    let mut out = Vec::new();
+    while g.next_iteration(&mut out) {}
+    out
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds both engine builds and the worker bootstrap into OUT (default: $TRUNK_STAGING_DIR/engine,
+# so that Trunk's post_build hook puts them into dist/engine):
+#   OUT/st/  single-threaded, for pages that are not cross-origin isolated
+#   OUT/mt/  threaded: atomics + shared memory + wasm-bindgen-rayon
+#   OUT/worker.js  the module Web Worker that picks one with self.crossOriginIsolated
+# PROFILE is Trunk's TRUNK_PROFILE (debug|release); wasm-opt runs on release builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OUT=${1:-${TRUNK_STAGING_DIR:?set TRUNK_STAGING_DIR or pass an output directory}/engine}
+PROFILE=${TRUNK_PROFILE:-release}
+export PATH="$PWD/node_modules/.bin:$PATH"
+# This nightly has no prebuilt wasm32 std: build it (design.md §4).
+export CARGO_UNSTABLE_BUILD_STD=panic_abort,std
+
+if [[ $PROFILE == release ]]; then cargo_profile=(--release); dir=release; else cargo_profile=(); dir=debug; fi
+
+build() { # build NAME TARGET_DIR [cargo args...]
+    local name=$1 target_dir=$2
+    shift 2
+    cargo build -p lra-engine --lib --target wasm32-unknown-unknown "${cargo_profile[@]}" \
+        --target-dir "$target_dir" "$@"
+    local wasm=$target_dir/wasm32-unknown-unknown/$dir/lra_engine.wasm
+    rm -rf "${OUT:?}/$name"
+    wasm-bindgen --target web --no-typescript --out-dir "$OUT/$name" "$wasm"
+    if [[ $PROFILE == release ]]; then
+        wasm-opt -O3 --enable-threads --enable-bulk-memory --enable-mutable-globals \
+            --enable-nontrapping-float-to-int --enable-sign-ext \
+            "$OUT/$name/lra_engine_bg.wasm" -o "$OUT/$name/lra_engine_bg.wasm"
+    fi
+}
+
+mkdir -p "$OUT"
+build st target/engine-st
+RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+mutable-globals" \
+    build mt target/engine-mt --features threads
+# wasm-bindgen-rayon 1.3.0 initialises each thread with positional arguments, which this
+# wasm-bindgen deprecates with a console warning per thread; pass them as an object instead.
+sed -i 's/pkg.default(data.module, data.memory)/pkg.default({ module_or_path: data.module, memory: data.memory })/' \
+    "$OUT"/mt/snippets/wasm-bindgen-rayon-*/src/workerHelpers.no-bundler.js
+cp web/engine/worker.js "$OUT/worker.js"

@@ -1,0 +1,296 @@
+// End-to-end tests of the app in headless Chromium, with dist/ served from a sub-path.
+// `make test` builds dist/ and the CLI first; screenshots go to tests/artifacts/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { serve } from "./server.mjs";
+import { launch, engineReady, analyzeFixtures, analyzeTexts } from "./browser.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const DIST = path.join(ROOT, "dist");
+const LRA = path.join(ROOT, "target/release/lra");
+const ARTIFACTS = path.join(ROOT, "tests/artifacts");
+const FIXTURES = path.join(ARTIFACTS, "fixtures");
+
+// Logs the summary is checked on: the seed's sample, a messy log (CRLF, invalid UTF-8, orphans,
+// missing results, several markers on a line, no final newline) and a generated log large
+// enough to span several 8 MiB slices, so that the threaded engine splits it.
+const LOGS = ["seed-sample.log", "messy.log", "generated.log"];
+
+let browser;
+before(() => {
+  mkdirSync(FIXTURES, { recursive: true });
+  for (const name of ["seed-sample.log", "messy.log"]) {
+    writeFileSync(path.join(FIXTURES, name), execFileSync("cat", [path.join(ROOT, "tests/fixtures", name)]));
+  }
+  const generated = path.join(FIXTURES, "generated.log");
+  if (!existsSync(generated)) {
+    const log = execFileSync(LRA, ["generate", "--tests", "150", "--flaky", "12", "--fail-rate", "0.1", "--size", "20M"], {
+      maxBuffer: 64 << 20,
+    });
+    writeFileSync(generated, log);
+  }
+});
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+function cli(names, mode = "line") {
+  const out = execFileSync(LRA, ["summarize", "--format", "json", "--name", mode, ...names.map((n) => path.join(FIXTURES, n))], {
+    maxBuffer: 64 << 20,
+  });
+  return JSON.parse(out);
+}
+
+/** What must agree between the CLI and the app (file names differ: paths versus names). */
+function essence(summary) {
+  return {
+    schema: summary.schema,
+    name_mode: summary.name_mode,
+    totals: summary.totals,
+    orphan_results: summary.orphan_results,
+    tests: summary.tests.map(({ name, runs, passed, failed, skipped, other, missing, results, first_failure }) => ({
+      name, runs, passed, failed, skipped, other, missing, results,
+      first_failure: first_failure && { file: path.basename(first_failure.file), line: first_failure.line },
+    })),
+    iterations: summary.iterations,
+    anomalies: summary.anomalies.map((a) => ({ ...a, file: path.basename(a.file) })),
+    files: summary.files.map((f) => ({ ...f, name: path.basename(f.name) })),
+  };
+}
+
+async function open({ isolate, blockServiceWorkers = false }) {
+  const server = await serve({ root: DIST, isolate, fixtures: FIXTURES });
+  const context = await browser.newContext({ serviceWorkers: blockServiceWorkers ? "block" : "allow" });
+  const page = await context.newPage();
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  const problems = [];
+  page.on("pageerror", (e) => {
+    // Playwright's blocking makes serviceWorker.register() resolve to undefined, which
+    // coi-serviceworker does not expect; a browser without service workers skips that code.
+    if (blockServiceWorkers && /reading 'scope'/.test(String(e))) return;
+    problems.push(String(e));
+  });
+  page.on("dialog", (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    d.dismiss();
+  });
+  await page.goto(server.url);
+  await engineReady(page);
+  return { server, context, page, requests, problems, close: async () => { await context.close(); await server.close(); } };
+}
+
+test("isolated with COOP/COEP: threads, and summary() equals the CLI's JSON", async () => {
+  const s = await open({ isolate: true });
+  try {
+    assert.equal(await s.page.evaluate(() => window.crossOriginIsolated), true);
+    assert.equal(await s.page.evaluate(() => window.LogResultAccumulator.summary()), null, "no file given yet");
+    const summary = await analyzeFixtures(s.page, LOGS);
+    assert.deepEqual(essence(summary), essence(cli(LOGS)));
+    const threads = await s.page.textContent("#threads");
+    const n = Number(threads.match(/^(\d+) threads?/)[1]);
+    assert.ok(n > 1, `expected more than one thread: ${threads}`);
+    assert.match(threads, /cross-origin isolated/);
+    // Files added later add to the summary.
+    const more = await analyzeFixtures(s.page, ["seed-sample.log"]);
+    assert.equal(more.files.length, LOGS.length + 1);
+    assert.equal(more.totals.tests, summary.totals.tests + 9);
+    await s.page.screenshot({ path: path.join(ARTIFACTS, "summary-isolated.png"), fullPage: true });
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("not isolated, service workers blocked: one thread, same summary", async () => {
+  const s = await open({ isolate: false, blockServiceWorkers: true });
+  try {
+    assert.equal(await s.page.evaluate(() => window.crossOriginIsolated), false);
+    const summary = await analyzeFixtures(s.page, LOGS);
+    assert.deepEqual(essence(summary), essence(cli(LOGS)));
+    assert.equal((await s.page.textContent("#threads")).trim(), "1 thread: this page is not cross-origin isolated");
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("without headers, the service worker makes the page isolated", async () => {
+  const s = await open({ isolate: false });
+  try {
+    // coi-serviceworker registers, then reloads the page once.
+    await s.page.waitForFunction(() => window.crossOriginIsolated === true, null, { timeout: 15000 });
+    await engineReady(s.page);
+    await s.page.waitForFunction(() => /threads: this page is cross-origin isolated/.test(document.querySelector("#threads")?.textContent ?? "") || !document.querySelector("#threads"));
+    const summary = await analyzeFixtures(s.page, ["seed-sample.log"]);
+    assert.equal(summary.totals.tests, 9);
+    assert.match(await s.page.textContent("#threads"), /^\d+ threads: this page is cross-origin isolated/);
+  } finally {
+    await s.close();
+  }
+});
+
+test("name mode: first word re-analyses the files already given", async () => {
+  const s = await open({ isolate: true });
+  try {
+    await analyzeFixtures(s.page, ["seed-sample.log"]);
+    await s.page.selectOption("select", "first-word");
+    await s.page.waitForFunction(() => document.querySelector("#tests-table")?.textContent.includes("Watermelon") && !document.querySelector("#tests-table").textContent.includes("Watermelon Test"));
+    const summary = await s.page.evaluate(() => window.LogResultAccumulator.summary());
+    assert.deepEqual(essence(summary), essence(cli(["seed-sample.log"], "first-word")));
+  } finally {
+    await s.close();
+  }
+});
+
+test("drop: files dropped through a DataTransfer are analysed", async () => {
+  const s = await open({ isolate: true });
+  try {
+    const dataTransfer = await s.page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(["Test: dropped one\nResult: PASS\n"], "a.log"));
+      dt.items.add(new File(["Test: dropped two\nResult: FAIL\n"], "b.log"));
+      return dt;
+    });
+    await s.page.dispatchEvent(".drop", "drop", { dataTransfer });
+    await s.page.waitForSelector("#tests-table td.name");
+    const summary = await s.page.evaluate(() => window.LogResultAccumulator.summary());
+    assert.deepEqual(summary.files.map((f) => f.name), ["a.log", "b.log"]);
+    assert.deepEqual(summary.tests.map((t) => [t.name, t.passed, t.failed]), [["dropped one", 1, 0], ["dropped two", 0, 1]]);
+    // Failures first in the table.
+    assert.equal(await s.page.textContent("#tests-table tbody tr:first-child td.name"), "dropped two");
+  } finally {
+    await s.close();
+  }
+});
+
+test("cancel stops a long analysis within about a second and the page stays usable", async () => {
+  const s = await open({ isolate: false, blockServiceWorkers: true });
+  try {
+    // A 2 GB log made in the page from one generated slice, repeated.
+    await s.page.evaluate(() => {
+      const line = "# Test: Apples Test\n# noise noise noise noise noise noise\n# Result: PASS\n";
+      const slice = new Blob([line.repeat(Math.ceil((8 << 20) / line.length))]);
+      const big = new File(Array(256).fill(slice), "big.log");
+      window.LogResultAccumulator.analyze([big]);
+    });
+    await s.page.waitForSelector("#cancel");
+    await s.page.waitForTimeout(500);
+    const t0 = Date.now();
+    await s.page.click("#cancel");
+    await s.page.waitForSelector("#cancel", { state: "detached", timeout: 1500 });
+    assert.ok(Date.now() - t0 < 1500);
+    await engineReady(s.page);
+    const summary = await analyzeTexts(s.page, [["after.log", "Test: after cancel\nResult: PASS\n"]]);
+    assert.deepEqual(summary.files.map((f) => f.name), ["after.log"]);
+    assert.equal(summary.totals.passed, 1);
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("a test name holding a script is shown as text and runs nothing", async () => {
+  const s = await open({ isolate: true });
+  try {
+    const name = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    await analyzeTexts(s.page, [["x.log", `Test: ${name}\nResult: FAIL\nResult: <b>bold</b>\n`]]);
+    await s.page.waitForSelector("#tests-table td.name");
+    assert.equal(await s.page.textContent("#tests-table td.name"), name);
+    assert.equal(await s.page.locator("main img").count(), 0);
+    // Hover the bar chart so that ECharts draws its tooltip with the name.
+    const box = await s.page.locator("#chart-tests canvas").first().boundingBox();
+    await s.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await s.page.waitForTimeout(300);
+    assert.equal(await s.page.locator("img[src=x]").count(), 0);
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("no request leaves the page's origin", async () => {
+  const s = await open({ isolate: true });
+  try {
+    await analyzeFixtures(s.page, LOGS);
+    await s.page.click("#export-json");
+    await s.page.click("#sample");
+    await s.page.waitForFunction(() => document.querySelector("#tests-table")?.textContent.includes("Apples"));
+    const foreign = s.requests.filter((u) => !u.startsWith(s.server.origin + "/") && !u.startsWith("blob:") && !u.startsWith("data:"));
+    assert.deepEqual(foreign, []);
+    assert.ok(s.requests.length > 3);
+  } finally {
+    await s.close();
+  }
+});
+
+test("exports: JSON is the lra-summary/1 object, CSV one row per test", async () => {
+  const s = await open({ isolate: true });
+  try {
+    await analyzeFixtures(s.page, ["seed-sample.log"]);
+    const [json] = await Promise.all([s.page.waitForEvent("download"), s.page.click("#export-json")]);
+    const exported = JSON.parse(execFileSync("cat", [await json.path()]));
+    assert.deepEqual(essence(exported), essence(cli(["seed-sample.log"])));
+    const [csv] = await Promise.all([s.page.waitForEvent("download"), s.page.click("#export-csv")]);
+    const rows = execFileSync("cat", [await csv.path()]).toString().trim().split("\n");
+    assert.equal(rows.length, 4);
+    assert.match(rows[0], /^name,runs,passed,failed/);
+  } finally {
+    await s.close();
+  }
+});
+
+test("sample button and screenshot of the summary page", async () => {
+  const s = await open({ isolate: true });
+  try {
+    await s.page.setViewportSize({ width: 1280, height: 900 });
+    await s.page.click("#sample");
+    await s.page.waitForSelector("#tests-table td.name");
+    await s.page.waitForTimeout(2000); // let the charts' animation settle
+    await s.page.screenshot({ path: path.join(ARTIFACTS, "summary.png"), fullPage: true });
+    const summary = await s.page.evaluate(() => window.LogResultAccumulator.summary());
+    assert.equal(summary.files[0].name, "sample.log");
+    assert.equal(summary.iterations.length, 12);
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("inside an iframe: posts the summary to the parent and accepts files from it", async () => {
+  const portal = `<!doctype html><title>portal</title>
+    <iframe id="lra" src="/lra/" width="1000" height="800"></iframe>
+    <script>
+      window.received = [];
+      addEventListener("message", (e) => { if (e.data && e.data.type === "lra:summary") window.received.push(e.data.summary); });
+    </script>`;
+  const server = await serve({ root: DIST, isolate: false, extra: { "/portal.html": portal } });
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const page = await context.newPage();
+    await page.goto(server.origin + "/portal.html");
+    const frame = page.frame({ url: /\/lra\/$/ });
+    await frame.waitForFunction(() => window.LogResultAccumulator);
+    await engineReady(frame);
+    assert.match(await frame.textContent("body"), /LogResultAccumulator/);
+    await page.evaluate(() => {
+      const file = new File(["Test: from portal\nResult: PASS\n"], "portal.log");
+      document.querySelector("#lra").contentWindow.postMessage({ type: "lra:analyze", files: [file] }, "*");
+    });
+    await page.waitForFunction(() => window.received.length > 0);
+    const summary = await page.evaluate(() => window.received[0]);
+    assert.deepEqual(summary.tests.map((t) => t.name), ["from portal"]);
+    assert.match(await frame.textContent("#threads"), /^1 thread: this page is not cross-origin isolated/);
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});

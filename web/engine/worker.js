@@ -1,0 +1,145 @@
+// The engine's module Web Worker. The page's main thread never parses: it posts File objects
+// here and gets back progress and the summary as lra-summary/1 JSON.
+//
+// It loads the threaded build when the page is cross-origin isolated (shared memory is then
+// available), else the single-threaded one. `?build=st|mt` forces one (benchmarks, tests).
+//
+// Messages in:  {type: "analyze", job, files: [File|Blob], names: [string], nameMode}
+//               {type: "read", job, files}     read the slices only (benchmark baseline)
+//               {type: "sample", job, iterations, tests}
+// Messages out: {type: "ready", build, threads, isolated}
+//               {type: "progress", job, file, done, size}
+//               {type: "summary", job, json, errors: [string], seconds}
+//               {type: "sample", job, bytes: Uint8Array}
+//               {type: "error", job, message}
+
+const SLICE = 8 << 20; // bytes per read
+const PROGRESS_EVERY_MS = 100;
+
+const forced = new URL(self.location.href).searchParams.get("build");
+const threaded = forced ? forced === "mt" : self.crossOriginIsolated;
+
+let engine; // the wasm-bindgen module
+const queue = [];
+let busy = false;
+
+self.onmessage = (event) => {
+  queue.push(event.data);
+  pump();
+};
+
+async function pump() {
+  if (busy || !engine) return;
+  busy = true;
+  while (queue.length > 0) {
+    const message = queue.shift();
+    try {
+      await handle(message);
+    } catch (error) {
+      self.postMessage({ type: "error", job: message.job, message: describe(error) });
+    }
+  }
+  busy = false;
+}
+
+function describe(error) {
+  const panic = engine && engine.last_panic ? safe(() => engine.last_panic()) : "";
+  const text = error && error.message ? error.message : String(error);
+  return panic ? `the engine stopped: ${panic}` : text;
+}
+
+function safe(f) {
+  try {
+    return f();
+  } catch {
+    return "";
+  }
+}
+
+/** Reads a Blob in slices, at most two in flight, calling `use` on each in order. */
+async function readSlices(file, use) {
+  let offset = 0;
+  let next = file.size > 0 ? file.slice(0, SLICE).arrayBuffer() : null;
+  while (next) {
+    const buffer = await next;
+    const end = offset + buffer.byteLength;
+    next = end < file.size ? file.slice(end, end + SLICE).arrayBuffer() : null;
+    use(new Uint8Array(buffer), end);
+    offset = end;
+  }
+}
+
+function progress(job, file, done, size, force) {
+  const now = performance.now();
+  if (force || now - (progress.last || 0) >= PROGRESS_EVERY_MS) {
+    progress.last = now;
+    self.postMessage({ type: "progress", job, file, done, size });
+  }
+}
+
+async function handle(message) {
+  const { type, job } = message;
+  if (type === "sample") {
+    const bytes = engine.sample_log(message.iterations, message.tests, message.seed || 1);
+    self.postMessage({ type: "sample", job, bytes }, [bytes.buffer]);
+    return;
+  }
+  const files = message.files;
+  const started = performance.now();
+  if (type === "read") {
+    for (let i = 0; i < files.length; i++) {
+      await readSlices(files[i], (bytes, done) => progress(job, i, done, files[i].size, false));
+    }
+    self.postMessage({ type: "summary", job, json: null, errors: [], seconds: (performance.now() - started) / 1000 });
+    return;
+  }
+  if (type !== "analyze") throw new Error(`unknown message ${type}`);
+  const run = new engine.Engine(message.nameMode || "line");
+  const errors = [];
+  try {
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
+      const name = message.names[i];
+      run.begin_file(name);
+      try {
+        await readSlices(file, (bytes, done) => {
+          run.feed(bytes);
+          progress(job, i, done, file.size, false);
+        });
+        run.end_file();
+      } catch (error) {
+        if (error instanceof WebAssembly.RuntimeError) throw error;
+        // The file could not be read to its end: leave it out, say why, go on.
+        run.abandon_file();
+        errors.push(`${name}: ${error && error.message ? error.message : error}`);
+      }
+      progress(job, i, file.size, file.size, true);
+    }
+    const json = run.summary_json();
+    self.postMessage({ type: "summary", job, json, errors, seconds: (performance.now() - started) / 1000 });
+  } finally {
+    safe(() => run.free());
+  }
+}
+
+async function start() {
+  try {
+    engine = threaded ? await import("./mt/lra_engine.js") : await import("./st/lra_engine.js");
+    await engine.default();
+    if (threaded) {
+      const cores = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 16));
+      await engine.initThreadPool(cores);
+    }
+    self.postMessage({
+      type: "ready",
+      build: engine.build_kind(),
+      threads: engine.threads(),
+      isolated: self.crossOriginIsolated,
+    });
+    pump();
+  } catch (error) {
+    self.postMessage({ type: "error", job: null, message: `the engine could not start: ${describe(error)}` });
+  }
+}
+
+start();
