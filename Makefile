@@ -11,7 +11,7 @@ CARGO := cargo +$(TOOLCHAIN)
 # This nightly has no prebuilt wasm32 std: every wasm build builds it (design.md §4).
 WASM_ENV := CARGO_UNSTABLE_BUILD_STD=panic_abort,std PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH"
 
-.PHONY: setup tools browser dist serve test test-native test-e2e lint bench bench-browser
+.PHONY: setup tools browser dist serve test test-native test-wasm test-e2e lint bench bench-browser
 
 ## The pinned toolchain and its components (a no-op once they are there).
 setup:
@@ -42,11 +42,24 @@ dist: tools
 serve: tools
 	$(WASM_ENV) trunk serve --release
 
-## Formatting and lints, native tests, then the browser tests.
-test: lint test-native test-e2e
+## Formatting and lints, native tests, the engine's wasm tests, then the browser tests.
+test: lint test-native test-wasm test-e2e
 
 test-native: setup
 	$(CARGO) test --workspace --locked
+
+## Both engine builds under wasm-bindgen-test in headless Chromium; the threaded one runs in a
+## dedicated worker.
+WASM_TEST_ENV := $(WASM_ENV) CHROMEDRIVER=/usr/bin/chromedriver \
+	WASM_BINDGEN_TEST_WEBDRIVER_JSON="$(CURDIR)/tests/webdriver.json" WASM_BINDGEN_TEST_TIMEOUT=300 \
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+## The target features are those of scripts/build-engine.sh, so the tests build what ships.
+test-wasm: tools browser
+	$(WASM_TEST_ENV) RUSTFLAGS="-C target-feature=+simd128" \
+		$(CARGO) test --locked -p lra-engine --target wasm32-unknown-unknown --target-dir target/engine-st
+	$(WASM_TEST_ENV) RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128" \
+		$(CARGO) test --locked -p lra-engine --features threads --target wasm32-unknown-unknown \
+		--target-dir target/engine-mt
 
 test-e2e: dist browser
 	$(CARGO) build --release --locked -p lra-cli
@@ -60,3 +73,8 @@ lint: setup
 bench: setup
 	$(CARGO) bench -p lra-core --locked
 	benches/compare.sh
+
+## The engine in headless Chromium on a 1 GiB log: read-only, single-threaded, threaded.
+bench-browser: dist browser
+	$(CARGO) build --release --locked -p lra-cli
+	node benches/browser.mjs

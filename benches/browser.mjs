@@ -38,7 +38,7 @@ try {
       const file = new File(Array(copies).fill(piece), "bench.log");
       const run = (build, type) =>
         new Promise((resolve, reject) => {
-          const worker = new Worker(`./engine/worker.js?build=${build}`, { type: "module" });
+          const worker = new Worker(`./engine/worker.js?build=${build}`.replace("mt1", "mt&threads=1"), { type: "module" });
           let threads = 1;
           worker.onmessage = ({ data }) => {
             if (data.type === "ready") {
@@ -68,6 +68,7 @@ try {
         read: await best("st", "read"),
         single: await best("st", "analyze"),
         threaded: await best("mt", "analyze"),
+        threaded1: await best("mt1", "analyze"),
       };
     },
     { gib: GIB, rounds: ROUNDS },
@@ -78,6 +79,7 @@ try {
   console.log(line("(a) read slices only", result.read));
   console.log(line("(b) analysis, single-threaded", result.single));
   console.log(line(`(c) analysis, threaded (${result.threaded.threads} threads)`, result.threaded));
+  console.log(line(`    threaded build, 1 thread`, result.threaded1));
   console.log(`(c)/(a) = ${(mbs(result.threaded) / mbs(result.read)).toFixed(2)}   (c)/(b) = ${(mbs(result.threaded) / mbs(result.single)).toFixed(2)}`);
   if (result.single.runs !== result.threaded.runs) {
     throw new Error(`the builds disagree: ${result.single.runs} versus ${result.threaded.runs} runs`);

@@ -2,7 +2,8 @@
 // here and gets back progress and the summary as lra-summary/1 JSON.
 //
 // It loads the threaded build when the page is cross-origin isolated (shared memory is then
-// available), else the single-threaded one. `?build=st|mt` forces one (benchmarks, tests).
+// available), else the single-threaded one. `?build=st|mt` forces one and `?threads=N` sets the
+// pool's size (benchmarks, tests).
 //
 // Messages in:  {type: "analyze", job, files: [File|Blob], names: [string], nameMode}
 //               {type: "read", job, files}     read the slices only (benchmark baseline)
@@ -16,7 +17,8 @@
 const SLICE = 8 << 20; // bytes per read
 const PROGRESS_EVERY_MS = 100;
 
-const forced = new URL(self.location.href).searchParams.get("build");
+const params = new URL(self.location.href).searchParams;
+const forced = params.get("build");
 const threaded = forced ? forced === "mt" : self.crossOriginIsolated;
 
 let engine; // the wasm-bindgen module
@@ -127,7 +129,7 @@ async function start() {
     engine = threaded ? await import("./mt/lra_engine.js") : await import("./st/lra_engine.js");
     await engine.default();
     if (threaded) {
-      const cores = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 16));
+      const cores = Number(params.get("threads")) || Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 16));
       await engine.initThreadPool(cores);
     }
     self.postMessage({

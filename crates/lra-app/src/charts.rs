@@ -1,9 +1,7 @@
 //! The charts, drawn by charming into a local ECharts (`echarts.min.js`, never a CDN), each with
 //! save-as-image and a table alternative for screen readers.
 
-use charming::component::{
-    Axis, DataZoom, DataZoomType, Feature, Legend, SaveAsImage, Title, Toolbox,
-};
+use charming::component::{Axis, DataZoom, DataZoomType, Feature, Legend, SaveAsImage, Title, Toolbox};
 use charming::element::{AxisType, Color, ItemStyle, Tooltip, Trigger};
 use charming::series::{Bar, Line, Pie};
 use charming::theme::Theme;
@@ -79,10 +77,7 @@ pub fn Charts() -> impl IntoView {
 }
 
 fn draw(id: &str, chart: &Chart) {
-    let Some(element) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-    else {
+    let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
         return;
     };
     // A fresh instance each time: setOption on an old one would merge in stale series.
@@ -91,11 +86,7 @@ fn draw(id: &str, chart: &Chart) {
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
         .is_some_and(|m| m.matches());
     let renderer = WasmRenderer::new_opt(None, None);
-    let renderer = if dark {
-        renderer.theme(Theme::Dark)
-    } else {
-        renderer
-    };
+    let renderer = if dark { renderer.theme(Theme::Dark) } else { renderer };
     let _ = renderer.render(id, chart);
 }
 
@@ -113,11 +104,7 @@ fn most_failing(s: &Summary) -> Vec<&TestStats> {
 fn tests_chart(s: &Summary) -> Chart {
     let tests = most_failing(s);
     let names: Vec<String> = tests.iter().map(|t| t.name.to_string()).collect();
-    let end = if tests.len() <= BARS_VISIBLE {
-        100.0
-    } else {
-        100.0 * BARS_VISIBLE as f64 / tests.len() as f64
-    };
+    let end = if tests.len() <= BARS_VISIBLE { 100.0 } else { 100.0 * BARS_VISIBLE as f64 / tests.len() as f64 };
     Chart::new()
         .title(Title::new().text("Passed and failed per test (most failures first)"))
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
@@ -125,12 +112,7 @@ fn tests_chart(s: &Summary) -> Chart {
         .toolbox(toolbox())
         .x_axis(Axis::new().type_(AxisType::Category).data(names))
         .y_axis(Axis::new().type_(AxisType::Value))
-        .data_zoom(
-            DataZoom::new()
-                .type_(DataZoomType::Slider)
-                .start(0.0)
-                .end(end),
-        )
+        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).start(0.0).end(end))
         .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
         .series(
             Bar::new()
@@ -152,22 +134,14 @@ fn iterations_chart(s: &Summary) -> Chart {
         .title(Title::new().text("Pass rate per iteration (%)"))
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .toolbox(toolbox())
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Category)
-                .data(its.iter().map(|i| i.label.to_string()).collect()),
-        )
+        .x_axis(Axis::new().type_(AxisType::Category).data(its.iter().map(|i| i.label.to_string()).collect()))
         .y_axis(Axis::new().type_(AxisType::Value).min(0).max(100))
         .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
         .series(
             Line::new()
                 .name("pass rate")
                 .item_style(ItemStyle::new().color(GREEN))
-                .data(
-                    its.iter()
-                        .map(|i| i.counts.pass_rate().map_or(f64::NAN, |r| r * 100.0))
-                        .collect(),
-                ),
+                .data(its.iter().map(|i| i.counts.pass_rate().map_or(f64::NAN, |r| r * 100.0)).collect()),
         )
 }
 
@@ -184,28 +158,15 @@ fn classes(s: &Summary) -> [(&'static str, u64, &'static str); 5] {
 
 fn classes_chart(s: &Summary) -> Chart {
     // Empty classes would only crowd the labels.
-    let shown: Vec<_> = classes(s)
-        .into_iter()
-        .filter(|(_, count, _)| *count > 0)
-        .collect();
+    let shown: Vec<_> = classes(s).into_iter().filter(|(_, count, _)| *count > 0).collect();
     let data: Vec<(f64, &str)> = shown.iter().map(|(n, c, _)| (*c as f64, *n)).collect();
     Chart::new()
         .title(Title::new().text("Runs by class"))
         .tooltip(Tooltip::new().trigger(Trigger::Item))
         .legend(Legend::new().top("bottom"))
         .toolbox(toolbox())
-        .color(
-            shown
-                .iter()
-                .map(|(_, _, color)| Color::from(*color))
-                .collect(),
-        )
-        .series(
-            Pie::new()
-                .name("runs")
-                .radius(vec!["40%", "70%"])
-                .data(data),
-        )
+        .color(shown.iter().map(|(_, _, color)| Color::from(*color)).collect())
+        .series(Pie::new().name("runs").radius(vec!["40%", "70%"]).data(data))
 }
 
 fn tests_table(s: &Summary) -> impl IntoView + use<> {

@@ -45,20 +45,15 @@ pub fn install(_state: AppState) {
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
             let from_parent = event.source().is_some_and(|s| Object::is(&s, &parent));
             let data = event.data();
-            let kind = Reflect::get(&data, &"type".into())
-                .ok()
-                .and_then(|t| t.as_string());
+            let kind = Reflect::get(&data, &"type".into()).ok().and_then(|t| t.as_string());
             if !from_parent || kind.as_deref() != Some("lra:analyze") {
                 return;
             }
-            if let Ok(inputs) =
-                Reflect::get(&data, &"files".into()).and_then(|files| inputs(&files))
-            {
+            if let Ok(inputs) = Reflect::get(&data, &"files".into()).and_then(|files| inputs(&files)) {
                 engine::add(inputs);
             }
         });
-        let _ =
-            window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+        let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
         on_message.forget();
     }
 }
@@ -76,9 +71,7 @@ fn summary_promise() -> Promise {
 /// Files and Blobs from a JS array; a Blob without a name is called `blob-N`.
 fn inputs(files: &JsValue) -> Result<Vec<Input>, JsValue> {
     if !Array::is_array(files) {
-        return Err(
-            js_sys::TypeError::new("analyze() takes an array of File or Blob objects").into(),
-        );
+        return Err(js_sys::TypeError::new("analyze() takes an array of File or Blob objects").into());
     }
     Array::from(files)
         .iter()
@@ -87,15 +80,9 @@ fn inputs(files: &JsValue) -> Result<Vec<Input>, JsValue> {
             if let Some(file) = item.dyn_ref::<File>() {
                 Ok(Input::from_file(file.clone(), None))
             } else if let Some(blob) = item.dyn_ref::<Blob>() {
-                Ok(Input {
-                    blob: blob.clone(),
-                    name: format!("blob-{}", i + 1),
-                })
+                Ok(Input { blob: blob.clone(), name: format!("blob-{}", i + 1) })
             } else {
-                Err(
-                    js_sys::TypeError::new(&format!("item {i} is neither a File nor a Blob"))
-                        .into(),
-                )
+                Err(js_sys::TypeError::new(&format!("item {i} is neither a File nor a Blob")).into())
             }
         })
         .collect()

@@ -25,10 +25,7 @@ pub struct Input {
 impl Input {
     pub fn from_file(file: File, name: Option<String>) -> Input {
         let name = name.unwrap_or_else(|| file.name());
-        Input {
-            blob: file.into(),
-            name,
-        }
+        Input { blob: file.into(), name }
     }
 }
 
@@ -205,26 +202,16 @@ fn kick() {
         set(&message, "job", &id.into());
         set(&message, "files", &files);
         set(&message, "names", &names);
-        set(
-            &message,
-            "nameMode",
-            &c.state.name_mode.get_untracked().as_str().into(),
-        );
+        set(&message, "nameMode", &c.state.name_mode.get_untracked().as_str().into());
         c.state.progress.set(Some(Progress {
             files: inputs
                 .iter()
-                .map(|i| FileProgress {
-                    name: i.name.clone(),
-                    size: i.blob.size(),
-                    done: 0.0,
-                })
+                .map(|i| FileProgress { name: i.name.clone(), size: i.blob.size(), done: 0.0 })
                 .collect(),
             started: now(),
         }));
         if let Err(e) = c.worker.post_message(&message) {
-            c.state
-                .errors
-                .update(|errs| errs.push(format!("could not start the analysis: {}", js_text(&e))));
+            c.state.errors.update(|errs| errs.push(format!("could not start the analysis: {}", js_text(&e))));
             c.state.progress.set(None);
             return;
         }
@@ -299,9 +286,7 @@ fn on_message(state: AppState, data: JsValue) {
                     });
                     state.summary.set(Some(Arc::new(merged)));
                 }
-                Err(e) => state
-                    .errors
-                    .update(|errs| errs.push(format!("the engine answered oddly: {e}"))),
+                Err(e) => state.errors.update(|errs| errs.push(format!("the engine answered oddly: {e}"))),
             }
             state.progress.set(None);
             kick();
@@ -316,9 +301,7 @@ fn on_message(state: AppState, data: JsValue) {
             }
         }
         "error" => {
-            let message = get(&data, "message")
-                .as_string()
-                .unwrap_or_else(|| "unknown error".into());
+            let message = get(&data, "message").as_string().unwrap_or_else(|| "unknown error".into());
             state.errors.update(|errs| errs.push(message.clone()));
             if job.is_none() {
                 state.engine.set(EngineStatus::Failed(message));
@@ -346,14 +329,10 @@ fn js_strings(v: &JsValue) -> Vec<String> {
     if !Array::is_array(v) {
         return Vec::new();
     }
-    Array::from(v)
-        .iter()
-        .filter_map(|s| s.as_string())
-        .collect()
+    Array::from(v).iter().filter_map(|s| s.as_string()).collect()
 }
 
 /// A JS error's message.
 pub fn js_text(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
+    e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
 }

@@ -21,12 +21,7 @@ pub fn ExportBar() -> impl IntoView {
             (s.to_json_pretty(), "lra-summary.json", "application/json")
         };
         if let Err(e) = save(&text, name, mime) {
-            state.errors.update(|errs| {
-                errs.push(format!(
-                    "could not save {name}: {}",
-                    crate::engine::js_text(&e)
-                ))
-            });
+            state.errors.update(|errs| errs.push(format!("could not save {name}: {}", crate::engine::js_text(&e))));
         }
     };
     view! {
@@ -43,9 +38,7 @@ fn save(text: &str, name: &str, mime: &str) -> Result<(), JsValue> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let a: HtmlAnchorElement = document.create_element("a")?.unchecked_into();
     a.set_href(&url);
     a.set_download(name);

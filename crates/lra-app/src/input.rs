@@ -108,9 +108,7 @@ fn from_file_list(list: &FileList) -> Vec<Input> {
         .filter_map(|i| list.get(i))
         .map(|f| {
             // A folder pick names files by their path inside the folder.
-            let path = js_sys::Reflect::get(&f, &"webkitRelativePath".into())
-                .ok()
-                .and_then(|p| p.as_string());
+            let path = js_sys::Reflect::get(&f, &"webkitRelativePath".into()).ok().and_then(|p| p.as_string());
             let name = path.filter(|p| !p.is_empty());
             Input::from_file(f, name)
         })
@@ -150,17 +148,12 @@ async fn walk(entry: FileSystemEntry, inputs: &mut Vec<Input>, errors: &mut Vec<
     while let Some(entry) = stack.pop() {
         let path = entry.full_path().trim_start_matches('/').to_owned();
         if entry.is_directory() {
-            let reader = entry
-                .unchecked_into::<FileSystemDirectoryEntry>()
-                .create_reader();
+            let reader = entry.unchecked_into::<FileSystemDirectoryEntry>().create_reader();
             let mut children = Vec::new();
             loop {
-                let batch = callback_promise(|ok, err| {
-                    reader
-                        .read_entries_with_callback_and_callback(ok, err)
-                        .map(|_| ())
-                })
-                .await;
+                let batch =
+                    callback_promise(|ok, err| reader.read_entries_with_callback_and_callback(ok, err).map(|_| ()))
+                        .await;
                 match batch {
                     Ok(list) => {
                         let list = Array::from(&list);
@@ -193,9 +186,7 @@ async fn walk(entry: FileSystemEntry, inputs: &mut Vec<Input>, errors: &mut Vec<
 }
 
 /// Awaits a success/error callback pair as a promise.
-async fn callback_promise(
-    call: impl FnOnce(&Function, &Function) -> Result<(), JsValue>,
-) -> Result<JsValue, JsValue> {
+async fn callback_promise(call: impl FnOnce(&Function, &Function) -> Result<(), JsValue>) -> Result<JsValue, JsValue> {
     let mut call = Some(call);
     let promise = Promise::new(&mut |ok, err| {
         if let Some(Err(e)) = call.take().map(|call| call(&ok, &err)) {

@@ -26,10 +26,7 @@ pub fn Progress() -> impl IntoView {
     let state = expect_context::<AppState>();
     // Re-read the clock while the analysis runs, for the rate and the ETA.
     let (tick, set_tick) = signal(0u32);
-    let handle = set_interval_with_handle(
-        move || set_tick.update(|t| *t += 1),
-        std::time::Duration::from_millis(250),
-    );
+    let handle = set_interval_with_handle(move || set_tick.update(|t| *t += 1), std::time::Duration::from_millis(250));
     on_cleanup(move || {
         if let Ok(h) = handle {
             h.clear();
@@ -42,11 +39,7 @@ pub fn Progress() -> impl IntoView {
             let done: f64 = p.files.iter().map(|f| f.done).sum();
             let seconds = ((now() - p.started) / 1000.0).max(1e-3);
             let rate = done / seconds;
-            let eta = if rate > 0.0 {
-                format!("{:.0} s left", (total - done) / rate)
-            } else {
-                "…".to_owned()
-            };
+            let eta = if rate > 0.0 { format!("{:.0} s left", (total - done) / rate) } else { "…".to_owned() };
             let overall = if total > 0.0 { done / total } else { 1.0 };
             let shown = p.files.len().min(20);
             let more = p.files.len() - shown;
@@ -108,25 +101,11 @@ pub fn Header() -> impl IntoView {
     let threads = move || match state.engine.get() {
         EngineStatus::Starting => "Starting the engine…".to_owned(),
         EngineStatus::Failed(e) => format!("The engine failed: {e}"),
-        EngineStatus::Ready {
-            threads,
-            isolated: true,
-            ..
-        } => {
-            format!(
-                "{threads} thread{}: this page is cross-origin isolated",
-                if threads == 1 { "" } else { "s" }
-            )
+        EngineStatus::Ready { threads, isolated: true, .. } => {
+            format!("{threads} thread{}: this page is cross-origin isolated", if threads == 1 { "" } else { "s" })
         }
-        EngineStatus::Ready {
-            threads,
-            isolated: false,
-            ..
-        } => {
-            format!(
-                "{threads} thread{}: this page is not cross-origin isolated",
-                if threads == 1 { "" } else { "s" }
-            )
+        EngineStatus::Ready { threads, isolated: false, .. } => {
+            format!("{threads} thread{}: this page is not cross-origin isolated", if threads == 1 { "" } else { "s" })
         }
     };
     move || {

@@ -11,11 +11,7 @@ pub enum EngineStatus {
     /// The worker is loading its wasm.
     Starting,
     /// Ready: which build, how many threads, and whether the page is cross-origin isolated.
-    Ready {
-        build: String,
-        threads: u32,
-        isolated: bool,
-    },
+    Ready { build: String, threads: u32, isolated: bool },
     /// The worker could not start.
     Failed(String),
 }
@@ -62,9 +58,7 @@ impl AppState {
 
 /// `performance.now()`, in ms.
 pub fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// Sizes for people: `12.3 MB`.

@@ -73,9 +73,7 @@ pub fn TestsTable() -> impl IntoView {
         let (column, descending) = sort.get();
         let tests = s.tests();
         let mut order: Vec<u32> = (0..tests.len() as u32)
-            .filter(|&i| {
-                needle.is_empty() || tests[i as usize].name.to_lowercase().contains(&needle)
-            })
+            .filter(|&i| needle.is_empty() || tests[i as usize].name.to_lowercase().contains(&needle))
             .collect();
         // A stable sort keeps first-appearance order among equals.
         order.sort_by(|&a, &b| {
@@ -130,10 +128,7 @@ pub fn TestsTable() -> impl IntoView {
                 .map(|&i| {
                     let t = &s.tests()[i as usize];
                     let c = t.counts;
-                    let at = t
-                        .first_failure
-                        .map(|l| format!("{}:{}", s.file_name(l), l.line))
-                        .unwrap_or_default();
+                    let at = t.first_failure.map(|l| format!("{}:{}", s.file_name(l), l.line)).unwrap_or_default();
                     let class = if c.failed > 0 { "failing" } else { "" };
                     view! {
                         <tr class=class>

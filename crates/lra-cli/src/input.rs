@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, Read};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use lra_core::{FileParser, Options, Summary};
@@ -27,9 +28,18 @@ pub fn summarize_paths(paths: &[PathBuf], options: Options, summary: &mut Summar
         let mut files = Vec::new();
         collect(path, &mut files, &mut HashSet::new(), &mut problems);
         for file in files {
-            match File::open(&file) {
-                Ok(f) => add(summary, &file.to_string_lossy(), f, options, &mut problems),
-                Err(e) => problems.push(format!("{}: {}", file.display(), reason(&e))),
+            let name = file.to_string_lossy();
+            let parsed = File::open(&file).and_then(|f| {
+                let size = f.metadata()?.len();
+                if rayon::current_num_threads() > 1 && size >= RANGES_MIN && f.metadata()?.is_file() {
+                    parse_in_ranges(&name, &f, size, options)
+                } else {
+                    parse_stream(&name, f, options)
+                }
+            });
+            match parsed {
+                Ok(s) => summary.merge(s).expect("every file is parsed with the same name mode"),
+                Err(e) => problems.push(format!("{name}: {}", reason(&e))),
             }
         }
     }
@@ -38,12 +48,7 @@ pub fn summarize_paths(paths: &[PathBuf], options: Options, summary: &mut Summar
 
 /// Lists the files at `path`: itself, or everything below it in sorted order.
 /// `seen` holds the directories already listed, so that a symlink loop is listed once.
-fn collect(
-    path: &Path,
-    files: &mut Vec<PathBuf>,
-    seen: &mut HashSet<PathBuf>,
-    problems: &mut Vec<String>,
-) {
+fn collect(path: &Path, files: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>, problems: &mut Vec<String>) {
     let meta = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return problems.push(format!("{}: {}", path.display(), reason(&e))),
@@ -71,37 +76,93 @@ fn collect(
     }
 }
 
-fn add(
-    summary: &mut Summary,
-    name: &str,
-    reader: impl Read + Send,
-    options: Options,
-    problems: &mut Vec<String>,
-) {
-    let mut parser = FileParser::new(name, options);
-    match feed(&mut parser, reader) {
-        Ok(()) => summary
-            .merge(parser.finish())
-            .expect("every file is parsed with the same name mode"),
+fn add(summary: &mut Summary, name: &str, reader: impl Read + Send, options: Options, problems: &mut Vec<String>) {
+    match parse_stream(name, reader, options) {
+        Ok(s) => summary.merge(s).expect("every file is parsed with the same name mode"),
         Err(e) => problems.push(format!("{name}: {}", reason(&e))),
     }
 }
 
+fn parse_stream(name: &str, reader: impl Read + Send, options: Options) -> io::Result<Summary> {
+    let mut parser = FileParser::new(name, options);
+    feed(&mut parser, reader)?;
+    Ok(parser.finish())
+}
+
+/// Files at least this large are read as one part per thread.
+const RANGES_MIN: u64 = 4 << 20;
+
+/// Reads a regular file as one part per thread, each part on its own thread with its own small
+/// buffer (so that the copy from the kernel and the parse stay in that core's cache), then
+/// appends the parts' results in order. Parts are cut at line ends.
+fn parse_in_ranges(name: &str, file: &File, size: u64, options: Options) -> io::Result<Summary> {
+    use rayon::prelude::*;
+    let options = Options { parallel: false, ..options };
+    let parts = rayon::current_num_threads() as u64;
+    let mut starts = vec![0];
+    for k in 1..parts {
+        let start = next_line_start(file, size * k / parts, size)?;
+        starts.push(start.max(*starts.last().unwrap()));
+    }
+    starts.push(size);
+    let parsers: Vec<FileParser> = (0..starts.len() - 1)
+        .into_par_iter()
+        .map(|k| {
+            let mut p = if k == 0 { FileParser::new(name, options) } else { FileParser::for_segment(options) };
+            read_range(file, starts[k], starts[k + 1], |bytes| p.feed(bytes))?;
+            Ok(p)
+        })
+        .collect::<io::Result<_>>()?;
+    let mut parsers = parsers.into_iter();
+    let mut first = parsers.next().expect("one part at least");
+    for p in parsers {
+        first.append(p.into_segment());
+    }
+    Ok(first.finish())
+}
+
+/// The start of the first line that starts at or after `from`: just after the first `\n` at or
+/// after `from - 1`.
+fn next_line_start(file: &File, from: u64, size: u64) -> io::Result<u64> {
+    let mut buf = vec![0; 64 << 10];
+    let mut at = from.saturating_sub(1);
+    while at < size {
+        let n = file.read_at(&mut buf, at)?;
+        if n == 0 {
+            break;
+        }
+        if let Some(i) = buf[..n].iter().position(|&b| b == b'\n') {
+            return Ok(at + i as u64 + 1);
+        }
+        at += n as u64;
+    }
+    Ok(size)
+}
+
+/// Feeds `file[start..end]` to `use_bytes` in slices that fit in cache.
+fn read_range(file: &File, start: u64, end: u64, mut use_bytes: impl FnMut(&[u8])) -> io::Result<()> {
+    let mut buf = vec![0; SERIAL_SLICE];
+    let mut at = start;
+    while at < end {
+        let want = ((end - at) as usize).min(buf.len());
+        let n = file.read_at(&mut buf[..want], at)?;
+        if n == 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the file shrank while it was read"));
+        }
+        use_bytes(&buf[..n]);
+        at += n as u64;
+    }
+    Ok(())
+}
+
 /// Reads the next slice while the current one is parsed, so reading overlaps the work.
 fn feed(parser: &mut FileParser, mut reader: impl Read + Send) -> io::Result<()> {
-    let slice = if rayon::current_num_threads() > 1 {
-        PARALLEL_SLICE
-    } else {
-        SERIAL_SLICE
-    };
+    let slice = if rayon::current_num_threads() > 1 { PARALLEL_SLICE } else { SERIAL_SLICE };
     let mut current = vec![0; slice];
     let mut next = vec![0; slice];
     let mut n = read_full(&mut reader, &mut current)?;
     while n > 0 {
-        let (read, ()) = rayon::join(
-            || read_full(&mut reader, &mut next),
-            || parser.feed(&current[..n]),
-        );
+        let (read, ()) = rayon::join(|| read_full(&mut reader, &mut next), || parser.feed(&current[..n]));
         n = read?;
         std::mem::swap(&mut current, &mut next);
     }

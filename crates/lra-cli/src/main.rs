@@ -11,11 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use lra_core::{GenOptions, NameMode, Options, Summary};
 
 #[derive(Parser)]
-#[command(
-    name = "lra",
-    version,
-    about = "Summarize test-result logs: pass, fail and skip counts per test"
-)]
+#[command(name = "lra", version, about = "Summarize test-result logs: pass, fail and skip counts per test")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -79,27 +75,9 @@ enum Name {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Summarize {
-            format,
-            name,
-            threads,
-            paths,
-        } => summarize(format, name, threads, &paths),
-        Command::Generate {
-            iterations,
-            tests,
-            fail_rate,
-            flaky,
-            seed,
-            size,
-        } => {
-            let options = GenOptions {
-                iterations,
-                tests,
-                fail_rate,
-                flaky,
-                seed,
-            };
+        Command::Summarize { format, name, threads, paths } => summarize(format, name, threads, &paths),
+        Command::Generate { iterations, tests, fail_rate, flaky, seed, size } => {
+            let options = GenOptions { iterations, tests, fail_rate, flaky, seed };
             generate(options, size).map(|()| ExitCode::SUCCESS)
         }
     };
@@ -114,28 +92,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn summarize(
-    format: Format,
-    name: Name,
-    threads: Option<u16>,
-    paths: &[PathBuf],
-) -> io::Result<ExitCode> {
+fn summarize(format: Format, name: Name, threads: Option<u16>, paths: &[PathBuf]) -> io::Result<ExitCode> {
     let name_mode = match name {
         Name::Line => NameMode::Line,
         Name::FirstWord => NameMode::FirstWord,
     };
-    let threads = threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        usize::from,
-    );
+    let threads = threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| io::Error::other(format!("cannot start {threads} threads: {e}")))?;
-    let options = Options {
-        parallel: threads > 1,
-        ..Options::with_name_mode(name_mode)
-    };
+    let options = Options { parallel: threads > 1, ..Options::with_name_mode(name_mode) };
     let mut summary = Summary::empty(name_mode);
     let mut failed = false;
     pool.install(|| {
@@ -145,10 +112,7 @@ fn summarize(
         }
     });
     for f in summary.files.iter().filter(|f| f.binary) {
-        eprintln!(
-            "lra: {}: warning: this looks like a binary file, not a text log",
-            f.name
-        );
+        eprintln!("lra: {}: warning: this looks like a binary file, not a text log", f.name);
     }
     let mut out = BufWriter::new(io::stdout().lock());
     match format {
@@ -159,11 +123,7 @@ fn summarize(
         Format::Csv => write!(out, "{}", summary.to_csv())?,
     }
     out.flush()?;
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 fn generate(options: GenOptions, size: Option<u64>) -> io::Result<()> {
@@ -171,10 +131,7 @@ fn generate(options: GenOptions, size: Option<u64>) -> io::Result<()> {
     match size {
         None => lra_core::generate(options, &mut out)?,
         Some(size) => {
-            let mut g = lra_core::Generator::new(GenOptions {
-                iterations: u64::MAX,
-                ..options
-            });
+            let mut g = lra_core::Generator::new(GenOptions { iterations: u64::MAX, ..options });
             let (mut written, mut buf) = (0u64, Vec::new());
             while written < size && g.next_iteration(&mut buf) {
                 out.write_all(&buf)?;

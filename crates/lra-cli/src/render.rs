@@ -35,12 +35,7 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
     } else {
         writeln!(out)?;
         let tests = s.tests_failures_first();
-        let width = tests
-            .iter()
-            .map(|t| t.name.chars().count())
-            .max()
-            .unwrap_or(0)
-            .clamp(4, 60);
+        let width = tests.iter().map(|t| t.name.chars().count()).max().unwrap_or(0).clamp(4, 60);
         writeln!(
             out,
             "{:<width$}  {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}  FIRST FAILURE",
@@ -73,10 +68,7 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
         plural(t.missing),
         match s.long_lines() {
             0 => String::new(),
-            n => format!(
-                ", {n} over-long line{} with markers past the limit",
-                plural(n)
-            ),
+            n => format!(", {n} over-long line{} with markers past the limit", plural(n)),
         }
     )?;
     for a in s.anomalies().iter().take(ANOMALIES_SHOWN) {
@@ -84,32 +76,20 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
             true => String::new(),
             false => format!("  {:?}", a.text),
         };
-        writeln!(
-            out,
-            "  {}:{}  {}{what}",
-            s.file_name(a.location),
-            a.location.line,
-            a.kind.as_str()
-        )?;
+        writeln!(out, "  {}:{}  {}{what}", s.file_name(a.location), a.location.line, a.kind.as_str())?;
     }
     if total > ANOMALIES_SHOWN as u64 {
-        writeln!(
-            out,
-            "  … and {} more (see --format json)",
-            total - ANOMALIES_SHOWN as u64
-        )?;
+        writeln!(out, "  … and {} more (see --format json)", total - ANOMALIES_SHOWN as u64)?;
     }
     Ok(())
 }
 
 fn first_failure(s: &Summary, t: &TestStats) -> String {
-    t.first_failure
-        .map_or(String::new(), |l| format!("{}:{}", s.file_name(l), l.line))
+    t.first_failure.map_or(String::new(), |l| format!("{}:{}", s.file_name(l), l.line))
 }
 
 fn rate(c: &Counts) -> String {
-    c.pass_rate()
-        .map_or("-".to_owned(), |r| format!("{:.1}%", r * 100.0))
+    c.pass_rate().map_or("-".to_owned(), |r| format!("{:.1}%", r * 100.0))
 }
 
 /// The name cut to `width` characters, with control characters (which could drive the terminal)

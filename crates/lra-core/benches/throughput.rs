@@ -13,42 +13,23 @@ const SLICE: usize = 8 << 20;
 const ROUNDS: usize = 5;
 
 fn main() {
-    let mb: usize = std::env::var("LRA_BENCH_MB")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
+    let mb: usize = std::env::var("LRA_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(256);
     let log = make_log(mb << 20);
     let size = log.len() as f64 / 1e6;
-    println!(
-        "log: {size:.0} MB, {} threads available",
-        rayon::current_num_threads()
-    );
+    println!("log: {size:.0} MB, {} threads available", rayon::current_num_threads());
 
     let baseline = best(|| {
         let n = memchr::memchr_iter(b'\n', &log).count();
         std::hint::black_box(n);
     });
     let rate = |d: Duration| size / d.as_secs_f64();
-    println!(
-        "baseline  newline count          {:>8.0} MB/s",
-        rate(baseline)
-    );
+    println!("baseline  newline count          {:>8.0} MB/s", rate(baseline));
 
     let all = rayon::current_num_threads();
-    let one = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap();
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     let mut results = Vec::new();
     for (label, threads) in [("1 thread", 1), ("all threads", all)] {
-        let pool = if threads == 1 {
-            &one
-        } else {
-            &rayon::ThreadPoolBuilder::new()
-                .num_threads(all)
-                .build()
-                .unwrap()
-        };
+        let pool = if threads == 1 { &one } else { &rayon::ThreadPoolBuilder::new().num_threads(all).build().unwrap() };
         for mode in [NameMode::Line, NameMode::FirstWord] {
             let t = pool.install(|| best(|| parse(&log, mode)));
             println!(
@@ -62,10 +43,7 @@ fn main() {
     }
     let one_line = results[0].2.as_secs_f64();
     let all_line = results[2].2.as_secs_f64();
-    println!(
-        "speed-up, {all} threads over 1: {:.2}x",
-        one_line / all_line
-    );
+    println!("speed-up, {all} threads over 1: {:.2}x", one_line / all_line);
 }
 
 fn parse(log: &[u8], mode: NameMode) {
@@ -88,13 +66,7 @@ fn best(mut f: impl FnMut()) -> Duration {
 }
 
 fn make_log(min_bytes: usize) -> Vec<u8> {
-    let options = GenOptions {
-        iterations: u64::MAX,
-        tests: 200,
-        fail_rate: 0.1,
-        flaky: 10,
-        seed: 7,
-    };
+    let options = GenOptions { iterations: u64::MAX, tests: 200, fail_rate: 0.1, flaky: 10, seed: 7 };
     let mut g = Generator::new(options);
     let mut log = Vec::with_capacity(min_bytes + (1 << 20));
     while log.len() < min_bytes && g.next_iteration(&mut log) {}

@@ -29,9 +29,7 @@ pub(crate) struct Markers {
 impl Markers {
     /// Whether any marker occurs in `hay`.
     pub(crate) fn any_in(&self, hay: &[u8]) -> bool {
-        self.iteration.find(hay).is_some()
-            || self.test.find(hay).is_some()
-            || self.result.find(hay).is_some()
+        self.iteration.find(hay).is_some() || self.test.find(hay).is_some() || self.result.find(hay).is_some()
     }
 }
 
@@ -87,11 +85,7 @@ impl Hits {
     /// Searches `line` for each marker.
     pub(crate) fn find(line: &[u8]) -> Hits {
         let f = &*FINDERS;
-        Hits {
-            iteration: f.iteration.find(line),
-            test: f.test.find(line),
-            result: f.result.find(line),
-        }
+        Hits { iteration: f.iteration.find(line), test: f.test.find(line), result: f.result.find(line) }
     }
 }
 
@@ -102,12 +96,7 @@ pub(crate) fn extract(line: &[u8], mode: NameMode, max_line: usize) -> LineEvent
 }
 
 /// Reads one line (without its `\n`) whose first marker positions are `hits`.
-pub(crate) fn extract_at(
-    line: &[u8],
-    hits: Hits,
-    mode: NameMode,
-    max_line: usize,
-) -> LineEvents<'_> {
+pub(crate) fn extract_at(line: &[u8], hits: Hits, mode: NameMode, max_line: usize) -> LineEvents<'_> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let mut hits = hits;
     let mut events = LineEvents::default();
@@ -181,10 +170,7 @@ fn split_first_token(bytes: &[u8]) -> (Text<'_>, Text<'_>) {
         None => {
             let text = lossy(bytes);
             let (a, b) = slow_token(&text);
-            (
-                Cow::Owned(text[a..b].as_bytes().to_vec()),
-                Cow::Owned(text[b..].as_bytes().to_vec()),
-            )
+            (Cow::Owned(text[a..b].as_bytes().to_vec()), Cow::Owned(text[b..].as_bytes().to_vec()))
         }
     }
 }
@@ -197,14 +183,8 @@ fn is_ascii_space(b: u8) -> bool {
 /// The first token's byte range when ASCII alone decides it; `None` when a non-ASCII byte could
 /// be Unicode whitespace at a boundary.
 fn ascii_token(b: &[u8]) -> Option<(usize, usize)> {
-    let start = b
-        .iter()
-        .position(|&c| !is_ascii_space(c))
-        .unwrap_or(b.len());
-    let len = b[start..]
-        .iter()
-        .position(|&c| c >= 0x80 || is_ascii_space(c))
-        .unwrap_or(b.len() - start);
+    let start = b.iter().position(|&c| !is_ascii_space(c)).unwrap_or(b.len());
+    let len = b[start..].iter().position(|&c| c >= 0x80 || is_ascii_space(c)).unwrap_or(b.len() - start);
     let end = start + len;
     match b.get(end) {
         Some(&c) if c >= 0x80 => None,
@@ -215,14 +195,8 @@ fn ascii_token(b: &[u8]) -> Option<(usize, usize)> {
 
 /// The bytes trimmed of ASCII whitespace, when no non-ASCII byte is left at either edge.
 fn ascii_trim(b: &[u8]) -> Option<&[u8]> {
-    let start = b
-        .iter()
-        .position(|&c| !is_ascii_space(c))
-        .unwrap_or(b.len());
-    let end = b
-        .iter()
-        .rposition(|&c| !is_ascii_space(c))
-        .map_or(start, |i| i + 1);
+    let start = b.iter().position(|&c| !is_ascii_space(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|&c| !is_ascii_space(c)).map_or(start, |i| i + 1);
     let t = &b[start..end.max(start)];
     match (t.first(), t.last()) {
         (Some(&f), Some(&l)) if f >= 0x80 || l >= 0x80 => None,
@@ -232,9 +206,7 @@ fn ascii_trim(b: &[u8]) -> Option<&[u8]> {
 
 fn slow_token(s: &str) -> (usize, usize) {
     let start = s.len() - s.trim_start().len();
-    let end = s[start..]
-        .find(char::is_whitespace)
-        .map_or(s.len(), |e| start + e);
+    let end = s[start..].find(char::is_whitespace).map_or(s.len(), |e| start + e);
     (start, end)
 }
 

@@ -52,13 +52,7 @@ pub struct GenOptions {
 
 impl Default for GenOptions {
     fn default() -> GenOptions {
-        GenOptions {
-            iterations: 3,
-            tests: 3,
-            fail_rate: 0.1,
-            flaky: 1,
-            seed: 1,
-        }
+        GenOptions { iterations: 3, tests: 3, fail_rate: 0.1, flaky: 1, seed: 1 }
     }
 }
 
@@ -72,10 +66,7 @@ pub struct Generator {
 impl Generator {
     /// A generator at iteration 1.
     pub fn new(options: GenOptions) -> Generator {
-        Generator {
-            options,
-            next_iteration: 1,
-        }
+        Generator { options, next_iteration: 1 }
     }
 
     /// The name of test `i`: `Apples`, `Oranges`, … then `Apples2`, `Oranges2`, …
@@ -99,19 +90,11 @@ impl Generator {
         let stable = o.tests.saturating_sub(o.flaky);
         for i in 0..o.tests {
             let name = Generator::test_name(i);
-            let failed = if i < stable {
-                unit(mix(o.seed, i, 0)) < o.fail_rate
-            } else {
-                mix(o.seed, i, n) & 1 == 1
-            };
+            let failed = if i < stable { unit(mix(o.seed, i, 0)) < o.fail_rate } else { mix(o.seed, i, n) & 1 == 1 };
             let ms = 5 + mix(o.seed ^ 0x5eed, i, n) % 995;
             let _ = writeln!(out, "# Test: {name} Test");
             let _ = writeln!(out, "# Started: worker {} iteration {n}", 1 + i % 4);
-            let _ = writeln!(
-                out,
-                "# Step: prepare the {} basket ... ok",
-                name.to_lowercase()
-            );
+            let _ = writeln!(out, "# Step: prepare the {} basket ... ok", name.to_lowercase());
             let _ = writeln!(out, "# Duration: {ms} ms");
             if failed {
                 let reason = REASONS[(mix(o.seed, i, 7) % REASONS.len() as u64) as usize];
@@ -139,8 +122,7 @@ pub fn generate(options: GenOptions, out: &mut impl Write) -> io::Result<()> {
 
 /// SplitMix64 over the seed and two coordinates: deterministic and well spread.
 fn mix(seed: u64, a: u64, b: u64) -> u64 {
-    let mut z =
-        seed ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xD1B5_4A32_D192_ED03);
+    let mut z = seed ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xD1B5_4A32_D192_ED03);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)

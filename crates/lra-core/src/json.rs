@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::class::Counts;
+use crate::class::{Class, Counts};
 use crate::extract::NameMode;
-use crate::summary::{AnomalyKind, FileStats, Location, Summary};
+use crate::summary::{AnomalyKind, FailureGroup, FileStats, Location, Summary};
 use crate::tables::Tables;
 
 /// The `schema` value of a summary.
@@ -31,6 +31,18 @@ struct SummaryJson {
     tests: Vec<TestJson>,
     iterations: Vec<IterationJson>,
     anomalies: Vec<AnomalyJson>,
+    #[serde(default)]
+    failure_groups: Vec<FailureGroupJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FailureGroupJson {
+    detail: String,
+    #[serde(default)]
+    example: String,
+    count: u64,
+    tests: Vec<String>,
+    first: LocationJson,
 }
 
 /// Counts with `tests` (all runs) first, as the schema has them.
@@ -45,11 +57,7 @@ struct CountsJson {
 
 impl From<Counts> for CountsJson {
     fn from(counts: Counts) -> CountsJson {
-        CountsJson {
-            tests: counts.runs(),
-            counts,
-            pass_rate: counts.pass_rate(),
-        }
+        CountsJson { tests: counts.runs(), counts, pass_rate: counts.pass_rate() }
     }
 }
 
@@ -74,6 +82,39 @@ struct TestJson {
     pass_rate: Option<f64>,
     results: BTreeMap<String, u64>,
     first_failure: Option<LocationJson>,
+    #[serde(default)]
+    transitions: u64,
+    #[serde(default)]
+    flaky: bool,
+    #[serde(default)]
+    first_outcome: Option<Outcome>,
+    #[serde(default)]
+    last_outcome: Option<Outcome>,
+}
+
+/// A passed or failed run, for a test's first and last outcome.
+#[derive(Serialize, Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum Outcome {
+    Passed,
+    Failed,
+}
+
+impl Outcome {
+    fn of(class: Option<Class>) -> Option<Outcome> {
+        match class? {
+            Class::Passed => Some(Outcome::Passed),
+            Class::Failed => Some(Outcome::Failed),
+            _ => None,
+        }
+    }
+
+    fn class(o: Option<Outcome>) -> Option<Class> {
+        o.map(|o| match o {
+            Outcome::Passed => Class::Passed,
+            Outcome::Failed => Class::Failed,
+        })
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -115,11 +156,8 @@ impl Summary {
     }
 
     fn wire(&self) -> SummaryJson {
-        let loc = |l: Location| LocationJson {
-            file: self.file_name(l).to_owned(),
-            line: l.line,
-            file_index: Some(l.file),
-        };
+        let loc =
+            |l: Location| LocationJson { file: self.file_name(l).to_owned(), line: l.line, file_index: Some(l.file) };
         SummaryJson {
             schema: SUMMARY_SCHEMA.to_owned(),
             name_mode: self.name_mode,
@@ -150,15 +188,16 @@ impl Summary {
                     pass_rate: t.counts.pass_rate(),
                     results: t.results.iter().map(|(w, n)| (w.to_string(), *n)).collect(),
                     first_failure: t.first_failure.map(loc),
+                    transitions: t.transitions,
+                    flaky: t.flaky(),
+                    first_outcome: Outcome::of(t.first_outcome),
+                    last_outcome: Outcome::of(t.last_outcome),
                 })
                 .collect(),
             iterations: self
                 .iterations()
                 .iter()
-                .map(|i| IterationJson {
-                    label: i.label.to_string(),
-                    counts: i.counts.into(),
-                })
+                .map(|i| IterationJson { label: i.label.to_string(), counts: i.counts.into() })
                 .collect(),
             anomalies: self
                 .anomalies()
@@ -170,18 +209,25 @@ impl Summary {
                     word: (a.kind == AnomalyKind::OrphanResult).then(|| a.text.to_string()),
                 })
                 .collect(),
+            failure_groups: self
+                .failure_groups_by_size()
+                .into_iter()
+                .map(|g| FailureGroupJson {
+                    detail: g.detail.to_string(),
+                    example: g.example.to_string(),
+                    count: g.count,
+                    tests: g.tests.iter().map(|t| t.to_string()).collect(),
+                    first: loc(g.first),
+                })
+                .collect(),
         }
     }
 
     /// Reads a summary saved as `lra-summary/1` JSON.
     pub fn from_json(text: &str) -> Result<Summary, String> {
-        let json: SummaryJson =
-            serde_json::from_str(text).map_err(|e| format!("not a saved summary: {e}"))?;
+        let json: SummaryJson = serde_json::from_str(text).map_err(|e| format!("not a saved summary: {e}"))?;
         if json.schema != SUMMARY_SCHEMA {
-            return Err(format!(
-                "unsupported schema {:?}, expected {SUMMARY_SCHEMA:?}",
-                json.schema
-            ));
+            return Err(format!("unsupported schema {:?}, expected {SUMMARY_SCHEMA:?}", json.schema));
         }
         let files: Vec<FileStats> = json
             .files
@@ -199,16 +245,12 @@ impl Summary {
             let file = match l.file_index {
                 Some(i) if (i as usize) < files.len() => i,
                 Some(i) => {
-                    return Err(format!(
-                        "location names file #{i}, but there are {}",
-                        files.len()
-                    ));
+                    return Err(format!("location names file #{i}, but there are {}", files.len()));
                 }
                 None => files
                     .iter()
                     .position(|f| *f.name == *l.file)
-                    .ok_or_else(|| format!("location names unknown file {:?}", l.file))?
-                    as u32,
+                    .ok_or_else(|| format!("location names unknown file {:?}", l.file))? as u32,
             };
             Ok(Location { file, line: l.line })
         };
@@ -223,7 +265,20 @@ impl Summary {
             if test.first_failure.is_none() {
                 test.first_failure = t.first_failure.map(loc).transpose()?;
             }
+            test.transitions = t.transitions;
+            test.first_outcome = Outcome::class(t.first_outcome);
+            test.last_outcome = Outcome::class(t.last_outcome);
         }
+        for g in json.failure_groups {
+            tables.add_failure_group(FailureGroup {
+                detail: g.detail.into(),
+                example: g.example.into(),
+                count: g.count,
+                tests: g.tests.into_iter().map(Into::into).collect(),
+                first: loc(g.first)?,
+            });
+        }
+        tables.sort_failure_groups();
         for it in json.iterations {
             let i = tables.iteration(&it.label) as usize;
             tables.iterations[i].counts.add_all(&it.counts.counts);
@@ -238,10 +293,6 @@ impl Summary {
             let text = a.test.or(a.word).unwrap_or_default().into();
             tables.anomaly(kind, loc(a.location)?, text);
         }
-        Ok(Summary {
-            name_mode: json.name_mode,
-            files,
-            tables,
-        })
+        Ok(Summary { name_mode: json.name_mode, files, tables })
     }
 }

@@ -31,7 +31,8 @@ pub use csv::CSV_HEADER;
 pub use extract::NameMode;
 pub use generate::{GenOptions, Generator, generate};
 pub use json::SUMMARY_SCHEMA;
-pub use parser::{DEFAULT_MAX_LINE, FileParser, Options};
+pub use parser::{DEFAULT_MAX_LINE, FileParser, Options, Segment};
 pub use summary::{
-    Anomaly, AnomalyKind, FileStats, IterationStats, Location, MergeError, Summary, TestStats,
+    Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, FileStats, IterationStats, Location, MergeError, Summary,
+    TestStats,
 };

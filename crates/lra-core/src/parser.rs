@@ -29,21 +29,14 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options {
-            name_mode: NameMode::Line,
-            max_line: DEFAULT_MAX_LINE,
-            parallel: cfg!(feature = "parallel"),
-        }
+        Options { name_mode: NameMode::Line, max_line: DEFAULT_MAX_LINE, parallel: cfg!(feature = "parallel") }
     }
 }
 
 impl Options {
     /// Default options with this name mode.
     pub fn with_name_mode(name_mode: NameMode) -> Options {
-        Options {
-            name_mode,
-            ..Options::default()
-        }
+        Options { name_mode, ..Options::default() }
     }
 }
 
@@ -60,7 +53,17 @@ pub struct FileParser {
     /// spans two slices, and whether one was found past the limit.
     overflow: Option<Overflow>,
     bytes: u64,
-    binary: bool,
+    /// Where the first NUL byte is, if within the first `BINARY_PROBE` bytes fed.
+    nul_at: Option<u64>,
+}
+
+/// The parsed result of a run of whole lines from the middle of a file; see
+/// [`FileParser::for_segment`].
+#[derive(Debug)]
+pub struct Segment {
+    partial: Partial,
+    bytes: u64,
+    nul_at: Option<u64>,
 }
 
 #[derive(Debug, Default)]
@@ -79,8 +82,35 @@ impl FileParser {
             pending: Vec::new(),
             overflow: None,
             bytes: 0,
-            binary: false,
+            nul_at: None,
         }
+    }
+
+    /// A parser for a run of whole lines from the middle of a file: it starts knowing nothing of
+    /// what came before (the open test, the iteration). Its [`Segment`] is appended, in order, to
+    /// the parser of what precedes it with [`FileParser::append`]. This lets several threads read
+    /// one file's parts at once.
+    pub fn for_segment(options: Options) -> FileParser {
+        FileParser { state: Partial::at_segment_start(), ..FileParser::new("", options) }
+    }
+
+    /// Ends a parser made by [`FileParser::for_segment`]. Its bytes must have ended at a line
+    /// end, or at the end of the file.
+    pub fn into_segment(mut self) -> Segment {
+        if !self.pending.is_empty() || self.overflow.is_some() {
+            self.end_pending_line();
+        }
+        Segment { partial: self.state, bytes: self.bytes, nul_at: self.nul_at }
+    }
+
+    /// Appends the segment that follows the bytes fed so far, which must end at a line end.
+    pub fn append(&mut self, segment: Segment) {
+        assert!(self.pending.is_empty() && self.overflow.is_none(), "a segment must be appended at a line boundary");
+        self.state.absorb(segment.partial);
+        if let Some(at) = segment.nul_at.map(|at| self.bytes + at).filter(|&at| at < BINARY_PROBE) {
+            self.nul_at.get_or_insert(at);
+        }
+        self.bytes += segment.bytes;
     }
 
     /// Bytes fed so far.
@@ -92,7 +122,9 @@ impl FileParser {
     pub fn feed(&mut self, mut bytes: &[u8]) {
         if self.bytes < BINARY_PROBE {
             let probe = &bytes[..bytes.len().min((BINARY_PROBE - self.bytes) as usize)];
-            self.binary |= memchr::memchr(0, probe).is_some();
+            if self.nul_at.is_none() {
+                self.nul_at = memchr::memchr(0, probe).map(|i| self.bytes + i as u64);
+            }
         }
         self.bytes += bytes.len() as u64;
         if !self.pending.is_empty() || self.overflow.is_some() {
@@ -121,7 +153,7 @@ impl FileParser {
             self.end_pending_line();
         }
         let mode = self.options.name_mode;
-        self.state.finish(self.name, self.bytes, self.binary, mode)
+        self.state.finish(self.name, self.bytes, self.nul_at.is_some(), mode)
     }
 
     /// Keeps the start of an unfinished line; past the limit, only looks for markers.
@@ -156,13 +188,7 @@ impl FileParser {
             }
         }
         let o = &self.options;
-        self.state.line(
-            &line,
-            Hits::find(&line),
-            self.state.lines + 1,
-            o.name_mode,
-            o.max_line,
-        );
+        self.state.line(&line, Hits::find(&line), self.state.lines + 1, o.name_mode, o.max_line);
         line.clear();
         self.pending = line;
     }

@@ -46,6 +46,7 @@ pub(crate) enum Open {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct HeadResult {
     word: Box<[u8]>,
+    detail: Box<[u8]>,
     line: u64,
 }
 
@@ -71,29 +72,9 @@ pub(crate) struct Partial {
 
 impl PartialEq for Partial {
     fn eq(&self, other: &Partial) -> bool {
-        fn state(
-            p: &Partial,
-        ) -> (
-            &Tables,
-            Counts,
-            [u64; 3],
-            IterationAt,
-            Open,
-            bool,
-            Counts,
-            &Option<HeadResult>,
-        ) {
+        fn state(p: &Partial) -> (&Tables, Counts, [u64; 3], IterationAt, Open, bool, Counts, &Option<HeadResult>) {
             let n = [p.orphan_results, p.long_lines, p.lines];
-            (
-                &p.tables,
-                p.totals,
-                n,
-                p.iteration,
-                p.open,
-                p.has_test,
-                p.incoming,
-                &p.head_result,
-            )
+            (&p.tables, p.totals, n, p.iteration, p.open, p.has_test, p.incoming, &p.head_result)
         }
         state(self) == state(other)
     }
@@ -130,9 +111,7 @@ impl Partial {
     /// The index of the test named by `name` (see `extract::Text`).
     fn intern_test(&mut self, name: &[u8]) -> u32 {
         const NONE: u32 = u32::MAX;
-        let guess = self
-            .previous_test
-            .and_then(|p| self.followed_by.get(p as usize).copied());
+        let guess = self.previous_test.and_then(|p| self.followed_by.get(p as usize).copied());
         let test = match guess {
             // Equal bytes decode to the same name; unequal ones may still, so they take the slow path.
             Some(g) if g != NONE && self.tables.tests[g as usize].name.as_bytes() == name => g,
@@ -153,63 +132,43 @@ impl Partial {
 
     /// Applies one line (without its `\n`) whose 1-based relative line number is `line`, and
     /// whose first marker positions are `hits`.
-    pub(crate) fn line(
-        &mut self,
-        bytes: &[u8],
-        hits: Hits,
-        line: u64,
-        mode: NameMode,
-        max_line: usize,
-    ) {
-        let LineEvents {
-            iteration,
-            test,
-            result,
-            cut_marker,
-        } = extract_at(bytes, hits, mode, max_line);
+    pub(crate) fn line(&mut self, bytes: &[u8], hits: Hits, line: u64, mode: NameMode, max_line: usize) {
+        let LineEvents { iteration, test, result, cut_marker } = extract_at(bytes, hits, mode, max_line);
         if cut_marker {
             self.long_lines += 1;
-            self.tables
-                .anomaly(AnomalyKind::LongLine, at(line), "".into());
+            self.tables.anomaly(AnomalyKind::LongLine, at(line), "".into());
         }
         if let Some(label) = iteration {
             self.iteration = IterationAt::Label(self.tables.iteration(&lossy(&label)));
         }
         if let Some(name) = test {
             if let Open::Test(open) = self.open {
-                self.close(open, b"", line);
+                self.close(open, b"", b"", line);
             }
             self.has_test = true;
             let test = self.intern_test(&name);
-            self.open = Open::Test(OpenTest {
-                test,
-                iteration: self.iteration,
-                line,
-            });
+            self.open = Open::Test(OpenTest { test, iteration: self.iteration, line });
         }
-        if let Some((word, _detail)) = result {
-            self.result(&word, line);
+        if let Some((word, detail)) = result {
+            self.result(&word, &detail, line);
         }
     }
 
-    fn result(&mut self, word: &[u8], line: u64) {
+    fn result(&mut self, word: &[u8], detail: &[u8], line: u64) {
         match self.open {
-            Open::Test(open) => self.close(open, word, line),
+            Open::Test(open) => self.close(open, word, detail, line),
             Open::Closed => self.orphan(word, line),
             Open::Unknown => {
-                self.head_result = Some(HeadResult {
-                    word: word.into(),
-                    line,
-                });
+                self.head_result = Some(HeadResult { word: word.into(), detail: detail.into(), line });
                 self.open = Open::Closed;
             }
         }
     }
 
-    /// Closes `open` with `word` (empty: missing) found at `line`.
-    fn close(&mut self, open: OpenTest, word: &[u8], line: u64) {
+    /// Closes `open` with `word` (empty: missing) and the text after it, found at `line`.
+    fn close(&mut self, open: OpenTest, word: &[u8], detail: &[u8], line: u64) {
         let class = Class::of_word_bytes(word);
-        self.tables.record(open.test, word, class, at(line));
+        self.tables.record(open.test, word, class, detail, at(line));
         self.totals.add(class);
         match open.iteration {
             IterationAt::Label(i) => self.tables.iterations[i as usize].counts.add(class),
@@ -218,16 +177,14 @@ impl Partial {
         }
         if class == Class::Missing {
             let name = self.tables.tests[open.test as usize].name.clone();
-            self.tables
-                .anomaly(AnomalyKind::MissingResult, at(open.line), name);
+            self.tables.anomaly(AnomalyKind::MissingResult, at(open.line), name);
         }
         self.open = Open::Closed;
     }
 
     fn orphan(&mut self, word: &[u8], line: u64) {
         self.orphan_results += 1;
-        self.tables
-            .anomaly(AnomalyKind::OrphanResult, at(line), lossy(word).into());
+        self.tables.anomaly(AnomalyKind::OrphanResult, at(line), lossy(word).into());
     }
 
     /// Appends `right`, which starts where `self` ends.
@@ -238,9 +195,9 @@ impl Partial {
         match self.open {
             Open::Test(open) => {
                 if let Some(head) = &right.head_result {
-                    self.close(open, &head.word, head.line + shift);
+                    self.close(open, &head.word, &head.detail, head.line + shift);
                 } else if right.has_test {
-                    self.close(open, b"", 0);
+                    self.close(open, b"", b"", 0);
                 }
             }
             Open::Closed => {
@@ -249,26 +206,15 @@ impl Partial {
                 }
             }
             Open::Unknown => {
-                self.head_result = right.head_result.clone().map(|h| HeadResult {
-                    line: h.line + shift,
-                    ..h
-                })
+                self.head_result = right.head_result.clone().map(|h| HeadResult { line: h.line + shift, ..h })
             }
         }
         match self.iteration {
-            IterationAt::Label(i) => self.tables.iterations[i as usize]
-                .counts
-                .add_all(&right.incoming),
+            IterationAt::Label(i) => self.tables.iterations[i as usize].counts.add_all(&right.incoming),
             IterationAt::Incoming => self.incoming.add_all(&right.incoming),
             IterationAt::Outside => {}
         }
-        let (tests, iterations) = self.tables.absorb(
-            right.tables,
-            Shift {
-                file: 0,
-                line: shift,
-            },
-        );
+        let (tests, iterations) = self.tables.absorb(right.tables, Shift { file: 0, line: shift });
         let carry = |it: IterationAt, left: IterationAt| match it {
             IterationAt::Incoming => left,
             IterationAt::Outside => IterationAt::Outside,
@@ -295,16 +241,10 @@ impl Partial {
 
     /// Ends the file: an open test is closed as missing. `self` must have started at the file's
     /// start.
-    pub(crate) fn finish(
-        mut self,
-        name: Box<str>,
-        bytes: u64,
-        binary: bool,
-        mode: NameMode,
-    ) -> Summary {
+    pub(crate) fn finish(mut self, name: Box<str>, bytes: u64, binary: bool, mode: NameMode) -> Summary {
         debug_assert!(self.head_result.is_none() && self.incoming == Counts::default());
         if let Open::Test(open) = self.open {
-            self.close(open, b"", 0);
+            self.close(open, b"", b"", 0);
         }
         let file = FileStats {
             name,
@@ -314,11 +254,7 @@ impl Partial {
             long_lines: self.long_lines,
             binary,
         };
-        Summary {
-            name_mode: mode,
-            files: vec![file],
-            tables: self.tables,
-        }
+        Summary { name_mode: mode, files: vec![file], tables: self.tables }
     }
 }
 

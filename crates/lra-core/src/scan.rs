@@ -18,9 +18,7 @@ pub(crate) fn scan(state: &mut Partial, bytes: &[u8], mode: NameMode, max_line: 
     let mut start = 0;
     while start < bytes.len() {
         let end = match bytes.get(start + BLOCK..) {
-            Some(rest) => {
-                memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + BLOCK + i + 1)
-            }
+            Some(rest) => memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + BLOCK + i + 1),
             None => bytes.len(),
         };
         scan_block(state, &bytes[start..end], mode, max_line);
@@ -31,10 +29,7 @@ pub(crate) fn scan(state: &mut Partial, bytes: &[u8], mode: NameMode, max_line: 
 fn scan_block(state: &mut Partial, bytes: &[u8], mode: NameMode, max_line: usize) {
     let mut iterations = FINDERS.iteration.find_iter(bytes);
     let mut next_iteration = iterations.next();
-    let mut tests_and_results = TestsAndResults {
-        bytes,
-        colons: FINDERS.t_colon.find_iter(bytes),
-    };
+    let mut tests_and_results = TestsAndResults { bytes, colons: FINDERS.t_colon.find_iter(bytes) };
     let mut next_marker = tests_and_results.next();
     let mut pos = 0;
     loop {
@@ -63,13 +58,7 @@ fn scan_block(state: &mut Partial, bytes: &[u8], mode: NameMode, max_line: usize
             first.get_or_insert(m - line_start);
             next_marker = tests_and_results.next();
         }
-        state.line(
-            &bytes[line_start..line_end],
-            hits,
-            state.lines + 1,
-            mode,
-            max_line,
-        );
+        state.line(&bytes[line_start..line_end], hits, state.lines + 1, mode, max_line);
         if line_end == bytes.len() {
             return;
         }

@@ -26,7 +26,46 @@ pub struct TestStats {
     pub results: Vec<(Box<str>, u64)>,
     /// The `Result: ` line of its first failed run.
     pub first_failure: Option<Location>,
+    /// Adjacent pairs of runs, in run order and counting only passed and failed runs, where one
+    /// passed and the other failed.
+    pub transitions: u64,
+    /// The class of its first and of its last passed-or-failed run: what an exact merge needs to
+    /// count the transition across the seam.
+    pub first_outcome: Option<Class>,
+    /// See `first_outcome`.
+    pub last_outcome: Option<Class>,
 }
+
+impl TestStats {
+    /// Both passed and failed at least once.
+    pub fn flaky(&self) -> bool {
+        self.counts.passed > 0 && self.counts.failed > 0
+    }
+
+    /// Transitions over the most there could be: 1.0 when passes and failures alternate.
+    pub fn flip_rate(&self) -> f64 {
+        let judged = self.counts.passed + self.counts.failed;
+        if judged < 2 { 0.0 } else { self.transitions as f64 / (judged - 1) as f64 }
+    }
+}
+
+/// Failed runs that gave the same reason, digits aside.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailureGroup {
+    /// The text after the result word, trimmed, with each run of digits folded to `#`.
+    pub detail: Box<str>,
+    /// The first such text as it was written.
+    pub example: Box<str>,
+    /// Failed runs in the group.
+    pub count: u64,
+    /// The tests in the group, in order of first appearance, at most [`FAILURE_GROUP_TESTS`].
+    pub tests: Vec<Box<str>>,
+    /// Where the group's first run failed.
+    pub first: Location,
+}
+
+/// A failure group lists at most this many tests.
+pub const FAILURE_GROUP_TESTS: usize = 20;
 
 /// Runs counted in one iteration, keyed by the iteration's label across files.
 #[derive(Clone, Debug, PartialEq)]
@@ -121,26 +160,16 @@ impl std::error::Error for MergeError {}
 impl Summary {
     /// A summary of no files.
     pub fn empty(name_mode: NameMode) -> Summary {
-        Summary {
-            name_mode,
-            files: Vec::new(),
-            tables: Tables::default(),
-        }
+        Summary { name_mode, files: Vec::new(), tables: Tables::default() }
     }
 
     /// Appends `other`, as if its files had been given after this summary's files.
     /// The merge is exact and associative.
     pub fn merge(&mut self, other: Summary) -> Result<(), MergeError> {
         if self.name_mode != other.name_mode {
-            return Err(MergeError {
-                left: self.name_mode,
-                right: other.name_mode,
-            });
+            return Err(MergeError { left: self.name_mode, right: other.name_mode });
         }
-        let shift = Shift {
-            file: self.files.len() as u32,
-            line: 0,
-        };
+        let shift = Shift { file: self.files.len() as u32, line: 0 };
         self.tables.absorb(other.tables, shift);
         self.files.extend(other.files);
         Ok(())
@@ -178,6 +207,19 @@ impl Summary {
     /// Iterations in order of first appearance.
     pub fn iterations(&self) -> &[IterationStats] {
         &self.tables.iterations
+    }
+
+    /// Failed runs grouped by reason, in order of first appearance (`failure_groups_by_size` for
+    /// largest first).
+    pub fn failure_groups(&self) -> Vec<FailureGroup> {
+        self.tables.named_failure_groups()
+    }
+
+    /// Failure groups, largest first.
+    pub fn failure_groups_by_size(&self) -> Vec<FailureGroup> {
+        let mut groups = self.failure_groups();
+        groups.sort_by(|a, b| b.count.cmp(&a.count).then(a.first.cmp(&b.first)));
+        groups
     }
 
     /// The first anomalies by location (capped; the counts are not).

@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap;
 
 use crate::class::{Class, Counts};
 use crate::extract::lossy;
-use crate::summary::{Anomaly, AnomalyKind, IterationStats, Location, TestStats};
+use crate::summary::{Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, IterationStats, Location, TestStats};
 
 /// At most this many anomalies keep their location; their counts are never capped.
 pub(crate) const ANOMALY_CAP: usize = 1000;
@@ -19,14 +19,11 @@ pub(crate) struct Shift {
 
 impl Shift {
     pub(crate) fn apply(self, loc: Location) -> Location {
-        Location {
-            file: loc.file + self.file,
-            line: loc.line + self.line,
-        }
+        Location { file: loc.file + self.file, line: loc.line + self.line }
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Tables {
     pub(crate) tests: Vec<TestStats>,
     test_index: FxHashMap<Box<str>, u32>,
@@ -34,6 +31,31 @@ pub(crate) struct Tables {
     iteration_index: FxHashMap<Box<str>, u32>,
     /// The first [`ANOMALY_CAP`] anomalies, sorted by location (stable for ties).
     pub(crate) anomalies: Vec<Anomaly>,
+    /// In order of first appearance, which is also the order of their first location.
+    pub(crate) failure_groups: Vec<Group>,
+    failure_index: FxHashMap<Box<str>, u32>,
+    /// The group of each detail as written, so that a repeated reason is neither decoded nor
+    /// folded again. Not part of the result.
+    raw_failure_index: FxHashMap<Box<[u8]>, u32>,
+}
+
+/// A failure group as kept while parsing: its tests by index.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Group {
+    detail: Box<str>,
+    example: Box<str>,
+    count: u64,
+    tests: Vec<u32>,
+    first: Location,
+}
+
+impl PartialEq for Tables {
+    fn eq(&self, other: &Tables) -> bool {
+        self.tests == other.tests
+            && self.iterations == other.iterations
+            && self.anomalies == other.anomalies
+            && self.failure_groups == other.failure_groups
+    }
 }
 
 impl Tables {
@@ -52,33 +74,95 @@ impl Tables {
             return i;
         }
         let i = self.iterations.len() as u32;
-        self.iterations.push(IterationStats {
-            label: label.into(),
-            counts: Counts::default(),
-        });
+        self.iterations.push(IterationStats { label: label.into(), counts: Counts::default() });
         self.iteration_index.insert(label.into(), i);
         i
     }
 
-    /// Records one run of test `t`, whose result (if any) is at `at`.
-    pub(crate) fn record(&mut self, t: u32, word: &[u8], class: Class, at: Location) {
+    /// Records one run of test `t`, whose result (if any) is at `at`; `detail` is the text after
+    /// the result word.
+    pub(crate) fn record(&mut self, t: u32, word: &[u8], class: Class, detail: &[u8], at: Location) {
         let test = &mut self.tests[t as usize];
         test.counts.add(class);
         if class != Class::Missing {
             test.add_word(word, 1);
         }
-        if class == Class::Failed && test.first_failure.is_none() {
-            test.first_failure = Some(at);
+        if matches!(class, Class::Passed | Class::Failed) {
+            test.add_outcome(class);
         }
+        if class == Class::Failed {
+            if test.first_failure.is_none() {
+                test.first_failure = Some(at);
+            }
+            let g = match self.raw_failure_index.get(detail) {
+                Some(&g) => g,
+                None => {
+                    let example = lossy(detail);
+                    let example = example.trim();
+                    let g = self.failure_group(&fold_digits(example), example, at);
+                    self.raw_failure_index.insert(detail.into(), g);
+                    g
+                }
+            };
+            let group = &mut self.failure_groups[g as usize];
+            group.count += 1;
+            group.add_test(t);
+        }
+    }
+
+    /// The index of the group of failures with this folded detail, made if new.
+    fn failure_group(&mut self, detail: &str, example: &str, first: Location) -> u32 {
+        if let Some(&i) = self.failure_index.get(detail) {
+            return i;
+        }
+        let i = self.failure_groups.len() as u32;
+        self.failure_groups.push(Group {
+            detail: detail.into(),
+            example: example.into(),
+            count: 0,
+            tests: Vec::new(),
+            first,
+        });
+        self.failure_index.insert(detail.into(), i);
+        i
+    }
+
+    /// Adds a failure group of another table (or a saved summary), whose tests are named.
+    pub(crate) fn add_failure_group(&mut self, g: FailureGroup) {
+        let i = self.failure_group(&g.detail, &g.example, g.first) as usize;
+        self.failure_groups[i].count += g.count;
+        for name in &g.tests {
+            let t = self.test(name);
+            self.failure_groups[i].add_test(t);
+        }
+    }
+
+    /// The failure groups with their tests named.
+    pub(crate) fn named_failure_groups(&self) -> Vec<FailureGroup> {
+        self.failure_groups
+            .iter()
+            .map(|g| FailureGroup {
+                detail: g.detail.clone(),
+                example: g.example.clone(),
+                count: g.count,
+                tests: g.tests.iter().map(|&t| self.tests[t as usize].name.clone()).collect(),
+                first: g.first,
+            })
+            .collect()
+    }
+
+    /// Puts failure groups read from a saved summary (largest first) back in order of first
+    /// appearance.
+    pub(crate) fn sort_failure_groups(&mut self) {
+        self.failure_groups.sort_by_key(|g| g.first);
+        self.failure_index =
+            self.failure_groups.iter().enumerate().map(|(i, g)| (g.detail.clone(), i as u32)).collect();
+        self.raw_failure_index.clear();
     }
 
     /// Keeps the anomaly if it is among the first [`ANOMALY_CAP`] in order.
     pub(crate) fn anomaly(&mut self, kind: AnomalyKind, at: Location, text: Box<str>) {
-        let new = Anomaly {
-            kind,
-            location: at,
-            text,
-        };
+        let new = Anomaly { kind, location: at, text };
         let pos = self.anomalies.partition_point(|a| a.order() <= new.order());
         if pos < ANOMALY_CAP {
             self.anomalies.insert(pos, new);
@@ -89,7 +173,7 @@ impl Tables {
     /// Appends `other`, whose locations are moved by `shift`. Returns where `other`'s tests and
     /// iterations went, so that state referring to them can be carried over.
     pub(crate) fn absorb(&mut self, other: Tables, shift: Shift) -> (Vec<u32>, Vec<u32>) {
-        let tests = other
+        let tests: Vec<u32> = other
             .tests
             .into_iter()
             .map(|theirs| {
@@ -98,7 +182,7 @@ impl Tables {
                 i
             })
             .collect();
-        let iterations = other
+        let iterations: Vec<u32> = other
             .iterations
             .into_iter()
             .map(|theirs| {
@@ -107,15 +191,22 @@ impl Tables {
                 i
             })
             .collect();
+        for theirs in other.failure_groups {
+            let first = shift.apply(theirs.first);
+            let i = self.failure_group(&theirs.detail, &theirs.example, first) as usize;
+            self.failure_groups[i].count += theirs.count;
+            for t in theirs.tests {
+                self.failure_groups[i].add_test(tests[t as usize]);
+            }
+        }
         // Each side holds its first ANOMALY_CAP in order, so the union's first ANOMALY_CAP are
         // among them. Only an anomaly the merge itself placed on the boundary line can tie with
         // the right side's first ones, so the sort is rarely needed.
         let sorted_before = self.anomalies.len();
-        self.anomalies
-            .extend(other.anomalies.into_iter().map(|mut a| {
-                a.location = shift.apply(a.location);
-                a
-            }));
+        self.anomalies.extend(other.anomalies.into_iter().map(|mut a| {
+            a.location = shift.apply(a.location);
+            a
+        }));
         if sorted_before > 0
             && sorted_before < self.anomalies.len()
             && self.anomalies[sorted_before - 1].order() > self.anomalies[sorted_before].order()
@@ -134,16 +225,25 @@ impl TestStats {
             counts: Counts::default(),
             results: Vec::new(),
             first_failure: None,
+            transitions: 0,
+            first_outcome: None,
+            last_outcome: None,
         }
+    }
+
+    /// Appends a passed or failed run to the test's run order.
+    fn add_outcome(&mut self, class: Class) {
+        if self.last_outcome.is_some_and(|last| last != class) {
+            self.transitions += 1;
+        }
+        self.first_outcome = self.first_outcome.or(Some(class));
+        self.last_outcome = Some(class);
     }
 
     /// Counts `n` runs with `word` (bytes of an uppercased word; see `extract::Text`).
     pub(crate) fn add_word(&mut self, word: &[u8], n: u64) {
         // Kept sorted by word, so that the order does not depend on which run came first.
-        match self
-            .results
-            .binary_search_by(|(w, _)| w.as_bytes().cmp(word))
-        {
+        match self.results.binary_search_by(|(w, _)| w.as_bytes().cmp(word)) {
             Ok(i) => self.results[i].1 += n,
             Err(_) => {
                 let word: Box<str> = lossy(word).into();
@@ -156,6 +256,13 @@ impl TestStats {
     }
 
     fn absorb(&mut self, other: TestStats, shift: Shift) {
+        // The seam between the two run orders counts too.
+        if let (Some(last), Some(first)) = (self.last_outcome, other.first_outcome) {
+            self.transitions += u64::from(last != first);
+        }
+        self.transitions += other.transitions;
+        self.first_outcome = self.first_outcome.or(other.first_outcome);
+        self.last_outcome = other.last_outcome.or(self.last_outcome);
         self.counts.add_all(&other.counts);
         for (word, n) in &other.results {
             self.add_word(word.as_bytes(), *n);
@@ -177,4 +284,30 @@ impl Anomaly {
         };
         (self.location, rank)
     }
+}
+
+impl Group {
+    fn add_test(&mut self, t: u32) {
+        if self.tests.len() < FAILURE_GROUP_TESTS && !self.tests.contains(&t) {
+            self.tests.push(t);
+        }
+    }
+}
+
+/// Folds each run of ASCII digits to `#`, so that `got 4` and `got 17` read alike.
+pub(crate) fn fold_digits(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_digits = false;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            if !in_digits {
+                out.push('#');
+            }
+            in_digits = true;
+        } else {
+            out.push(c);
+            in_digits = false;
+        }
+    }
+    out
 }

@@ -19,21 +19,13 @@ pub enum Tree {
 }
 
 /// Parses `bytes` as a whole file, cut after the first newline at or after each of `cuts`.
-pub fn parse_in_segments(
-    name: &str,
-    bytes: &[u8],
-    options: Options,
-    cuts: &[usize],
-    tree: Tree,
-) -> Summary {
+pub fn parse_in_segments(name: &str, bytes: &[u8], options: Options, cuts: &[usize], tree: Tree) -> Summary {
     let mut bounds: Vec<usize> = cuts
         .iter()
-        .map(
-            |&c| match bytes.get(c..).and_then(|rest| memchr::memchr(b'\n', rest)) {
-                Some(i) => c + i + 1,
-                None => bytes.len(),
-            },
-        )
+        .map(|&c| match bytes.get(c..).and_then(|rest| memchr::memchr(b'\n', rest)) {
+            Some(i) => c + i + 1,
+            None => bytes.len(),
+        })
         .collect();
     bounds.push(0);
     bounds.push(bytes.len());
@@ -43,12 +35,7 @@ pub fn parse_in_segments(
         .windows(2)
         .map(|w| {
             let mut p = Partial::at_segment_start();
-            scan(
-                &mut p,
-                &bytes[w[0]..w[1]],
-                options.name_mode,
-                options.max_line,
-            );
+            scan(&mut p, &bytes[w[0]..w[1]], options.name_mode, options.max_line);
             p
         })
         .collect();

@@ -36,12 +36,7 @@ pub fn last_panic() -> String {
 /// `"threaded"` or `"single"`: which build this is.
 #[wasm_bindgen]
 pub fn build_kind() -> String {
-    if cfg!(feature = "threads") {
-        "threaded"
-    } else {
-        "single"
-    }
-    .to_owned()
+    if cfg!(feature = "threads") { "threaded" } else { "single" }.to_owned()
 }
 
 /// How many threads parse a slice.
@@ -71,15 +66,8 @@ impl Engine {
             "first-word" => NameMode::FirstWord,
             other => return Err(JsError::new(&format!("unknown name mode {other:?}"))),
         };
-        let options = Options {
-            parallel: cfg!(feature = "threads"),
-            ..Options::with_name_mode(mode)
-        };
-        Ok(Engine {
-            options,
-            summary: Summary::empty(mode),
-            file: None,
-        })
+        let options = Options { parallel: cfg!(feature = "threads"), ..Options::with_name_mode(mode) };
+        Ok(Engine { options, summary: Summary::empty(mode), file: None })
     }
 
     /// Starts the next file.
@@ -102,9 +90,7 @@ impl Engine {
     /// Ends the current file and adds it to the summary.
     pub fn end_file(&mut self) {
         if let Some(p) = self.file.take() {
-            self.summary
-                .merge(p.finish())
-                .expect("one job has one name mode");
+            self.summary.merge(p.finish()).expect("one job has one name mode");
         }
     }
 

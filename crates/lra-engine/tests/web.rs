@@ -27,13 +27,7 @@ fn through_engine(mode: &str, name: &str, log: &[u8], slice: usize) -> Summary {
 
 /// The same log through the core on this one thread.
 fn sequential(mode: NameMode, name: &str, log: &[u8]) -> Summary {
-    let mut p = FileParser::new(
-        name,
-        Options {
-            parallel: false,
-            ..Options::with_name_mode(mode)
-        },
-    );
+    let mut p = FileParser::new(name, Options { parallel: false, ..Options::with_name_mode(mode) });
     p.feed(log);
     p.finish()
 }
@@ -46,11 +40,7 @@ async fn engine_gives_the_core_summary() {
         let pool = lra_engine::init_thread_pool(2);
         wasm_bindgen_futures::JsFuture::from(pool).await.unwrap();
         assert_eq!(build_kind(), "threaded");
-        assert!(
-            threads() > 1,
-            "the threaded build runs {} thread(s)",
-            threads()
-        );
+        assert!(threads() > 1, "the threaded build runs {} thread(s)", threads());
     }
     #[cfg(not(feature = "threads"))]
     {
@@ -60,26 +50,13 @@ async fn engine_gives_the_core_summary() {
 
     // The seed's sample, fed in awkward slices.
     let s = through_engine("first-word", "seed-sample.log", SAMPLE, 7);
-    let pf: Vec<(&str, u64, u64)> = s
-        .tests()
-        .iter()
-        .map(|t| (&*t.name, t.counts.passed, t.counts.failed))
-        .collect();
-    assert_eq!(
-        pf,
-        [("Apples", 2, 0), ("Oranges", 1, 1), ("Watermelon", 0, 2)]
-    );
+    let pf: Vec<(&str, u64, u64)> = s.tests().iter().map(|t| (&*t.name, t.counts.passed, t.counts.failed)).collect();
+    assert_eq!(pf, [("Apples", 2, 0), ("Oranges", 1, 1), ("Watermelon", 0, 2)]);
 
     // A log of several MB with anomalies, in 8 MiB slices as the worker sends them: the threaded
     // build splits each slice across its threads and must give the sequential result.
     let mut log = Vec::new();
-    let mut g = Generator::new(GenOptions {
-        iterations: 400,
-        tests: 80,
-        fail_rate: 0.2,
-        flaky: 8,
-        seed: 5,
-    });
+    let mut g = Generator::new(GenOptions { iterations: 400, tests: 80, fail_rate: 0.2, flaky: 8, seed: 5 });
     let mut i = 0;
     while g.next_iteration(&mut log) {
         i += 1;

@@ -10,10 +10,7 @@ use serde_json::Value;
 const SAMPLE: &str = include_str!("../../../../tests/fixtures/seed-sample.log");
 
 fn lra(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lra"))
-        .args(args)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_lra")).args(args).output().unwrap()
 }
 
 fn stdout(o: &Output) -> String {
@@ -44,12 +41,7 @@ fn json(o: &Output) -> Value {
 }
 
 fn test_counts(v: &Value, name: &str) -> (u64, u64) {
-    let t = v["tests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == name)
-        .unwrap();
+    let t = v["tests"].as_array().unwrap().iter().find(|t| t["name"] == name).unwrap();
     (t["passed"].as_u64().unwrap(), t["failed"].as_u64().unwrap())
 }
 
@@ -57,14 +49,7 @@ fn test_counts(v: &Value, name: &str) -> (u64, u64) {
 fn json_of_the_seed_sample_in_first_word_mode() {
     let dir = scratch("json");
     let log = write(&dir.join("sample.log"), SAMPLE);
-    let v = json(&lra(&[
-        "summarize",
-        "--format",
-        "json",
-        "--name",
-        "first-word",
-        &log,
-    ]));
+    let v = json(&lra(&["summarize", "--format", "json", "--name", "first-word", &log]));
     assert_eq!(v["schema"], "lra-summary/1");
     assert_eq!(v["name_mode"], "first-word");
     assert_eq!(test_counts(&v, "Apples"), (2, 0));
@@ -85,52 +70,24 @@ fn line_mode_is_the_default() {
 #[test]
 fn table_lists_totals_then_failures_first_then_anomalies() {
     let dir = scratch("table");
-    let log = write(
-        &dir.join("sample.log"),
-        &format!("{SAMPLE}# Result: PASS\n# Test: Kiwi Test\n"),
-    );
+    let log = write(&dir.join("sample.log"), &format!("{SAMPLE}# Result: PASS\n# Test: Kiwi Test\n"));
     let o = lra(&["summarize", "--name", "first-word", &log]);
     assert!(o.status.success());
     let out = stdout(&o);
-    assert!(
-        out.contains("10 runs: 3 passed, 3 failed, 3 skipped, 0 other, 1 missing"),
-        "{out}"
-    );
-    let rows: Vec<&str> = out
-        .lines()
-        .filter(|l| l.starts_with(['A', 'O', 'W', 'K']))
-        .collect();
-    assert!(
-        rows[0].starts_with("Watermelon") && rows[1].starts_with("Oranges"),
-        "{rows:?}"
-    );
-    assert!(
-        rows[0].ends_with("sample.log:16"),
-        "first failure location: {}",
-        rows[0]
-    );
-    assert!(
-        out.contains("Anomalies: 2 (1 orphan result, 1 missing result)"),
-        "{out}"
-    );
+    assert!(out.contains("10 runs: 3 passed, 3 failed, 3 skipped, 0 other, 1 missing"), "{out}");
+    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with(['A', 'O', 'W', 'K'])).collect();
+    assert!(rows[0].starts_with("Watermelon") && rows[1].starts_with("Oranges"), "{rows:?}");
+    assert!(rows[0].ends_with("sample.log:16"), "first failure location: {}", rows[0]);
+    assert!(out.contains("Anomalies: 2 (1 orphan result, 1 missing result)"), "{out}");
     let n = SAMPLE.lines().count();
-    assert!(
-        out.contains(&format!("{log}:{}  orphan_result  \"PASS\"", n + 1)),
-        "{out}"
-    );
-    assert!(
-        out.contains(&format!("{log}:{}  missing_result  \"Kiwi\"", n + 2)),
-        "{out}"
-    );
+    assert!(out.contains(&format!("{log}:{}  orphan_result  \"PASS\"", n + 1)), "{out}");
+    assert!(out.contains(&format!("{log}:{}  missing_result  \"Kiwi\"", n + 2)), "{out}");
 }
 
 #[test]
 fn csv_has_a_header_and_one_quoted_row_per_test() {
     let dir = scratch("csv");
-    let log = write(
-        &dir.join("q.log"),
-        "Test: a, \"b\"\nResult: FAIL\nTest: plain\nResult: PASS\n",
-    );
+    let log = write(&dir.join("q.log"), "Test: a, \"b\"\nResult: FAIL\nTest: plain\nResult: PASS\n");
     let o = lra(&["summarize", "--format", "csv", &log]);
     assert!(o.status.success());
     let out = stdout(&o);
@@ -139,10 +96,7 @@ fn csv_has_a_header_and_one_quoted_row_per_test() {
         lines[0],
         "name,runs,passed,failed,skipped,other,missing,pass_rate,first_failure_file,first_failure_line"
     );
-    assert_eq!(
-        lines[1],
-        format!("\"a, \"\"b\"\"\",1,0,1,0,0,0,0.000000,{log},2")
-    );
+    assert_eq!(lines[1], format!("\"a, \"\"b\"\"\",1,0,1,0,0,0,0.000000,{log},2"));
     assert_eq!(lines[2], "plain,1,1,0,0,0,0,1.000000,,");
     assert_eq!(lines.len(), 3);
 }
@@ -153,33 +107,17 @@ fn directories_are_read_recursively_in_sorted_order() {
     write(&dir.join("b/2.log"), "Test: t\nResult: FAIL\n");
     write(&dir.join("b/1.log"), "Test: t\nResult: PASS\n");
     write(&dir.join("a.log"), "Test: t\nResult: SKIP\n");
-    let v = json(&lra(&[
-        "summarize",
-        "--format",
-        "json",
-        dir.to_str().unwrap(),
-    ]));
+    let v = json(&lra(&["summarize", "--format", "json", dir.to_str().unwrap()]));
     let files: Vec<String> = v["files"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| {
-            Path::new(f["name"].as_str().unwrap())
-                .strip_prefix(&dir)
-                .unwrap()
-                .display()
-                .to_string()
-        })
+        .map(|f| Path::new(f["name"].as_str().unwrap()).strip_prefix(&dir).unwrap().display().to_string())
         .collect();
     assert_eq!(files, ["a.log", "b/1.log", "b/2.log"]);
     assert_eq!(v["totals"]["tests"], 3);
     // The first failure is in the last file.
-    assert!(
-        v["tests"][0]["first_failure"]["file"]
-            .as_str()
-            .unwrap()
-            .ends_with("b/2.log")
-    );
+    assert!(v["tests"][0]["first_failure"]["file"].as_str().unwrap().ends_with("b/2.log"));
 }
 
 #[test]
@@ -190,12 +128,7 @@ fn stdin_is_read_for_dash() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(SAMPLE.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(SAMPLE.as_bytes()).unwrap();
     let v = json(&child.wait_with_output().unwrap());
     assert_eq!(v["files"][0]["name"], "<stdin>");
     assert_eq!(test_counts(&v, "Oranges"), (1, 1));
@@ -206,20 +139,11 @@ fn an_unreadable_path_is_named_on_stderr_and_the_others_still_count() {
     let dir = scratch("unreadable");
     let good = write(&dir.join("good.log"), "Test: t\nResult: PASS\n");
     let missing = dir.join("missing.log");
-    let o = lra(&[
-        "summarize",
-        "--format",
-        "json",
-        missing.to_str().unwrap(),
-        &good,
-    ]);
+    let o = lra(&["summarize", "--format", "json", missing.to_str().unwrap(), &good]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert_eq!(
-        err.trim_end(),
-        format!("lra: {}: No such file or directory", missing.display())
-    );
+    assert_eq!(err.trim_end(), format!("lra: {}: No such file or directory", missing.display()));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["totals"]["passed"], 1);
 }
@@ -231,11 +155,7 @@ fn a_broken_entry_inside_a_directory_is_reported_too() {
     std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("dangling.log")).unwrap();
     let o = lra(&["summarize", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("dangling.log: No such file or directory"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("dangling.log: No such file or directory"), "{}", stderr(&o));
     assert!(stdout(&o).contains("1 runs: 1 passed"), "{}", stdout(&o));
 }
 
@@ -245,11 +165,7 @@ fn an_empty_file_is_a_valid_log() {
     let log = write(&dir.join("empty.log"), "");
     let o = lra(&["summarize", &log]);
     assert!(o.status.success());
-    assert!(
-        stdout(&o).contains("No `Test: ` lines found."),
-        "{}",
-        stdout(&o)
-    );
+    assert!(stdout(&o).contains("No `Test: ` lines found."), "{}", stdout(&o));
     let v = json(&lra(&["summarize", "--format", "json", &log]));
     assert_eq!(v["totals"]["tests"], 0);
     assert_eq!(v["files"][0]["bytes"], 0);
@@ -259,36 +175,17 @@ fn an_empty_file_is_a_valid_log() {
 #[test]
 fn usage_errors_exit_with_2() {
     assert_eq!(lra(&["summarize"]).status.code(), Some(2));
-    assert_eq!(
-        lra(&["summarize", "--format", "xml", "x"]).status.code(),
-        Some(2)
-    );
-    assert_eq!(
-        lra(&["summarize", "--threads", "0", "x"]).status.code(),
-        Some(2)
-    );
+    assert_eq!(lra(&["summarize", "--format", "xml", "x"]).status.code(), Some(2));
+    assert_eq!(lra(&["summarize", "--threads", "0", "x"]).status.code(), Some(2));
     assert_eq!(lra(&["frobnicate"]).status.code(), Some(2));
 }
 
 #[test]
 fn thread_counts_agree() {
     let dir = scratch("threads");
-    let generated = lra(&[
-        "generate",
-        "--iterations",
-        "3000",
-        "--tests",
-        "40",
-        "--flaky",
-        "5",
-        "--fail-rate",
-        "0.3",
-    ]);
+    let generated = lra(&["generate", "--iterations", "3000", "--tests", "40", "--flaky", "5", "--fail-rate", "0.3"]);
     assert!(generated.status.success());
-    assert!(
-        generated.stdout.len() > 10 << 20,
-        "the log must span several read slices"
-    );
+    assert!(generated.stdout.len() > 10 << 20, "the log must span several read slices");
     let log = dir.join("generated.log");
     fs::write(&log, &generated.stdout).unwrap();
     let log = log.to_str().unwrap();
@@ -304,19 +201,36 @@ fn thread_counts_agree() {
 fn generate_writes_the_seed_format_and_size_stops_it() {
     let o = lra(&["generate", "--iterations", "2", "--tests", "3"]);
     let text = stdout(&o);
-    assert!(
-        text.starts_with("# Iteration 1\n# Test: Apples Test\n"),
-        "{text}"
-    );
+    assert!(text.starts_with("# Iteration 1\n# Test: Apples Test\n"), "{text}");
     assert_eq!(text.matches("# Result: ").count(), 6);
     let o = lra(&["generate", "--size", "100K"]);
-    assert!(
-        (100 << 10..(100 << 10) + 4096).contains(&o.stdout.len()),
-        "{}",
-        o.stdout.len()
-    );
-    assert_eq!(
-        lra(&["generate", "--fail-rate", "2"]).status.code(),
-        Some(2)
-    );
+    assert!((100 << 10..(100 << 10) + 4096).contains(&o.stdout.len()), "{}", o.stdout.len());
+    assert_eq!(lra(&["generate", "--fail-rate", "2"]).status.code(), Some(2));
+}
+
+#[test]
+fn parts_read_by_threads_agree_even_when_a_line_spans_a_part() {
+    // A file read as one part per thread, where one 6 MB line crosses where the parts would be
+    // cut, and the log ends without a newline.
+    let dir = scratch("ranges");
+    let mut log = String::from("Iteration 1\nTest: before\n");
+    log.push_str(&format!("Result: PASS {}\n", "x".repeat(6 << 20)));
+    for i in 0..50_000 {
+        log.push_str(&format!(
+            "Test: t{}\nnoise line\nResult: {}\r\n",
+            i % 97,
+            if i % 13 == 0 { "FAIL" } else { "ok" }
+        ));
+    }
+    log.push_str("Test: open at the end");
+    let path = write(&dir.join("ranges.log"), &log);
+    let one = lra(&["summarize", "--format", "json", "--threads", "1", &path]);
+    assert!(one.status.success());
+    for threads in ["2", "3", "5"] {
+        let many = lra(&["summarize", "--format", "json", "--threads", threads, &path]);
+        assert_eq!(stdout(&many), stdout(&one), "{threads} threads");
+    }
+    let v = json(&one);
+    assert_eq!(v["totals"]["tests"], 50_002);
+    assert_eq!(v["totals"]["missing"], 1);
 }

@@ -13,14 +13,7 @@ fn json_has_the_schema_fields() {
     assert_eq!(v["schema"], "lra-summary/1");
     assert_eq!(v["name_mode"], "line");
     let t = &v["totals"];
-    for (k, n) in [
-        ("tests", 2),
-        ("passed", 0),
-        ("failed", 1),
-        ("skipped", 0),
-        ("other", 0),
-        ("missing", 1),
-    ] {
+    for (k, n) in [("tests", 2), ("passed", 0), ("failed", 1), ("skipped", 0), ("other", 0), ("missing", 1)] {
         assert_eq!(t[k], n, "totals.{k}");
     }
     assert_eq!(v["orphan_results"], 1);

@@ -33,11 +33,7 @@ pub fn parse_files(files: &[(&str, &[u8])], mode: NameMode) -> Summary {
 
 /// (passed, failed, skipped, other, missing) of the test called `name`.
 pub fn counts(s: &Summary, name: &str) -> (u64, u64, u64, u64, u64) {
-    let t = s
-        .tests()
-        .iter()
-        .find(|t| &*t.name == name)
-        .unwrap_or_else(|| panic!("no test {name:?} in {:?}", names(s)));
+    let t = s.tests().iter().find(|t| &*t.name == name).unwrap_or_else(|| panic!("no test {name:?} in {:?}", names(s)));
     let c = t.counts;
     (c.passed, c.failed, c.skipped, c.other, c.missing)
 }

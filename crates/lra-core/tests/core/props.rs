@@ -42,6 +42,8 @@ const PIECES: &[&[u8]] = &[
     b"t: ",
     b"Result:",
     b"noise line",
+    b" expected 3 got 14",
+    b"7",
 ];
 
 fn line() -> impl Strategy<Value = Vec<u8>> {
@@ -50,21 +52,17 @@ fn line() -> impl Strategy<Value = Vec<u8>> {
 
 /// A log: lines joined by `\n` or `\r\n`, with or without a final newline.
 fn log() -> impl Strategy<Value = Vec<u8>> {
-    (
-        prop::collection::vec((line(), any::<bool>()), 0..40),
-        any::<bool>(),
-    )
-        .prop_map(|(lines, trailing)| {
-            let mut out = Vec::new();
-            let n = lines.len();
-            for (i, (l, crlf)) in lines.into_iter().enumerate() {
-                out.extend_from_slice(&l);
-                if i + 1 < n || trailing {
-                    out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
-                }
+    (prop::collection::vec((line(), any::<bool>()), 0..40), any::<bool>()).prop_map(|(lines, trailing)| {
+        let mut out = Vec::new();
+        let n = lines.len();
+        for (i, (l, crlf)) in lines.into_iter().enumerate() {
+            out.extend_from_slice(&l);
+            if i + 1 < n || trailing {
+                out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
             }
-            out
-        })
+        }
+        out
+    })
 }
 
 fn mode() -> impl Strategy<Value = NameMode> {
@@ -81,10 +79,7 @@ fn cuts() -> impl Strategy<Value = Vec<f64>> {
 }
 
 fn at(len: usize, fractions: &[f64]) -> Vec<usize> {
-    let mut v: Vec<usize> = fractions
-        .iter()
-        .map(|f| (f * len as f64) as usize)
-        .collect();
+    let mut v: Vec<usize> = fractions.iter().map(|f| (f * len as f64) as usize).collect();
     v.sort_unstable();
     v
 }
@@ -177,5 +172,40 @@ proptest! {
         let mut saved = read(&a);
         saved.merge(read(&b)).unwrap();
         prop_assert_eq!(saved, direct);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn segments_read_apart_and_appended_equal_the_whole(log in log(), mode in mode(), cuts in cuts(), feed in 1usize..9) {
+        // As the CLI reads a large file: parts cut at line ends, each parsed by its own parser
+        // in small slices, appended in order.
+        let options = Options::with_name_mode(mode);
+        let mut bounds: Vec<usize> = at(log.len(), &cuts)
+            .into_iter()
+            .map(|c| log[c..].iter().position(|&b| b == b'\n').map_or(log.len(), |i| c + i + 1))
+            .collect();
+        bounds.push(log.len());
+        bounds.dedup();
+        let mut first = FileParser::new("t.log", options);
+        let mut start = 0;
+        let mut parts = bounds.iter().map(|&end| {
+            let part = &log[start..end];
+            start = end;
+            part
+        });
+        for piece in parts.next().unwrap_or(&[]).chunks(feed) {
+            first.feed(piece);
+        }
+        for part in parts {
+            let mut p = FileParser::for_segment(options);
+            for piece in part.chunks(feed) {
+                p.feed(piece);
+            }
+            first.append(p.into_segment());
+        }
+        prop_assert_eq!(first.finish(), parse_with("t.log", &log, options));
     }
 }

@@ -5,8 +5,11 @@ use std::collections::BTreeMap;
 
 use lra_core::{AnomalyKind, Class, Counts, NameMode, Summary};
 
-/// A test: name, counts, raw words, first failure as (file, line).
-pub type TestView = (String, Counts, BTreeMap<String, u64>, Option<(String, u64)>);
+/// A test: name, counts, raw words, first failure as (file, line), transitions.
+pub type TestView = (String, Counts, BTreeMap<String, u64>, Option<(String, u64)>, u64);
+
+/// A failure group: folded detail, first example, count, tests, first (file, line).
+pub type GroupView = (String, String, u64, Vec<String>, (String, u64));
 
 /// Everything a Summary says, in plain collections.
 #[derive(Debug, PartialEq, Default)]
@@ -15,6 +18,7 @@ pub struct View {
     pub iterations: Vec<(String, Counts)>,
     pub anomalies: Vec<(&'static str, String, u64, String)>,
     pub files: Vec<(String, u64, Counts, u64)>,
+    pub failure_groups: Vec<GroupView>,
 }
 
 impl View {
@@ -26,31 +30,25 @@ impl View {
                 .map(|t| {
                     let results = t.results.iter().map(|(w, n)| (w.to_string(), *n)).collect();
                     let ff = t.first_failure.map(|l| (s.file_name(l).to_owned(), l.line));
-                    (t.name.to_string(), t.counts, results, ff)
+                    (t.name.to_string(), t.counts, results, ff, t.transitions)
                 })
                 .collect(),
-            iterations: s
-                .iterations()
-                .iter()
-                .map(|i| (i.label.to_string(), i.counts))
-                .collect(),
+            iterations: s.iterations().iter().map(|i| (i.label.to_string(), i.counts)).collect(),
             anomalies: s
                 .anomalies()
                 .iter()
                 .filter(|a| a.kind != AnomalyKind::LongLine)
-                .map(|a| {
-                    (
-                        a.kind.as_str(),
-                        s.file_name(a.location).to_owned(),
-                        a.location.line,
-                        a.text.to_string(),
-                    )
-                })
+                .map(|a| (a.kind.as_str(), s.file_name(a.location).to_owned(), a.location.line, a.text.to_string()))
                 .collect(),
-            files: s
-                .files
+            files: s.files.iter().map(|f| (f.name.to_string(), f.bytes, f.totals, f.orphan_results)).collect(),
+            failure_groups: s
+                .failure_groups()
                 .iter()
-                .map(|f| (f.name.to_string(), f.bytes, f.totals, f.orphan_results))
+                .map(|g| {
+                    let tests = g.tests.iter().map(|t| t.to_string()).collect();
+                    let first = (s.file_name(g.first).to_owned(), g.first.line);
+                    (g.detail.to_string(), g.example.to_string(), g.count, tests, first)
+                })
                 .collect(),
         }
     }
@@ -64,6 +62,8 @@ struct Open {
 
 pub fn reference(files: &[(&str, &[u8])], mode: NameMode) -> View {
     let mut v = View::default();
+    // Each test's passed/failed outcomes in run order, for its transitions.
+    let mut outcomes: Vec<Vec<Class>> = Vec::new();
     for (name, bytes) in files {
         let mut totals = Counts::default();
         let mut orphans = 0;
@@ -97,58 +97,78 @@ pub fn reference(files: &[(&str, &[u8])], mode: NameMode) -> View {
                     NameMode::FirstWord => rest.split_whitespace().next().unwrap_or(""),
                 };
                 if let Some(o) = open.take() {
-                    close(&mut v, &mut totals, o, "", name, n);
+                    close(&mut v, &mut outcomes, &mut totals, o, "", "", name, n);
                 }
                 let test = match v.tests.iter().position(|t| t.0 == test_name) {
                     Some(p) => p,
                     None => {
-                        v.tests.push((
-                            test_name.to_owned(),
-                            Counts::default(),
-                            BTreeMap::new(),
-                            None,
-                        ));
+                        v.tests.push((test_name.to_owned(), Counts::default(), BTreeMap::new(), None, 0));
+                        outcomes.push(Vec::new());
                         v.tests.len() - 1
                     }
                 };
-                open = Some(Open {
-                    test,
-                    iteration,
-                    line: n,
-                });
+                open = Some(Open { test, iteration, line: n });
             }
             if let Some(at) = line.find("Result: ") {
-                let word = line[at + 8..]
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("")
-                    .to_uppercase();
+                let after = line[at + 8..].trim_start();
+                let raw_word = after.split_whitespace().next().unwrap_or("");
+                let detail = after[raw_word.len()..].trim();
+                let word = raw_word.to_uppercase();
                 match open.take() {
-                    Some(o) => close(&mut v, &mut totals, o, &word, name, n),
+                    Some(o) => close(&mut v, &mut outcomes, &mut totals, o, &word, detail, name, n),
                     None => {
                         orphans += 1;
-                        v.anomalies
-                            .push(("orphan_result", name.to_string(), n, word));
+                        v.anomalies.push(("orphan_result", name.to_string(), n, word));
                     }
                 }
             }
         }
         if let Some(o) = open.take() {
-            close(&mut v, &mut totals, o, "", name, 0);
+            close(&mut v, &mut outcomes, &mut totals, o, "", "", name, 0);
         }
-        v.files
-            .push((name.to_string(), bytes.len() as u64, totals, orphans));
+        v.files.push((name.to_string(), bytes.len() as u64, totals, orphans));
     }
     // Anomalies are listed by location; within a file, a missing result is found late.
     let order: Vec<&str> = files.iter().map(|f| f.0).collect();
-    v.anomalies
-        .sort_by_key(|a| (order.iter().position(|f| *f == a.1), a.2));
+    v.anomalies.sort_by_key(|a| (order.iter().position(|f| *f == a.1), a.2));
     v.anomalies.truncate(1000);
+    for (t, runs) in v.tests.iter_mut().zip(&outcomes) {
+        t.4 = runs.windows(2).filter(|w| w[0] != w[1]).count() as u64;
+    }
     v
 }
 
-fn close(v: &mut View, totals: &mut Counts, o: Open, word: &str, file: &str, line: u64) {
+#[allow(clippy::too_many_arguments)]
+fn close(
+    v: &mut View,
+    outcomes: &mut [Vec<Class>],
+    totals: &mut Counts,
+    o: Open,
+    word: &str,
+    detail: &str,
+    file: &str,
+    line: u64,
+) {
     let class = Class::of_word(word);
+    if matches!(class, Class::Passed | Class::Failed) {
+        outcomes[o.test].push(class);
+    }
+    if class == Class::Failed {
+        let folded = fold(detail);
+        let name = v.tests[o.test].0.clone();
+        let g = match v.failure_groups.iter().position(|g| g.0 == folded) {
+            Some(g) => g,
+            None => {
+                v.failure_groups.push((folded, detail.to_owned(), 0, Vec::new(), (file.to_owned(), line)));
+                v.failure_groups.len() - 1
+            }
+        };
+        let g = &mut v.failure_groups[g];
+        g.2 += 1;
+        if g.3.len() < 20 && !g.3.contains(&name) {
+            g.3.push(name);
+        }
+    }
     let t = &mut v.tests[o.test];
     t.1.add(class);
     totals.add(class);
@@ -163,7 +183,23 @@ fn close(v: &mut View, totals: &mut Counts, o: Open, word: &str, file: &str, lin
     }
     if class == Class::Missing {
         let name = t.0.clone();
-        v.anomalies
-            .push(("missing_result", file.to_owned(), o.line, name));
+        v.anomalies.push(("missing_result", file.to_owned(), o.line, name));
     }
+}
+
+/// Each run of ASCII digits becomes one `#`.
+fn fold(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            while chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+                chars.next();
+            }
+            out.push('#');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

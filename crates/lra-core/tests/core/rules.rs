@@ -9,10 +9,7 @@ fn line_mode(log: &str) -> Summary {
 }
 
 fn anomalies(s: &Summary) -> Vec<(&'static str, u64, &str)> {
-    s.anomalies()
-        .iter()
-        .map(|a| (a.kind.as_str(), a.location.line, &*a.text))
-        .collect()
+    s.anomalies().iter().map(|a| (a.kind.as_str(), a.location.line, &*a.text)).collect()
 }
 
 // 1. Lines
@@ -36,22 +33,14 @@ fn only_one_trailing_cr_is_dropped_and_a_lone_cr_does_not_end_a_line() {
 
 #[test]
 fn invalid_utf8_is_decoded_lossily() {
-    let s = parse(
-        "t.log",
-        b"Test: caf\xe9 \xff\xfe\nResult: PASS\n",
-        NameMode::Line,
-    );
+    let s = parse("t.log", b"Test: caf\xe9 \xff\xfe\nResult: PASS\n", NameMode::Line);
     assert_eq!(names(&s), ["caf\u{fffd} \u{fffd}\u{fffd}"]);
     assert_eq!(counts(&s, "caf\u{fffd} \u{fffd}\u{fffd}").0, 1);
 }
 
 #[test]
 fn two_invalid_names_that_decode_alike_are_one_test() {
-    let s = parse(
-        "t.log",
-        b"Test: x\xff\nResult: PASS\nTest: x\xfe\nResult: FAIL\n",
-        NameMode::Line,
-    );
+    let s = parse("t.log", b"Test: x\xff\nResult: PASS\nTest: x\xfe\nResult: FAIL\n", NameMode::Line);
     assert_eq!(names(&s), ["x\u{fffd}"]);
     assert_eq!(counts(&s, "x\u{fffd}"), (1, 1, 0, 0, 0));
 }
@@ -76,9 +65,7 @@ fn an_empty_file_is_a_valid_log_with_nothing_in_it() {
 
 #[test]
 fn markers_match_anywhere_in_the_line_and_are_case_sensitive() {
-    let s = line_mode(
-        "2026-01-01 [INFO] Test: a\nlog: Result: PASS\ntest: b\nresult: PASS\nRESULT: FAIL\n",
-    );
+    let s = line_mode("2026-01-01 [INFO] Test: a\nlog: Result: PASS\ntest: b\nresult: PASS\nRESULT: FAIL\n");
     assert_eq!(names(&s), ["a"]);
     assert_eq!(counts(&s, "a").0, 1);
     assert_eq!(s.orphan_results(), 0);
@@ -86,14 +73,9 @@ fn markers_match_anywhere_in_the_line_and_are_case_sensitive() {
 
 #[test]
 fn iteration_label_is_the_first_token_after_the_marker() {
-    let s = line_mode(
-        "== Iteration 7 of 10 ==\nTest: a\nResult: PASS\nIteration \nTest: a\nResult: FAIL\n",
-    );
-    let its: Vec<(&str, u64, u64)> = s
-        .iterations()
-        .iter()
-        .map(|i| (&*i.label, i.counts.passed, i.counts.failed))
-        .collect();
+    let s = line_mode("== Iteration 7 of 10 ==\nTest: a\nResult: PASS\nIteration \nTest: a\nResult: FAIL\n");
+    let its: Vec<(&str, u64, u64)> =
+        s.iterations().iter().map(|i| (&*i.label, i.counts.passed, i.counts.failed)).collect();
     assert_eq!(its, [("7", 1, 0), ("", 0, 1)]);
 }
 
@@ -141,35 +123,19 @@ fn name_is_cut_at_the_first_result_after_the_test_marker_only() {
 
 #[test]
 fn first_word_mode_takes_the_first_token() {
-    let s = parse(
-        "t.log",
-        b"# Test: Apples Test\n# Result: PASS\n",
-        NameMode::FirstWord,
-    );
+    let s = parse("t.log", b"# Test: Apples Test\n# Result: PASS\n", NameMode::FirstWord);
     assert_eq!(names(&s), ["Apples"]);
 }
 
 #[test]
 fn unicode_whitespace_separates_and_trims() {
-    let s = parse(
-        "t.log",
-        "Test:\u{a0}x\u{3000}y\u{a0}\nResult: pass\u{2003}now\n".as_bytes(),
-        NameMode::Line,
-    );
+    let s = parse("t.log", "Test:\u{a0}x\u{3000}y\u{a0}\nResult: pass\u{2003}now\n".as_bytes(), NameMode::Line);
     // `Test: ` needs an ASCII space, so `Test:\u{a0}` is no marker: the Result is an orphan.
     assert!(s.tests().is_empty());
-    let s = parse(
-        "t.log",
-        "Test: \u{a0}x\u{3000}y\u{a0}\nResult: pass\u{2003}now\n".as_bytes(),
-        NameMode::FirstWord,
-    );
+    let s = parse("t.log", "Test: \u{a0}x\u{3000}y\u{a0}\nResult: pass\u{2003}now\n".as_bytes(), NameMode::FirstWord);
     assert_eq!(names(&s), ["x"]);
     assert_eq!(s.tests()[0].results, vec![("PASS".into(), 1)]);
-    let s = parse(
-        "t.log",
-        "Test: \u{a0}x\u{3000}y\u{a0}\nResult: ok\n".as_bytes(),
-        NameMode::Line,
-    );
+    let s = parse("t.log", "Test: \u{a0}x\u{3000}y\u{a0}\nResult: ok\n".as_bytes(), NameMode::Line);
     assert_eq!(names(&s), ["x\u{3000}y"]);
 }
 
@@ -194,20 +160,14 @@ fn an_empty_word_closes_the_test_as_missing() {
     assert_eq!(counts(&s, "a"), (0, 0, 0, 0, 1));
     // The test was closed, so the next result has no open test.
     assert_eq!(s.orphan_results(), 1);
-    assert_eq!(
-        anomalies(&s),
-        [("missing_result", 1, "a"), ("orphan_result", 3, "PASS")]
-    );
+    assert_eq!(anomalies(&s), [("missing_result", 1, "a"), ("orphan_result", 3, "PASS")]);
 }
 
 #[test]
 fn a_result_without_an_open_test_is_an_orphan_counted_and_located() {
     let s = line_mode("noise\nResult: PASS\nTest: a\nResult: FAIL\nResult: OK\n");
     assert_eq!(s.orphan_results(), 2);
-    assert_eq!(
-        anomalies(&s),
-        [("orphan_result", 2, "PASS"), ("orphan_result", 5, "OK")]
-    );
+    assert_eq!(anomalies(&s), [("orphan_result", 2, "PASS"), ("orphan_result", 5, "OK")]);
     assert_eq!(s.files[0].orphan_results, 2);
 }
 
@@ -223,18 +183,11 @@ fn one_line_may_open_and_close_a_test() {
 
 #[test]
 fn end_of_file_closes_an_open_test_as_missing() {
-    let s = parse_files(
-        &[("a.log", b"Test: a\n"), ("b.log", b"Result: PASS\n")],
-        NameMode::Line,
-    );
+    let s = parse_files(&[("a.log", b"Test: a\n"), ("b.log", b"Result: PASS\n")], NameMode::Line);
     // The open test does not carry over into the next file: its result there is an orphan.
     assert_eq!(counts(&s, "a"), (0, 0, 0, 0, 1));
     assert_eq!(s.orphan_results(), 1);
-    let located: Vec<(&str, u64)> = s
-        .anomalies()
-        .iter()
-        .map(|a| (s.file_name(a.location), a.location.line))
-        .collect();
+    let located: Vec<(&str, u64)> = s.anomalies().iter().map(|a| (s.file_name(a.location), a.location.line)).collect();
     assert_eq!(located, [("a.log", 1), ("b.log", 1)]);
 }
 
@@ -263,23 +216,14 @@ fn classes_of_result_words() {
         let s = line_mode(&format!("Test: t\nResult: {word}\n"));
         let t = &s.tests()[0];
         assert_eq!(t.count(class), 1, "{word} should be {class:?}");
-        assert_eq!(
-            t.results,
-            vec![(word.to_uppercase().into(), 1)],
-            "raw word of {word}"
-        );
+        assert_eq!(t.results, vec![(word.to_uppercase().into(), 1)], "raw word of {word}");
     }
 }
 
 #[test]
 fn every_raw_word_is_kept_with_its_count() {
-    let s = line_mode(
-        "Test: t\nResult: pass\nTest: t\nResult: OK\nTest: t\nResult: PASS\nTest: t\nResult: flaky\n",
-    );
-    assert_eq!(
-        s.tests()[0].results,
-        vec![("FLAKY".into(), 1), ("OK".into(), 1), ("PASS".into(), 2)]
-    );
+    let s = line_mode("Test: t\nResult: pass\nTest: t\nResult: OK\nTest: t\nResult: PASS\nTest: t\nResult: flaky\n");
+    assert_eq!(s.tests()[0].results, vec![("FLAKY".into(), 1), ("OK".into(), 1), ("PASS".into(), 2)]);
     assert_eq!(counts(&s, "t"), (3, 0, 0, 1, 0));
 }
 
@@ -300,13 +244,7 @@ fn runs_are_the_sum_of_every_class() {
 #[test]
 fn first_failure_is_located_at_its_result_line() {
     let s = parse_files(
-        &[
-            ("a.log", b"Test: t\nResult: PASS\n"),
-            (
-                "b.log",
-                b"x\nTest: t\ny\nResult: ERROR\nTest: t\nResult: FAIL\n",
-            ),
-        ],
+        &[("a.log", b"Test: t\nResult: PASS\n"), ("b.log", b"x\nTest: t\ny\nResult: ERROR\nTest: t\nResult: FAIL\n")],
         NameMode::Line,
     );
     let l = s.tests()[0].first_failure.unwrap();
@@ -316,14 +254,7 @@ fn first_failure_is_located_at_its_result_line() {
 #[test]
 fn anomalies_keep_their_locations_in_order() {
     let s = line_mode("Test: a\nnoise\nTest: b\nResult: PASS\nResult: PASS\nTest: c\n");
-    assert_eq!(
-        anomalies(&s),
-        [
-            ("missing_result", 1, "a"),
-            ("orphan_result", 5, "PASS"),
-            ("missing_result", 6, "c")
-        ]
-    );
+    assert_eq!(anomalies(&s), [("missing_result", 1, "a"), ("orphan_result", 5, "PASS"), ("missing_result", 6, "c")]);
 }
 
 #[test]
@@ -339,14 +270,8 @@ fn anomaly_list_is_capped_but_counts_are_not() {
 
 #[test]
 fn a_marker_past_the_line_limit_is_reported_and_the_rest_of_the_line_ignored() {
-    let options = Options {
-        max_line: 32,
-        ..Options::with_name_mode(NameMode::FirstWord)
-    };
-    let long = format!(
-        "Test: a {} Result: PASS\nTest: b\nResult: PASS\n",
-        "x".repeat(40)
-    );
+    let options = Options { max_line: 32, ..Options::with_name_mode(NameMode::FirstWord) };
+    let long = format!("Test: a {} Result: PASS\nTest: b\nResult: PASS\n", "x".repeat(40));
     for chunk in [1, 3, 7, 1000] {
         let mut p = lra_core::FileParser::new("t.log", options);
         for piece in long.as_bytes().chunks(chunk) {
@@ -357,20 +282,13 @@ fn a_marker_past_the_line_limit_is_reported_and_the_rest_of_the_line_ignored() {
         assert_eq!(counts(&s, "a"), (0, 0, 0, 0, 1));
         assert_eq!(s.long_lines(), 1);
         assert_eq!(s.anomalies()[0].kind, AnomalyKind::LongLine);
-        assert_eq!(
-            s,
-            parse_with("t.log", long.as_bytes(), options),
-            "chunk {chunk}"
-        );
+        assert_eq!(s, parse_with("t.log", long.as_bytes(), options), "chunk {chunk}");
     }
 }
 
 #[test]
 fn a_multi_megabyte_line_is_read_whole() {
-    let log = format!(
-        "Test: {} Result: PASS\nTest: b\nResult: FAIL\n",
-        "n".repeat(20 << 20)
-    );
+    let log = format!("Test: {} Result: PASS\nTest: b\nResult: FAIL\n", "n".repeat(20 << 20));
     let mut p = lra_core::FileParser::new("t.log", Options::default());
     for piece in log.as_bytes().chunks(1 << 20) {
         p.feed(piece);
@@ -397,4 +315,58 @@ fn merging_summaries_of_different_name_modes_is_refused() {
     let mut a = parse("a", b"", NameMode::Line);
     let b = parse("b", b"", NameMode::FirstWord);
     assert!(a.merge(b).is_err());
+}
+
+// Flakiness (issue: insight): transitions count adjacent passed/failed pairs that differ, in run
+// order, files in the order given.
+
+#[test]
+fn transitions_count_changes_between_passed_and_failed_runs_only() {
+    let s = parse_files(
+        &[
+            ("a.log", b"Test: t\nResult: PASS\nTest: t\nResult: SKIP\nTest: t\nResult: FAIL\nTest: t\n"),
+            ("b.log", b"Test: t\nResult: FAIL\nTest: t\nResult: ok\nTest: s\nResult: PASS\n"),
+        ],
+        NameMode::Line,
+    );
+    // Run order of t, passed/failed only: PASS, FAIL, FAIL, OK: two changes.
+    let t = &s.tests()[0];
+    assert_eq!(t.transitions, 2);
+    assert!(t.flaky());
+    assert!((t.flip_rate() - 2.0 / 3.0).abs() < 1e-9);
+    let s2 = &s.tests()[1];
+    assert_eq!((s2.transitions, s2.flaky()), (0, false));
+}
+
+// Failure reasons: the text after the result word, trimmed, digits folded.
+
+#[test]
+fn failures_are_grouped_by_reason_with_digits_folded() {
+    let s = line_mode(
+        "Test: a\nResult: FAIL expected 3 got 4\nTest: b\nResult: FAILED   expected 10 got 7  \n\
+         Test: a\nResult: ERROR timeout\nTest: c\nResult: FAIL\nTest: a\nResult: PASS all good 1\n",
+    );
+    let by_size = s.failure_groups_by_size();
+    let groups: Vec<(&str, &str, u64, Vec<&str>, u64)> = by_size
+        .iter()
+        .map(|g| (&*g.detail, &*g.example, g.count, g.tests.iter().map(|t| &**t).collect(), g.first.line))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("expected # got #", "expected 3 got 4", 2, vec!["a", "b"], 2),
+            ("timeout", "timeout", 1, vec!["a"], 6),
+            ("", "", 1, vec!["c"], 8),
+        ]
+    );
+}
+
+#[test]
+fn a_failure_group_names_at_most_twenty_tests() {
+    let log: String = (0..30).map(|i| format!("Test: t{i}\nResult: FAIL boom\n")).collect();
+    let s = line_mode(&log);
+    let g = &s.failure_groups()[0];
+    assert_eq!(g.count, 30);
+    assert_eq!(g.tests.len(), lra_core::FAILURE_GROUP_TESTS);
+    assert_eq!(&*g.tests[19], "t19");
 }

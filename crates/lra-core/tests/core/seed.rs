@@ -25,8 +25,5 @@ fn seed_sample_in_first_word_mode() {
 #[test]
 fn seed_sample_in_line_mode_keeps_the_whole_name() {
     let s = parse("seed-sample.log", SAMPLE, NameMode::Line);
-    assert_eq!(
-        names(&s),
-        ["Apples Test", "Oranges Test", "Watermelon Test"]
-    );
+    assert_eq!(names(&s), ["Apples Test", "Oranges Test", "Watermelon Test"]);
 }
