@@ -4,11 +4,11 @@ mod input;
 mod render;
 
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use lra_core::{GenOptions, NameMode, Options, Summary};
+use lra_core::{Diff, GenOptions, NameMode, Options, Summary};
 
 #[derive(Parser)]
 #[command(name = "lra", version, about = "Summarize test-result logs: pass, fail and skip counts per test")]
@@ -33,6 +33,23 @@ enum Command {
         /// Logs to read.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+    /// Compare two runs: new failures, fixed, still failing, new and removed tests. Each side is
+    /// a log file, a directory of logs, or a summary saved with `--format json` (a `.json` file).
+    Diff {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+        format: DiffFormat,
+        /// How test names are taken from logs (saved summaries keep their own).
+        #[arg(long, value_enum, default_value_t = Name::Line)]
+        name: Name,
+        /// Worker threads (default: all cores).
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
+        /// The earlier run.
+        base: PathBuf,
+        /// The run to compare with it.
+        current: PathBuf,
     },
     /// Write a generated log in the seed's format to stdout.
     Generate {
@@ -65,6 +82,12 @@ enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum Name {
     /// The rest of the line after `Test: `, trimmed.
     Line,
@@ -76,6 +99,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Summarize { format, name, threads, paths } => summarize(format, name, threads, &paths),
+        Command::Diff { format, name, threads, base, current } => diff(format, name, threads, &base, &current),
         Command::Generate { iterations, tests, fail_rate, flaky, seed, size } => {
             let options = GenOptions { iterations, tests, fail_rate, flaky, seed };
             generate(options, size).map(|()| ExitCode::SUCCESS)
@@ -92,7 +116,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn summarize(format: Format, name: Name, threads: Option<u16>, paths: &[PathBuf]) -> io::Result<ExitCode> {
+/// Reads `paths` into one summary, on `threads` threads. Problems go to stderr; returns whether
+/// there were any.
+fn read_logs(name: Name, threads: Option<u16>, paths: &[PathBuf]) -> io::Result<(Summary, bool)> {
     let name_mode = match name {
         Name::Line => NameMode::Line,
         Name::FirstWord => NameMode::FirstWord,
@@ -114,6 +140,11 @@ fn summarize(format: Format, name: Name, threads: Option<u16>, paths: &[PathBuf]
     for f in summary.files.iter().filter(|f| f.binary) {
         eprintln!("lra: {}: warning: this looks like a binary file, not a text log", f.name);
     }
+    Ok((summary, failed))
+}
+
+fn summarize(format: Format, name: Name, threads: Option<u16>, paths: &[PathBuf]) -> io::Result<ExitCode> {
+    let (summary, failed) = read_logs(name, threads, paths)?;
     let mut out = BufWriter::new(io::stdout().lock());
     match format {
         Format::Table => render::table(&summary, &mut out)?,
@@ -124,6 +155,44 @@ fn summarize(format: Format, name: Name, threads: Option<u16>, paths: &[PathBuf]
     }
     out.flush()?;
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// One side of a diff: a saved summary (`.json`), or logs.
+fn side(name: Name, threads: Option<u16>, path: &Path) -> io::Result<Option<Summary>> {
+    if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        return match Summary::from_json(&text) {
+            Ok(s) => Ok(Some(s)),
+            Err(e) => {
+                eprintln!("lra: {}: {e}", path.display());
+                Ok(None)
+            }
+        };
+    }
+    let (summary, failed) = read_logs(name, threads, &[path.to_owned()])?;
+    Ok((!failed).then_some(summary))
+}
+
+fn diff(format: DiffFormat, name: Name, threads: Option<u16>, base: &Path, current: &Path) -> io::Result<ExitCode> {
+    let (Some(base), Some(current)) = (side(name, threads, base)?, side(name, threads, current)?) else {
+        return Ok(ExitCode::FAILURE);
+    };
+    if base.name_mode != current.name_mode {
+        eprintln!(
+            "lra: warning: the base names tests by {} and the current run by {}; names may not match",
+            base.name_mode.as_str(),
+            current.name_mode.as_str()
+        );
+    }
+    let diff = Diff::between(&base, &current);
+    let mut out = BufWriter::new(io::stdout().lock());
+    match format {
+        DiffFormat::Json => writeln!(out, "{}", diff.to_json_pretty())?,
+        DiffFormat::Table => render::diff(&diff, &mut out)?,
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn generate(options: GenOptions, size: Option<u64>) -> io::Result<()> {

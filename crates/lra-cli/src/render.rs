@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use lra_core::{Counts, Summary, TestStats};
+use lra_core::{Counts, Diff, Summary, TestStats};
 
 /// How many anomalies the table lists by location.
 const ANOMALIES_SHOWN: usize = 10;
@@ -115,4 +115,21 @@ fn human_bytes(n: u64) -> String {
         1_000_000..1_000_000_000 => format!("{:.1} MB", n as f64 / 1e6),
         _ => format!("{:.2} GB", n as f64 / 1e9),
     }
+}
+
+/// The five lists of a diff, each with its count.
+pub fn diff(d: &Diff, out: &mut impl Write) -> io::Result<()> {
+    for (title, names) in [
+        ("New failures", &d.new_failures),
+        ("Fixed", &d.fixed),
+        ("Still failing", &d.still_failing),
+        ("New tests", &d.new_tests),
+        ("Removed tests", &d.removed_tests),
+    ] {
+        writeln!(out, "{title} ({}):", names.len())?;
+        for name in names {
+            writeln!(out, "  {}", clip(name, 200))?;
+        }
+    }
+    Ok(())
 }

@@ -11,10 +11,12 @@
 //!   rayon's pool; the segments' partial results merge associatively into the same Summary the
 //!   sequential parse gives.
 //! - [`Summary::merge`] combines the summaries of several files or of saved JSON summaries.
+//! - [`Diff::between`] compares two runs: new failures, fixed, still failing, new and removed tests.
 //! - [`generate`] writes deterministic logs in the seed's format, for samples and benchmarks.
 
 mod class;
 mod csv;
+mod diff;
 mod extract;
 mod generate;
 mod json;
@@ -28,6 +30,7 @@ pub mod testing;
 
 pub use class::{Class, Counts};
 pub use csv::CSV_HEADER;
+pub use diff::{DIFF_SCHEMA, Diff};
 pub use extract::NameMode;
 pub use generate::{GenOptions, Generator, generate};
 pub use json::SUMMARY_SCHEMA;

@@ -234,3 +234,80 @@ fn parts_read_by_threads_agree_even_when_a_line_spans_a_part() {
     assert_eq!(v["totals"]["tests"], 50_002);
     assert_eq!(v["totals"]["missing"], 1);
 }
+
+const BASE: &str = "Test: a\nResult: PASS\nTest: b\nResult: FAIL\nTest: c\nResult: FAIL\nTest: gone\nResult: PASS\n\
+                    Test: skipped\nResult: SKIP\n";
+const CURRENT: &str = "Test: a\nResult: PASS\nTest: a\nResult: FAIL x\nTest: b\nResult: PASS\nTest: c\nResult: ERROR\n\
+                       Test: new\nResult: FAIL\nTest: skipped\nResult: FAIL\n";
+
+fn diff_lists(v: &Value) -> Vec<(String, Vec<String>)> {
+    ["new_failures", "fixed", "still_failing", "new_tests", "removed_tests"]
+        .iter()
+        .map(|k| {
+            let names = v[k].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_owned()).collect();
+            (k.to_string(), names)
+        })
+        .collect()
+}
+
+fn expected_lists() -> Vec<(String, Vec<String>)> {
+    [
+        ("new_failures", vec!["a"]),
+        ("fixed", vec!["b"]),
+        ("still_failing", vec!["c"]),
+        ("new_tests", vec!["new"]),
+        ("removed_tests", vec!["gone"]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.into_iter().map(String::from).collect()))
+    .collect()
+}
+
+#[test]
+fn diff_of_two_logs() {
+    let dir = scratch("diff-logs");
+    let base = write(&dir.join("base.log"), BASE);
+    let current = write(&dir.join("current.log"), CURRENT);
+    let v = json(&lra(&["diff", "--format", "json", &base, &current]));
+    assert_eq!(v["schema"], "lra-diff/1");
+    // `skipped` was neither passing nor failing in the base, so it is in no list.
+    assert_eq!(diff_lists(&v), expected_lists());
+    let table = stdout(&lra(&["diff", &base, &current]));
+    assert!(table.contains("New failures (1):\n  a\nFixed (1):\n  b\n"), "{table}");
+}
+
+#[test]
+fn diff_against_a_saved_summary_and_a_directory() {
+    let dir = scratch("diff-saved");
+    let base_log = write(&dir.join("base.log"), BASE);
+    let saved = dir.join("base.json");
+    let o = lra(&["summarize", "--format", "json", &base_log]);
+    fs::write(&saved, &o.stdout).unwrap();
+    write(&dir.join("current/part1.log"), "Test: a\nResult: PASS\nTest: a\nResult: FAIL x\nTest: b\nResult: PASS\n");
+    write(
+        &dir.join("current/part2.log"),
+        "Test: c\nResult: ERROR\nTest: new\nResult: FAIL\nTest: skipped\nResult: FAIL\n",
+    );
+    let current = dir.join("current");
+    let v = json(&lra(&["diff", "--format", "json", saved.to_str().unwrap(), current.to_str().unwrap()]));
+    assert_eq!(diff_lists(&v), expected_lists());
+    // Both sides saved.
+    let saved_current = dir.join("current.json");
+    fs::write(&saved_current, lra(&["summarize", "--format", "json", current.to_str().unwrap()]).stdout).unwrap();
+    let v = json(&lra(&["diff", "--format", "json", saved.to_str().unwrap(), saved_current.to_str().unwrap()]));
+    assert_eq!(diff_lists(&v), expected_lists());
+}
+
+#[test]
+fn diff_with_a_broken_side_says_why_and_fails() {
+    let dir = scratch("diff-broken");
+    let bad = write(&dir.join("bad.json"), "{\"not\": \"a summary\"}");
+    let good = write(&dir.join("good.log"), BASE);
+    let o = lra(&["diff", &bad, &good]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("bad.json: not a saved summary"), "{}", stderr(&o));
+    let o = lra(&["diff", dir.join("missing.log").to_str().unwrap(), &good]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("missing.log: No such file or directory"), "{}", stderr(&o));
+    assert_eq!(lra(&["diff", &good]).status.code(), Some(2));
+}
