@@ -294,3 +294,96 @@ test("inside an iframe: posts the summary to the parent and accepts files from i
     await server.close();
   }
 });
+
+const FLAKY_LOG = [
+  "Iteration 1", "Test: steady", "Result: PASS", "Test: wobbly", "Result: PASS", "Test: broken", "Result: FAIL expected 3 got 4",
+  "Iteration 2", "Test: steady", "Result: PASS", "Test: wobbly", "Result: FAIL timeout after 30 s", "Test: broken", "Result: FAIL expected 10 got 7",
+  "Iteration 3", "Test: steady", "Result: PASS", "Test: wobbly", "Result: PASS", "Test: broken", "Result: FAIL expected 1 got 2",
+  "",
+].join("\n");
+
+test("flaky view and why-tests-fail view", async () => {
+  const s = await open({ isolate: true });
+  try {
+    await analyzeTexts(s.page, [["flaky.log", FLAKY_LOG]]);
+    await s.page.click("#tab-flaky");
+    await s.page.waitForSelector("#flaky-table");
+    const flaky = await s.page.$$eval("#flaky-table tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.deepEqual(flaky, [["wobbly", "2", "1", "2", "1.00", "66.7%"]]);
+    await s.page.screenshot({ path: path.join(ARTIFACTS, "flaky.png"), fullPage: true });
+    await s.page.click("#tab-failures");
+    await s.page.waitForSelector("#failures-table");
+    const reasons = await s.page.$$eval("#failures-table tbody tr", (rows) => rows.map((r) => [r.cells[0].textContent, r.cells[1].textContent, r.cells[2].textContent]));
+    assert.deepEqual(reasons, [
+      ["expected 3 got 4 (as expected # got #)", "3", "broken"],
+      ["timeout after 30 s (as timeout after # s)", "1", "wobbly"],
+    ]);
+    const summary = await s.page.evaluate(() => window.LogResultAccumulator.summary());
+    assert.deepEqual(summary.failure_groups.map((g) => [g.detail, g.count]), [["expected # got #", 3], ["timeout after # s", 1]]);
+    assert.deepEqual(summary.tests.map((t) => [t.name, t.transitions, t.flaky]), [["steady", 0, false], ["wobbly", 2, true], ["broken", 0, false]]);
+    await s.page.screenshot({ path: path.join(ARTIFACTS, "failures.png"), fullPage: true });
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("compare with a baseline: files given so far, or a saved summary", async () => {
+  const BASE = "Test: a\nResult: PASS\nTest: b\nResult: FAIL\nTest: c\nResult: FAIL\nTest: gone\nResult: PASS\n";
+  const CURRENT = "Test: a\nResult: FAIL\nTest: b\nResult: PASS\nTest: c\nResult: ERROR\nTest: new\nResult: PASS\n";
+  const lists = (page) =>
+    page.$$eval(".diff-list", (divs) => divs.map((d) => [d.id, [...d.querySelectorAll("li")].map((li) => li.textContent)]));
+  const expected = [["new-failures", ["a"]], ["fixed", ["b"]], ["still-failing", ["c"]], ["new-tests", ["new"]], ["removed-tests", ["gone"]]];
+  const s = await open({ isolate: true });
+  try {
+    const base = await analyzeTexts(s.page, [["base.log", BASE]]);
+    await s.page.click("#tab-compare");
+    await s.page.click("#files-as-baseline");
+    await analyzeTexts(s.page, [["current.log", CURRENT]]);
+    await s.page.waitForSelector(".diff-list");
+    assert.deepEqual(await lists(s.page), expected);
+    assert.match(await s.page.textContent("#new-failures h3"), /New failures \(1\)/);
+    await s.page.screenshot({ path: path.join(ARTIFACTS, "compare.png"), fullPage: true });
+    // A saved summary (an Export JSON) as the baseline, in a fresh page.
+    const other = await s.context.newPage();
+    await other.goto(s.server.url + "#view=compare");
+    await engineReady(other);
+    await other.setInputFiles("#baseline-file", { name: "base.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(base)) });
+    await analyzeTexts(other, [["current.log", CURRENT]]);
+    await other.waitForSelector(".diff-list");
+    assert.deepEqual(await lists(other), expected);
+  } finally {
+    await s.close();
+  }
+});
+
+test("deep links: view, filter, sort and selected test live in the URL hash", async () => {
+  const s = await open({ isolate: true });
+  try {
+    await analyzeFixtures(s.page, ["seed-sample.log"]);
+    await s.page.fill("#filter", "o");
+    await s.page.click("#tests-table th:nth-child(1) button"); // sort by name
+    await s.page.click("#tests-table tbody tr:first-child");
+    await s.page.waitForSelector("#selected-test");
+    const hash = await s.page.evaluate(() => location.hash);
+    assert.equal(hash, "#view=tests&filter=o&sort=name-asc&test=Oranges%20Test");
+    // Reload: the state comes back and applies once the same files are given again.
+    await s.page.reload();
+    await engineReady(s.page);
+    await analyzeFixtures(s.page, ["seed-sample.log"]);
+    await s.page.waitForSelector("#selected-test");
+    assert.equal(await s.page.inputValue("#filter"), "o");
+    const names = await s.page.$$eval("#tests-table tbody td.name", (cells) => cells.map((c) => c.textContent));
+    assert.deepEqual(names, ["Oranges Test", "Watermelon Test"]);
+    assert.match(await s.page.textContent("#selected-test"), /^Oranges Test: 3 runs/);
+    // Another view from a link, in a new page.
+    const linked = await s.context.newPage();
+    await linked.goto(s.server.url + "#view=failures");
+    await engineReady(linked);
+    await analyzeFixtures(linked, ["seed-sample.log"]);
+    await linked.waitForSelector("#failures-table");
+    assert.equal(await linked.getAttribute("#tab-failures", "aria-selected"), "true");
+  } finally {
+    await s.close();
+  }
+});

@@ -42,37 +42,40 @@ pub fn Charts() -> impl IntoView {
     view! {
         <section class="charts" aria-label="Charts">
             {(!available).then(|| view! { <p class="note">"Charts are unavailable: echarts.min.js did not load."</p> })}
-            <figure>
-                <div id="chart-tests" class="chart wide" role="img"
-                    aria-label="Bar chart of passed and failed runs per test, most failures first; its data follows as a table"></div>
-                <figcaption>
-                    <details>
-                        <summary>"Passed and failed per test, as a table"</summary>
-                        {move || state.summary.get().map(|s| tests_table(&s))}
-                    </details>
-                </figcaption>
-            </figure>
-            <figure>
-                <div id="chart-iterations" class="chart" role="img"
-                    aria-label="Line chart of the pass rate per iteration; its data follows as a table"></div>
-                <figcaption>
-                    <details>
-                        <summary>"Pass rate per iteration, as a table"</summary>
-                        {move || state.summary.get().map(|s| iterations_table(&s))}
-                    </details>
-                </figcaption>
-            </figure>
-            <figure>
-                <div id="chart-classes" class="chart" role="img"
-                    aria-label="Donut chart of all runs by class; its data follows as a table"></div>
-                <figcaption>
-                    <details>
-                        <summary>"Runs by class, as a table"</summary>
-                        {move || state.summary.get().map(|s| classes_table(&s))}
-                    </details>
-                </figcaption>
-            </figure>
+            <ChartFigure id="chart-tests" wide=true table=tests_table
+                label="Bar chart of passed and failed runs per test, most failures first; its data follows as a table"
+                caption="Passed and failed per test, as a table"/>
+            <ChartFigure id="chart-iterations" wide=false table=iterations_table
+                label="Line chart of the pass rate per iteration; its data follows as a table"
+                caption="Pass rate per iteration, as a table"/>
+            <ChartFigure id="chart-classes" wide=false table=classes_table
+                label="Donut chart of all runs by class; its data follows as a table"
+                caption="Runs by class, as a table"/>
         </section>
+    }
+}
+
+/// One chart: the element ECharts draws into, described for screen readers, and its data as a
+/// table under a disclosure.
+#[component]
+fn ChartFigure(
+    id: &'static str,
+    wide: bool,
+    label: &'static str,
+    caption: &'static str,
+    table: fn(&Summary) -> AnyView,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <figure>
+            <div id=id class="chart" class:wide=wide role="img" aria-label=label></div>
+            <figcaption>
+                <details>
+                    <summary>{caption}</summary>
+                    {move || state.summary.get().map(|s| table(&s))}
+                </details>
+            </figcaption>
+        </figure>
     }
 }
 
@@ -169,7 +172,7 @@ fn classes_chart(s: &Summary) -> Chart {
         .series(Pie::new().name("runs").radius(vec!["40%", "70%"]).data(data))
 }
 
-fn tests_table(s: &Summary) -> impl IntoView + use<> {
+fn tests_table(s: &Summary) -> AnyView {
     let rows = most_failing(s)
         .into_iter()
         .map(|t| view! { <tr><td>{t.name.to_string()}</td><td>{t.counts.passed}</td><td>{t.counts.failed}</td></tr> })
@@ -180,9 +183,10 @@ fn tests_table(s: &Summary) -> impl IntoView + use<> {
             <tbody>{rows}</tbody>
         </table>
     }
+    .into_any()
 }
 
-fn iterations_table(s: &Summary) -> impl IntoView + use<> {
+fn iterations_table(s: &Summary) -> AnyView {
     let rows = s
         .iterations()
         .iter()
@@ -194,9 +198,10 @@ fn iterations_table(s: &Summary) -> impl IntoView + use<> {
             <tbody>{rows}</tbody>
         </table>
     }
+    .into_any()
 }
 
-fn classes_table(s: &Summary) -> impl IntoView + use<> {
+fn classes_table(s: &Summary) -> AnyView {
     let rows = classes(s)
         .into_iter()
         .map(|(name, count, _)| view! { <tr><td>{name}</td><td>{count}</td></tr> })
@@ -207,4 +212,5 @@ fn classes_table(s: &Summary) -> impl IntoView + use<> {
             <tbody>{rows}</tbody>
         </table>
     }
+    .into_any()
 }

@@ -9,9 +9,11 @@ mod embed;
 mod engine;
 mod exports;
 mod input;
+mod links;
 mod panels;
 mod state;
 mod tests_table;
+mod views;
 
 use leptos::prelude::*;
 
@@ -28,6 +30,7 @@ fn App() -> impl IntoView {
     provide_context(state);
     engine::start(state);
     embed::install(state);
+    links::install(state);
     view! {
         <header class="top">
             <h1>"LogResultAccumulator"</h1>
@@ -37,11 +40,21 @@ fn App() -> impl IntoView {
             <input::InputBar/>
             <panels::Progress/>
             <panels::Errors/>
-            <Show when=move || state.summary.with(Option::is_some) fallback=|| view! { <panels::Welcome/> }>
+            <Show
+                when=move || state.summary.with(Option::is_some)
+                fallback=move || {
+                    view! {
+                        <panels::Welcome/>
+                        <Show when=move || state.view.get() == state::View::Compare>
+                            <views::Views/>
+                        </Show>
+                    }
+                }
+            >
                 <panels::Header/>
                 <exports::ExportBar/>
                 <charts::Charts/>
-                <tests_table::TestsTable/>
+                <views::Views/>
                 <panels::Anomalies/>
                 <panels::Files/>
             </Show>

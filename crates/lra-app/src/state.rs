@@ -5,6 +5,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use lra_core::{NameMode, Summary};
 
+use crate::tests_table::Column;
+
 /// What the engine worker said about itself.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EngineStatus {
@@ -32,11 +34,51 @@ pub struct Progress {
     pub started: f64,
 }
 
+/// The views of a summary, one shown at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Tests,
+    Flaky,
+    Failures,
+    Compare,
+}
+
+impl View {
+    pub const ALL: [(View, &'static str); 4] = [
+        (View::Tests, "Tests"),
+        (View::Flaky, "Flaky"),
+        (View::Failures, "Why tests fail"),
+        (View::Compare, "Compare with a baseline"),
+    ];
+
+    /// Its name in the URL.
+    pub fn key(self) -> &'static str {
+        match self {
+            View::Tests => "tests",
+            View::Flaky => "flaky",
+            View::Failures => "failures",
+            View::Compare => "compare",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<View> {
+        View::ALL.iter().map(|(v, _)| *v).find(|v| v.key() == key)
+    }
+}
+
 /// Shared state of the page.
 #[derive(Clone, Copy)]
 pub struct AppState {
     /// Everything analysed so far; `None` until a file has been given.
     pub summary: RwSignal<Option<Arc<Summary>>>,
+    /// The run the summary is compared with in the Compare view.
+    pub baseline: RwSignal<Option<Arc<Summary>>>,
+    /// The view shown, the tests table's filter and sort, and the selected test: all kept in the
+    /// URL's hash, so that a link or a reload restores them.
+    pub view: RwSignal<View>,
+    pub filter: RwSignal<String>,
+    pub sort: RwSignal<(Column, bool)>,
+    pub selected: RwSignal<Option<String>>,
     pub name_mode: RwSignal<NameMode>,
     pub engine: RwSignal<EngineStatus>,
     pub progress: RwSignal<Option<Progress>>,
@@ -48,6 +90,11 @@ impl AppState {
     pub fn new() -> AppState {
         AppState {
             summary: RwSignal::new(None),
+            baseline: RwSignal::new(None),
+            view: RwSignal::new(View::Tests),
+            filter: RwSignal::new(String::new()),
+            sort: RwSignal::new((Column::Failed, true)),
+            selected: RwSignal::new(None),
             name_mode: RwSignal::new(NameMode::Line),
             engine: RwSignal::new(EngineStatus::Starting),
             progress: RwSignal::new(None),

@@ -10,8 +10,9 @@ use crate::state::{AppState, percent};
 
 const PAGE: usize = 100;
 
+/// A column of the tests table, which it can be sorted by.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Column {
+pub enum Column {
     Name,
     Runs,
     Passed,
@@ -34,6 +35,27 @@ const COLUMNS: [(Column, &str); 9] = [
     (Column::PassRate, "Pass rate"),
     (Column::FirstFailure, "First failure"),
 ];
+
+impl Column {
+    /// Its name in the URL.
+    pub fn key(self) -> &'static str {
+        match self {
+            Column::Name => "name",
+            Column::Runs => "runs",
+            Column::Passed => "passed",
+            Column::Failed => "failed",
+            Column::Skipped => "skipped",
+            Column::Other => "other",
+            Column::Missing => "missing",
+            Column::PassRate => "pass-rate",
+            Column::FirstFailure => "first-failure",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Column> {
+        COLUMNS.iter().map(|(c, _)| *c).find(|c| c.key() == key)
+    }
+}
 
 fn compare(s: &Summary, column: Column, a: &TestStats, b: &TestStats) -> Ordering {
     let (ca, cb) = (&a.counts, &b.counts);
@@ -61,8 +83,7 @@ fn compare(s: &Summary, column: Column, a: &TestStats, b: &TestStats) -> Orderin
 #[component]
 pub fn TestsTable() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let sort = RwSignal::new((Column::Failed, true));
-    let filter = RwSignal::new(String::new());
+    let (sort, filter, selected) = (state.sort, state.filter, state.selected);
     let page = RwSignal::new(0usize);
     // Indices of the tests shown, in order; recomputed only when its inputs change.
     let order = Memo::new(move |_| {
@@ -129,10 +150,24 @@ pub fn TestsTable() -> impl IntoView {
                     let t = &s.tests()[i as usize];
                     let c = t.counts;
                     let at = t.first_failure.map(|l| format!("{}:{}", s.file_name(l), l.line)).unwrap_or_default();
-                    let class = if c.failed > 0 { "failing" } else { "" };
+                    let name = t.name.to_string();
+                    let is_selected = selected.with(|s| s.as_deref() == Some(&*t.name));
+                    let class = match (c.failed > 0, is_selected) {
+                        (_, true) => "selected",
+                        (true, false) => "failing",
+                        (false, false) => "",
+                    };
+                    let click_name = name.clone();
                     view! {
-                        <tr class=class>
-                            <td class="name">{t.name.to_string()}</td>
+                        <tr
+                            class=class
+                            aria-selected=is_selected.to_string()
+                            on:click=move |_| {
+                                let again = selected.with_untracked(|s| s.as_deref() == Some(click_name.as_str()));
+                                selected.set((!again).then(|| click_name.clone()));
+                            }
+                        >
+                            <td class="name">{name}</td>
                             <td>{c.runs()}</td>
                             <td>{c.passed}</td>
                             <td>{c.failed}</td>
@@ -172,6 +207,24 @@ pub fn TestsTable() -> impl IntoView {
                     </button>
                 </div>
             </div>
+            {move || selected.get().and_then(|name| {
+                let s = state.summary.get()?;
+                let t = s.tests().iter().find(|t| *t.name == *name)?;
+                let words = t.results.iter().map(|(w, n)| format!("{w} ×{n}")).collect::<Vec<_>>().join(", ");
+                let at = t.first_failure.map(|l| format!("; first failure at {}:{}", s.file_name(l), l.line));
+                Some(view! {
+                    <p class="selected-test" id="selected-test">
+                        <strong>{t.name.to_string()}</strong>
+                        {format!(
+                            ": {} runs; result words {}; {} pass/fail transitions{}",
+                            t.counts.runs(),
+                            if words.is_empty() { "none".to_owned() } else { words },
+                            t.transitions,
+                            at.unwrap_or_default(),
+                        )}
+                    </p>
+                })
+            })}
             <table id="tests-table">
                 <thead>
                     <tr>{COLUMNS.into_iter().map(header).collect_view()}</tr>
