@@ -78,3 +78,4 @@ bench: setup
 bench-browser: dist browser
 	$(CARGO) build --release --locked -p lra-cli
 	node benches/browser.mjs
+	node benches/many-tests.mjs

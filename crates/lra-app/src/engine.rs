@@ -230,7 +230,7 @@ fn settle() {
         Some((std::mem::take(&mut c.waiters), summary))
     })
     .flatten();
-    if let Some((waiters, summary)) = ready {
+    if let Some((waiters, summary)) = ready.filter(|(waiters, _)| !waiters.is_empty()) {
         let value = match summary {
             Some(s) => js_sys::JSON::parse(&s.to_json()).unwrap_or(JsValue::NULL),
             None => JsValue::NULL,

@@ -1,6 +1,6 @@
 //! Comparing two runs: which tests newly fail, got fixed, still fail, appeared or went away.
 
-use rustc_hash::FxHashMap;
+use crate::hash::FastMap;
 use serde::Serialize;
 
 use crate::summary::{Summary, TestStats};
@@ -50,8 +50,8 @@ fn status(t: &TestStats) -> Status {
 impl Diff {
     /// Compares `current` against `base`, by test name.
     pub fn between(base: &Summary, current: &Summary) -> Diff {
-        let in_base: FxHashMap<&str, &TestStats> = base.tests().iter().map(|t| (&*t.name, t)).collect();
-        let in_current: FxHashMap<&str, &TestStats> = current.tests().iter().map(|t| (&*t.name, t)).collect();
+        let in_base: FastMap<&str, &TestStats> = base.tests().iter().map(|t| (&*t.name, t)).collect();
+        let in_current: FastMap<&str, &TestStats> = current.tests().iter().map(|t| (&*t.name, t)).collect();
         let mut diff = Diff { schema: DIFF_SCHEMA, ..Diff::default() };
         for t in current.tests() {
             let name = t.name.to_string();

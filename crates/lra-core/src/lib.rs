@@ -19,6 +19,7 @@ mod csv;
 mod diff;
 mod extract;
 mod generate;
+mod hash;
 mod json;
 mod parser;
 mod partial;

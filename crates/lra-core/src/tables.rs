@@ -1,7 +1,7 @@
 //! The interned tables that both a segment's partial result and a finished Summary hold:
 //! tests, iterations and anomalies, each in order of first appearance, with an exact merge.
 
-use rustc_hash::FxHashMap;
+use crate::hash::FastMap;
 
 use crate::class::{Class, Counts};
 use crate::extract::lossy;
@@ -26,17 +26,17 @@ impl Shift {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Tables {
     pub(crate) tests: Vec<TestStats>,
-    test_index: FxHashMap<Box<str>, u32>,
+    test_index: FastMap<Box<str>, u32>,
     pub(crate) iterations: Vec<IterationStats>,
-    iteration_index: FxHashMap<Box<str>, u32>,
+    iteration_index: FastMap<Box<str>, u32>,
     /// The first [`ANOMALY_CAP`] anomalies, sorted by location (stable for ties).
     pub(crate) anomalies: Vec<Anomaly>,
     /// In order of first appearance, which is also the order of their first location.
     pub(crate) failure_groups: Vec<Group>,
-    failure_index: FxHashMap<Box<str>, u32>,
+    failure_index: FastMap<Box<str>, u32>,
     /// The group of each detail as written, so that a repeated reason is neither decoded nor
     /// folded again. Not part of the result.
-    raw_failure_index: FxHashMap<Box<[u8]>, u32>,
+    raw_failure_index: FastMap<Box<[u8]>, u32>,
 }
 
 /// A failure group as kept while parsing: its tests by index.

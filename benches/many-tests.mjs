@@ -1,0 +1,46 @@
+// How the page copes with 100,000 distinct tests (a generated log, 2 iterations): the time from
+// analyze() to the summary, and the longest main-thread task meanwhile (a long task is a frozen
+// page). Run with `make bench-browser`.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { serve } from "../tests/e2e/server.mjs";
+import { launch, engineReady } from "../tests/e2e/browser.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const DIR = path.join(ROOT, "target/bench");
+mkdirSync(DIR, { recursive: true });
+const log = path.join(DIR, "many-tests.log");
+if (!existsSync(log)) {
+  const bytes = execFileSync(path.join(ROOT, "target/release/lra"), ["generate", "--tests", "100000", "--iterations", "2", "--flaky", "100"], {
+    maxBuffer: 64 << 20,
+  });
+  writeFileSync(log, bytes);
+}
+const server = await serve({ root: path.join(ROOT, "dist"), isolate: true, fixtures: DIR });
+const browser = await launch();
+try {
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await engineReady(page);
+  const r = await page.evaluate(async () => {
+    let longest = 0;
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) longest = Math.max(longest, e.duration);
+    }).observe({ entryTypes: ["longtask"] });
+    const file = new File([await (await fetch("/fixtures/many-tests.log")).blob()], "many-tests.log");
+    const t0 = performance.now();
+    const s = await window.LogResultAccumulator.analyze([file]);
+    const ms = performance.now() - t0;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return { tests: s.tests.length, mb: file.size / 1e6, ms, longest };
+  });
+  console.log(
+    `${r.tests} distinct tests (${r.mb.toFixed(1)} MB): summary in ${r.ms.toFixed(0)} ms; longest main-thread task ${r.longest.toFixed(0)} ms`,
+  );
+} finally {
+  await browser.close();
+  await server.close();
+}
