@@ -387,3 +387,66 @@ test("deep links: view, filter, sort and selected test live in the URL hash", as
     await s.close();
   }
 });
+
+test("exported report opens from file:// with the network blocked", async () => {
+  const s = await open({ isolate: true });
+  try {
+    const hostile = '<img src=x onerror=alert(1)>';
+    await analyzeTexts(s.page, [["flaky.log", FLAKY_LOG + `Test: ${hostile}\nResult: FAIL <b>why</b>\n`]]);
+    const [download] = await Promise.all([s.page.waitForEvent("download"), s.page.click("#export-report")]);
+    const file = path.join(ARTIFACTS, "lra-report.html");
+    await download.saveAs(file);
+    const offline = await browser.newContext({ offline: true });
+    const requests = [];
+    await offline.route("**/*", (route) => {
+      requests.push(route.request().url());
+      return route.request().url().startsWith("file:") ? route.continue() : route.abort();
+    });
+    const page = await offline.newPage();
+    const problems = [];
+    page.on("pageerror", (e) => problems.push(String(e)));
+    page.on("dialog", (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      d.dismiss();
+    });
+    await page.goto("file://" + file);
+    await page.waitForSelector("#chart-tests canvas");
+    assert.equal(await page.locator("#chart-iterations canvas").count(), 1);
+    assert.equal(await page.locator("#chart-classes canvas").count(), 1);
+    const names = () => page.$$eval("#tests-table tbody td:first-child", (cells) => cells.map((c) => c.textContent));
+    assert.deepEqual(await names(), ["broken", "wobbly", hostile, "steady"]);
+    await page.click("#tests-table th:first-child button");
+    assert.deepEqual(await names(), [hostile, "broken", "steady", "wobbly"]);
+    await page.fill("#filter", "wob");
+    assert.deepEqual(await names(), ["wobbly"]);
+    assert.equal(await page.locator("#flaky-table tbody tr").count(), 1);
+    assert.equal(await page.locator("#failures-table tbody tr").count(), 3);
+    assert.equal(await page.locator("img").count(), 0);
+    await page.fill("#filter", "");
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: path.join(ARTIFACTS, "report.png"), fullPage: true });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(requests.filter((u) => !u.startsWith("file:")), []);
+    await offline.close();
+  } finally {
+    await s.close();
+  }
+});
+
+test("a saved summary given as a file is loaded back for viewing; other .json files are read as logs", async () => {
+  const s = await open({ isolate: true });
+  try {
+    const saved = cli(["seed-sample.log"]);
+    const summary = await analyzeTexts(s.page, [["saved.json", JSON.stringify(saved)]]);
+    assert.deepEqual(essence(summary), essence(saved));
+    await s.page.waitForSelector("#tests-table td.name");
+    // More logs add to it; a .json file that is not a summary is a log like any other.
+    const more = await analyzeTexts(s.page, [["events.json", '{"event": "x"}\nTest: json-lines\nResult: PASS\n']]);
+    assert.equal(more.files.length, 2);
+    assert.equal(more.files[1].name, "events.json");
+    assert.deepEqual(more.tests.at(-1).name, "json-lines");
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});

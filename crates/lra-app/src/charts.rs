@@ -104,7 +104,7 @@ fn most_failing(s: &Summary) -> Vec<&TestStats> {
     tests
 }
 
-fn tests_chart(s: &Summary) -> Chart {
+pub(crate) fn tests_chart(s: &Summary) -> Chart {
     let tests = most_failing(s);
     let names: Vec<String> = tests.iter().map(|t| t.name.to_string()).collect();
     let end = if tests.len() <= BARS_VISIBLE { 100.0 } else { 100.0 * BARS_VISIBLE as f64 / tests.len() as f64 };
@@ -131,7 +131,7 @@ fn tests_chart(s: &Summary) -> Chart {
         )
 }
 
-fn iterations_chart(s: &Summary) -> Chart {
+pub(crate) fn iterations_chart(s: &Summary) -> Chart {
     let its = s.iterations();
     Chart::new()
         .title(Title::new().text("Pass rate per iteration (%)"))
@@ -159,7 +159,7 @@ fn classes(s: &Summary) -> [(&'static str, u64, &'static str); 5] {
     ]
 }
 
-fn classes_chart(s: &Summary) -> Chart {
+pub(crate) fn classes_chart(s: &Summary) -> Chart {
     // Empty classes would only crowd the labels.
     let shown: Vec<_> = classes(s).into_iter().filter(|(_, count, _)| *count > 0).collect();
     let data: Vec<(f64, &str)> = shown.iter().map(|(n, c, _)| (*c as f64, *n)).collect();

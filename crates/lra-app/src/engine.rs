@@ -11,6 +11,7 @@ use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use leptos::prelude::{GetUntracked, Set, Update};
 use lra_core::{NameMode, Summary};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::state::{AppState, EngineStatus, FileProgress, Progress, now};
@@ -46,6 +47,8 @@ struct Client {
     queued: VecDeque<Input>,
     /// Every input whose analysis completed, for re-analysis in another name mode.
     analysed: Vec<Input>,
+    /// Saved summaries being read.
+    loading: usize,
     /// `summary()` promises waiting for the queue to empty.
     waiters: Vec<Function>,
     /// Called with each completed summary (the iframe embedding posts it to the parent).
@@ -72,6 +75,7 @@ pub fn start(state: AppState) {
                 running: None,
                 queued: VecDeque::new(),
                 analysed: Vec::new(),
+                loading: 0,
                 waiters: Vec::new(),
                 on_summary: Vec::new(),
             })
@@ -97,8 +101,48 @@ pub fn add(inputs: Vec<Input>) {
     if inputs.is_empty() {
         return;
     }
-    with_client(|c| c.queued.extend(inputs));
+    // A `.json` file may be a summary saved earlier: it is merged as it is, not parsed as a log.
+    let (saved, logs): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| i.name.ends_with(".json"));
+    for input in saved {
+        with_client(|c| c.loading += 1);
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = JsFuture::from(input.blob.text()).await.ok().and_then(|t| t.as_string());
+            let state = with_client(|c| {
+                c.loading -= 1;
+                c.state
+            });
+            match text.as_deref().map(Summary::from_json) {
+                Some(Ok(saved)) => {
+                    if let Some(state) = state {
+                        merge_in(state, saved, Vec::new());
+                    }
+                }
+                // Not a saved summary: read it as a log.
+                _ => with_client(|c| c.queued.push_back(input)).unwrap_or(()),
+            }
+            kick();
+            settle();
+        });
+    }
+    with_client(|c| c.queued.extend(logs));
     kick();
+}
+
+/// Merges a completed batch (or a saved summary) into the page's summary.
+fn merge_in(state: AppState, batch: Summary, inputs: Vec<Input>) {
+    let mut merged =
+        state.summary.get_untracked().map_or_else(|| Summary::empty(batch.name_mode), Arc::unwrap_or_clone);
+    if let Err(e) = merged.merge(batch) {
+        state.errors.update(|errs| errs.push(e.to_string()));
+        return;
+    }
+    with_client(|c| {
+        c.analysed.extend(inputs);
+        for f in &c.on_summary {
+            f(&merged);
+        }
+    });
+    state.summary.set(Some(Arc::new(merged)));
 }
 
 /// Stops the running analysis: its files are left out, and the page stays usable.
@@ -222,7 +266,7 @@ fn kick() {
 /// Resolves the `summary()` promises once nothing is running or queued.
 fn settle() {
     let ready = with_client(|c| {
-        let idle = c.running.is_none() && c.queued.is_empty();
+        let idle = c.running.is_none() && c.queued.is_empty() && c.loading == 0;
         if !idle {
             return None;
         }
@@ -270,22 +314,7 @@ fn on_message(state: AppState, data: JsValue) {
             }
             let json = get(&data, "json").as_string().unwrap_or_default();
             match Summary::from_json(&json) {
-                Ok(batch) => {
-                    let mut merged = state
-                        .summary
-                        .get_untracked()
-                        .map_or_else(|| Summary::empty(batch.name_mode), Arc::unwrap_or_clone);
-                    if let Err(e) = merged.merge(batch) {
-                        state.errors.update(|errs| errs.push(e.to_string()));
-                    }
-                    with_client(|c| {
-                        c.analysed.extend(job.map(|j| j.inputs).unwrap_or_default());
-                        for f in &c.on_summary {
-                            f(&merged);
-                        }
-                    });
-                    state.summary.set(Some(Arc::new(merged)));
-                }
+                Ok(batch) => merge_in(state, batch, job.map(|j| j.inputs).unwrap_or_default()),
                 Err(e) => state.errors.update(|errs| errs.push(format!("the engine answered oddly: {e}"))),
             }
             state.progress.set(None);

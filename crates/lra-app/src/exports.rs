@@ -24,15 +24,26 @@ pub fn ExportBar() -> impl IntoView {
             state.errors.update(|errs| errs.push(format!("could not save {name}: {}", crate::engine::js_text(&e))));
         }
     };
+    let report = move |_| {
+        let Some(s) = state.summary.get_untracked() else { return };
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = crate::report::export(&s).await {
+                state
+                    .errors
+                    .update(|errs| errs.push(format!("could not save the report: {}", crate::engine::js_text(&e))));
+            }
+        });
+    };
     view! {
         <div class="exports">
             <button id="export-json" on:click=move |_| export(false)>"Export JSON"</button>
             <button id="export-csv" on:click=move |_| export(true)>"Export CSV"</button>
+            <button id="export-report" on:click=report>"Export report"</button>
         </div>
     }
 }
 
-fn save(text: &str, name: &str, mime: &str) -> Result<(), JsValue> {
+pub(crate) fn save(text: &str, name: &str, mime: &str) -> Result<(), JsValue> {
     let options = BlobPropertyBag::new();
     options.set_type(mime);
     let parts = js_sys::Array::of1(&JsValue::from_str(text));

@@ -11,6 +11,7 @@ mod exports;
 mod input;
 mod links;
 mod panels;
+mod report;
 mod state;
 mod tests_table;
 mod views;

@@ -1,0 +1,193 @@
+//! "Export report": one self-contained `.html` file that opens from disk with no network. It
+//! holds the header, the sortable and filterable tests table, the charts (with ECharts inlined)
+//! and the flaky and failure-reason views. Names are inserted as text only.
+
+use lra_core::Summary;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::charts::{classes_chart, iterations_chart, tests_chart};
+use crate::state::{human_bytes, percent};
+
+/// Builds the report and saves it.
+pub async fn export(summary: &Summary) -> Result<(), JsValue> {
+    let echarts = fetch_text("./echarts.min.js").await?;
+    let html = build(summary, &echarts);
+    crate::exports::save(&html, "lra-report.html", "text/html")
+}
+
+async fn fetch_text(url: &str) -> Result<String, JsValue> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await?.dyn_into()?;
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()).into());
+    }
+    Ok(JsFuture::from(response.text()?).await?.as_string().unwrap_or_default())
+}
+
+/// Text for HTML.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// JSON that can sit inside a `<script>` element.
+fn script_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into()).replace('<', "\\u003c")
+}
+
+fn build(s: &Summary, echarts: &str) -> String {
+    let t = s.totals();
+    let figures = [
+        ("files", s.files.len().to_string()),
+        ("bytes", human_bytes(s.bytes() as f64)),
+        ("tests run", t.runs().to_string()),
+        ("passed", t.passed.to_string()),
+        ("failed", t.failed.to_string()),
+        ("skipped", t.skipped.to_string()),
+        ("other", t.other.to_string()),
+        ("missing", t.missing.to_string()),
+        ("pass rate", percent(t.pass_rate())),
+        ("orphan results", s.orphan_results().to_string()),
+    ]
+    .iter()
+    .map(|(label, value)| format!("<div class=fig><b>{}</b><span>{}</span></div>", esc(value), esc(label)))
+    .collect::<String>();
+    let rows: Vec<serde_json::Value> = s
+        .tests()
+        .iter()
+        .map(|t| {
+            let c = t.counts;
+            let at = t.first_failure.map(|l| format!("{}:{}", s.file_name(l), l.line)).unwrap_or_default();
+            serde_json::json!([t.name, c.runs(), c.passed, c.failed, c.skipped, c.other, c.missing, c.pass_rate(), at])
+        })
+        .collect();
+    let mut flaky: Vec<_> = s.tests().iter().filter(|t| t.flaky()).collect();
+    flaky.sort_by(|a, b| b.flip_rate().total_cmp(&a.flip_rate()));
+    let flaky_rows = flaky
+        .iter()
+        .map(|t| {
+            format!(
+                "<tr><td class=name>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td></tr>",
+                esc(&t.name),
+                t.counts.passed,
+                t.counts.failed,
+                t.transitions,
+                t.flip_rate()
+            )
+        })
+        .collect::<String>();
+    let failure_rows = s
+        .failure_groups_by_size()
+        .iter()
+        .map(|g| {
+            let reason = if g.example.is_empty() { "(no reason given)" } else { &g.example };
+            let tests = g.tests.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
+            format!(
+                "<tr><td class=name>{}</td><td>{}</td><td class=name>{}</td><td class=name>{}:{}</td></tr>",
+                esc(reason),
+                g.count,
+                esc(&tests),
+                esc(s.file_name(g.first)),
+                g.first.line
+            )
+        })
+        .collect::<String>();
+    let charts = script_json(&serde_json::json!({
+        "chart-tests": serde_json::to_value(tests_chart(s)).unwrap_or_default(),
+        "chart-iterations": serde_json::to_value(iterations_chart(s)).unwrap_or_default(),
+        "chart-classes": serde_json::to_value(classes_chart(s)).unwrap_or_default(),
+    }));
+    let files = s.files.iter().map(|f| f.name.to_string()).collect::<Vec<_>>().join(", ");
+    format!(
+        r##"<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>LogResultAccumulator report</title>
+<style>{STYLE}</style></head>
+<body>
+<h1>LogResultAccumulator report</h1>
+<p class=muted>Files: {files}</p>
+<section class=figs aria-label="Totals">{figures}</section>
+<section class=charts aria-label="Charts">
+<div id="chart-tests" class="chart wide" role="img" aria-label="Passed and failed per test"></div>
+<div id="chart-iterations" class="chart" role="img" aria-label="Pass rate per iteration"></div>
+<div id="chart-classes" class="chart" role="img" aria-label="Runs by class"></div>
+</section>
+<section aria-label="Tests"><h2>Tests ({count})</h2>
+<input id="filter" type="search" placeholder="Filter by name" aria-label="Filter tests by name">
+<table id="tests-table"><thead><tr>{heads}</tr></thead><tbody></tbody></table>
+<p id="more" class=muted></p></section>
+<section aria-label="Flaky tests"><h2>Flaky tests ({flaky_count})</h2>
+<table id="flaky-table"><thead><tr><th>Test</th><th>Passed</th><th>Failed</th><th>Transitions</th><th>Flip rate</th></tr></thead><tbody>{flaky_rows}</tbody></table></section>
+<section aria-label="Why tests fail"><h2>Why tests fail</h2>
+<table id="failures-table"><thead><tr><th>Reason</th><th>Failed runs</th><th>Tests</th><th>First</th></tr></thead><tbody>{failure_rows}</tbody></table></section>
+<script type="application/json" id="rows">{rows}</script>
+<script type="application/json" id="charts">{charts}</script>
+<script>{echarts}</script>
+<script>{SCRIPT}</script>
+</body></html>
+"##,
+        count = s.tests().len(),
+        flaky_count = flaky.len(),
+        heads = ["Test", "Runs", "Passed", "Failed", "Skipped", "Other", "Missing", "Pass rate", "First failure"]
+            .iter()
+            .enumerate()
+            .map(|(i, h)| format!("<th><button data-col={i}>{h}</button></th>"))
+            .collect::<String>(),
+        rows = script_json(&rows),
+        echarts = echarts.replace("</script", "<\\/script"),
+    )
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1d2330;background:#f7f8fa}\
+section{background:#fff;border:1px solid #d9dde5;border-radius:8px;padding:1rem;margin:1rem 0}\
+.figs{display:flex;flex-wrap:wrap;gap:1.25rem}.fig{display:flex;flex-direction:column}.fig b{font-size:1.3rem}\
+.fig span,.muted{color:#5b6475}.charts{display:grid;grid-template-columns:1fr 1fr;gap:1rem}\
+.chart{height:320px}.chart.wide{grid-column:1/-1;height:380px}table{width:100%;border-collapse:collapse}\
+th,td{text-align:right;padding:.3rem .5rem;border-bottom:1px solid #d9dde5}th:first-child,td.name{text-align:left}\
+td.name{overflow-wrap:anywhere}th button{border:0;background:none;font:inherit;font-weight:600;cursor:pointer}\
+@media (prefers-color-scheme:dark){body{background:#12151c;color:#e4e8f0}section{background:#1b2029;border-color:#2f3644}\
+th button{color:inherit}}";
+
+/// The report's own script: charts, and the tests table's sort and filter (first 1000 rows).
+const SCRIPT: &str = r##"
+const rows = JSON.parse(document.getElementById("rows").textContent);
+const charts = JSON.parse(document.getElementById("charts").textContent);
+for (const [id, option] of Object.entries(charts)) {
+  if (window.echarts) echarts.init(document.getElementById(id)).setOption(option);
+}
+let sort = 3, desc = true, filter = "";
+const body = document.querySelector("#tests-table tbody");
+function cell(v, i) {
+  if (i === 7) return v === null ? "–" : (v * 100).toFixed(1) + "%";
+  return String(v);
+}
+function render() {
+  const f = filter.toLowerCase();
+  const shown = rows.filter((r) => !f || r[0].toLowerCase().includes(f));
+  shown.sort((a, b) => {
+    const x = a[sort] ?? -1, y = b[sort] ?? -1;
+    const o = x < y ? -1 : x > y ? 1 : 0;
+    return desc ? -o : o;
+  });
+  body.replaceChildren(...shown.slice(0, 1000).map((r) => {
+    const tr = document.createElement("tr");
+    r.forEach((v, i) => {
+      const td = document.createElement("td");
+      if (i === 0 || i === 8) td.className = "name";
+      td.textContent = cell(v, i);
+      tr.append(td);
+    });
+    return tr;
+  }));
+  document.getElementById("more").textContent = shown.length > 1000 ? `Showing 1000 of ${shown.length}; filter to see others.` : "";
+}
+document.querySelectorAll("#tests-table th button").forEach((b) => b.addEventListener("click", () => {
+  const col = Number(b.dataset.col);
+  if (col === sort) desc = !desc; else { sort = col; desc = col !== 0 && col !== 8; }
+  render();
+}));
+document.getElementById("filter").addEventListener("input", (e) => { filter = e.target.value; render(); });
+render();
+"##;
