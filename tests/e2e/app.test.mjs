@@ -310,6 +310,7 @@ test("flaky view and why-tests-fail view", async () => {
     await s.page.waitForSelector("#flaky-table");
     const flaky = await s.page.$$eval("#flaky-table tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
     assert.deepEqual(flaky, [["wobbly", "2", "1", "2", "1.00", "66.7%"]]);
+    await s.page.waitForTimeout(1500); // let the charts' animation settle
     await s.page.screenshot({ path: path.join(ARTIFACTS, "flaky.png"), fullPage: true });
     await s.page.click("#tab-failures");
     await s.page.waitForSelector("#failures-table");
@@ -343,6 +344,7 @@ test("compare with a baseline: files given so far, or a saved summary", async ()
     await s.page.waitForSelector(".diff-list");
     assert.deepEqual(await lists(s.page), expected);
     assert.match(await s.page.textContent("#new-failures h3"), /New failures \(1\)/);
+    await s.page.waitForTimeout(1500); // let the charts' animation settle
     await s.page.screenshot({ path: path.join(ARTIFACTS, "compare.png"), fullPage: true });
     // A saved summary (an Export JSON) as the baseline, in a fresh page.
     const other = await s.context.newPage();
