@@ -452,3 +452,43 @@ test("a saved summary given as a file is loaded back for viewing; other .json fi
     await s.close();
   }
 });
+
+test("files larger than 4 GiB: the CLI through a pipe and the app through a Blob", async () => {
+  // The CLI: 4.3 GiB generated and piped straight into `lra summarize -`, never on disk.
+  const size = 4.3 * 2 ** 30;
+  const { spawn } = await import("node:child_process");
+  const gen = spawn(LRA, ["generate", "--tests", "50", "--flaky", "5", "--size", String(Math.round(size))]);
+  const sum = spawn(LRA, ["summarize", "--format", "json", "-"]);
+  gen.stdout.pipe(sum.stdin);
+  let out = "";
+  sum.stdout.on("data", (d) => (out += d));
+  await new Promise((resolve) => sum.on("close", resolve));
+  const cliSummary = JSON.parse(out);
+  assert.ok(cliSummary.files[0].bytes > 2 ** 32, `${cliSummary.files[0].bytes} bytes`);
+  assert.equal(cliSummary.totals.tests, cliSummary.totals.passed + cliSummary.totals.failed);
+  assert.equal(cliSummary.totals.tests % 50, 0);
+
+  // The app: 4.5 GiB made of one generated slice repeated, so the last test sits past 4 GiB.
+  const s = await open({ isolate: true });
+  try {
+    const result = await s.page.evaluate(async () => {
+      const block = "# Iteration 1\n# Test: Big Test\n# noise noise noise\n# Result: PASS\n";
+      const slice = new Blob([block.repeat(Math.floor((8 << 20) / block.length))]);
+      const copies = Math.ceil((4.5 * 2 ** 30) / slice.size);
+      const tail = new Blob(["# Test: Last Test\n# Result: FAIL past 4 GiB\n"]);
+      const file = new File([...Array(copies).fill(slice), tail], "huge.log");
+      const summary = await window.LogResultAccumulator.analyze([file]);
+      return { summary, size: file.size, perSlice: Math.floor((8 << 20) / block.length), copies, lines: block.split("\n").length - 1 };
+    });
+    const { summary, size: bytes, perSlice, copies, lines } = result;
+    assert.ok(bytes > 4.5 * 2 ** 30 - (8 << 20));
+    assert.equal(summary.files[0].bytes, bytes);
+    assert.equal(summary.totals.tests, perSlice * copies + 1);
+    const last = summary.tests.find((t) => t.name === "Last Test");
+    assert.equal(last.failed, 1);
+    // Its line number is past 2^32 / (bytes per line), counted exactly.
+    assert.equal(last.first_failure.line, perSlice * copies * lines + 2);
+  } finally {
+    await s.close();
+  }
+});
