@@ -21,7 +21,23 @@ use leptos::prelude::*;
 use crate::state::AppState;
 
 fn main() {
+    std::panic::set_hook(Box::new(|info| show_fatal(&info.to_string())));
     leptos::mount::mount_to_body(App);
+}
+
+/// A panic stops the wasm module; say so on the page rather than leave it blank or frozen.
+fn show_fatal(message: &str) {
+    web_sys::console::error_1(&message.into());
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    if let (Ok(p), Some(body)) = (document.create_element("p"), document.body()) {
+        p.set_class_name("fatal");
+        p.set_attribute("role", "alert").ok();
+        p.set_text_content(Some(&format!(
+            "LogResultAccumulator stopped on an internal error ({message}). Your files were not sent anywhere; \
+             reload the page to start again."
+        )));
+        let _ = body.prepend_with_node_1(&p);
+    }
 }
 
 /// The whole page: input, progress, header, then the views of the summary.
