@@ -4,27 +4,15 @@
 //   (b) the whole analysis with the single-threaded engine,
 //   (c) the whole analysis with the threaded engine,
 // and prints MB/s and the ratios (c)/(a) and (c)/(b). Run with `make bench-browser`.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 
 import { serve } from "../tests/e2e/server.mjs";
 import { launch } from "../tests/e2e/browser.mjs";
+import { DIR, ROOT, generatedLog } from "./generated.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const DIR = path.join(ROOT, "target/bench");
 const GIB = Number(process.env.BENCH_GIB || 1);
 const ROUNDS = Number(process.env.ROUNDS || 3);
-
-mkdirSync(DIR, { recursive: true });
-const piece = path.join(DIR, "browser-64M.log");
-if (!existsSync(piece)) {
-  const log = execFileSync(path.join(ROOT, "target/release/lra"), ["generate", "--tests", "200", "--flaky", "10", "--size", "64M"], {
-    maxBuffer: 128 << 20,
-  });
-  writeFileSync(piece, log);
-}
+generatedLog("browser-64M.log", ["--tests", "200", "--flaky", "10", "--size", "64M"]);
 
 const server = await serve({ root: path.join(ROOT, "dist"), isolate: true, fixtures: DIR });
 const browser = await launch();

@@ -1,24 +1,13 @@
 // How the page copes with 100,000 distinct tests (a generated log, 2 iterations): the time from
 // analyze() to the summary, and the longest main-thread task meanwhile (a long task is a frozen
 // page). Run with `make bench-browser`.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 
 import { serve } from "../tests/e2e/server.mjs";
 import { launch, engineReady } from "../tests/e2e/browser.mjs";
+import { DIR, ROOT, generatedLog } from "./generated.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const DIR = path.join(ROOT, "target/bench");
-mkdirSync(DIR, { recursive: true });
-const log = path.join(DIR, "many-tests.log");
-if (!existsSync(log)) {
-  const bytes = execFileSync(path.join(ROOT, "target/release/lra"), ["generate", "--tests", "100000", "--iterations", "2", "--flaky", "100"], {
-    maxBuffer: 64 << 20,
-  });
-  writeFileSync(log, bytes);
-}
+generatedLog("many-tests.log", ["--tests", "100000", "--iterations", "2", "--flaky", "100"]);
 const server = await serve({ root: path.join(ROOT, "dist"), isolate: true, fixtures: DIR });
 const browser = await launch();
 try {
