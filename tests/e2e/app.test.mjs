@@ -492,3 +492,23 @@ test("files larger than 4 GiB: the CLI through a pipe and the app through a Blob
     await s.close();
   }
 });
+
+test("name modes of saved summaries: adopted on an empty page, refused with a message otherwise; Clear empties", async () => {
+  const s = await open({ isolate: true });
+  try {
+    const firstWord = cli(["seed-sample.log"], "first-word");
+    const loaded = await analyzeTexts(s.page, [["fw.json", JSON.stringify(firstWord)]]);
+    assert.equal(loaded.name_mode, "first-word");
+    assert.equal(await s.page.inputValue("select"), "first-word");
+    // A line-mode summary does not mix with it: a message says why, and nothing is lost.
+    const after = await analyzeTexts(s.page, [["line.json", JSON.stringify(cli(["seed-sample.log"]))]]);
+    assert.deepEqual(essence(after), essence(firstWord));
+    assert.match(await s.page.textContent(".errors"), /names tests by line but the page by first-word/);
+    // Clear: summary() is null again.
+    await s.page.click("#clear");
+    assert.equal(await s.page.evaluate(() => window.LogResultAccumulator.summary()), null);
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});

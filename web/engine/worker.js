@@ -126,12 +126,14 @@ async function handle(message) {
 
 async function start() {
   try {
-    engine = threaded ? await import("./mt/lra_engine.js") : await import("./st/lra_engine.js");
-    await engine.default();
+    // `engine` is set only once the module and its threads are ready: messages wait until then.
+    const module = threaded ? await import("./mt/lra_engine.js") : await import("./st/lra_engine.js");
+    await module.default();
     if (threaded) {
       const cores = Number(params.get("threads")) || Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 16));
-      await engine.initThreadPool(cores);
+      await module.initThreadPool(cores);
     }
+    engine = module;
     self.postMessage({
       type: "ready",
       build: engine.build_kind(),

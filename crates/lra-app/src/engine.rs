@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
-use leptos::prelude::{GetUntracked, Set, Update};
+use leptos::prelude::{GetUntracked, Set, Update, WithUntracked};
 use lra_core::{NameMode, Summary};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -49,6 +49,12 @@ struct Client {
     analysed: Vec<Input>,
     /// Saved summaries being read.
     loading: usize,
+    /// Sample logs asked of the engine and not yet received.
+    samples: usize,
+    /// Saved summaries merged into the page, kept to be merged again after a name-mode change.
+    saved: Vec<Summary>,
+    /// Bumped by every Cancel and Clear; see [`epoch`].
+    epoch: u32,
     /// `summary()` promises waiting for the queue to empty.
     waiters: Vec<Function>,
     /// Called with each completed summary (the iframe embedding posts it to the parent).
@@ -76,6 +82,9 @@ pub fn start(state: AppState) {
                 queued: VecDeque::new(),
                 analysed: Vec::new(),
                 loading: 0,
+                samples: 0,
+                saved: Vec::new(),
+                epoch: 0,
                 waiters: Vec::new(),
                 on_summary: Vec::new(),
             })
@@ -104,21 +113,31 @@ pub fn add(inputs: Vec<Input>) {
     // A `.json` file may be a summary saved earlier: it is merged as it is, not parsed as a log.
     let (saved, logs): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| i.name.ends_with(".json"));
     for input in saved {
-        with_client(|c| c.loading += 1);
+        let Some(started) = with_client(|c| {
+            c.loading += 1;
+            c.epoch
+        }) else {
+            return;
+        };
         wasm_bindgen_futures::spawn_local(async move {
             let text = JsFuture::from(input.blob.text()).await.ok().and_then(|t| t.as_string());
-            let state = with_client(|c| {
+            // Cancel or Clear since the read began: the file is no longer wanted.
+            let Some((state, current)) = with_client(|c| {
                 c.loading -= 1;
-                c.state
-            });
-            match text.as_deref().map(Summary::from_json) {
-                Some(Ok(saved)) => {
-                    if let Some(state) = state {
-                        merge_in(state, saved, Vec::new());
+                (c.state, c.epoch == started)
+            }) else {
+                return;
+            };
+            if current {
+                match text.as_deref().map(Summary::from_json) {
+                    Some(Ok(saved)) => {
+                        if merge_in(state, saved.clone(), Vec::new()) {
+                            with_client(|c| c.saved.push(saved));
+                        }
                     }
+                    // Not a saved summary: read it as a log.
+                    _ => with_client(|c| c.queued.push_back(input)).unwrap_or(()),
                 }
-                // Not a saved summary: read it as a log.
-                _ => with_client(|c| c.queued.push_back(input)).unwrap_or(()),
             }
             kick();
             settle();
@@ -128,13 +147,30 @@ pub fn add(inputs: Vec<Input>) {
     kick();
 }
 
-/// Merges a completed batch (or a saved summary) into the page's summary.
-fn merge_in(state: AppState, batch: Summary, inputs: Vec<Input>) {
-    let mut merged =
-        state.summary.get_untracked().map_or_else(|| Summary::empty(batch.name_mode), Arc::unwrap_or_clone);
+/// Merges a completed batch (or a saved summary) into the page's summary. Returns whether it did.
+fn merge_in(state: AppState, batch: Summary, inputs: Vec<Input>) -> bool {
+    let empty = state.summary.with_untracked(Option::is_none)
+        && with_client(|c| c.analysed.is_empty() && c.queued.is_empty() && c.running.is_none()).unwrap_or(true);
+    if empty && batch.name_mode != state.name_mode.get_untracked() {
+        // Nothing else on the page: take the saved summary's name mode.
+        state.name_mode.set(batch.name_mode);
+    }
+    let mode = state.name_mode.get_untracked();
+    if batch.name_mode != mode {
+        let name = batch.files.first().map_or("a saved summary", |f| &f.name).to_owned();
+        state.errors.update(|errs| {
+            errs.push(format!(
+                "{name} names tests by {} but the page by {}: switch “Test names” and give it again",
+                batch.name_mode.as_str(),
+                mode.as_str()
+            ))
+        });
+        return false;
+    }
+    let mut merged = state.summary.get_untracked().map_or_else(|| Summary::empty(mode), Arc::unwrap_or_clone);
     if let Err(e) = merged.merge(batch) {
         state.errors.update(|errs| errs.push(e.to_string()));
-        return;
+        return false;
     }
     with_client(|c| {
         c.analysed.extend(inputs);
@@ -143,66 +179,96 @@ fn merge_in(state: AppState, batch: Summary, inputs: Vec<Input>) {
         }
     });
     state.summary.set(Some(Arc::new(merged)));
+    true
 }
 
 /// Stops the running analysis: its files are left out, and the page stays usable.
 pub fn cancel() {
-    let restart = with_client(|c| {
+    restart_worker();
+    settle();
+}
+
+/// Replaces the worker with a fresh one and forgets what was running or queued.
+fn restart_worker() {
+    let Some(state) = with_client(|c| {
+        // Messages already on their way from the old worker must not reach a dropped callback.
+        c.worker.set_onmessage(None);
         c.worker.terminate();
         c.running = None;
         c.queued.clear();
+        c.samples = 0;
+        c.epoch += 1;
         c.state.progress.set(None);
         c.state.engine.set(EngineStatus::Starting);
         c.state
-    });
-    if let Some(state) = restart {
-        match spawn_worker(state) {
-            Ok((worker, on_message)) => {
-                with_client(|c| {
-                    c.worker = worker;
-                    c._on_message = on_message;
-                });
-            }
-            Err(e) => state.engine.set(EngineStatus::Failed(js_text(&e))),
+    }) else {
+        return;
+    };
+    match spawn_worker(state) {
+        Ok((worker, on_message)) => {
+            with_client(|c| {
+                c.worker = worker;
+                c._on_message = on_message;
+            });
         }
-        settle();
+        Err(e) => state.engine.set(EngineStatus::Failed(js_text(&e))),
     }
+}
+
+/// A number that changes whenever the work is cancelled or cleared, so that work started before
+/// can tell it is no longer wanted.
+pub fn epoch() -> u32 {
+    with_client(|c| c.epoch).unwrap_or(0)
 }
 
 /// Forgets every file.
 pub fn clear() {
-    cancel();
+    restart_worker();
     with_client(|c| {
         c.analysed.clear();
+        c.saved.clear();
         c.state.summary.set(None);
         c.state.errors.set(Vec::new());
     });
     settle();
 }
 
-/// Analyses every file again with another name mode.
+/// Analyses every file again with another name mode. Saved summaries in the other mode cannot
+/// be re-read, so they are left out, with a message.
 pub fn set_name_mode(mode: NameMode) {
     let state = with_client(|c| c.state);
     let Some(state) = state else { return };
     if state.name_mode.get_untracked() == mode {
         return;
     }
-    let pending: Vec<Input> = with_client(|c| {
+    let (pending, saved): (Vec<Input>, Vec<Summary>) = with_client(|c| {
         let mut all = std::mem::take(&mut c.analysed);
         all.extend(c.running.take().map(|j| j.inputs).unwrap_or_default());
         all.extend(c.queued.drain(..));
-        all
+        (all, std::mem::take(&mut c.saved))
     })
     .unwrap_or_default();
-    cancel();
+    restart_worker();
     state.name_mode.set(mode);
     state.summary.set(None);
+    for s in saved {
+        if s.name_mode == mode && merge_in(state, s.clone(), Vec::new()) {
+            with_client(|c| c.saved.push(s));
+        } else if s.name_mode != mode {
+            let name = s.files.first().map_or("a saved summary", |f| &f.name).to_owned();
+            state
+                .errors
+                .update(|errs| errs.push(format!("{name} was saved with {} names: left out", s.name_mode.as_str())));
+        }
+    }
     add(pending);
+    settle();
 }
 
 /// Asks the engine for a generated sample log, then analyses it.
 pub fn sample() {
     with_client(|c| {
+        c.samples += 1;
         let message = Object::new();
         set(&message, "type", &"sample".into());
         set(&message, "job", &0.into());
@@ -214,8 +280,13 @@ pub fn sample() {
 
 /// Registers a callback for `summary()`: called now if idle, else when the queue empties.
 pub fn when_idle(resolve: Function) {
-    with_client(|c| c.waiters.push(resolve));
-    settle();
+    match with_client(|c| c.waiters.push(resolve.clone())) {
+        Some(()) => settle(),
+        // No engine could be started: nothing will be analysed.
+        None => {
+            let _ = resolve.call1(&JsValue::NULL, &JsValue::NULL);
+        }
+    }
 }
 
 /// Registers a listener for completed summaries.
@@ -266,7 +337,7 @@ fn kick() {
 /// Resolves the `summary()` promises once nothing is running or queued.
 fn settle() {
     let ready = with_client(|c| {
-        let idle = c.running.is_none() && c.queued.is_empty() && c.loading == 0;
+        let idle = c.running.is_none() && c.queued.is_empty() && c.loading == 0 && c.samples == 0;
         if !idle {
             return None;
         }
@@ -314,7 +385,9 @@ fn on_message(state: AppState, data: JsValue) {
             }
             let json = get(&data, "json").as_string().unwrap_or_default();
             match Summary::from_json(&json) {
-                Ok(batch) => merge_in(state, batch, job.map(|j| j.inputs).unwrap_or_default()),
+                Ok(batch) => {
+                    merge_in(state, batch, job.map(|j| j.inputs).unwrap_or_default());
+                }
                 Err(e) => state.errors.update(|errs| errs.push(format!("the engine answered oddly: {e}"))),
             }
             state.progress.set(None);
@@ -322,6 +395,7 @@ fn on_message(state: AppState, data: JsValue) {
             settle();
         }
         "sample" => {
+            with_client(|c| c.samples = c.samples.saturating_sub(1));
             let bytes: Uint8Array = get(&data, "bytes").unchecked_into();
             let parts = Array::of1(&bytes);
             match File::new_with_u8_array_sequence(&parts, "sample.log") {
@@ -333,7 +407,14 @@ fn on_message(state: AppState, data: JsValue) {
             let message = get(&data, "message").as_string().unwrap_or_else(|| "unknown error".into());
             state.errors.update(|errs| errs.push(message.clone()));
             if job.is_none() {
+                // The engine could not start: nothing queued can run.
                 state.engine.set(EngineStatus::Failed(message));
+                with_client(|c| {
+                    c.queued.clear();
+                    c.running = None;
+                    c.samples = 0;
+                });
+                state.progress.set(None);
             }
             if job.is_some() && job == current {
                 with_client(|c| c.running = None);

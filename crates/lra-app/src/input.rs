@@ -130,11 +130,16 @@ fn dropped(ev: &DragEvent, state: AppState) {
         }
         return;
     }
+    let started = engine::epoch();
     wasm_bindgen_futures::spawn_local(async move {
         let mut inputs = Vec::new();
         let mut errors = Vec::new();
         for entry in entries {
             walk(entry, &mut inputs, &mut errors).await;
+        }
+        // Cleared or cancelled while the folders were listed: drop them.
+        if engine::epoch() != started {
+            return;
         }
         if !errors.is_empty() {
             state.errors.update(|e| e.extend(errors));

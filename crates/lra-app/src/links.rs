@@ -23,7 +23,10 @@ pub fn install(state: AppState) {
             }
             "filter" => state.filter.set(value),
             "sort" => {
-                let (column, order) = value.rsplit_once('-').unwrap_or((&value, "desc"));
+                let (column, order) = match value.rsplit_once('-') {
+                    Some((column, order @ ("asc" | "desc"))) => (column, order),
+                    _ => (value.as_str(), "desc"),
+                };
                 if let Some(c) = Column::from_key(column) {
                     state.sort.set((c, order != "asc"));
                 }

@@ -187,6 +187,7 @@ fn Compare() -> impl IntoView {
                 </label>
                 <button
                     id="files-as-baseline"
+                    disabled=move || state.progress.with(Option::is_some)
                     on:click=move |_| {
                         if let Some(s) = state.summary.get_untracked() {
                             state.baseline.set(Some(s));
