@@ -12,7 +12,7 @@
 //               {type: "progress", job, file, done, size}
 //               {type: "summary", job, json, errors: [string], seconds}
 //               {type: "sample", job, bytes: Uint8Array}
-//               {type: "error", job, message}
+//               {type: "error", job, message, fatal}   fatal: the worker must be replaced
 
 const SLICE = 8 << 20; // bytes per read
 const PROGRESS_EVERY_MS = 100;
@@ -38,7 +38,10 @@ async function pump() {
     try {
       await handle(message);
     } catch (error) {
-      self.postMessage({ type: "error", job: message.job, message: describe(error) });
+      // A trap (a panic, or memory exhausted) leaves the wasm instance unusable: say so, so that
+      // the page starts a fresh worker.
+      const fatal = error instanceof WebAssembly.RuntimeError;
+      self.postMessage({ type: "error", job: message.job, message: describe(error), fatal });
     }
   }
   busy = false;

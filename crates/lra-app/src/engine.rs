@@ -419,6 +419,12 @@ fn on_message(state: AppState, data: JsValue) {
             if job.is_some() && job == current {
                 with_client(|c| c.running = None);
                 state.progress.set(None);
+                if get(&data, "fatal").is_truthy() {
+                    // The engine's instance is broken: start a fresh worker, keeping the queue.
+                    let queued: Vec<Input> = with_client(|c| c.queued.drain(..).collect()).unwrap_or_default();
+                    restart_worker();
+                    with_client(|c| c.queued.extend(queued));
+                }
                 kick();
             }
             settle();
