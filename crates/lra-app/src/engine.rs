@@ -147,6 +147,11 @@ pub fn add(inputs: Vec<Input>) {
     kick();
 }
 
+/// How a saved summary is named in messages: by its first file.
+fn label(s: &Summary) -> String {
+    s.files.first().map_or("a saved summary", |f| &f.name).to_owned()
+}
+
 /// Merges a completed batch (or a saved summary) into the page's summary. Returns whether it did.
 fn merge_in(state: AppState, batch: Summary, inputs: Vec<Input>) -> bool {
     let empty = state.summary.with_untracked(Option::is_none)
@@ -157,7 +162,7 @@ fn merge_in(state: AppState, batch: Summary, inputs: Vec<Input>) -> bool {
     }
     let mode = state.name_mode.get_untracked();
     if batch.name_mode != mode {
-        let name = batch.files.first().map_or("a saved summary", |f| &f.name).to_owned();
+        let name = label(&batch);
         state.errors.update(|errs| {
             errs.push(format!(
                 "{name} names tests by {} but the page by {}: switch “Test names” and give it again",
@@ -255,7 +260,7 @@ pub fn set_name_mode(mode: NameMode) {
         if s.name_mode == mode && merge_in(state, s.clone(), Vec::new()) {
             with_client(|c| c.saved.push(s));
         } else if s.name_mode != mode {
-            let name = s.files.first().map_or("a saved summary", |f| &f.name).to_owned();
+            let name = label(&s);
             state
                 .errors
                 .update(|errs| errs.push(format!("{name} was saved with {} names: left out", s.name_mode.as_str())));

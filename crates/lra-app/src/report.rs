@@ -61,8 +61,7 @@ fn build(s: &Summary, echarts: &str) -> String {
             serde_json::json!([t.name, c.runs(), c.passed, c.failed, c.skipped, c.other, c.missing, c.pass_rate(), at])
         })
         .collect();
-    let mut flaky: Vec<_> = s.tests().iter().filter(|t| t.flaky()).collect();
-    flaky.sort_by(|a, b| b.flip_rate().total_cmp(&a.flip_rate()));
+    let flaky = s.flaky_tests();
     let flaky_rows = flaky
         .iter()
         .map(|t| {
@@ -80,7 +79,7 @@ fn build(s: &Summary, echarts: &str) -> String {
         .failure_groups_by_size()
         .iter()
         .map(|g| {
-            let reason = if g.example.is_empty() { "(no reason given)" } else { &g.example };
+            let reason = crate::views::reason(g);
             let tests = g.tests.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
             format!(
                 "<tr><td class=name>{}</td><td>{}</td><td class=name>{}</td><td class=name>{}:{}</td></tr>",

@@ -73,7 +73,7 @@ fn compare(s: &Summary, column: Column, a: &TestStats, b: &TestStats) -> Orderin
             rate(ca.pass_rate()).total_cmp(&rate(cb.pass_rate()))
         }
         Column::FirstFailure => {
-            let at = |t: &TestStats| t.first_failure.map(|l| (s.file_name(l).to_owned(), l.line));
+            let at = |t: &TestStats| t.first_failure.map(|l| (s.file_name(l), l.line));
             at(a).cmp(&at(b))
         }
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::html;
 use leptos::prelude::*;
-use lra_core::{Diff, Summary};
+use lra_core::{Diff, FailureGroup, Summary};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::engine;
@@ -52,8 +52,7 @@ fn Flaky() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         let s = state.summary.get()?;
-        let mut flaky: Vec<_> = s.tests().iter().filter(|t| t.flaky()).collect();
-        flaky.sort_by(|a, b| b.flip_rate().total_cmp(&a.flip_rate()).then(b.counts.failed.cmp(&a.counts.failed)));
+        let flaky = s.flaky_tests();
         let total = flaky.len();
         let rows = flaky
             .into_iter()
@@ -104,7 +103,7 @@ fn Failures() -> impl IntoView {
             .into_iter()
             .take(ROWS)
             .map(|g| {
-                let reason = if g.example.is_empty() { "(no reason given)".to_owned() } else { g.example.to_string() };
+                let reason = reason(&g).to_owned();
                 let pattern = (g.detail != g.example).then(|| format!(" (as {})", g.detail));
                 let tests = g.tests.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
                 let at = format!("{}:{}", s.file_name(g.first), g.first.line);
@@ -134,6 +133,11 @@ fn Failures() -> impl IntoView {
             </section>
         })
     }
+}
+
+/// How a failure group's reason is shown: as first written, or a note when there was none.
+pub(crate) fn reason(g: &FailureGroup) -> &str {
+    if g.example.is_empty() { "(no reason given)" } else { &g.example }
 }
 
 /// The comparison with a baseline: a saved summary, or the files given so far.

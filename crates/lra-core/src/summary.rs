@@ -250,6 +250,14 @@ impl Summary {
         });
         tests
     }
+
+    /// The flaky tests, the most often flipping first (then most failures, then in order of
+    /// first appearance).
+    pub fn flaky_tests(&self) -> Vec<&TestStats> {
+        let mut flaky: Vec<&TestStats> = self.tests().iter().filter(|t| t.flaky()).collect();
+        flaky.sort_by(|a, b| b.flip_rate().total_cmp(&a.flip_rate()).then(b.counts.failed.cmp(&a.counts.failed)));
+        flaky
+    }
 }
 
 impl TestStats {
