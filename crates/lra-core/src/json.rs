@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cells::{Cell, Span, breaks_of};
 use crate::class::{Class, Counts};
 use crate::extract::NameMode;
 use crate::summary::{AnomalyKind, FailureGroup, FileStats, Location, Summary};
@@ -90,6 +91,9 @@ struct TestJson {
     first_outcome: Option<Outcome>,
     #[serde(default)]
     last_outcome: Option<Outcome>,
+    /// `[first iteration index, iterations, passed, failed]` per span of equal cells.
+    #[serde(default)]
+    by_iteration: Vec<(u32, u32, u64, u64)>,
 }
 
 /// A passed or failed run, for a test's first and last outcome.
@@ -192,6 +196,12 @@ impl Summary {
                     flaky: t.flaky(),
                     first_outcome: Outcome::of(t.first_outcome),
                     last_outcome: Outcome::of(t.last_outcome),
+                    by_iteration: t
+                        .by_iteration
+                        .spans()
+                        .iter()
+                        .map(|s| (s.first, s.len, s.cell.passed, s.cell.failed))
+                        .collect(),
                 })
                 .collect(),
             iterations: self
@@ -255,6 +265,18 @@ impl Summary {
             Ok(Location { file, line: l.line })
         };
         let mut tables = Tables::default();
+        // Iterations first: the tests' cells refer to them by index.
+        let iterations: Vec<u32> = json
+            .iterations
+            .into_iter()
+            .map(|it| {
+                let i = tables.iteration(&it.label);
+                tables.iterations[i as usize].counts.add_all(&it.counts.counts);
+                i
+            })
+            .collect();
+        let distinct_labels = iterations.iter().enumerate().all(|(i, &m)| m as usize == i);
+        let breaks = breaks_of(&iterations);
         for t in json.tests {
             let i = tables.test(&t.name) as usize;
             let test = &mut tables.tests[i];
@@ -268,6 +290,27 @@ impl Summary {
             test.transitions = t.transitions;
             test.first_outcome = Outcome::class(t.first_outcome);
             test.last_outcome = Outcome::class(t.last_outcome);
+            let mut spans = Vec::with_capacity(t.by_iteration.len());
+            for (first, len, passed, failed) in t.by_iteration {
+                if first.checked_add(len).is_none_or(|end| end as usize > iterations.len()) {
+                    let n = iterations.len();
+                    return Err(format!("test {:?} has runs in iterations past the {n} listed", t.name));
+                }
+                let cell = Cell { passed, failed };
+                if len > 0 && !cell.is_empty() {
+                    spans.push(Span { first, len, cell });
+                }
+            }
+            if distinct_labels && spans.windows(2).all(|w| w[0].end() <= w[1].first) {
+                test.by_iteration.merge_mapped(&spans, &iterations, &breaks);
+            } else {
+                // Spans that overlap, or labels listed twice: add one iteration at a time.
+                for s in spans {
+                    for i in s.first..s.end() {
+                        test.by_iteration.add(iterations[i as usize], 1, s.cell);
+                    }
+                }
+            }
         }
         for g in json.failure_groups {
             tables.add_failure_group(FailureGroup {
@@ -279,10 +322,6 @@ impl Summary {
             });
         }
         tables.sort_failure_groups();
-        for it in json.iterations {
-            let i = tables.iteration(&it.label) as usize;
-            tables.iterations[i].counts.add_all(&it.counts.counts);
-        }
         for a in json.anomalies {
             let kind = match a.kind.as_str() {
                 "orphan_result" => AnomalyKind::OrphanResult,

@@ -14,6 +14,7 @@
 //! - [`Diff::between`] compares two runs: new failures, fixed, still failing, new and removed tests.
 //! - [`generate`] writes deterministic logs in the seed's format, for samples and benchmarks.
 
+mod cells;
 mod class;
 mod csv;
 mod diff;
@@ -29,6 +30,7 @@ mod tables;
 #[doc(hidden)]
 pub mod testing;
 
+pub use cells::{Cell, IterationCells, Span};
 pub use class::{Class, Counts};
 pub use csv::CSV_HEADER;
 pub use diff::{DIFF_SCHEMA, Diff};

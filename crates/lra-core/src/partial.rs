@@ -7,6 +7,7 @@
 //! right side's head, which makes the merge associative: any split and any merge tree give the
 //! same result as one sequential pass.
 
+use crate::cells::Cell;
 use crate::class::{Class, Counts};
 use crate::extract::{Hits, LineEvents, NameMode, extract_at, lossy};
 use crate::summary::{AnomalyKind, FileStats, Location, Summary};
@@ -64,6 +65,9 @@ pub(crate) struct Partial {
     head_result: Option<HeadResult>,
     /// Runs counted in the iteration that is current at the start.
     incoming: Counts,
+    /// The same runs per test (by index; shorter when the last tests had none), for their
+    /// iteration cells.
+    incoming_cells: Vec<Cell>,
     /// Logs repeat their tests in the same order, so the test that followed the previous one
     /// last time is checked before the name is hashed. Not part of the result.
     previous_test: Option<u32>,
@@ -76,7 +80,10 @@ impl PartialEq for Partial {
             let n = [p.orphan_results, p.long_lines, p.lines];
             (&p.tables, p.totals, n, p.iteration, p.open, p.has_test, p.incoming, &p.head_result)
         }
-        state(self) == state(other)
+        fn cells(p: &Partial) -> Vec<(usize, Cell)> {
+            p.incoming_cells.iter().copied().enumerate().filter(|(_, c)| !c.is_empty()).collect()
+        }
+        state(self) == state(other) && cells(self) == cells(other)
     }
 }
 
@@ -103,6 +110,7 @@ impl Partial {
             has_test: false,
             head_result: None,
             incoming: Counts::default(),
+            incoming_cells: Vec::new(),
             previous_test: None,
             followed_by: Vec::new(),
         }
@@ -168,11 +176,20 @@ impl Partial {
     /// Closes `open` with `word` (empty: missing) and the text after it, found at `line`.
     fn close(&mut self, open: OpenTest, word: &[u8], detail: &[u8], line: u64) {
         let class = Class::of_word_bytes(word);
-        self.tables.record(open.test, word, class, detail, at(line));
+        let label = match open.iteration {
+            IterationAt::Label(i) => Some(i),
+            _ => None,
+        };
+        self.tables.record(open.test, label, word, class, detail, at(line));
         self.totals.add(class);
         match open.iteration {
             IterationAt::Label(i) => self.tables.iterations[i as usize].counts.add(class),
-            IterationAt::Incoming => self.incoming.add(class),
+            IterationAt::Incoming => {
+                self.incoming.add(class);
+                if let Some(cell) = Cell::of(class) {
+                    self.add_incoming_cell(open.test, cell);
+                }
+            }
             IterationAt::Outside => {}
         }
         if class == Class::Missing {
@@ -180,6 +197,14 @@ impl Partial {
             self.tables.anomaly(AnomalyKind::MissingResult, at(open.line), name);
         }
         self.open = Open::Closed;
+    }
+
+    fn add_incoming_cell(&mut self, test: u32, cell: Cell) {
+        let t = test as usize;
+        if self.incoming_cells.len() <= t {
+            self.incoming_cells.resize(t + 1, Cell::default());
+        }
+        self.incoming_cells[t] = self.incoming_cells[t].plus(cell);
     }
 
     fn orphan(&mut self, word: &[u8], line: u64) {
@@ -215,6 +240,16 @@ impl Partial {
             IterationAt::Outside => {}
         }
         let (tests, iterations) = self.tables.absorb(right.tables, Shift { file: 0, line: shift });
+        // The right side's runs before its first `Iteration ` line count in the iteration this
+        // side ends in.
+        for (t, cell) in right.incoming_cells.into_iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+            let test = tests[t];
+            match self.iteration {
+                IterationAt::Label(i) => self.tables.tests[test as usize].by_iteration.add(i, 1, cell),
+                IterationAt::Incoming => self.add_incoming_cell(test, cell),
+                IterationAt::Outside => {}
+            }
+        }
         let carry = |it: IterationAt, left: IterationAt| match it {
             IterationAt::Incoming => left,
             IterationAt::Outside => IterationAt::Outside,
@@ -243,6 +278,7 @@ impl Partial {
     /// start.
     pub(crate) fn finish(mut self, name: Box<str>, bytes: u64, binary: bool, mode: NameMode) -> Summary {
         debug_assert!(self.head_result.is_none() && self.incoming == Counts::default());
+        debug_assert!(self.incoming_cells.iter().all(Cell::is_empty));
         if let Open::Test(open) = self.open {
             self.close(open, b"", b"", 0);
         }

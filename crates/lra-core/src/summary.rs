@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::cells::IterationCells;
 use crate::class::{Class, Counts};
 use crate::extract::NameMode;
 use crate::tables::{Shift, Tables};
@@ -34,6 +35,9 @@ pub struct TestStats {
     pub first_outcome: Option<Class>,
     /// See `first_outcome`.
     pub last_outcome: Option<Class>,
+    /// Its passed and failed runs in each iteration (indexes into [`Summary::iterations`]), for
+    /// the tests × iterations heatmap. Runs outside any iteration are not in it.
+    pub by_iteration: IterationCells,
 }
 
 impl TestStats {

@@ -1,6 +1,7 @@
 //! The interned tables that both a segment's partial result and a finished Summary hold:
 //! tests, iterations and anomalies, each in order of first appearance, with an exact merge.
 
+use crate::cells::{Cell, IterationCells, breaks_of};
 use crate::hash::FastMap;
 
 use crate::class::{Class, Counts};
@@ -79,11 +80,22 @@ impl Tables {
         i
     }
 
-    /// Records one run of test `t`, whose result (if any) is at `at`; `detail` is the text after
-    /// the result word.
-    pub(crate) fn record(&mut self, t: u32, word: &[u8], class: Class, detail: &[u8], at: Location) {
+    /// Records one run of test `t` in iteration `iteration` (an index, if known here), whose
+    /// result (if any) is at `at`; `detail` is the text after the result word.
+    pub(crate) fn record(
+        &mut self,
+        t: u32,
+        iteration: Option<u32>,
+        word: &[u8],
+        class: Class,
+        detail: &[u8],
+        at: Location,
+    ) {
         let test = &mut self.tests[t as usize];
         test.counts.add(class);
+        if let (Some(i), Some(cell)) = (iteration, Cell::of(class)) {
+            test.by_iteration.add(i, 1, cell);
+        }
         if class != Class::Missing {
             test.add_word(word, 1);
         }
@@ -173,21 +185,22 @@ impl Tables {
     /// Appends `other`, whose locations are moved by `shift`. Returns where `other`'s tests and
     /// iterations went, so that state referring to them can be carried over.
     pub(crate) fn absorb(&mut self, other: Tables, shift: Shift) -> (Vec<u32>, Vec<u32>) {
-        let tests: Vec<u32> = other
-            .tests
-            .into_iter()
-            .map(|theirs| {
-                let i = self.test(&theirs.name);
-                self.tests[i as usize].absorb(theirs, shift);
-                i
-            })
-            .collect();
         let iterations: Vec<u32> = other
             .iterations
             .into_iter()
             .map(|theirs| {
                 let i = self.iteration(&theirs.label);
                 self.iterations[i as usize].counts.add_all(&theirs.counts);
+                i
+            })
+            .collect();
+        let breaks = breaks_of(&iterations);
+        let tests: Vec<u32> = other
+            .tests
+            .into_iter()
+            .map(|theirs| {
+                let i = self.test(&theirs.name);
+                self.tests[i as usize].absorb(theirs, shift, &iterations, &breaks);
                 i
             })
             .collect();
@@ -228,6 +241,7 @@ impl TestStats {
             transitions: 0,
             first_outcome: None,
             last_outcome: None,
+            by_iteration: IterationCells::default(),
         }
     }
 
@@ -255,7 +269,10 @@ impl TestStats {
         }
     }
 
-    fn absorb(&mut self, other: TestStats, shift: Shift) {
+    /// Appends `other`, whose iteration `i` is this side's `iterations[i]` (`breaks` as in
+    /// [`IterationCells::merge_mapped`]).
+    fn absorb(&mut self, other: TestStats, shift: Shift, iterations: &[u32], breaks: &[u32]) {
+        self.by_iteration.merge_mapped(other.by_iteration.spans(), iterations, breaks);
         // The seam between the two run orders counts too.
         if let (Some(last), Some(first)) = (self.last_outcome, other.first_outcome) {
             self.transitions += u64::from(last != first);

@@ -1,6 +1,7 @@
 //! The core's integration tests, compiled as one binary.
 
 mod generator;
+mod heatmap;
 mod json;
 mod parallel;
 mod props;

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use lra_core::{AnomalyKind, Class, Counts, NameMode, Summary};
 
-/// A test: name, counts, raw words, first failure as (file, line), transitions.
-pub type TestView = (String, Counts, BTreeMap<String, u64>, Option<(String, u64)>, u64);
+/// A test: name, counts, raw words, first failure as (file, line), transitions, and
+/// (passed, failed) by iteration index.
+pub type TestView = (String, Counts, BTreeMap<String, u64>, Option<(String, u64)>, u64, BTreeMap<usize, (u64, u64)>);
 
 /// A failure group: folded detail, first example, count, tests, first (file, line).
 pub type GroupView = (String, String, u64, Vec<String>, (String, u64));
@@ -30,7 +31,13 @@ impl View {
                 .map(|t| {
                     let results = t.results.iter().map(|(w, n)| (w.to_string(), *n)).collect();
                     let ff = t.first_failure.map(|l| (s.file_name(l).to_owned(), l.line));
-                    (t.name.to_string(), t.counts, results, ff, t.transitions)
+                    let mut cells = BTreeMap::new();
+                    for s in t.by_iteration.spans() {
+                        for i in s.first..s.end() {
+                            cells.insert(i as usize, (s.cell.passed, s.cell.failed));
+                        }
+                    }
+                    (t.name.to_string(), t.counts, results, ff, t.transitions, cells)
                 })
                 .collect(),
             iterations: s.iterations().iter().map(|i| (i.label.to_string(), i.counts)).collect(),
@@ -102,7 +109,14 @@ pub fn reference(files: &[(&str, &[u8])], mode: NameMode) -> View {
                 let test = match v.tests.iter().position(|t| t.0 == test_name) {
                     Some(p) => p,
                     None => {
-                        v.tests.push((test_name.to_owned(), Counts::default(), BTreeMap::new(), None, 0));
+                        v.tests.push((
+                            test_name.to_owned(),
+                            Counts::default(),
+                            BTreeMap::new(),
+                            None,
+                            0,
+                            BTreeMap::new(),
+                        ));
                         outcomes.push(Vec::new());
                         v.tests.len() - 1
                     }
@@ -180,6 +194,15 @@ fn close(
     }
     if let Some(i) = o.iteration {
         v.iterations[i].1.add(class);
+        let cell = t.5.entry(i).or_default();
+        match class {
+            Class::Passed => cell.0 += 1,
+            Class::Failed => cell.1 += 1,
+            _ => {}
+        }
+        if *cell == (0, 0) {
+            t.5.remove(&i);
+        }
     }
     if class == Class::Missing {
         let name = t.0.clone();
