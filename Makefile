@@ -69,10 +69,11 @@ lint: setup
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-## Throughput benchmarks (see README).
+## Throughput benchmarks, and the memory of the heatmap's cells (see README).
 bench: setup
 	$(CARGO) bench -p lra-core --locked
 	benches/compare.sh
+	benches/sparse-cells.sh
 
 ## The engine in headless Chromium on a 1 GiB log: read-only, single-threaded, threaded.
 bench-browser: dist browser

@@ -310,6 +310,26 @@ test("flaky view and why-tests-fail view", async () => {
     await s.page.waitForSelector("#flaky-table");
     const flaky = await s.page.$$eval("#flaky-table tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
     assert.deepEqual(flaky, [["wobbly", "2", "1", "2", "1.00", "66.7%"]]);
+    // The heatmap: failing tests as rows, most failures first, one column per iteration.
+    await s.page.waitForSelector("#chart-heatmap canvas");
+    const option = await s.page.evaluate(() => {
+      const o = echarts.getInstanceByDom(document.getElementById("chart-heatmap")).getOption();
+      return { rows: o.yAxis[0].data, columns: o.xAxis[0].data, cells: o.series[0].data, zooms: o.dataZoom.length };
+    });
+    assert.deepEqual(option.rows, ["wobbly", "broken"]);
+    assert.deepEqual(option.columns, ["1", "2", "3"]);
+    assert.deepEqual(option.cells.map((c) => c.value), [[0, 0, 0], [1, 0, 1], [2, 0, 0], [0, 1, 1], [1, 1, 1], [2, 1, 1]]);
+    assert.equal(option.zooms, 4);
+    const heat = await s.page.$$eval("#heatmap-table tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.deepEqual(heat, [["wobbly", "1 of 3", "2 (1/1)"], ["broken", "3 of 3", "1 (1/1), 2 (1/1), 3 (1/1)"]]);
+    // Hovering a cell names the test, the iteration and the runs.
+    await s.page.waitForTimeout(1000);
+    const [x, y] = await s.page.evaluate(() =>
+      echarts.getInstanceByDom(document.getElementById("chart-heatmap")).convertToPixel({ seriesIndex: 0 }, [1, 0]));
+    await s.page.locator("#chart-heatmap").scrollIntoViewIfNeeded();
+    const box = await s.page.locator("#chart-heatmap").boundingBox();
+    await s.page.mouse.move(box.x + x, box.y + y);
+    await s.page.waitForFunction(() => /wobbly · iteration 2: 1 of 1 runs failed/.test(document.querySelector("#chart-heatmap")?.textContent ?? ""));
     await s.page.waitForTimeout(1500); // let the charts' animation settle
     await s.page.screenshot({ path: path.join(ARTIFACTS, "flaky.png"), fullPage: true });
     await s.page.click("#tab-failures");
@@ -323,6 +343,50 @@ test("flaky view and why-tests-fail view", async () => {
     assert.deepEqual(summary.failure_groups.map((g) => [g.detail, g.count]), [["expected # got #", 3], ["timeout after # s", 1]]);
     assert.deepEqual(summary.tests.map((t) => [t.name, t.transitions, t.flaky]), [["steady", 0, false], ["wobbly", 2, true], ["broken", 0, false]]);
     await s.page.screenshot({ path: path.join(ARTIFACTS, "failures.png"), fullPage: true });
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("heatmap of a long run: the most failing tests by every iteration, zoomable", async () => {
+  const s = await open({ isolate: true });
+  try {
+    const summary = await analyzeFixtures(s.page, ["generated.log"]);
+    await s.page.click("#tab-flaky");
+    await s.page.waitForSelector("#chart-heatmap canvas");
+    const option = () => s.page.evaluate(() => {
+      const o = echarts.getInstanceByDom(document.getElementById("chart-heatmap")).getOption();
+      return { rows: o.yAxis[0].data, columns: o.xAxis[0].data, cells: o.series[0].data.map((c) => c.value), zoom: o.dataZoom };
+    });
+    const drawn = await option();
+    // Worked out here from the saved summary's per-iteration spans: the tests that failed, flaky
+    // ones first, most failures first, and a cell for each iteration in which one passed or failed.
+    const failing = summary.tests
+      .filter((t) => t.failed > 0)
+      .sort((a, b) => b.flaky - a.flaky || b.failed - a.failed || b.missing - a.missing || b.other - a.other)
+      .slice(0, 50);
+    assert.ok(failing[0].flaky && !failing.at(-1).flaky);
+    assert.ok(failing.length > 10, `${failing.length} failing tests`);
+    assert.deepEqual(drawn.rows, failing.map((t) => t.name));
+    assert.deepEqual(drawn.columns, summary.iterations.map((i) => i.label));
+    assert.ok(summary.iterations.length > 1000, `${summary.iterations.length} iterations`);
+    const expected = failing.flatMap((t, row) =>
+      t.by_iteration.flatMap(([first, len, passed, failed]) =>
+        Array.from({ length: len }, (_, k) => [first + k, row, failed / (passed + failed)])));
+    assert.equal(drawn.cells.length, expected.length);
+    assert.deepEqual(drawn.cells, expected);
+    await s.page.locator("#chart-heatmap").scrollIntoViewIfNeeded();
+    await s.page.waitForTimeout(1000);
+    await s.page.locator("#chart-heatmap").screenshot({ path: path.join(ARTIFACTS, "heatmap.png") });
+    // The mouse wheel zooms into the iterations.
+    const box = await s.page.locator("#chart-heatmap").boundingBox();
+    await s.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 5; i++) await s.page.mouse.wheel(0, -400);
+    await s.page.waitForFunction(() => {
+      const z = echarts.getInstanceByDom(document.getElementById("chart-heatmap")).getOption().dataZoom;
+      return z.some((d) => [].concat(d.xAxisIndex ?? []).includes(0) && d.end - d.start < 100);
+    });
     assert.deepEqual(s.problems, []);
   } finally {
     await s.close();
@@ -415,6 +479,9 @@ test("exported report opens from file:// with the network blocked", async () => 
     await page.waitForSelector("#chart-tests canvas");
     assert.equal(await page.locator("#chart-iterations canvas").count(), 1);
     assert.equal(await page.locator("#chart-classes canvas").count(), 1);
+    assert.equal(await page.locator("#chart-heatmap canvas").count(), 1);
+    const heatmapRows = await page.evaluate(() => echarts.getInstanceByDom(document.getElementById("chart-heatmap")).getOption().yAxis[0].data);
+    assert.deepEqual(heatmapRows, ["wobbly", "broken", hostile]);
     const names = () => page.$$eval("#tests-table tbody td:first-child", (cells) => cells.map((c) => c.textContent));
     assert.deepEqual(await names(), ["broken", "wobbly", hostile, "steady"]);
     await page.click("#tests-table th:first-child button");

@@ -1,9 +1,11 @@
 //! The charts, drawn by charming into a local ECharts (`echarts.min.js`, never a CDN), each with
 //! save-as-image and a table alternative for screen readers.
 
-use charming::component::{Axis, DataZoom, DataZoomType, Feature, Legend, SaveAsImage, Title, Toolbox};
-use charming::element::{AxisType, Color, ItemStyle, Tooltip, Trigger};
-use charming::series::{Bar, Line, Pie};
+use charming::component::{
+    Axis, DataZoom, DataZoomType, Feature, Grid, Legend, SaveAsImage, Title, Toolbox, VisualMap, VisualMapChannel,
+};
+use charming::element::{AxisLabel, AxisType, Color, ItemStyle, NameLocation, Orient, Tooltip, Trigger};
+use charming::series::{Bar, Heatmap, Line, Pie};
 use charming::theme::Theme;
 use charming::{Chart, WasmRenderer};
 use leptos::prelude::*;
@@ -17,6 +19,15 @@ const BAR_TESTS: usize = 200;
 /// Bars visible before zooming.
 const BARS_VISIBLE: usize = 25;
 
+/// At most this many tests are rows of the heatmap (see `Summary::failure_grid`).
+pub(crate) const HEATMAP_TESTS: usize = 50;
+/// At most this many cells are drawn; past it, consecutive iterations share a column.
+const HEATMAP_CELLS: usize = 50_000;
+/// Rows visible before zooming.
+const ROWS_VISIBLE: usize = 20;
+/// Longer test names are cut on the heatmap's axis (the tooltip has them whole).
+const AXIS_NAME_CHARS: usize = 32;
+
 const GREEN: &str = "#2e9e5b";
 const RED: &str = "#d64545";
 
@@ -24,6 +35,12 @@ const RED: &str = "#d64545";
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = echarts, js_name = dispose)]
     fn echarts_dispose(element: &web_sys::Element) -> Result<(), JsValue>;
+
+    type EchartsInstance;
+    #[wasm_bindgen(js_namespace = echarts, js_name = getInstanceByDom)]
+    fn echarts_instance(element: &web_sys::Element) -> Option<EchartsInstance>;
+    #[wasm_bindgen(method, js_name = setOption)]
+    fn set_option(this: &EchartsInstance, option: JsValue);
 }
 
 /// The three charts.
@@ -79,6 +96,46 @@ fn ChartFigure(
     }
 }
 
+/// Failure ratio per test and iteration for the most failing tests, with zoom on both axes.
+#[component]
+pub fn HeatmapFigure() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let available = js_sys::Reflect::has(&js_sys::global(), &"echarts".into()).unwrap_or(false);
+    Effect::new(move |_| {
+        if let Some(s) = state.summary.get()
+            && available
+        {
+            let (chart, cells) = heatmap_chart(&s);
+            draw("chart-heatmap", &chart);
+            set_heatmap_cells("chart-heatmap", &cells);
+        }
+    });
+    // Said instead of an empty chart.
+    let nothing_to_map = move || {
+        let s = state.summary.get()?;
+        if !s.tests().iter().any(|t| t.counts.failed > 0) {
+            Some("No test failed, so there is no heatmap of failures.")
+        } else if s.iterations().is_empty() {
+            Some("The logs have no Iteration lines, so runs cannot be placed in iterations for a heatmap.")
+        } else if s.tests().iter().all(|t| t.by_iteration.spans().is_empty()) {
+            Some("These runs were outside any iteration, or the summary was saved without per-iteration cells.")
+        } else {
+            None
+        }
+    };
+    view! {
+        {move || match nothing_to_map() {
+            Some(why) => view! { <p class="note" id="heatmap-note">{why}</p> }.into_any(),
+            None => view! {
+                <ChartFigure id="chart-heatmap" wide=true table=heatmap_table
+                    label="Heatmap of the failure ratio per test and iteration, flaky tests first, then tests that always failed; its failing cells follow as a table"
+                    caption="Failing cells per test, as a table"/>
+            }
+            .into_any(),
+        }}
+    }
+}
+
 fn draw(id: &str, chart: &Chart) {
     let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
         return;
@@ -91,6 +148,17 @@ fn draw(id: &str, chart: &Chart) {
     let renderer = WasmRenderer::new_opt(None, None);
     let renderer = if dark { renderer.theme(Theme::Dark) } else { renderer };
     let _ = renderer.render(id, chart);
+}
+
+/// Gives a drawn heatmap its cells (see [`heatmap_chart`]).
+fn set_heatmap_cells(id: &str, cells: &serde_json::Value) {
+    let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
+        return;
+    };
+    let patch = serde_json::json!({ "series": [{ "data": cells }] }).to_string();
+    if let (Some(chart), Ok(option)) = (echarts_instance(&element), js_sys::JSON::parse(&patch)) {
+        chart.set_option(option);
+    }
 }
 
 fn toolbox() -> Toolbox {
@@ -146,6 +214,107 @@ pub(crate) fn iterations_chart(s: &Summary) -> Chart {
                 .item_style(ItemStyle::new().color(GREEN))
                 .data(its.iter().map(|i| i.counts.pass_rate().map_or(f64::NAN, |r| r * 100.0)).collect()),
         )
+}
+
+/// The heatmap, and its cells as `{value: [column, row, failure ratio], name}` objects. charming's
+/// heatmap series takes bare arrays only, and the name is what the tooltip shows, so the cells are
+/// set on the drawn chart (or into the report's option) apart from the rest.
+pub(crate) fn heatmap_chart(s: &Summary) -> (Chart, serde_json::Value) {
+    let grid = s.failure_grid(HEATMAP_TESTS, HEATMAP_CELLS);
+    let columns: Vec<String> = (0..grid.columns.len()).map(|c| grid.column_label(s, c)).collect();
+    let cells: Vec<serde_json::Value> = grid
+        .cells
+        .iter()
+        .map(|&(row, column, cell)| {
+            let judged = cell.passed + cell.failed;
+            let name = format!(
+                "{} · iteration {}: {} of {judged} runs failed",
+                grid.tests[row as usize].name, columns[column as usize], cell.failed
+            );
+            let ratio = cell.failure_ratio().unwrap_or(0.0);
+            serde_json::json!({ "value": [column, row, ratio], "name": name })
+        })
+        .collect();
+    let rows: Vec<String> = grid.tests.iter().map(|t| cut(&t.name, AXIS_NAME_CHARS)).collect();
+    let zoom_rows = if rows.len() <= ROWS_VISIBLE { 100.0 } else { 100.0 * ROWS_VISIBLE as f64 / rows.len() as f64 };
+    let title = if grid.columns.iter().any(|c| c.len() > 1) {
+        "Failure ratio per test and iteration (flaky tests first; iterations grouped to fit)"
+    } else {
+        "Failure ratio per test and iteration (flaky tests first)"
+    };
+    let chart = Chart::new()
+        .title(Title::new().text(title))
+        .tooltip(Tooltip::new().trigger(Trigger::Item).formatter("{b}"))
+        .toolbox(toolbox())
+        .grid(Grid::new().left(8).right(48).top(48).bottom(104).contain_label(true))
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .name("iteration")
+                .name_location(NameLocation::Middle)
+                .name_gap(26)
+                .data(columns),
+        )
+        .y_axis(Axis::new().type_(AxisType::Category).inverse(true).axis_label(AxisLabel::new().interval(0)).data(rows))
+        .visual_map(
+            VisualMap::new()
+                .min(0)
+                .max(1)
+                .calculable(true)
+                .orient(Orient::Horizontal)
+                .left("center")
+                .bottom(0)
+                .in_range(VisualMapChannel::new().color(vec![GREEN, "#e8c547", RED])),
+        )
+        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).x_axis_index(0).bottom(44))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Inside).x_axis_index(0))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).y_axis_index(0).right(8).start(0.0).end(zoom_rows))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Inside).y_axis_index(0).start(0.0).end(zoom_rows))
+        .series(Heatmap::new().name("failure ratio"));
+    (chart, serde_json::Value::Array(cells))
+}
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+fn heatmap_table(s: &Summary) -> AnyView {
+    let grid = s.failure_grid(HEATMAP_TESTS, HEATMAP_CELLS);
+    let rows = grid
+        .tests
+        .iter()
+        .enumerate()
+        .map(|(row, t)| {
+            let failing: Vec<String> = grid
+                .cells
+                .iter()
+                .filter(|c| c.0 == row as u32 && c.2.failed > 0)
+                .map(|&(_, column, cell)| {
+                    let judged = cell.passed + cell.failed;
+                    format!("{} ({}/{judged})", grid.column_label(s, column as usize), cell.failed)
+                })
+                .collect();
+            let judged_columns = grid.cells.iter().filter(|c| c.0 == row as u32).count();
+            view! {
+                <tr>
+                    <td class="name">{t.name.to_string()}</td>
+                    <td>{format!("{} of {judged_columns}", failing.len())}</td>
+                    <td class="name">{failing.join(", ")}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table id="heatmap-table">
+            <thead><tr><th>"Test"</th><th>"Failing columns"</th><th>"Where (failed/judged runs)"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
 }
 
 fn classes(s: &Summary) -> [(&'static str, u64, &'static str); 5] {

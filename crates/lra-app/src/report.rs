@@ -6,7 +6,7 @@ use lra_core::Summary;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::charts::{classes_chart, iterations_chart, tests_chart};
+use crate::charts::{classes_chart, heatmap_chart, iterations_chart, tests_chart};
 use crate::state::{human_bytes, percent};
 
 /// Builds the report and saves it.
@@ -91,7 +91,11 @@ fn build(s: &Summary, echarts: &str) -> String {
             )
         })
         .collect::<String>();
+    let (heatmap, cells) = heatmap_chart(s);
+    let mut heatmap = serde_json::to_value(heatmap).unwrap_or_default();
+    heatmap["series"][0]["data"] = cells;
     let charts = script_json(&serde_json::json!({
+        "chart-heatmap": heatmap,
         "chart-tests": serde_json::to_value(tests_chart(s)).unwrap_or_default(),
         "chart-iterations": serde_json::to_value(iterations_chart(s)).unwrap_or_default(),
         "chart-classes": serde_json::to_value(classes_chart(s)).unwrap_or_default(),
@@ -118,6 +122,7 @@ fn build(s: &Summary, echarts: &str) -> String {
 <table id="tests-table"><thead><tr>{heads}</tr></thead><tbody></tbody></table>
 <p id="more" class=muted></p></section>
 <section aria-label="Flaky tests"><h2>Flaky tests ({flaky_count})</h2>
+<div id="chart-heatmap" class="chart wide" role="img" aria-label="Failure ratio per test and iteration: flaky tests first, then tests that always failed"></div>
 <table id="flaky-table"><thead><tr><th>Test</th><th>Passed</th><th>Failed</th><th>Transitions</th><th>Flip rate</th></tr></thead><tbody>{flaky_rows}</tbody></table></section>
 <section aria-label="Why tests fail"><h2>Why tests fail</h2>
 <table id="failures-table"><thead><tr><th>Reason</th><th>Failed runs</th><th>Tests</th><th>First</th></tr></thead><tbody>{failure_rows}</tbody></table></section>
@@ -143,7 +148,7 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:1.5rem;color:#
 section{background:#fff;border:1px solid #d9dde5;border-radius:8px;padding:1rem;margin:1rem 0}\
 .figs{display:flex;flex-wrap:wrap;gap:1.25rem}.fig{display:flex;flex-direction:column}.fig b{font-size:1.3rem}\
 .fig span,.muted{color:#5b6475}.charts{display:grid;grid-template-columns:1fr 1fr;gap:1rem}\
-.chart{height:320px}.chart.wide{grid-column:1/-1;height:380px}table{width:100%;border-collapse:collapse}\
+.chart{height:320px}.chart.wide{grid-column:1/-1;height:380px}#chart-heatmap{height:520px}table{width:100%;border-collapse:collapse}\
 th,td{text-align:right;padding:.3rem .5rem;border-bottom:1px solid #d9dde5}th:first-child,td.name{text-align:left}\
 td.name{overflow-wrap:anywhere}th button{border:0;background:none;font:inherit;font-weight:600;cursor:pointer}\
 @media (prefers-color-scheme:dark){body{background:#12151c;color:#e4e8f0}section{background:#1b2029;border-color:#2f3644}\

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use lra_core::{Diff, FailureGroup, Summary};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::charts::HeatmapFigure;
 use crate::engine;
 use crate::state::{AppState, View, percent};
 use crate::tests_table::TestsTable;
@@ -77,6 +78,7 @@ fn Flaky() -> impl IntoView {
                     "Tests that both passed and failed, sorted by flip rate: pass/fail transitions in run order "
                     "(files in the order given, then line order) over the most there could be."
                 </p>
+                <HeatmapFigure/>
                 <table id="flaky-table">
                     <thead>
                         <tr>

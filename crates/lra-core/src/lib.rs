@@ -11,6 +11,9 @@
 //!   rayon's pool; the segments' partial results merge associatively into the same Summary the
 //!   sequential parse gives.
 //! - [`Summary::merge`] combines the summaries of several files or of saved JSON summaries.
+//! - Each test keeps its passed and failed runs per iteration ([`IterationCells`]), run-length
+//!   encoded so that memory follows the changes, not tests × iterations;
+//!   [`Summary::failure_grid`] lays them out for a heatmap.
 //! - [`Diff::between`] compares two runs: new failures, fixed, still failing, new and removed tests.
 //! - [`generate`] writes deterministic logs in the seed's format, for samples and benchmarks.
 
@@ -20,6 +23,7 @@ mod csv;
 mod diff;
 mod extract;
 mod generate;
+mod grid;
 mod hash;
 mod json;
 mod parser;
@@ -36,6 +40,7 @@ pub use csv::CSV_HEADER;
 pub use diff::{DIFF_SCHEMA, Diff};
 pub use extract::NameMode;
 pub use generate::{GenOptions, Generator, generate};
+pub use grid::FailureGrid;
 pub use json::SUMMARY_SCHEMA;
 pub use parser::{DEFAULT_MAX_LINE, FileParser, Options, Segment};
 pub use summary::{

@@ -58,3 +58,58 @@ fn a_saved_summary_with_cells_past_its_iterations_is_refused() {
     let err = Summary::from_json(&json).unwrap_err();
     assert!(err.contains("past the 1 listed"), "{err}");
 }
+
+/// A log of `iterations` iterations, labelled 1…n, where `fails(test, iteration)` says whether
+/// each of the tests a, b, c failed.
+fn log_of(iterations: u32, fails: impl Fn(&str, u32) -> bool) -> Vec<u8> {
+    let mut log = String::new();
+    for i in 1..=iterations {
+        log += &format!("Iteration {i}\n");
+        for t in ["a", "b", "c"] {
+            log += &format!("Test: {t}\nResult: {}\n", if fails(t, i) { "FAIL" } else { "PASS" });
+        }
+    }
+    log.into_bytes()
+}
+
+#[test]
+fn the_grid_shows_failing_tests_only_flaky_first_then_most_failures_first() {
+    let log = log_of(6, |t, i| (t == "c" && i % 2 == 0) || (t == "b" && i == 5));
+    let s = parse("a.log", &log, NameMode::Line);
+    let grid = s.failure_grid(50, 10_000);
+    let names: Vec<&str> = grid.tests.iter().map(|t| &*t.name).collect();
+    assert_eq!(names, ["c", "b"]);
+    // A test that failed every time, with the most failures, still comes after the flaky ones.
+    let log = log_of(6, |t, i| t == "a" || (t == "c" && i == 2));
+    let s = parse("a.log", &log, NameMode::Line);
+    let names: Vec<&str> = s.failure_grid(50, 10_000).tests.iter().map(|t| &*t.name).collect();
+    assert_eq!(names, ["c", "a"]);
+    assert_eq!(grid.columns.len(), 6);
+    assert_eq!(grid.column_label(&s, 4), "5");
+    // Every judged cell of both rows is there; c failed in iterations 2, 4 and 6.
+    assert_eq!(grid.cells.len(), 12);
+    let failed: Vec<(u32, u32)> = grid.cells.iter().filter(|c| c.2.failed > 0).map(|c| (c.0, c.1)).collect();
+    assert_eq!(failed, [(0, 1), (0, 3), (0, 5), (1, 4)]);
+    // Only the first row fits.
+    assert_eq!(s.failure_grid(1, 10_000).tests.len(), 1);
+}
+
+#[test]
+fn a_grid_too_large_to_draw_bins_consecutive_iterations_and_keeps_the_sums() {
+    let log = log_of(10, |t, i| t != "a" && i % 3 == 0);
+    let s = parse("a.log", &log, NameMode::Line);
+    // Two rows and at most 8 cells: 4 columns of 3 iterations (the last holds one).
+    let grid = s.failure_grid(50, 8);
+    assert_eq!(grid.columns, [0..3, 3..6, 6..9, 9..10]);
+    assert_eq!(grid.column_label(&s, 1), "4–6");
+    let row0: Vec<(u64, u64)> = grid.cells.iter().filter(|c| c.0 == 0).map(|c| (c.2.passed, c.2.failed)).collect();
+    assert_eq!(row0, [(2, 1), (2, 1), (2, 1), (1, 0)]);
+    assert!(grid.cells.len() <= 8);
+}
+
+#[test]
+fn no_failures_no_grid_rows() {
+    let s = parse("a.log", &log_of(4, |_, _| false), NameMode::Line);
+    let grid = s.failure_grid(50, 10_000);
+    assert!(grid.tests.is_empty() && grid.cells.is_empty());
+}
