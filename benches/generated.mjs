@@ -1,6 +1,6 @@
 // Generated logs for the browser benchmarks, made once with the release CLI into target/bench.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, existsSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, renameSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -12,7 +12,14 @@ export function generatedLog(name, args) {
   mkdirSync(DIR, { recursive: true });
   const file = path.join(DIR, name);
   if (!existsSync(file)) {
-    writeFileSync(file, execFileSync(path.join(ROOT, "target/release/lra"), ["generate", ...args], { maxBuffer: 256 << 20 }));
+    // Straight to the file: some logs are larger than a Node buffer.
+    const out = openSync(file + ".part", "w");
+    try {
+      execFileSync(path.join(ROOT, "target/release/lra"), ["generate", ...args], { stdio: ["ignore", out, "inherit"] });
+    } finally {
+      closeSync(out);
+    }
+    renameSync(file + ".part", file);
   }
   return file;
 }

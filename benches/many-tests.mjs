@@ -1,11 +1,38 @@
-// How the page copes with 100,000 distinct tests (a generated log, 2 iterations): the time from
-// analyze() to the summary, and the longest main-thread task meanwhile (a long task is a frozen
-// page). Run with `make bench-browser`.
+// How the page copes with large summaries, timing each step and the longest main-thread task
+// meanwhile (a long task is a frozen page):
+// - 100,000 distinct tests (a generated log, 2 iterations), through analyze() and through the
+//   file picker;
+// - 10,000 tests × 1,000 iterations with 500 flaky ones (1.4 GB), through the file picker, then
+//   the Flaky view with its heatmap.
+// Run with `make bench-browser`.
 import path from "node:path";
 
 import { serve } from "../tests/e2e/server.mjs";
 import { launch, engineReady } from "../tests/e2e/browser.mjs";
 import { DIR, ROOT, generatedLog } from "./generated.mjs";
+
+/** Starts recording the longest main-thread task in `window.longest`. */
+function watchLongTasks(page) {
+  return page.evaluate(() => {
+    window.longest = 0;
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) window.longest = Math.max(window.longest, e.duration);
+    }).observe({ entryTypes: ["longtask"] });
+  });
+}
+
+/** Gives `file` through the file picker; returns ms until the tests table shows. */
+async function pick(page, file) {
+  await page.reload();
+  await engineReady(page);
+  await watchLongTasks(page);
+  const t0 = Date.now();
+  await page.setInputFiles("input[type=file]:not([webkitdirectory])", file);
+  await page.waitForSelector("#tests-table td.name", { timeout: 600000 });
+  return Date.now() - t0;
+}
+
+const longest = async (page) => (await page.evaluate(() => window.longest)).toFixed(0);
 
 generatedLog("many-tests.log", ["--tests", "100000", "--iterations", "2", "--flaky", "100"]);
 const server = await serve({ root: path.join(ROOT, "dist"), isolate: true, fixtures: DIR });
@@ -31,20 +58,23 @@ try {
       `longest main-thread task ${r.longest.toFixed(0)} ms`,
   );
   // The same file through the file picker, where no summary() promise waits for the JSON.
-  await page.reload();
-  await engineReady(page);
-  await page.evaluate(() => {
-    window.longest = 0;
-    new PerformanceObserver((l) => {
-      for (const e of l.getEntries()) window.longest = Math.max(window.longest, e.duration);
-    }).observe({ entryTypes: ["longtask"] });
-  });
-  const t0 = Date.now();
-  await page.setInputFiles("input[type=file]:not([webkitdirectory])", path.join(DIR, "many-tests.log"));
-  await page.waitForSelector("#tests-table td.name", { timeout: 120000 });
-  const ms = Date.now() - t0;
+  const ms = await pick(page, path.join(DIR, "many-tests.log"));
   await page.waitForTimeout(500);
-  console.log(`the same through the file picker: table shown in ${ms} ms; longest main-thread task ${(await page.evaluate(() => window.longest)).toFixed(0)} ms`);
+  console.log(`the same through the file picker: table shown in ${ms} ms; longest main-thread task ${await longest(page)} ms`);
+
+  const iterations = generatedLog("many-iterations.log", ["--tests", "10000", "--iterations", "1000", "--flaky", "500", "--fail-rate", "0.05"]);
+  const picked = await pick(page, iterations);
+  await page.waitForTimeout(500);
+  console.log(`10000 tests x 1000 iterations, 500 flaky: table shown in ${picked} ms; longest main-thread task ${await longest(page)} ms`);
+  await watchLongTasks(page);
+  const t0 = Date.now();
+  await page.click("#tab-flaky");
+  await page.waitForSelector("#chart-heatmap canvas");
+  await page.waitForFunction(() => echarts.getInstanceByDom(document.getElementById("chart-heatmap")).getOption().series[0].data?.length > 0);
+  const heat = Date.now() - t0;
+  await page.waitForTimeout(1000);
+  const cells = await page.evaluate(() => echarts.getInstanceByDom(document.getElementById("chart-heatmap")).getOption().series[0].data.length);
+  console.log(`  then the Flaky view's heatmap (${cells} cells) in ${heat} ms; longest main-thread task ${await longest(page)} ms`);
 } finally {
   await browser.close();
   await server.close();

@@ -9,7 +9,7 @@ use charming::series::{Bar, Heatmap, Line, Pie};
 use charming::theme::Theme;
 use charming::{Chart, WasmRenderer};
 use leptos::prelude::*;
-use lra_core::{Summary, TestStats};
+use lra_core::{Cell, Summary, TestStats};
 use wasm_bindgen::prelude::*;
 
 use crate::state::{AppState, percent};
@@ -289,21 +289,34 @@ fn heatmap_table(s: &Summary) -> AnyView {
         .iter()
         .enumerate()
         .map(|(row, t)| {
-            let failing: Vec<String> = grid
-                .cells
-                .iter()
-                .filter(|c| c.0 == row as u32 && c.2.failed > 0)
-                .map(|&(_, column, cell)| {
+            let cells = grid.row(row);
+            let failing: Vec<_> = cells.iter().filter(|c| c.2.failed > 0).collect();
+            // Neighbouring columns that failed alike read as one range, so that a test failing in
+            // each of 1,000 iterations is one entry.
+            let mut runs: Vec<(u32, u32, Cell)> = Vec::new();
+            for &&(_, column, cell) in &failing {
+                match runs.last_mut() {
+                    Some((_, last, c)) if *last + 1 == column && *c == cell => *last = column,
+                    _ => runs.push((column, column, cell)),
+                }
+            }
+            let runs: Vec<String> = runs
+                .into_iter()
+                .map(|(first, last, cell)| {
                     let judged = cell.passed + cell.failed;
-                    format!("{} ({}/{judged})", grid.column_label(s, column as usize), cell.failed)
+                    if first == last {
+                        format!("{} ({}/{judged})", grid.column_label(s, first as usize), cell.failed)
+                    } else {
+                        let (a, b) = (grid.column_label(s, first as usize), grid.column_label(s, last as usize));
+                        format!("{a}…{b} ({}/{judged} each)", cell.failed)
+                    }
                 })
                 .collect();
-            let judged_columns = grid.cells.iter().filter(|c| c.0 == row as u32).count();
             view! {
                 <tr>
                     <td class="name">{t.name.to_string()}</td>
-                    <td>{format!("{} of {judged_columns}", failing.len())}</td>
-                    <td class="name">{failing.join(", ")}</td>
+                    <td>{format!("{} of {}", failing.len(), cells.len())}</td>
+                    <td class="name">{runs.join(", ")}</td>
                 </tr>
             }
         })

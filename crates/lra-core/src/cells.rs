@@ -67,19 +67,49 @@ impl Span {
 }
 
 /// One test's cells: sorted, disjoint spans, with no two adjacent spans of equal cells.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct IterationCells {
     spans: Vec<Span>,
+    /// Runs added behind the last span (an iteration seen again, as when a log repeats its
+    /// labels), not yet in `spans`. Summing each into `spans` at once would cost a pass over
+    /// them per run; gathered, one pass serves as many runs as there are spans.
+    behind: Vec<Span>,
 }
 
+impl PartialEq for IterationCells {
+    fn eq(&self, other: &IterationCells) -> bool {
+        if self.behind.is_empty() && other.behind.is_empty() {
+            return self.spans == other.spans;
+        }
+        let settled = |c: &IterationCells| {
+            let mut c = c.clone();
+            c.settle();
+            c.spans
+        };
+        settled(self) == settled(other)
+    }
+}
+
+impl Eq for IterationCells {}
+
 impl IterationCells {
-    /// The spans, in iteration order.
+    /// The spans, in iteration order. A Summary's cells are always settled.
     pub fn spans(&self) -> &[Span] {
+        debug_assert!(self.behind.is_empty(), "cells read before they were settled");
         &self.spans
+    }
+
+    /// Sums the runs added behind the last span into the spans.
+    pub(crate) fn settle(&mut self) {
+        if !self.behind.is_empty() {
+            let behind = canonical(std::mem::take(&mut self.behind));
+            self.spans = sum(&self.spans, &behind);
+        }
     }
 
     /// The runs in one iteration.
     pub fn at(&self, iteration: u32) -> Cell {
+        debug_assert!(self.behind.is_empty(), "cells read before they were settled");
         let i = self.spans.partition_point(|s| s.end() <= iteration);
         self.spans.get(i).filter(|s| s.first <= iteration).map_or(Cell::default(), |s| s.cell)
     }
@@ -103,7 +133,33 @@ impl IterationCells {
                 }
                 push_joined(&mut self.spans, tail);
             }
-            Some(_) => self.merge(&[span]),
+            Some(_) => {
+                if len == 1 && self.move_border(first, cell) {
+                    return;
+                }
+                self.behind.push(span);
+                if self.behind.len() > self.spans.len().max(64) {
+                    self.settle();
+                }
+            }
+        }
+    }
+
+    /// Adds a run's `cell` to iteration `i` in place, if `i` starts a span of more than one and the
+    /// sum equals the span before it: the border between the two moves up by one. A log that runs
+    /// through its labels again adds up this way, run after run, once the first of them settled.
+    fn move_border(&mut self, i: u32, cell: Cell) -> bool {
+        let k = self.spans.partition_point(|s| s.first < i);
+        match (k.checked_sub(1).map(|p| self.spans[p]), self.spans.get(k)) {
+            (Some(before), Some(s))
+                if s.first == i && s.len > 1 && before.end() == i && before.cell == s.cell.plus(cell) =>
+            {
+                self.spans[k - 1].len += 1;
+                self.spans[k].first += 1;
+                self.spans[k].len -= 1;
+                true
+            }
+            _ => false,
         }
     }
 
@@ -121,8 +177,9 @@ impl IterationCells {
         }
     }
 
-    /// Adds the cells of a side whose iteration `i` is this side's `map[i]`. `breaks` holds each
-    /// `i` where `map[i] != map[i - 1] + 1`, sorted, so that spans split only where they must.
+    /// Adds the cells of a side whose iteration `i` is this side's `map[i]` (several may map to
+    /// one). `breaks` holds each `i` where `map[i] != map[i - 1] + 1`, sorted, so that spans split
+    /// only where they must.
     pub(crate) fn merge_mapped(&mut self, other: &[Span], map: &[u32], breaks: &[u32]) {
         let mut mapped: Vec<Span> = Vec::with_capacity(other.len());
         for s in other {
@@ -135,20 +192,48 @@ impl IterationCells {
                 b += 1;
             }
         }
-        if !mapped.is_sorted_by_key(|s| s.first) {
-            mapped.sort_unstable_by_key(|s| s.first);
-        }
-        let mut joined: Vec<Span> = Vec::with_capacity(mapped.len());
-        for s in mapped {
-            push_joined(&mut joined, s);
-        }
-        self.merge(&joined);
+        self.merge(&canonical(mapped));
     }
 }
 
 /// The indexes `i` where `map[i]` does not follow `map[i - 1]`: where a mapped span must split.
 pub(crate) fn breaks_of(map: &[u32]) -> Vec<u32> {
     (1..map.len()).filter(|&i| map[i] != map[i - 1].wrapping_add(1)).map(|i| i as u32).collect()
+}
+
+/// Spans in any order, overlapping or not, as a canonical list of their cell-wise sum.
+fn canonical(mut spans: Vec<Span>) -> Vec<Span> {
+    // A log read again from its first iteration adds in order, one iteration at a time.
+    if spans.windows(2).all(|w| w[0].end() <= w[1].first) {
+        let mut joined = Vec::with_capacity(spans.len());
+        for s in spans {
+            push_joined(&mut joined, s);
+        }
+        return joined;
+    }
+    // Each span starts adding its cell at `first` and stops at `end`; between two consecutive
+    // such points the sum is constant.
+    let mut points: Vec<(u32, bool, Cell)> = Vec::with_capacity(spans.len() * 2);
+    for s in spans.drain(..) {
+        points.push((s.first, true, s.cell));
+        points.push((s.end(), false, s.cell));
+    }
+    points.sort_unstable_by_key(|p| p.0);
+    let mut current = Cell::default();
+    let mut at = 0;
+    for (point, starts, cell) in points {
+        if point > at && !current.is_empty() {
+            push_joined(&mut spans, Span { first: at, len: point - at, cell: current });
+        }
+        at = point;
+        // A span ending here was added before, so taking it away cannot underflow.
+        current = if starts {
+            current.plus(cell)
+        } else {
+            Cell { passed: current.passed - cell.passed, failed: current.failed - cell.failed }
+        };
+    }
+    spans
 }
 
 /// Pushes a span that starts at or after the last one ends, joining them if they touch and match.
@@ -216,7 +301,7 @@ mod tests {
         (0..n).map(|i| c.at(i)).collect()
     }
 
-    fn canonical(c: &IterationCells) -> bool {
+    fn is_canonical(c: &IterationCells) -> bool {
         c.spans.windows(2).all(|w| w[0].end() < w[1].first || (w[0].end() == w[1].first && w[0].cell != w[1].cell))
             && c.spans.iter().all(|s| s.len > 0 && !s.cell.is_empty())
     }
@@ -238,17 +323,20 @@ mod tests {
                 IterationCells::add(&mut whole, first, len, cell);
                 IterationCells::add(if k < split { &mut left } else { &mut right }, first, len, cell);
             }
-            let whole: IterationCells = whole;
-            proptest::prop_assert!(canonical(&whole));
+            let mut whole: IterationCells = whole;
+            whole.settle();
+            proptest::prop_assert!(is_canonical(&whole));
             proptest::prop_assert_eq!(dense(&whole, 100), expected.clone());
-            let (mut left, right): (IterationCells, IterationCells) = (left, right);
+            let (mut left, mut right): (IterationCells, IterationCells) = (left, right);
+            right.settle();
             left.merge(right.spans());
+            left.settle();
             proptest::prop_assert_eq!(&left, &whole);
             // Moved by a map that rotates the indexes, the cells move with them.
             let map: Vec<u32> = (0..100).map(|i| (i + map_shift) % 100).collect();
             let mut moved = IterationCells::default();
             moved.merge_mapped(whole.spans(), &map, &breaks_of(&map));
-            proptest::prop_assert!(canonical(&moved));
+            proptest::prop_assert!(is_canonical(&moved));
             for i in 0..100 {
                 proptest::prop_assert_eq!(moved.at(map[i]), expected[i]);
             }
@@ -273,9 +361,11 @@ mod tests {
         }
         assert_eq!(c.spans(), &[Span { first: 0, len: 10, cell: P.times(2) }]);
         c.add(9, 1, F);
-        assert_eq!(c.spans().len(), 2);
+        c.add(3, 1, F);
+        c.settle();
+        assert_eq!(c.spans().len(), 4);
         assert_eq!(c.at(9), Cell { passed: 2, failed: 1 });
-        assert!(canonical(&c));
+        assert!(is_canonical(&c));
     }
 
     #[test]
@@ -292,9 +382,13 @@ mod tests {
         for &(i, cell) in runs.iter().rev() {
             backward.add(i, 1, cell);
         }
+        // Equal before they are settled, and after.
+        assert_eq!(forward, backward);
+        forward.settle();
+        backward.settle();
         assert_eq!(dense(&forward, 23), expected);
         assert_eq!(forward, backward);
-        assert!(canonical(&forward));
+        assert!(is_canonical(&forward));
     }
 
     #[test]
@@ -302,9 +396,11 @@ mod tests {
         let mut a = IterationCells::default();
         a.add(0, 10, P);
         a.add(4, 1, F);
+        a.settle();
         let mut b = IterationCells::default();
         b.add(5, 10, P);
         b.add(20, 2, F);
+        b.settle();
         let mut merged = a.clone();
         merged.merge(b.spans());
         let mut direct = IterationCells::default();
@@ -312,8 +408,27 @@ mod tests {
             let cell = a.at(i).plus(b.at(i));
             direct.add(i, 1, cell);
         }
+        direct.settle();
         assert_eq!(merged, direct);
-        assert!(canonical(&merged));
+        assert!(is_canonical(&merged));
+    }
+
+    #[test]
+    fn spans_mapped_onto_the_same_iterations_add_up() {
+        // Occurrences 0..3 are iterations 0, 1, 0, 1: a log that repeats its labels.
+        let mut occurrences = IterationCells::default();
+        occurrences.add(0, 3, P);
+        occurrences.add(3, 1, F);
+        let map = [0, 1, 0, 1];
+        let mut labels = IterationCells::default();
+        labels.merge_mapped(occurrences.spans(), &map, &breaks_of(&map));
+        assert_eq!(
+            labels.spans(),
+            &[
+                Span { first: 0, len: 1, cell: P.times(2) },
+                Span { first: 1, len: 1, cell: Cell { passed: 1, failed: 1 } }
+            ]
+        );
     }
 
     #[test]

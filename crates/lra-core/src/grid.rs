@@ -59,6 +59,14 @@ impl Summary {
 }
 
 impl FailureGrid<'_> {
+    /// The cells of one row, by column.
+    pub fn row(&self, row: usize) -> &[(u32, u32, Cell)] {
+        let row = row as u32;
+        let start = self.cells.partition_point(|c| c.0 < row);
+        let end = self.cells.partition_point(|c| c.0 <= row);
+        &self.cells[start..end]
+    }
+
     /// A column's label: its iteration's label, or the first and last of the iterations it holds.
     pub fn column_label(&self, summary: &Summary, column: usize) -> String {
         let r = &self.columns[column];

@@ -275,7 +275,6 @@ impl Summary {
                 i
             })
             .collect();
-        let distinct_labels = iterations.iter().enumerate().all(|(i, &m)| m as usize == i);
         let breaks = breaks_of(&iterations);
         for t in json.tests {
             let i = tables.test(&t.name) as usize;
@@ -301,16 +300,8 @@ impl Summary {
                     spans.push(Span { first, len, cell });
                 }
             }
-            if distinct_labels && spans.windows(2).all(|w| w[0].end() <= w[1].first) {
-                test.by_iteration.merge_mapped(&spans, &iterations, &breaks);
-            } else {
-                // Spans that overlap, or labels listed twice: add one iteration at a time.
-                for s in spans {
-                    for i in s.first..s.end() {
-                        test.by_iteration.add(iterations[i as usize], 1, s.cell);
-                    }
-                }
-            }
+            // Overlapping spans and labels listed twice add up.
+            test.by_iteration.merge_mapped(&spans, &iterations, &breaks);
         }
         for g in json.failure_groups {
             tables.add_failure_group(FailureGroup {

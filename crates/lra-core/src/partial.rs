@@ -239,15 +239,16 @@ impl Partial {
             IterationAt::Incoming => self.incoming.add_all(&right.incoming),
             IterationAt::Outside => {}
         }
-        let (tests, iterations) = self.tables.absorb(right.tables, Shift { file: 0, line: shift });
         // The right side's runs before its first `Iteration ` line count in the iteration this
         // side ends in.
-        for (t, cell) in right.incoming_cells.into_iter().enumerate().filter(|(_, c)| !c.is_empty()) {
-            let test = tests[t];
-            match self.iteration {
-                IterationAt::Label(i) => self.tables.tests[test as usize].by_iteration.add(i, 1, cell),
-                IterationAt::Incoming => self.add_incoming_cell(test, cell),
-                IterationAt::Outside => {}
+        let incoming = match self.iteration {
+            IterationAt::Label(i) => Some((i, &right.incoming_cells[..])),
+            _ => None,
+        };
+        let (tests, iterations) = self.tables.absorb(right.tables, Shift { file: 0, line: shift }, incoming);
+        if self.iteration == IterationAt::Incoming {
+            for (t, &cell) in right.incoming_cells.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+                self.add_incoming_cell(tests[t], cell);
             }
         }
         let carry = |it: IterationAt, left: IterationAt| match it {
@@ -281,6 +282,9 @@ impl Partial {
         debug_assert!(self.incoming_cells.iter().all(Cell::is_empty));
         if let Open::Test(open) = self.open {
             self.close(open, b"", b"", 0);
+        }
+        for t in &mut self.tables.tests {
+            t.by_iteration.settle();
         }
         let file = FileStats {
             name,

@@ -174,7 +174,7 @@ impl Summary {
             return Err(MergeError { left: self.name_mode, right: other.name_mode });
         }
         let shift = Shift { file: self.files.len() as u32, line: 0 };
-        self.tables.absorb(other.tables, shift);
+        self.tables.absorb(other.tables, shift, None);
         self.files.extend(other.files);
         Ok(())
     }

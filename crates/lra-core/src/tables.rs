@@ -182,9 +182,16 @@ impl Tables {
         }
     }
 
-    /// Appends `other`, whose locations are moved by `shift`. Returns where `other`'s tests and
-    /// iterations went, so that state referring to them can be carried over.
-    pub(crate) fn absorb(&mut self, other: Tables, shift: Shift) -> (Vec<u32>, Vec<u32>) {
+    /// Appends `other`, whose locations are moved by `shift`. `incoming` is an iteration of this
+    /// side and, by test index, the runs of `other`'s tests that count in it (a partial's runs
+    /// before its first `Iteration ` line). Returns where `other`'s tests and iterations went, so
+    /// that state referring to them can be carried over.
+    pub(crate) fn absorb(
+        &mut self,
+        other: Tables,
+        shift: Shift,
+        incoming: Option<(u32, &[Cell])>,
+    ) -> (Vec<u32>, Vec<u32>) {
         let iterations: Vec<u32> = other
             .iterations
             .into_iter()
@@ -198,8 +205,15 @@ impl Tables {
         let tests: Vec<u32> = other
             .tests
             .into_iter()
-            .map(|theirs| {
+            .enumerate()
+            .map(|(k, theirs)| {
                 let i = self.test(&theirs.name);
+                // Before the other side's cells, which come later, so that it is appended.
+                if let Some((at, cells)) = incoming
+                    && let Some(&cell) = cells.get(k)
+                {
+                    self.tests[i as usize].by_iteration.add(at, 1, cell);
+                }
                 self.tests[i as usize].absorb(theirs, shift, &iterations, &breaks);
                 i
             })
@@ -271,7 +285,8 @@ impl TestStats {
 
     /// Appends `other`, whose iteration `i` is this side's `iterations[i]` (`breaks` as in
     /// [`IterationCells::merge_mapped`]).
-    fn absorb(&mut self, other: TestStats, shift: Shift, iterations: &[u32], breaks: &[u32]) {
+    fn absorb(&mut self, mut other: TestStats, shift: Shift, iterations: &[u32], breaks: &[u32]) {
+        other.by_iteration.settle();
         self.by_iteration.merge_mapped(other.by_iteration.spans(), iterations, breaks);
         // The seam between the two run orders counts too.
         if let (Some(last), Some(first)) = (self.last_outcome, other.first_outcome) {

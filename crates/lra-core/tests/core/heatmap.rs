@@ -90,6 +90,9 @@ fn the_grid_shows_failing_tests_only_flaky_first_then_most_failures_first() {
     assert_eq!(grid.cells.len(), 12);
     let failed: Vec<(u32, u32)> = grid.cells.iter().filter(|c| c.2.failed > 0).map(|c| (c.0, c.1)).collect();
     assert_eq!(failed, [(0, 1), (0, 3), (0, 5), (1, 4)]);
+    assert_eq!(grid.row(1).len(), 6);
+    assert!(grid.row(1).iter().all(|c| c.0 == 1));
+    assert!(grid.row(2).is_empty());
     // Only the first row fits.
     assert_eq!(s.failure_grid(1, 10_000).tests.len(), 1);
 }
