@@ -418,6 +418,10 @@ test("compare with a baseline: files given so far, or a saved summary", async ()
     await analyzeTexts(other, [["current.log", CURRENT]]);
     await other.waitForSelector(".diff-list");
     assert.deepEqual(await lists(other), expected);
+    // These logs have failures but no iterations: the Flaky view says so instead of an empty heatmap.
+    await other.click("#tab-flaky");
+    assert.match(await other.textContent("#heatmap-note"), /no Iteration lines/);
+    assert.equal(await other.locator("#chart-heatmap").count(), 0);
   } finally {
     await s.close();
   }

@@ -110,19 +110,7 @@ pub fn HeatmapFigure() -> impl IntoView {
             set_heatmap_cells("chart-heatmap", &cells);
         }
     });
-    // Said instead of an empty chart.
-    let nothing_to_map = move || {
-        let s = state.summary.get()?;
-        if !s.tests().iter().any(|t| t.counts.failed > 0) {
-            Some("No test failed, so there is no heatmap of failures.")
-        } else if s.iterations().is_empty() {
-            Some("The logs have no Iteration lines, so runs cannot be placed in iterations for a heatmap.")
-        } else if s.tests().iter().all(|t| t.by_iteration.spans().is_empty()) {
-            Some("These runs were outside any iteration, or the summary was saved without per-iteration cells.")
-        } else {
-            None
-        }
-    };
+    let nothing_to_map = move || state.summary.with(|s| s.as_deref().and_then(no_heatmap));
     view! {
         {move || match nothing_to_map() {
             Some(why) => view! { <p class="note" id="heatmap-note">{why}</p> }.into_any(),
@@ -133,6 +121,21 @@ pub fn HeatmapFigure() -> impl IntoView {
             }
             .into_any(),
         }}
+    }
+}
+
+/// Why there is no heatmap to draw, said instead of an empty chart.
+pub(crate) fn no_heatmap(s: &Summary) -> Option<&'static str> {
+    if !s.tests().iter().any(|t| t.counts.failed > 0) {
+        Some("No test failed, so there is no heatmap of failures.")
+    } else if s.iterations().is_empty() {
+        Some("The logs have no Iteration lines, so runs cannot be placed in iterations for a heatmap.")
+    } else if !s.tests().iter().any(|t| t.by_iteration.spans().iter().any(|c| c.cell.failed > 0)) {
+        Some(
+            "No test failed inside an iteration (or the summary was saved without per-iteration cells), so there is no heatmap.",
+        )
+    } else {
+        None
     }
 }
 
@@ -226,7 +229,7 @@ pub(crate) fn heatmap_chart(s: &Summary) -> (Chart, serde_json::Value) {
         .cells
         .iter()
         .map(|&(row, column, cell)| {
-            let judged = cell.passed + cell.failed;
+            let judged = cell.judged();
             let name = format!(
                 "{} · iteration {}: {} of {judged} runs failed",
                 grid.tests[row as usize].name, columns[column as usize], cell.failed
@@ -303,7 +306,7 @@ fn heatmap_table(s: &Summary) -> AnyView {
             let runs: Vec<String> = runs
                 .into_iter()
                 .map(|(first, last, cell)| {
-                    let judged = cell.passed + cell.failed;
+                    let judged = cell.judged();
                     if first == last {
                         format!("{} ({}/{judged})", grid.column_label(s, first as usize), cell.failed)
                     } else {

@@ -6,7 +6,7 @@ use lra_core::Summary;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::charts::{classes_chart, heatmap_chart, iterations_chart, tests_chart};
+use crate::charts::{classes_chart, heatmap_chart, iterations_chart, no_heatmap, tests_chart};
 use crate::state::{human_bytes, percent};
 
 /// Builds the report and saves it.
@@ -91,15 +91,22 @@ fn build(s: &Summary, echarts: &str) -> String {
             )
         })
         .collect::<String>();
-    let (heatmap, cells) = heatmap_chart(s);
-    let mut heatmap = serde_json::to_value(heatmap).unwrap_or_default();
-    heatmap["series"][0]["data"] = cells;
-    let charts = script_json(&serde_json::json!({
-        "chart-heatmap": heatmap,
+    let mut charts = serde_json::json!({
         "chart-tests": serde_json::to_value(tests_chart(s)).unwrap_or_default(),
         "chart-iterations": serde_json::to_value(iterations_chart(s)).unwrap_or_default(),
         "chart-classes": serde_json::to_value(classes_chart(s)).unwrap_or_default(),
-    }));
+    });
+    let heatmap = match no_heatmap(s) {
+        Some(why) => format!("<p class=muted>{}</p>", esc(why)),
+        None => {
+            let (chart, cells) = heatmap_chart(s);
+            let mut option = serde_json::to_value(chart).unwrap_or_default();
+            option["series"][0]["data"] = cells;
+            charts["chart-heatmap"] = option;
+            "<div id=\"chart-heatmap\" class=\"chart wide\" role=\"img\" aria-label=\"Failure ratio per test and iteration: flaky tests first, then tests that always failed\"></div>".to_owned()
+        }
+    };
+    let charts = script_json(&charts);
     let files = s.files.iter().map(|f| f.name.to_string()).collect::<Vec<_>>().join(", ");
     format!(
         r##"<!doctype html>
@@ -122,7 +129,7 @@ fn build(s: &Summary, echarts: &str) -> String {
 <table id="tests-table"><thead><tr>{heads}</tr></thead><tbody></tbody></table>
 <p id="more" class=muted></p></section>
 <section aria-label="Flaky tests"><h2>Flaky tests ({flaky_count})</h2>
-<div id="chart-heatmap" class="chart wide" role="img" aria-label="Failure ratio per test and iteration: flaky tests first, then tests that always failed"></div>
+{heatmap}
 <table id="flaky-table"><thead><tr><th>Test</th><th>Passed</th><th>Failed</th><th>Transitions</th><th>Flip rate</th></tr></thead><tbody>{flaky_rows}</tbody></table></section>
 <section aria-label="Why tests fail"><h2>Why tests fail</h2>
 <table id="failures-table"><thead><tr><th>Reason</th><th>Failed runs</th><th>Tests</th><th>First</th></tr></thead><tbody>{failure_rows}</tbody></table></section>

@@ -29,8 +29,13 @@ impl Cell {
 
     /// Failed runs over passed and failed runs, or `None` when there are none.
     pub fn failure_ratio(&self) -> Option<f64> {
-        let judged = self.passed + self.failed;
+        let judged = self.judged();
         (judged > 0).then(|| self.failed as f64 / judged as f64)
+    }
+
+    /// Passed and failed runs.
+    pub fn judged(&self) -> u64 {
+        self.passed.saturating_add(self.failed)
     }
 
     /// No runs.
@@ -38,13 +43,19 @@ impl Cell {
         self.passed == 0 && self.failed == 0
     }
 
+    // Saturating, like the rest of this type: counts this large only come from a hand-edited
+    // saved summary, which must not crash the page.
     pub(crate) fn plus(self, other: Cell) -> Cell {
-        Cell { passed: self.passed + other.passed, failed: self.failed + other.failed }
+        Cell { passed: self.passed.saturating_add(other.passed), failed: self.failed.saturating_add(other.failed) }
+    }
+
+    fn minus(self, other: Cell) -> Cell {
+        Cell { passed: self.passed.saturating_sub(other.passed), failed: self.failed.saturating_sub(other.failed) }
     }
 
     /// `n` copies of this cell added up.
     pub fn times(self, n: u64) -> Cell {
-        Cell { passed: self.passed * n, failed: self.failed * n }
+        Cell { passed: self.passed.saturating_mul(n), failed: self.failed.saturating_mul(n) }
     }
 }
 
@@ -227,11 +238,7 @@ fn canonical(mut spans: Vec<Span>) -> Vec<Span> {
         }
         at = point;
         // A span ending here was added before, so taking it away cannot underflow.
-        current = if starts {
-            current.plus(cell)
-        } else {
-            Cell { passed: current.passed - cell.passed, failed: current.failed - cell.failed }
-        };
+        current = if starts { current.plus(cell) } else { current.minus(cell) };
     }
     spans
 }

@@ -10,8 +10,8 @@ use crate::summary::{Summary, TestStats};
 /// A grid ready to draw.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FailureGrid<'a> {
-    /// The rows: the flaky tests, then those that failed every judged run; each the most
-    /// failures first.
+    /// The rows: tests that failed in an iteration, the flaky ones first, then those that failed
+    /// every judged run; each the most failures first.
     pub tests: Vec<&'a TestStats>,
     /// The columns, each a range of iteration indexes; one iteration each unless binned.
     pub columns: Vec<Range<u32>>,
@@ -20,19 +20,24 @@ pub struct FailureGrid<'a> {
 }
 
 impl Summary {
-    /// The grid of at most `rows` tests that failed, by iteration. Flaky tests come first: a test
-    /// that fails every time is one solid row, while a flaky one shows when it failed. Each part
-    /// is ordered most failures first (then most missing, then in order of first appearance).
-    /// When rows × iterations would pass `max_cells`, consecutive iterations share a column, so
-    /// that the grid stays within it.
+    /// The grid of at most `rows` tests that failed in an iteration (a failure outside any
+    /// iteration has no cell to show), by iteration. Flaky tests come first: a test that fails
+    /// every time is one solid row, while a flaky one shows when it failed. Each part is ordered
+    /// most failures first (then most missing, then in order of first appearance). When rows ×
+    /// iterations would pass `max_cells`, consecutive iterations share a column, so that the grid
+    /// stays within it (or within one column per row, if `rows` is larger).
     pub fn failure_grid(&self, rows: usize, max_cells: usize) -> FailureGrid<'_> {
-        let mut tests: Vec<&TestStats> =
-            self.tests_failures_first().into_iter().take_while(|t| t.counts.failed > 0).collect();
+        let mut tests: Vec<&TestStats> = self
+            .tests_failures_first()
+            .into_iter()
+            .take_while(|t| t.counts.failed > 0)
+            .filter(|t| t.by_iteration.spans().iter().any(|s| s.cell.failed > 0))
+            .collect();
         // Stable, so each part keeps the order above.
         tests.sort_by_key(|t| !t.flaky());
         tests.truncate(rows);
         let iterations = self.iterations().len() as u32;
-        let max_columns = (max_cells / tests.len().max(1)).max(1) as u32;
+        let max_columns = (max_cells / tests.len().max(1)).clamp(1, u32::MAX as usize) as u32;
         let width = iterations.div_ceil(max_columns).max(1);
         let columns: Vec<Range<u32>> =
             (0..iterations.div_ceil(width)).map(|c| c * width..((c + 1) * width).min(iterations)).collect();

@@ -116,3 +116,24 @@ fn no_failures_no_grid_rows() {
     let grid = s.failure_grid(50, 10_000);
     assert!(grid.tests.is_empty() && grid.cells.is_empty());
 }
+
+#[test]
+fn a_test_that_failed_only_outside_iterations_has_no_row() {
+    // Its failure has no cell; a row of passes alone would read as "never failed".
+    let s = parse("a.log", b"Test: x\nResult: FAIL\nIteration 1\nTest: x\nResult: PASS\n", NameMode::Line);
+    assert!(s.tests()[0].flaky());
+    assert!(s.failure_grid(50, 10_000).tests.is_empty());
+}
+
+#[test]
+fn a_saved_summary_with_absurd_counts_reads_and_draws_without_overflow() {
+    let s = parse("a.log", b"Iteration 1\nTest: x\nResult: FAIL\n", NameMode::Line);
+    let huge = u64::MAX.to_string();
+    let json = s.to_json().replace("[0,1,0,1]", &format!("[0,1,{huge},1],[0,1,1,1]"));
+    let s = Summary::from_json(&json).unwrap();
+    let grid = s.failure_grid(50, usize::MAX);
+    assert_eq!(grid.cells.len(), 1);
+    let cell = grid.cells[0].2;
+    assert_eq!((cell.passed, cell.failed, cell.judged()), (u64::MAX, 2, u64::MAX));
+    assert!(cell.failure_ratio().is_some());
+}
