@@ -314,8 +314,9 @@ test("flaky view and why-tests-fail view", async () => {
     await s.page.waitForSelector("#chart-heatmap canvas");
     const option = await s.page.evaluate(() => {
       const o = echarts.getInstanceByDom(document.getElementById("chart-heatmap")).getOption();
-      return { rows: o.yAxis[0].data, columns: o.xAxis[0].data, cells: o.series[0].data, zooms: o.dataZoom.length };
+      return { rows: o.yAxis[0].data, columns: o.xAxis[0].data, cells: o.series[0].data, zooms: o.dataZoom.length, legend: o.visualMap[0].text };
     });
+    assert.deepEqual(option.legend, ["every run failed", "none failed"]);
     assert.deepEqual(option.rows, ["wobbly", "broken"]);
     assert.deepEqual(option.columns, ["1", "2", "3"]);
     assert.deepEqual(option.cells.map((c) => c.value), [[0, 0, 0], [1, 0, 1], [2, 0, 0], [0, 1, 1], [1, 1, 1], [2, 1, 1]]);

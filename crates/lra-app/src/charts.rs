@@ -23,6 +23,9 @@ const BARS_VISIBLE: usize = 25;
 pub(crate) const HEATMAP_TESTS: usize = 50;
 /// At most this many cells are drawn; past it, consecutive iterations share a column.
 const HEATMAP_CELLS: usize = 50_000;
+/// The ends of the heatmap's colour scale, high first. Set like the cells: charming's VisualMap
+/// has no `text`.
+pub(crate) const HEATMAP_LEGEND: [&str; 2] = ["every run failed", "none failed"];
 /// Rows visible before zooming.
 const ROWS_VISIBLE: usize = 20;
 /// Longer test names are cut on the heatmap's axis (the tooltip has them whole).
@@ -158,7 +161,8 @@ fn set_heatmap_cells(id: &str, cells: &serde_json::Value) {
     let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
         return;
     };
-    let patch = serde_json::json!({ "series": [{ "data": cells }] }).to_string();
+    let patch = serde_json::json!({ "series": [{ "data": cells }], "visualMap": [{ "text": HEATMAP_LEGEND }] });
+    let patch = patch.to_string();
     if let (Some(chart), Ok(option)) = (echarts_instance(&element), js_sys::JSON::parse(&patch)) {
         chart.set_option(option);
     }

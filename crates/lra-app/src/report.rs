@@ -6,7 +6,7 @@ use lra_core::Summary;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::charts::{classes_chart, heatmap_chart, iterations_chart, no_heatmap, tests_chart};
+use crate::charts::{HEATMAP_LEGEND, classes_chart, heatmap_chart, iterations_chart, no_heatmap, tests_chart};
 use crate::state::{human_bytes, percent};
 
 /// Builds the report and saves it.
@@ -102,6 +102,7 @@ fn build(s: &Summary, echarts: &str) -> String {
             let (chart, cells) = heatmap_chart(s);
             let mut option = serde_json::to_value(chart).unwrap_or_default();
             option["series"][0]["data"] = cells;
+            option["visualMap"][0]["text"] = serde_json::json!(HEATMAP_LEGEND);
             charts["chart-heatmap"] = option;
             "<div id=\"chart-heatmap\" class=\"chart wide\" role=\"img\" aria-label=\"Failure ratio per test and iteration: flaky tests first, then tests that always failed\"></div>".to_owned()
         }
