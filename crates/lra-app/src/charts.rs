@@ -23,9 +23,6 @@ const BARS_VISIBLE: usize = 25;
 pub(crate) const HEATMAP_TESTS: usize = 50;
 /// At most this many cells are drawn; past it, consecutive iterations share a column.
 const HEATMAP_CELLS: usize = 50_000;
-/// The ends of the heatmap's colour scale, high first. Set like the cells: charming's VisualMap
-/// has no `text`.
-pub(crate) const HEATMAP_LEGEND: [&str; 2] = ["every run failed", "none failed"];
 /// Rows visible before zooming.
 const ROWS_VISIBLE: usize = 20;
 /// Longer test names are cut on the heatmap's axis (the tooltip has them whole).
@@ -54,9 +51,9 @@ pub fn Charts() -> impl IntoView {
     Effect::new(move |_| {
         let Some(s) = state.summary.get() else { return };
         if available {
-            draw("chart-tests", &tests_chart(&s));
-            draw("chart-iterations", &iterations_chart(&s));
-            draw("chart-classes", &classes_chart(&s));
+            draw("chart-tests", &tests_chart(&s), None);
+            draw("chart-iterations", &iterations_chart(&s), None);
+            draw("chart-classes", &classes_chart(&s), None);
         }
     });
     view! {
@@ -107,10 +104,10 @@ pub fn HeatmapFigure() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(s) = state.summary.get()
             && available
+            && no_heatmap(&s).is_none()
         {
-            let (chart, cells) = heatmap_chart(&s);
-            draw("chart-heatmap", &chart);
-            set_heatmap_cells("chart-heatmap", &cells);
+            let (chart, rest) = heatmap_chart(&s);
+            draw("chart-heatmap", &chart, Some(&rest));
         }
     });
     let nothing_to_map = move || state.summary.with(|s| s.as_deref().and_then(no_heatmap));
@@ -142,7 +139,9 @@ pub(crate) fn no_heatmap(s: &Summary) -> Option<&'static str> {
     }
 }
 
-fn draw(id: &str, chart: &Chart) {
+/// Draws `chart` into the element `id`, then sets `rest`, the part of the option charming cannot
+/// express (see [`heatmap_chart`]).
+fn draw(id: &str, chart: &Chart, rest: Option<&serde_json::Value>) {
     let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
         return;
     };
@@ -154,17 +153,10 @@ fn draw(id: &str, chart: &Chart) {
     let renderer = WasmRenderer::new_opt(None, None);
     let renderer = if dark { renderer.theme(Theme::Dark) } else { renderer };
     let _ = renderer.render(id, chart);
-}
-
-/// Gives a drawn heatmap its cells (see [`heatmap_chart`]).
-fn set_heatmap_cells(id: &str, cells: &serde_json::Value) {
-    let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
-        return;
-    };
-    let patch = serde_json::json!({ "series": [{ "data": cells }], "visualMap": [{ "text": HEATMAP_LEGEND }] });
-    let patch = patch.to_string();
-    if let (Some(chart), Ok(option)) = (echarts_instance(&element), js_sys::JSON::parse(&patch)) {
-        chart.set_option(option);
+    if let Some(rest) = rest
+        && let (Some(instance), Ok(option)) = (echarts_instance(&element), js_sys::JSON::parse(&rest.to_string()))
+    {
+        instance.set_option(option);
     }
 }
 
@@ -223,9 +215,10 @@ pub(crate) fn iterations_chart(s: &Summary) -> Chart {
         )
 }
 
-/// The heatmap, and its cells as `{value: [column, row, failure ratio], name}` objects. charming's
-/// heatmap series takes bare arrays only, and the name is what the tooltip shows, so the cells are
-/// set on the drawn chart (or into the report's option) apart from the rest.
+/// The heatmap, and the rest of its option, to set after it: the cells as
+/// `{value: [column, row, failure ratio], name}` objects (charming's heatmap series takes bare
+/// arrays only, and the name is what the tooltip shows) and the colour scale's labels (charming's
+/// VisualMap has no `text`).
 pub(crate) fn heatmap_chart(s: &Summary) -> (Chart, serde_json::Value) {
     let grid = s.failure_grid(HEATMAP_TESTS, HEATMAP_CELLS);
     let columns: Vec<String> = (0..grid.columns.len()).map(|c| grid.column_label(s, c)).collect();
@@ -278,7 +271,12 @@ pub(crate) fn heatmap_chart(s: &Summary) -> (Chart, serde_json::Value) {
         .data_zoom(DataZoom::new().type_(DataZoomType::Slider).y_axis_index(0).right(8).start(0.0).end(zoom_rows))
         .data_zoom(DataZoom::new().type_(DataZoomType::Inside).y_axis_index(0).start(0.0).end(zoom_rows))
         .series(Heatmap::new().name("failure ratio"));
-    (chart, serde_json::Value::Array(cells))
+    // The ends of the colour scale, high first.
+    let rest = serde_json::json!({
+        "series": [{ "data": cells }],
+        "visualMap": [{ "text": ["every run failed", "none failed"] }],
+    });
+    (chart, rest)
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut.

@@ -6,7 +6,7 @@ use lra_core::Summary;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::charts::{HEATMAP_LEGEND, classes_chart, heatmap_chart, iterations_chart, no_heatmap, tests_chart};
+use crate::charts::{classes_chart, heatmap_chart, iterations_chart, no_heatmap, tests_chart};
 use crate::state::{human_bytes, percent};
 
 /// Builds the report and saves it.
@@ -99,11 +99,9 @@ fn build(s: &Summary, echarts: &str) -> String {
     let heatmap = match no_heatmap(s) {
         Some(why) => format!("<p class=muted>{}</p>", esc(why)),
         None => {
-            let (chart, cells) = heatmap_chart(s);
-            let mut option = serde_json::to_value(chart).unwrap_or_default();
-            option["series"][0]["data"] = cells;
-            option["visualMap"][0]["text"] = serde_json::json!(HEATMAP_LEGEND);
-            charts["chart-heatmap"] = option;
+            // Set in order, as the app does.
+            let (chart, rest) = heatmap_chart(s);
+            charts["chart-heatmap"] = serde_json::json!([serde_json::to_value(chart).unwrap_or_default(), rest]);
             "<div id=\"chart-heatmap\" class=\"chart wide\" role=\"img\" aria-label=\"Failure ratio per test and iteration: flaky tests first, then tests that always failed\"></div>".to_owned()
         }
     };
@@ -166,8 +164,10 @@ th button{color:inherit}}";
 const SCRIPT: &str = r##"
 const rows = JSON.parse(document.getElementById("rows").textContent);
 const charts = JSON.parse(document.getElementById("charts").textContent);
-for (const [id, option] of Object.entries(charts)) {
-  if (window.echarts) echarts.init(document.getElementById(id)).setOption(option);
+for (const [id, options] of Object.entries(charts)) {
+  if (!window.echarts) break;
+  const chart = echarts.init(document.getElementById(id));
+  for (const option of [].concat(options)) chart.setOption(option);
 }
 let sort = 3, desc = true, filter = "";
 const body = document.querySelector("#tests-table tbody");

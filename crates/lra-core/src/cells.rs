@@ -176,15 +176,13 @@ impl IterationCells {
 
     /// Adds another test's cells, whose iteration indexes are already this side's.
     pub(crate) fn merge(&mut self, other: &[Span]) {
-        match (self.spans.last(), other.first()) {
-            (_, None) => {}
-            (None, _) => self.spans.extend_from_slice(other),
-            (Some(last), Some(first)) if last.end() <= first.first => {
-                for &s in other {
-                    push_joined(&mut self.spans, s);
-                }
+        let Some(first) = other.first() else { return };
+        if self.spans.last().is_none_or(|last| last.end() <= first.first) {
+            for &s in other {
+                push_joined(&mut self.spans, s);
             }
-            _ => self.spans = sum(&self.spans, other),
+        } else {
+            self.spans = sum(&self.spans, other);
         }
     }
 
