@@ -79,4 +79,5 @@ bench: setup
 bench-browser: dist browser
 	$(CARGO) build --release --locked -p lra-cli
 	node benches/browser.mjs
+	MANY_TESTS=1 ROUNDS=1 node benches/browser.mjs
 	node benches/many-tests.mjs

@@ -4,15 +4,19 @@
 //   (b) the whole analysis with the single-threaded engine,
 //   (c) the whole analysis with the threaded engine,
 // and prints MB/s and the ratios (c)/(a) and (c)/(b). Run with `make bench-browser`.
+// MANY_TESTS=1 times instead, once, the 1.4 GB log of 10,000 tests × 1,000 iterations that
+// many-tests.mjs also uses.
 import path from "node:path";
 
 import { serve } from "../tests/e2e/server.mjs";
 import { launch } from "../tests/e2e/browser.mjs";
-import { DIR, ROOT, generatedLog } from "./generated.mjs";
+import { DIR, MANY_ITERATIONS, ROOT, generatedLog } from "./generated.mjs";
 
-const GIB = Number(process.env.BENCH_GIB || 1);
+const MANY_TESTS = Boolean(process.env.MANY_TESTS);
+const GIB = MANY_TESTS ? 0 : Number(process.env.BENCH_GIB || 1);
 const ROUNDS = Number(process.env.ROUNDS || 3);
-generatedLog("browser-64M.log", ["--tests", "200", "--flaky", "10", "--size", "64M"]);
+const LOG = MANY_TESTS ? MANY_ITERATIONS[0] : "browser-64M.log";
+generatedLog(...(MANY_TESTS ? MANY_ITERATIONS : [LOG, ["--tests", "200", "--flaky", "10", "--size", "64M"]]));
 
 const server = await serve({ root: path.join(ROOT, "dist"), isolate: true, fixtures: DIR });
 const browser = await launch();
@@ -20,9 +24,9 @@ try {
   const page = await (await browser.newContext()).newPage();
   await page.goto(server.url);
   const result = await page.evaluate(
-    async ({ gib, rounds }) => {
-      const piece = await (await fetch("/fixtures/browser-64M.log")).blob();
-      const copies = Math.ceil((gib * 2 ** 30) / piece.size);
+    async ({ gib, rounds, log }) => {
+      const piece = await (await fetch(`/fixtures/${log}`)).blob();
+      const copies = Math.max(1, Math.ceil((gib * 2 ** 30) / piece.size));
       const file = new File(Array(copies).fill(piece), "bench.log");
       const run = (build, type) =>
         new Promise((resolve, reject) => {
@@ -59,7 +63,7 @@ try {
         threaded1: await best("mt1", "analyze"),
       };
     },
-    { gib: GIB, rounds: ROUNDS },
+    { gib: GIB, rounds: ROUNDS, log: LOG },
   );
   const mbs = (r) => result.bytes / r.seconds / 1e6;
   const line = (label, r) => `${label.padEnd(34)} ${mbs(r).toFixed(0).padStart(6)} MB/s  ${r.seconds.toFixed(2)} s`;

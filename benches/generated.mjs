@@ -7,6 +7,9 @@ import { fileURLToPath } from "node:url";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const DIR = path.join(ROOT, "target/bench");
 
+/** 10,000 tests × 1,000 iterations, 500 flaky (1.4 GB): many distinct tests in every slice. */
+export const MANY_ITERATIONS = ["many-iterations.log", ["--tests", "10000", "--iterations", "1000", "--flaky", "500", "--fail-rate", "0.05"]];
+
 /** Writes target/bench/NAME with `lra generate ARGS...` unless it is there already. */
 export function generatedLog(name, args) {
   mkdirSync(DIR, { recursive: true });

@@ -9,7 +9,7 @@ import path from "node:path";
 
 import { serve } from "../tests/e2e/server.mjs";
 import { launch, engineReady } from "../tests/e2e/browser.mjs";
-import { DIR, ROOT, generatedLog } from "./generated.mjs";
+import { DIR, MANY_ITERATIONS, ROOT, generatedLog } from "./generated.mjs";
 
 /** Starts recording the longest main-thread task in `window.longest`. */
 function watchLongTasks(page) {
@@ -62,7 +62,7 @@ try {
   await page.waitForTimeout(500);
   console.log(`the same through the file picker: table shown in ${ms} ms; longest main-thread task ${await longest(page)} ms`);
 
-  const iterations = generatedLog("many-iterations.log", ["--tests", "10000", "--iterations", "1000", "--flaky", "500", "--fail-rate", "0.05"]);
+  const iterations = generatedLog(...MANY_ITERATIONS);
   const picked = await pick(page, iterations);
   await page.waitForTimeout(500);
   console.log(`10000 tests x 1000 iterations, 500 flaky: table shown in ${picked} ms; longest main-thread task ${await longest(page)} ms`);
