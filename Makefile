@@ -8,7 +8,7 @@ TOOLCHAIN := nightly-2026-05-19
 TRUNK_VERSION := 0.22.1
 WASM_BINDGEN_VERSION := 0.2.130
 CARGO := cargo +$(TOOLCHAIN)
-# This nightly has no prebuilt wasm32 std: every wasm build builds it (design.md §4).
+# This nightly has no prebuilt wasm32 std: every wasm build builds it (docs/design.md §4).
 WASM_ENV := CARGO_UNSTABLE_BUILD_STD=panic_abort,std PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH"
 
 .PHONY: setup tools browser dist serve test test-native test-wasm test-e2e lint bench bench-browser

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 OUT=${1:-${TRUNK_STAGING_DIR:?set TRUNK_STAGING_DIR or pass an output directory}/engine}
 PROFILE=${TRUNK_PROFILE:-release}
 export PATH="$PWD/node_modules/.bin:$PATH"
-# This nightly has no prebuilt wasm32 std: build it (design.md §4).
+# This nightly has no prebuilt wasm32 std: build it (docs/design.md §4).
 export CARGO_UNSTABLE_BUILD_STD=panic_abort,std
 
 if [[ $PROFILE == release ]]; then cargo_profile=(--release); dir=release; else cargo_profile=(); dir=debug; fi

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The class of one test run (design.md §1.4; `Missing` is a run that never got a word).
+/// The class of one test run (docs/design.md §1.4; `Missing` is a run that never got a word).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Class {
     /// `PASS PASSED OK SUCCESS SUCCEEDED`
@@ -34,7 +34,7 @@ impl Class {
     }
 }
 
-/// Run counts by class. `runs()` is their sum (design.md §1.5).
+/// Run counts by class. `runs()` is their sum (docs/design.md §1.5).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// Runs whose word is in the passed class.

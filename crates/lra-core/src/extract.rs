@@ -1,4 +1,4 @@
-//! What one line says: the markers of design.md §1.2, read in the order Iteration, Test, Result.
+//! What one line says: the markers of docs/design.md §1.2, read in the order Iteration, Test, Result.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;

@@ -1,4 +1,4 @@
-//! The `lra-summary/1` JSON form of a [`Summary`] (design.md §2), both ways.
+//! The `lra-summary/1` JSON form of a [`Summary`] (docs/design.md §2), both ways.
 //!
 //! Besides the schema's fields, it carries what an exact merge of saved summaries needs: each
 //! location's file index, and every raw result word with its count.

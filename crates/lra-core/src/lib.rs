@@ -3,7 +3,7 @@
 //! A log is bytes. Lines holding `Test: <name>` open a test run, and a later line holding
 //! `Result: <WORD>` closes it. This crate turns any number of logs into one [`Summary`]: per-test
 //! counts by class, raw result words, iterations, per-file totals and located anomalies. The rules
-//! are those of `design.md` §1, and the JSON form is the `lra-summary/1` schema of §2.
+//! are those of `docs/design.md` §1, and the JSON form is the `lra-summary/1` schema of §2.
 //!
 //! - [`FileParser`] is a push parser: feed it slices cut anywhere, then call
 //!   [`FileParser::finish`]. Memory stays flat in the file size.

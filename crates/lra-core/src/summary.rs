@@ -1,4 +1,4 @@
-//! The Summary of one or more logs (design.md §2), and its exact merge.
+//! The Summary of one or more logs (docs/design.md §2), and its exact merge.
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! A plain line-by-line reading of design.md §1, written as simply as possible, to check the
+//! A plain line-by-line reading of docs/design.md §1, written as simply as possible, to check the
 //! fast parser against. It decodes each whole line, then looks for markers with `str::find`.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! One test per rule of design.md §1, written from the rule's text.
+//! One test per rule of docs/design.md §1, written from the rule's text.
 
 use lra_core::{AnomalyKind, Class, NameMode, Options, Summary};
 

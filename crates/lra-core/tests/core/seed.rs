@@ -1,4 +1,4 @@
-//! The seed's own sample log (design.md §1): three iterations of three fruit tests.
+//! The seed's own sample log (docs/design.md §1): three iterations of three fruit tests.
 
 use lra_core::NameMode;
 
