@@ -1,37 +1,11 @@
 //! What one line says: the markers of docs/design.md §1.2, read in the order Iteration, Test, Result.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
-use memchr::memmem::Finder;
 use serde::{Deserialize, Serialize};
 
-pub(crate) const ITERATION: &[u8] = b"Iteration ";
-pub(crate) const TEST: &[u8] = b"Test: ";
-pub(crate) const RESULT: &[u8] = b"Result: ";
-
-/// The three marker finders, built once: building a finder costs more than a short search.
-pub(crate) static FINDERS: LazyLock<Markers> = LazyLock::new(|| Markers {
-    iteration: Finder::new(ITERATION),
-    test: Finder::new(TEST),
-    result: Finder::new(RESULT),
-    t_colon: Finder::new(b"t: "),
-});
-
-pub(crate) struct Markers {
-    pub(crate) iteration: Finder<'static>,
-    pub(crate) test: Finder<'static>,
-    pub(crate) result: Finder<'static>,
-    /// The common end of `Test: ` and `Result: `.
-    pub(crate) t_colon: Finder<'static>,
-}
-
-impl Markers {
-    /// Whether any marker occurs in `hay`.
-    pub(crate) fn any_in(&self, hay: &[u8]) -> bool {
-        self.iteration.find(hay).is_some() || self.test.find(hay).is_some() || self.result.find(hay).is_some()
-    }
-}
+use crate::markers::Markers;
+use crate::parser::Options;
 
 /// How a test's name is taken from its `Test: ` line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -83,52 +57,59 @@ pub(crate) struct Hits {
 
 impl Hits {
     /// Searches `line` for each marker.
-    pub(crate) fn find(line: &[u8]) -> Hits {
-        let f = &*FINDERS;
-        Hits { iteration: f.iteration.find(line), test: f.test.find(line), result: f.result.find(line) }
+    pub(crate) fn find(line: &[u8], markers: &Markers) -> Hits {
+        let mut scratch = Vec::new();
+        let hay = markers.matchable(line, &mut scratch);
+        Hits {
+            iteration: markers.iteration_finder().find(hay),
+            test: markers.test_finder().find(hay),
+            result: markers.result_finder().find(hay),
+        }
     }
 }
 
 /// Reads one line (without its `\n`). Only the first `max_line` bytes are read for markers.
 #[cfg(test)]
-pub(crate) fn extract(line: &[u8], mode: NameMode, max_line: usize) -> LineEvents<'_> {
-    extract_at(line, Hits::find(line), mode, max_line)
+pub(crate) fn extract<'a>(line: &'a [u8], options: &Options) -> LineEvents<'a> {
+    extract_at(line, Hits::find(line, &options.markers), options)
 }
 
 /// Reads one line (without its `\n`) whose first marker positions are `hits`.
-pub(crate) fn extract_at(line: &[u8], hits: Hits, mode: NameMode, max_line: usize) -> LineEvents<'_> {
+pub(crate) fn extract_at<'a>(line: &'a [u8], hits: Hits, options: &Options) -> LineEvents<'a> {
+    let (markers, max_line) = (&options.markers, options.max_line);
+    let (test_len, result_len) = (markers.test().len(), markers.result().len());
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let mut hits = hits;
     let mut events = LineEvents::default();
     let line = if line.len() > max_line {
         // A marker that does not lie wholly within the first `max_line` bytes is past the limit.
-        let from = max_line.saturating_sub(ITERATION.len() - 1);
-        events.cut_marker = FINDERS.any_in(&line[from..]);
+        let from = max_line.saturating_sub(markers.longest() - 1);
+        events.cut_marker = markers.any_in(&line[from..]);
         let kept = &line[..max_line];
-        hits = Hits::find(kept);
+        hits = Hits::find(kept, markers);
         kept
     } else {
         line
     };
     if let Some(i) = hits.iteration {
-        events.iteration = Some(first_token(&line[i + ITERATION.len()..]));
+        events.iteration = Some(first_token(&line[i + markers.iteration().len()..]));
     }
     if let Some(t) = hits.test {
-        let rest = &line[t + TEST.len()..];
-        // The name ends before the first `Result: ` after `Test: `.
+        let rest = &line[t + test_len..];
+        // The name ends before the first result marker after the test marker.
         let cut = match hits.result {
             None => None,
-            Some(r) if r >= t + TEST.len() => Some(r - t - TEST.len()),
-            Some(_) => FINDERS.result.find(rest),
+            Some(r) if r >= t + test_len => Some(r - t - test_len),
+            Some(_) => Hits::find(rest, markers).result,
         };
         let rest = cut.map_or(rest, |c| &rest[..c]);
-        events.test = Some(match mode {
+        events.test = Some(match options.name_mode {
             NameMode::Line => trimmed(rest),
             NameMode::FirstWord => first_token(rest),
         });
     }
     if let Some(r) = hits.result {
-        let (word, detail) = split_first_token(&line[r + RESULT.len()..]);
+        let (word, detail) = split_first_token(&line[r + result_len..]);
         events.result = Some((uppercase(word), detail));
     }
     events
@@ -223,7 +204,7 @@ mod tests {
     use super::*;
 
     fn ev(line: &str, mode: NameMode) -> LineEvents<'_> {
-        extract(line.as_bytes(), mode, usize::MAX)
+        extract(line.as_bytes(), &Options { max_line: usize::MAX, ..Options::with_name_mode(mode) })
     }
 
     #[test]
@@ -242,7 +223,7 @@ mod tests {
 
     #[test]
     fn marker_past_the_line_limit_is_reported() {
-        let e = extract(b"aaaaaaaaaaaaaaaaaaaaResult: PASS", NameMode::Line, 22);
+        let e = extract(b"aaaaaaaaaaaaaaaaaaaaResult: PASS", &Options { max_line: 22, ..Options::default() });
         assert!(e.cut_marker);
         assert!(e.result.is_none());
     }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::cells::{Cell, Span, breaks_of};
 use crate::class::{Class, Counts};
 use crate::extract::NameMode;
+use crate::markers::Markers;
 use crate::summary::{AnomalyKind, FailureGroup, FileStats, Location, Summary};
 use crate::tables::Tables;
 
@@ -20,6 +21,9 @@ pub const SUMMARY_SCHEMA: &str = "lra-summary/1";
 struct SummaryJson {
     schema: String,
     name_mode: NameMode,
+    /// Absent in summaries saved before markers could be set: the default ones.
+    #[serde(default)]
+    markers: Option<MarkersJson>,
     totals: CountsJson,
     orphan_results: u64,
     #[serde(default)]
@@ -34,6 +38,14 @@ struct SummaryJson {
     anomalies: Vec<AnomalyJson>,
     #[serde(default)]
     failure_groups: Vec<FailureGroupJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct MarkersJson {
+    test: String,
+    result: String,
+    iteration: String,
+    ignore_case: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -165,6 +177,12 @@ impl Summary {
         SummaryJson {
             schema: SUMMARY_SCHEMA.to_owned(),
             name_mode: self.name_mode,
+            markers: Some(MarkersJson {
+                test: self.markers.test().to_owned(),
+                result: self.markers.result().to_owned(),
+                iteration: self.markers.iteration().to_owned(),
+                ignore_case: self.markers.ignore_case(),
+            }),
             totals: self.totals().into(),
             orphan_results: self.orphan_results(),
             long_lines: self.long_lines(),
@@ -239,6 +257,11 @@ impl Summary {
         if json.schema != SUMMARY_SCHEMA {
             return Err(format!("unsupported schema {:?}, expected {SUMMARY_SCHEMA:?}", json.schema));
         }
+        let markers = match json.markers {
+            None => Markers::default(),
+            Some(m) => Markers::new(&m.test, &m.result, &m.iteration, m.ignore_case)
+                .map_err(|e| format!("the saved markers are not valid: {e}"))?,
+        };
         let files: Vec<FileStats> = json
             .files
             .into_iter()
@@ -323,6 +346,6 @@ impl Summary {
             let text = a.test.or(a.word).unwrap_or_default().into();
             tables.anomaly(kind, loc(a.location)?, text);
         }
-        Ok(Summary { name_mode: json.name_mode, files, tables })
+        Ok(Summary { name_mode: json.name_mode, markers, files, tables })
     }
 }

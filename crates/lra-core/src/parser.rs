@@ -1,6 +1,7 @@
 //! The push parser: feed a file's bytes in slices cut anywhere, then finish.
 
-use crate::extract::{FINDERS, Hits, ITERATION, NameMode};
+use crate::extract::{Hits, NameMode};
+use crate::markers::Markers;
 use crate::partial::Partial;
 use crate::scan::scan;
 use crate::summary::Summary;
@@ -25,10 +26,12 @@ const MIN_SEGMENT: usize = 128 << 10;
 const SEGMENT_BYTES_PER_TEST: usize = 4096;
 
 /// How logs are read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
     /// How test names are taken.
     pub name_mode: NameMode,
+    /// The markers that open a test, close it and start an iteration.
+    pub markers: Markers,
     /// See [`DEFAULT_MAX_LINE`].
     pub max_line: usize,
     /// Parse large slices on rayon's current thread pool (needs the `parallel` feature).
@@ -37,7 +40,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { name_mode: NameMode::Line, max_line: DEFAULT_MAX_LINE, parallel: cfg!(feature = "parallel") }
+        Options {
+            name_mode: NameMode::Line,
+            markers: Markers::default(),
+            max_line: DEFAULT_MAX_LINE,
+            parallel: cfg!(feature = "parallel"),
+        }
     }
 }
 
@@ -160,14 +168,14 @@ impl FileParser {
         if !self.pending.is_empty() || self.overflow.is_some() {
             self.end_pending_line();
         }
-        let mode = self.options.name_mode;
-        self.state.finish(self.name, self.bytes, self.nul_at.is_some(), mode)
+        self.state.finish(self.name, self.bytes, self.nul_at.is_some(), &self.options)
     }
 
     /// Keeps the start of an unfinished line; past the limit, only looks for markers.
     fn hold(&mut self, bytes: &[u8]) {
         // A few bytes past the limit let `extract` see markers that straddle it.
-        let keep = self.options.max_line.saturating_add(ITERATION.len());
+        let longest = self.options.markers.longest();
+        let keep = self.options.max_line.saturating_add(longest);
         let room = keep.saturating_sub(self.pending.len()).min(bytes.len());
         self.pending.extend_from_slice(&bytes[..room]);
         let rest = &bytes[room..];
@@ -175,14 +183,14 @@ impl FileParser {
             return;
         }
         let overflow = self.overflow.get_or_insert_with(|| Overflow {
-            tail: self.pending[self.pending.len() - (ITERATION.len() - 1)..].to_vec(),
+            tail: self.pending[self.pending.len() - (longest - 1)..].to_vec(),
             marker: false,
         });
         if !overflow.marker {
             let mut window = std::mem::take(&mut overflow.tail);
             window.extend_from_slice(rest);
-            overflow.marker = FINDERS.any_in(&window);
-            overflow.tail = window[window.len().saturating_sub(ITERATION.len() - 1)..].to_vec();
+            overflow.marker = self.options.markers.any_in(&window);
+            overflow.tail = window[window.len().saturating_sub(longest - 1)..].to_vec();
         }
     }
 
@@ -192,17 +200,17 @@ impl FileParser {
             // Force `extract` to see the line as long; append a marker if one was found past
             // the kept bytes, so that it reports the cut.
             if overflow.marker {
-                line.extend_from_slice(ITERATION);
+                line.extend_from_slice(self.options.markers.iteration().as_bytes());
             }
         }
         let o = &self.options;
-        self.state.line(&line, Hits::find(&line), self.state.lines + 1, o.name_mode, o.max_line);
+        self.state.line(&line, Hits::find(&line, &o.markers), self.state.lines + 1, o);
         line.clear();
         self.pending = line;
     }
 
     fn whole_lines(&mut self, bytes: &[u8]) {
-        let o = self.options;
+        let o = &self.options;
         #[cfg(feature = "parallel")]
         if o.parallel && rayon::current_num_threads() > 1 {
             let pieces = segments_for(bytes.len(), self.state.tables.tests.len(), rayon::current_num_threads());
@@ -210,7 +218,7 @@ impl FileParser {
                 return self.whole_lines_parallel(bytes, pieces);
             }
         }
-        scan(&mut self.state, bytes, o.name_mode, o.max_line);
+        scan(&mut self.state, bytes, o);
     }
 
     /// Cuts `bytes` at line boundaries into `pieces` segments, parses them with no knowledge of
@@ -218,13 +226,13 @@ impl FileParser {
     #[cfg(feature = "parallel")]
     fn whole_lines_parallel(&mut self, bytes: &[u8], pieces: usize) {
         use rayon::prelude::*;
-        let o = self.options;
+        let o = &self.options;
         let segments = split_lines(bytes, pieces);
         let partials: Vec<Partial> = segments
             .into_par_iter()
             .map(|segment| {
                 let mut p = Partial::at_segment_start();
-                scan(&mut p, segment, o.name_mode, o.max_line);
+                scan(&mut p, segment, o);
                 p
             })
             .collect();

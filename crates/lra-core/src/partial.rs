@@ -9,7 +9,8 @@
 
 use crate::cells::Cell;
 use crate::class::{Class, Counts};
-use crate::extract::{Hits, LineEvents, NameMode, extract_at, lossy};
+use crate::extract::{Hits, LineEvents, extract_at, lossy};
+use crate::parser::Options;
 use crate::summary::{AnomalyKind, FileStats, Location, Summary};
 use crate::tables::{Shift, Tables};
 
@@ -140,8 +141,8 @@ impl Partial {
 
     /// Applies one line (without its `\n`) whose 1-based relative line number is `line`, and
     /// whose first marker positions are `hits`.
-    pub(crate) fn line(&mut self, bytes: &[u8], hits: Hits, line: u64, mode: NameMode, max_line: usize) {
-        let LineEvents { iteration, test, result, cut_marker } = extract_at(bytes, hits, mode, max_line);
+    pub(crate) fn line(&mut self, bytes: &[u8], hits: Hits, line: u64, options: &Options) {
+        let LineEvents { iteration, test, result, cut_marker } = extract_at(bytes, hits, options);
         if cut_marker {
             self.long_lines += 1;
             self.tables.anomaly(AnomalyKind::LongLine, at(line), "".into());
@@ -277,7 +278,7 @@ impl Partial {
 
     /// Ends the file: an open test is closed as missing. `self` must have started at the file's
     /// start.
-    pub(crate) fn finish(mut self, name: Box<str>, bytes: u64, binary: bool, mode: NameMode) -> Summary {
+    pub(crate) fn finish(mut self, name: Box<str>, bytes: u64, binary: bool, options: &Options) -> Summary {
         debug_assert!(self.head_result.is_none() && self.incoming == Counts::default());
         debug_assert!(self.incoming_cells.iter().all(Cell::is_empty));
         if let Open::Test(open) = self.open {
@@ -294,7 +295,7 @@ impl Partial {
             long_lines: self.long_lines,
             binary,
         };
-        Summary { name_mode: mode, files: vec![file], tables: self.tables }
+        Summary { name_mode: options.name_mode, markers: options.markers.clone(), files: vec![file], tables: self.tables }
     }
 }
 

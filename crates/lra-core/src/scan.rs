@@ -4,9 +4,11 @@
 //! are read. Between hits, newlines are just counted, to keep line numbers. The bytes are taken in
 //! cache-sized blocks so that the three finders and the count read them from cache.
 
-use memchr::memmem::FindIter;
+use memchr::memmem::{FindIter, Finder};
 
-use crate::extract::{FINDERS, Hits, NameMode};
+use crate::extract::Hits;
+use crate::markers::Markers;
+use crate::parser::Options;
 use crate::partial::Partial;
 
 /// Blocks of about this size stay in L2 while the finders pass over them.
@@ -14,22 +16,29 @@ const BLOCK: usize = 128 * 1024;
 
 /// Parses `bytes`, which hold whole lines: each ends with `\n`, except perhaps the last one when
 /// it is the end of the file.
-pub(crate) fn scan(state: &mut Partial, bytes: &[u8], mode: NameMode, max_line: usize) {
+pub(crate) fn scan(state: &mut Partial, bytes: &[u8], options: &Options) {
+    // The block as the finders match it, when the case is ignored.
+    let mut folded = Vec::new();
     let mut start = 0;
     while start < bytes.len() {
         let end = match bytes.get(start + BLOCK..) {
             Some(rest) => memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + BLOCK + i + 1),
             None => bytes.len(),
         };
-        scan_block(state, &bytes[start..end], mode, max_line);
+        let block = &bytes[start..end];
+        let hay = options.markers.matchable(block, &mut folded);
+        scan_block(state, block, hay, options);
         start = end;
     }
 }
 
-fn scan_block(state: &mut Partial, bytes: &[u8], mode: NameMode, max_line: usize) {
-    let mut iterations = FINDERS.iteration.find_iter(bytes);
+/// `bytes` is the block, `hay` the same bytes as the finders match them (ASCII-lowercased when
+/// the case is ignored, so that every position is the same in both).
+fn scan_block(state: &mut Partial, bytes: &[u8], hay: &[u8], options: &Options) {
+    let markers = &options.markers;
+    let mut iterations = markers.iteration_finder().find_iter(hay);
     let mut next_iteration = iterations.next();
-    let mut tests_and_results = TestsAndResults { bytes, colons: FINDERS.t_colon.find_iter(bytes) };
+    let mut tests_and_results = TestsAndResults::new(hay, markers);
     let mut next_marker = tests_and_results.next();
     let mut pos = 0;
     loop {
@@ -58,7 +67,7 @@ fn scan_block(state: &mut Partial, bytes: &[u8], mode: NameMode, max_line: usize
             first.get_or_insert(m - line_start);
             next_marker = tests_and_results.next();
         }
-        state.line(&bytes[line_start..line_end], hits, state.lines + 1, mode, max_line);
+        state.line(&bytes[line_start..line_end], hits, state.lines + 1, options);
         if line_end == bytes.len() {
             return;
         }
@@ -73,27 +82,77 @@ enum Marker {
     Result,
 }
 
-/// `Test: ` and `Result: ` both end in `t: `: one finder for that, then a look back, costs one
-/// pass over the bytes instead of two.
-struct TestsAndResults<'h> {
-    bytes: &'h [u8],
-    colons: FindIter<'h, 'static>,
+/// The test and result markers in order of position.
+enum TestsAndResults<'h> {
+    /// The markers share an end (the default `Test: ` and `Result: ` both end in `t: `): one
+    /// finder for that, then a look back, costs one pass over the bytes instead of two.
+    SharedEnd { hay: &'h [u8], ends: FindIter<'h, 'h>, end_len: usize, test: &'h [u8], result: &'h [u8] },
+    /// Two finders, merged.
+    Apart { tests: Peeked<'h>, results: Peeked<'h> },
+}
+
+/// A finder's iterator with its next hit taken out.
+struct Peeked<'h> {
+    next: Option<usize>,
+    rest: FindIter<'h, 'h>,
+}
+
+impl<'h> Peeked<'h> {
+    fn new(finder: &'h Finder<'static>, hay: &'h [u8]) -> Peeked<'h> {
+        let mut rest = finder.find_iter(hay);
+        Peeked { next: rest.next(), rest }
+    }
+
+    fn take(&mut self) -> Option<usize> {
+        let at = self.next;
+        self.next = self.rest.next();
+        at
+    }
+}
+
+impl<'h> TestsAndResults<'h> {
+    fn new(hay: &'h [u8], markers: &'h Markers) -> TestsAndResults<'h> {
+        match markers.shared_end() {
+            Some(end) => TestsAndResults::SharedEnd {
+                hay,
+                ends: end.find_iter(hay),
+                end_len: end.needle().len(),
+                test: markers.test_finder().needle(),
+                result: markers.result_finder().needle(),
+            },
+            None => TestsAndResults::Apart {
+                tests: Peeked::new(markers.test_finder(), hay),
+                results: Peeked::new(markers.result_finder(), hay),
+            },
+        }
+    }
 }
 
 impl Iterator for TestsAndResults<'_> {
     type Item = (Marker, usize);
 
     fn next(&mut self) -> Option<(Marker, usize)> {
-        for p in self.colons.by_ref() {
-            // A block starts at a line start, so a marker cannot begin before it.
-            if p >= 3 && &self.bytes[p - 3..p] == b"Tes" {
-                return Some((Marker::Test, p - 3));
+        match self {
+            TestsAndResults::SharedEnd { hay, ends, end_len, test, result } => {
+                for p in ends.by_ref() {
+                    // A block starts at a line start, so a marker cannot begin before it.
+                    let end = p + *end_len;
+                    if end >= test.len() && hay[end - test.len()..end] == **test {
+                        return Some((Marker::Test, end - test.len()));
+                    }
+                    if end >= result.len() && hay[end - result.len()..end] == **result {
+                        return Some((Marker::Result, end - result.len()));
+                    }
+                }
+                None
             }
-            if p >= 5 && &self.bytes[p - 5..p] == b"Resul" {
-                return Some((Marker::Result, p - 5));
-            }
+            TestsAndResults::Apart { tests, results } => match (tests.next, results.next) {
+                (Some(t), Some(r)) if r < t => results.take().map(|r| (Marker::Result, r)),
+                (Some(_), _) => tests.take().map(|t| (Marker::Test, t)),
+                (None, Some(_)) => results.take().map(|r| (Marker::Result, r)),
+                (None, None) => None,
+            },
         }
-        None
     }
 }
 

@@ -5,6 +5,8 @@ use std::fmt;
 use crate::cells::IterationCells;
 use crate::class::{Class, Counts};
 use crate::extract::NameMode;
+use crate::markers::Markers;
+use crate::parser::Options;
 use crate::tables::{Shift, Tables};
 
 /// Where something is: a file (an index into [`Summary::files`]) and a 1-based line number.
@@ -136,43 +138,85 @@ pub struct FileStats {
 pub struct Summary {
     /// How test names were taken.
     pub name_mode: NameMode,
+    /// The markers the logs were read by.
+    pub markers: Markers,
     /// The files, in the order given.
     pub files: Vec<FileStats>,
     pub(crate) tables: Tables,
 }
 
-/// Two summaries that cannot be merged.
+/// Two summaries that cannot be merged: their logs were read by different rules, so the same
+/// test could have a different name, or a run be counted in one and not the other.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MergeError {
-    left: NameMode,
-    right: NameMode,
+pub enum MergeError {
+    /// The names were taken differently.
+    NameMode {
+        /// The summary merged into.
+        left: NameMode,
+        /// The summary merged.
+        right: NameMode,
+    },
+    /// The logs were read by different markers.
+    Markers {
+        /// The summary merged into.
+        left: Markers,
+        /// The summary merged.
+        right: Markers,
+    },
 }
 
 impl fmt::Display for MergeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "cannot merge a summary with {} names into one with {} names",
-            self.right.as_str(),
-            self.left.as_str()
-        )
+        match self {
+            MergeError::NameMode { left, right } => write!(
+                f,
+                "cannot merge a summary with {} names into one with {} names",
+                right.as_str(),
+                left.as_str()
+            ),
+            MergeError::Markers { left, right } => write!(
+                f,
+                "cannot merge a summary read with the markers {} into one read with {}",
+                right.describe(),
+                left.describe()
+            ),
+        }
     }
 }
 
 impl std::error::Error for MergeError {}
 
 impl Summary {
-    /// A summary of no files.
+    /// A summary of no files, read with the default markers.
     pub fn empty(name_mode: NameMode) -> Summary {
-        Summary { name_mode, files: Vec::new(), tables: Tables::default() }
+        Summary::empty_for(&Options::with_name_mode(name_mode))
+    }
+
+    /// A summary of no files, to be read with `options`.
+    pub fn empty_for(options: &Options) -> Summary {
+        Summary {
+            name_mode: options.name_mode,
+            markers: options.markers.clone(),
+            files: Vec::new(),
+            tables: Tables::default(),
+        }
+    }
+
+    /// Whether `other` was read by the same rules, so that the two can merge.
+    pub fn can_merge(&self, other: &Summary) -> Result<(), MergeError> {
+        if self.name_mode != other.name_mode {
+            return Err(MergeError::NameMode { left: self.name_mode, right: other.name_mode });
+        }
+        if self.markers != other.markers {
+            return Err(MergeError::Markers { left: self.markers.clone(), right: other.markers.clone() });
+        }
+        Ok(())
     }
 
     /// Appends `other`, as if its files had been given after this summary's files.
     /// The merge is exact and associative.
     pub fn merge(&mut self, other: Summary) -> Result<(), MergeError> {
-        if self.name_mode != other.name_mode {
-            return Err(MergeError { left: self.name_mode, right: other.name_mode });
-        }
+        self.can_merge(&other)?;
         let shift = Shift { file: self.files.len() as u32, line: 0 };
         self.tables.absorb(other.tables, shift, None);
         self.files.extend(other.files);

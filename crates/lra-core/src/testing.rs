@@ -19,7 +19,7 @@ pub enum Tree {
 }
 
 /// Parses `bytes` as a whole file, cut after the first newline at or after each of `cuts`.
-pub fn parse_in_segments(name: &str, bytes: &[u8], options: Options, cuts: &[usize], tree: Tree) -> Summary {
+pub fn parse_in_segments(name: &str, bytes: &[u8], options: &Options, cuts: &[usize], tree: Tree) -> Summary {
     let mut bounds: Vec<usize> = cuts
         .iter()
         .map(|&c| match bytes.get(c..).and_then(|rest| memchr::memchr(b'\n', rest)) {
@@ -35,7 +35,7 @@ pub fn parse_in_segments(name: &str, bytes: &[u8], options: Options, cuts: &[usi
         .windows(2)
         .map(|w| {
             let mut p = Partial::at_segment_start();
-            scan(&mut p, &bytes[w[0]..w[1]], options.name_mode, options.max_line);
+            scan(&mut p, &bytes[w[0]..w[1]], options);
             p
         })
         .collect();
@@ -44,7 +44,7 @@ pub fn parse_in_segments(name: &str, bytes: &[u8], options: Options, cuts: &[usi
         whole.absorb(merged);
     }
     let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
-    whole.finish(name.into(), bytes.len() as u64, binary, options.name_mode)
+    whole.finish(name.into(), bytes.len() as u64, binary, options)
 }
 
 fn combine(mut parts: Vec<Partial>, tree: Tree) -> Option<Partial> {

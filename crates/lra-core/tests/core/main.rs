@@ -3,6 +3,7 @@
 mod generator;
 mod heatmap;
 mod json;
+mod markers;
 mod parallel;
 mod props;
 mod reference;
@@ -13,12 +14,12 @@ use lra_core::{FileParser, NameMode, Options, Summary};
 
 /// Parses one file fed whole.
 pub fn parse(name: &str, bytes: &[u8], mode: NameMode) -> Summary {
-    parse_with(name, bytes, Options::with_name_mode(mode))
+    parse_with(name, bytes, &Options::with_name_mode(mode))
 }
 
 /// Parses one file fed whole, with these options.
-pub fn parse_with(name: &str, bytes: &[u8], options: Options) -> Summary {
-    let mut p = FileParser::new(name, options);
+pub fn parse_with(name: &str, bytes: &[u8], options: &Options) -> Summary {
+    let mut p = FileParser::new(name, options.clone());
     p.feed(bytes);
     p.finish()
 }

@@ -2,11 +2,11 @@
 //! must all agree.
 
 use lra_core::testing::{Tree, parse_in_segments};
-use lra_core::{FileParser, NameMode, Options, Summary};
+use lra_core::{FileParser, Markers, NameMode, Options, Summary};
 use proptest::prelude::*;
 
 use crate::reference::{View, reference};
-use crate::{parse, parse_with};
+use crate::parse_with;
 
 /// Pieces that logs are made of: markers, names, words, noise, odd whitespace and bad bytes.
 const PIECES: &[&[u8]] = &[
@@ -16,6 +16,20 @@ const PIECES: &[&[u8]] = &[
     b"Test: ",
     b"Result: ",
     b"Result: ",
+    // Markers of the custom sets in `options()`, in both cases.
+    b"TEST:",
+    b"test:",
+    b"STATUS:",
+    b"Status:",
+    b"Round ",
+    b"ROUND 7",
+    b"Case: ",
+    b"CASE: ",
+    b"outcome: ",
+    b"Outcome: ",
+    b"ITERATION ",
+    "R\u{e9}sultat: ".as_bytes(),
+    "R\u{c9}SULTAT: ".as_bytes(),
     b"# ",
     b"alpha",
     b"Beta Test",
@@ -69,6 +83,29 @@ fn mode() -> impl Strategy<Value = NameMode> {
     prop_oneof![Just(NameMode::Line), Just(NameMode::FirstWord)]
 }
 
+/// The default markers, and custom ones: two that share no end (two finders), two that share
+/// `e: ` (one finder and a look back), with and without case, and a non-ASCII one.
+fn markers() -> impl Strategy<Value = Markers> {
+    let m = |t: &str, r: &str, i: &str, case: bool| Markers::new(t, r, i, case).unwrap();
+    prop_oneof![
+        3 => Just(Markers::default()),
+        1 => Just(m("TEST:", "STATUS:", "Round ", false)),
+        1 => Just(m("TEST:", "STATUS:", "Round ", true)),
+        1 => Just(m("Case: ", "Outcome: ", "Iteration ", true)),
+        1 => Just(m("Case: ", "Outcome: ", "Iteration ", false)),
+        1 => Just(m("Test: ", "R\u{e9}sultat: ", "ROUND ", true)),
+    ]
+}
+
+fn options() -> impl Strategy<Value = Options> {
+    (mode(), markers()).prop_map(|(name_mode, markers)| Options { name_mode, markers, ..Options::default() })
+}
+
+/// Parses one file fed whole.
+fn parse(name: &str, bytes: &[u8], options: &Options) -> Summary {
+    parse_with(name, bytes, options)
+}
+
 fn tree() -> impl Strategy<Value = Tree> {
     prop_oneof![Just(Tree::Left), Just(Tree::Right), Just(Tree::Balanced)]
 }
@@ -84,8 +121,8 @@ fn at(len: usize, fractions: &[f64]) -> Vec<usize> {
     v
 }
 
-fn chunked(bytes: &[u8], cuts: &[usize], options: Options) -> Summary {
-    let mut p = FileParser::new("t.log", options);
+fn chunked(bytes: &[u8], cuts: &[usize], options: &Options) -> Summary {
+    let mut p = FileParser::new("t.log", options.clone());
     let mut start = 0;
     for &c in cuts {
         p.feed(&bytes[start..c.max(start)]);
@@ -99,51 +136,47 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn any_chunking_equals_feeding_whole(log in log(), mode in mode(), cuts in cuts()) {
-        let options = Options::with_name_mode(mode);
-        let whole = parse_with("t.log", &log, options);
-        prop_assert_eq!(&chunked(&log, &at(log.len(), &cuts), options), &whole);
+    fn any_chunking_equals_feeding_whole(log in log(), options in options(), cuts in cuts()) {
+        let whole = parse_with("t.log", &log, &options);
+        prop_assert_eq!(&chunked(&log, &at(log.len(), &cuts), &options), &whole);
     }
 
     #[test]
-    fn one_byte_chunks_equal_feeding_whole(log in log(), mode in mode()) {
-        let options = Options::with_name_mode(mode);
+    fn one_byte_chunks_equal_feeding_whole(log in log(), options in options()) {
         let cuts: Vec<usize> = (1..log.len()).collect();
-        prop_assert_eq!(chunked(&log, &cuts, options), parse_with("t.log", &log, options));
+        prop_assert_eq!(chunked(&log, &cuts, &options), parse_with("t.log", &log, &options));
     }
 
     #[test]
     fn a_small_line_limit_gives_the_same_result_whatever_the_chunking(
-        log in log(), mode in mode(), cuts in cuts(), max_line in 0usize..24
+        log in log(), options in options(), cuts in cuts(), max_line in 0usize..24
     ) {
-        let options = Options { max_line, ..Options::with_name_mode(mode) };
-        let whole = parse_with("t.log", &log, options);
-        prop_assert_eq!(&chunked(&log, &at(log.len(), &cuts), options), &whole);
-        let segments = parse_in_segments("t.log", &log, options, &at(log.len(), &cuts), Tree::Balanced);
+        let options = Options { max_line, ..options };
+        let whole = parse_with("t.log", &log, &options);
+        prop_assert_eq!(&chunked(&log, &at(log.len(), &cuts), &options), &whole);
+        let segments = parse_in_segments("t.log", &log, &options, &at(log.len(), &cuts), Tree::Balanced);
         prop_assert_eq!(&segments, &whole);
     }
 
     #[test]
     fn any_segmenting_and_merge_tree_equals_the_sequential_parse(
-        log in log(), mode in mode(), cuts in cuts(), tree in tree()
+        log in log(), options in options(), cuts in cuts(), tree in tree()
     ) {
-        let options = Options::with_name_mode(mode);
-        let segmented = parse_in_segments("t.log", &log, options, &at(log.len(), &cuts), tree);
-        prop_assert_eq!(segmented, parse_with("t.log", &log, options));
+        let segmented = parse_in_segments("t.log", &log, &options, &at(log.len(), &cuts), tree);
+        prop_assert_eq!(segmented, parse_with("t.log", &log, &options));
     }
 
     #[test]
-    fn every_segment_boundary_one_line_apart(log in log(), mode in mode()) {
+    fn every_segment_boundary_one_line_apart(log in log(), options in options()) {
         // Cut after every line: the most boundaries a log can have.
-        let options = Options::with_name_mode(mode);
         let cuts: Vec<usize> = (0..log.len()).collect();
-        let segmented = parse_in_segments("t.log", &log, options, &cuts, Tree::Right);
-        prop_assert_eq!(segmented, parse_with("t.log", &log, options));
+        let segmented = parse_in_segments("t.log", &log, &options, &cuts, Tree::Right);
+        prop_assert_eq!(segmented, parse_with("t.log", &log, &options));
     }
 
     #[test]
-    fn summary_merge_is_associative(a in log(), b in log(), c in log(), mode in mode()) {
-        let (a, b, c) = (parse("a", &a, mode), parse("b", &b, mode), parse("c", &c, mode));
+    fn summary_merge_is_associative(a in log(), b in log(), c in log(), options in options()) {
+        let (a, b, c) = (parse("a", &a, &options), parse("b", &b, &options), parse("c", &c, &options));
         let mut left = a.clone();
         left.merge(b.clone()).unwrap();
         left.merge(c.clone()).unwrap();
@@ -155,16 +188,19 @@ proptest! {
     }
 
     #[test]
-    fn the_reference_reading_agrees(logs in prop::collection::vec(log(), 1..4), mode in mode()) {
+    fn the_reference_reading_agrees(logs in prop::collection::vec(log(), 1..4), options in options()) {
         let names = ["a.log", "b.log", "c.log"];
         let files: Vec<(&str, &[u8])> = logs.iter().enumerate().map(|(i, l)| (names[i], &l[..])).collect();
-        let fast = crate::parse_files(&files, mode);
-        prop_assert_eq!(View::of(&fast), reference(&files, mode));
+        let mut fast = Summary::empty_for(&options);
+        for (name, bytes) in &files {
+            fast.merge(parse(name, bytes, &options)).unwrap();
+        }
+        prop_assert_eq!(View::of(&fast), reference(&files, options.name_mode, &options.markers));
     }
 
     #[test]
-    fn a_saved_summary_reads_back_equal_and_merges_exactly(a in log(), b in log(), mode in mode()) {
-        let (a, b) = (parse("a", &a, mode), parse("b", &b, mode));
+    fn a_saved_summary_reads_back_equal_and_merges_exactly(a in log(), b in log(), options in options()) {
+        let (a, b) = (parse("a", &a, &options), parse("b", &b, &options));
         let read = |s: &Summary| Summary::from_json(&s.to_json()).unwrap();
         prop_assert_eq!(&read(&a), &a);
         let mut direct = a.clone();
@@ -179,17 +215,16 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn segments_read_apart_and_appended_equal_the_whole(log in log(), mode in mode(), cuts in cuts(), feed in 1usize..9) {
+    fn segments_read_apart_and_appended_equal_the_whole(log in log(), options in options(), cuts in cuts(), feed in 1usize..9) {
         // As the CLI reads a large file: parts cut at line ends, each parsed by its own parser
         // in small slices, appended in order.
-        let options = Options::with_name_mode(mode);
         let mut bounds: Vec<usize> = at(log.len(), &cuts)
             .into_iter()
             .map(|c| log[c..].iter().position(|&b| b == b'\n').map_or(log.len(), |i| c + i + 1))
             .collect();
         bounds.push(log.len());
         bounds.dedup();
-        let mut first = FileParser::new("t.log", options);
+        let mut first = FileParser::new("t.log", options.clone());
         let mut start = 0;
         let mut parts = bounds.iter().map(|&end| {
             let part = &log[start..end];
@@ -200,12 +235,12 @@ proptest! {
             first.feed(piece);
         }
         for part in parts {
-            let mut p = FileParser::for_segment(options);
+            let mut p = FileParser::for_segment(options.clone());
             for piece in part.chunks(feed) {
                 p.feed(piece);
             }
             first.append(p.into_segment());
         }
-        prop_assert_eq!(first.finish(), parse_with("t.log", &log, options));
+        prop_assert_eq!(first.finish(), parse_with("t.log", &log, &options));
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use lra_core::{AnomalyKind, Class, Counts, NameMode, Summary};
+use lra_core::{AnomalyKind, Class, Counts, Markers, NameMode, Summary};
 
 /// A test: name, counts, raw words, first failure as (file, line), transitions, and
 /// (passed, failed) by iteration index.
@@ -67,7 +67,14 @@ struct Open {
     line: u64,
 }
 
-pub fn reference(files: &[(&str, &[u8])], mode: NameMode) -> View {
+/// Where `marker` first occurs in `line`, in either case of ASCII letters if `ignore_case`.
+fn find(line: &str, marker: &str, ignore_case: bool) -> Option<usize> {
+    if ignore_case { line.to_ascii_lowercase().find(&marker.to_ascii_lowercase()) } else { line.find(marker) }
+}
+
+pub fn reference(files: &[(&str, &[u8])], mode: NameMode, markers: &Markers) -> View {
+    let case = markers.ignore_case();
+    let (test_marker, result_marker, iteration_marker) = (markers.test(), markers.result(), markers.iteration());
     let mut v = View::default();
     // Each test's passed/failed outcomes in run order, for its transitions.
     let mut outcomes: Vec<Vec<Class>> = Vec::new();
@@ -84,8 +91,8 @@ pub fn reference(files: &[(&str, &[u8])], mode: NameMode) -> View {
             let n = i as u64 + 1;
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             let line = String::from_utf8_lossy(raw);
-            if let Some(at) = line.find("Iteration ") {
-                let label = line[at + 10..].split_whitespace().next().unwrap_or("");
+            if let Some(at) = find(&line, iteration_marker, case) {
+                let label = line[at + iteration_marker.len()..].split_whitespace().next().unwrap_or("");
                 iteration = Some(match v.iterations.iter().position(|(l, _)| l == label) {
                     Some(p) => p,
                     None => {
@@ -94,9 +101,9 @@ pub fn reference(files: &[(&str, &[u8])], mode: NameMode) -> View {
                     }
                 });
             }
-            if let Some(at) = line.find("Test: ") {
-                let mut rest = &line[at + 6..];
-                if let Some(r) = rest.find("Result: ") {
+            if let Some(at) = find(&line, test_marker, case) {
+                let mut rest = &line[at + test_marker.len()..];
+                if let Some(r) = find(rest, result_marker, case) {
                     rest = &rest[..r];
                 }
                 let test_name = match mode {
@@ -123,8 +130,8 @@ pub fn reference(files: &[(&str, &[u8])], mode: NameMode) -> View {
                 };
                 open = Some(Open { test, iteration, line: n });
             }
-            if let Some(at) = line.find("Result: ") {
-                let after = line[at + 8..].trim_start();
+            if let Some(at) = find(&line, result_marker, case) {
+                let after = line[at + result_marker.len()..].trim_start();
                 let raw_word = after.split_whitespace().next().unwrap_or("");
                 let detail = after[raw_word.len()..].trim();
                 let word = raw_word.to_uppercase();

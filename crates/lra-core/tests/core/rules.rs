@@ -273,7 +273,7 @@ fn a_marker_past_the_line_limit_is_reported_and_the_rest_of_the_line_ignored() {
     let options = Options { max_line: 32, ..Options::with_name_mode(NameMode::FirstWord) };
     let long = format!("Test: a {} Result: PASS\nTest: b\nResult: PASS\n", "x".repeat(40));
     for chunk in [1, 3, 7, 1000] {
-        let mut p = lra_core::FileParser::new("t.log", options);
+        let mut p = lra_core::FileParser::new("t.log", options.clone());
         for piece in long.as_bytes().chunks(chunk) {
             p.feed(piece);
         }
@@ -282,7 +282,7 @@ fn a_marker_past_the_line_limit_is_reported_and_the_rest_of_the_line_ignored() {
         assert_eq!(counts(&s, "a"), (0, 0, 0, 0, 1));
         assert_eq!(s.long_lines(), 1);
         assert_eq!(s.anomalies()[0].kind, AnomalyKind::LongLine);
-        assert_eq!(s, parse_with("t.log", long.as_bytes(), options), "chunk {chunk}");
+        assert_eq!(s, parse_with("t.log", long.as_bytes(), &options), "chunk {chunk}");
     }
 }
 
