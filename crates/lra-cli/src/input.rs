@@ -18,7 +18,7 @@ const SERIAL_SLICE: usize = 256 << 10;
 
 /// Adds every readable file under `paths` to `summary`, in order. Returns one message per path
 /// that could not be read; the others are still summarized.
-pub fn summarize_paths(paths: &[PathBuf], options: Options, summary: &mut Summary) -> Vec<String> {
+pub fn summarize_paths(paths: &[PathBuf], options: &Options, summary: &mut Summary) -> Vec<String> {
     let mut problems = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -76,15 +76,15 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>, p
     }
 }
 
-fn add(summary: &mut Summary, name: &str, reader: impl Read + Send, options: Options, problems: &mut Vec<String>) {
+fn add(summary: &mut Summary, name: &str, reader: impl Read + Send, options: &Options, problems: &mut Vec<String>) {
     match parse_stream(name, reader, options) {
         Ok(s) => summary.merge(s).expect("every file is parsed with the same name mode"),
         Err(e) => problems.push(format!("{name}: {}", reason(&e))),
     }
 }
 
-fn parse_stream(name: &str, reader: impl Read + Send, options: Options) -> io::Result<Summary> {
-    let mut parser = FileParser::new(name, options);
+fn parse_stream(name: &str, reader: impl Read + Send, options: &Options) -> io::Result<Summary> {
+    let mut parser = FileParser::new(name, options.clone());
     feed(&mut parser, reader)?;
     Ok(parser.finish())
 }
@@ -95,9 +95,9 @@ const RANGES_MIN: u64 = 4 << 20;
 /// Reads a regular file as one part per thread, each part on its own thread with its own small
 /// buffer (so that the copy from the kernel and the parse stay in that core's cache), then
 /// appends the parts' results in order. Parts are cut at line ends.
-fn parse_in_ranges(name: &str, file: &File, size: u64, options: Options) -> io::Result<Summary> {
+fn parse_in_ranges(name: &str, file: &File, size: u64, options: &Options) -> io::Result<Summary> {
     use rayon::prelude::*;
-    let options = Options { parallel: false, ..options };
+    let options = Options { parallel: false, ..options.clone() };
     let parts = rayon::current_num_threads() as u64;
     let mut starts = vec![0];
     for k in 1..parts {
@@ -108,6 +108,7 @@ fn parse_in_ranges(name: &str, file: &File, size: u64, options: Options) -> io::
     let parsers: Vec<FileParser> = (0..starts.len() - 1)
         .into_par_iter()
         .map(|k| {
+            let options = options.clone();
             let mut p = if k == 0 { FileParser::new(name, options) } else { FileParser::for_segment(options) };
             read_range(file, starts[k], starts[k + 1], |bytes| p.feed(bytes))?;
             Ok(p)

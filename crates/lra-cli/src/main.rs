@@ -7,8 +7,11 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use lra_core::{Diff, GenOptions, NameMode, Options, Summary};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use lra_core::{
+    DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, Diff, GenOptions, Markers, NameMode, Options,
+    Summary,
+};
 
 #[derive(Parser)]
 #[command(name = "lra", version, about = "Summarize test-result logs: pass, fail and skip counts per test")]
@@ -24,12 +27,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
-        /// How test names are taken from `Test: ` lines.
-        #[arg(long, value_enum, default_value_t = Name::Line)]
-        name: Name,
-        /// Worker threads (default: all cores).
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-        threads: Option<u16>,
+        #[command(flatten)]
+        read: ReadArgs,
         /// Logs to read.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -40,12 +39,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
         format: DiffFormat,
-        /// How test names are taken from logs (saved summaries keep their own).
-        #[arg(long, value_enum, default_value_t = Name::Line)]
-        name: Name,
-        /// Worker threads (default: all cores).
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-        threads: Option<u16>,
+        /// How logs are read (saved summaries keep their own rules).
+        #[command(flatten)]
+        read: ReadArgs,
         /// The earlier run.
         base: PathBuf,
         /// The run to compare with it.
@@ -74,6 +70,41 @@ enum Command {
     },
 }
 
+/// How logs are read: the same options for every command that reads them.
+#[derive(Args, Clone)]
+struct ReadArgs {
+    /// How test names are taken from the test marker's lines.
+    #[arg(long, value_enum, default_value_t = Name::Line)]
+    name: Name,
+    /// The text that opens a test; the name follows it.
+    #[arg(long, default_value = DEFAULT_TEST_MARKER, value_name = "TEXT")]
+    test_marker: String,
+    /// The text that closes the open test; the result word follows it.
+    #[arg(long, default_value = DEFAULT_RESULT_MARKER, value_name = "TEXT")]
+    result_marker: String,
+    /// The text that starts an iteration; its label follows it.
+    #[arg(long, default_value = DEFAULT_ITERATION_MARKER, value_name = "TEXT")]
+    iteration_marker: String,
+    /// Match the markers in any case of ASCII letters.
+    #[arg(long)]
+    ignore_case: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+}
+
+impl ReadArgs {
+    /// The core's options, or a usage error.
+    fn options(&self) -> Result<Options, String> {
+        let name_mode = match self.name {
+            Name::Line => NameMode::Line,
+            Name::FirstWord => NameMode::FirstWord,
+        };
+        let markers = Markers::new(&self.test_marker, &self.result_marker, &self.iteration_marker, self.ignore_case)?;
+        Ok(Options { name_mode, markers, ..Options::default() })
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Table,
@@ -98,8 +129,8 @@ enum Name {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Summarize { format, name, threads, paths } => summarize(format, name, threads, &paths),
-        Command::Diff { format, name, threads, base, current } => diff(format, name, threads, &base, &current),
+        Command::Summarize { format, read, paths } => summarize(format, &read, &paths),
+        Command::Diff { format, read, base, current } => diff(format, &read, &base, &current),
         Command::Generate { iterations, tests, fail_rate, flaky, seed, size } => {
             let options = GenOptions { iterations, tests, fail_rate, flaky, seed };
             generate(options, size).map(|()| ExitCode::SUCCESS)
@@ -116,23 +147,26 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads `paths` into one summary, on `threads` threads. Problems go to stderr; returns whether
-/// there were any.
-fn read_logs(name: Name, threads: Option<u16>, paths: &[PathBuf]) -> io::Result<(Summary, bool)> {
-    let name_mode = match name {
-        Name::Line => NameMode::Line,
-        Name::FirstWord => NameMode::FirstWord,
+/// Reads `paths` into one summary, as `read` says. Problems go to stderr; returns whether there
+/// were any.
+fn read_logs(read: &ReadArgs, paths: &[PathBuf]) -> io::Result<(Summary, bool)> {
+    let options = match read.options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("lra: {e}");
+            std::process::exit(2);
+        }
     };
-    let threads = threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
+    let threads = read.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| io::Error::other(format!("cannot start {threads} threads: {e}")))?;
-    let options = Options { parallel: threads > 1, ..Options::with_name_mode(name_mode) };
-    let mut summary = Summary::empty(name_mode);
+    let options = Options { parallel: threads > 1, ..options };
+    let mut summary = Summary::empty_for(&options);
     let mut failed = false;
     pool.install(|| {
-        for problem in input::summarize_paths(paths, options, &mut summary) {
+        for problem in input::summarize_paths(paths, &options, &mut summary) {
             eprintln!("lra: {problem}");
             failed = true;
         }
@@ -143,8 +177,8 @@ fn read_logs(name: Name, threads: Option<u16>, paths: &[PathBuf]) -> io::Result<
     Ok((summary, failed))
 }
 
-fn summarize(format: Format, name: Name, threads: Option<u16>, paths: &[PathBuf]) -> io::Result<ExitCode> {
-    let (summary, failed) = read_logs(name, threads, paths)?;
+fn summarize(format: Format, read: &ReadArgs, paths: &[PathBuf]) -> io::Result<ExitCode> {
+    let (summary, failed) = read_logs(read, paths)?;
     let mut out = BufWriter::new(io::stdout().lock());
     match format {
         Format::Table => render::table(&summary, &mut out)?,
@@ -158,7 +192,7 @@ fn summarize(format: Format, name: Name, threads: Option<u16>, paths: &[PathBuf]
 }
 
 /// One side of a diff: a saved summary (`.json`), or logs.
-fn side(name: Name, threads: Option<u16>, path: &Path) -> io::Result<Option<Summary>> {
+fn side(read: &ReadArgs, path: &Path) -> io::Result<Option<Summary>> {
     if path.extension().is_some_and(|e| e == "json") && path.is_file() {
         let text =
             std::fs::read_to_string(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
@@ -170,20 +204,16 @@ fn side(name: Name, threads: Option<u16>, path: &Path) -> io::Result<Option<Summ
             }
         };
     }
-    let (summary, failed) = read_logs(name, threads, &[path.to_owned()])?;
+    let (summary, failed) = read_logs(read, &[path.to_owned()])?;
     Ok((!failed).then_some(summary))
 }
 
-fn diff(format: DiffFormat, name: Name, threads: Option<u16>, base: &Path, current: &Path) -> io::Result<ExitCode> {
-    let (Some(base), Some(current)) = (side(name, threads, base)?, side(name, threads, current)?) else {
+fn diff(format: DiffFormat, read: &ReadArgs, base: &Path, current: &Path) -> io::Result<ExitCode> {
+    let (Some(base), Some(current)) = (side(read, base)?, side(read, current)?) else {
         return Ok(ExitCode::FAILURE);
     };
-    if base.name_mode != current.name_mode {
-        eprintln!(
-            "lra: warning: the base names tests by {} and the current run by {}; names may not match",
-            base.name_mode.as_str(),
-            current.name_mode.as_str()
-        );
+    if let Err(e) = base.can_merge(&current) {
+        eprintln!("lra: warning: the two sides were read by different rules ({e}); names may not match");
     }
     let diff = Diff::between(&base, &current);
     let mut out = BufWriter::new(io::stdout().lock());

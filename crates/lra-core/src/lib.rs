@@ -43,9 +43,7 @@ pub use extract::NameMode;
 pub use generate::{GenOptions, Generator, generate};
 pub use grid::FailureGrid;
 pub use json::SUMMARY_SCHEMA;
-pub use markers::{
-    DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, MAX_MARKER_LEN, Markers,
-};
+pub use markers::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, MAX_MARKER_LEN, Markers};
 pub use parser::{DEFAULT_MAX_LINE, FileParser, Options, Segment};
 pub use summary::{
     Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, FileStats, IterationStats, Location, MergeError, Summary,

@@ -295,7 +295,12 @@ impl Partial {
             long_lines: self.long_lines,
             binary,
         };
-        Summary { name_mode: options.name_mode, markers: options.markers.clone(), files: vec![file], tables: self.tables }
+        Summary {
+            name_mode: options.name_mode,
+            markers: options.markers.clone(),
+            files: vec![file],
+            tables: self.tables,
+        }
     }
 }
 

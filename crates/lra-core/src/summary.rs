@@ -168,12 +168,9 @@ pub enum MergeError {
 impl fmt::Display for MergeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            MergeError::NameMode { left, right } => write!(
-                f,
-                "cannot merge a summary with {} names into one with {} names",
-                right.as_str(),
-                left.as_str()
-            ),
+            MergeError::NameMode { left, right } => {
+                write!(f, "cannot merge a summary with {} names into one with {} names", right.as_str(), left.as_str())
+            }
             MergeError::Markers { left, right } => write!(
                 f,
                 "cannot merge a summary read with the markers {} into one read with {}",

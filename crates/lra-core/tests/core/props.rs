@@ -5,8 +5,8 @@ use lra_core::testing::{Tree, parse_in_segments};
 use lra_core::{FileParser, Markers, NameMode, Options, Summary};
 use proptest::prelude::*;
 
-use crate::reference::{View, reference};
 use crate::parse_with;
+use crate::reference::{View, reference};
 
 /// Pieces that logs are made of: markers, names, words, noise, odd whitespace and bad bytes.
 const PIECES: &[&[u8]] = &[

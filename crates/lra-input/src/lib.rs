@@ -1,0 +1,25 @@
+//! Bytes from where they live to the LogResultAccumulator parser.
+//!
+//! Logs arrive compressed and archived: `.gz` CI artifacts, `.zst`, `.zip` downloads, `.tar.gz`
+//! bundles of a job's logs. An [`Unpacker`] takes a file's bytes in slices cut anywhere, tells
+//! what they are by their first bytes (not by the name), decodes them as a stream, and hands each
+//! member to a [`Sink`] as a file of its own, named `build.zip/job-3/test.log`. A member that is
+//! itself compressed or archived is unpacked too. Memory stays flat in the file's size: nothing is
+//! decompressed whole.
+//!
+//! Damage is reported, never fatal: a corrupt or truncated member ends with the reason, after
+//! the bytes read before the damage, and the other members still count.
+//!
+//! Every decoder is pure Rust, so that the browser engine (wasm32) unpacks exactly as the CLI
+//! does.
+
+mod gzip;
+mod inflate;
+mod sniff;
+mod tar;
+mod unpack;
+mod zip;
+mod zstd;
+
+pub use sniff::{Kind, sniff};
+pub use unpack::{Sink, Unpacker};

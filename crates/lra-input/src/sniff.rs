@@ -1,0 +1,93 @@
+//! What a stream of bytes is, by its first bytes.
+
+/// The kinds of input the unpacker tells apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Anything else: read as a log.
+    Plain,
+    /// gzip (RFC 1952), one member or several.
+    Gzip,
+    /// Zstandard frames.
+    Zstd,
+    /// A ZIP archive.
+    Zip,
+    /// A POSIX (ustar, pax) or GNU tar archive.
+    Tar,
+    /// bzip2: recognised, not decoded.
+    Bzip2,
+    /// xz: recognised, not decoded.
+    Xz,
+}
+
+/// Bytes enough to tell every kind apart: a tar header's magic ends at byte 263.
+pub(crate) const SNIFF_LEN: usize = 512;
+
+/// The kind of a stream whose first bytes are `head`. `None` when more bytes are needed to
+/// tell; when `complete`, `head` is the whole stream and the answer is never `None`.
+pub fn sniff(head: &[u8], complete: bool) -> Option<Kind> {
+    let signatures: [(&[u8], Kind); 6] = [
+        (b"\x1f\x8b", Kind::Gzip),
+        (b"\x28\xb5\x2f\xfd", Kind::Zstd),
+        (b"PK\x03\x04", Kind::Zip),
+        (b"PK\x05\x06", Kind::Zip),
+        (b"BZh", Kind::Bzip2),
+        (b"\xfd7zXZ\x00", Kind::Xz),
+    ];
+    for (magic, kind) in signatures {
+        if head.starts_with(magic) {
+            return Some(kind);
+        }
+        // Could still become this magic.
+        if head.len() < magic.len() && magic.starts_with(head) && !complete {
+            return None;
+        }
+    }
+    match head.get(257..263) {
+        Some(m) if m == b"ustar\0" || m == b"ustar " => Some(Kind::Tar),
+        Some(_) => Some(Kind::Plain),
+        None if complete => Some(Kind::Plain),
+        None => None,
+    }
+}
+
+impl Kind {
+    /// Its name for people.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Plain => "plain text",
+            Kind::Gzip => "gzip",
+            Kind::Zstd => "zstd",
+            Kind::Zip => "zip",
+            Kind::Tar => "tar",
+            Kind::Bzip2 => "bzip2",
+            Kind::Xz => "xz",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_told_by_their_first_bytes() {
+        assert_eq!(sniff(b"\x1f\x8b\x08\0", false), Some(Kind::Gzip));
+        assert_eq!(sniff(b"\x28\xb5\x2f\xfd\x04", false), Some(Kind::Zstd));
+        assert_eq!(sniff(b"PK\x03\x04....", false), Some(Kind::Zip));
+        assert_eq!(sniff(b"BZh91AY", false), Some(Kind::Bzip2));
+        let mut tar = vec![0u8; 512];
+        tar[257..263].copy_from_slice(b"ustar\0");
+        assert_eq!(sniff(&tar, false), Some(Kind::Tar));
+        assert_eq!(sniff(&[b'x'; 600], false), Some(Kind::Plain));
+    }
+
+    #[test]
+    fn short_streams_wait_for_more_unless_complete() {
+        assert_eq!(sniff(b"\x1f", false), None);
+        assert_eq!(sniff(b"Test: a\n", false), None);
+        assert_eq!(sniff(b"Test: a\n", true), Some(Kind::Plain));
+        assert_eq!(sniff(b"\x1f", true), Some(Kind::Plain));
+        assert_eq!(sniff(b"", true), Some(Kind::Plain));
+        assert_eq!(sniff(b"Test", false), None);
+    }
+}
