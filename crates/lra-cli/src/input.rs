@@ -1,4 +1,8 @@
 //! Reading the paths given on the command line into a Summary, in slices, never whole.
+//!
+//! A plain log that is a regular file is read in parts, one per thread. Anything else (stdin,
+//! compressed files, archives) is streamed through `lra_input`'s unpacker, each member a file
+//! of the summary.
 
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -7,6 +11,7 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use lra_core::{FileParser, Options, Summary};
+use lra_input::{Kind, Sink, Unpacker};
 
 /// The size of one read when several threads parse it. Two are in memory at a time: one parsed
 /// while the next is read.
@@ -22,28 +27,41 @@ pub fn summarize_paths(paths: &[PathBuf], options: &Options, summary: &mut Summa
     let mut problems = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            add(summary, "<stdin>", io::stdin(), options, &mut problems);
+            if let Err(e) = unpack_stream("<stdin>", io::stdin(), options, summary, &mut problems) {
+                problems.push(format!("<stdin>: {}", reason(&e)));
+            }
             continue;
         }
         let mut files = Vec::new();
         collect(path, &mut files, &mut HashSet::new(), &mut problems);
         for file in files {
             let name = file.to_string_lossy();
-            let parsed = File::open(&file).and_then(|f| {
-                let size = f.metadata()?.len();
-                if rayon::current_num_threads() > 1 && size >= RANGES_MIN && f.metadata()?.is_file() {
-                    parse_in_ranges(&name, &f, size, options)
-                } else {
-                    parse_stream(&name, f, options)
+            let read = File::open(&file).and_then(|f| {
+                let meta = f.metadata()?;
+                if !meta.is_file() || kind_of(&f, meta.len())? != Kind::Plain {
+                    return unpack_stream(&name, f, options, summary, &mut problems);
                 }
+                let s = if rayon::current_num_threads() > 1 && meta.len() >= RANGES_MIN {
+                    parse_in_ranges(&name, &f, meta.len(), options)?
+                } else {
+                    parse_stream(&name, f, options)?
+                };
+                summary.merge(s).expect("every file is parsed with the same options");
+                Ok(())
             });
-            match parsed {
-                Ok(s) => summary.merge(s).expect("every file is parsed with the same name mode"),
-                Err(e) => problems.push(format!("{name}: {}", reason(&e))),
+            if let Err(e) = read {
+                problems.push(format!("{name}: {}", reason(&e)));
             }
         }
     }
     problems
+}
+
+/// What a regular file holds, by its first bytes.
+fn kind_of(file: &File, size: u64) -> io::Result<Kind> {
+    let mut head = [0; 512];
+    let n = file.read_at(&mut head, 0)?;
+    Ok(lra_input::sniff(&head[..n], n as u64 >= size || n == head.len()).unwrap_or(Kind::Plain))
 }
 
 /// Lists the files at `path`: itself, or everything below it in sorted order.
@@ -76,17 +94,89 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>, p
     }
 }
 
-fn add(summary: &mut Summary, name: &str, reader: impl Read + Send, options: &Options, problems: &mut Vec<String>) {
-    match parse_stream(name, reader, options) {
-        Ok(s) => summary.merge(s).expect("every file is parsed with the same name mode"),
-        Err(e) => problems.push(format!("{name}: {}", reason(&e))),
+fn parse_stream(name: &str, reader: impl Read + Send, options: &Options) -> io::Result<Summary> {
+    let mut parser = FileParser::new(name, options.clone());
+    feed(reader, |bytes| parser.feed(bytes))?;
+    Ok(parser.finish())
+}
+
+/// Streams `reader` through the unpacker: each member it finds is parsed as a file of its own
+/// and merged into `summary`, and damage is a problem.
+fn unpack_stream(
+    name: &str,
+    reader: impl Read + Send,
+    options: &Options,
+    summary: &mut Summary,
+    problems: &mut Vec<String>,
+) -> io::Result<()> {
+    let mut unpacker = Unpacker::new(name);
+    let mut members = Members { options, parser: None, pending: Vec::new(), summary, problems };
+    let read = feed(reader, |bytes| unpacker.feed(bytes, &mut members));
+    if let Err(e) = &read {
+        // What was read before the error still counts; the file being read says why it ends.
+        if let Some(mut parser) = members.parser.take() {
+            members.flush(&mut parser);
+            members.add(parser.finish(), Some(format!("could not be read to its end: {}", reason(e))));
+        }
+        return read;
+    }
+    unpacker.finish(&mut members);
+    Ok(())
+}
+
+/// Parses the members an unpacker finds.
+struct Members<'a> {
+    options: &'a Options,
+    parser: Option<FileParser>,
+    /// Decoded bytes gathered into large slices, which a parallel parse can split.
+    pending: Vec<u8>,
+    summary: &'a mut Summary,
+    problems: &'a mut Vec<String>,
+}
+
+impl Members<'_> {
+    fn flush(&mut self, parser: &mut FileParser) {
+        parser.feed(&self.pending);
+        self.pending.clear();
+    }
+
+    fn add(&mut self, mut member: Summary, damage: Option<String>) {
+        if let Some(damage) = damage {
+            let file = &mut member.files[0];
+            self.problems.push(format!("{}: {damage}; the lines before it are counted", file.name));
+            file.damage = Some(damage.into());
+        }
+        self.summary.merge(member).expect("every file is parsed with the same options");
     }
 }
 
-fn parse_stream(name: &str, reader: impl Read + Send, options: &Options) -> io::Result<Summary> {
-    let mut parser = FileParser::new(name, options.clone());
-    feed(&mut parser, reader)?;
-    Ok(parser.finish())
+impl Sink for Members<'_> {
+    fn begin(&mut self, name: &str) {
+        self.parser = Some(FileParser::new(name, self.options.clone()));
+    }
+
+    fn data(&mut self, bytes: &[u8]) {
+        let Some(parser) = self.parser.as_mut() else { return };
+        if !self.options.parallel || (self.pending.is_empty() && bytes.len() >= PARALLEL_SLICE) {
+            return parser.feed(bytes);
+        }
+        self.pending.extend_from_slice(bytes);
+        if self.pending.len() >= PARALLEL_SLICE {
+            parser.feed(&self.pending);
+            self.pending.clear();
+        }
+    }
+
+    fn end(&mut self, damage: Option<String>) {
+        if let Some(mut parser) = self.parser.take() {
+            self.flush(&mut parser);
+            self.add(parser.finish(), damage);
+        }
+    }
+
+    fn problem(&mut self, message: String) {
+        self.problems.push(message);
+    }
 }
 
 /// Files at least this large are read as one part per thread.
@@ -156,14 +246,14 @@ fn read_range(file: &File, start: u64, end: u64, mut use_bytes: impl FnMut(&[u8]
     Ok(())
 }
 
-/// Reads the next slice while the current one is parsed, so reading overlaps the work.
-fn feed(parser: &mut FileParser, mut reader: impl Read + Send) -> io::Result<()> {
+/// Reads `reader` in slices, reading the next while `use_bytes` works on the current one.
+fn feed(mut reader: impl Read + Send, mut use_bytes: impl FnMut(&[u8]) + Send) -> io::Result<()> {
     let slice = if rayon::current_num_threads() > 1 { PARALLEL_SLICE } else { SERIAL_SLICE };
     let mut current = vec![0; slice];
     let mut next = vec![0; slice];
     let mut n = read_full(&mut reader, &mut current)?;
     while n > 0 {
-        let (read, ()) = rayon::join(|| read_full(&mut reader, &mut next), || parser.feed(&current[..n]));
+        let (read, ()) = rayon::join(|| read_full(&mut reader, &mut next), || use_bytes(&current[..n]));
         n = read?;
         std::mem::swap(&mut current, &mut next);
     }

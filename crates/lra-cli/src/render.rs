@@ -31,7 +31,7 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
         rate(&t)
     )?;
     if s.tests().is_empty() {
-        writeln!(out, "\nNo `Test: ` lines found.")?;
+        writeln!(out, "\nNo `{}` lines found.", s.markers.test())?;
     } else {
         writeln!(out)?;
         let tests = s.tests_failures_first();
@@ -80,6 +80,13 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
     }
     if total > ANOMALIES_SHOWN as u64 {
         writeln!(out, "  … and {} more (see --format json)", total - ANOMALIES_SHOWN as u64)?;
+    }
+    let damaged: Vec<_> = s.files.iter().filter_map(|f| Some((&f.name, f.damage.as_deref()?))).collect();
+    if !damaged.is_empty() {
+        writeln!(out, "\nDamaged files: {} (their lines before the damage are counted)", damaged.len())?;
+        for (name, damage) in damaged {
+            writeln!(out, "  {}  {damage}", clip(name, 200))?;
+        }
     }
     Ok(())
 }

@@ -84,6 +84,8 @@ struct FileJson {
     long_lines: u64,
     #[serde(default)]
     binary: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    damage: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -198,6 +200,7 @@ impl Summary {
                     orphan_results: f.orphan_results,
                     long_lines: f.long_lines,
                     binary: f.binary,
+                    damage: f.damage.as_deref().map(str::to_owned),
                 })
                 .collect(),
             tests: self
@@ -272,6 +275,7 @@ impl Summary {
                 orphan_results: f.orphan_results,
                 long_lines: f.long_lines,
                 binary: f.binary,
+                damage: f.damage.map(Into::into),
             })
             .collect();
         let loc = |l: LocationJson| -> Result<Location, String> {

@@ -294,6 +294,7 @@ impl Partial {
             orphan_results: self.orphan_results,
             long_lines: self.long_lines,
             binary,
+            damage: None,
         };
         Summary {
             name_mode: options.name_mode,

@@ -130,6 +130,9 @@ pub struct FileStats {
     pub long_lines: u64,
     /// A NUL byte in the first 8 KiB: the file is probably not a text log.
     pub binary: bool,
+    /// Why the file ended early, when it did (a corrupt or truncated archive member): its lines
+    /// before the damage are counted.
+    pub damage: Option<Box<str>>,
 }
 
 /// The summary of one or more logs. Build it with [`crate::FileParser`], combine with

@@ -55,7 +55,7 @@ impl Unpacker {
 }
 
 /// A decoder of one stream, handing its output on.
-pub(crate) trait Layer {
+pub(crate) trait Layer: Send {
     /// The stream's next bytes.
     fn feed(&mut self, bytes: &[u8], sink: &mut dyn Sink);
     /// The stream ended; `damage` when it ended early because the stream it comes from was

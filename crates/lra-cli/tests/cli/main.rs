@@ -7,6 +7,9 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod archives;
+mod markers;
+
 const SAMPLE: &str = include_str!("../../../../tests/fixtures/seed-sample.log");
 
 fn lra(args: &[&str]) -> Output {
