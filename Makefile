@@ -29,6 +29,8 @@ tools: setup
 	@wasm-bindgen --version 2>/dev/null | grep -q ' $(WASM_BINDGEN_VERSION)$$' \
 		|| $(CARGO) install --force wasm-bindgen-cli@$(WASM_BINDGEN_VERSION)
 	@[ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
+	@# Trunk builds offline, and build-std needs the standard library's own dependencies.
+	@$(WASM_ENV) $(CARGO) fetch --locked --target wasm32-unknown-unknown > /dev/null
 
 ## Debian's Chromium and ChromeDriver, for the browser tests.
 browser:

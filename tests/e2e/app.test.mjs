@@ -3,38 +3,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 
 import { serve } from "./server.mjs";
 import { launch, engineReady, analyzeFixtures, analyzeTexts } from "./browser.mjs";
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const DIST = path.join(ROOT, "dist");
-const LRA = path.join(ROOT, "target/release/lra");
-const ARTIFACTS = path.join(ROOT, "tests/artifacts");
-const FIXTURES = path.join(ARTIFACTS, "fixtures");
-
-// Logs the summary is checked on: the seed's sample, a messy log (CRLF, invalid UTF-8, orphans,
-// missing results, several markers on a line, no final newline) and a generated log large
-// enough to span several 8 MiB slices, so that the threaded engine splits it.
-const LOGS = ["seed-sample.log", "messy.log", "generated.log"];
+import { DIST, LRA, ARTIFACTS, LOGS, prepareFixtures, cli, essence, open as openApp } from "./harness.mjs";
 
 let browser;
-before(() => {
-  mkdirSync(FIXTURES, { recursive: true });
-  for (const name of ["seed-sample.log", "messy.log"]) {
-    writeFileSync(path.join(FIXTURES, name), execFileSync("cat", [path.join(ROOT, "tests/fixtures", name)]));
-  }
-  const generated = path.join(FIXTURES, "generated.log");
-  if (!existsSync(generated)) {
-    const log = execFileSync(LRA, ["generate", "--tests", "150", "--flaky", "12", "--fail-rate", "0.1", "--size", "20M"], {
-      maxBuffer: 64 << 20,
-    });
-    writeFileSync(generated, log);
-  }
-});
+before(() => prepareFixtures());
 before(async () => {
   browser = await launch();
 });
@@ -42,51 +18,7 @@ after(async () => {
   await browser?.close();
 });
 
-function cli(names, mode = "line") {
-  const out = execFileSync(LRA, ["summarize", "--format", "json", "--name", mode, ...names.map((n) => path.join(FIXTURES, n))], {
-    maxBuffer: 64 << 20,
-  });
-  return JSON.parse(out);
-}
-
-/** What must agree between the CLI and the app (file names differ: paths versus names). */
-function essence(summary) {
-  return {
-    schema: summary.schema,
-    name_mode: summary.name_mode,
-    totals: summary.totals,
-    orphan_results: summary.orphan_results,
-    tests: summary.tests.map(({ name, runs, passed, failed, skipped, other, missing, results, first_failure }) => ({
-      name, runs, passed, failed, skipped, other, missing, results,
-      first_failure: first_failure && { file: path.basename(first_failure.file), line: first_failure.line },
-    })),
-    iterations: summary.iterations,
-    anomalies: summary.anomalies.map((a) => ({ ...a, file: path.basename(a.file) })),
-    files: summary.files.map((f) => ({ ...f, name: path.basename(f.name) })),
-  };
-}
-
-async function open({ isolate, blockServiceWorkers = false }) {
-  const server = await serve({ root: DIST, isolate, fixtures: FIXTURES });
-  const context = await browser.newContext({ serviceWorkers: blockServiceWorkers ? "block" : "allow" });
-  const page = await context.newPage();
-  const requests = [];
-  page.on("request", (r) => requests.push(r.url()));
-  const problems = [];
-  page.on("pageerror", (e) => {
-    // Playwright's blocking makes serviceWorker.register() resolve to undefined, which
-    // coi-serviceworker does not expect; a browser without service workers skips that code.
-    if (blockServiceWorkers && /reading 'scope'/.test(String(e))) return;
-    problems.push(String(e));
-  });
-  page.on("dialog", (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    d.dismiss();
-  });
-  await page.goto(server.url);
-  await engineReady(page);
-  return { server, context, page, requests, problems, close: async () => { await context.close(); await server.close(); } };
-}
+const open = (options) => openApp(browser, options);
 
 test("isolated with COOP/COEP: threads, and summary() equals the CLI's JSON", async () => {
   const s = await open({ isolate: true });
@@ -575,7 +507,7 @@ test("name modes of saved summaries: adopted on an empty page, refused with a me
     // A line-mode summary does not mix with it: a message says why, and nothing is lost.
     const after = await analyzeTexts(s.page, [["line.json", JSON.stringify(cli(["seed-sample.log"]))]]);
     assert.deepEqual(essence(after), essence(firstWord));
-    assert.match(await s.page.textContent(".errors"), /names tests by line but the page by first-word/);
+    assert.match(await s.page.textContent(".errors"), /line\.json: cannot merge a summary with line names into one with first-word names/);
     // Clear: summary() is null again.
     await s.page.click("#clear");
     assert.equal(await s.page.evaluate(() => window.LogResultAccumulator.summary()), null);

@@ -5,7 +5,8 @@
 // available), else the single-threaded one. `?build=st|mt` forces one and `?threads=N` sets the
 // pool's size (benchmarks, tests).
 //
-// Messages in:  {type: "analyze", job, files: [File|Blob], names: [string], nameMode}
+// Messages in:  {type: "analyze", job, files: [File|Blob], names: [string], nameMode,
+//                markers: {test, result, iteration, ignoreCase}}   (markers may be left out)
 //               {type: "read", job, files}     read the slices only (benchmark baseline)
 //               {type: "sample", job, iterations, tests}
 // Messages out: {type: "ready", build, threads, isolated}
@@ -99,7 +100,14 @@ async function handle(message) {
     return;
   }
   if (type !== "analyze") throw new Error(`unknown message ${type}`);
-  const run = new engine.Engine(message.nameMode || "line");
+  const m = message.markers || {};
+  const run = new engine.Engine(
+    message.nameMode || "line",
+    m.test || "Test: ",
+    m.result || "Result: ",
+    m.iteration || "Iteration ",
+    Boolean(m.ignoreCase),
+  );
   const errors = [];
   try {
     for (let i = 0; i < files.length; i++) {
@@ -114,10 +122,11 @@ async function handle(message) {
         run.end_file();
       } catch (error) {
         if (error instanceof WebAssembly.RuntimeError) throw error;
-        // The file could not be read to its end: leave it out, say why, go on.
-        run.abandon_file();
-        errors.push(`${name}: ${error && error.message ? error.message : error}`);
+        // The file could not be read to its end: what was read counts, flagged; say why, go on.
+        run.cut_file_short(error && error.message ? error.message : String(error));
       }
+      // Damaged archive members and files, one message each.
+      errors.push(...run.take_problems());
       progress(job, i, file.size, file.size, true);
     }
     const json = run.summary_json();

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use leptos::prelude::{GetUntracked, Set, Update, WithUntracked};
-use lra_core::{NameMode, Summary};
+use lra_core::{Markers, NameMode, Options, Summary};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, MessageEvent, Worker, WorkerOptions, WorkerType};
@@ -51,8 +51,9 @@ struct Client {
     loading: usize,
     /// Sample logs asked of the engine and not yet received.
     samples: usize,
-    /// Saved summaries merged into the page, kept to be merged again after a name-mode change.
-    saved: Vec<Summary>,
+    /// Saved summaries merged into the page, by the name they were given under, kept to be
+    /// merged again after the way of reading changes.
+    saved: Vec<(String, Summary)>,
     /// Bumped by every Cancel and Clear; see [`epoch`].
     epoch: u32,
     /// `summary()` promises waiting for the queue to empty.
@@ -131,8 +132,8 @@ pub fn add(inputs: Vec<Input>) {
             if current {
                 match text.as_deref().map(Summary::from_json) {
                     Some(Ok(saved)) => {
-                        if merge_in(state, saved.clone(), Vec::new()) {
-                            with_client(|c| c.saved.push(saved));
+                        if merge_in(state, &input.name, saved.clone(), Vec::new()) {
+                            with_client(|c| c.saved.push((input.name, saved)));
                         }
                     }
                     // Not a saved summary: read it as a log.
@@ -147,34 +148,29 @@ pub fn add(inputs: Vec<Input>) {
     kick();
 }
 
-/// How a saved summary is named in messages: by its first file.
-fn label(s: &Summary) -> String {
-    s.files.first().map_or("a saved summary", |f| &f.name).to_owned()
+/// How the page reads logs now.
+fn reading(state: AppState) -> Options {
+    Options { name_mode: state.name_mode.get_untracked(), markers: state.markers.get_untracked(), ..Options::default() }
 }
 
-/// Merges a completed batch (or a saved summary) into the page's summary. Returns whether it did.
-fn merge_in(state: AppState, batch: Summary, inputs: Vec<Input>) -> bool {
+/// Merges a completed batch (or a saved summary, given under `name`) into the page's summary.
+/// Returns whether it did.
+fn merge_in(state: AppState, name: &str, batch: Summary, inputs: Vec<Input>) -> bool {
     let empty = state.summary.with_untracked(Option::is_none)
         && with_client(|c| c.analysed.is_empty() && c.queued.is_empty() && c.running.is_none()).unwrap_or(true);
-    if empty && batch.name_mode != state.name_mode.get_untracked() {
-        // Nothing else on the page: take the saved summary's name mode.
-        state.name_mode.set(batch.name_mode);
+    if empty {
+        // Nothing else on the page: take the saved summary's way of reading.
+        if batch.name_mode != state.name_mode.get_untracked() {
+            state.name_mode.set(batch.name_mode);
+        }
+        if batch.markers != state.markers.get_untracked() {
+            state.markers.set(batch.markers.clone());
+        }
     }
-    let mode = state.name_mode.get_untracked();
-    if batch.name_mode != mode {
-        let name = label(&batch);
-        state.errors.update(|errs| {
-            errs.push(format!(
-                "{name} names tests by {} but the page by {}: switch “Test names” and give it again",
-                batch.name_mode.as_str(),
-                mode.as_str()
-            ))
-        });
-        return false;
-    }
-    let mut merged = state.summary.get_untracked().map_or_else(|| Summary::empty(mode), Arc::unwrap_or_clone);
+    let mut merged =
+        state.summary.get_untracked().map_or_else(|| Summary::empty_for(&reading(state)), Arc::unwrap_or_clone);
     if let Err(e) = merged.merge(batch) {
-        state.errors.update(|errs| errs.push(e.to_string()));
+        state.errors.update(|errs| errs.push(format!("{name}: {e}: change the settings to match and give it again")));
         return false;
     }
     with_client(|c| {
@@ -238,15 +234,15 @@ pub fn clear() {
     settle();
 }
 
-/// Analyses every file again with another name mode. Saved summaries in the other mode cannot
-/// be re-read, so they are left out, with a message.
-pub fn set_name_mode(mode: NameMode) {
+/// Analyses every file again, reading test names per `mode` and with `markers`. Saved summaries
+/// read otherwise cannot be read again, so they are left out, with a message.
+pub fn set_reading(mode: NameMode, markers: Markers) {
     let state = with_client(|c| c.state);
     let Some(state) = state else { return };
-    if state.name_mode.get_untracked() == mode {
+    if state.name_mode.get_untracked() == mode && state.markers.get_untracked() == markers {
         return;
     }
-    let (pending, saved): (Vec<Input>, Vec<Summary>) = with_client(|c| {
+    let (pending, saved): (Vec<Input>, Vec<(String, Summary)>) = with_client(|c| {
         let mut all = std::mem::take(&mut c.analysed);
         all.extend(c.running.take().map(|j| j.inputs).unwrap_or_default());
         all.extend(c.queued.drain(..));
@@ -255,15 +251,17 @@ pub fn set_name_mode(mode: NameMode) {
     .unwrap_or_default();
     restart_worker();
     state.name_mode.set(mode);
+    state.markers.set(markers);
     state.summary.set(None);
-    for s in saved {
-        if s.name_mode == mode && merge_in(state, s.clone(), Vec::new()) {
-            with_client(|c| c.saved.push(s));
-        } else if s.name_mode != mode {
-            let name = label(&s);
-            state
-                .errors
-                .update(|errs| errs.push(format!("{name} was saved with {} names: left out", s.name_mode.as_str())));
+    let page = Summary::empty_for(&reading(state));
+    for (name, s) in saved {
+        match page.can_merge(&s) {
+            Ok(()) => {
+                if merge_in(state, &name, s.clone(), Vec::new()) {
+                    with_client(|c| c.saved.push((name, s)));
+                }
+            }
+            Err(e) => state.errors.update(|errs| errs.push(format!("{name} was left out: {e}"))),
         }
     }
     add(pending);
@@ -323,6 +321,13 @@ fn kick() {
         set(&message, "files", &files);
         set(&message, "names", &names);
         set(&message, "nameMode", &c.state.name_mode.get_untracked().as_str().into());
+        let markers = c.state.markers.get_untracked();
+        let m = Object::new();
+        set(&m, "test", &markers.test().into());
+        set(&m, "result", &markers.result().into());
+        set(&m, "iteration", &markers.iteration().into());
+        set(&m, "ignoreCase", &markers.ignore_case().into());
+        set(&message, "markers", &m);
         c.state.progress.set(Some(Progress {
             files: inputs
                 .iter()
@@ -391,7 +396,7 @@ fn on_message(state: AppState, data: JsValue) {
             let json = get(&data, "json").as_string().unwrap_or_default();
             match Summary::from_json(&json) {
                 Ok(batch) => {
-                    merge_in(state, batch, job.map(|j| j.inputs).unwrap_or_default());
+                    merge_in(state, "the files analysed", batch, job.map(|j| j.inputs).unwrap_or_default());
                 }
                 Err(e) => state.errors.update(|errs| errs.push(format!("the engine answered oddly: {e}"))),
             }

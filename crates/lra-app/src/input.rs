@@ -89,7 +89,7 @@ pub fn InputBar() -> impl IntoView {
                                 "first-word" => NameMode::FirstWord,
                                 _ => NameMode::Line,
                             };
-                            engine::set_name_mode(mode);
+                            engine::set_reading(mode, state.markers.get_untracked());
                         }
                         prop:value=move || state.name_mode.get().as_str()
                     >
@@ -99,6 +99,7 @@ pub fn InputBar() -> impl IntoView {
                 </label>
                 <button id="clear" on:click=move |_| engine::clear()>"Clear"</button>
             </div>
+            <crate::settings::MarkerSettings/>
         </section>
     }
 }

@@ -1,8 +1,10 @@
 //! Deep links: the view, the tests table's filter and sort, and the selected test live in the
-//! URL's hash (`#view=flaky&filter=login&sort=failed-desc&test=Apples`). Reloading or sharing the
-//! URL restores them; they apply once the same files are given again.
+//! URL's hash (`#view=flaky&filter=login&sort=failed-desc&test=Apples`), and so do markers that
+//! are not the default ones (`test-marker=TESTCASE%3A%20&ignore-case=1`). Reloading or sharing
+//! the URL restores them; they apply once the same files are given again.
 
 use leptos::prelude::*;
+use lra_core::Markers;
 use wasm_bindgen::JsValue;
 
 use crate::state::{AppState, View};
@@ -12,6 +14,8 @@ use crate::tests_table::Column;
 pub fn install(state: AppState) {
     let Some(window) = web_sys::window() else { return };
     let hash = window.location().hash().unwrap_or_default();
+    let mut marker_texts: [Option<String>; 3] = Default::default();
+    let mut ignore_case = false;
     for pair in hash.trim_start_matches('#').split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let value: String = js_sys::decode_uri_component(value).map(String::from).unwrap_or_default();
@@ -32,7 +36,24 @@ pub fn install(state: AppState) {
                 }
             }
             "test" => state.selected.set(Some(value)),
+            "test-marker" => marker_texts[0] = Some(value),
+            "result-marker" => marker_texts[1] = Some(value),
+            "iteration-marker" => marker_texts[2] = Some(value),
+            "ignore-case" => ignore_case = value == "1",
             _ => {}
+        }
+    }
+    if marker_texts.iter().any(Option::is_some) || ignore_case {
+        let m = Markers::default();
+        let [t, r, i] = marker_texts;
+        let (t, r, i) = (
+            t.as_deref().unwrap_or(m.test()),
+            r.as_deref().unwrap_or(m.result()),
+            i.as_deref().unwrap_or(m.iteration()),
+        );
+        match Markers::new(t, r, i, ignore_case) {
+            Ok(markers) => state.markers.set(markers),
+            Err(e) => state.errors.update(|errs| errs.push(format!("the link's markers are not valid: {e}"))),
         }
     }
     Effect::new(move |_| {
@@ -46,6 +67,21 @@ pub fn install(state: AppState) {
         if let Some(test) = state.selected.get() {
             parts.push(format!("test={}", encode(&test)));
         }
+        state.markers.with(|m| {
+            let default = Markers::default();
+            for (key, text, default) in [
+                ("test-marker", m.test(), default.test()),
+                ("result-marker", m.result(), default.result()),
+                ("iteration-marker", m.iteration(), default.iteration()),
+            ] {
+                if text != default {
+                    parts.push(format!("{key}={}", encode(text)));
+                }
+            }
+            if m.ignore_case() {
+                parts.push("ignore-case=1".to_owned());
+            }
+        });
         let hash = format!("#{}", parts.join("&"));
         if let Ok(history) = window.history() {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&hash));

@@ -12,6 +12,7 @@ mod input;
 mod links;
 mod panels;
 mod report;
+mod settings;
 mod state;
 mod tests_table;
 mod views;

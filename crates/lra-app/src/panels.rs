@@ -195,9 +195,12 @@ pub fn Files() -> impl IntoView {
                 .map(|f| {
                     let t = f.totals;
                     let note = if f.binary { " (looks binary)" } else { "" };
+                    let damage = f.damage.as_deref().map(|d| {
+                        view! { <span class="damage">" damaged: " {d.to_owned()} "; its lines before that count"</span> }
+                    });
                     view! {
-                        <tr>
-                            <td class="name">{f.name.to_string()}{note}</td>
+                        <tr class:damaged=f.damage.is_some()>
+                            <td class="name">{f.name.to_string()}{note}{damage}</td>
                             <td>{human_bytes(f.bytes as f64)}</td>
                             <td>{t.runs()}</td>
                             <td>{t.passed}</td>

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use lra_core::{NameMode, Summary};
+use lra_core::{Markers, NameMode, Summary};
 
 use crate::tests_table::Column;
 
@@ -80,6 +80,8 @@ pub struct AppState {
     pub sort: RwSignal<(Column, bool)>,
     pub selected: RwSignal<Option<String>>,
     pub name_mode: RwSignal<NameMode>,
+    /// The markers logs are read by; kept in the URL's hash when not the default ones.
+    pub markers: RwSignal<Markers>,
     pub engine: RwSignal<EngineStatus>,
     pub progress: RwSignal<Option<Progress>>,
     /// Messages for the user: unreadable files, engine failures.
@@ -96,6 +98,7 @@ impl AppState {
             sort: RwSignal::new((Column::Failed, true)),
             selected: RwSignal::new(None),
             name_mode: RwSignal::new(NameMode::Line),
+            markers: RwSignal::new(Markers::default()),
             engine: RwSignal::new(EngineStatus::Starting),
             progress: RwSignal::new(None),
             errors: RwSignal::new(Vec::new()),

@@ -11,7 +11,7 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use lra_core::{FileParser, Options, Summary};
-use lra_input::{Kind, Sink, Unpacker};
+use lra_input::{Kind, Members, Unpacker};
 
 /// The size of one read when several threads parse it. Two are in memory at a time: one parsed
 /// while the next is read.
@@ -110,73 +110,16 @@ fn unpack_stream(
     problems: &mut Vec<String>,
 ) -> io::Result<()> {
     let mut unpacker = Unpacker::new(name);
-    let mut members = Members { options, parser: None, pending: Vec::new(), summary, problems };
+    let mut members = Members::new(options.clone());
     let read = feed(reader, |bytes| unpacker.feed(bytes, &mut members));
-    if let Err(e) = &read {
+    match &read {
         // What was read before the error still counts; the file being read says why it ends.
-        if let Some(mut parser) = members.parser.take() {
-            members.flush(&mut parser);
-            members.add(parser.finish(), Some(format!("could not be read to its end: {}", reason(e))));
-        }
-        return read;
+        Err(e) => members.cut_short(&reason(e)),
+        Ok(()) => unpacker.finish(&mut members),
     }
-    unpacker.finish(&mut members);
-    Ok(())
-}
-
-/// Parses the members an unpacker finds.
-struct Members<'a> {
-    options: &'a Options,
-    parser: Option<FileParser>,
-    /// Decoded bytes gathered into large slices, which a parallel parse can split.
-    pending: Vec<u8>,
-    summary: &'a mut Summary,
-    problems: &'a mut Vec<String>,
-}
-
-impl Members<'_> {
-    fn flush(&mut self, parser: &mut FileParser) {
-        parser.feed(&self.pending);
-        self.pending.clear();
-    }
-
-    fn add(&mut self, mut member: Summary, damage: Option<String>) {
-        if let Some(damage) = damage {
-            let file = &mut member.files[0];
-            self.problems.push(format!("{}: {damage}; the lines before it are counted", file.name));
-            file.damage = Some(damage.into());
-        }
-        self.summary.merge(member).expect("every file is parsed with the same options");
-    }
-}
-
-impl Sink for Members<'_> {
-    fn begin(&mut self, name: &str) {
-        self.parser = Some(FileParser::new(name, self.options.clone()));
-    }
-
-    fn data(&mut self, bytes: &[u8]) {
-        let Some(parser) = self.parser.as_mut() else { return };
-        if !self.options.parallel || (self.pending.is_empty() && bytes.len() >= PARALLEL_SLICE) {
-            return parser.feed(bytes);
-        }
-        self.pending.extend_from_slice(bytes);
-        if self.pending.len() >= PARALLEL_SLICE {
-            parser.feed(&self.pending);
-            self.pending.clear();
-        }
-    }
-
-    fn end(&mut self, damage: Option<String>) {
-        if let Some(mut parser) = self.parser.take() {
-            self.flush(&mut parser);
-            self.add(parser.finish(), damage);
-        }
-    }
-
-    fn problem(&mut self, message: String) {
-        self.problems.push(message);
-    }
+    problems.extend(members.take_problems());
+    summary.merge(members.into_summary()).expect("every file is read with the same options");
+    read
 }
 
 /// Files at least this large are read as one part per thread.

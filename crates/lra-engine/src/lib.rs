@@ -7,7 +7,8 @@
 
 use std::sync::Mutex;
 
-use lra_core::{FileParser, GenOptions, Generator, NameMode, Options, Summary};
+use lra_core::{GenOptions, Generator, Markers, NameMode, Options};
+use lra_input::{Members, Unpacker};
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "threads")]
@@ -48,60 +49,77 @@ pub fn threads() -> usize {
     1
 }
 
-/// Accumulates one analysis job: files one after another, each fed in slices.
+/// Accumulates one analysis job: files one after another, each fed in slices. A file may be
+/// compressed or an archive: it is unpacked as it is fed, each member a file of the summary.
 #[wasm_bindgen]
 pub struct Engine {
-    options: Options,
-    summary: Summary,
-    file: Option<FileParser>,
+    members: Members,
+    file: Option<Unpacker>,
 }
 
 #[wasm_bindgen]
 impl Engine {
-    /// A job whose test names are taken per `name_mode` (`"line"` or `"first-word"`).
+    /// A job whose test names are taken per `name_mode` (`"line"` or `"first-word"`), read with
+    /// these markers.
     #[wasm_bindgen(constructor)]
-    pub fn new(name_mode: &str) -> Result<Engine, JsError> {
-        let mode = match name_mode {
+    pub fn new(
+        name_mode: &str,
+        test_marker: &str,
+        result_marker: &str,
+        iteration_marker: &str,
+        ignore_case: bool,
+    ) -> Result<Engine, JsError> {
+        let name_mode = match name_mode {
             "line" => NameMode::Line,
             "first-word" => NameMode::FirstWord,
             other => return Err(JsError::new(&format!("unknown name mode {other:?}"))),
         };
-        let options = Options { parallel: cfg!(feature = "threads"), ..Options::with_name_mode(mode) };
-        Ok(Engine { options, summary: Summary::empty(mode), file: None })
+        let markers =
+            Markers::new(test_marker, result_marker, iteration_marker, ignore_case).map_err(|e| JsError::new(&e))?;
+        let options = Options { name_mode, markers, parallel: cfg!(feature = "threads"), ..Options::default() };
+        Ok(Engine { members: Members::new(options), file: None })
     }
 
     /// Starts the next file.
     pub fn begin_file(&mut self, name: &str) {
         self.end_file();
-        self.file = Some(FileParser::new(name, self.options));
+        self.file = Some(Unpacker::new(name));
     }
 
-    /// Parses the file's next bytes.
+    /// Reads the file's next bytes.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), JsError> {
         match &mut self.file {
-            Some(p) => {
-                p.feed(bytes);
+            Some(u) => {
+                u.feed(bytes, &mut self.members);
                 Ok(())
             }
             None => Err(JsError::new("feed() before begin_file()")),
         }
     }
 
-    /// Ends the current file and adds it to the summary.
+    /// Ends the current file and adds it (or its members) to the summary.
     pub fn end_file(&mut self) {
-        if let Some(p) = self.file.take() {
-            self.summary.merge(p.finish()).expect("one job has one name mode");
+        if let Some(u) = self.file.take() {
+            u.finish(&mut self.members);
         }
     }
 
-    /// Drops the current file (it could not be read to its end).
-    pub fn abandon_file(&mut self) {
-        self.file = None;
+    /// Ends the current file early: it could not be read to its end, for `reason`. What was
+    /// read of it still counts, flagged.
+    pub fn cut_file_short(&mut self, reason: &str) {
+        if self.file.take().is_some() {
+            self.members.cut_short(reason);
+        }
+    }
+
+    /// The problems met since the last call, one message each: damaged members and archives.
+    pub fn take_problems(&mut self) -> Vec<String> {
+        self.members.take_problems()
     }
 
     /// The summary of every ended file, as `lra-summary/1` JSON.
     pub fn summary_json(&self) -> String {
-        self.summary.to_json()
+        self.members.summary().to_json()
     }
 }
 

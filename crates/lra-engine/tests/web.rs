@@ -16,13 +16,17 @@ const SAMPLE: &[u8] = include_bytes!("../../../tests/fixtures/seed-sample.log");
 
 /// Feeds `log` to the engine in slices of `slice` bytes.
 fn through_engine(mode: &str, name: &str, log: &[u8], slice: usize) -> Summary {
-    let mut engine = Engine::new(mode).unwrap();
+    let mut engine = default_markers(mode);
     engine.begin_file(name);
     for piece in log.chunks(slice) {
         engine.feed(piece).unwrap();
     }
     engine.end_file();
     Summary::from_json(&engine.summary_json()).unwrap()
+}
+
+fn default_markers(mode: &str) -> Engine {
+    Engine::new(mode, "Test: ", "Result: ", "Iteration ", false).unwrap()
 }
 
 /// The same log through the core on this one thread.
@@ -84,7 +88,60 @@ fn sample_log_is_the_seed_format() {
 
 #[wasm_bindgen_test]
 fn bad_input_gets_a_clear_error() {
-    assert!(Engine::new("shouty").is_err());
-    let mut e = Engine::new("line").unwrap();
+    assert!(Engine::new("shouty", "Test: ", "Result: ", "Iteration ", false).is_err());
+    assert!(Engine::new("line", "", "Result: ", "Iteration ", false).is_err(), "an empty marker");
+    let mut e = default_markers("line");
     assert!(e.feed(b"Test: x\n").is_err(), "feed before begin_file");
+}
+
+#[wasm_bindgen_test]
+fn archives_are_unpacked_member_by_member_in_any_slices() {
+    let zip = include_bytes!("../../../tests/fixtures/archives/logs.zip");
+    let gz = include_bytes!("../../../tests/fixtures/archives/seed.log.gz");
+    for slice in [7, 4096, 8 << 20] {
+        let s = through_engine("first-word", "logs.zip", zip, slice);
+        let names: Vec<&str> = s.files.iter().map(|f| &*f.name).collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+        assert_eq!(names[0], "logs.zip/logs/job-1/seed.log");
+        assert_eq!(names[2], "logs.zip/logs/job-2/seed.log.gz");
+        let s = through_engine("first-word", "seed.log.gz", gz, slice);
+        assert_eq!(s, sequential(NameMode::FirstWord, "seed.log.gz", SAMPLE));
+    }
+}
+
+#[wasm_bindgen_test]
+fn damage_is_a_problem_and_the_lines_before_it_count() {
+    let zip = include_bytes!("../../../tests/fixtures/archives/truncated.zip");
+    let mut e = default_markers("first-word");
+    e.begin_file("cut.zip");
+    e.feed(zip).unwrap();
+    e.end_file();
+    let problems = e.take_problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].ends_with(
+            "messy.log: truncated: the zip archive ends inside this member; the lines before it are counted"
+        )
+    );
+    // A file whose reading failed halfway keeps its lines, flagged.
+    e.begin_file("half.log");
+    e.feed(b"Test: a\nResult: PASS\nTest: b\n").unwrap();
+    e.cut_file_short("NotReadableError");
+    let s = Summary::from_json(&e.summary_json()).unwrap();
+    assert_eq!(s.files.len(), 3);
+    assert_eq!(s.files[1].damage.as_deref(), Some("truncated: the zip archive ends inside this member"));
+    assert_eq!(s.files[2].damage.as_deref(), Some("could not be read to its end: NotReadableError"));
+    assert_eq!(s.files[2].totals.passed, 1);
+}
+
+#[wasm_bindgen_test]
+fn custom_markers_in_any_case() {
+    let mut e = Engine::new("line", "CASE: ", "VERDICT: ", "Round ", true).unwrap();
+    e.begin_file("c.log");
+    e.feed(b"round 1\ncase: a\nverdict: fail\n").unwrap();
+    e.end_file();
+    let s = Summary::from_json(&e.summary_json()).unwrap();
+    assert_eq!(s.tests()[0].counts.failed, 1);
+    assert_eq!(s.markers.test(), "CASE: ");
+    assert!(s.markers.ignore_case());
 }

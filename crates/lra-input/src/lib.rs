@@ -10,16 +10,20 @@
 //! Damage is reported, never fatal: a corrupt or truncated member ends with the reason, after
 //! the bytes read before the damage, and the other members still count.
 //!
+//! [`Members`] is the sink that parses each member into a `lra_core::Summary`.
+//!
 //! Every decoder is pure Rust, so that the browser engine (wasm32) unpacks exactly as the CLI
 //! does.
 
 mod gzip;
 mod inflate;
+mod members;
 mod sniff;
 mod tar;
 mod unpack;
 mod zip;
 mod zstd;
 
+pub use members::Members;
 pub use sniff::{Kind, sniff};
 pub use unpack::{Sink, Unpacker};

@@ -1,0 +1,65 @@
+//! The markers panel: which texts open a test, close it and start an iteration, and whether
+//! their case matters. Applying re-analyses every file given so far; the choice lives in the
+//! URL's hash (see `links`).
+
+use leptos::html;
+use leptos::prelude::*;
+use lra_core::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, Markers};
+
+use crate::engine;
+use crate::state::AppState;
+
+/// The three marker fields, the case switch, Apply and Reset.
+#[component]
+pub fn MarkerSettings() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let (test, result, iteration) = (NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new(), NodeRef::new());
+    let ignore_case = NodeRef::<html::Input>::new();
+    let (problem, set_problem) = signal(None::<String>);
+    let apply = move |markers: Result<Markers, String>| match markers {
+        Ok(m) => {
+            set_problem.set(None);
+            engine::set_reading(state.name_mode.get_untracked(), m);
+        }
+        Err(e) => set_problem.set(Some(e)),
+    };
+    let value = |r: NodeRef<html::Input>| r.get().map(|i| i.value()).unwrap_or_default();
+    let on_apply = move |_| {
+        let case = ignore_case.get().is_some_and(|i| i.checked());
+        apply(Markers::new(&value(test), &value(result), &value(iteration), case));
+    };
+    let field =
+        move |label: &'static str, id: &'static str, r: NodeRef<html::Input>, current: fn(&Markers) -> String| {
+            view! {
+                <label for=id>{label}</label>
+                <input id=id type="text" spellcheck="false" node_ref=r
+                    prop:value=move || state.markers.with(current) />
+            }
+        };
+    view! {
+        <details class="settings" open=move || !state.markers.with(Markers::is_default)>
+            <summary>"Markers: " {move || state.markers.with(Markers::describe)}</summary>
+            <p class="hint">
+                "A test opens at the test marker (its name follows), closes at the result marker (its word \
+                 follows) and counts in the iteration last started by the iteration marker. Spaces count."
+            </p>
+            <div class="marker-fields">
+                {field("Test marker", "test-marker", test, |m| m.test().to_owned())}
+                {field("Result marker", "result-marker", result, |m| m.result().to_owned())}
+                {field("Iteration marker", "iteration-marker", iteration, |m| m.iteration().to_owned())}
+            </div>
+            <label class="case">
+                <input id="ignore-case" type="checkbox" node_ref=ignore_case
+                    prop:checked=move || state.markers.with(Markers::ignore_case) />
+                " Match the markers in any case"
+            </label>
+            <div class="controls">
+                <button id="apply-markers" on:click=on_apply>"Apply and re-analyse"</button>
+                <button on:click=move |_| {
+                    apply(Markers::new(DEFAULT_TEST_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_ITERATION_MARKER, false))
+                }>"Default markers"</button>
+            </div>
+            {move || problem.get().map(|p| view! { <p class="marker-problem" role="alert">{p}</p> })}
+        </details>
+    }
+}

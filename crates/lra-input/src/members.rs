@@ -1,0 +1,86 @@
+//! The sink that parses each member an unpacker finds into a summary: what the CLI and the
+//! browser engine both do with their input.
+
+use lra_core::{FileParser, Options, Summary};
+
+use crate::unpack::Sink;
+
+/// Decoded bytes are gathered into slices this large for a parallel parse to split.
+const PARALLEL_SLICE: usize = 8 << 20;
+
+/// Parses every file it is given (see [`Sink`]) into one [`Summary`], in order. A file that
+/// ended early is flagged (`FileStats::damage`), and each damage is also a problem message.
+pub struct Members {
+    options: Options,
+    parser: Option<FileParser>,
+    /// Decoded bytes gathered into large slices, which a parallel parse can split.
+    pending: Vec<u8>,
+    summary: Summary,
+    problems: Vec<String>,
+}
+
+impl Members {
+    /// An empty summary, to be filled with files read with `options`.
+    pub fn new(options: Options) -> Members {
+        let summary = Summary::empty_for(&options);
+        Members { options, parser: None, pending: Vec::new(), summary, problems: Vec::new() }
+    }
+
+    /// The files ended so far.
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    /// The summary of every file ended.
+    pub fn into_summary(self) -> Summary {
+        self.summary
+    }
+
+    /// The problems met since the last call: damaged files and archives.
+    pub fn take_problems(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.problems)
+    }
+
+    /// Ends the file being read, if any, because its input could not be read to its end:
+    /// its lines so far count, flagged with `reason`.
+    pub fn cut_short(&mut self, reason: &str) {
+        if self.parser.is_some() {
+            self.end(Some(format!("could not be read to its end: {reason}")));
+        }
+    }
+}
+
+impl Sink for Members {
+    fn begin(&mut self, name: &str) {
+        self.parser = Some(FileParser::new(name, self.options.clone()));
+    }
+
+    fn data(&mut self, bytes: &[u8]) {
+        let Some(parser) = self.parser.as_mut() else { return };
+        if !self.options.parallel || (self.pending.is_empty() && bytes.len() >= PARALLEL_SLICE) {
+            return parser.feed(bytes);
+        }
+        self.pending.extend_from_slice(bytes);
+        if self.pending.len() >= PARALLEL_SLICE {
+            parser.feed(&self.pending);
+            self.pending.clear();
+        }
+    }
+
+    fn end(&mut self, damage: Option<String>) {
+        let Some(mut parser) = self.parser.take() else { return };
+        parser.feed(&self.pending);
+        self.pending.clear();
+        let mut file = parser.finish();
+        if let Some(damage) = damage {
+            let stats = &mut file.files[0];
+            self.problems.push(format!("{}: {damage}; the lines before it are counted", stats.name));
+            stats.damage = Some(damage.into());
+        }
+        self.summary.merge(file).expect("every file is read with the same options");
+    }
+
+    fn problem(&mut self, message: String) {
+        self.problems.push(message);
+    }
+}
