@@ -9,9 +9,10 @@ use std::fs::{self, File};
 use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use lra_core::{FileParser, Options, Summary};
-use lra_input::{Kind, Members, Unpacker};
+use lra_input::{Kind, Members, Sink, Unpacker};
 
 /// The size of one read when several threads parse it. Two are in memory at a time: one parsed
 /// while the next is read.
@@ -101,7 +102,8 @@ fn parse_stream(name: &str, reader: impl Read + Send, options: &Options) -> io::
 }
 
 /// Streams `reader` through the unpacker: each member it finds is parsed as a file of its own
-/// and merged into `summary`, and damage is a problem.
+/// and merged into `summary`, and damage is a problem. With several threads, decoding runs on a
+/// thread of its own while the pool parses what it decoded, as `zcat | lra summarize -` would.
 fn unpack_stream(
     name: &str,
     reader: impl Read + Send,
@@ -109,17 +111,101 @@ fn unpack_stream(
     summary: &mut Summary,
     problems: &mut Vec<String>,
 ) -> io::Result<()> {
-    let mut unpacker = Unpacker::new(name);
     let mut members = Members::new(options.clone());
-    let read = feed(reader, |bytes| unpacker.feed(bytes, &mut members));
-    match &read {
-        // What was read before the error still counts; the file being read says why it ends.
-        Err(e) => members.cut_short(&reason(e)),
-        Ok(()) => unpacker.finish(&mut members),
-    }
+    let read = if rayon::current_num_threads() > 1 {
+        std::thread::scope(|scope| {
+            let (tx, rx) = mpsc::sync_channel(PIPE_DEPTH);
+            let decoder = scope.spawn(move || unpack(name, reader, &mut Pipe { tx, batch: Vec::new() }));
+            for event in rx {
+                match event {
+                    Event::Begin(name) => members.begin(&name),
+                    Event::Data(bytes) => members.data(&bytes),
+                    Event::End(damage) => members.end(damage),
+                    Event::Problem(message) => members.problem(message),
+                }
+            }
+            decoder.join().unwrap_or_else(|_| Err(io::Error::other("the decoder stopped")))
+        })
+    } else {
+        unpack(name, reader, &mut members)
+    };
     problems.extend(members.take_problems());
     summary.merge(members.into_summary()).expect("every file is read with the same options");
     read
+}
+
+/// Reads `reader` through an unpacker into `sink`. What was read before an error still counts:
+/// the file being read ends with the reason.
+fn unpack(name: &str, mut reader: impl Read, sink: &mut dyn Sink) -> io::Result<()> {
+    let mut unpacker = Unpacker::new(name);
+    let mut buf = vec![0; SERIAL_SLICE];
+    loop {
+        match read_full(&mut reader, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => unpacker.feed(&buf[..n], sink),
+            Err(e) => {
+                unpacker.cut_short(&reason(&e), sink);
+                return Err(e);
+            }
+        }
+    }
+    unpacker.finish(sink);
+    Ok(())
+}
+
+/// Decoded bytes cross to the parsing side in pieces of about this size, at most this many
+/// pieces ahead, so that memory stays flat.
+const PIPE_PIECE: usize = 1 << 20;
+const PIPE_DEPTH: usize = 8;
+
+/// What the decoding thread tells the parsing side.
+enum Event {
+    Begin(String),
+    Data(Vec<u8>),
+    End(Option<String>),
+    Problem(String),
+}
+
+/// A sink that sends what it is told to the parsing side, the bytes gathered into pieces.
+struct Pipe {
+    tx: mpsc::SyncSender<Event>,
+    batch: Vec<u8>,
+}
+
+impl Pipe {
+    fn send(&mut self, event: Event) {
+        // The parsing side hangs up only when it stopped; the decoder then ends too.
+        let _ = self.tx.send(event);
+    }
+
+    fn flush(&mut self) {
+        if !self.batch.is_empty() {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(PIPE_PIECE));
+            self.send(Event::Data(batch));
+        }
+    }
+}
+
+impl Sink for Pipe {
+    fn begin(&mut self, name: &str) {
+        self.send(Event::Begin(name.to_owned()));
+    }
+
+    fn data(&mut self, bytes: &[u8]) {
+        self.batch.extend_from_slice(bytes);
+        if self.batch.len() >= PIPE_PIECE {
+            self.flush();
+        }
+    }
+
+    fn end(&mut self, damage: Option<String>) {
+        self.flush();
+        self.send(Event::End(damage));
+    }
+
+    fn problem(&mut self, message: String) {
+        self.send(Event::Problem(message));
+    }
 }
 
 /// Files at least this large are read as one part per thread.

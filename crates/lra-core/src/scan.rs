@@ -83,6 +83,8 @@ enum Marker {
 }
 
 /// The test and result markers in order of position.
+// One lives on the stack per block scanned, so the size of the larger variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum TestsAndResults<'h> {
     /// The markers share an end (the default `Test: ` and `Result: ` both end in `t: `): one
     /// finder for that, then a look back, costs one pass over the bytes instead of two.

@@ -107,8 +107,8 @@ impl Engine {
     /// Ends the current file early: it could not be read to its end, for `reason`. What was
     /// read of it still counts, flagged.
     pub fn cut_file_short(&mut self, reason: &str) {
-        if self.file.take().is_some() {
-            self.members.cut_short(reason);
+        if let Some(u) = self.file.take() {
+            u.cut_short(reason, &mut self.members);
         }
     }
 

@@ -40,14 +40,6 @@ impl Members {
     pub fn take_problems(&mut self) -> Vec<String> {
         std::mem::take(&mut self.problems)
     }
-
-    /// Ends the file being read, if any, because its input could not be read to its end:
-    /// its lines so far count, flagged with `reason`.
-    pub fn cut_short(&mut self, reason: &str) {
-        if self.parser.is_some() {
-            self.end(Some(format!("could not be read to its end: {reason}")));
-        }
-    }
 }
 
 impl Sink for Members {

@@ -45,6 +45,12 @@ impl Unpacker {
         self.root.finish(None, sink);
     }
 
+    /// The input could not be read to its end, for `reason`: what was read of it still counts,
+    /// and the file being read ends with the reason.
+    pub fn cut_short(mut self, reason: &str, sink: &mut dyn Sink) {
+        self.root.finish(Some(format!("could not be read to its end: {reason}")), sink);
+    }
+
     /// What the input turned out to be, once its first bytes were seen.
     pub fn kind(&self) -> Option<Kind> {
         match &self.root.state {

@@ -277,3 +277,24 @@ mod flate2_like {
         child.wait_with_output().unwrap().stdout
     }
 }
+
+#[test]
+fn input_cut_short_ends_the_file_being_read_with_the_reason_even_before_it_is_sniffed() {
+    let mut out = Out::default();
+    let mut u = Unpacker::new("half.log");
+    u.feed(b"Test: a\nResult: PASS\n", &mut out);
+    u.cut_short("NotReadableError", &mut out);
+    assert_eq!(
+        out.files,
+        [("half.log".to_owned(), b"Test: a\nResult: PASS\n".to_vec(), Some("could not be read to its end: NotReadableError".to_owned()))]
+    );
+    // Inside an archive, the member being read is the one cut.
+    let tar = read("archives/logs.tar");
+    let mut out = Out::default();
+    let mut u = Unpacker::new("logs.tar");
+    u.feed(&tar[..2000], &mut out);
+    u.cut_short("gone", &mut out);
+    assert_eq!(out.files.len(), 1);
+    assert_eq!(out.files[0].0, "logs.tar/logs/job-1/seed.log");
+    assert_eq!(out.files[0].2.as_deref(), Some("could not be read to its end: gone"));
+}
