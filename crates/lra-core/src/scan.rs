@@ -7,7 +7,6 @@
 use memchr::memmem::{FindIter, Finder};
 
 use crate::extract::Hits;
-use crate::markers::Markers;
 use crate::parser::Options;
 use crate::partial::Partial;
 
@@ -27,18 +26,44 @@ pub(crate) fn scan(state: &mut Partial, bytes: &[u8], options: &Options) {
         };
         let block = &bytes[start..end];
         let hay = options.markers.matchable(block, &mut folded);
-        scan_block(state, block, hay, options);
+        let markers = &options.markers;
+        // The default markers get code of their own, with their texts known to the compiler:
+        // this look back is the hottest code of the parse.
+        match markers.shared_end() {
+            Some(_) if markers.is_default() => {
+                let ends = markers.shared_end().expect("the default markers share an end").find_iter(hay);
+                scan_block(state, block, hay, options, DefaultMarkers { hay, ends })
+            }
+            Some(end) => {
+                let (t, r) = (markers.test_finder().needle(), markers.result_finder().needle());
+                let n = end.needle().len();
+                let found =
+                    SharedEnd { hay, ends: end.find_iter(hay), test: &t[..t.len() - n], result: &r[..r.len() - n] };
+                scan_block(state, block, hay, options, found)
+            }
+            None => {
+                let found = Apart {
+                    tests: Peeked::new(markers.test_finder(), hay),
+                    results: Peeked::new(markers.result_finder(), hay),
+                };
+                scan_block(state, block, hay, options, found)
+            }
+        }
         start = end;
     }
 }
 
 /// `bytes` is the block, `hay` the same bytes as the finders match them (ASCII-lowercased when
 /// the case is ignored, so that every position is the same in both).
-fn scan_block(state: &mut Partial, bytes: &[u8], hay: &[u8], options: &Options) {
-    let markers = &options.markers;
-    let mut iterations = markers.iteration_finder().find_iter(hay);
+fn scan_block(
+    state: &mut Partial,
+    bytes: &[u8],
+    hay: &[u8],
+    options: &Options,
+    mut tests_and_results: impl Iterator<Item = (Marker, usize)>,
+) {
+    let mut iterations = options.markers.iteration_finder().find_iter(hay);
     let mut next_iteration = iterations.next();
-    let mut tests_and_results = TestsAndResults::new(hay, markers);
     let mut next_marker = tests_and_results.next();
     let mut pos = 0;
     loop {
@@ -82,15 +107,72 @@ enum Marker {
     Result,
 }
 
-/// The test and result markers in order of position.
-// One lives on the stack per block scanned, so the size of the larger variant costs nothing.
-#[allow(clippy::large_enum_variant)]
-enum TestsAndResults<'h> {
-    /// The markers share an end (the default `Test: ` and `Result: ` both end in `t: `): one
-    /// finder for that, then a look back, costs one pass over the bytes instead of two.
-    SharedEnd { hay: &'h [u8], ends: FindIter<'h, 'h>, end_len: usize, test: &'h [u8], result: &'h [u8] },
-    /// Two finders, merged.
-    Apart { tests: Peeked<'h>, results: Peeked<'h> },
+/// The default markers: `Test: ` and `Result: ` both end in `t: `, so one finder for that, then a
+/// look back, costs one pass over the bytes instead of two.
+struct DefaultMarkers<'h> {
+    hay: &'h [u8],
+    ends: FindIter<'h, 'h>,
+}
+
+impl Iterator for DefaultMarkers<'_> {
+    type Item = (Marker, usize);
+
+    fn next(&mut self) -> Option<(Marker, usize)> {
+        for p in self.ends.by_ref() {
+            // A block starts at a line start, so a marker cannot begin before it.
+            if p >= 3 && &self.hay[p - 3..p] == b"Tes" {
+                return Some((Marker::Test, p - 3));
+            }
+            if p >= 5 && &self.hay[p - 5..p] == b"Resul" {
+                return Some((Marker::Result, p - 5));
+            }
+        }
+        None
+    }
+}
+
+/// Custom markers that share an end, found the same way: `test` and `result` are what comes
+/// before the end.
+struct SharedEnd<'h> {
+    hay: &'h [u8],
+    ends: FindIter<'h, 'h>,
+    test: &'h [u8],
+    result: &'h [u8],
+}
+
+impl Iterator for SharedEnd<'_> {
+    type Item = (Marker, usize);
+
+    fn next(&mut self) -> Option<(Marker, usize)> {
+        for p in self.ends.by_ref() {
+            if p >= self.test.len() && self.hay[p - self.test.len()..p] == *self.test {
+                return Some((Marker::Test, p - self.test.len()));
+            }
+            if p >= self.result.len() && self.hay[p - self.result.len()..p] == *self.result {
+                return Some((Marker::Result, p - self.result.len()));
+            }
+        }
+        None
+    }
+}
+
+/// Markers with nothing in common: two finders, merged by position.
+struct Apart<'h> {
+    tests: Peeked<'h>,
+    results: Peeked<'h>,
+}
+
+impl Iterator for Apart<'_> {
+    type Item = (Marker, usize);
+
+    fn next(&mut self) -> Option<(Marker, usize)> {
+        match (self.tests.next, self.results.next) {
+            (Some(t), Some(r)) if r < t => self.results.take().map(|r| (Marker::Result, r)),
+            (Some(_), _) => self.tests.take().map(|t| (Marker::Test, t)),
+            (None, Some(_)) => self.results.take().map(|r| (Marker::Result, r)),
+            (None, None) => None,
+        }
+    }
 }
 
 /// A finder's iterator with its next hit taken out.
@@ -109,52 +191,6 @@ impl<'h> Peeked<'h> {
         let at = self.next;
         self.next = self.rest.next();
         at
-    }
-}
-
-impl<'h> TestsAndResults<'h> {
-    fn new(hay: &'h [u8], markers: &'h Markers) -> TestsAndResults<'h> {
-        match markers.shared_end() {
-            Some(end) => TestsAndResults::SharedEnd {
-                hay,
-                ends: end.find_iter(hay),
-                end_len: end.needle().len(),
-                test: markers.test_finder().needle(),
-                result: markers.result_finder().needle(),
-            },
-            None => TestsAndResults::Apart {
-                tests: Peeked::new(markers.test_finder(), hay),
-                results: Peeked::new(markers.result_finder(), hay),
-            },
-        }
-    }
-}
-
-impl Iterator for TestsAndResults<'_> {
-    type Item = (Marker, usize);
-
-    fn next(&mut self) -> Option<(Marker, usize)> {
-        match self {
-            TestsAndResults::SharedEnd { hay, ends, end_len, test, result } => {
-                for p in ends.by_ref() {
-                    // A block starts at a line start, so a marker cannot begin before it.
-                    let end = p + *end_len;
-                    if end >= test.len() && hay[end - test.len()..end] == **test {
-                        return Some((Marker::Test, end - test.len()));
-                    }
-                    if end >= result.len() && hay[end - result.len()..end] == **result {
-                        return Some((Marker::Result, end - result.len()));
-                    }
-                }
-                None
-            }
-            TestsAndResults::Apart { tests, results } => match (tests.next, results.next) {
-                (Some(t), Some(r)) if r < t => results.take().map(|r| (Marker::Result, r)),
-                (Some(_), _) => tests.take().map(|t| (Marker::Test, t)),
-                (None, Some(_)) => results.take().map(|r| (Marker::Result, r)),
-                (None, None) => None,
-            },
-        }
     }
 }
 

@@ -286,7 +286,11 @@ fn input_cut_short_ends_the_file_being_read_with_the_reason_even_before_it_is_sn
     u.cut_short("NotReadableError", &mut out);
     assert_eq!(
         out.files,
-        [("half.log".to_owned(), b"Test: a\nResult: PASS\n".to_vec(), Some("could not be read to its end: NotReadableError".to_owned()))]
+        [(
+            "half.log".to_owned(),
+            b"Test: a\nResult: PASS\n".to_vec(),
+            Some("could not be read to its end: NotReadableError".to_owned())
+        )]
     );
     // Inside an archive, the member being read is the one cut.
     let tar = read("archives/logs.tar");
