@@ -76,6 +76,7 @@ bench: setup
 	$(CARGO) bench -p lra-core --locked
 	benches/compare.sh
 	benches/sparse-cells.sh
+	benches/compressed.sh
 
 ## The engine in headless Chromium on a 1 GiB log: read-only, single-threaded, threaded.
 bench-browser: dist browser

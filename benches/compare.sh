@@ -26,28 +26,15 @@ SMALL=$DIR/compare-25M.log
 gen "$SIZE" "$BIG"
 gen 25M "$SMALL"
 
-best() { # best CMD... -> prints the best wall time in seconds
-    local best=""
-    "$@" > /dev/null 2>&1 # warm-up
-    for _ in $(seq "$ROUNDS"); do
-        local t0 t1
-        t0=$(date +%s%N)
-        "$@" | cat > /dev/null
-        t1=$(date +%s%N)
-        local t=$(( t1 - t0 ))
-        if [[ -z $best || $t -lt $best ]]; then best=$t; fi
-    done
-    awk -v ns="$best" 'BEGIN { printf "%.4f", ns / 1e9 }'
-}
+source benches/timing.sh
 
 BYTES=$(stat -c %s "$BIG")
 THREADS=$(nproc)
-t_grep=$(best grep -c -F 'Result: ' "$BIG")
-t_one=$(best "$LRA" summarize --threads 1 "$BIG")
-t_all=$(best "$LRA" summarize --threads "$THREADS" "$BIG")
+t_grep=$(best "grep -c -F 'Result: ' $BIG")
+t_one=$(best "$LRA summarize --threads 1 $BIG")
+t_all=$(best "$LRA summarize --threads $THREADS $BIG")
 
 rate() { awk -v b="$BYTES" -v t="$1" 'BEGIN { printf "%8.0f MB/s", b / t / 1e6 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "log: $BIG ($BYTES bytes), best of $ROUNDS"
 echo "grep -c -F 'Result: '        $(rate "$t_grep")   ${t_grep} s"
 echo "lra --threads 1              $(rate "$t_one")   ${t_one} s   $(ratio "$t_grep" "$t_one")x grep"

@@ -22,20 +22,7 @@ LOG=$DIR/compressed-$SIZE.log
 [[ -s $LOG.gz ]] || gzip -k -6 "$LOG"
 [[ -s $LOG.zst ]] || zstd -q -k -3 "$LOG"
 
-best() { # best CMD (a shell string) -> the best wall time in seconds
-    local best=""
-    bash -c "$1" > /dev/null 2>&1 # warm-up
-    for _ in $(seq "$ROUNDS"); do
-        local t0 t1
-        t0=$(date +%s%N)
-        bash -c "$1" | cat > /dev/null
-        t1=$(date +%s%N)
-        local t=$(( t1 - t0 ))
-        if [[ -z $best || $t -lt $best ]]; then best=$t; fi
-    done
-    awk -v ns="$best" 'BEGIN { printf "%.3f", ns / 1e9 }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+source benches/timing.sh
 BYTES=$(stat -c %s "$LOG")
 rate() { awk -v b="$BYTES" -v t="$1" 'BEGIN { printf "%6.0f MB/s", b / t / 1e6 }'; }
 

@@ -25,9 +25,11 @@ export function prepareFixtures() {
   for (const name of ["seed-sample.log", "messy.log"]) {
     copyFileSync(path.join(ROOT, "tests/fixtures", name), path.join(FIXTURES, name));
   }
-  const archives = path.join(ROOT, "tests/fixtures/archives");
-  for (const name of readdirSync(archives).filter((n) => !n.endsWith(".sh"))) {
-    copyFileSync(path.join(archives, name), path.join(FIXTURES, name));
+  for (const dir of ["archives", "runners"]) {
+    const from = path.join(ROOT, "tests/fixtures", dir);
+    for (const name of readdirSync(from, { withFileTypes: true }).filter((e) => e.isFile() && !e.name.endsWith(".sh"))) {
+      copyFileSync(path.join(from, name.name), path.join(FIXTURES, name.name));
+    }
   }
   const generated = path.join(FIXTURES, "generated.log");
   if (!existsSync(generated)) {

@@ -50,7 +50,10 @@ test("a .zip of logs and a .gz dropped on the page: every member is a file, as i
       assert.equal(summary.files.length, 7);
       const files = await s.page.textContent(".files-table");
       assert.match(files, /logs\.zip\/logs\/job-2\/seed\.log\.gz/);
-      if (isolate) await s.page.screenshot({ path: path.join(ARTIFACTS, "archives.png"), fullPage: true });
+      if (isolate) {
+        await s.page.waitForTimeout(1000); // the charts' animation
+        await s.page.screenshot({ path: path.join(ARTIFACTS, "archives.png"), fullPage: true });
+      }
       assert.deepEqual(s.problems, []);
     } finally {
       await s.close();
@@ -129,6 +132,32 @@ test("an invalid marker is refused with the reason and changes nothing", async (
     const summary = await s.page.evaluate(() => window.LogResultAccumulator.summary());
     assert.equal(summary.tests[0].name, "a");
     assert.equal(summary.markers.test, "Test: ");
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("test runners' logs are told by their first lines; a format chosen in the panel re-analyses", async () => {
+  const s = await open({ isolate: true });
+  try {
+    const names = ["gtest.log", "pytest.log"];
+    const summary = await analyzeFixtures(s.page, names);
+    assert.deepEqual(essence(summary), essence(cli(names)));
+    assert.deepEqual(summary.files.map((f) => f.format), ["gtest", "pytest"]);
+    const flaky = summary.tests.find((t) => t.name === "Flaky.EveryThirdRunFails");
+    assert.deepEqual([flaky.passed, flaky.failed, flaky.flaky], [4, 2, true]);
+    await s.page.waitForSelector("#tests-table td.name");
+    await s.page.waitForTimeout(1000); // the charts' animation
+    await s.page.screenshot({ path: path.join(ARTIFACTS, "runners.png"), fullPage: true });
+    // Chosen by hand: GoogleTest's lines hold no markers.
+    await s.page.click(".settings summary");
+    await s.page.selectOption("#log-format", "markers");
+    await s.page.click("#apply-markers");
+    const after = await s.page.evaluate(() => window.LogResultAccumulator.summary());
+    assert.deepEqual(after.files.map((f) => f.format), ["markers", "markers"]);
+    assert.equal(after.tests.length, 0);
+    assert.match(await s.page.evaluate(() => location.hash), /format=markers/);
     assert.deepEqual(s.problems, []);
   } finally {
     await s.close();

@@ -6,7 +6,8 @@
 // pool's size (benchmarks, tests).
 //
 // Messages in:  {type: "analyze", job, files: [File|Blob], names: [string], nameMode,
-//                markers: {test, result, iteration, ignoreCase}}   (markers may be left out)
+//                markers: {test, result, iteration, ignoreCase}, logFormat}
+//                (markers may be left out; logFormat "auto" or a format's name, default "auto")
 //               {type: "read", job, files}     read the slices only (benchmark baseline)
 //               {type: "sample", job, iterations, tests}
 // Messages out: {type: "ready", build, threads, isolated}
@@ -107,6 +108,7 @@ async function handle(message) {
     m.result || "Result: ",
     m.iteration || "Iteration ",
     Boolean(m.ignoreCase),
+    message.logFormat || "auto",
   );
   const errors = [];
   try {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use leptos::prelude::{GetUntracked, Set, Update, WithUntracked};
-use lra_core::{Markers, NameMode, Options, Summary};
+use lra_core::{LogFormat, Markers, NameMode, Options, Summary};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, MessageEvent, Worker, WorkerOptions, WorkerType};
@@ -234,12 +234,16 @@ pub fn clear() {
     settle();
 }
 
-/// Analyses every file again, reading test names per `mode` and with `markers`. Saved summaries
-/// read otherwise cannot be read again, so they are left out, with a message.
-pub fn set_reading(mode: NameMode, markers: Markers) {
+/// Analyses every file again, reading test names per `mode`, with `markers`, in `format` (`None`:
+/// told by each file). Saved summaries read otherwise cannot be read again, so they are left
+/// out, with a message.
+pub fn set_reading(mode: NameMode, markers: Markers, format: Option<LogFormat>) {
     let state = with_client(|c| c.state);
     let Some(state) = state else { return };
-    if state.name_mode.get_untracked() == mode && state.markers.get_untracked() == markers {
+    if state.name_mode.get_untracked() == mode
+        && state.markers.get_untracked() == markers
+        && state.log_format.get_untracked() == format
+    {
         return;
     }
     let (pending, saved): (Vec<Input>, Vec<(String, Summary)>) = with_client(|c| {
@@ -252,6 +256,7 @@ pub fn set_reading(mode: NameMode, markers: Markers) {
     restart_worker();
     state.name_mode.set(mode);
     state.markers.set(markers);
+    state.log_format.set(format);
     state.summary.set(None);
     let page = Summary::empty_for(&reading(state));
     for (name, s) in saved {
@@ -328,6 +333,13 @@ fn kick() {
         set(&m, "iteration", &markers.iteration().into());
         set(&m, "ignoreCase", &markers.ignore_case().into());
         set(&message, "markers", &m);
+        // Custom markers mean the markers format, as on the command line.
+        let format = match c.state.log_format.get_untracked() {
+            Some(f) => f.as_str(),
+            None if !markers.is_default() => LogFormat::Markers.as_str(),
+            None => "auto",
+        };
+        set(&message, "logFormat", &format.into());
         c.state.progress.set(Some(Progress {
             files: inputs
                 .iter()

@@ -89,7 +89,7 @@ pub fn InputBar() -> impl IntoView {
                                 "first-word" => NameMode::FirstWord,
                                 _ => NameMode::Line,
                             };
-                            engine::set_reading(mode, state.markers.get_untracked());
+                            engine::set_reading(mode, state.markers.get_untracked(), state.log_format.get_untracked());
                         }
                         prop:value=move || state.name_mode.get().as_str()
                     >

@@ -4,7 +4,7 @@
 //! the URL restores them; they apply once the same files are given again.
 
 use leptos::prelude::*;
-use lra_core::Markers;
+use lra_core::{LogFormat, Markers};
 use wasm_bindgen::JsValue;
 
 use crate::state::{AppState, View};
@@ -40,6 +40,10 @@ pub fn install(state: AppState) {
             "result-marker" => marker_texts[1] = Some(value),
             "iteration-marker" => marker_texts[2] = Some(value),
             "ignore-case" => ignore_case = value == "1",
+            "format" => match LogFormat::from_name(&value) {
+                Some(f) => state.log_format.set(Some(f)),
+                None => state.errors.update(|errs| errs.push(format!("the link's log format {value:?} is not known"))),
+            },
             _ => {}
         }
     }
@@ -82,6 +86,9 @@ pub fn install(state: AppState) {
                 parts.push("ignore-case=1".to_owned());
             }
         });
+        if let Some(f) = state.log_format.get() {
+            parts.push(format!("format={f}"));
+        }
         let hash = format!("#{}", parts.join("&"));
         if let Ok(history) = window.history() {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&hash));

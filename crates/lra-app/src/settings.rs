@@ -1,10 +1,11 @@
-//! The markers panel: which texts open a test, close it and start an iteration, and whether
-//! their case matters. Applying re-analyses every file given so far; the choice lives in the
-//! URL's hash (see `links`).
+//! The reading panel: the logs' format (told by each file, or chosen), and for the markers
+//! format which texts open a test, close it and start an iteration, and whether their case
+//! matters. Applying re-analyses every file given so far; the choice lives in the URL's hash (see
+//! `links`).
 
 use leptos::html;
 use leptos::prelude::*;
-use lra_core::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, Markers};
+use lra_core::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, LogFormat, Markers};
 
 use crate::engine;
 use crate::state::AppState;
@@ -15,11 +16,13 @@ pub fn MarkerSettings() -> impl IntoView {
     let state = expect_context::<AppState>();
     let (test, result, iteration) = (NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new(), NodeRef::new());
     let ignore_case = NodeRef::<html::Input>::new();
+    let format = NodeRef::<html::Select>::new();
     let (problem, set_problem) = signal(None::<String>);
+    let chosen_format = move || format.get().and_then(|s| LogFormat::from_name(&s.value()));
     let apply = move |markers: Result<Markers, String>| match markers {
         Ok(m) => {
             set_problem.set(None);
-            engine::set_reading(state.name_mode.get_untracked(), m);
+            engine::set_reading(state.name_mode.get_untracked(), m, chosen_format());
         }
         Err(e) => set_problem.set(Some(e)),
     };
@@ -37,8 +40,21 @@ pub fn MarkerSettings() -> impl IntoView {
             }
         };
     view! {
-        <details class="settings" open=move || !state.markers.with(Markers::is_default)>
-            <summary>"Markers: " {move || state.markers.with(Markers::describe)}</summary>
+        <details class="settings" open=move || !state.markers.with(Markers::is_default) || state.log_format.get().is_some()>
+            <summary>
+                "Reading: " {move || state.log_format.get().map_or("format told by each file".to_owned(), |f| format!("{f} format"))}
+                "; markers " {move || state.markers.with(Markers::describe)}
+            </summary>
+            <label class="case">
+                "Log format: "
+                <select id="log-format" node_ref=format aria-label="The logs' format"
+                    prop:value=move || state.log_format.get().map_or("auto", LogFormat::as_str)>
+                    <option value="auto">"told by each file's first lines"</option>
+                    <option value="markers">"markers (Test: / Result: / Iteration, or your own)"</option>
+                    <option value="gtest">"GoogleTest"</option>
+                    <option value="pytest">"pytest -v"</option>
+                </select>
+            </label>
             <p class="hint">
                 "A test opens at the test marker (its name follows), closes at the result marker (its word \
                  follows) and counts in the iteration last started by the iteration marker. Spaces count."

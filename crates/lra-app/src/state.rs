@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use lra_core::{Markers, NameMode, Summary};
+use lra_core::{LogFormat, Markers, NameMode, Summary};
 
 use crate::tests_table::Column;
 
@@ -82,6 +82,8 @@ pub struct AppState {
     pub name_mode: RwSignal<NameMode>,
     /// The markers logs are read by; kept in the URL's hash when not the default ones.
     pub markers: RwSignal<Markers>,
+    /// The logs' format; `None`: told by each file's first lines. In the URL's hash when set.
+    pub log_format: RwSignal<Option<LogFormat>>,
     pub engine: RwSignal<EngineStatus>,
     pub progress: RwSignal<Option<Progress>>,
     /// Messages for the user: unreadable files, engine failures.
@@ -99,6 +101,7 @@ impl AppState {
             selected: RwSignal::new(None),
             name_mode: RwSignal::new(NameMode::Line),
             markers: RwSignal::new(Markers::default()),
+            log_format: RwSignal::new(None),
             engine: RwSignal::new(EngineStatus::Starting),
             progress: RwSignal::new(None),
             errors: RwSignal::new(Vec::new()),

@@ -216,7 +216,16 @@ const RANGES_MIN: u64 = 4 << 20;
 /// appends the parts' results in order. Parts are cut at line ends.
 fn parse_in_ranges(name: &str, file: &File, size: u64, options: &Options) -> io::Result<Summary> {
     use rayon::prelude::*;
-    let options = Options { parallel: false, ..options.clone() };
+    // The parts after the first cannot tell the format: the file's head does, for all.
+    let format = match options.format {
+        Some(f) => f,
+        None => {
+            let mut head = vec![0; lra_core::DETECT_LEN];
+            let n = file.read_at(&mut head, 0)?;
+            lra_core::detect(&head[..n])
+        }
+    };
+    let options = Options { parallel: false, format: Some(format), ..options.clone() };
     let parts = rayon::current_num_threads() as u64;
     let mut starts = vec![0];
     for k in 1..parts {

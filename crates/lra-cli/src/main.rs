@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use lra_core::{
-    DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, Diff, GenOptions, Markers, NameMode, Options,
-    Summary,
+    DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, Diff, GenOptions, LogFormat, Markers,
+    NameMode, Options, Summary,
 };
 
 #[derive(Parser)]
@@ -88,6 +88,10 @@ struct ReadArgs {
     /// Match the markers in any case of ASCII letters.
     #[arg(long)]
     ignore_case: bool,
+    /// The logs' format: told by each file's first lines (`auto`), or this one. Custom markers
+    /// mean `markers`.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    log_format: FormatArg,
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
@@ -101,8 +105,28 @@ impl ReadArgs {
             Name::FirstWord => NameMode::FirstWord,
         };
         let markers = Markers::new(&self.test_marker, &self.result_marker, &self.iteration_marker, self.ignore_case)?;
-        Ok(Options { name_mode, markers, ..Options::default() })
+        let format = match self.log_format {
+            FormatArg::Auto if !markers.is_default() => Some(LogFormat::Markers),
+            FormatArg::Auto => None,
+            FormatArg::Markers => Some(LogFormat::Markers),
+            FormatArg::Gtest => Some(LogFormat::GoogleTest),
+            FormatArg::Pytest => Some(LogFormat::Pytest),
+        };
+        Ok(Options { name_mode, markers, format, ..Options::default() })
     }
+}
+
+/// `--log-format`.
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// Told by each file's first lines.
+    Auto,
+    /// `Test: ` / `Result: ` / `Iteration ` lines, or the markers given.
+    Markers,
+    /// GoogleTest's output (`[ RUN      ]`, `[       OK ]`, `--gtest_repeat`).
+    Gtest,
+    /// `pytest -v` output (pytest-repeat, -xdist and -rerunfailures too).
+    Pytest,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

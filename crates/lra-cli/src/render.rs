@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use lra_core::{Counts, Diff, Summary, TestStats};
+use lra_core::{Counts, Diff, LogFormat, Summary, TestStats};
 
 /// How many anomalies the table lists by location.
 const ANOMALIES_SHOWN: usize = 10;
@@ -31,7 +31,11 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
         rate(&t)
     )?;
     if s.tests().is_empty() {
-        writeln!(out, "\nNo `{}` lines found.", s.markers.test())?;
+        if s.files.iter().all(|f| f.format == LogFormat::Markers) {
+            writeln!(out, "\nNo `{}` lines found.", s.markers.test())?;
+        } else {
+            writeln!(out, "\nNo test runs found.")?;
+        }
     } else {
         writeln!(out)?;
         let tests = s.tests_failures_first();

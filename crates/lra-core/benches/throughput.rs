@@ -3,11 +3,14 @@
 //! over the same bytes, measured in the same run, is the baseline: it is the least any parser must
 //! do, so the ratios stay meaningful on a shared, noisy machine.
 //!
+//! Then each test runner's format, on its fixture (tests/fixtures/runners) repeated to the same
+//! size, on one thread, with its ratio to the markers' rate on one thread.
+//!
 //! `LRA_BENCH_MB` sets the size in MB (default 256).
 
 use std::time::{Duration, Instant};
 
-use lra_core::{FileParser, GenOptions, Generator, NameMode, Options};
+use lra_core::{FileParser, GenOptions, Generator, LogFormat, NameMode, Options};
 
 const SLICE: usize = 8 << 20;
 const ROUNDS: usize = 5;
@@ -44,10 +47,27 @@ fn main() {
     let one_line = results[0].2.as_secs_f64();
     let all_line = results[2].2.as_secs_f64();
     println!("speed-up, {all} threads over 1: {:.2}x", one_line / all_line);
+    for (format, fixture) in [(LogFormat::GoogleTest, "gtest.log"), (LogFormat::Pytest, "pytest.log")] {
+        let path = format!("{}/../../tests/fixtures/runners/{fixture}", env!("CARGO_MANIFEST_DIR"));
+        let one_run = std::fs::read(&path).expect("the runners' fixtures");
+        let repeated = one_run.repeat(log.len() / one_run.len() + 1);
+        let options = Options { format: Some(format), ..Options::default() };
+        let t = one.install(|| best(|| parse_with(&repeated, options.clone())));
+        let rate = repeated.len() as f64 / 1e6 / t.as_secs_f64();
+        println!(
+            "lra-core  1 thread    {:<10} {rate:>8.0} MB/s  ({:.2}x the markers on 1 thread)",
+            format.as_str(),
+            rate / (size / one_line)
+        );
+    }
 }
 
 fn parse(log: &[u8], mode: NameMode) {
-    let mut p = FileParser::new("bench.log", Options::with_name_mode(mode));
+    parse_with(log, Options::with_name_mode(mode));
+}
+
+fn parse_with(log: &[u8], options: Options) {
+    let mut p = FileParser::new("bench.log", options);
     for slice in log.chunks(SLICE) {
         p.feed(slice);
     }

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
+use crate::class::Class;
 use crate::markers::Markers;
 use crate::parser::Options;
 
@@ -41,8 +42,9 @@ pub(crate) struct LineEvents<'a> {
     pub(crate) iteration: Option<Text<'a>>,
     /// `Test: ` was found; the test's name.
     pub(crate) test: Option<Text<'a>>,
-    /// `Result: ` was found; its uppercased word (empty when there is none) and the bytes after it.
-    pub(crate) result: Option<(Text<'a>, Text<'a>)>,
+    /// `Result: ` was found; its uppercased word (empty when there is none), the bytes after it,
+    /// and the word's class.
+    pub(crate) result: Option<(Text<'a>, Text<'a>, Class)>,
     /// The line is longer than the limit and a marker occurs past it, so that marker was ignored.
     pub(crate) cut_marker: bool,
 }
@@ -110,7 +112,9 @@ pub(crate) fn extract_at<'a>(line: &'a [u8], hits: Hits, options: &Options) -> L
     }
     if let Some(r) = hits.result {
         let (word, detail) = split_first_token(&line[r + result_len..]);
-        events.result = Some((uppercase(word), detail));
+        let word = uppercase(word);
+        let class = Class::of_word_bytes(&word);
+        events.result = Some((word, detail, class));
     }
     events
 }
@@ -211,7 +215,7 @@ mod tests {
     fn test_and_result_on_one_line() {
         let e = ev("x Test: gamma one Result: pass now", NameMode::Line);
         assert_eq!(e.test.as_deref(), Some(&b"gamma one"[..]));
-        let (w, d) = e.result.unwrap();
+        let (w, d, _) = e.result.unwrap();
         assert_eq!((w.as_ref(), d.as_ref()), (&b"PASS"[..], &b" now"[..]));
     }
 

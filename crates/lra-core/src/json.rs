@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::cells::{Cell, Span, breaks_of};
 use crate::class::{Class, Counts};
 use crate::extract::NameMode;
+use crate::format::LogFormat;
 use crate::markers::Markers;
 use crate::summary::{AnomalyKind, FailureGroup, FileStats, Location, Summary};
 use crate::tables::Tables;
@@ -86,6 +87,9 @@ struct FileJson {
     binary: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     damage: Option<String>,
+    /// Absent in summaries saved before formats: markers.
+    #[serde(default)]
+    format: LogFormat,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -201,6 +205,7 @@ impl Summary {
                     long_lines: f.long_lines,
                     binary: f.binary,
                     damage: f.damage.as_deref().map(str::to_owned),
+                    format: f.format,
                 })
                 .collect(),
             tests: self
@@ -276,6 +281,7 @@ impl Summary {
                 long_lines: f.long_lines,
                 binary: f.binary,
                 damage: f.damage.map(Into::into),
+                format: f.format,
             })
             .collect();
         let loc = |l: LocationJson| -> Result<Location, String> {

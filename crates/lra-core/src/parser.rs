@@ -1,6 +1,7 @@
 //! The push parser: feed a file's bytes in slices cut anywhere, then finish.
 
 use crate::extract::{Hits, NameMode};
+use crate::format::{DETECT_LEN, LogFormat, detect};
 use crate::markers::Markers;
 use crate::partial::Partial;
 use crate::scan::scan;
@@ -32,6 +33,8 @@ pub struct Options {
     pub name_mode: NameMode,
     /// The markers that open a test, close it and start an iteration.
     pub markers: Markers,
+    /// The format logs are in; `None`: told by each file's first bytes ([`crate::detect`]).
+    pub format: Option<LogFormat>,
     /// See [`DEFAULT_MAX_LINE`].
     pub max_line: usize,
     /// Parse large slices on rayon's current thread pool (needs the `parallel` feature).
@@ -43,6 +46,7 @@ impl Default for Options {
         Options {
             name_mode: NameMode::Line,
             markers: Markers::default(),
+            format: None,
             max_line: DEFAULT_MAX_LINE,
             parallel: cfg!(feature = "parallel"),
         }
@@ -62,6 +66,10 @@ impl Options {
 pub struct FileParser {
     options: Options,
     name: Box<str>,
+    /// The file's format, once known.
+    format: Option<LogFormat>,
+    /// The file's first bytes while its format is being told.
+    head: Vec<u8>,
     state: Partial,
     /// The start of a line that has not ended yet, at most `max_line` + a few bytes of it.
     pending: Vec<u8>,
@@ -92,8 +100,10 @@ impl FileParser {
     /// A parser for a file called `name` (the name is only used in locations).
     pub fn new(name: impl Into<Box<str>>, options: Options) -> FileParser {
         FileParser {
+            format: options.format,
             options,
             name: name.into(),
+            head: Vec::new(),
             state: Partial::at_file_start(),
             pending: Vec::new(),
             overflow: None,
@@ -105,14 +115,17 @@ impl FileParser {
     /// A parser for a run of whole lines from the middle of a file: it starts knowing nothing of
     /// what came before (the open test, the iteration). Its [`Segment`] is appended, in order, to
     /// the parser of what precedes it with [`FileParser::append`]. This lets several threads read
-    /// one file's parts at once.
+    /// one file's parts at once. The middle of a file cannot tell its format: `options.format`
+    /// says it (markers if it does not).
     pub fn for_segment(options: Options) -> FileParser {
-        FileParser { state: Partial::at_segment_start(), ..FileParser::new("", options) }
+        let format = Some(options.format.unwrap_or_default());
+        FileParser { state: Partial::at_segment_start(), format, ..FileParser::new("", options) }
     }
 
     /// Ends a parser made by [`FileParser::for_segment`]. Its bytes must have ended at a line
     /// end, or at the end of the file.
     pub fn into_segment(mut self) -> Segment {
+        self.tell_format();
         if !self.pending.is_empty() || self.overflow.is_some() {
             self.end_pending_line();
         }
@@ -121,6 +134,7 @@ impl FileParser {
 
     /// Appends the segment that follows the bytes fed so far, which must end at a line end.
     pub fn append(&mut self, segment: Segment) {
+        self.tell_format();
         assert!(self.pending.is_empty() && self.overflow.is_none(), "a segment must be appended at a line boundary");
         self.state.absorb(segment.partial);
         if let Some(at) = segment.nul_at.map(|at| self.bytes + at).filter(|&at| at < BINARY_PROBE) {
@@ -131,11 +145,41 @@ impl FileParser {
 
     /// Bytes fed so far.
     pub fn bytes(&self) -> u64 {
-        self.bytes
+        self.bytes + self.head.len() as u64
     }
 
     /// Parses the next bytes of the file. Slice boundaries may fall anywhere.
-    pub fn feed(&mut self, mut bytes: &[u8]) {
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if self.format.is_some() {
+            return self.feed_known(bytes);
+        }
+        if self.head.is_empty() && bytes.len() >= DETECT_LEN {
+            self.format = Some(detect(&bytes[..DETECT_LEN]));
+            return self.feed_known(bytes);
+        }
+        self.head.extend_from_slice(bytes);
+        if self.head.len() >= DETECT_LEN {
+            self.tell_format();
+        }
+    }
+
+    /// The format, told from the bytes gathered so far if it is not known yet; they are then
+    /// parsed.
+    fn tell_format(&mut self) {
+        if self.format.is_none() {
+            let head = std::mem::take(&mut self.head);
+            self.format = Some(detect(&head[..head.len().min(DETECT_LEN)]));
+            self.feed_known(&head);
+        }
+    }
+
+    /// The file's format (told from the bytes so far, if it was not known).
+    pub fn format(&mut self) -> LogFormat {
+        self.tell_format();
+        self.format.unwrap_or_default()
+    }
+
+    fn feed_known(&mut self, mut bytes: &[u8]) {
         if self.bytes < BINARY_PROBE {
             let probe = &bytes[..bytes.len().min((BINARY_PROBE - self.bytes) as usize)];
             if self.nul_at.is_none() {
@@ -165,10 +209,11 @@ impl FileParser {
 
     /// Ends the file: a last line without `\n` still counts, and an open test is missing.
     pub fn finish(mut self) -> Summary {
+        let format = self.format();
         if !self.pending.is_empty() || self.overflow.is_some() {
             self.end_pending_line();
         }
-        self.state.finish(self.name, self.bytes, self.nul_at.is_some(), &self.options)
+        self.state.finish(self.name, self.bytes, self.nul_at.is_some(), format, &self.options)
     }
 
     /// Keeps the start of an unfinished line; past the limit, only looks for markers.
@@ -186,7 +231,8 @@ impl FileParser {
             tail: self.pending[self.pending.len() - (longest - 1)..].to_vec(),
             marker: false,
         });
-        if !overflow.marker {
+        // Only markers are looked for past the limit: a runner's line is read from its start.
+        if !overflow.marker && self.format == Some(LogFormat::Markers) {
             let mut window = std::mem::take(&mut overflow.tail);
             window.extend_from_slice(rest);
             overflow.marker = self.options.markers.any_in(&window);
@@ -204,27 +250,31 @@ impl FileParser {
             }
         }
         let o = &self.options;
-        self.state.line(&line, Hits::find(&line, &o.markers), self.state.lines + 1, o);
+        match self.format.unwrap_or_default() {
+            LogFormat::Markers => self.state.line(&line, Hits::find(&line, &o.markers), self.state.lines + 1, o),
+            format => self.state.apply(format.read(&line[..line.len().min(o.max_line)]), self.state.lines + 1),
+        }
         line.clear();
         self.pending = line;
     }
 
     fn whole_lines(&mut self, bytes: &[u8]) {
         let o = &self.options;
+        let format = self.format.unwrap_or_default();
         #[cfg(feature = "parallel")]
         if o.parallel && rayon::current_num_threads() > 1 {
             let pieces = segments_for(bytes.len(), self.state.tables.tests.len(), rayon::current_num_threads());
             if pieces > 1 {
-                return self.whole_lines_parallel(bytes, pieces);
+                return self.whole_lines_parallel(bytes, pieces, format);
             }
         }
-        scan(&mut self.state, bytes, o);
+        scan(&mut self.state, bytes, o, format);
     }
 
     /// Cuts `bytes` at line boundaries into `pieces` segments, parses them with no knowledge of
     /// each other, and merges the partial results in order.
     #[cfg(feature = "parallel")]
-    fn whole_lines_parallel(&mut self, bytes: &[u8], pieces: usize) {
+    fn whole_lines_parallel(&mut self, bytes: &[u8], pieces: usize, format: LogFormat) {
         use rayon::prelude::*;
         let o = &self.options;
         let segments = split_lines(bytes, pieces);
@@ -232,7 +282,7 @@ impl FileParser {
             .into_par_iter()
             .map(|segment| {
                 let mut p = Partial::at_segment_start();
-                scan(&mut p, segment, o);
+                scan(&mut p, segment, o, format);
                 p
             })
             .collect();

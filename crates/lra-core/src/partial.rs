@@ -10,6 +10,7 @@
 use crate::cells::Cell;
 use crate::class::{Class, Counts};
 use crate::extract::{Hits, LineEvents, extract_at, lossy};
+use crate::format::LogFormat;
 use crate::parser::Options;
 use crate::summary::{AnomalyKind, FileStats, Location, Summary};
 use crate::tables::{Shift, Tables};
@@ -49,6 +50,7 @@ pub(crate) enum Open {
 pub(crate) struct HeadResult {
     word: Box<[u8]>,
     detail: Box<[u8]>,
+    class: Class,
     line: u64,
 }
 
@@ -139,10 +141,15 @@ impl Partial {
         test
     }
 
-    /// Applies one line (without its `\n`) whose 1-based relative line number is `line`, and
-    /// whose first marker positions are `hits`.
+    /// Applies one line of markers (without its `\n`) whose 1-based relative line number is
+    /// `line`, and whose first marker positions are `hits`.
     pub(crate) fn line(&mut self, bytes: &[u8], hits: Hits, line: u64, options: &Options) {
-        let LineEvents { iteration, test, result, cut_marker } = extract_at(bytes, hits, options);
+        self.apply(extract_at(bytes, hits, options), line);
+    }
+
+    /// Applies what line `line` (1-based, relative) says, in the order iteration, test, result.
+    pub(crate) fn apply(&mut self, events: LineEvents<'_>, line: u64) {
+        let LineEvents { iteration, test, result, cut_marker } = events;
         if cut_marker {
             self.long_lines += 1;
             self.tables.anomaly(AnomalyKind::LongLine, at(line), "".into());
@@ -152,31 +159,31 @@ impl Partial {
         }
         if let Some(name) = test {
             if let Open::Test(open) = self.open {
-                self.close(open, b"", b"", line);
+                self.close(open, b"", b"", Class::Missing, line);
             }
             self.has_test = true;
             let test = self.intern_test(&name);
             self.open = Open::Test(OpenTest { test, iteration: self.iteration, line });
         }
-        if let Some((word, detail)) = result {
-            self.result(&word, &detail, line);
+        if let Some((word, detail, class)) = result {
+            self.result(&word, &detail, class, line);
         }
     }
 
-    fn result(&mut self, word: &[u8], detail: &[u8], line: u64) {
+    fn result(&mut self, word: &[u8], detail: &[u8], class: Class, line: u64) {
         match self.open {
-            Open::Test(open) => self.close(open, word, detail, line),
+            Open::Test(open) => self.close(open, word, detail, class, line),
             Open::Closed => self.orphan(word, line),
             Open::Unknown => {
-                self.head_result = Some(HeadResult { word: word.into(), detail: detail.into(), line });
+                self.head_result = Some(HeadResult { word: word.into(), detail: detail.into(), class, line });
                 self.open = Open::Closed;
             }
         }
     }
 
-    /// Closes `open` with `word` (empty: missing) and the text after it, found at `line`.
-    fn close(&mut self, open: OpenTest, word: &[u8], detail: &[u8], line: u64) {
-        let class = Class::of_word_bytes(word);
+    /// Closes `open` with `word` of `class` (missing: no word) and the text after it, found at
+    /// `line`.
+    fn close(&mut self, open: OpenTest, word: &[u8], detail: &[u8], class: Class, line: u64) {
         let label = match open.iteration {
             IterationAt::Label(i) => Some(i),
             _ => None,
@@ -221,9 +228,9 @@ impl Partial {
         match self.open {
             Open::Test(open) => {
                 if let Some(head) = &right.head_result {
-                    self.close(open, &head.word, &head.detail, head.line + shift);
+                    self.close(open, &head.word, &head.detail, head.class, head.line + shift);
                 } else if right.has_test {
-                    self.close(open, b"", b"", 0);
+                    self.close(open, b"", b"", Class::Missing, 0);
                 }
             }
             Open::Closed => {
@@ -278,11 +285,18 @@ impl Partial {
 
     /// Ends the file: an open test is closed as missing. `self` must have started at the file's
     /// start.
-    pub(crate) fn finish(mut self, name: Box<str>, bytes: u64, binary: bool, options: &Options) -> Summary {
+    pub(crate) fn finish(
+        mut self,
+        name: Box<str>,
+        bytes: u64,
+        binary: bool,
+        format: LogFormat,
+        options: &Options,
+    ) -> Summary {
         debug_assert!(self.head_result.is_none() && self.incoming == Counts::default());
         debug_assert!(self.incoming_cells.iter().all(Cell::is_empty));
         if let Open::Test(open) = self.open {
-            self.close(open, b"", b"", 0);
+            self.close(open, b"", b"", Class::Missing, 0);
         }
         for t in &mut self.tables.tests {
             t.by_iteration.settle();
@@ -295,6 +309,7 @@ impl Partial {
             long_lines: self.long_lines,
             binary,
             damage: None,
+            format,
         };
         Summary {
             name_mode: options.name_mode,

@@ -7,15 +7,19 @@
 use memchr::memmem::{FindIter, Finder};
 
 use crate::extract::Hits;
+use crate::format::LogFormat;
 use crate::parser::Options;
 use crate::partial::Partial;
 
 /// Blocks of about this size stay in L2 while the finders pass over them.
 const BLOCK: usize = 128 * 1024;
 
-/// Parses `bytes`, which hold whole lines: each ends with `\n`, except perhaps the last one when
-/// it is the end of the file.
-pub(crate) fn scan(state: &mut Partial, bytes: &[u8], options: &Options) {
+/// Parses `bytes`, which hold whole lines in `format`: each ends with `\n`, except perhaps the
+/// last one when it is the end of the file.
+pub(crate) fn scan(state: &mut Partial, bytes: &[u8], options: &Options, format: LogFormat) {
+    if format != LogFormat::Markers {
+        return scan_runner(state, bytes, options, format);
+    }
     // The block as the finders match it, when the case is ignored.
     let mut folded = Vec::new();
     let mut start = 0;
@@ -192,6 +196,34 @@ impl<'h> Peeked<'h> {
         self.next = self.rest.next();
         at
     }
+}
+
+/// A runner's format: the lines around its needles' hits are read by the format.
+fn scan_runner(state: &mut Partial, bytes: &[u8], options: &Options, format: LogFormat) {
+    let mut hits: Vec<usize> = Vec::new();
+    for needle in format.needles() {
+        hits.extend(needle.find_iter(bytes));
+    }
+    hits.sort_unstable();
+    // The next byte not yet read, at a line start.
+    let mut pos = 0;
+    for hit in hits {
+        if hit < pos {
+            // On a line read already.
+            continue;
+        }
+        let (newlines, line_start) = lines_before(bytes, pos, hit);
+        state.lines += newlines;
+        let line_end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i);
+        let line = &bytes[line_start..line_end];
+        state.apply(format.read(&line[..line.len().min(options.max_line)]), state.lines + 1);
+        if line_end == bytes.len() {
+            return;
+        }
+        state.lines += 1;
+        pos = line_end + 1;
+    }
+    state.lines += count_lines(&bytes[pos..]);
 }
 
 fn count_lines(bytes: &[u8]) -> u64 {

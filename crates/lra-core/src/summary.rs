@@ -5,6 +5,7 @@ use std::fmt;
 use crate::cells::IterationCells;
 use crate::class::{Class, Counts};
 use crate::extract::NameMode;
+use crate::format::LogFormat;
 use crate::markers::Markers;
 use crate::parser::Options;
 use crate::tables::{Shift, Tables};
@@ -133,6 +134,8 @@ pub struct FileStats {
     /// Why the file ended early, when it did (a corrupt or truncated archive member): its lines
     /// before the damage are counted.
     pub damage: Option<Box<str>>,
+    /// The format it was read in.
+    pub format: LogFormat,
 }
 
 /// The summary of one or more logs. Build it with [`crate::FileParser`], combine with

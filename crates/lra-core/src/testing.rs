@@ -31,11 +31,13 @@ pub fn parse_in_segments(name: &str, bytes: &[u8], options: &Options, cuts: &[us
     bounds.push(bytes.len());
     bounds.sort_unstable();
     bounds.dedup();
+    let format =
+        options.format.unwrap_or_else(|| crate::format::detect(&bytes[..bytes.len().min(crate::format::DETECT_LEN)]));
     let parts: Vec<Partial> = bounds
         .windows(2)
         .map(|w| {
             let mut p = Partial::at_segment_start();
-            scan(&mut p, &bytes[w[0]..w[1]], options);
+            scan(&mut p, &bytes[w[0]..w[1]], options, format);
             p
         })
         .collect();
@@ -44,7 +46,7 @@ pub fn parse_in_segments(name: &str, bytes: &[u8], options: &Options, cuts: &[us
         whole.absorb(merged);
     }
     let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
-    whole.finish(name.into(), bytes.len() as u64, binary, options)
+    whole.finish(name.into(), bytes.len() as u64, binary, format, options)
 }
 
 fn combine(mut parts: Vec<Partial>, tree: Tree) -> Option<Partial> {

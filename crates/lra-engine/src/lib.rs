@@ -7,7 +7,7 @@
 
 use std::sync::Mutex;
 
-use lra_core::{GenOptions, Generator, Markers, NameMode, Options};
+use lra_core::{GenOptions, Generator, LogFormat, Markers, NameMode, Options};
 use lra_input::{Members, Unpacker};
 use wasm_bindgen::prelude::*;
 
@@ -60,7 +60,8 @@ pub struct Engine {
 #[wasm_bindgen]
 impl Engine {
     /// A job whose test names are taken per `name_mode` (`"line"` or `"first-word"`), read with
-    /// these markers.
+    /// these markers, in `log_format` (`"auto"`: told by each file's first lines, or a format's
+    /// name such as `"gtest"`).
     #[wasm_bindgen(constructor)]
     pub fn new(
         name_mode: &str,
@@ -68,6 +69,7 @@ impl Engine {
         result_marker: &str,
         iteration_marker: &str,
         ignore_case: bool,
+        log_format: &str,
     ) -> Result<Engine, JsError> {
         let name_mode = match name_mode {
             "line" => NameMode::Line,
@@ -76,7 +78,13 @@ impl Engine {
         };
         let markers =
             Markers::new(test_marker, result_marker, iteration_marker, ignore_case).map_err(|e| JsError::new(&e))?;
-        let options = Options { name_mode, markers, parallel: cfg!(feature = "threads"), ..Options::default() };
+        let format = match log_format {
+            "auto" => None,
+            name => {
+                Some(LogFormat::from_name(name).ok_or_else(|| JsError::new(&format!("unknown log format {name:?}")))?)
+            }
+        };
+        let options = Options { name_mode, markers, format, parallel: cfg!(feature = "threads"), ..Options::default() };
         Ok(Engine { members: Members::new(options), file: None })
     }
 

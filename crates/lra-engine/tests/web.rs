@@ -3,7 +3,7 @@
 //! can block, and it must report more than one thread. Run by `make test-wasm`.
 #![cfg(target_arch = "wasm32")]
 
-use lra_core::{FileParser, GenOptions, Generator, NameMode, Options, Summary};
+use lra_core::{FileParser, GenOptions, Generator, LogFormat, NameMode, Options, Summary};
 use lra_engine::{Engine, build_kind, sample_log, threads};
 use wasm_bindgen_test::*;
 
@@ -26,7 +26,7 @@ fn through_engine(mode: &str, name: &str, log: &[u8], slice: usize) -> Summary {
 }
 
 fn default_markers(mode: &str) -> Engine {
-    Engine::new(mode, "Test: ", "Result: ", "Iteration ", false).unwrap()
+    Engine::new(mode, "Test: ", "Result: ", "Iteration ", false, "auto").unwrap()
 }
 
 /// The same log through the core on this one thread.
@@ -88,8 +88,9 @@ fn sample_log_is_the_seed_format() {
 
 #[wasm_bindgen_test]
 fn bad_input_gets_a_clear_error() {
-    assert!(Engine::new("shouty", "Test: ", "Result: ", "Iteration ", false).is_err());
-    assert!(Engine::new("line", "", "Result: ", "Iteration ", false).is_err(), "an empty marker");
+    assert!(Engine::new("shouty", "Test: ", "Result: ", "Iteration ", false, "auto").is_err());
+    assert!(Engine::new("line", "", "Result: ", "Iteration ", false, "auto").is_err(), "an empty marker");
+    assert!(Engine::new("line", "Test: ", "Result: ", "Iteration ", false, "junit").is_err(), "an unknown format");
     let mut e = default_markers("line");
     assert!(e.feed(b"Test: x\n").is_err(), "feed before begin_file");
 }
@@ -135,8 +136,19 @@ fn damage_is_a_problem_and_the_lines_before_it_count() {
 }
 
 #[wasm_bindgen_test]
+fn runner_logs_are_told_by_their_first_lines() {
+    let gtest = include_bytes!("../../../tests/fixtures/runners/gtest.log");
+    for slice in [5, 8 << 20] {
+        let s = through_engine("line", "gtest.log", gtest, slice);
+        assert_eq!(s.files[0].format, LogFormat::GoogleTest);
+        let flaky = s.tests().iter().find(|t| &*t.name == "Flaky.EveryThirdRunFails").unwrap();
+        assert_eq!((flaky.counts.passed, flaky.counts.failed), (4, 2));
+    }
+}
+
+#[wasm_bindgen_test]
 fn custom_markers_in_any_case() {
-    let mut e = Engine::new("line", "CASE: ", "VERDICT: ", "Round ", true).unwrap();
+    let mut e = Engine::new("line", "CASE: ", "VERDICT: ", "Round ", true, "markers").unwrap();
     e.begin_file("c.log");
     e.feed(b"round 1\ncase: a\nverdict: fail\n").unwrap();
     e.end_file();

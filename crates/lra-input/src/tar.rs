@@ -2,7 +2,7 @@
 //! to 512. Regular files are members; a GNU long name (`L`) or a pax `path` names the next one;
 //! directories, links and other entries are skipped. Two zero blocks end the archive.
 
-use crate::unpack::{Layer, Node, Sink};
+use crate::unpack::{Layer, Node, Sink, archive_damage};
 
 const BLOCK: usize = 512;
 
@@ -47,11 +47,7 @@ impl Tar {
     }
 
     fn damaged(&mut self, reason: &str, sink: &mut dyn Sink) {
-        let after = self.last.as_ref().map_or(String::new(), |m| format!(" after {m}"));
-        sink.problem(format!(
-            "{}: {reason} at byte {}{after}; the rest of the archive is not read",
-            self.archive, self.offset
-        ));
+        sink.problem(archive_damage(&self.archive, reason, self.offset, self.last.as_deref()));
         self.state = State::Done;
     }
 

@@ -60,6 +60,13 @@ impl Unpacker {
     }
 }
 
+/// The message for damage between an archive's members: where, after which member, and that
+/// the members after it could not be read.
+pub(crate) fn archive_damage(archive: &str, reason: &str, offset: u64, last: Option<&str>) -> String {
+    let after = last.map_or(String::new(), |m| format!(" after {m}"));
+    format!("{archive}: {reason} at byte {offset}{after}; the rest of the archive is not read")
+}
+
 /// A decoder of one stream, handing its output on.
 pub(crate) trait Layer: Send {
     /// The stream's next bytes.

@@ -7,7 +7,7 @@
 //! end); it is reported, and the entries after it cannot be found.
 
 use crate::inflate::Inflater;
-use crate::unpack::{Layer, Node, Sink};
+use crate::unpack::{Layer, Node, Sink, archive_damage};
 
 const LOCAL: u32 = 0x0403_4b50;
 const DESCRIPTOR: u32 = 0x0807_4b50;
@@ -74,11 +74,7 @@ impl Zip {
     }
 
     fn damaged(&mut self, reason: &str, sink: &mut dyn Sink) {
-        let after = self.last.as_ref().map_or(String::new(), |m| format!(" after {m}"));
-        sink.problem(format!(
-            "{}: {reason} at byte {}{after}; the rest of the archive is not read",
-            self.archive, self.offset
-        ));
+        sink.problem(archive_damage(&self.archive, reason, self.offset, self.last.as_deref()));
         self.state = State::Done;
     }
 

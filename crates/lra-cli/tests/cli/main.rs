@@ -9,6 +9,7 @@ use serde_json::Value;
 
 mod archives;
 mod markers;
+mod runners;
 
 const SAMPLE: &str = include_str!("../../../../tests/fixtures/seed-sample.log");
 

@@ -8,6 +8,7 @@ mod parallel;
 mod props;
 mod reference;
 mod rules;
+mod runners;
 mod seed;
 
 use lra_core::{FileParser, NameMode, Options, Summary};

@@ -2,7 +2,7 @@
 //! must all agree.
 
 use lra_core::testing::{Tree, parse_in_segments};
-use lra_core::{FileParser, Markers, NameMode, Options, Summary};
+use lra_core::{FileParser, LogFormat, Markers, NameMode, Options, Summary};
 use proptest::prelude::*;
 
 use crate::parse_with;
@@ -30,6 +30,21 @@ const PIECES: &[&[u8]] = &[
     b"ITERATION ",
     "R\u{e9}sultat: ".as_bytes(),
     "R\u{c9}SULTAT: ".as_bytes(),
+    // Pieces of the runners' lines.
+    b"[ RUN      ] ",
+    b"[       OK ] ",
+    b"[  FAILED  ] ",
+    b"[  SKIPPED ] ",
+    b" (3 ms)",
+    b"Repeating all tests (iteration ",
+    b"t.py::test_a",
+    b"::",
+    b"[2-3]",
+    b" PASSED",
+    b" FAILED",
+    b" XFAIL",
+    b"[gw0] [ 50%] ",
+    b"2024-05-01T10:00:00.1Z ",
     b"# ",
     b"alpha",
     b"Beta Test",
@@ -98,7 +113,23 @@ fn markers() -> impl Strategy<Value = Markers> {
 }
 
 fn options() -> impl Strategy<Value = Options> {
-    (mode(), markers()).prop_map(|(name_mode, markers)| Options { name_mode, markers, ..Options::default() })
+    (mode(), markers()).prop_map(|(name_mode, markers)| Options {
+        name_mode,
+        markers,
+        format: Some(LogFormat::Markers),
+        ..Options::default()
+    })
+}
+
+/// Options of every format: markers (given or told), and the runners'.
+fn any_options() -> impl Strategy<Value = Options> {
+    let format = prop_oneof![
+        Just(Some(LogFormat::Markers)),
+        Just(None),
+        Just(Some(LogFormat::GoogleTest)),
+        Just(Some(LogFormat::Pytest)),
+    ];
+    (options(), format).prop_map(|(o, format)| Options { format, ..o })
 }
 
 /// Parses one file fed whole.
@@ -136,20 +167,20 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn any_chunking_equals_feeding_whole(log in log(), options in options(), cuts in cuts()) {
+    fn any_chunking_equals_feeding_whole(log in log(), options in any_options(), cuts in cuts()) {
         let whole = parse_with("t.log", &log, &options);
         prop_assert_eq!(&chunked(&log, &at(log.len(), &cuts), &options), &whole);
     }
 
     #[test]
-    fn one_byte_chunks_equal_feeding_whole(log in log(), options in options()) {
+    fn one_byte_chunks_equal_feeding_whole(log in log(), options in any_options()) {
         let cuts: Vec<usize> = (1..log.len()).collect();
         prop_assert_eq!(chunked(&log, &cuts, &options), parse_with("t.log", &log, &options));
     }
 
     #[test]
     fn a_small_line_limit_gives_the_same_result_whatever_the_chunking(
-        log in log(), options in options(), cuts in cuts(), max_line in 0usize..24
+        log in log(), options in any_options(), cuts in cuts(), max_line in 0usize..24
     ) {
         let options = Options { max_line, ..options };
         let whole = parse_with("t.log", &log, &options);
@@ -160,14 +191,14 @@ proptest! {
 
     #[test]
     fn any_segmenting_and_merge_tree_equals_the_sequential_parse(
-        log in log(), options in options(), cuts in cuts(), tree in tree()
+        log in log(), options in any_options(), cuts in cuts(), tree in tree()
     ) {
         let segmented = parse_in_segments("t.log", &log, &options, &at(log.len(), &cuts), tree);
         prop_assert_eq!(segmented, parse_with("t.log", &log, &options));
     }
 
     #[test]
-    fn every_segment_boundary_one_line_apart(log in log(), options in options()) {
+    fn every_segment_boundary_one_line_apart(log in log(), options in any_options()) {
         // Cut after every line: the most boundaries a log can have.
         let cuts: Vec<usize> = (0..log.len()).collect();
         let segmented = parse_in_segments("t.log", &log, &options, &cuts, Tree::Right);
@@ -175,7 +206,7 @@ proptest! {
     }
 
     #[test]
-    fn summary_merge_is_associative(a in log(), b in log(), c in log(), options in options()) {
+    fn summary_merge_is_associative(a in log(), b in log(), c in log(), options in any_options()) {
         let (a, b, c) = (parse("a", &a, &options), parse("b", &b, &options), parse("c", &c, &options));
         let mut left = a.clone();
         left.merge(b.clone()).unwrap();
@@ -199,7 +230,7 @@ proptest! {
     }
 
     #[test]
-    fn a_saved_summary_reads_back_equal_and_merges_exactly(a in log(), b in log(), options in options()) {
+    fn a_saved_summary_reads_back_equal_and_merges_exactly(a in log(), b in log(), options in any_options()) {
         let (a, b) = (parse("a", &a, &options), parse("b", &b, &options));
         let read = |s: &Summary| Summary::from_json(&s.to_json()).unwrap();
         prop_assert_eq!(&read(&a), &a);
@@ -215,9 +246,11 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn segments_read_apart_and_appended_equal_the_whole(log in log(), options in options(), cuts in cuts(), feed in 1usize..9) {
-        // As the CLI reads a large file: parts cut at line ends, each parsed by its own parser
-        // in small slices, appended in order.
+    fn segments_read_apart_and_appended_equal_the_whole(log in log(), options in any_options(), cuts in cuts(), feed in 1usize..9) {
+        // As the CLI reads a large file: its format told from its head, parts cut at line ends,
+        // each parsed by its own parser in small slices, appended in order.
+        let told = lra_core::detect(&log[..log.len().min(lra_core::DETECT_LEN)]);
+        let options = Options { format: Some(options.format.unwrap_or(told)), ..options };
         let mut bounds: Vec<usize> = at(log.len(), &cuts)
             .into_iter()
             .map(|c| log[c..].iter().position(|&b| b == b'\n').map_or(log.len(), |i| c + i + 1))

@@ -1,0 +1,76 @@
+//! The test runners' output (tests/fixtures/runners/make.sh), told by its first lines or named
+//! with `--log-format`. Expected counts are the fixture suite's design: repeated 6 times, one
+//! test always passes, one always fails, one is skipped, one fails on every third run.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::{json, lra, scratch, stdout};
+
+fn fixture(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/runners").join(name);
+    path.to_str().unwrap().to_owned()
+}
+
+/// (name, passed, failed, skipped) per test.
+fn table(v: &Value) -> Vec<(String, u64, u64, u64)> {
+    v["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let n = |k: &str| t[k].as_u64().unwrap();
+            (t["name"].as_str().unwrap().to_owned(), n("passed"), n("failed"), n("skipped"))
+        })
+        .collect()
+}
+
+#[test]
+fn googletest_and_pytest_are_told_by_their_first_lines() {
+    let v = json(&lra(&["summarize", "--format", "json", &fixture("gtest.log"), &fixture("pytest.log")]));
+    assert_eq!(v["files"][0]["format"], "gtest");
+    assert_eq!(v["files"][1]["format"], "pytest");
+    let s = |n: &str| n.to_owned();
+    assert_eq!(
+        table(&v),
+        [
+            (s("Suite.AlwaysPasses"), 6, 0, 0),
+            (s("Suite.AlwaysFails"), 0, 6, 0),
+            (s("Suite.Skipped"), 0, 0, 6),
+            (s("Flaky.EveryThirdRunFails"), 4, 2, 0),
+            (s("test_suite.py::test_always_passes"), 6, 0, 0),
+            (s("test_suite.py::test_always_fails"), 0, 6, 0),
+            (s("test_suite.py::test_skipped"), 0, 0, 6),
+            (s("test_suite.py::test_flaky"), 4, 2, 0),
+        ]
+    );
+    assert_eq!(v["tests"][3]["flaky"], true);
+}
+
+#[test]
+fn a_format_can_be_named() {
+    let v = json(&lra(&["summarize", "--format", "json", "--log-format", "markers", &fixture("gtest.log")]));
+    assert_eq!(v["files"][0]["format"], "markers");
+    assert_eq!(v["tests"].as_array().unwrap().len(), 0);
+    let out = stdout(&lra(&["summarize", "--log-format", "pytest", &fixture("gtest.log")]));
+    assert!(out.contains("No test runs found."), "{out}");
+    assert_eq!(lra(&["summarize", "--log-format", "junit", "x"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_large_googletest_log_read_in_parts_gives_the_same_summary_at_any_thread_count() {
+    let dir = scratch("gtest-parts");
+    let one = std::fs::read(fixture("gtest.log")).unwrap();
+    let big = dir.join("big-gtest.log");
+    std::fs::write(&big, one.repeat((6 << 20) / one.len() + 1)).unwrap();
+    let big = big.to_str().unwrap();
+    let a = lra(&["summarize", "--format", "json", "--threads", "1", big]);
+    let b = lra(&["summarize", "--format", "json", "--threads", "2", big]);
+    assert_eq!(stdout(&a), stdout(&b));
+    let v = json(&a);
+    assert_eq!(v["files"][0]["format"], "gtest");
+    let copies = v["tests"][0]["passed"].as_u64().unwrap() / 6;
+    assert!(copies > 1000);
+    assert_eq!(table(&v)[3], ("Flaky.EveryThirdRunFails".to_owned(), 4 * copies, 2 * copies, 0));
+}

@@ -1,0 +1,128 @@
+//! The formats a log can be in, each read line by line into the same events (docs/design.md
+//! §1.2): a test opens, a result closes it, an iteration starts. The accumulator never knows
+//! which format a line came from.
+//!
+//! - `markers`: the `Test: `/`Result: `/`Iteration ` lines, or a user's own (the parser's fast
+//!   path, `scan`, reads them).
+//! - [`gtest`]: GoogleTest's `[ RUN      ]` and `[       OK ]` lines.
+//! - [`pytest`]: `pytest -v` lines, with pytest-repeat's `[3-200]` as the iteration.
+//!
+//! Which one a file is in is told by its first lines ([`detect`]), unless the user says.
+
+pub(crate) mod gtest;
+pub(crate) mod prefix;
+pub(crate) mod pytest;
+
+use std::fmt;
+
+use memchr::memmem::Finder;
+use serde::{Deserialize, Serialize};
+
+use crate::extract::LineEvents;
+
+/// How much of a file's start is looked at to tell its format.
+pub const DETECT_LEN: usize = 16 << 10;
+
+/// A log's format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LogFormat {
+    /// Lines holding the markers (`Test: `, `Result: `, `Iteration ` or custom ones).
+    #[default]
+    #[serde(rename = "markers")]
+    Markers,
+    /// GoogleTest's console output, `--gtest_repeat` too.
+    #[serde(rename = "gtest")]
+    GoogleTest,
+    /// `pytest -v` output, with pytest-repeat, pytest-xdist and pytest-rerunfailures too.
+    #[serde(rename = "pytest")]
+    Pytest,
+}
+
+impl LogFormat {
+    /// Every format, in the order the CLI lists them.
+    pub const ALL: [LogFormat; 3] = [LogFormat::Markers, LogFormat::GoogleTest, LogFormat::Pytest];
+
+    /// Its name on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogFormat::Markers => "markers",
+            LogFormat::GoogleTest => "gtest",
+            LogFormat::Pytest => "pytest",
+        }
+    }
+
+    /// The format called `name`.
+    pub fn from_name(name: &str) -> Option<LogFormat> {
+        LogFormat::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+
+    /// Texts one of which every line that means something in this format holds: the scan reads
+    /// only the lines around their hits.
+    pub(crate) fn needles(self) -> &'static [Finder<'static>] {
+        match self {
+            LogFormat::Markers => &[],
+            LogFormat::GoogleTest => &*gtest::NEEDLES,
+            LogFormat::Pytest => &*pytest::NEEDLES,
+        }
+    }
+
+    /// Reads one line (without its `\n`) of a format other than markers.
+    pub(crate) fn read(self, line: &[u8]) -> LineEvents<'_> {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let line = prefix::strip(line);
+        match self {
+            LogFormat::Markers => unreachable!("markers are read by extract"),
+            LogFormat::GoogleTest => gtest::read(line),
+            LogFormat::Pytest => pytest::read(line),
+        }
+    }
+}
+
+impl fmt::Display for LogFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The format of a file that starts with `head` (its first [`DETECT_LEN`] bytes, or all of it):
+/// a runner's when its telltale lines are there, else markers.
+pub fn detect(head: &[u8]) -> LogFormat {
+    let lines = head.split(|&b| b == b'\n').map(|l| prefix::strip(l.strip_suffix(b"\r").unwrap_or(l)));
+    for line in lines {
+        if gtest::is_telltale(line) {
+            return LogFormat::GoogleTest;
+        }
+        if pytest::is_telltale(line) {
+            return LogFormat::Pytest;
+        }
+    }
+    LogFormat::Markers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for f in LogFormat::ALL {
+            assert_eq!(LogFormat::from_name(f.as_str()), Some(f));
+        }
+        assert_eq!(LogFormat::from_name("junit"), None);
+    }
+
+    #[test]
+    fn detection_looks_for_a_runners_telltale_lines() {
+        assert_eq!(
+            detect(b"Running main() from gtest_main.cc\n[==========] Running 4 tests from 2 test suites.\n"),
+            LogFormat::GoogleTest
+        );
+        assert_eq!(detect(b"2024-05-01T10:00:00.1234567Z [ RUN      ] A.B\n"), LogFormat::GoogleTest);
+        assert_eq!(
+            detect(b"============================= test session starts ==============================\n"),
+            LogFormat::Pytest
+        );
+        assert_eq!(detect(b"# Iteration 1\n# Test: Apples Test\n# Result: PASS\n"), LogFormat::Markers);
+        assert_eq!(detect(b""), LogFormat::Markers);
+    }
+}

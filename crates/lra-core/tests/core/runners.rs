@@ -1,0 +1,129 @@
+//! The test runners' own output (tests/fixtures/runners/make.sh runs them on one small suite):
+//! each run of each test is counted once, and the counts are those of the suite's design, not of
+//! our output. The suite, repeated 6 times: one test always passes, one always fails, one is
+//! skipped, and one fails on every third run (so in repetitions 3 and 6).
+
+use lra_core::testing::{Tree, parse_in_segments};
+use lra_core::{FileParser, LogFormat, Options, Summary};
+
+use crate::{counts, names, parse_with};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/../../tests/fixtures/runners/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Every iteration's label, and the failed runs per iteration of a test.
+fn failing_iterations(s: &Summary, test: &str) -> Vec<String> {
+    let t = s.tests().iter().find(|t| &*t.name == test).unwrap();
+    (0..s.iterations().len() as u32)
+        .filter(|&i| t.by_iteration.at(i).failed > 0)
+        .map(|i| s.iterations()[i as usize].label.to_string())
+        .collect()
+}
+
+/// The suite's design, whatever the runner calls its tests.
+fn check_suite(s: &Summary, [passes, fails, skipped, flaky]: [&str; 4]) {
+    assert_eq!(names(s), [passes, fails, skipped, flaky]);
+    assert_eq!(counts(s, passes), (6, 0, 0, 0, 0));
+    assert_eq!(counts(s, fails), (0, 6, 0, 0, 0));
+    assert_eq!(counts(s, skipped), (0, 0, 6, 0, 0));
+    assert_eq!(counts(s, flaky), (4, 2, 0, 0, 0));
+    let labels: Vec<&str> = s.iterations().iter().map(|i| &*i.label).collect();
+    assert_eq!(labels, ["1", "2", "3", "4", "5", "6"]);
+    assert_eq!(failing_iterations(s, flaky), ["3", "6"]);
+    assert_eq!(failing_iterations(s, fails).len(), 6);
+    let t = s.tests().iter().find(|t| &*t.name == flaky).unwrap();
+    // Passed, passed, failed, passed, passed, failed: three changes.
+    assert_eq!(t.transitions, 3);
+    assert_eq!(s.orphan_results(), 0);
+    assert_eq!(s.totals().missing, 0);
+    for i in s.iterations() {
+        assert_eq!(i.counts.runs(), 4, "iteration {}", i.label);
+    }
+}
+
+/// The log parsed whole, in chunks of every size up to 64 and in segments merged in every tree
+/// shape, all equal.
+fn parse_every_way(log: &[u8], options: &Options) -> Summary {
+    let whole = parse_with("run.log", log, options);
+    for chunk in 1..=64 {
+        let mut p = FileParser::new("run.log", options.clone());
+        for piece in log.chunks(chunk) {
+            p.feed(piece);
+        }
+        assert_eq!(p.finish(), whole, "chunks of {chunk}");
+    }
+    let known = Options { format: Some(whole.files[0].format), ..options.clone() };
+    for parts in [2, 3, 7, 40] {
+        let cuts: Vec<usize> = (1..parts).map(|k| log.len() * k / parts).collect();
+        for tree in [Tree::Left, Tree::Right, Tree::Balanced] {
+            assert_eq!(parse_in_segments("run.log", log, &known, &cuts, tree), whole, "{parts} parts, {tree:?}");
+        }
+    }
+    whole
+}
+
+#[test]
+fn googletest_repeated() {
+    let s = parse_every_way(&fixture("gtest.log"), &Options::default());
+    assert_eq!(s.files[0].format, LogFormat::GoogleTest, "told by its first lines");
+    check_suite(&s, ["Suite.AlwaysPasses", "Suite.AlwaysFails", "Suite.Skipped", "Flaky.EveryThirdRunFails"]);
+}
+
+#[test]
+fn pytest_with_pytest_repeat() {
+    let s = parse_every_way(&fixture("pytest.log"), &Options::default());
+    assert_eq!(s.files[0].format, LogFormat::Pytest, "told by its first lines");
+    let t = |n: &str| format!("test_suite.py::{n}");
+    let names = [t("test_always_passes"), t("test_always_fails"), t("test_skipped"), t("test_flaky")];
+    check_suite(&s, [&names[0], &names[1], &names[2], &names[3]]);
+    // A skip's reason is kept as its result's text; failures have no reason on their line.
+    let skipped = s.tests().iter().find(|t| t.name.ends_with("test_skipped")).unwrap();
+    assert_eq!(skipped.results, [("SKIPPED".into(), 6)]);
+}
+
+#[test]
+fn a_crashed_googletest_run_is_missing_and_the_next_test_still_counts() {
+    let log = b"[==========] Running 2 tests from 1 test suite.\n[ RUN      ] A.Crashes\n\
+                [ RUN      ] A.Next\n[       OK ] A.Next (3 ms)\n[ RUN      ] A.Last\n";
+    let s = parse_with("crash.log", log, &Options::default());
+    assert_eq!(counts(&s, "A.Crashes"), (0, 0, 0, 0, 1));
+    assert_eq!(counts(&s, "A.Next"), (1, 0, 0, 0, 0));
+    assert_eq!(counts(&s, "A.Last"), (0, 0, 0, 0, 1));
+}
+
+#[test]
+fn ci_timestamps_before_a_runners_lines_are_looked_past() {
+    let log = b"2024-05-01T10:00:00.1234567Z [==========] Running 1 test from 1 test suite.\n\
+                2024-05-01T10:00:00.1234567Z [ RUN      ] A.B\n\
+                2024-05-01T10:00:01.0000000Z [  FAILED  ] A.B (10 ms)\n";
+    let s = parse_with("ci.log", log, &Options::default());
+    assert_eq!(s.files[0].format, LogFormat::GoogleTest);
+    assert_eq!(counts(&s, "A.B"), (0, 1, 0, 0, 0));
+}
+
+#[test]
+fn a_format_given_is_used_whatever_the_file_looks_like() {
+    let log = fixture("gtest.log");
+    let s = parse_with("gtest.log", &log, &Options { format: Some(LogFormat::Markers), ..Options::default() });
+    assert_eq!(s.files[0].format, LogFormat::Markers);
+    assert_eq!(s.tests().len(), 0, "no markers in GoogleTest's output");
+    let s = parse_with(
+        "x.log",
+        b"Test: a\nResult: PASS\n",
+        &Options { format: Some(LogFormat::Pytest), ..Options::default() },
+    );
+    assert_eq!(s.tests().len(), 0);
+}
+
+#[test]
+fn runner_logs_merge_and_round_trip_as_saved_summaries() {
+    let (g, p) = (fixture("gtest.log"), fixture("pytest.log"));
+    let mut both = parse_with("gtest.log", &g, &Options::default());
+    both.merge(parse_with("pytest.log", &p, &Options::default())).unwrap();
+    assert_eq!(both.tests().len(), 8);
+    let back = Summary::from_json(&both.to_json()).unwrap();
+    assert_eq!(back, both);
+    assert_eq!(back.files[1].format, LogFormat::Pytest);
+}
