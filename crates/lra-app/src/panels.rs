@@ -201,6 +201,7 @@ pub fn Files() -> impl IntoView {
                     view! {
                         <tr class:damaged=f.damage.is_some()>
                             <td class="name">{f.name.to_string()}{note}{damage}</td>
+                            <td>{f.format.as_str()}</td>
                             <td>{human_bytes(f.bytes as f64)}</td>
                             <td>{t.runs()}</td>
                             <td>{t.passed}</td>
@@ -220,7 +221,7 @@ pub fn Files() -> impl IntoView {
                     <table>
                         <thead>
                             <tr>
-                                <th>"File"</th><th>"Size"</th><th>"Runs"</th><th>"Passed"</th><th>"Failed"</th>
+                                <th>"File"</th><th>"Format"</th><th>"Size"</th><th>"Runs"</th><th>"Passed"</th><th>"Failed"</th>
                                 <th>"Skipped"</th><th>"Other"</th><th>"Missing"</th><th>"Orphans"</th>
                                 <th>"Pass rate"</th>
                             </tr>

@@ -36,13 +36,27 @@ fn sequential(mode: NameMode, name: &str, log: &[u8]) -> Summary {
     p.finish()
 }
 
-// The rayon pool can be built once per test binary, so the threaded checks share one test.
-#[wasm_bindgen_test]
-async fn engine_gives_the_core_summary() {
+/// Starts the threaded build's pool of 2 threads, once per test binary (the only time it can
+/// be built): every test that parses awaits this first, whatever order the tests run in, since
+/// the first parse would otherwise make rayon's default pool.
+async fn pool() {
     #[cfg(feature = "threads")]
     {
-        let pool = lra_engine::init_thread_pool(2);
-        wasm_bindgen_futures::JsFuture::from(pool).await.unwrap();
+        use wasm_bindgen_futures::js_sys::Promise;
+        thread_local! {
+            static POOL: std::cell::RefCell<Option<Promise>> = const { std::cell::RefCell::new(None) };
+        }
+        // One promise, which every test awaits, should several run at once.
+        let started = POOL.with(|p| p.borrow_mut().get_or_insert_with(|| lra_engine::init_thread_pool(2)).clone());
+        wasm_bindgen_futures::JsFuture::from(started).await.unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn engine_gives_the_core_summary() {
+    pool().await;
+    #[cfg(feature = "threads")]
+    {
         assert_eq!(build_kind(), "threaded");
         assert!(threads() > 1, "the threaded build runs {} thread(s)", threads());
     }
@@ -96,7 +110,8 @@ fn bad_input_gets_a_clear_error() {
 }
 
 #[wasm_bindgen_test]
-fn archives_are_unpacked_member_by_member_in_any_slices() {
+async fn archives_are_unpacked_member_by_member_in_any_slices() {
+    pool().await;
     let zip = include_bytes!("../../../tests/fixtures/archives/logs.zip");
     let gz = include_bytes!("../../../tests/fixtures/archives/seed.log.gz");
     for slice in [7, 4096, 8 << 20] {
@@ -111,7 +126,8 @@ fn archives_are_unpacked_member_by_member_in_any_slices() {
 }
 
 #[wasm_bindgen_test]
-fn damage_is_a_problem_and_the_lines_before_it_count() {
+async fn damage_is_a_problem_and_the_lines_before_it_count() {
+    pool().await;
     let zip = include_bytes!("../../../tests/fixtures/archives/truncated.zip");
     let mut e = default_markers("first-word");
     e.begin_file("cut.zip");
@@ -136,7 +152,8 @@ fn damage_is_a_problem_and_the_lines_before_it_count() {
 }
 
 #[wasm_bindgen_test]
-fn runner_logs_are_told_by_their_first_lines() {
+async fn runner_logs_are_told_by_their_first_lines() {
+    pool().await;
     let gtest = include_bytes!("../../../tests/fixtures/runners/gtest.log");
     for slice in [5, 8 << 20] {
         let s = through_engine("line", "gtest.log", gtest, slice);
@@ -147,7 +164,8 @@ fn runner_logs_are_told_by_their_first_lines() {
 }
 
 #[wasm_bindgen_test]
-fn custom_markers_in_any_case() {
+async fn custom_markers_in_any_case() {
+    pool().await;
     let mut e = Engine::new("line", "CASE: ", "VERDICT: ", "Round ", true, "markers").unwrap();
     e.begin_file("c.log");
     e.feed(b"round 1\ncase: a\nverdict: fail\n").unwrap();
