@@ -53,6 +53,8 @@ pub fn MarkerSettings() -> impl IntoView {
                     <option value="markers">"markers (Test: / Result: / Iteration, or your own)"</option>
                     <option value="gtest">"GoogleTest"</option>
                     <option value="pytest">"pytest -v"</option>
+                    <option value="libtest">"cargo test (libtest)"</option>
+                    <option value="tap">"TAP"</option>
                 </select>
             </label>
             <p class="hint">

@@ -111,6 +111,8 @@ impl ReadArgs {
             FormatArg::Markers => Some(LogFormat::Markers),
             FormatArg::Gtest => Some(LogFormat::GoogleTest),
             FormatArg::Pytest => Some(LogFormat::Pytest),
+            FormatArg::Libtest => Some(LogFormat::Libtest),
+            FormatArg::Tap => Some(LogFormat::Tap),
         };
         Ok(Options { name_mode, markers, format, ..Options::default() })
     }
@@ -127,6 +129,10 @@ enum FormatArg {
     Gtest,
     /// `pytest -v` output (pytest-repeat, -xdist and -rerunfailures too).
     Pytest,
+    /// Rust's libtest (`cargo test`): `test NAME ... ok`.
+    Libtest,
+    /// The Test Anything Protocol: `ok 1 - NAME`.
+    Tap,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -47,7 +47,13 @@ fn main() {
     let one_line = results[0].2.as_secs_f64();
     let all_line = results[2].2.as_secs_f64();
     println!("speed-up, {all} threads over 1: {:.2}x", one_line / all_line);
-    for (format, fixture) in [(LogFormat::GoogleTest, "gtest.log"), (LogFormat::Pytest, "pytest.log")] {
+    let formats = [
+        (LogFormat::GoogleTest, "gtest.log"),
+        (LogFormat::Pytest, "pytest.log"),
+        (LogFormat::Libtest, "libtest.log"),
+        (LogFormat::Tap, "tap.log"),
+    ];
+    for (format, fixture) in formats {
         let path = format!("{}/../../tests/fixtures/runners/{fixture}", env!("CARGO_MANIFEST_DIR"));
         let one_run = std::fs::read(&path).expect("the runners' fixtures");
         let repeated = one_run.repeat(log.len() / one_run.len() + 1);

@@ -99,8 +99,9 @@ struct Overflow {
 impl FileParser {
     /// A parser for a file called `name` (the name is only used in locations).
     pub fn new(name: impl Into<Box<str>>, options: Options) -> FileParser {
-        FileParser {
-            format: options.format,
+        let format = options.format;
+        let mut p = FileParser {
+            format: None,
             options,
             name: name.into(),
             head: Vec::new(),
@@ -109,6 +110,18 @@ impl FileParser {
             overflow: None,
             bytes: 0,
             nul_at: None,
+        };
+        if let Some(f) = format {
+            p.know_format(f);
+        }
+        p
+    }
+
+    /// The file is in `format` from now on.
+    fn know_format(&mut self, format: LogFormat) {
+        self.format = Some(format);
+        if format.numbers_runs() {
+            self.state.number_runs();
         }
     }
 
@@ -118,8 +131,10 @@ impl FileParser {
     /// one file's parts at once. The middle of a file cannot tell its format: `options.format`
     /// says it (markers if it does not).
     pub fn for_segment(options: Options) -> FileParser {
-        let format = Some(options.format.unwrap_or_default());
-        FileParser { state: Partial::at_segment_start(), format, ..FileParser::new("", options) }
+        let format = options.format.unwrap_or_default();
+        let mut p = FileParser { state: Partial::at_segment_start(), format: None, ..FileParser::new("", options) };
+        p.know_format(format);
+        p
     }
 
     /// Ends a parser made by [`FileParser::for_segment`]. Its bytes must have ended at a line
@@ -154,7 +169,7 @@ impl FileParser {
             return self.feed_known(bytes);
         }
         if self.head.is_empty() && bytes.len() >= DETECT_LEN {
-            self.format = Some(detect(&bytes[..DETECT_LEN]));
+            self.know_format(detect(&bytes[..DETECT_LEN]));
             return self.feed_known(bytes);
         }
         self.head.extend_from_slice(bytes);
@@ -168,7 +183,7 @@ impl FileParser {
     fn tell_format(&mut self) {
         if self.format.is_none() {
             let head = std::mem::take(&mut self.head);
-            self.format = Some(detect(&head[..head.len().min(DETECT_LEN)]));
+            self.know_format(detect(&head[..head.len().min(DETECT_LEN)]));
             self.feed_known(&head);
         }
     }
@@ -282,6 +297,9 @@ impl FileParser {
             .into_par_iter()
             .map(|segment| {
                 let mut p = Partial::at_segment_start();
+                if format.numbers_runs() {
+                    p.number_runs();
+                }
                 scan(&mut p, segment, o, format);
                 p
             })

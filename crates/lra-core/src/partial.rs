@@ -75,6 +75,11 @@ pub(crate) struct Partial {
     /// last time is checked before the name is hashed. Not part of the result.
     previous_test: Option<u32>,
     followed_by: Vec<u32>,
+    /// For formats with no iteration lines, whose iterations are each test's k-th run in the
+    /// file: each test's runs here (by index), in run order, run-length encoded by class. The
+    /// merge appends the right side's after the left's, so that a segment need not know how many
+    /// runs came before it; `finish` numbers them.
+    occurrences: Option<Vec<Vec<(Class, u32)>>>,
 }
 
 impl PartialEq for Partial {
@@ -86,7 +91,7 @@ impl PartialEq for Partial {
         fn cells(p: &Partial) -> Vec<(usize, Cell)> {
             p.incoming_cells.iter().copied().enumerate().filter(|(_, c)| !c.is_empty()).collect()
         }
-        state(self) == state(other) && cells(self) == cells(other)
+        state(self) == state(other) && cells(self) == cells(other) && self.occurrences == other.occurrences
     }
 }
 
@@ -116,7 +121,13 @@ impl Partial {
             incoming_cells: Vec::new(),
             previous_test: None,
             followed_by: Vec::new(),
+            occurrences: None,
         }
+    }
+
+    /// Counts each test's k-th run in iteration `k` (formats with no iteration lines).
+    pub(crate) fn number_runs(&mut self) {
+        self.occurrences.get_or_insert_with(Vec::new);
     }
 
     /// The index of the test named by `name` (see `extract::Text`).
@@ -204,6 +215,9 @@ impl Partial {
             let name = self.tables.tests[open.test as usize].name.clone();
             self.tables.anomaly(AnomalyKind::MissingResult, at(open.line), name);
         }
+        if let Some(occurrences) = &mut self.occurrences {
+            push_runs(occurrences, open.test, class, 1);
+        }
         self.open = Open::Closed;
     }
 
@@ -254,6 +268,13 @@ impl Partial {
             _ => None,
         };
         let (tests, iterations) = self.tables.absorb(right.tables, Shift { file: 0, line: shift }, incoming);
+        if let (Some(mine), Some(theirs)) = (&mut self.occurrences, right.occurrences) {
+            for (t, runs) in theirs.into_iter().enumerate() {
+                for (class, n) in runs {
+                    push_runs(mine, tests[t], class, n);
+                }
+            }
+        }
         if self.iteration == IterationAt::Incoming {
             for (t, &cell) in right.incoming_cells.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
                 self.add_incoming_cell(tests[t], cell);
@@ -298,6 +319,9 @@ impl Partial {
         if let Open::Test(open) = self.open {
             self.close(open, b"", b"", Class::Missing, 0);
         }
+        if let Some(occurrences) = self.occurrences.take() {
+            self.number_iterations(occurrences);
+        }
         for t in &mut self.tables.tests {
             t.by_iteration.settle();
         }
@@ -317,6 +341,41 @@ impl Partial {
             files: vec![file],
             tables: self.tables,
         }
+    }
+}
+
+impl Partial {
+    /// Counts each test's k-th run in the iteration labelled `k`, for a whole file.
+    fn number_iterations(&mut self, occurrences: Vec<Vec<(Class, u32)>>) {
+        let most = occurrences.iter().map(|runs| runs.iter().map(|&(_, n)| u64::from(n)).sum::<u64>()).max();
+        // Labels in order, so that iteration `k` has index `k - 1`.
+        for k in 1..=most.unwrap_or(0) {
+            self.tables.iteration(&k.to_string());
+        }
+        for (t, runs) in occurrences.into_iter().enumerate() {
+            let mut k = 0u32;
+            for (class, n) in runs {
+                for i in k..k + n {
+                    self.tables.iterations[i as usize].counts.add(class);
+                }
+                if let Some(cell) = Cell::of(class) {
+                    self.tables.tests[t].by_iteration.add(k, n, cell);
+                }
+                k += n;
+            }
+        }
+    }
+}
+
+/// Appends `n` runs of `class` to test `t`'s runs, joining them to the last ones if equal.
+fn push_runs(occurrences: &mut Vec<Vec<(Class, u32)>>, t: u32, class: Class, n: u32) {
+    let t = t as usize;
+    if occurrences.len() <= t {
+        occurrences.resize_with(t + 1, Vec::new);
+    }
+    match occurrences[t].last_mut() {
+        Some((last, m)) if *last == class => *m += n,
+        _ => occurrences[t].push((class, n)),
     }
 }
 

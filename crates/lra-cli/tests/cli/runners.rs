@@ -49,6 +49,28 @@ fn googletest_and_pytest_are_told_by_their_first_lines() {
 }
 
 #[test]
+fn libtest_and_tap_runs_are_iterations_by_their_count() {
+    let v = json(&lra(&["summarize", "--format", "json", &fixture("libtest.log"), &fixture("tap.log")]));
+    assert_eq!(v["files"][0]["format"], "libtest");
+    assert_eq!(v["files"][1]["format"], "tap");
+    let labels: Vec<&str> = v["iterations"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["1", "2", "3", "4", "5", "6"]);
+    let flaky = |name: &str| v["tests"].as_array().unwrap().iter().find(|t| t["name"] == name).unwrap().clone();
+    for name in ["tests::flaky", "flaky"] {
+        let t = flaky(name);
+        assert_eq!((t["passed"].as_u64(), t["failed"].as_u64()), (Some(4), Some(2)), "{name}");
+        // Failed in its 3rd and 6th runs: iterations 3 and 6 (indexes 2 and 5).
+        let spans: Vec<(u64, u64, u64, u64)> = t["by_iteration"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s[0].as_u64().unwrap(), s[1].as_u64().unwrap(), s[2].as_u64().unwrap(), s[3].as_u64().unwrap()))
+            .collect();
+        assert_eq!(spans, [(0, 2, 1, 0), (2, 1, 0, 1), (3, 2, 1, 0), (5, 1, 0, 1)], "{name}");
+    }
+}
+
+#[test]
 fn a_format_can_be_named() {
     let v = json(&lra(&["summarize", "--format", "json", "--log-format", "markers", &fixture("gtest.log")]));
     assert_eq!(v["files"][0]["format"], "markers");

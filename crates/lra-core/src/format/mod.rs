@@ -6,12 +6,19 @@
 //!   path, `scan`, reads them).
 //! - [`gtest`]: GoogleTest's `[ RUN      ]` and `[       OK ]` lines.
 //! - [`pytest`]: `pytest -v` lines, with pytest-repeat's `[3-200]` as the iteration.
+//! - [`libtest`]: `cargo test`'s `test NAME ... ok` lines.
+//! - [`tap`]: the Test Anything Protocol's `ok 1 - NAME` lines (`prove -v`).
+//!
+//! Formats with no iteration lines (libtest, TAP) count each test's k-th run in a file in
+//! iteration `k`, so that a log of repeated runs has its iterations.
 //!
 //! Which one a file is in is told by its first lines ([`detect`]), unless the user says.
 
 pub(crate) mod gtest;
+pub(crate) mod libtest;
 pub(crate) mod prefix;
 pub(crate) mod pytest;
+pub(crate) mod tap;
 
 use std::fmt;
 
@@ -36,11 +43,18 @@ pub enum LogFormat {
     /// `pytest -v` output, with pytest-repeat, pytest-xdist and pytest-rerunfailures too.
     #[serde(rename = "pytest")]
     Pytest,
+    /// Rust's libtest (`cargo test`) output.
+    #[serde(rename = "libtest")]
+    Libtest,
+    /// The Test Anything Protocol (`prove -v`, node's TAP reporters, …).
+    #[serde(rename = "tap")]
+    Tap,
 }
 
 impl LogFormat {
     /// Every format, in the order the CLI lists them.
-    pub const ALL: [LogFormat; 3] = [LogFormat::Markers, LogFormat::GoogleTest, LogFormat::Pytest];
+    pub const ALL: [LogFormat; 5] =
+        [LogFormat::Markers, LogFormat::GoogleTest, LogFormat::Pytest, LogFormat::Libtest, LogFormat::Tap];
 
     /// Its name on the command line and in JSON.
     pub fn as_str(self) -> &'static str {
@@ -48,7 +62,15 @@ impl LogFormat {
             LogFormat::Markers => "markers",
             LogFormat::GoogleTest => "gtest",
             LogFormat::Pytest => "pytest",
+            LogFormat::Libtest => "libtest",
+            LogFormat::Tap => "tap",
         }
+    }
+
+    /// Whether the format has no iteration lines, so that a test's k-th run in a file counts in
+    /// iteration `k`.
+    pub fn numbers_runs(self) -> bool {
+        matches!(self, LogFormat::Libtest | LogFormat::Tap)
     }
 
     /// The format called `name`.
@@ -63,6 +85,8 @@ impl LogFormat {
             LogFormat::Markers => &[],
             LogFormat::GoogleTest => &*gtest::NEEDLES,
             LogFormat::Pytest => &*pytest::NEEDLES,
+            LogFormat::Libtest => &*libtest::NEEDLES,
+            LogFormat::Tap => &*tap::NEEDLES,
         }
     }
 
@@ -74,6 +98,8 @@ impl LogFormat {
             LogFormat::Markers => unreachable!("markers are read by extract"),
             LogFormat::GoogleTest => gtest::read(line),
             LogFormat::Pytest => pytest::read(line),
+            LogFormat::Libtest => libtest::read(line),
+            LogFormat::Tap => tap::read(line),
         }
     }
 }
@@ -94,6 +120,12 @@ pub fn detect(head: &[u8]) -> LogFormat {
         }
         if pytest::is_telltale(line) {
             return LogFormat::Pytest;
+        }
+        if libtest::is_telltale(line) {
+            return LogFormat::Libtest;
+        }
+        if tap::is_telltale(line) {
+            return LogFormat::Tap;
         }
     }
     LogFormat::Markers
@@ -122,6 +154,9 @@ mod tests {
             detect(b"============================= test session starts ==============================\n"),
             LogFormat::Pytest
         );
+        assert_eq!(detect(b"\nrunning 4 tests\ntest tests::a ... ok\n"), LogFormat::Libtest);
+        assert_eq!(detect(b"suite.t .. \n1..4\nok 1 - a\n"), LogFormat::Tap);
+        assert_eq!(detect(b"TAP version 14\n"), LogFormat::Tap);
         assert_eq!(detect(b"# Iteration 1\n# Test: Apples Test\n# Result: PASS\n"), LogFormat::Markers);
         assert_eq!(detect(b""), LogFormat::Markers);
     }

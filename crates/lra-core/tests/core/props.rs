@@ -45,6 +45,14 @@ const PIECES: &[&[u8]] = &[
     b" XFAIL",
     b"[gw0] [ 50%] ",
     b"2024-05-01T10:00:00.1Z ",
+    b"test ",
+    b" ... ok",
+    b" ... FAILED",
+    b" ... ignored, why",
+    b"ok 1 - ",
+    b"not ok 2 - ",
+    b"ok ",
+    b" # SKIP x",
     b"# ",
     b"alpha",
     b"Beta Test",
@@ -128,6 +136,8 @@ fn any_options() -> impl Strategy<Value = Options> {
         Just(None),
         Just(Some(LogFormat::GoogleTest)),
         Just(Some(LogFormat::Pytest)),
+        Just(Some(LogFormat::Libtest)),
+        Just(Some(LogFormat::Tap)),
     ];
     (options(), format).prop_map(|(o, format)| Options { format, ..o })
 }

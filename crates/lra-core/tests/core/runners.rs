@@ -24,7 +24,11 @@ fn failing_iterations(s: &Summary, test: &str) -> Vec<String> {
 
 /// The suite's design, whatever the runner calls its tests.
 fn check_suite(s: &Summary, [passes, fails, skipped, flaky]: [&str; 4]) {
-    assert_eq!(names(s), [passes, fails, skipped, flaky]);
+    let mut found = names(s);
+    found.sort_unstable();
+    let mut expected = [passes, fails, skipped, flaky];
+    expected.sort_unstable();
+    assert_eq!(found, expected);
     assert_eq!(counts(s, passes), (6, 0, 0, 0, 0));
     assert_eq!(counts(s, fails), (0, 6, 0, 0, 0));
     assert_eq!(counts(s, skipped), (0, 0, 6, 0, 0));
@@ -81,6 +85,39 @@ fn pytest_with_pytest_repeat() {
     // A skip's reason is kept as its result's text; failures have no reason on their line.
     let skipped = s.tests().iter().find(|t| t.name.ends_with("test_skipped")).unwrap();
     assert_eq!(skipped.results, [("SKIPPED".into(), 6)]);
+}
+
+#[test]
+fn libtest_run_six_times_each_run_an_iteration_by_its_count() {
+    let s = parse_every_way(&fixture("libtest.log"), &Options::default());
+    assert_eq!(s.files[0].format, LogFormat::Libtest, "told by its first lines");
+    check_suite(&s, ["tests::always_passes", "tests::always_fails", "tests::skipped", "tests::flaky"]);
+    let skipped = s.tests().iter().find(|t| &*t.name == "tests::skipped").unwrap();
+    assert_eq!(skipped.results, [("IGNORED".into(), 6)]);
+}
+
+#[test]
+fn tap_from_prove_run_six_times() {
+    let s = parse_every_way(&fixture("tap.log"), &Options::default());
+    assert_eq!(s.files[0].format, LogFormat::Tap, "told by its plan line");
+    // The skipped test has no description: it is named by its number.
+    check_suite(&s, ["always passes", "always fails", "#3", "flaky"]);
+}
+
+#[test]
+fn a_tests_kth_run_counts_in_iteration_k_across_segments_and_files() {
+    // Two files: the iterations restart with each, and are shared by label.
+    let a = b"test t ... ok\ntest u ... ok\ntest t ... FAILED\ntest t ... ok\n";
+    let b = b"test t ... FAILED\n";
+    let options = Options { format: Some(LogFormat::Libtest), ..Options::default() };
+    let one = parse_every_way(a, &options);
+    let labels: Vec<(&str, u64)> = one.iterations().iter().map(|i| (&*i.label, i.counts.runs())).collect();
+    assert_eq!(labels, [("1", 2), ("2", 1), ("3", 1)]);
+    assert_eq!(failing_iterations(&one, "t"), ["2"]);
+    let mut both = one.clone();
+    both.merge(parse_with("b.log", b, &options)).unwrap();
+    assert_eq!(failing_iterations(&both, "t"), ["1", "2"]);
+    assert_eq!(both.iterations()[0].counts.failed, 1);
 }
 
 #[test]
