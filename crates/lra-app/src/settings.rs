@@ -55,6 +55,7 @@ pub fn MarkerSettings() -> impl IntoView {
                     <option value="pytest">"pytest -v"</option>
                     <option value="libtest">"cargo test (libtest)"</option>
                     <option value="tap">"TAP"</option>
+                    <option value="junit">"JUnit XML"</option>
                 </select>
             </label>
             <p class="hint">

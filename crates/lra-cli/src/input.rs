@@ -225,6 +225,10 @@ fn parse_in_ranges(name: &str, file: &File, size: u64, options: &Options) -> io:
             lra_core::detect(&head[..n])
         }
     };
+    if !format.is_line_format() {
+        // Read in order: it cannot be cut at line ends.
+        return parse_stream(name, file, &Options { format: Some(format), ..options.clone() });
+    }
     let options = Options { parallel: false, format: Some(format), ..options.clone() };
     let parts = rayon::current_num_threads() as u64;
     let mut starts = vec![0];

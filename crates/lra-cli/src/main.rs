@@ -113,6 +113,7 @@ impl ReadArgs {
             FormatArg::Pytest => Some(LogFormat::Pytest),
             FormatArg::Libtest => Some(LogFormat::Libtest),
             FormatArg::Tap => Some(LogFormat::Tap),
+            FormatArg::Junit => Some(LogFormat::Junit),
         };
         Ok(Options { name_mode, markers, format, ..Options::default() })
     }
@@ -133,6 +134,8 @@ enum FormatArg {
     Libtest,
     /// The Test Anything Protocol: `ok 1 - NAME`.
     Tap,
+    /// JUnit XML: `<testcase>` elements.
+    Junit,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

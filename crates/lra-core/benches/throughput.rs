@@ -52,6 +52,7 @@ fn main() {
         (LogFormat::Pytest, "pytest.log"),
         (LogFormat::Libtest, "libtest.log"),
         (LogFormat::Tap, "tap.log"),
+        (LogFormat::Junit, "pytest-junit.xml"),
     ];
     for (format, fixture) in formats {
         let path = format!("{}/../../tests/fixtures/runners/{fixture}", env!("CARGO_MANIFEST_DIR"));

@@ -1,6 +1,7 @@
 //! The push parser: feed a file's bytes in slices cut anywhere, then finish.
 
 use crate::extract::{Hits, NameMode};
+use crate::format::junit::JunitReader;
 use crate::format::{DETECT_LEN, LogFormat, detect};
 use crate::markers::Markers;
 use crate::partial::Partial;
@@ -70,6 +71,8 @@ pub struct FileParser {
     format: Option<LogFormat>,
     /// The file's first bytes while its format is being told.
     head: Vec<u8>,
+    /// The reader of a JUnit XML file, which is read as tags rather than lines.
+    junit: Option<Box<JunitReader>>,
     state: Partial,
     /// The start of a line that has not ended yet, at most `max_line` + a few bytes of it.
     pending: Vec<u8>,
@@ -105,6 +108,7 @@ impl FileParser {
             options,
             name: name.into(),
             head: Vec::new(),
+            junit: None,
             state: Partial::at_file_start(),
             pending: Vec::new(),
             overflow: None,
@@ -120,6 +124,9 @@ impl FileParser {
     /// The file is in `format` from now on.
     fn know_format(&mut self, format: LogFormat) {
         self.format = Some(format);
+        if format == LogFormat::Junit {
+            self.junit = Some(Box::default());
+        }
         if format.numbers_runs() {
             self.state.number_runs();
         }
@@ -202,6 +209,9 @@ impl FileParser {
             }
         }
         self.bytes += bytes.len() as u64;
+        if let Some(junit) = &mut self.junit {
+            return junit.feed(bytes, &mut self.state);
+        }
         if !self.pending.is_empty() || self.overflow.is_some() {
             match memchr::memchr(b'\n', bytes) {
                 None => return self.hold(bytes),

@@ -71,13 +71,35 @@ fn libtest_and_tap_runs_are_iterations_by_their_count() {
 }
 
 #[test]
+fn a_large_junit_file_is_read_in_order_at_any_thread_count() {
+    let dir = scratch("junit-large");
+    let one = String::from_utf8(std::fs::read(fixture("pytest-junit.xml")).unwrap()).unwrap();
+    // One document with the same test suite many times, past the size that is read in parts.
+    let start = one.find("<testsuite ").unwrap();
+    let end = one.rfind("</testsuites>").unwrap();
+    let copies = (5 << 20) / one.len() + 1;
+    let big = format!("{}{}</testsuites>", &one[..start], one[start..end].repeat(copies));
+    let path = dir.join("big.xml");
+    std::fs::write(&path, big).unwrap();
+    let path = path.to_str().unwrap();
+    let a = lra(&["summarize", "--format", "json", "--threads", "1", path]);
+    let b = lra(&["summarize", "--format", "json", "--threads", "2", path]);
+    assert_eq!(stdout(&a), stdout(&b));
+    let v = json(&a);
+    assert_eq!(v["files"][0]["format"], "junit");
+    let flaky = table(&v).into_iter().find(|t| t.0 == "test_suite.test_flaky").unwrap();
+    assert_eq!(flaky, ("test_suite.test_flaky".to_owned(), 4 * copies as u64, 2 * copies as u64, 0));
+    assert_eq!(v["iterations"].as_array().unwrap().len(), 6 * copies, "each test's k-th run is iteration k");
+}
+
+#[test]
 fn a_format_can_be_named() {
     let v = json(&lra(&["summarize", "--format", "json", "--log-format", "markers", &fixture("gtest.log")]));
     assert_eq!(v["files"][0]["format"], "markers");
     assert_eq!(v["tests"].as_array().unwrap().len(), 0);
     let out = stdout(&lra(&["summarize", "--log-format", "pytest", &fixture("gtest.log")]));
     assert!(out.contains("No test runs found."), "{out}");
-    assert_eq!(lra(&["summarize", "--log-format", "junit", "x"]).status.code(), Some(2));
+    assert_eq!(lra(&["summarize", "--log-format", "go", "x"]).status.code(), Some(2));
 }
 
 #[test]

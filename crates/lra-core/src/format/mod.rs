@@ -8,13 +8,15 @@
 //! - [`pytest`]: `pytest -v` lines, with pytest-repeat's `[3-200]` as the iteration.
 //! - [`libtest`]: `cargo test`'s `test NAME ... ok` lines.
 //! - [`tap`]: the Test Anything Protocol's `ok 1 - NAME` lines (`prove -v`).
+//! - [`junit`]: JUnit XML, read as a stream of tags rather than lines.
 //!
-//! Formats with no iteration lines (libtest, TAP) count each test's k-th run in a file in
+//! Formats with no iteration lines (libtest, TAP, JUnit) count each test's k-th run in a file in
 //! iteration `k`, so that a log of repeated runs has its iterations.
 //!
 //! Which one a file is in is told by its first lines ([`detect`]), unless the user says.
 
 pub(crate) mod gtest;
+pub(crate) mod junit;
 pub(crate) mod libtest;
 pub(crate) mod prefix;
 pub(crate) mod pytest;
@@ -49,12 +51,21 @@ pub enum LogFormat {
     /// The Test Anything Protocol (`prove -v`, node's TAP reporters, …).
     #[serde(rename = "tap")]
     Tap,
+    /// JUnit XML, as CI systems and most runners write it.
+    #[serde(rename = "junit")]
+    Junit,
 }
 
 impl LogFormat {
     /// Every format, in the order the CLI lists them.
-    pub const ALL: [LogFormat; 5] =
-        [LogFormat::Markers, LogFormat::GoogleTest, LogFormat::Pytest, LogFormat::Libtest, LogFormat::Tap];
+    pub const ALL: [LogFormat; 6] = [
+        LogFormat::Markers,
+        LogFormat::GoogleTest,
+        LogFormat::Pytest,
+        LogFormat::Libtest,
+        LogFormat::Tap,
+        LogFormat::Junit,
+    ];
 
     /// Its name on the command line and in JSON.
     pub fn as_str(self) -> &'static str {
@@ -64,13 +75,20 @@ impl LogFormat {
             LogFormat::Pytest => "pytest",
             LogFormat::Libtest => "libtest",
             LogFormat::Tap => "tap",
+            LogFormat::Junit => "junit",
         }
+    }
+
+    /// Whether the format is read line by line, so that a file can be cut at line ends into
+    /// segments parsed apart (JUnit XML is read in order).
+    pub fn is_line_format(self) -> bool {
+        self != LogFormat::Junit
     }
 
     /// Whether the format has no iteration lines, so that a test's k-th run in a file counts in
     /// iteration `k`.
     pub fn numbers_runs(self) -> bool {
-        matches!(self, LogFormat::Libtest | LogFormat::Tap)
+        matches!(self, LogFormat::Libtest | LogFormat::Tap | LogFormat::Junit)
     }
 
     /// The format called `name`.
@@ -87,6 +105,7 @@ impl LogFormat {
             LogFormat::Pytest => &*pytest::NEEDLES,
             LogFormat::Libtest => &*libtest::NEEDLES,
             LogFormat::Tap => &*tap::NEEDLES,
+            LogFormat::Junit => &[],
         }
     }
 
@@ -96,6 +115,7 @@ impl LogFormat {
         let line = prefix::strip(line);
         match self {
             LogFormat::Markers => unreachable!("markers are read by extract"),
+            LogFormat::Junit => unreachable!("JUnit XML is read by its own reader"),
             LogFormat::GoogleTest => gtest::read(line),
             LogFormat::Pytest => pytest::read(line),
             LogFormat::Libtest => libtest::read(line),
@@ -113,6 +133,10 @@ impl fmt::Display for LogFormat {
 /// The format of a file that starts with `head` (its first [`DETECT_LEN`] bytes, or all of it):
 /// a runner's when its telltale lines are there, else markers.
 pub fn detect(head: &[u8]) -> LogFormat {
+    let text = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head).trim_ascii_start();
+    if text.starts_with(b"<") && memchr::memmem::find(text, b"<testsuite").is_some() {
+        return LogFormat::Junit;
+    }
     let lines = head.split(|&b| b == b'\n').map(|l| prefix::strip(l.strip_suffix(b"\r").unwrap_or(l)));
     for line in lines {
         if gtest::is_telltale(line) {
@@ -140,7 +164,7 @@ mod tests {
         for f in LogFormat::ALL {
             assert_eq!(LogFormat::from_name(f.as_str()), Some(f));
         }
-        assert_eq!(LogFormat::from_name("junit"), None);
+        assert_eq!(LogFormat::from_name("go"), None);
     }
 
     #[test]
@@ -157,6 +181,8 @@ mod tests {
         assert_eq!(detect(b"\nrunning 4 tests\ntest tests::a ... ok\n"), LogFormat::Libtest);
         assert_eq!(detect(b"suite.t .. \n1..4\nok 1 - a\n"), LogFormat::Tap);
         assert_eq!(detect(b"TAP version 14\n"), LogFormat::Tap);
+        assert_eq!(detect(b"<?xml version=\"1.0\"?>\n<testsuites>"), LogFormat::Junit);
+        assert_eq!(detect(b"Test: <testsuite> in a log\n"), LogFormat::Markers);
         assert_eq!(detect(b"# Iteration 1\n# Test: Apples Test\n# Result: PASS\n"), LogFormat::Markers);
         assert_eq!(detect(b""), LogFormat::Markers);
     }

@@ -84,7 +84,7 @@ fn reason(detail: &[u8]) -> Cow<'_, [u8]> {
 }
 
 /// The node id without pytest-repeat's `[K-N]` (or `-K-N]` after other parameters), and `K`.
-fn fold_repeat(node: &[u8]) -> (Cow<'_, [u8]>, Option<&[u8]>) {
+pub(crate) fn fold_repeat(node: &[u8]) -> (Cow<'_, [u8]>, Option<&[u8]>) {
     let Some(inner) = node.strip_suffix(b"]") else { return (Cow::Borrowed(node), None) };
     let Some(open) = inner.iter().rposition(|&b| b == b'[') else { return (Cow::Borrowed(node), None) };
     let params = &inner[open + 1..];

@@ -104,6 +104,66 @@ fn tap_from_prove_run_six_times() {
     check_suite(&s, ["always passes", "always fails", "#3", "flaky"]);
 }
 
+/// The XML parsed whole and in chunks of every size up to 64 (it is read in order: no segments).
+fn parse_in_chunks(log: &[u8]) -> Summary {
+    let whole = parse_with("run.xml", log, &Options::default());
+    for chunk in 1..=64 {
+        let mut p = FileParser::new("run.xml", Options::default());
+        for piece in log.chunks(chunk) {
+            p.feed(piece);
+        }
+        assert_eq!(p.finish(), whole, "chunks of {chunk}");
+    }
+    whole
+}
+
+#[test]
+fn junit_xml_from_pytest_repeated() {
+    let s = parse_in_chunks(&fixture("pytest-junit.xml"));
+    assert_eq!(s.files[0].format, LogFormat::Junit, "told by its first bytes");
+    check_suite(
+        &s,
+        [
+            "test_suite.test_always_passes",
+            "test_suite.test_always_fails",
+            "test_suite.test_skipped",
+            "test_suite.test_flaky",
+        ],
+    );
+    // The failure's message is its reason, entities decoded.
+    let groups = s.failure_groups_by_size();
+    assert_eq!(groups[0].example.as_ref(), "AssertionError: expected 1 got 2\nassert 1 == 2");
+    assert_eq!(groups[0].count, 6);
+}
+
+#[test]
+fn junit_xml_from_googletest_with_cdata() {
+    let s = parse_in_chunks(&fixture("gtest-junit.xml"));
+    assert_eq!(s.files[0].format, LogFormat::Junit);
+    assert_eq!(counts(&s, "Suite.AlwaysPasses"), (1, 0, 0, 0, 0));
+    assert_eq!(counts(&s, "Suite.AlwaysFails"), (0, 1, 0, 0, 0));
+    assert_eq!(counts(&s, "Suite.Skipped"), (0, 0, 1, 0, 0));
+    assert_eq!(counts(&s, "Flaky.EveryThirdRunFails"), (1, 0, 0, 0, 0));
+    // Located at the test case's line.
+    let fails = s.tests().iter().find(|t| &*t.name == "Suite.AlwaysFails").unwrap();
+    let text = String::from_utf8(fixture("gtest-junit.xml")).unwrap();
+    let line = text.lines().position(|l| l.contains("</testcase>")).unwrap() as u64 + 1;
+    assert_eq!(fails.first_failure.map(|l| l.line), Some(line));
+}
+
+#[test]
+fn junit_markup_that_is_not_a_test_is_passed_over() {
+    let xml = br#"<?xml version="1.0"?>
+<!DOCTYPE testsuites [ <!ENTITY boom "<testcase name='fake'/>"> ]>
+<testsuites><!-- <testcase name="commented"/> -->
+<testsuite name="s"><testcase classname="c" name="a&amp;b" time="1"><system-out><![CDATA[<testcase name="in cdata"/> ]]> ]]></system-out></testcase>
+<testcase name="cut short" attr="a > b">"#;
+    let s = parse_in_chunks(xml);
+    assert_eq!(names(&s), ["c.a&b", "cut short"]);
+    assert_eq!(counts(&s, "c.a&b"), (1, 0, 0, 0, 0));
+    assert_eq!(counts(&s, "cut short"), (0, 0, 0, 0, 1), "a file cut inside a test case: missing");
+}
+
 #[test]
 fn a_tests_kth_run_counts_in_iteration_k_across_segments_and_files() {
     // Two files: the iterations restart with each, and are shared by label.

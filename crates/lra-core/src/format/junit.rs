@@ -1,0 +1,304 @@
+//! JUnit XML, as every CI system and most runners write it (docs/design.md, "The test runners'
+//! formats"), read as a stream: only the markup of one tag is held at a time, whatever the size
+//! of the file or of a test's captured output; comments, CDATA, processing instructions and the
+//! DOCTYPE are passed over without being held, and no DTD or entity is expanded.
+//!
+//! - `<testcase classname="C" name="N">` opens the test `C.N` (`N` when there is no class name),
+//!   with pytest-repeat's `[K-N]` folded away as in pytest's own format.
+//! - Its `<failure>` makes the run failed (word `FAILED`), `<error>` failed (word `ERROR`), and
+//!   `<skipped>` skipped (word `SKIPPED`); the first such child's `message` is the reason.
+//!   Without one it passed (word `PASSED`). `</testcase>`, or the `/>` of an empty one, closes it.
+//! - JUnit has no iteration lines: a test's k-th run in a file counts in iteration `k`.
+
+use std::borrow::Cow;
+
+use crate::class::Class;
+use crate::extract::LineEvents;
+use crate::partial::Partial;
+
+/// The markup of one tag may be at most this long: a longer one is not a test's.
+const MAX_TAG: usize = 1 << 20;
+
+/// What the reader is in the middle of.
+#[derive(Debug, Default, PartialEq)]
+enum In {
+    /// Text between tags.
+    #[default]
+    Text,
+    /// A tag's markup, gathered from its `<`, and the quote it is inside, if any.
+    Tag { quote: Option<u8> },
+    /// Something passed over until `end`: a comment, CDATA, a processing instruction.
+    Skip { end: &'static [u8], matched: usize },
+    /// A DOCTYPE, until its `>` (past an internal subset in brackets).
+    Doctype { brackets: bool },
+}
+
+/// A push reader of JUnit XML, feeding the events it finds to a [`Partial`].
+#[derive(Debug, Default)]
+pub(crate) struct JunitReader {
+    state: In,
+    /// The markup gathered.
+    tag: Vec<u8>,
+    /// The line the tag being gathered started on.
+    tag_line: u64,
+    /// A test case is open: the outcome its children gave so far.
+    open: Option<Option<(&'static [u8], Class, Vec<u8>)>>,
+}
+
+impl JunitReader {
+    /// Reads the next bytes; `state.lines` counts their line ends.
+    pub(crate) fn feed(&mut self, bytes: &[u8], state: &mut Partial) {
+        let mut at = 0;
+        while at < bytes.len() {
+            match &mut self.state {
+                In::Text => match memchr::memchr(b'<', &bytes[at..]) {
+                    None => {
+                        state.lines += count(&bytes[at..]);
+                        return;
+                    }
+                    Some(i) => {
+                        state.lines += count(&bytes[at..at + i]);
+                        at += i + 1;
+                        self.tag.clear();
+                        self.tag_line = state.lines + 1;
+                        self.state = In::Tag { quote: None };
+                    }
+                },
+                In::Tag { quote } => {
+                    let rest = &bytes[at..];
+                    let mut end = None;
+                    for (i, &b) in rest.iter().enumerate() {
+                        match (*quote, b) {
+                            (Some(q), _) if b == q => *quote = None,
+                            (Some(_), _) => {}
+                            (None, b'"' | b'\'') => *quote = Some(b),
+                            (None, b'>') => {
+                                end = Some(i);
+                                break;
+                            }
+                            _ => {}
+                        }
+                    }
+                    let take = end.unwrap_or(rest.len());
+                    state.lines += count(&rest[..take]);
+                    if self.tag.len() < MAX_TAG {
+                        self.tag.extend_from_slice(&rest[..take.min(MAX_TAG)]);
+                    }
+                    // Comments, CDATA and the like are known by their start: pass them over.
+                    if let Some(skip) = self.passed_over() {
+                        self.state = skip;
+                        at += take.min(self.tag.len());
+                        continue;
+                    }
+                    match end {
+                        None => return,
+                        Some(i) => {
+                            at += i + 1;
+                            self.state = In::Text;
+                            self.tag(state);
+                        }
+                    }
+                }
+                In::Skip { end, matched } => {
+                    let b = bytes[at];
+                    at += 1;
+                    if b == b'\n' {
+                        state.lines += 1;
+                    }
+                    *matched = if b == end[*matched] {
+                        *matched + 1
+                    } else if b == end[0] {
+                        1
+                    } else {
+                        0
+                    };
+                    if *matched == end.len() {
+                        self.state = In::Text;
+                    }
+                }
+                In::Doctype { brackets } => {
+                    let b = bytes[at];
+                    at += 1;
+                    match b {
+                        b'\n' => state.lines += 1,
+                        b'[' => *brackets = true,
+                        b']' => *brackets = false,
+                        b'>' if !*brackets => self.state = In::Text,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// When the markup gathered starts a comment, CDATA, a processing instruction or a DOCTYPE:
+    /// what passes over the rest of it.
+    fn passed_over(&self) -> Option<In> {
+        let t = &self.tag;
+        let (start, end): (&[u8], &'static [u8]) = if t.starts_with(b"!--") {
+            (b"!--", b"-->")
+        } else if t.starts_with(b"![CDATA[") {
+            (b"![CDATA[", b"]]>")
+        } else if t.starts_with(b"?") {
+            (b"?", b"?>")
+        } else if t.starts_with(b"!") && t.len() >= 2 && !b"-[".contains(&t[1]) {
+            return Some(In::Doctype { brackets: t.contains(&b'[') && !t.contains(&b']') });
+        } else {
+            return None;
+        };
+        // What was gathered past the start may hold the end's first bytes already.
+        let after = &t[start.len()..];
+        let mut matched = 0;
+        for &b in after {
+            matched = if b == end[matched] {
+                matched + 1
+            } else if b == end[0] {
+                1
+            } else {
+                0
+            };
+            if matched == end.len() {
+                return Some(In::Text);
+            }
+        }
+        Some(In::Skip { end, matched })
+    }
+
+    /// Acts on a whole tag's markup (between `<` and `>`).
+    fn tag(&mut self, state: &mut Partial) {
+        let t = std::mem::take(&mut self.tag);
+        let (closing, t) = match t.strip_prefix(b"/") {
+            Some(rest) => (true, rest),
+            None => (false, &t[..]),
+        };
+        let name_end = t.iter().position(|&b| b.is_ascii_whitespace() || b == b'/').unwrap_or(t.len());
+        let (name, attrs) = t.split_at(name_end);
+        let empty = attrs.ends_with(b"/");
+        let line = self.tag_line;
+        match (closing, name) {
+            (false, b"testcase") => {
+                let test = test_name(attr(attrs, b"classname"), attr(attrs, b"name"));
+                state.apply(LineEvents { test: Some(Cow::Owned(test)), ..LineEvents::default() }, line);
+                self.open = Some(None);
+                if empty {
+                    self.close(state, line);
+                }
+            }
+            (true, b"testcase") => self.close(state, line),
+            (false, b"failure" | b"error" | b"skipped") => {
+                if let Some(outcome @ None) = &mut self.open {
+                    let (word, class): (&'static [u8], Class) = match name {
+                        b"failure" => (b"FAILED", Class::Failed),
+                        b"error" => (b"ERROR", Class::Failed),
+                        _ => (b"SKIPPED", Class::Skipped),
+                    };
+                    *outcome = Some((word, class, attr(attrs, b"message").unwrap_or_default()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn close(&mut self, state: &mut Partial, line: u64) {
+        if let Some(outcome) = self.open.take() {
+            let (word, class, reason) = outcome.unwrap_or((b"PASSED", Class::Passed, Vec::new()));
+            let result = Some((Cow::Borrowed(word), Cow::Owned(reason), class));
+            state.apply(LineEvents { result, ..LineEvents::default() }, line);
+        }
+    }
+}
+
+fn count(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
+/// `C.N`, or `N`, with pytest-repeat's suffix folded away.
+fn test_name(class: Option<Vec<u8>>, name: Option<Vec<u8>>) -> Vec<u8> {
+    let name = name.unwrap_or_default();
+    let (name, _) = super::pytest::fold_repeat(&name);
+    match class.filter(|c| !c.is_empty()) {
+        Some(class) => [&class[..], b".", &name].concat(),
+        None => name.into_owned(),
+    }
+}
+
+/// The value of attribute `key` in `attrs`, its entities decoded.
+fn attr(attrs: &[u8], key: &[u8]) -> Option<Vec<u8>> {
+    let mut rest = attrs;
+    loop {
+        rest = rest.trim_ascii_start();
+        let eq = memchr::memchr(b'=', rest)?;
+        let k = rest[..eq].trim_ascii();
+        let after = rest[eq + 1..].trim_ascii_start();
+        let quote = *after.first()?;
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        let end = memchr::memchr(quote, &after[1..])?;
+        let value = &after[1..1 + end];
+        if k == key {
+            return Some(unescape(value));
+        }
+        rest = &after[end + 2..];
+    }
+}
+
+/// XML's five entities and character references; anything else is left as it is.
+fn unescape(v: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(v.len());
+    let mut i = 0;
+    while i < v.len() {
+        if v[i] == b'&'
+            && let Some(semi) = v[i..].iter().take(12).position(|&b| b == b';')
+        {
+            let entity = &v[i + 1..i + semi];
+            let ch = match entity {
+                b"lt" => Some('<'),
+                b"gt" => Some('>'),
+                b"amp" => Some('&'),
+                b"quot" => Some('"'),
+                b"apos" => Some('\''),
+                _ => entity.strip_prefix(b"#").and_then(|n| {
+                    let n = std::str::from_utf8(n).ok()?;
+                    let code = match n.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => n.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }),
+            };
+            if let Some(c) = ch {
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                i += semi + 1;
+                continue;
+            }
+        }
+        out.push(v[i]);
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_and_entities() {
+        let attrs = br#" classname="a.B" name='t&lt;1&gt;' message="x &amp; y&#10;z&#x41;" "#;
+        assert_eq!(attr(attrs, b"classname").as_deref(), Some(&b"a.B"[..]));
+        assert_eq!(attr(attrs, b"name").as_deref(), Some(&b"t<1>"[..]));
+        assert_eq!(attr(attrs, b"message").as_deref(), Some(&b"x & y\nzA"[..]));
+        assert_eq!(attr(attrs, b"time"), None);
+        assert_eq!(unescape(b"&unknown; &"), b"&unknown; &");
+    }
+
+    #[test]
+    fn names_fold_pytest_repeat() {
+        assert_eq!(
+            test_name(Some(b"test_suite".to_vec()), Some(b"test_flaky[3-6]".to_vec())),
+            b"test_suite.test_flaky"
+        );
+        assert_eq!(test_name(None, Some(b"works".to_vec())), b"works");
+    }
+}
