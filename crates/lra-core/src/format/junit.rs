@@ -33,6 +33,9 @@ enum In {
     Doctype { brackets: bool },
 }
 
+/// A test case's outcome from its children: the word, its class and the reason.
+type Outcome = (&'static [u8], Class, Vec<u8>);
+
 /// A push reader of JUnit XML, feeding the events it finds to a [`Partial`].
 #[derive(Debug, Default)]
 pub(crate) struct JunitReader {
@@ -42,7 +45,7 @@ pub(crate) struct JunitReader {
     /// The line the tag being gathered started on.
     tag_line: u64,
     /// A test case is open: the outcome its children gave so far.
-    open: Option<Option<(&'static [u8], Class, Vec<u8>)>>,
+    open: Option<Option<Outcome>>,
 }
 
 impl JunitReader {
