@@ -103,6 +103,15 @@ impl JunitReader {
                     }
                 }
                 In::Skip { end, matched } => {
+                    if *matched == 0 {
+                        // Captured output can be large: jump to the next byte that could end it.
+                        let jump = memchr::memchr(end[0], &bytes[at..]).unwrap_or(bytes.len() - at);
+                        state.lines += count(&bytes[at..at + jump]);
+                        at += jump;
+                        if at == bytes.len() {
+                            return;
+                        }
+                    }
                     let b = bytes[at];
                     at += 1;
                     if b == b'\n' {
