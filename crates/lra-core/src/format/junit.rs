@@ -69,17 +69,29 @@ impl JunitReader {
                 },
                 In::Tag { quote } => {
                     let rest = &bytes[at..];
+                    // The tag ends at the first `>` outside quotes: jump from quote to quote.
                     let mut end = None;
-                    for (i, &b) in rest.iter().enumerate() {
-                        match (*quote, b) {
-                            (Some(q), _) if b == q => *quote = None,
-                            (Some(_), _) => {}
-                            (None, b'"' | b'\'') => *quote = Some(b),
-                            (None, b'>') => {
-                                end = Some(i);
-                                break;
-                            }
-                            _ => {}
+                    let mut i = 0;
+                    while i < rest.len() {
+                        match *quote {
+                            Some(q) => match memchr::memchr(q, &rest[i..]) {
+                                Some(j) => {
+                                    i += j + 1;
+                                    *quote = None;
+                                }
+                                None => i = rest.len(),
+                            },
+                            None => match memchr::memchr3(b'"', b'\'', b'>', &rest[i..]) {
+                                Some(j) if rest[i + j] == b'>' => {
+                                    end = Some(i + j);
+                                    break;
+                                }
+                                Some(j) => {
+                                    *quote = Some(rest[i + j]);
+                                    i += j + 1;
+                                }
+                                None => i = rest.len(),
+                            },
                         }
                     }
                     let take = end.unwrap_or(rest.len());
