@@ -163,3 +163,21 @@ test("test runners' logs and JUnit XML are told by their first lines; a format c
     await s.close();
   }
 });
+
+test("each file one iteration, from a link: the iterations are the files' names", async () => {
+  const s = await open({ isolate: true, hash: "#iteration-per-file=1" });
+  try {
+    assert.equal(await s.page.isChecked("#iteration-per-file"), true);
+    const runs = [1, 2, 3].map((k) => [
+      `run-${k}.xml`,
+      `<testsuite><testcase classname="c" name="t">${k === 2 ? "<failure message='boom'/>" : ""}</testcase></testsuite>`,
+    ]);
+    const summary = await analyzeTexts(s.page, runs);
+    assert.deepEqual(summary.iterations.map((i) => [i.label, i.tests]), [["run-1.xml", 1], ["run-2.xml", 1], ["run-3.xml", 1]]);
+    assert.deepEqual(summary.tests[0].by_iteration, [[0, 1, 1, 0], [1, 1, 0, 1], [2, 1, 1, 0]]);
+    assert.match(await s.page.evaluate(() => location.hash), /iteration-per-file=1/);
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});

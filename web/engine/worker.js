@@ -6,7 +6,7 @@
 // pool's size (benchmarks, tests).
 //
 // Messages in:  {type: "analyze", job, files: [File|Blob], names: [string], nameMode,
-//                markers: {test, result, iteration, ignoreCase}, logFormat}
+//                markers: {test, result, iteration, ignoreCase}, logFormat, iterationPerFile}
 //                (markers may be left out; logFormat "auto" or a format's name, default "auto")
 //               {type: "read", job, files}     read the slices only (benchmark baseline)
 //               {type: "sample", job, iterations, tests}
@@ -109,6 +109,7 @@ async function handle(message) {
     m.iteration || "Iteration ",
     Boolean(m.ignoreCase),
     message.logFormat || "auto",
+    Boolean(message.iterationPerFile),
   );
   const errors = [];
   try {

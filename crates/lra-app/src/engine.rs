@@ -9,12 +9,12 @@ use std::sync::Arc;
 
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use leptos::prelude::{GetUntracked, Set, Update, WithUntracked};
-use lra_core::{LogFormat, Markers, NameMode, Options, Summary};
+use lra_core::{LogFormat, Options, Summary};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use crate::state::{AppState, EngineStatus, FileProgress, Progress, now};
+use crate::state::{AppState, EngineStatus, FileProgress, Progress, Reading, now};
 
 /// A file to analyse and the name it is shown under.
 #[derive(Clone)]
@@ -148,9 +148,11 @@ pub fn add(inputs: Vec<Input>) {
     kick();
 }
 
-/// How the page reads logs now.
-fn reading(state: AppState) -> Options {
-    Options { name_mode: state.name_mode.get_untracked(), markers: state.markers.get_untracked(), ..Options::default() }
+/// The core's options for how the page reads logs now.
+fn page_options(state: AppState) -> Options {
+    let r = Reading::of(state);
+    let (name_mode, markers, format) = (r.name_mode, r.markers, r.log_format);
+    Options { name_mode, markers, format, iteration_per_file: r.iteration_per_file, ..Options::default() }
 }
 
 /// Merges a completed batch (or a saved summary, given under `name`) into the page's summary.
@@ -168,7 +170,7 @@ fn merge_in(state: AppState, name: &str, batch: Summary, inputs: Vec<Input>) -> 
         }
     }
     let mut merged =
-        state.summary.get_untracked().map_or_else(|| Summary::empty_for(&reading(state)), Arc::unwrap_or_clone);
+        state.summary.get_untracked().map_or_else(|| Summary::empty_for(&page_options(state)), Arc::unwrap_or_clone);
     if let Err(e) = merged.merge(batch) {
         state.errors.update(|errs| errs.push(format!("{name}: {e}: change the settings to match and give it again")));
         return false;
@@ -234,16 +236,12 @@ pub fn clear() {
     settle();
 }
 
-/// Analyses every file again, reading test names per `mode`, with `markers`, in `format` (`None`:
-/// told by each file). Saved summaries read otherwise cannot be read again, so they are left
-/// out, with a message.
-pub fn set_reading(mode: NameMode, markers: Markers, format: Option<LogFormat>) {
+/// Analyses every file again, read as `reading` says. Saved summaries read otherwise cannot be
+/// read again, so they are left out, with a message.
+pub fn set_reading(reading: Reading) {
     let state = with_client(|c| c.state);
     let Some(state) = state else { return };
-    if state.name_mode.get_untracked() == mode
-        && state.markers.get_untracked() == markers
-        && state.log_format.get_untracked() == format
-    {
+    if Reading::of(state) == reading {
         return;
     }
     let (pending, saved): (Vec<Input>, Vec<(String, Summary)>) = with_client(|c| {
@@ -254,11 +252,9 @@ pub fn set_reading(mode: NameMode, markers: Markers, format: Option<LogFormat>) 
     })
     .unwrap_or_default();
     restart_worker();
-    state.name_mode.set(mode);
-    state.markers.set(markers);
-    state.log_format.set(format);
+    reading.set(state);
     state.summary.set(None);
-    let page = Summary::empty_for(&reading(state));
+    let page = Summary::empty_for(&page_options(state));
     for (name, s) in saved {
         match page.can_merge(&s) {
             Ok(()) => {
@@ -340,6 +336,7 @@ fn kick() {
             None => "auto",
         };
         set(&message, "logFormat", &format.into());
+        set(&message, "iterationPerFile", &c.state.iteration_per_file.get_untracked().into());
         c.state.progress.set(Some(Progress {
             files: inputs
                 .iter()

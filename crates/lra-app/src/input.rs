@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
 
 use crate::engine::{self, Input};
-use crate::state::AppState;
+use crate::state::{AppState, Reading};
 
 /// The drop zone and the controls beside it.
 #[component]
@@ -89,7 +89,7 @@ pub fn InputBar() -> impl IntoView {
                                 "first-word" => NameMode::FirstWord,
                                 _ => NameMode::Line,
                             };
-                            engine::set_reading(mode, state.markers.get_untracked(), state.log_format.get_untracked());
+                            engine::set_reading(Reading { name_mode: mode, ..Reading::of(state) });
                         }
                         prop:value=move || state.name_mode.get().as_str()
                     >

@@ -40,6 +40,7 @@ pub fn install(state: AppState) {
             "result-marker" => marker_texts[1] = Some(value),
             "iteration-marker" => marker_texts[2] = Some(value),
             "ignore-case" => ignore_case = value == "1",
+            "iteration-per-file" => state.iteration_per_file.set(value == "1"),
             "format" => match LogFormat::from_name(&value) {
                 Some(f) => state.log_format.set(Some(f)),
                 None => state.errors.update(|errs| errs.push(format!("the link's log format {value:?} is not known"))),
@@ -88,6 +89,9 @@ pub fn install(state: AppState) {
         });
         if let Some(f) = state.log_format.get() {
             parts.push(format!("format={f}"));
+        }
+        if state.iteration_per_file.get() {
+            parts.push("iteration-per-file=1".to_owned());
         }
         let hash = format!("#{}", parts.join("&"));
         if let Ok(history) = window.history() {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use lra_core::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, LogFormat, Markers};
 
 use crate::engine;
-use crate::state::AppState;
+use crate::state::{AppState, Reading};
 
 /// The three marker fields, the case switch, Apply and Reset.
 #[component]
@@ -17,12 +17,18 @@ pub fn MarkerSettings() -> impl IntoView {
     let (test, result, iteration) = (NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new(), NodeRef::new());
     let ignore_case = NodeRef::<html::Input>::new();
     let format = NodeRef::<html::Select>::new();
+    let per_file = NodeRef::<html::Input>::new();
     let (problem, set_problem) = signal(None::<String>);
     let chosen_format = move || format.get().and_then(|s| LogFormat::from_name(&s.value()));
     let apply = move |markers: Result<Markers, String>| match markers {
         Ok(m) => {
             set_problem.set(None);
-            engine::set_reading(state.name_mode.get_untracked(), m, chosen_format());
+            engine::set_reading(Reading {
+                markers: m,
+                log_format: chosen_format(),
+                iteration_per_file: per_file.get().is_some_and(|i| i.checked()),
+                ..Reading::of(state)
+            });
         }
         Err(e) => set_problem.set(Some(e)),
     };
@@ -40,7 +46,10 @@ pub fn MarkerSettings() -> impl IntoView {
             }
         };
     view! {
-        <details class="settings" open=move || !state.markers.with(Markers::is_default) || state.log_format.get().is_some()>
+        <details class="settings"
+            open=move || {
+                !state.markers.with(Markers::is_default) || state.log_format.get().is_some() || state.iteration_per_file.get()
+            }>
             <summary>
                 "Reading: " {move || state.log_format.get().map_or("format told by each file".to_owned(), |f| format!("{f} format"))}
                 "; markers " {move || state.markers.with(Markers::describe)}
@@ -67,6 +76,11 @@ pub fn MarkerSettings() -> impl IntoView {
                 {field("Result marker", "result-marker", result, |m| m.result().to_owned())}
                 {field("Iteration marker", "iteration-marker", iteration, |m| m.iteration().to_owned())}
             </div>
+            <label class="case">
+                <input id="iteration-per-file" type="checkbox" node_ref=per_file
+                    prop:checked=move || state.iteration_per_file.get() />
+                " Each file is one iteration (a folder of JUnit files, one run each)"
+            </label>
             <label class="case">
                 <input id="ignore-case" type="checkbox" node_ref=ignore_case
                     prop:checked=move || state.markers.with(Markers::ignore_case) />

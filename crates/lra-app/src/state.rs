@@ -84,6 +84,8 @@ pub struct AppState {
     pub markers: RwSignal<Markers>,
     /// The logs' format; `None`: told by each file's first lines. In the URL's hash when set.
     pub log_format: RwSignal<Option<LogFormat>>,
+    /// Each file is one iteration. In the URL's hash when set.
+    pub iteration_per_file: RwSignal<bool>,
     pub engine: RwSignal<EngineStatus>,
     pub progress: RwSignal<Option<Progress>>,
     /// Messages for the user: unreadable files, engine failures.
@@ -102,10 +104,40 @@ impl AppState {
             name_mode: RwSignal::new(NameMode::Line),
             markers: RwSignal::new(Markers::default()),
             log_format: RwSignal::new(None),
+            iteration_per_file: RwSignal::new(false),
             engine: RwSignal::new(EngineStatus::Starting),
             progress: RwSignal::new(None),
             errors: RwSignal::new(Vec::new()),
         }
+    }
+}
+
+/// How the page reads logs: everything that, changed, calls for analysing the files again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    pub name_mode: NameMode,
+    pub markers: Markers,
+    pub log_format: Option<LogFormat>,
+    pub iteration_per_file: bool,
+}
+
+impl Reading {
+    /// The page's reading now.
+    pub fn of(state: AppState) -> Reading {
+        Reading {
+            name_mode: state.name_mode.get_untracked(),
+            markers: state.markers.get_untracked(),
+            log_format: state.log_format.get_untracked(),
+            iteration_per_file: state.iteration_per_file.get_untracked(),
+        }
+    }
+
+    /// Makes it the page's.
+    pub fn set(self, state: AppState) {
+        state.name_mode.set(self.name_mode);
+        state.markers.set(self.markers);
+        state.log_format.set(self.log_format);
+        state.iteration_per_file.set(self.iteration_per_file);
     }
 }
 

@@ -92,6 +92,10 @@ struct ReadArgs {
     /// mean `markers`.
     #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
     log_format: FormatArg,
+    /// Count each file as one iteration, labelled by its name (a folder of JUnit files with one
+    /// run each); iteration lines are then ignored.
+    #[arg(long)]
+    iteration_per_file: bool,
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
@@ -115,7 +119,7 @@ impl ReadArgs {
             FormatArg::Tap => Some(LogFormat::Tap),
             FormatArg::Junit => Some(LogFormat::Junit),
         };
-        Ok(Options { name_mode, markers, format, ..Options::default() })
+        Ok(Options { name_mode, markers, format, iteration_per_file: self.iteration_per_file, ..Options::default() })
     }
 }
 

@@ -36,6 +36,9 @@ pub struct Options {
     pub markers: Markers,
     /// The format logs are in; `None`: told by each file's first bytes ([`crate::detect`]).
     pub format: Option<LogFormat>,
+    /// Each file is one iteration, labelled by its name (a folder of JUnit files, one run
+    /// each); iteration lines are then ignored.
+    pub iteration_per_file: bool,
     /// See [`DEFAULT_MAX_LINE`].
     pub max_line: usize,
     /// Parse large slices on rayon's current thread pool (needs the `parallel` feature).
@@ -48,6 +51,7 @@ impl Default for Options {
             name_mode: NameMode::Line,
             markers: Markers::default(),
             format: None,
+            iteration_per_file: false,
             max_line: DEFAULT_MAX_LINE,
             parallel: cfg!(feature = "parallel"),
         }
@@ -127,9 +131,7 @@ impl FileParser {
         if format == LogFormat::Junit {
             self.junit = Some(Box::default());
         }
-        if format.numbers_runs() {
-            self.state.number_runs();
-        }
+        number(&mut self.state, format, &self.options);
     }
 
     /// A parser for a run of whole lines from the middle of a file: it starts knowing nothing of
@@ -307,9 +309,7 @@ impl FileParser {
             .into_par_iter()
             .map(|segment| {
                 let mut p = Partial::at_segment_start();
-                if format.numbers_runs() {
-                    p.number_runs();
-                }
+                number(&mut p, format, o);
                 scan(&mut p, segment, o, format);
                 p
             })
@@ -317,6 +317,16 @@ impl FileParser {
         for p in partials {
             self.state.absorb(p);
         }
+    }
+}
+
+/// Sets how `state` gives runs their iterations when the lines do not: by each test's k-th run
+/// (formats with no iteration lines), or one per file.
+pub(crate) fn number(state: &mut Partial, format: LogFormat, options: &Options) {
+    if options.iteration_per_file {
+        state.one_iteration();
+    } else if format.numbers_runs() {
+        state.number_runs();
     }
 }
 

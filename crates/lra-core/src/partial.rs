@@ -80,6 +80,9 @@ pub(crate) struct Partial {
     /// merge appends the right side's after the left's, so that a segment need not know how many
     /// runs came before it; `finish` numbers them.
     occurrences: Option<Vec<Vec<(Class, u32)>>>,
+    /// The file is one iteration: iteration lines are ignored, and `occurrences` all count in
+    /// the iteration labelled by the file's name.
+    per_file: bool,
 }
 
 impl PartialEq for Partial {
@@ -122,7 +125,14 @@ impl Partial {
             previous_test: None,
             followed_by: Vec::new(),
             occurrences: None,
+            per_file: false,
         }
+    }
+
+    /// Counts every run of the file in one iteration, labelled by the file's name.
+    pub(crate) fn one_iteration(&mut self) {
+        self.number_runs();
+        self.per_file = true;
     }
 
     /// Counts each test's k-th run in iteration `k` (formats with no iteration lines).
@@ -165,7 +175,7 @@ impl Partial {
             self.long_lines += 1;
             self.tables.anomaly(AnomalyKind::LongLine, at(line), "".into());
         }
-        if let Some(label) = iteration {
+        if let Some(label) = iteration.filter(|_| !self.per_file) {
             self.iteration = IterationAt::Label(self.tables.iteration(&lossy(&label)));
         }
         if let Some(name) = test {
@@ -320,7 +330,11 @@ impl Partial {
             self.close(open, b"", b"", Class::Missing, 0);
         }
         if let Some(occurrences) = self.occurrences.take() {
-            self.number_iterations(occurrences);
+            if self.per_file {
+                self.file_iteration(&name, occurrences);
+            } else {
+                self.number_iterations(occurrences);
+            }
         }
         for t in &mut self.tables.tests {
             t.by_iteration.settle();
@@ -363,6 +377,28 @@ impl Partial {
                 }
                 k += n;
             }
+        }
+    }
+}
+
+impl Partial {
+    /// Counts every run of a whole file in the one iteration labelled `name`.
+    fn file_iteration(&mut self, name: &str, occurrences: Vec<Vec<(Class, u32)>>) {
+        if occurrences.iter().all(Vec::is_empty) {
+            return;
+        }
+        let i = self.tables.iteration(name);
+        for (t, runs) in occurrences.into_iter().enumerate() {
+            let mut cell = Cell::default();
+            for (class, n) in runs {
+                for _ in 0..n {
+                    self.tables.iterations[i as usize].counts.add(class);
+                }
+                if let Some(c) = Cell::of(class) {
+                    cell = cell.plus(c.times(n.into()));
+                }
+            }
+            self.tables.tests[t].by_iteration.add(i, 1, cell);
         }
     }
 }

@@ -37,17 +37,13 @@ pub fn parse_in_segments(name: &str, bytes: &[u8], options: &Options, cuts: &[us
         .windows(2)
         .map(|w| {
             let mut p = Partial::at_segment_start();
-            if format.numbers_runs() {
-                p.number_runs();
-            }
+            crate::parser::number(&mut p, format, options);
             scan(&mut p, &bytes[w[0]..w[1]], options, format);
             p
         })
         .collect();
     let mut whole = Partial::at_file_start();
-    if format.numbers_runs() {
-        whole.number_runs();
-    }
+    crate::parser::number(&mut whole, format, options);
     if let Some(merged) = combine(parts, tree) {
         whole.absorb(merged);
     }

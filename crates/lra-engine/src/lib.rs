@@ -61,7 +61,7 @@ pub struct Engine {
 impl Engine {
     /// A job whose test names are taken per `name_mode` (`"line"` or `"first-word"`), read with
     /// these markers, in `log_format` (`"auto"`: told by each file's first lines, or a format's
-    /// name such as `"gtest"`).
+    /// name such as `"gtest"`), each file one iteration if `iteration_per_file`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         name_mode: &str,
@@ -70,6 +70,7 @@ impl Engine {
         iteration_marker: &str,
         ignore_case: bool,
         log_format: &str,
+        iteration_per_file: bool,
     ) -> Result<Engine, JsError> {
         let name_mode = match name_mode {
             "line" => NameMode::Line,
@@ -84,7 +85,8 @@ impl Engine {
                 Some(LogFormat::from_name(name).ok_or_else(|| JsError::new(&format!("unknown log format {name:?}")))?)
             }
         };
-        let options = Options { name_mode, markers, format, parallel: cfg!(feature = "threads"), ..Options::default() };
+        let parallel = cfg!(feature = "threads");
+        let options = Options { name_mode, markers, format, iteration_per_file, parallel, ..Options::default() };
         Ok(Engine { members: Members::new(options), file: None })
     }
 

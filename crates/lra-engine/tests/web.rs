@@ -26,7 +26,7 @@ fn through_engine(mode: &str, name: &str, log: &[u8], slice: usize) -> Summary {
 }
 
 fn default_markers(mode: &str) -> Engine {
-    Engine::new(mode, "Test: ", "Result: ", "Iteration ", false, "auto").unwrap()
+    Engine::new(mode, "Test: ", "Result: ", "Iteration ", false, "auto", false).unwrap()
 }
 
 /// The same log through the core on this one thread.
@@ -102,9 +102,9 @@ fn sample_log_is_the_seed_format() {
 
 #[wasm_bindgen_test]
 fn bad_input_gets_a_clear_error() {
-    assert!(Engine::new("shouty", "Test: ", "Result: ", "Iteration ", false, "auto").is_err());
-    assert!(Engine::new("line", "", "Result: ", "Iteration ", false, "auto").is_err(), "an empty marker");
-    assert!(Engine::new("line", "Test: ", "Result: ", "Iteration ", false, "junit").is_err(), "an unknown format");
+    assert!(Engine::new("shouty", "Test: ", "Result: ", "Iteration ", false, "auto", false).is_err());
+    assert!(Engine::new("line", "", "Result: ", "Iteration ", false, "auto", false).is_err(), "an empty marker");
+    assert!(Engine::new("line", "Test: ", "Result: ", "Iteration ", false, "go", false).is_err(), "an unknown format");
     let mut e = default_markers("line");
     assert!(e.feed(b"Test: x\n").is_err(), "feed before begin_file");
 }
@@ -166,7 +166,7 @@ async fn runner_logs_are_told_by_their_first_lines() {
 #[wasm_bindgen_test]
 async fn custom_markers_in_any_case() {
     pool().await;
-    let mut e = Engine::new("line", "CASE: ", "VERDICT: ", "Round ", true, "markers").unwrap();
+    let mut e = Engine::new("line", "CASE: ", "VERDICT: ", "Round ", true, "markers", false).unwrap();
     e.begin_file("c.log");
     e.feed(b"round 1\ncase: a\nverdict: fail\n").unwrap();
     e.end_file();

@@ -118,3 +118,21 @@ fn a_large_googletest_log_read_in_parts_gives_the_same_summary_at_any_thread_cou
     assert!(copies > 1000);
     assert_eq!(table(&v)[3], ("Flaky.EveryThirdRunFails".to_owned(), 4 * copies, 2 * copies, 0));
 }
+
+#[test]
+fn a_folder_of_junit_files_with_each_file_an_iteration() {
+    let dir = scratch("junit-folder");
+    for (k, outcome) in [(1, ""), (2, "<failure message='boom'/>"), (3, "")] {
+        let xml = format!(r#"<testsuite><testcase classname="c" name="t">{outcome}</testcase></testsuite>"#);
+        std::fs::write(dir.join(format!("run-{k}.xml")), xml).unwrap();
+    }
+    let v = json(&lra(&["summarize", "--format", "json", "--iteration-per-file", dir.to_str().unwrap()]));
+    let labels: Vec<String> = v["iterations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| std::path::Path::new(i["label"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(labels, ["run-1.xml", "run-2.xml", "run-3.xml"]);
+    assert_eq!(v["tests"][0]["by_iteration"], serde_json::json!([[0, 1, 1, 0], [1, 1, 0, 1], [2, 1, 1, 0]]));
+}

@@ -139,7 +139,11 @@ fn any_options() -> impl Strategy<Value = Options> {
         Just(Some(LogFormat::Libtest)),
         Just(Some(LogFormat::Tap)),
     ];
-    (options(), format).prop_map(|(o, format)| Options { format, ..o })
+    (options(), format, prop::bool::weighted(0.2)).prop_map(|(o, format, iteration_per_file)| Options {
+        format,
+        iteration_per_file,
+        ..o
+    })
 }
 
 /// Parses one file fed whole.

@@ -224,3 +224,27 @@ fn runner_logs_merge_and_round_trip_as_saved_summaries() {
     assert_eq!(back, both);
     assert_eq!(back.files[1].format, LogFormat::Pytest);
 }
+
+#[test]
+fn each_file_one_iteration_labelled_by_its_name() {
+    // A folder of JUnit files, one run each: the files are the iterations.
+    let run = |outcome: &str| {
+        format!(r#"<testsuite><testcase classname="c" name="t">{outcome}</testcase><testcase name="u"/></testsuite>"#)
+    };
+    let options = Options { iteration_per_file: true, ..Options::default() };
+    let mut s = Summary::empty_for(&options);
+    for (name, outcome) in [("run-1.xml", ""), ("run-2.xml", "<failure message='x'/>"), ("run-3.xml", "")] {
+        s.merge(parse_with(name, run(outcome).as_bytes(), &options)).unwrap();
+    }
+    let labels: Vec<(&str, u64)> = s.iterations().iter().map(|i| (&*i.label, i.counts.runs())).collect();
+    assert_eq!(labels, [("run-1.xml", 2), ("run-2.xml", 2), ("run-3.xml", 2)]);
+    assert_eq!(failing_iterations(&s, "c.t"), ["run-2.xml"]);
+    // Iteration lines are ignored then.
+    let markers = parse_every_way(
+        b"Iteration 1\nTest: a\nResult: PASS\nIteration 2\nTest: a\nResult: FAIL\n",
+        &Options { format: Some(LogFormat::Markers), ..options },
+    );
+    let labels: Vec<&str> = markers.iterations().iter().map(|i| &*i.label).collect();
+    assert_eq!(labels, ["run.log"]);
+    assert_eq!(markers.tests()[0].by_iteration.at(0), lra_core::Cell { passed: 1, failed: 1 });
+}
