@@ -1,13 +1,12 @@
 //! Compressed files and archives (made by the real tools: tests/fixtures/archives/make.sh):
 //! each member is a file of the summary, and damage is named with what came before kept.
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
-use crate::{SAMPLE, json, lra, scratch, stderr, stdout, test_counts, write};
+use crate::{SAMPLE, json, lra, lra_with_stdin, scratch, stderr, stdout, test_counts, write};
 
 fn fixture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/archives").join(name);
@@ -87,14 +86,7 @@ fn gzip_and_zstd_files_are_read_as_the_log_they_hold() {
 #[test]
 fn a_compressed_log_on_stdin_is_recognised_by_its_bytes() {
     let gz = std::fs::read(fixture("two-members.log.gz")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lra"))
-        .args(["summarize", "--format", "json", "--name", "first-word", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(&gz).unwrap();
-    let v = json(&child.wait_with_output().unwrap());
+    let v = json(&lra_with_stdin(&["summarize", "--format", "json", "--name", "first-word", "-"], &gz));
     assert_eq!(v["files"][0]["name"], "<stdin>");
     // Both members: the seed sample, then messy.log.
     assert_eq!(test_counts(&v, "Oranges"), (1, 1));

@@ -17,6 +17,19 @@ fn lra(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lra")).args(args).output().unwrap()
 }
 
+/// Runs `lra` with `input` on its standard input.
+fn lra_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lra"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
@@ -126,14 +139,7 @@ fn directories_are_read_recursively_in_sorted_order() {
 
 #[test]
 fn stdin_is_read_for_dash() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lra"))
-        .args(["summarize", "--format", "json", "--name", "first-word", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(SAMPLE.as_bytes()).unwrap();
-    let v = json(&child.wait_with_output().unwrap());
+    let v = json(&lra_with_stdin(&["summarize", "--format", "json", "--name", "first-word", "-"], SAMPLE.as_bytes()));
     assert_eq!(v["files"][0]["name"], "<stdin>");
     assert_eq!(test_counts(&v, "Oranges"), (1, 1));
 }
