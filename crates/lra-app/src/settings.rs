@@ -65,6 +65,7 @@ pub fn MarkerSettings() -> impl IntoView {
                     <option value="libtest">"cargo test (libtest)"</option>
                     <option value="tap">"TAP"</option>
                     <option value="junit">"JUnit XML"</option>
+                    <option value="go">"go test -v"</option>
                 </select>
             </label>
             <p class="hint">

@@ -118,6 +118,7 @@ impl ReadArgs {
             FormatArg::Libtest => Some(LogFormat::Libtest),
             FormatArg::Tap => Some(LogFormat::Tap),
             FormatArg::Junit => Some(LogFormat::Junit),
+            FormatArg::Go => Some(LogFormat::Go),
         };
         Ok(Options { name_mode, markers, format, iteration_per_file: self.iteration_per_file, ..Options::default() })
     }
@@ -140,6 +141,8 @@ enum FormatArg {
     Tap,
     /// JUnit XML: `<testcase>` elements.
     Junit,
+    /// `go test -v`: `=== RUN` and `--- PASS:` lines.
+    Go,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

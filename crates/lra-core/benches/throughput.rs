@@ -52,6 +52,7 @@ fn main() {
         (LogFormat::Pytest, "pytest.log"),
         (LogFormat::Libtest, "libtest.log"),
         (LogFormat::Tap, "tap.log"),
+        (LogFormat::Go, "go.log"),
         (LogFormat::Junit, "pytest-junit.xml"),
     ];
     for (format, fixture) in formats {

@@ -1,6 +1,7 @@
 //! The push parser: feed a file's bytes in slices cut anywhere, then finish.
 
 use crate::extract::{Hits, NameMode};
+use crate::format::go::GoReader;
 use crate::format::junit::JunitReader;
 use crate::format::{DETECT_LEN, LogFormat, detect};
 use crate::markers::Markers;
@@ -77,6 +78,8 @@ pub struct FileParser {
     head: Vec<u8>,
     /// The reader of a JUnit XML file, which is read as tags rather than lines.
     junit: Option<Box<JunitReader>>,
+    /// The reader of `go test` output, which is read line by line in order.
+    go: Option<Box<GoReader>>,
     state: Partial,
     /// The start of a line that has not ended yet, at most `max_line` + a few bytes of it.
     pending: Vec<u8>,
@@ -113,6 +116,7 @@ impl FileParser {
             name: name.into(),
             head: Vec::new(),
             junit: None,
+            go: None,
             state: Partial::at_file_start(),
             pending: Vec::new(),
             overflow: None,
@@ -128,8 +132,10 @@ impl FileParser {
     /// The file is in `format` from now on.
     fn know_format(&mut self, format: LogFormat) {
         self.format = Some(format);
-        if format == LogFormat::Junit {
-            self.junit = Some(Box::default());
+        match format {
+            LogFormat::Junit => self.junit = Some(Box::default()),
+            LogFormat::Go => self.go = Some(Box::default()),
+            _ => {}
         }
         number(&mut self.state, format, &self.options);
     }
@@ -240,6 +246,9 @@ impl FileParser {
         if !self.pending.is_empty() || self.overflow.is_some() {
             self.end_pending_line();
         }
+        if let Some(go) = &mut self.go {
+            go.end(&mut self.state);
+        }
         self.state.finish(self.name, self.bytes, self.nul_at.is_some(), format, &self.options)
     }
 
@@ -277,6 +286,13 @@ impl FileParser {
             }
         }
         let o = &self.options;
+        if let Some(go) = &mut self.go {
+            let kept = &line[..line.len().min(o.max_line)];
+            go.line(read_line(kept), self.state.lines + 1, &mut self.state);
+            line.clear();
+            self.pending = line;
+            return;
+        }
         match self.format.unwrap_or_default() {
             LogFormat::Markers => self.state.line(&line, Hits::find(&line, &o.markers), self.state.lines + 1, o),
             format => self.state.apply(format.read(&line[..line.len().min(o.max_line)]), self.state.lines + 1),
@@ -286,6 +302,14 @@ impl FileParser {
     }
 
     fn whole_lines(&mut self, bytes: &[u8]) {
+        if let Some(go) = &mut self.go {
+            for line in bytes.strip_suffix(b"\n").unwrap_or(bytes).split(|&b| b == b'\n') {
+                let line = &line[..line.len().min(self.options.max_line)];
+                go.line(read_line(line), self.state.lines + 1, &mut self.state);
+                self.state.lines += 1;
+            }
+            return;
+        }
         let o = &self.options;
         let format = self.format.unwrap_or_default();
         #[cfg(feature = "parallel")]
@@ -318,6 +342,11 @@ impl FileParser {
             self.state.absorb(p);
         }
     }
+}
+
+/// A line as the runners' formats read it: without its `\r` and any CI timestamp.
+fn read_line(line: &[u8]) -> &[u8] {
+    crate::format::prefix::strip(line.strip_suffix(b"\r").unwrap_or(line))
 }
 
 /// Sets how `state` gives runs their iterations when the lines do not: by each test's k-th run

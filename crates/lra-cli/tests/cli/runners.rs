@@ -93,13 +93,37 @@ fn a_large_junit_file_is_read_in_order_at_any_thread_count() {
 }
 
 #[test]
+fn go_test_is_read_in_order_and_a_timed_out_package_leaves_its_tests_missing() {
+    let v = json(&lra(&[
+        "summarize",
+        "--format",
+        "json",
+        "--threads",
+        "2",
+        &fixture("go.log"),
+        &fixture("go-timeout.log"),
+    ]));
+    assert_eq!(v["files"][0]["format"], "go");
+    let t = table(&v);
+    assert_eq!(t[3], ("TestFlaky".to_owned(), 4, 2, 0));
+    let missing: Vec<&str> = v["anomalies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "missing_result")
+        .map(|a| a["test"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["TestGroup", "TestGroup/first", "TestGroup/hangs"]);
+}
+
+#[test]
 fn a_format_can_be_named() {
     let v = json(&lra(&["summarize", "--format", "json", "--log-format", "markers", &fixture("gtest.log")]));
     assert_eq!(v["files"][0]["format"], "markers");
     assert_eq!(v["tests"].as_array().unwrap().len(), 0);
     let out = stdout(&lra(&["summarize", "--log-format", "pytest", &fixture("gtest.log")]));
     assert!(out.contains("No test runs found."), "{out}");
-    assert_eq!(lra(&["summarize", "--log-format", "go", "x"]).status.code(), Some(2));
+    assert_eq!(lra(&["summarize", "--log-format", "nextest", "x"]).status.code(), Some(2));
 }
 
 #[test]

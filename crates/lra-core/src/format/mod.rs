@@ -9,12 +9,14 @@
 //! - [`libtest`]: `cargo test`'s `test NAME ... ok` lines.
 //! - [`tap`]: the Test Anything Protocol's `ok 1 - NAME` lines (`prove -v`).
 //! - [`junit`]: JUnit XML, read as a stream of tags rather than lines.
+//! - [`go`]: `go test -v`, read line by line in order (a package's end closes its running tests).
 //!
 //! Formats with no iteration lines (libtest, TAP, JUnit) count each test's k-th run in a file in
 //! iteration `k`, so that a log of repeated runs has its iterations.
 //!
 //! Which one a file is in is told by its first lines ([`detect`]), unless the user says.
 
+pub(crate) mod go;
 pub(crate) mod gtest;
 pub(crate) mod junit;
 pub(crate) mod libtest;
@@ -54,17 +56,21 @@ pub enum LogFormat {
     /// JUnit XML, as CI systems and most runners write it.
     #[serde(rename = "junit")]
     Junit,
+    /// `go test -v`, `-count=N` too.
+    #[serde(rename = "go")]
+    Go,
 }
 
 impl LogFormat {
     /// Every format, in the order the CLI lists them.
-    pub const ALL: [LogFormat; 6] = [
+    pub const ALL: [LogFormat; 7] = [
         LogFormat::Markers,
         LogFormat::GoogleTest,
         LogFormat::Pytest,
         LogFormat::Libtest,
         LogFormat::Tap,
         LogFormat::Junit,
+        LogFormat::Go,
     ];
 
     /// Its name on the command line and in JSON.
@@ -76,19 +82,21 @@ impl LogFormat {
             LogFormat::Libtest => "libtest",
             LogFormat::Tap => "tap",
             LogFormat::Junit => "junit",
+            LogFormat::Go => "go",
         }
     }
 
-    /// Whether the format is read line by line, so that a file can be cut at line ends into
-    /// segments parsed apart (JUnit XML is read in order).
+    /// Whether a file in this format can be cut at line ends into segments parsed apart. JUnit
+    /// XML is not lines, and `go test`'s lines are read in order, since a package's end closes
+    /// the tests still running.
     pub fn is_line_format(self) -> bool {
-        self != LogFormat::Junit
+        !matches!(self, LogFormat::Junit | LogFormat::Go)
     }
 
     /// Whether the format has no iteration lines, so that a test's k-th run in a file counts in
     /// iteration `k`.
     pub fn numbers_runs(self) -> bool {
-        matches!(self, LogFormat::Libtest | LogFormat::Tap | LogFormat::Junit)
+        matches!(self, LogFormat::Libtest | LogFormat::Tap | LogFormat::Junit | LogFormat::Go)
     }
 
     /// The format called `name`.
@@ -105,7 +113,7 @@ impl LogFormat {
             LogFormat::Pytest => &*pytest::NEEDLES,
             LogFormat::Libtest => &*libtest::NEEDLES,
             LogFormat::Tap => &*tap::NEEDLES,
-            LogFormat::Junit => &[],
+            LogFormat::Junit | LogFormat::Go => &[],
         }
     }
 
@@ -115,7 +123,7 @@ impl LogFormat {
         let line = prefix::strip(line);
         match self {
             LogFormat::Markers => unreachable!("markers are read by extract"),
-            LogFormat::Junit => unreachable!("JUnit XML is read by its own reader"),
+            LogFormat::Junit | LogFormat::Go => unreachable!("read in order by their own readers"),
             LogFormat::GoogleTest => gtest::read(line),
             LogFormat::Pytest => pytest::read(line),
             LogFormat::Libtest => libtest::read(line),
@@ -142,6 +150,9 @@ pub fn detect(head: &[u8]) -> LogFormat {
         if gtest::is_telltale(line) {
             return LogFormat::GoogleTest;
         }
+        if go::is_telltale(line) {
+            return LogFormat::Go;
+        }
         if pytest::is_telltale(line) {
             return LogFormat::Pytest;
         }
@@ -164,7 +175,7 @@ mod tests {
         for f in LogFormat::ALL {
             assert_eq!(LogFormat::from_name(f.as_str()), Some(f));
         }
-        assert_eq!(LogFormat::from_name("go"), None);
+        assert_eq!(LogFormat::from_name("nextest"), None);
     }
 
     #[test]
@@ -181,6 +192,7 @@ mod tests {
         assert_eq!(detect(b"\nrunning 4 tests\ntest tests::a ... ok\n"), LogFormat::Libtest);
         assert_eq!(detect(b"suite.t .. \n1..4\nok 1 - a\n"), LogFormat::Tap);
         assert_eq!(detect(b"TAP version 14\n"), LogFormat::Tap);
+        assert_eq!(detect(b"=== RUN   TestA\n--- PASS: TestA (0.00s)\n"), LogFormat::Go);
         assert_eq!(detect(b"<?xml version=\"1.0\"?>\n<testsuites>"), LogFormat::Junit);
         assert_eq!(detect(b"Test: <testsuite> in a log\n"), LogFormat::Markers);
         assert_eq!(detect(b"# Iteration 1\n# Test: Apples Test\n# Result: PASS\n"), LogFormat::Markers);

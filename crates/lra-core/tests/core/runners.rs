@@ -248,3 +248,79 @@ fn each_file_one_iteration_labelled_by_its_name() {
     assert_eq!(labels, ["run.log"]);
     assert_eq!(markers.tests()[0].by_iteration.at(0), lra_core::Cell { passed: 1, failed: 1 });
 }
+
+#[test]
+fn go_test_count_six() {
+    let s = parse_in_chunks(&fixture("go.log"));
+    assert_eq!(s.files[0].format, LogFormat::Go, "told by its first lines");
+    check_suite(&s, ["TestAlwaysPasses", "TestAlwaysFails", "TestSkipped", "TestFlaky"]);
+}
+
+#[test]
+fn go_tests_still_running_when_the_package_times_out_are_missing() {
+    let s = parse_in_chunks(&fixture("go-timeout.log"));
+    // The subtest that passed has its result printed only with its parent's, which never came.
+    assert_eq!(names(&s), ["TestGroup", "TestGroup/first", "TestGroup/hangs"]);
+    for name in ["TestGroup", "TestGroup/first", "TestGroup/hangs"] {
+        assert_eq!(counts(&s, name), (0, 0, 0, 0, 1), "{name}");
+    }
+    // Located at their `=== RUN` lines.
+    let lines: Vec<u64> = s.anomalies().iter().map(|a| a.location.line).collect();
+    assert_eq!(lines, [1, 2, 3]);
+}
+
+#[test]
+fn go_parallel_tests_and_the_name_lines_of_newer_releases() {
+    // Written by hand: Debian's Go prints no `=== NAME` lines.
+    let s = parse_in_chunks(&fixture("go-1.21-parallel.log"));
+    assert_eq!(counts(&s, "TestA"), (0, 1, 0, 0, 0));
+    assert_eq!(counts(&s, "TestB"), (1, 0, 0, 0, 0));
+    assert_eq!(counts(&s, "TestC/sub"), (1, 0, 0, 0, 0));
+    assert_eq!(s.totals().missing, 0);
+}
+
+/// Pieces of `go test` output and JUnit XML, for the property below.
+const ORDERED_PIECES: &[&[u8]] = &[
+    b"=== RUN   TestA\n",
+    b"=== RUN   TestA/sub\n",
+    b"--- PASS: TestA (0.00s)\n",
+    b"    --- FAIL: TestA/sub (0.01s)\n",
+    b"--- SKIP: TestB (0.00s)\n",
+    b"=== RUN   TestB\n",
+    b"PASS\n",
+    b"FAIL\texample.com/p\t0.1s\n",
+    b"panic: boom\n",
+    b"\r\n",
+    b"\xff",
+    b"2024-05-01T10:00:00.1Z ",
+    b"<testcase name=\"x\">",
+    b"</testcase>",
+    b"<failure message='m'/>",
+    b"<![CDATA[ </testcase> ]]>",
+    b"<!-- -->",
+    b"<testsuite>",
+];
+
+proptest::proptest! {
+    /// `go test` and JUnit are read in order: any chunking still gives the same summary.
+    #[test]
+    fn ordered_formats_read_the_same_in_any_chunks(
+        pieces in proptest::collection::vec(proptest::sample::select(ORDERED_PIECES), 0..40),
+        cuts in proptest::collection::vec(0usize..400, 0..6),
+        format in proptest::sample::select(&[LogFormat::Go, LogFormat::Junit][..]),
+    ) {
+        let log = pieces.concat();
+        let options = Options { format: Some(format), ..Options::default() };
+        let whole = parse_with("o.log", &log, &options);
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(log.len())).collect();
+        cuts.sort_unstable();
+        let mut p = FileParser::new("o.log", options.clone());
+        let mut start = 0;
+        for c in cuts {
+            p.feed(&log[start..c]);
+            start = c;
+        }
+        p.feed(&log[start..]);
+        proptest::prop_assert_eq!(p.finish(), whole);
+    }
+}
