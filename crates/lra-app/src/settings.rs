@@ -66,6 +66,7 @@ pub fn MarkerSettings() -> impl IntoView {
                     <option value="tap">"TAP"</option>
                     <option value="junit">"JUnit XML"</option>
                     <option value="go">"go test -v"</option>
+                    <option value="go-json">"go test -json"</option>
                 </select>
             </label>
             <p class="hint">

@@ -119,6 +119,7 @@ impl ReadArgs {
             FormatArg::Tap => Some(LogFormat::Tap),
             FormatArg::Junit => Some(LogFormat::Junit),
             FormatArg::Go => Some(LogFormat::Go),
+            FormatArg::GoJson => Some(LogFormat::GoJson),
         };
         Ok(Options { name_mode, markers, format, iteration_per_file: self.iteration_per_file, ..Options::default() })
     }
@@ -143,6 +144,8 @@ enum FormatArg {
     Junit,
     /// `go test -v`: `=== RUN` and `--- PASS:` lines.
     Go,
+    /// `go test -json`: one event a line.
+    GoJson,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

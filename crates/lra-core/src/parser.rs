@@ -135,6 +135,7 @@ impl FileParser {
         match format {
             LogFormat::Junit => self.junit = Some(Box::default()),
             LogFormat::Go => self.go = Some(Box::default()),
+            LogFormat::GoJson => self.go = Some(Box::new(GoReader::json())),
             _ => {}
         }
         number(&mut self.state, format, &self.options);
@@ -247,7 +248,7 @@ impl FileParser {
             self.end_pending_line();
         }
         if let Some(go) = &mut self.go {
-            go.end(&mut self.state);
+            go.end(None, &mut self.state);
         }
         self.state.finish(self.name, self.bytes, self.nul_at.is_some(), format, &self.options)
     }

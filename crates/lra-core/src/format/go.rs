@@ -7,6 +7,11 @@
 //!   every test still running missing, located at its `=== RUN` line, and so does the file's end.
 //! - `=== PAUSE`, `=== CONT` and `=== NAME` lines, and the tests' own output, are not runs.
 //!
+//! `go test -json` (format `go-json`) gives the same events as objects, one a line: `"Action"`
+//! `run`, `pass`, `fail` and `skip` with a `"Test"` start and end runs, and `pass` or `fail`
+//! without one ends its `"Package"`, whose tests still running are then missing. Packages are
+//! kept apart, since their output may interleave.
+//!
 //! `go test` has no iteration lines: with `-count=N`, a test's k-th run in a file is iteration
 //! `k`. A failure's message is printed on lines of its own, which are not kept.
 
@@ -17,10 +22,28 @@ use crate::extract::LineEvents;
 use crate::hash::FastMap;
 use crate::partial::Partial;
 
-/// The runs started and not yet ended, by test: their `=== RUN` lines.
+/// The runs started and not yet ended, by package and test: their `=== RUN` lines.
 #[derive(Debug, Default)]
 pub(crate) struct GoReader {
-    running: FastMap<Box<[u8]>, Vec<u64>>,
+    /// `-json` rather than `-v`.
+    json: bool,
+    running: FastMap<(Box<[u8]>, Box<[u8]>), Vec<u64>>,
+}
+
+/// The fields of a `go test -json` event that matter here.
+#[derive(serde::Deserialize)]
+struct Event<'a> {
+    #[serde(rename = "Action", borrow)]
+    action: Cow<'a, str>,
+    #[serde(rename = "Package", default, borrow)]
+    package: Cow<'a, str>,
+    #[serde(rename = "Test", default, borrow)]
+    test: Option<Cow<'a, str>>,
+}
+
+/// Whether the line is one only `go test -json` prints.
+pub(crate) fn is_json_telltale(line: &[u8]) -> bool {
+    line.starts_with(b"{\"Time\":") && memchr::memmem::find(line, b"\"Action\":\"").is_some()
 }
 
 /// Whether the line is one only `go test -v` prints.
@@ -29,34 +52,72 @@ pub(crate) fn is_telltale(line: &[u8]) -> bool {
 }
 
 impl GoReader {
+    /// A reader of `go test -json` output.
+    pub(crate) fn json() -> GoReader {
+        GoReader { json: true, ..GoReader::default() }
+    }
+
     /// Reads line `n` (its CI prefix and `\r` already gone).
     pub(crate) fn line(&mut self, line: &[u8], n: u64, state: &mut Partial) {
+        if self.json {
+            return self.json_line(line, n, state);
+        }
         if let Some(name) = line.strip_prefix(b"=== RUN") {
-            let name = name.trim_ascii();
-            if !name.is_empty() {
-                self.running.entry(name.into()).or_default().push(n);
-            }
-            return;
-        }
-        if let Some((name, word, class)) = result(line) {
-            if let Some(started) = self.running.get_mut(name) {
-                started.pop();
-            }
-            let result = Some((Cow::Borrowed(word), Cow::Borrowed(&b""[..]), class));
-            state.apply(LineEvents { test: Some(Cow::Borrowed(name)), result, ..LineEvents::default() }, n);
-            return;
-        }
-        if is_package_end(line) {
-            self.end(state);
+            self.start(b"", name.trim_ascii(), n);
+        } else if let Some((name, word, class)) = result(line) {
+            self.run(b"", name, word, class, n, state);
+        } else if is_package_end(line) {
+            self.end(Some(b""), state);
         }
     }
 
-    /// The package, or the file, ended: every test still running is missing.
-    pub(crate) fn end(&mut self, state: &mut Partial) {
-        let mut left: Vec<(u64, Box<[u8]>)> = Vec::new();
-        for (name, lines) in self.running.drain() {
-            left.extend(lines.into_iter().map(|l| (l, name.clone())));
+    fn json_line(&mut self, line: &[u8], n: u64, state: &mut Partial) {
+        // Most events are output: pass over them without parsing.
+        if memchr::memmem::find(line, b"\"Action\":\"output\"").is_some() || !line.starts_with(b"{") {
+            return;
         }
+        let Ok(event) = serde_json::from_slice::<Event<'_>>(line) else { return };
+        let package = event.package.as_bytes();
+        let outcome: Option<(&'static [u8], Class)> = match &*event.action {
+            "pass" => Some((b"PASS", Class::Passed)),
+            "fail" => Some((b"FAIL", Class::Failed)),
+            "skip" => Some((b"SKIP", Class::Skipped)),
+            _ => None,
+        };
+        match (&*event.action, event.test.as_deref(), outcome) {
+            ("run", Some(test), _) => self.start(package, test.as_bytes(), n),
+            (_, Some(test), Some((word, class))) => self.run(package, test.as_bytes(), word, class, n, state),
+            (_, None, Some(_)) => self.end(Some(package), state),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, package: &[u8], name: &[u8], n: u64) {
+        if !name.is_empty() {
+            self.running.entry((package.into(), name.into())).or_default().push(n);
+        }
+    }
+
+    /// A run of `name` ended at line `n`.
+    fn run(&mut self, package: &[u8], name: &[u8], word: &'static [u8], class: Class, n: u64, state: &mut Partial) {
+        if let Some(started) = self.running.get_mut(&(package.into(), name.into())) {
+            started.pop();
+        }
+        let result = Some((Cow::Borrowed(word), Cow::Borrowed(&b""[..]), class));
+        state.apply(LineEvents { test: Some(Cow::Borrowed(name)), result, ..LineEvents::default() }, n);
+    }
+
+    /// `package` (every package, when `None`: the file) ended: its tests still running are
+    /// missing.
+    pub(crate) fn end(&mut self, package: Option<&[u8]>, state: &mut Partial) {
+        let mut left: Vec<(u64, Box<[u8]>)> = Vec::new();
+        self.running.retain(|(p, name), lines| {
+            if package.is_some_and(|pkg| pkg != &**p) {
+                return true;
+            }
+            left.extend(lines.iter().map(|&l| (l, name.clone())));
+            false
+        });
         left.sort_unstable();
         for (line, name) in left {
             let result = Some((Cow::Borrowed(&b""[..]), Cow::Borrowed(&b""[..]), Class::Missing));

@@ -59,11 +59,14 @@ pub enum LogFormat {
     /// `go test -v`, `-count=N` too.
     #[serde(rename = "go")]
     Go,
+    /// `go test -json`.
+    #[serde(rename = "go-json")]
+    GoJson,
 }
 
 impl LogFormat {
     /// Every format, in the order the CLI lists them.
-    pub const ALL: [LogFormat; 7] = [
+    pub const ALL: [LogFormat; 8] = [
         LogFormat::Markers,
         LogFormat::GoogleTest,
         LogFormat::Pytest,
@@ -71,6 +74,7 @@ impl LogFormat {
         LogFormat::Tap,
         LogFormat::Junit,
         LogFormat::Go,
+        LogFormat::GoJson,
     ];
 
     /// Its name on the command line and in JSON.
@@ -83,6 +87,7 @@ impl LogFormat {
             LogFormat::Tap => "tap",
             LogFormat::Junit => "junit",
             LogFormat::Go => "go",
+            LogFormat::GoJson => "go-json",
         }
     }
 
@@ -90,13 +95,13 @@ impl LogFormat {
     /// XML is not lines, and `go test`'s lines are read in order, since a package's end closes
     /// the tests still running.
     pub fn is_line_format(self) -> bool {
-        !matches!(self, LogFormat::Junit | LogFormat::Go)
+        !matches!(self, LogFormat::Junit | LogFormat::Go | LogFormat::GoJson)
     }
 
     /// Whether the format has no iteration lines, so that a test's k-th run in a file counts in
     /// iteration `k`.
     pub fn numbers_runs(self) -> bool {
-        matches!(self, LogFormat::Libtest | LogFormat::Tap | LogFormat::Junit | LogFormat::Go)
+        matches!(self, LogFormat::Libtest | LogFormat::Tap | LogFormat::Junit | LogFormat::Go | LogFormat::GoJson)
     }
 
     /// The format called `name`.
@@ -113,7 +118,7 @@ impl LogFormat {
             LogFormat::Pytest => &*pytest::NEEDLES,
             LogFormat::Libtest => &*libtest::NEEDLES,
             LogFormat::Tap => &*tap::NEEDLES,
-            LogFormat::Junit | LogFormat::Go => &[],
+            LogFormat::Junit | LogFormat::Go | LogFormat::GoJson => &[],
         }
     }
 
@@ -123,7 +128,7 @@ impl LogFormat {
         let line = prefix::strip(line);
         match self {
             LogFormat::Markers => unreachable!("markers are read by extract"),
-            LogFormat::Junit | LogFormat::Go => unreachable!("read in order by their own readers"),
+            LogFormat::Junit | LogFormat::Go | LogFormat::GoJson => unreachable!("read in order by their own readers"),
             LogFormat::GoogleTest => gtest::read(line),
             LogFormat::Pytest => pytest::read(line),
             LogFormat::Libtest => libtest::read(line),
@@ -152,6 +157,9 @@ pub fn detect(head: &[u8]) -> LogFormat {
         }
         if go::is_telltale(line) {
             return LogFormat::Go;
+        }
+        if go::is_json_telltale(line) {
+            return LogFormat::GoJson;
         }
         if pytest::is_telltale(line) {
             return LogFormat::Pytest;
@@ -193,6 +201,10 @@ mod tests {
         assert_eq!(detect(b"suite.t .. \n1..4\nok 1 - a\n"), LogFormat::Tap);
         assert_eq!(detect(b"TAP version 14\n"), LogFormat::Tap);
         assert_eq!(detect(b"=== RUN   TestA\n--- PASS: TestA (0.00s)\n"), LogFormat::Go);
+        assert_eq!(
+            detect(br#"{"Time":"2026-12-01T10:17:06Z","Action":"run","Package":"p","Test":"TestA"}"#),
+            LogFormat::GoJson
+        );
         assert_eq!(detect(b"<?xml version=\"1.0\"?>\n<testsuites>"), LogFormat::Junit);
         assert_eq!(detect(b"Test: <testsuite> in a log\n"), LogFormat::Markers);
         assert_eq!(detect(b"# Iteration 1\n# Test: Apples Test\n# Result: PASS\n"), LogFormat::Markers);

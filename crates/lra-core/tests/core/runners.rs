@@ -324,3 +324,29 @@ proptest::proptest! {
         proptest::prop_assert_eq!(p.finish(), whole);
     }
 }
+
+#[test]
+fn go_test_json_count_six_and_a_timed_out_package() {
+    let s = parse_in_chunks(&fixture("go-json.log"));
+    assert_eq!(s.files[0].format, LogFormat::GoJson, "told by its first lines");
+    check_suite(&s, ["TestAlwaysPasses", "TestAlwaysFails", "TestSkipped", "TestFlaky"]);
+    let s = parse_in_chunks(&fixture("go-json-timeout.log"));
+    for name in ["TestGroup", "TestGroup/first", "TestGroup/hangs"] {
+        assert_eq!(counts(&s, name), (0, 0, 0, 0, 1), "{name}");
+    }
+}
+
+#[test]
+fn go_test_json_packages_are_kept_apart() {
+    // Two packages' events interleaved; the first package's end leaves only its own test missing.
+    let log = br#"{"Time":"t","Action":"run","Package":"a","Test":"TestX"}
+{"Time":"t","Action":"run","Package":"b","Test":"TestX"}
+{"Time":"t","Action":"fail","Package":"a","Elapsed":1}
+{"Time":"t","Action":"output","Package":"b","Test":"TestX","Output":"--- PASS: TestX (0.00s)\n"}
+{"Time":"t","Action":"pass","Package":"b","Test":"TestX","Elapsed":0}
+{"Time":"t","Action":"pass","Package":"b","Elapsed":1}
+"#;
+    let s = parse_in_chunks(log);
+    assert_eq!(counts(&s, "TestX"), (1, 0, 0, 0, 1));
+    assert_eq!(s.anomalies()[0].location.line, 1, "located at its run event");
+}
