@@ -22,12 +22,15 @@ use crate::extract::LineEvents;
 use crate::hash::FastMap;
 use crate::partial::Partial;
 
+/// A test, by its package (empty for `-v` output) and name.
+type TestKey = (Box<[u8]>, Box<[u8]>);
+
 /// The runs started and not yet ended, by package and test: their `=== RUN` lines.
 #[derive(Debug, Default)]
 pub(crate) struct GoReader {
     /// `-json` rather than `-v`.
     json: bool,
-    running: FastMap<(Box<[u8]>, Box<[u8]>), Vec<u64>>,
+    running: FastMap<TestKey, Vec<u64>>,
 }
 
 /// The fields of a `go test -json` event that matter here.
@@ -133,10 +136,8 @@ fn result(line: &[u8]) -> Option<(&[u8], &'static [u8], Class)> {
         (b"PASS", Class::Passed, r)
     } else if let Some(r) = rest.strip_prefix(b"FAIL: ") {
         (b"FAIL", Class::Failed, r)
-    } else if let Some(r) = rest.strip_prefix(b"SKIP: ") {
-        (b"SKIP", Class::Skipped, r)
     } else {
-        return None;
+        (b"SKIP", Class::Skipped, rest.strip_prefix(b"SKIP: ")?)
     };
     let name = match memchr::memmem::rfind(rest, b" (") {
         Some(at) if rest.ends_with(b")") => &rest[..at],
