@@ -304,10 +304,12 @@ impl FileParser {
 
     fn whole_lines(&mut self, bytes: &[u8]) {
         if let Some(go) = &mut self.go {
-            for line in bytes.strip_suffix(b"\n").unwrap_or(bytes).split(|&b| b == b'\n') {
-                let line = &line[..line.len().min(self.options.max_line)];
+            let mut start = 0;
+            for end in memchr::memchr_iter(b'\n', bytes) {
+                let line = &bytes[start..end.min(start + self.options.max_line)];
                 go.line(read_line(line), self.state.lines + 1, &mut self.state);
                 self.state.lines += 1;
+                start = end + 1;
             }
             return;
         }

@@ -104,7 +104,10 @@ fn sample_log_is_the_seed_format() {
 fn bad_input_gets_a_clear_error() {
     assert!(Engine::new("shouty", "Test: ", "Result: ", "Iteration ", false, "auto", false).is_err());
     assert!(Engine::new("line", "", "Result: ", "Iteration ", false, "auto", false).is_err(), "an empty marker");
-    assert!(Engine::new("line", "Test: ", "Result: ", "Iteration ", false, "nextest", false).is_err(), "an unknown format");
+    assert!(
+        Engine::new("line", "Test: ", "Result: ", "Iteration ", false, "nextest", false).is_err(),
+        "an unknown format"
+    );
     let mut e = default_markers("line");
     assert!(e.feed(b"Test: x\n").is_err(), "feed before begin_file");
 }

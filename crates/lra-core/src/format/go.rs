@@ -22,15 +22,15 @@ use crate::extract::LineEvents;
 use crate::hash::FastMap;
 use crate::partial::Partial;
 
-/// A test, by its package (empty for `-v` output) and name.
-type TestKey = (Box<[u8]>, Box<[u8]>);
+/// Runs started and not yet ended, by test name: their `=== RUN` lines.
+type Running = FastMap<Box<[u8]>, Vec<u64>>;
 
-/// The runs started and not yet ended, by package and test: their `=== RUN` lines.
+/// The runs started and not yet ended, by package (empty for `-v` output), then test.
 #[derive(Debug, Default)]
 pub(crate) struct GoReader {
     /// `-json` rather than `-v`.
     json: bool,
-    running: FastMap<TestKey, Vec<u64>>,
+    running: FastMap<Box<[u8]>, Running>,
 }
 
 /// The fields of a `go test -json` event that matter here.
@@ -96,14 +96,24 @@ impl GoReader {
     }
 
     fn start(&mut self, package: &[u8], name: &[u8], n: u64) {
-        if !name.is_empty() {
-            self.running.entry((package.into(), name.into())).or_default().push(n);
+        if name.is_empty() {
+            return;
+        }
+        let tests = match self.running.get_mut(package) {
+            Some(tests) => tests,
+            None => self.running.entry(package.into()).or_default(),
+        };
+        match tests.get_mut(name) {
+            Some(lines) => lines.push(n),
+            None => {
+                tests.insert(name.into(), vec![n]);
+            }
         }
     }
 
     /// A run of `name` ended at line `n`.
     fn run(&mut self, package: &[u8], name: &[u8], word: &'static [u8], class: Class, n: u64, state: &mut Partial) {
-        if let Some(started) = self.running.get_mut(&(package.into(), name.into())) {
+        if let Some(started) = self.running.get_mut(package).and_then(|tests| tests.get_mut(name)) {
             started.pop();
         }
         let result = Some((Cow::Borrowed(word), Cow::Borrowed(&b""[..]), class));
@@ -114,11 +124,13 @@ impl GoReader {
     /// missing.
     pub(crate) fn end(&mut self, package: Option<&[u8]>, state: &mut Partial) {
         let mut left: Vec<(u64, Box<[u8]>)> = Vec::new();
-        self.running.retain(|(p, name), lines| {
+        self.running.retain(|p, tests| {
             if package.is_some_and(|pkg| pkg != &**p) {
                 return true;
             }
-            left.extend(lines.iter().map(|&l| (l, name.clone())));
+            for (name, lines) in tests.drain() {
+                left.extend(lines.into_iter().map(|l| (l, name.clone())));
+            }
             false
         });
         left.sort_unstable();
