@@ -84,3 +84,4 @@ bench-browser: dist browser
 	node benches/browser.mjs
 	MANY_TESTS=1 ROUNDS=1 node benches/browser.mjs
 	node benches/many-tests.mjs
+	node benches/browser-gzip.mjs
