@@ -141,10 +141,10 @@ test("an invalid marker is refused with the reason and changes nothing", async (
 test("test runners' logs and JUnit XML are told by their first lines; a format chosen in the panel re-analyses", async () => {
   const s = await open({ isolate: true });
   try {
-    const names = ["gtest.log", "pytest.log", "libtest.log", "tap.log", "pytest-junit.xml", "go.log"];
+    const names = ["gtest.log", "pytest.log", "libtest.log", "tap.log", "pytest-junit.xml", "go.log", "nextest.log"];
     const summary = await analyzeFixtures(s.page, names);
     assert.deepEqual(essence(summary), essence(cli(names)));
-    assert.deepEqual(summary.files.map((f) => f.format), ["gtest", "pytest", "libtest", "tap", "junit", "go"]);
+    assert.deepEqual(summary.files.map((f) => f.format), ["gtest", "pytest", "libtest", "tap", "junit", "go", "nextest"]);
     const flaky = summary.tests.find((t) => t.name === "Flaky.EveryThirdRunFails");
     assert.deepEqual([flaky.passed, flaky.failed, flaky.flaky], [4, 2, true]);
     await s.page.waitForSelector("#tests-table td.name");
@@ -155,7 +155,7 @@ test("test runners' logs and JUnit XML are told by their first lines; a format c
     await s.page.selectOption("#log-format", "markers");
     await s.page.click("#apply-markers");
     const after = await s.page.evaluate(() => window.LogResultAccumulator.summary());
-    assert.deepEqual(after.files.map((f) => f.format), Array(6).fill("markers"));
+    assert.deepEqual(after.files.map((f) => f.format), Array(7).fill("markers"));
     assert.equal(after.tests.length, 0);
     assert.match(await s.page.evaluate(() => location.hash), /format=markers/);
     assert.deepEqual(s.problems, []);

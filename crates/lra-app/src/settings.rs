@@ -67,6 +67,7 @@ pub fn MarkerSettings() -> impl IntoView {
                     <option value="junit">"JUnit XML"</option>
                     <option value="go">"go test -v"</option>
                     <option value="go-json">"go test -json"</option>
+                    <option value="nextest">"cargo-nextest"</option>
                 </select>
             </label>
             <p class="hint">

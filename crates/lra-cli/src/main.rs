@@ -120,6 +120,7 @@ impl ReadArgs {
             FormatArg::Junit => Some(LogFormat::Junit),
             FormatArg::Go => Some(LogFormat::Go),
             FormatArg::GoJson => Some(LogFormat::GoJson),
+            FormatArg::Nextest => Some(LogFormat::Nextest),
         };
         Ok(Options { name_mode, markers, format, iteration_per_file: self.iteration_per_file, ..Options::default() })
     }
@@ -146,6 +147,8 @@ enum FormatArg {
     Go,
     /// `go test -json`: one event a line.
     GoJson,
+    /// cargo-nextest: `PASS [ 0.004s] BINARY TEST` lines.
+    Nextest,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -1,8 +1,10 @@
 //! The push parser: feed a file's bytes in slices cut anywhere, then finish.
 
 use crate::extract::{Hits, NameMode};
+use crate::format::OrderedReader;
 use crate::format::go::GoReader;
 use crate::format::junit::JunitReader;
+use crate::format::nextest::NextestReader;
 use crate::format::{DETECT_LEN, LogFormat, detect};
 use crate::markers::Markers;
 use crate::partial::Partial;
@@ -78,8 +80,8 @@ pub struct FileParser {
     head: Vec<u8>,
     /// The reader of a JUnit XML file, which is read as tags rather than lines.
     junit: Option<Box<JunitReader>>,
-    /// The reader of `go test` output, which is read line by line in order.
-    go: Option<Box<GoReader>>,
+    /// The reader of a format whose lines are read in order (`go test`, nextest).
+    ordered: Option<Box<dyn OrderedReader>>,
     state: Partial,
     /// The start of a line that has not ended yet, at most `max_line` + a few bytes of it.
     pending: Vec<u8>,
@@ -116,7 +118,7 @@ impl FileParser {
             name: name.into(),
             head: Vec::new(),
             junit: None,
-            go: None,
+            ordered: None,
             state: Partial::at_file_start(),
             pending: Vec::new(),
             overflow: None,
@@ -134,8 +136,9 @@ impl FileParser {
         self.format = Some(format);
         match format {
             LogFormat::Junit => self.junit = Some(Box::default()),
-            LogFormat::Go => self.go = Some(Box::default()),
-            LogFormat::GoJson => self.go = Some(Box::new(GoReader::json())),
+            LogFormat::Go => self.ordered = Some(Box::<GoReader>::default()),
+            LogFormat::GoJson => self.ordered = Some(Box::new(GoReader::json())),
+            LogFormat::Nextest => self.ordered = Some(Box::<NextestReader>::default()),
             _ => {}
         }
         number(&mut self.state, format, &self.options);
@@ -247,8 +250,8 @@ impl FileParser {
         if !self.pending.is_empty() || self.overflow.is_some() {
             self.end_pending_line();
         }
-        if let Some(go) = &mut self.go {
-            go.end(None, &mut self.state);
+        if let Some(ordered) = &mut self.ordered {
+            ordered.end(&mut self.state);
         }
         self.state.finish(self.name, self.bytes, self.nul_at.is_some(), format, &self.options)
     }
@@ -287,9 +290,9 @@ impl FileParser {
             }
         }
         let o = &self.options;
-        if let Some(go) = &mut self.go {
+        if let Some(ordered) = &mut self.ordered {
             let kept = &line[..line.len().min(o.max_line)];
-            go.line(read_line(kept), self.state.lines + 1, &mut self.state);
+            ordered.line(read_line(kept), self.state.lines + 1, &mut self.state);
             line.clear();
             self.pending = line;
             return;
@@ -303,11 +306,11 @@ impl FileParser {
     }
 
     fn whole_lines(&mut self, bytes: &[u8]) {
-        if let Some(go) = &mut self.go {
+        if let Some(ordered) = &mut self.ordered {
             let mut start = 0;
             for end in memchr::memchr_iter(b'\n', bytes) {
                 let line = &bytes[start..end.min(start + self.options.max_line)];
-                go.line(read_line(line), self.state.lines + 1, &mut self.state);
+                ordered.line(read_line(line), self.state.lines + 1, &mut self.state);
                 self.state.lines += 1;
                 start = end + 1;
             }

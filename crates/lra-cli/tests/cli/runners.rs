@@ -123,7 +123,7 @@ fn a_format_can_be_named() {
     assert_eq!(v["tests"].as_array().unwrap().len(), 0);
     let out = stdout(&lra(&["summarize", "--log-format", "pytest", &fixture("gtest.log")]));
     assert!(out.contains("No test runs found."), "{out}");
-    assert_eq!(lra(&["summarize", "--log-format", "nextest", "x"]).status.code(), Some(2));
+    assert_eq!(lra(&["summarize", "--log-format", "jest", "x"]).status.code(), Some(2));
 }
 
 #[test]

@@ -19,6 +19,7 @@ use std::borrow::Cow;
 
 use crate::class::Class;
 use crate::extract::LineEvents;
+use crate::format::OrderedReader;
 use crate::hash::FastMap;
 use crate::partial::Partial;
 
@@ -52,6 +53,16 @@ pub(crate) fn is_json_telltale(line: &[u8]) -> bool {
 /// Whether the line is one only `go test -v` prints.
 pub(crate) fn is_telltale(line: &[u8]) -> bool {
     line.starts_with(b"=== RUN   ")
+}
+
+impl OrderedReader for GoReader {
+    fn line(&mut self, line: &[u8], n: u64, state: &mut Partial) {
+        GoReader::line(self, line, n, state);
+    }
+
+    fn end(&mut self, state: &mut Partial) {
+        GoReader::end(self, None, state);
+    }
 }
 
 impl GoReader {

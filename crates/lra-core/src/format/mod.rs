@@ -10,6 +10,7 @@
 //! - [`tap`]: the Test Anything Protocol's `ok 1 - NAME` lines (`prove -v`).
 //! - [`junit`]: JUnit XML, read as a stream of tags rather than lines.
 //! - [`go`]: `go test -v`, read line by line in order (a package's end closes its running tests).
+//! - [`nextest`]: cargo-nextest, read in order too (its report repeats the run lines).
 //!
 //! Formats with no iteration lines (libtest, TAP, JUnit) count each test's k-th run in a file in
 //! iteration `k`, so that a log of repeated runs has its iterations.
@@ -20,6 +21,7 @@ pub(crate) mod go;
 pub(crate) mod gtest;
 pub(crate) mod junit;
 pub(crate) mod libtest;
+pub(crate) mod nextest;
 pub(crate) mod prefix;
 pub(crate) mod pytest;
 pub(crate) mod tap;
@@ -62,11 +64,23 @@ pub enum LogFormat {
     /// `go test -json`.
     #[serde(rename = "go-json")]
     GoJson,
+    /// cargo-nextest's output.
+    #[serde(rename = "nextest")]
+    Nextest,
+}
+
+/// A reader of a format whose lines must be read in order, one after another: what a line
+/// means depends on lines before it that a segment could not see.
+pub(crate) trait OrderedReader: Send + fmt::Debug {
+    /// Reads line `n` (its CI prefix and `\r` already gone).
+    fn line(&mut self, line: &[u8], n: u64, state: &mut crate::partial::Partial);
+    /// The file ended.
+    fn end(&mut self, state: &mut crate::partial::Partial);
 }
 
 impl LogFormat {
     /// Every format, in the order the CLI lists them.
-    pub const ALL: [LogFormat; 8] = [
+    pub const ALL: [LogFormat; 9] = [
         LogFormat::Markers,
         LogFormat::GoogleTest,
         LogFormat::Pytest,
@@ -75,6 +89,7 @@ impl LogFormat {
         LogFormat::Junit,
         LogFormat::Go,
         LogFormat::GoJson,
+        LogFormat::Nextest,
     ];
 
     /// Its name on the command line and in JSON.
@@ -88,6 +103,7 @@ impl LogFormat {
             LogFormat::Junit => "junit",
             LogFormat::Go => "go",
             LogFormat::GoJson => "go-json",
+            LogFormat::Nextest => "nextest",
         }
     }
 
@@ -95,13 +111,13 @@ impl LogFormat {
     /// XML is not lines, and `go test`'s lines are read in order, since a package's end closes
     /// the tests still running.
     pub fn is_line_format(self) -> bool {
-        !matches!(self, LogFormat::Junit | LogFormat::Go | LogFormat::GoJson)
+        !matches!(self, LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest)
     }
 
     /// Whether the format has no iteration lines, so that a test's k-th run in a file counts in
     /// iteration `k`.
     pub fn numbers_runs(self) -> bool {
-        matches!(self, LogFormat::Libtest | LogFormat::Tap | LogFormat::Junit | LogFormat::Go | LogFormat::GoJson)
+        !matches!(self, LogFormat::Markers | LogFormat::GoogleTest | LogFormat::Pytest)
     }
 
     /// The format called `name`.
@@ -118,7 +134,7 @@ impl LogFormat {
             LogFormat::Pytest => &*pytest::NEEDLES,
             LogFormat::Libtest => &*libtest::NEEDLES,
             LogFormat::Tap => &*tap::NEEDLES,
-            LogFormat::Junit | LogFormat::Go | LogFormat::GoJson => &[],
+            LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest => &[],
         }
     }
 
@@ -128,7 +144,9 @@ impl LogFormat {
         let line = prefix::strip(line);
         match self {
             LogFormat::Markers => unreachable!("markers are read by extract"),
-            LogFormat::Junit | LogFormat::Go | LogFormat::GoJson => unreachable!("read in order by their own readers"),
+            LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest => {
+                unreachable!("read in order by their own readers")
+            }
             LogFormat::GoogleTest => gtest::read(line),
             LogFormat::Pytest => pytest::read(line),
             LogFormat::Libtest => libtest::read(line),
@@ -161,6 +179,9 @@ pub fn detect(head: &[u8]) -> LogFormat {
         if go::is_json_telltale(line) {
             return LogFormat::GoJson;
         }
+        if nextest::is_telltale(line) {
+            return LogFormat::Nextest;
+        }
         if pytest::is_telltale(line) {
             return LogFormat::Pytest;
         }
@@ -183,7 +204,7 @@ mod tests {
         for f in LogFormat::ALL {
             assert_eq!(LogFormat::from_name(f.as_str()), Some(f));
         }
-        assert_eq!(LogFormat::from_name("nextest"), None);
+        assert_eq!(LogFormat::from_name("jest"), None);
     }
 
     #[test]

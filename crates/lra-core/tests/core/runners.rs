@@ -350,3 +350,24 @@ fn go_test_json_packages_are_kept_apart() {
     assert_eq!(counts(&s, "TestX"), (1, 0, 0, 0, 1));
     assert_eq!(s.anomalies()[0].location.line, 1, "located at its run event");
 }
+
+#[test]
+fn cargo_nextest_run_six_times_its_reports_not_counted() {
+    let s = parse_in_chunks(&fixture("nextest.log"));
+    assert_eq!(s.files[0].format, LogFormat::Nextest, "told by its first lines");
+    // Each run's report lists the failures again: they are not runs.
+    check_suite(
+        &s,
+        ["suite tests::always_passes", "suite tests::always_fails", "suite tests::skipped", "suite tests::flaky"],
+    );
+}
+
+#[test]
+fn a_nextest_retry_is_a_run() {
+    let log = b"    Starting 1 test across 1 binary\n  TRY 1 FAIL [   0.006s] (1/1) suite t::flaky\n\
+                  TRY 2 PASS [   0.005s] (1/1) suite t::flaky\n     Summary [   0.013s] 1 test run: 1 passed (1 flaky)\n\
+                  TRY 2 PASS [   0.005s] (1/1) suite t::flaky\n";
+    let s = parse_in_chunks(log);
+    assert_eq!(counts(&s, "suite t::flaky"), (1, 1, 0, 0, 0));
+    assert!(s.tests()[0].flaky());
+}
