@@ -105,7 +105,7 @@ fn bad_input_gets_a_clear_error() {
     assert!(Engine::new("shouty", "Test: ", "Result: ", "Iteration ", false, "auto", false).is_err());
     assert!(Engine::new("line", "", "Result: ", "Iteration ", false, "auto", false).is_err(), "an empty marker");
     assert!(
-        Engine::new("line", "Test: ", "Result: ", "Iteration ", false, "nextest", false).is_err(),
+        Engine::new("line", "Test: ", "Result: ", "Iteration ", false, "jest", false).is_err(),
         "an unknown format"
     );
     let mut e = default_markers("line");
