@@ -104,6 +104,8 @@ fn parse_stream(name: &str, reader: impl Read + Send, options: &Options) -> io::
 /// Streams `reader` through the unpacker: each member it finds is parsed as a file of its own
 /// and merged into `summary`, and damage is a problem. With several threads, decoding runs on a
 /// thread of its own while the pool parses what it decoded, as `zcat | lra summarize -` would.
+/// A read error is reported once, by the file it cut short; only a decoder that stopped is an
+/// error of its own.
 fn unpack_stream(
     name: &str,
     reader: impl Read + Send,
@@ -124,10 +126,11 @@ fn unpack_stream(
                     Event::Problem(message) => members.problem(message),
                 }
             }
-            decoder.join().unwrap_or_else(|_| Err(io::Error::other("the decoder stopped")))
+            decoder.join().map_err(|_| io::Error::other("the decoder stopped"))
         })
     } else {
-        unpack(name, reader, &mut members)
+        unpack(name, reader, &mut members);
+        Ok(())
     };
     problems.extend(members.take_problems());
     summary.merge(members.into_summary()).expect("every file is read with the same options");
@@ -135,22 +138,18 @@ fn unpack_stream(
 }
 
 /// Reads `reader` through an unpacker into `sink`. What was read before an error still counts:
-/// the file being read ends with the reason.
-fn unpack(name: &str, mut reader: impl Read, sink: &mut dyn Sink) -> io::Result<()> {
+/// the file being read ends with the reason, which `sink` is told.
+fn unpack(name: &str, mut reader: impl Read, sink: &mut dyn Sink) {
     let mut unpacker = Unpacker::new(name);
     let mut buf = vec![0; SERIAL_SLICE];
     loop {
         match read_full(&mut reader, &mut buf) {
             Ok(0) => break,
             Ok(n) => unpacker.feed(&buf[..n], sink),
-            Err(e) => {
-                unpacker.cut_short(&reason(&e), sink);
-                return Err(e);
-            }
+            Err(e) => return unpacker.cut_short(&reason(&e), sink),
         }
     }
     unpacker.finish(sink);
-    Ok(())
 }
 
 /// Decoded bytes cross to the parsing side in pieces of about this size, at most this many

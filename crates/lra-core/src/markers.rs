@@ -29,6 +29,9 @@ struct Compiled {
     result: Box<str>,
     iteration: Box<str>,
     ignore_case: bool,
+    /// These are the default markers, matched case-sensitively: the scan has code of its own
+    /// for them, chosen once per block.
+    default: bool,
     /// Finders over the markers as matched: ASCII-lowercased when the case is ignored.
     test_finder: Finder<'static>,
     result_finder: Finder<'static>,
@@ -95,6 +98,8 @@ impl Markers {
             result: result.into(),
             iteration: iteration.into(),
             ignore_case,
+            default: !ignore_case
+                && (test, result, iteration) == (DEFAULT_TEST_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_ITERATION_MARKER),
             test_finder: finder(&t),
             result_finder: finder(&r),
             iteration_finder: finder(&i),
@@ -124,7 +129,7 @@ impl Markers {
 
     /// Whether these are the default markers, matched case-sensitively.
     pub fn is_default(&self) -> bool {
-        *self == *DEFAULT
+        self.0.default
     }
 
     /// The markers for people: `"Test: " / "Result: " / "Iteration "`, and whether the case is

@@ -5,6 +5,7 @@ use crate::format::OrderedReader;
 use crate::format::go::GoReader;
 use crate::format::junit::JunitReader;
 use crate::format::nextest::NextestReader;
+use crate::format::prefix::runner_line;
 use crate::format::{DETECT_LEN, LogFormat, detect};
 use crate::markers::Markers;
 use crate::partial::Partial;
@@ -292,7 +293,7 @@ impl FileParser {
         let o = &self.options;
         if let Some(ordered) = &mut self.ordered {
             let kept = &line[..line.len().min(o.max_line)];
-            ordered.line(read_line(kept), self.state.lines + 1, &mut self.state);
+            ordered.line(runner_line(kept), self.state.lines + 1, &mut self.state);
             line.clear();
             self.pending = line;
             return;
@@ -310,7 +311,7 @@ impl FileParser {
             let mut start = 0;
             for end in memchr::memchr_iter(b'\n', bytes) {
                 let line = &bytes[start..end.min(start + self.options.max_line)];
-                ordered.line(read_line(line), self.state.lines + 1, &mut self.state);
+                ordered.line(runner_line(line), self.state.lines + 1, &mut self.state);
                 self.state.lines += 1;
                 start = end + 1;
             }
@@ -348,11 +349,6 @@ impl FileParser {
             self.state.absorb(p);
         }
     }
-}
-
-/// A line as the runners' formats read it: without its `\r` and any CI timestamp.
-fn read_line(line: &[u8]) -> &[u8] {
-    crate::format::prefix::strip(line.strip_suffix(b"\r").unwrap_or(line))
 }
 
 /// Sets how `state` gives runs their iterations when the lines do not: by each test's k-th run

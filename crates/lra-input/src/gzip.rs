@@ -5,7 +5,8 @@
 use crate::inflate::Inflater;
 use crate::unpack::{Layer, Node, Sink};
 
-const FTEXT_MASK: u8 = 0b1110_0000;
+/// Flags a decoder must refuse (RFC 1952: reserved, must be zero).
+const RESERVED: u8 = 0b1110_0000;
 const FHCRC: u8 = 0b10;
 const FEXTRA: u8 = 0b100;
 const FNAME: u8 = 0b1000;
@@ -68,7 +69,7 @@ fn header_len(b: &[u8]) -> Result<Option<usize>, String> {
         return Err(format!("unknown gzip compression method {}", b[2]));
     }
     let flags = b[3];
-    if flags & FTEXT_MASK != 0 {
+    if flags & RESERVED != 0 {
         return Err("reserved gzip header flags are set".to_owned());
     }
     let mut at = 10;

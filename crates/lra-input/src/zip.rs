@@ -91,7 +91,8 @@ impl Zip {
     fn local(&mut self, sink: &mut dyn Sink) {
         let h = std::mem::take(&mut self.pending);
         let (flags, method) = (u16_at(&h, 6), u16_at(&h, 8));
-        let (crc, mut csize, mut usize) = (u32_at(&h, 14), u64::from(u32_at(&h, 18)), u64::from(u32_at(&h, 22)));
+        // The uncompressed size is not needed, but comes first in a zip64 extra field.
+        let (crc, mut csize, mut size) = (u32_at(&h, 14), u64::from(u32_at(&h, 18)), u64::from(u32_at(&h, 22)));
         let name_len = usize::from(u16_at(&h, 26));
         let raw_name = &h[30..30 + name_len];
         let mut extra = &h[30 + name_len..];
@@ -102,7 +103,7 @@ impl Zip {
             if id == 1 {
                 zip64 = true;
                 let mut at = 0;
-                for field in [&mut usize, &mut csize] {
+                for field in [&mut size, &mut csize] {
                     if *field == u64::from(u32::MAX) && data.len() >= at + 8 {
                         *field = u64_at(data, at);
                         at += 8;
@@ -115,7 +116,6 @@ impl Zip {
         let descriptor = flags & 0b1000 != 0;
         // With a descriptor, the header's sizes may be zero: unknown.
         let left = (!descriptor || csize > 0).then_some(csize);
-        let _ = usize;
         let directory = raw_name.ends_with(b"/");
         let unreadable = if flags & 1 != 0 {
             Some("encrypted: it cannot be read".to_owned())

@@ -150,3 +150,15 @@ fn a_broken_tar_header_is_reported_after_the_members_read() {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(file_names(&v)[0].ends_with("truncated.tar/logs/job-1/seed.log"));
 }
+
+#[test]
+fn a_read_error_is_named_once_by_the_file_it_cut_short() {
+    let dir = scratch("read-error");
+    let stdin = std::fs::File::open(&dir).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_lra")).args(["summarize", "-"]).stdin(stdin).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        "lra: <stdin>: could not be read to its end: Is a directory; the lines before it are counted"
+    );
+}

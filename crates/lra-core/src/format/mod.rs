@@ -108,8 +108,8 @@ impl LogFormat {
     }
 
     /// Whether a file in this format can be cut at line ends into segments parsed apart. JUnit
-    /// XML is not lines, and `go test`'s lines are read in order, since a package's end closes
-    /// the tests still running.
+    /// XML is not lines; `go test`'s lines are read in order, since a package's end closes the
+    /// tests still running, and nextest's, since its reports repeat run lines.
     pub fn is_line_format(self) -> bool {
         !matches!(self, LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest)
     }
@@ -140,8 +140,7 @@ impl LogFormat {
 
     /// Reads one line (without its `\n`) of a format other than markers.
     pub(crate) fn read(self, line: &[u8]) -> LineEvents<'_> {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let line = prefix::strip(line);
+        let line = prefix::runner_line(line);
         match self {
             LogFormat::Markers => unreachable!("markers are read by extract"),
             LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest => {
@@ -161,6 +160,9 @@ impl fmt::Display for LogFormat {
     }
 }
 
+/// Whether a line is one only a format's runner prints.
+type Telltale = fn(&[u8]) -> bool;
+
 /// The format of a file that starts with `head` (its first [`DETECT_LEN`] bytes, or all of it):
 /// a runner's when its telltale lines are there, else markers.
 pub fn detect(head: &[u8]) -> LogFormat {
@@ -168,28 +170,19 @@ pub fn detect(head: &[u8]) -> LogFormat {
     if text.starts_with(b"<") && memchr::memmem::find(text, b"<testsuite").is_some() {
         return LogFormat::Junit;
     }
-    let lines = head.split(|&b| b == b'\n').map(|l| prefix::strip(l.strip_suffix(b"\r").unwrap_or(l)));
-    for line in lines {
-        if gtest::is_telltale(line) {
-            return LogFormat::GoogleTest;
-        }
-        if go::is_telltale(line) {
-            return LogFormat::Go;
-        }
-        if go::is_json_telltale(line) {
-            return LogFormat::GoJson;
-        }
-        if nextest::is_telltale(line) {
-            return LogFormat::Nextest;
-        }
-        if pytest::is_telltale(line) {
-            return LogFormat::Pytest;
-        }
-        if libtest::is_telltale(line) {
-            return LogFormat::Libtest;
-        }
-        if tap::is_telltale(line) {
-            return LogFormat::Tap;
+    // In this order: the first telltale line found decides.
+    let telltales: [(Telltale, LogFormat); 7] = [
+        (gtest::is_telltale, LogFormat::GoogleTest),
+        (go::is_telltale, LogFormat::Go),
+        (go::is_json_telltale, LogFormat::GoJson),
+        (nextest::is_telltale, LogFormat::Nextest),
+        (pytest::is_telltale, LogFormat::Pytest),
+        (libtest::is_telltale, LogFormat::Libtest),
+        (tap::is_telltale, LogFormat::Tap),
+    ];
+    for line in head.split(|&b| b == b'\n').map(prefix::runner_line) {
+        if let Some(&(_, format)) = telltales.iter().find(|(is, _)| is(line)) {
+            return format;
         }
     }
     LogFormat::Markers

@@ -4,6 +4,11 @@
 //! - GitLab: the same, then a stream tag such as `00O ` or `01E+`;
 //! - Jenkins' timestamper: `[2024-05-01T10:00:00.123Z] ` or `[10:00:00] `.
 
+/// A line as the runners' formats read it: without its trailing `\r` and leading CI timestamp.
+pub(crate) fn runner_line(line: &[u8]) -> &[u8] {
+    strip(line.strip_suffix(b"\r").unwrap_or(line))
+}
+
 /// `line` without a leading CI timestamp, if it has one.
 pub(crate) fn strip(line: &[u8]) -> &[u8] {
     if let Some(rest) = line.strip_prefix(b"[")
