@@ -53,6 +53,8 @@ fn main() {
         (LogFormat::Libtest, "libtest.log"),
         (LogFormat::Tap, "tap.log"),
         (LogFormat::Go, "go.log"),
+        (LogFormat::GoJson, "go-json.log"),
+        (LogFormat::Nextest, "nextest.log"),
         (LogFormat::Junit, "pytest-junit.xml"),
     ];
     for (format, fixture) in formats {

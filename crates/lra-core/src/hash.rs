@@ -1,4 +1,5 @@
-//! The hash map used to intern names: FxHash, with its result mixed into all 64 bits.
+//! The hash map used to intern names: FxHash, with its result mixed into all 64 bits; and an
+//! index of names that are kept once, in the vector they index.
 //!
 //! On 32-bit targets (wasm32) FxHash yields a 32-bit value, so the top bits of the `u64` are
 //! zero. hashbrown takes its 7-bit tag from those top bits, so every key would get the same tag
@@ -6,7 +7,7 @@
 //! multiply-xorshift spreads the bits.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use rustc_hash::FxHasher;
 
@@ -36,10 +37,36 @@ impl Hasher for MixedFxHasher {
     }
 }
 
+fn hash(name: &str) -> u64 {
+    BuildHasherDefault::<MixedFxHasher>::default().hash_one(name)
+}
+
+/// The positions of names in a vector that holds them (tests, iterations), by name. A map from
+/// name to position would hold each name twice; this holds positions only, and asks the vector
+/// (`names`) for the name at a position.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NameIndex(hashbrown::HashTable<u32>);
+
+impl NameIndex {
+    /// The position of `name`.
+    pub(crate) fn get<'a>(&self, name: &str, names: impl Fn(u32) -> &'a str) -> Option<u32> {
+        self.0.find(hash(name), |&i| names(i) == name).copied()
+    }
+
+    /// Records that `name`, not in the index yet, is at position `i`.
+    pub(crate) fn insert<'a>(&mut self, name: &str, i: u32, names: impl Fn(u32) -> &'a str) {
+        self.0.insert_unique(hash(name), i, |&j| hash(names(j)));
+    }
+
+    /// Makes room for `more` names.
+    pub(crate) fn reserve<'a>(&mut self, more: usize, names: impl Fn(u32) -> &'a str) {
+        self.0.reserve(more, |&j| hash(names(j)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::hash::BuildHasher;
 
     #[test]
     fn the_top_bits_vary_between_similar_names() {

@@ -9,7 +9,7 @@ use crate::format::prefix::runner_line;
 use crate::format::{DETECT_LEN, LogFormat, detect};
 use crate::markers::Markers;
 use crate::partial::Partial;
-use crate::scan::scan;
+use crate::scan::{read_runner_line, scan};
 use crate::summary::Summary;
 
 /// Lines longer than this are read for markers only in their first this-many bytes, so that a
@@ -300,7 +300,7 @@ impl FileParser {
         }
         match self.format.unwrap_or_default() {
             LogFormat::Markers => self.state.line(&line, Hits::find(&line, &o.markers), self.state.lines + 1, o),
-            format => self.state.apply(format.read(&line[..line.len().min(o.max_line)]), self.state.lines + 1),
+            format => read_runner_line(&mut self.state, &line, o, format),
         }
         line.clear();
         self.pending = line;

@@ -7,6 +7,8 @@
 //! right side's head, which makes the merge associative: any split and any merge tree give the
 //! same result as one sequential pass.
 
+use std::fmt::Write as _;
+
 use crate::cells::Cell;
 use crate::class::{Class, Counts};
 use crate::extract::{Hits, LineEvents, extract_at, lossy};
@@ -66,6 +68,13 @@ pub(crate) struct Partial {
     open: Open,
     has_test: bool,
     head_result: Option<HeadResult>,
+    /// The first line of output of the open test, for formats that print a failure's message
+    /// between a test's start and its result (docs/design.md, "A failure's reason"): the
+    /// reason of a failure whose result line gives none.
+    message: Option<Box<[u8]>>,
+    /// The same, for lines before this partial's first test or result: they belong to the
+    /// test open at its start, if any.
+    head_message: Option<Box<[u8]>>,
     /// Runs counted in the iteration that is current at the start.
     incoming: Counts,
     /// The same runs per test (by index; shorter when the last tests had none), for their
@@ -87,9 +96,11 @@ pub(crate) struct Partial {
 
 impl PartialEq for Partial {
     fn eq(&self, other: &Partial) -> bool {
-        fn state(p: &Partial) -> (&Tables, Counts, [u64; 3], IterationAt, Open, bool, Counts, &Option<HeadResult>) {
+        type State<'p> = (&'p Tables, Counts, [u64; 3], IterationAt, Open, bool, Counts, &'p Option<HeadResult>);
+        fn state(p: &Partial) -> (State<'_>, [&Option<Box<[u8]>>; 2]) {
             let n = [p.orphan_results, p.long_lines, p.lines];
-            (&p.tables, p.totals, n, p.iteration, p.open, p.has_test, p.incoming, &p.head_result)
+            let state = (&p.tables, p.totals, n, p.iteration, p.open, p.has_test, p.incoming, &p.head_result);
+            (state, [&p.message, &p.head_message])
         }
         fn cells(p: &Partial) -> Vec<(usize, Cell)> {
             p.incoming_cells.iter().copied().enumerate().filter(|(_, c)| !c.is_empty()).collect()
@@ -120,6 +131,8 @@ impl Partial {
             open,
             has_test: false,
             head_result: None,
+            message: None,
+            head_message: None,
             incoming: Counts::default(),
             incoming_cells: Vec::new(),
             previous_test: None,
@@ -183,11 +196,34 @@ impl Partial {
                 self.close(open, b"", b"", Class::Missing, line);
             }
             self.has_test = true;
+            self.message = None;
             let test = self.intern_test(&name);
             self.open = Open::Test(OpenTest { test, iteration: self.iteration, line });
         }
         if let Some((word, detail, class)) = result {
             self.result(&word, &detail, class, line);
+        }
+    }
+
+    /// A line of the open test's output (trimmed, not empty): the first is kept as the reason
+    /// of a failure whose result gives none.
+    pub(crate) fn message(&mut self, text: &[u8]) {
+        let keep = |m: &mut Option<Box<[u8]>>| {
+            m.get_or_insert_with(|| text[..floor_char_boundary(text, MESSAGE_MAX)].into());
+        };
+        match self.open {
+            Open::Test(_) => keep(&mut self.message),
+            Open::Unknown => keep(&mut self.head_message),
+            Open::Closed => {}
+        }
+    }
+
+    /// Whether a line of output now would be kept by [`Partial::message`].
+    pub(crate) fn wants_message(&self) -> bool {
+        match self.open {
+            Open::Test(_) => self.message.is_none(),
+            Open::Unknown => self.head_message.is_none(),
+            Open::Closed => false,
         }
     }
 
@@ -205,6 +241,11 @@ impl Partial {
     /// Closes `open` with `word` of `class` (missing: no word) and the text after it, found at
     /// `line`.
     fn close(&mut self, open: OpenTest, word: &[u8], detail: &[u8], class: Class, line: u64) {
+        let message = self.message.take();
+        let detail = match &message {
+            Some(m) if detail.is_empty() && class == Class::Failed => m,
+            _ => detail,
+        };
         let label = match open.iteration {
             IterationAt::Label(i) => Some(i),
             _ => None,
@@ -251,6 +292,9 @@ impl Partial {
         // side's own.
         match self.open {
             Open::Test(open) => {
+                if self.message.is_none() {
+                    self.message = right.head_message.clone();
+                }
                 if let Some(head) = &right.head_result {
                     self.close(open, &head.word, &head.detail, head.class, head.line + shift);
                 } else if right.has_test {
@@ -263,7 +307,10 @@ impl Partial {
                 }
             }
             Open::Unknown => {
-                self.head_result = right.head_result.clone().map(|h| HeadResult { line: h.line + shift, ..h })
+                self.head_result = right.head_result.clone().map(|h| HeadResult { line: h.line + shift, ..h });
+                if self.head_message.is_none() {
+                    self.head_message = right.head_message.clone();
+                }
             }
         }
         match self.iteration {
@@ -299,6 +346,7 @@ impl Partial {
             Open::Unknown => {}
             Open::Closed => self.open = Open::Closed,
             Open::Test(t) => {
+                self.message = right.message;
                 self.open = Open::Test(OpenTest {
                     test: tests[t.test as usize],
                     iteration: carry(t.iteration, self.iteration),
@@ -363,8 +411,13 @@ impl Partial {
     fn number_iterations(&mut self, occurrences: Vec<Vec<(Class, u32)>>) {
         let most = occurrences.iter().map(|runs| runs.iter().map(|&(_, n)| u64::from(n)).sum::<u64>()).max();
         // Labels in order, so that iteration `k` has index `k - 1`.
-        for k in 1..=most.unwrap_or(0) {
-            self.tables.iteration(&k.to_string());
+        let most = most.unwrap_or(0);
+        self.tables.reserve_iterations(most as usize);
+        let mut label = String::new();
+        for k in 1..=most {
+            label.clear();
+            write!(label, "{k}").expect("a String takes any text");
+            self.tables.iteration(&label);
         }
         for (t, runs) in occurrences.into_iter().enumerate() {
             let mut k = 0u32;
@@ -413,6 +466,18 @@ fn push_runs(occurrences: &mut Vec<Vec<(Class, u32)>>, t: u32, class: Class, n: 
         Some((last, m)) if *last == class => *m += n,
         _ => occurrences[t].push((class, n)),
     }
+}
+
+/// A message is kept to at most this many bytes: a reason is one line, not a dump.
+const MESSAGE_MAX: usize = 512;
+
+/// The largest `i <= max` at which `text` (UTF-8, perhaps broken) can be cut without splitting
+/// a character.
+fn floor_char_boundary(text: &[u8], max: usize) -> usize {
+    if text.len() <= max {
+        return text.len();
+    }
+    (0..=max).rev().find(|&i| text[i] & 0xC0 != 0x80).unwrap_or(0)
 }
 
 fn at(line: u64) -> Location {

@@ -6,7 +6,7 @@
 
 use memchr::memmem::{FindIter, Finder};
 
-use crate::extract::Hits;
+use crate::extract::{Hits, LineEvents};
 use crate::format::LogFormat;
 use crate::parser::Options;
 use crate::partial::Partial;
@@ -198,25 +198,32 @@ impl<'h> Peeked<'h> {
     }
 }
 
-/// A runner's format: the lines around its needles' hits are read by the format.
+/// A runner's format: the lines around its needles' hits are read by the format. Lines with no
+/// events are offered as the open test's output while it has none (see [`read_runner_line`]).
 fn scan_runner(state: &mut Partial, bytes: &[u8], options: &Options, format: LogFormat) {
     let mut hits: Vec<usize> = Vec::new();
     for needle in format.needles() {
         hits.extend(needle.find_iter(bytes));
     }
     hits.sort_unstable();
+    let messages = format.has_messages();
     // The next byte not yet read, at a line start.
     let mut pos = 0;
-    for hit in hits {
+    for hit in hits.into_iter().chain(std::iter::once(bytes.len())) {
         if hit < pos {
             // On a line read already.
             continue;
         }
+        if messages && state.wants_message() {
+            pos = offer_gap(state, bytes, pos, hit, options, format);
+        }
+        if hit == bytes.len() {
+            break;
+        }
         let (newlines, line_start) = lines_before(bytes, pos, hit);
         state.lines += newlines;
         let line_end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i);
-        let line = &bytes[line_start..line_end];
-        state.apply(format.read(&line[..line.len().min(options.max_line)]), state.lines + 1);
+        read_runner_line(state, &bytes[line_start..line_end], options, format);
         if line_end == bytes.len() {
             return;
         }
@@ -226,7 +233,49 @@ fn scan_runner(state: &mut Partial, bytes: &[u8], options: &Options, format: Log
     state.lines += count_lines(&bytes[pos..]);
 }
 
-fn count_lines(bytes: &[u8]) -> u64 {
+/// Offers the whole lines of `bytes[pos..hit]` (no needle in them, so no events) as output, one
+/// by one, until one is kept; returns where the lines not read start.
+fn offer_gap(
+    state: &mut Partial,
+    bytes: &[u8],
+    mut pos: usize,
+    hit: usize,
+    options: &Options,
+    format: LogFormat,
+) -> usize {
+    while state.wants_message() {
+        let Some(nl) = memchr::memchr(b'\n', &bytes[pos..hit]) else {
+            // The line at `pos` is the hit's, unless the bytes ended: then it is their last line,
+            // without its `\n`.
+            if hit == bytes.len() && pos < hit {
+                read_runner_line(state, &bytes[pos..hit], options, format);
+                return hit;
+            }
+            break;
+        };
+        read_runner_line(state, &bytes[pos..pos + nl], options, format);
+        state.lines += 1;
+        pos += nl + 1;
+    }
+    pos
+}
+
+/// Reads one line (without its `\n`) of a runner's line format: its events, or, when it has
+/// none, the line as output of the open test.
+pub(crate) fn read_runner_line(state: &mut Partial, line: &[u8], options: &Options, format: LogFormat) {
+    let line = &line[..line.len().min(options.max_line)];
+    let events = format.read(line);
+    if events != LineEvents::default() {
+        state.apply(events, state.lines + 1);
+    } else if format.has_messages()
+        && state.wants_message()
+        && let Some(message) = format.message(line)
+    {
+        state.message(message);
+    }
+}
+
+pub(crate) fn count_lines(bytes: &[u8]) -> u64 {
     // Gaps between marker lines are usually a few short lines, where a plain loop (which the
     // compiler vectorizes) beats the set-up cost of the SIMD routine.
     if bytes.len() < 128 {

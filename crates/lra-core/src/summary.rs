@@ -220,6 +220,12 @@ impl Summary {
     /// The merge is exact and associative.
     pub fn merge(&mut self, other: Summary) -> Result<(), MergeError> {
         self.can_merge(&other)?;
+        if self.files.is_empty() && self.tables.is_empty() {
+            // Into nothing: the other side as it is (a merge would rebuild the same tables).
+            *self = other;
+            self.tables.settle();
+            return Ok(());
+        }
         let shift = Shift { file: self.files.len() as u32, line: 0 };
         self.tables.absorb(other.tables, shift, None);
         self.files.extend(other.files);

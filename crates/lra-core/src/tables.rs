@@ -2,7 +2,7 @@
 //! tests, iterations and anomalies, each in order of first appearance, with an exact merge.
 
 use crate::cells::{Cell, IterationCells, breaks_of};
-use crate::hash::FastMap;
+use crate::hash::{FastMap, NameIndex};
 
 use crate::class::{Class, Counts};
 use crate::extract::lossy;
@@ -27,9 +27,9 @@ impl Shift {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Tables {
     pub(crate) tests: Vec<TestStats>,
-    test_index: FastMap<Box<str>, u32>,
+    test_index: NameIndex,
     pub(crate) iterations: Vec<IterationStats>,
-    iteration_index: FastMap<Box<str>, u32>,
+    iteration_index: NameIndex,
     /// The first [`ANOMALY_CAP`] anomalies, sorted by location (stable for ties).
     pub(crate) anomalies: Vec<Anomaly>,
     /// In order of first appearance, which is also the order of their first location.
@@ -61,23 +61,49 @@ impl PartialEq for Tables {
 
 impl Tables {
     pub(crate) fn test(&mut self, name: &str) -> u32 {
-        if let Some(&i) = self.test_index.get(name) {
+        let tests = &self.tests;
+        if let Some(i) = self.test_index.get(name, |i| &tests[i as usize].name) {
             return i;
         }
         let i = self.tests.len() as u32;
         self.tests.push(TestStats::new(name.into()));
-        self.test_index.insert(name.into(), i);
+        let tests = &self.tests;
+        self.test_index.insert(name, i, |j| &tests[j as usize].name);
         i
     }
 
     pub(crate) fn iteration(&mut self, label: &str) -> u32 {
-        if let Some(&i) = self.iteration_index.get(label) {
+        let iterations = &self.iterations;
+        if let Some(i) = self.iteration_index.get(label, |i| &iterations[i as usize].label) {
             return i;
         }
         let i = self.iterations.len() as u32;
         self.iterations.push(IterationStats { label: label.into(), counts: Counts::default() });
-        self.iteration_index.insert(label.into(), i);
+        let iterations = &self.iterations;
+        self.iteration_index.insert(label, i, |j| &iterations[j as usize].label);
         i
+    }
+
+    /// Whether nothing was recorded.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.tests.is_empty()
+            && self.iterations.is_empty()
+            && self.anomalies.is_empty()
+            && self.failure_groups.is_empty()
+    }
+
+    /// Puts every test's iteration cells in their canonical form, as a merge does.
+    pub(crate) fn settle(&mut self) {
+        for t in &mut self.tests {
+            t.by_iteration.settle();
+        }
+    }
+
+    /// Makes room for `more` iterations.
+    pub(crate) fn reserve_iterations(&mut self, more: usize) {
+        self.iterations.reserve(more);
+        let iterations = &self.iterations;
+        self.iteration_index.reserve(more, |j| &iterations[j as usize].label);
     }
 
     /// Records one run of test `t` in iteration `iteration` (an index, if known here), whose

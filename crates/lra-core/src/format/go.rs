@@ -13,7 +13,9 @@
 //! kept apart, since their output may interleave.
 //!
 //! `go test` has no iteration lines: with `-count=N`, a test's k-th run in a file is iteration
-//! `k`. A failure's message is printed on lines of its own, which are not kept.
+//! `k`. A failure's reason is the first line of the run's output (`suite_test.go:15: expected 1
+//! got 2`): with `-v`, the lines after its `=== RUN` (or `=== CONT`, `=== NAME`) line that are
+//! not events; with `-json`, its first `output` event that is not an echo of an event line.
 
 use std::borrow::Cow;
 
@@ -23,8 +25,15 @@ use crate::format::OrderedReader;
 use crate::hash::FastMap;
 use crate::partial::Partial;
 
-/// Runs started and not yet ended, by test name: their `=== RUN` lines.
-type Running = FastMap<Box<[u8]>, Vec<u64>>;
+/// A run started and not yet ended: its `=== RUN` line and its first line of output.
+#[derive(Debug)]
+struct Run {
+    line: u64,
+    message: Option<Box<[u8]>>,
+}
+
+/// Runs started and not yet ended, by test name, in the order they started.
+type Running = FastMap<Box<[u8]>, Vec<Run>>;
 
 /// The runs started and not yet ended, by package (empty for `-v` output), then test.
 #[derive(Debug, Default)]
@@ -32,6 +41,23 @@ pub(crate) struct GoReader {
     /// `-json` rather than `-v`.
     json: bool,
     running: FastMap<Box<[u8]>, Running>,
+    /// With `-v`, the run started last, kept out of `running` while it is: most often the next
+    /// result ends it, which then costs no lookup. Its test's name is `latest_name`.
+    latest: Option<Run>,
+    latest_name: Vec<u8>,
+    /// With `-v`, whose output the next lines are, while that run has none kept.
+    output_of: OutputOf,
+}
+
+/// See [`GoReader::output_of`].
+#[derive(Debug, Default)]
+enum OutputOf {
+    #[default]
+    Nobody,
+    /// The latest run.
+    Latest,
+    /// The latest run of this test, in `running` (`=== CONT`, `=== NAME`).
+    Named(Box<[u8]>),
 }
 
 /// The fields of a `go test -json` event that matter here.
@@ -43,6 +69,8 @@ struct Event<'a> {
     package: Cow<'a, str>,
     #[serde(rename = "Test", default, borrow)]
     test: Option<Cow<'a, str>>,
+    #[serde(rename = "Output", default, borrow)]
+    output: Option<Cow<'a, str>>,
 }
 
 /// Whether the line is one only `go test -json` prints.
@@ -76,19 +104,91 @@ impl GoReader {
         if self.json {
             return self.json_line(line, n, state);
         }
-        if let Some(name) = line.strip_prefix(b"=== RUN") {
-            self.start(b"", name.trim_ascii(), n);
+        if let Some(rest) = line.strip_prefix(b"=== ") {
+            if let Some(name) = rest.strip_prefix(b"RUN") {
+                self.start_latest(name.trim_ascii(), n);
+            } else if let Some(name) = rest.strip_prefix(b"CONT").or_else(|| rest.strip_prefix(b"NAME")) {
+                self.switch_to(name.trim_ascii());
+            }
         } else if let Some((name, word, class)) = result(line) {
-            self.run(b"", name, word, class, n, state);
+            let started = match &self.latest {
+                Some(_) if self.latest_name == name => self.latest.take(),
+                _ => self.running.get_mut(&b""[..]).and_then(|tests| tests.get_mut(name)).and_then(Vec::pop),
+            };
+            self.output_of = OutputOf::Nobody;
+            run(started, name, word, class, n, state);
         } else if is_package_end(line) {
             self.end(Some(b""), state);
+        } else if !matches!(self.output_of, OutputOf::Nobody)
+            && let Some(message) = output_message(line)
+        {
+            match std::mem::take(&mut self.output_of) {
+                OutputOf::Latest => {
+                    if let Some(run) = &mut self.latest {
+                        run.message = Some(message.into());
+                    }
+                }
+                OutputOf::Named(name) => self.keep_output(b"", &name, message),
+                OutputOf::Nobody => {}
+            }
+        }
+    }
+
+    /// A `-v` run of `name` starts at line `n`: it is the latest, and the one before it goes on.
+    fn start_latest(&mut self, name: &[u8], n: u64) {
+        if name.is_empty() {
+            return;
+        }
+        if let Some(run) = self.latest.take() {
+            self.running.entry(Box::default()).or_default().entry(self.latest_name[..].into()).or_default().push(run);
+        }
+        self.latest_name.clear();
+        self.latest_name.extend_from_slice(name);
+        self.latest = Some(Run { line: n, message: None });
+        self.output_of = OutputOf::Latest;
+    }
+
+    /// The lines that follow are `name`'s output (`=== CONT`, `=== NAME`).
+    fn switch_to(&mut self, name: &[u8]) {
+        self.output_of = match &self.latest {
+            Some(run) if self.latest_name == name => {
+                if run.message.is_none() {
+                    OutputOf::Latest
+                } else {
+                    OutputOf::Nobody
+                }
+            }
+            _ => {
+                let latest = self.running.get(&b""[..]).and_then(|tests| tests.get(name)).and_then(|runs| runs.last());
+                match latest {
+                    Some(run) if run.message.is_none() => OutputOf::Named(name.into()),
+                    _ => OutputOf::Nobody,
+                }
+            }
+        };
+    }
+
+    /// Keeps `message` as the output of the latest run of `name`, if it has none yet.
+    fn keep_output(&mut self, package: &[u8], name: &[u8], message: &[u8]) {
+        let latest = self.running.get_mut(package).and_then(|tests| tests.get_mut(name)).and_then(|r| r.last_mut());
+        if let Some(run) = latest {
+            run.message.get_or_insert_with(|| message.into());
         }
     }
 
     fn json_line(&mut self, line: &[u8], n: u64, state: &mut Partial) {
-        // Most events are output: pass over them without parsing.
-        if memchr::memmem::find(line, b"\"Action\":\"output\"").is_some() || !line.starts_with(b"{") {
+        if !line.starts_with(b"{") {
             return;
+        }
+        // Most events are output, and most output echoes an event line: pass over those without
+        // parsing.
+        if memchr::memmem::find(line, b"\"Action\":\"output\"").is_some() {
+            let Some(at) = memchr::memmem::find(line, b"\"Output\":\"") else { return };
+            let raw = &line[at + 10..];
+            let raw = raw.strip_suffix(b"\\n\"}").unwrap_or(raw);
+            if output_message(raw).is_none() || memchr::memmem::find(line, b"\"Test\":\"").is_none() {
+                return;
+            }
         }
         let Ok(event) = serde_json::from_slice::<Event<'_>>(line) else { return };
         let package = event.package.as_bytes();
@@ -100,12 +200,22 @@ impl GoReader {
         };
         match (&*event.action, event.test.as_deref(), outcome) {
             ("run", Some(test), _) => self.start(package, test.as_bytes(), n),
-            (_, Some(test), Some((word, class))) => self.run(package, test.as_bytes(), word, class, n, state),
+            ("output", Some(test), _) => {
+                if let Some(message) = event.output.as_deref().and_then(|o| output_message(o.as_bytes())) {
+                    self.keep_output(package, test.as_bytes(), message);
+                }
+            }
+            (_, Some(test), Some((word, class))) => {
+                let name = test.as_bytes();
+                let started = self.running.get_mut(package).and_then(|tests| tests.get_mut(name)).and_then(Vec::pop);
+                run(started, name, word, class, n, state);
+            }
             (_, None, Some(_)) => self.end(Some(package), state),
             _ => {}
         }
     }
 
+    /// A `-json` run of `name` in `package` starts at line `n`.
     fn start(&mut self, package: &[u8], name: &[u8], n: u64) {
         if name.is_empty() {
             return;
@@ -114,33 +224,30 @@ impl GoReader {
             Some(tests) => tests,
             None => self.running.entry(package.into()).or_default(),
         };
+        let run = Run { line: n, message: None };
         match tests.get_mut(name) {
-            Some(lines) => lines.push(n),
+            Some(runs) => runs.push(run),
             None => {
-                tests.insert(name.into(), vec![n]);
+                tests.insert(name.into(), vec![run]);
             }
         }
-    }
-
-    /// A run of `name` ended at line `n`.
-    fn run(&mut self, package: &[u8], name: &[u8], word: &'static [u8], class: Class, n: u64, state: &mut Partial) {
-        if let Some(started) = self.running.get_mut(package).and_then(|tests| tests.get_mut(name)) {
-            started.pop();
-        }
-        let result = Some((Cow::Borrowed(word), Cow::Borrowed(&b""[..]), class));
-        state.apply(LineEvents { test: Some(Cow::Borrowed(name)), result, ..LineEvents::default() }, n);
     }
 
     /// `package` (every package, when `None`: the file) ended: its tests still running are
     /// missing.
     pub(crate) fn end(&mut self, package: Option<&[u8]>, state: &mut Partial) {
         let mut left: Vec<(u64, Box<[u8]>)> = Vec::new();
+        if package.is_none_or(<[u8]>::is_empty)
+            && let Some(run) = self.latest.take()
+        {
+            left.push((run.line, self.latest_name[..].into()));
+        }
         self.running.retain(|p, tests| {
             if package.is_some_and(|pkg| pkg != &**p) {
                 return true;
             }
-            for (name, lines) in tests.drain() {
-                left.extend(lines.into_iter().map(|l| (l, name.clone())));
+            for (name, runs) in tests.drain() {
+                left.extend(runs.into_iter().map(|run| (run.line, name.clone())));
             }
             false
         });
@@ -150,6 +257,13 @@ impl GoReader {
             state.apply(LineEvents { test: Some(Cow::Owned(name.into_vec())), result, ..LineEvents::default() }, line);
         }
     }
+}
+
+/// A run of `name` that started as `started` (if its start was seen) ended at line `n`.
+fn run(started: Option<Run>, name: &[u8], word: &'static [u8], class: Class, n: u64, state: &mut Partial) {
+    let message = started.and_then(|run| run.message).map_or(Cow::Borrowed(&b""[..]), |m| Cow::Owned(m.into_vec()));
+    let result = Some((Cow::Borrowed(word), message, class));
+    state.apply(LineEvents { test: Some(Cow::Borrowed(name)), result, ..LineEvents::default() }, n);
 }
 
 /// A result line's test, word and class.
@@ -168,6 +282,14 @@ fn result(line: &[u8]) -> Option<(&[u8], &'static [u8], Class)> {
     };
     let name = name.trim_ascii();
     (!name.is_empty()).then_some((name, word, class))
+}
+
+/// The message a line of a run's output gives: trimmed, not empty, and not an event line echoed
+/// (`-json` repeats each `=== RUN` and `--- PASS` line as output).
+fn output_message(line: &[u8]) -> Option<&[u8]> {
+    let line = line.trim_ascii();
+    let echo = line.starts_with(b"=== ") || line.starts_with(b"--- ");
+    (!line.is_empty() && !echo).then_some(line)
 }
 
 fn is_package_end(line: &[u8]) -> bool {

@@ -6,8 +6,8 @@
 //!   of a run names the failed and skipped tests again without one.
 //!
 //! A test whose `[ RUN      ]` line is followed by another, or by the end of the file, never
-//! finished (a crash or a timeout): it is missing. The failure's message is printed on lines of
-//! its own, which are not kept (the reason is empty).
+//! finished (a crash or a timeout): it is missing. A failure's reason is the test's first line of
+//! output that is not an assertion's `FILE:LINE: Failure` header: the assertion's message.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -26,6 +26,14 @@ const REPEAT: &[u8] = b"Repeating all tests (iteration ";
 /// Whether the line is one only GoogleTest prints.
 pub(crate) fn is_telltale(line: &[u8]) -> bool {
     line.starts_with(b"[==========] Running ") || line.starts_with(b"[ RUN      ] ")
+}
+
+/// The message a line of a test's output gives, if any: not a blank line, nor the
+/// `FILE:LINE: Failure` (or `Skipped`) header that comes before an assertion's message.
+pub(crate) fn message(line: &[u8]) -> Option<&[u8]> {
+    let line = line.trim_ascii();
+    let header = line.ends_with(b": Failure") || line.ends_with(b": Skipped");
+    (!line.is_empty() && !header).then_some(line)
 }
 
 /// Reads one line (its CI prefix and `\r` already gone).

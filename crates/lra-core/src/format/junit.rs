@@ -15,6 +15,7 @@ use std::borrow::Cow;
 use crate::class::Class;
 use crate::extract::LineEvents;
 use crate::partial::Partial;
+use crate::scan::count_lines;
 
 /// The markup of one tag may be at most this long: a longer one is not a test's.
 const MAX_TAG: usize = 1 << 20;
@@ -46,6 +47,8 @@ pub(crate) struct JunitReader {
     tag_line: u64,
     /// A test case is open: the outcome its children gave so far.
     open: Option<Option<Outcome>>,
+    /// A test case's name as it is put together, kept to reuse its allocation.
+    name: Vec<u8>,
 }
 
 impl JunitReader {
@@ -56,11 +59,11 @@ impl JunitReader {
             match &mut self.state {
                 In::Text => match memchr::memchr(b'<', &bytes[at..]) {
                     None => {
-                        state.lines += count(&bytes[at..]);
+                        state.lines += count_lines(&bytes[at..]);
                         return;
                     }
                     Some(i) => {
-                        state.lines += count(&bytes[at..at + i]);
+                        state.lines += count_lines(&bytes[at..at + i]);
                         at += i + 1;
                         self.tag.clear();
                         self.tag_line = state.lines + 1;
@@ -81,7 +84,9 @@ impl JunitReader {
                                 }
                                 None => i = rest.len(),
                             },
-                            None => match memchr::memchr3(b'"', b'\'', b'>', &rest[i..]) {
+                            // Between attributes the markup is short: a plain loop beats a
+                            // search's set-up cost.
+                            None => match rest[i..].iter().position(|&b| matches!(b, b'"' | b'\'' | b'>')) {
                                 Some(j) if rest[i + j] == b'>' => {
                                     end = Some(i + j);
                                     break;
@@ -95,7 +100,7 @@ impl JunitReader {
                         }
                     }
                     let take = end.unwrap_or(rest.len());
-                    state.lines += count(&rest[..take]);
+                    state.lines += count_lines(&rest[..take]);
                     if self.tag.len() < MAX_TAG {
                         self.tag.extend_from_slice(&rest[..take.min(MAX_TAG)]);
                     }
@@ -118,7 +123,7 @@ impl JunitReader {
                     if *matched == 0 {
                         // Captured output can be large: jump to the next byte that could end it.
                         let jump = memchr::memchr(end[0], &bytes[at..]).unwrap_or(bytes.len() - at);
-                        state.lines += count(&bytes[at..at + jump]);
+                        state.lines += count_lines(&bytes[at..at + jump]);
                         at += jump;
                         if at == bytes.len() {
                             return;
@@ -190,10 +195,11 @@ impl JunitReader {
 
     /// Acts on a whole tag's markup (between `<` and `>`).
     fn tag(&mut self, state: &mut Partial) {
-        let t = std::mem::take(&mut self.tag);
-        let (closing, t) = match t.strip_prefix(b"/") {
+        // Taken out while it is read, and put back to reuse its allocation.
+        let markup = std::mem::take(&mut self.tag);
+        let (closing, t) = match markup.strip_prefix(b"/") {
             Some(rest) => (true, rest),
-            None => (false, &t[..]),
+            None => (false, &markup[..]),
         };
         let name_end = t.iter().position(|&b| b.is_ascii_whitespace() || b == b'/').unwrap_or(t.len());
         let (name, attrs) = t.split_at(name_end);
@@ -201,8 +207,8 @@ impl JunitReader {
         let line = self.tag_line;
         match (closing, name) {
             (false, b"testcase") => {
-                let test = test_name(attr(attrs, b"classname"), attr(attrs, b"name"));
-                state.apply(LineEvents { test: Some(Cow::Owned(test)), ..LineEvents::default() }, line);
+                test_name(attr(attrs, b"classname"), attr(attrs, b"name"), &mut self.name);
+                state.apply(LineEvents { test: Some(Cow::Borrowed(&self.name)), ..LineEvents::default() }, line);
                 self.open = Some(None);
                 if empty {
                     self.close(state, line);
@@ -216,11 +222,12 @@ impl JunitReader {
                         b"error" => (b"ERROR", Class::Failed),
                         _ => (b"SKIPPED", Class::Skipped),
                     };
-                    *outcome = Some((word, class, attr(attrs, b"message").unwrap_or_default()));
+                    *outcome = Some((word, class, attr(attrs, b"message").unwrap_or_default().into_owned()));
                 }
             }
             _ => {}
         }
+        self.tag = markup;
     }
 
     fn close(&mut self, state: &mut Partial, line: u64) {
@@ -232,22 +239,20 @@ impl JunitReader {
     }
 }
 
-fn count(bytes: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', bytes).count() as u64
-}
-
-/// `C.N`, or `N`, with pytest-repeat's suffix folded away.
-fn test_name(class: Option<Vec<u8>>, name: Option<Vec<u8>>) -> Vec<u8> {
+/// Puts `C.N`, or `N`, with pytest-repeat's suffix folded away, in `out`.
+fn test_name(class: Option<Cow<'_, [u8]>>, name: Option<Cow<'_, [u8]>>, out: &mut Vec<u8>) {
     let name = name.unwrap_or_default();
     let (name, _) = super::pytest::fold_repeat(&name);
-    match class.filter(|c| !c.is_empty()) {
-        Some(class) => [&class[..], b".", &name].concat(),
-        None => name.into_owned(),
+    out.clear();
+    if let Some(class) = class.filter(|c| !c.is_empty()) {
+        out.extend_from_slice(&class);
+        out.push(b'.');
     }
+    out.extend_from_slice(&name);
 }
 
 /// The value of attribute `key` in `attrs`, its entities decoded.
-fn attr(attrs: &[u8], key: &[u8]) -> Option<Vec<u8>> {
+fn attr<'a>(attrs: &'a [u8], key: &[u8]) -> Option<Cow<'a, [u8]>> {
     let mut rest = attrs;
     loop {
         rest = rest.trim_ascii_start();
@@ -261,7 +266,10 @@ fn attr(attrs: &[u8], key: &[u8]) -> Option<Vec<u8>> {
         let end = memchr::memchr(quote, &after[1..])?;
         let value = &after[1..1 + end];
         if k == key {
-            return Some(unescape(value));
+            return Some(match memchr::memchr(b'&', value) {
+                None => Cow::Borrowed(value),
+                Some(_) => Cow::Owned(unescape(value)),
+            });
         }
         rest = &after[end + 2..];
     }
@@ -310,6 +318,7 @@ mod tests {
     #[test]
     fn attributes_and_entities() {
         let attrs = br#" classname="a.B" name='t&lt;1&gt;' message="x &amp; y&#10;z&#x41;" "#;
+        let attr = |attrs, key| attr(attrs, key).map(Cow::into_owned);
         assert_eq!(attr(attrs, b"classname").as_deref(), Some(&b"a.B"[..]));
         assert_eq!(attr(attrs, b"name").as_deref(), Some(&b"t<1>"[..]));
         assert_eq!(attr(attrs, b"message").as_deref(), Some(&b"x & y\nzA"[..]));
@@ -319,10 +328,12 @@ mod tests {
 
     #[test]
     fn names_fold_pytest_repeat() {
-        assert_eq!(
-            test_name(Some(b"test_suite".to_vec()), Some(b"test_flaky[3-6]".to_vec())),
-            b"test_suite.test_flaky"
-        );
-        assert_eq!(test_name(None, Some(b"works".to_vec())), b"works");
+        let name = |class: Option<&'static [u8]>, name: &'static [u8]| {
+            let mut out = Vec::new();
+            test_name(class.map(Cow::Borrowed), Some(Cow::Borrowed(name)), &mut out);
+            out
+        };
+        assert_eq!(name(Some(b"test_suite"), b"test_flaky[3-6]"), b"test_suite.test_flaky");
+        assert_eq!(name(None, b"works"), b"works");
     }
 }

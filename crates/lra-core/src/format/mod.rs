@@ -138,6 +138,20 @@ impl LogFormat {
         }
     }
 
+    /// Whether the format prints a failure's message between a test's start and its result, on
+    /// lines that [`LogFormat::message`] reads.
+    pub(crate) fn has_messages(self) -> bool {
+        self == LogFormat::GoogleTest
+    }
+
+    /// The message a line of a test's output holds, for formats that [have them](Self::has_messages).
+    pub(crate) fn message(self, line: &[u8]) -> Option<&[u8]> {
+        match self {
+            LogFormat::GoogleTest => gtest::message(prefix::runner_line(line)),
+            _ => None,
+        }
+    }
+
     /// Reads one line (without its `\n`) of a format other than markers.
     pub(crate) fn read(self, line: &[u8]) -> LineEvents<'_> {
         let line = prefix::runner_line(line);

@@ -17,6 +17,9 @@ pub(crate) fn strip(line: &[u8]) -> &[u8] {
     {
         return rest[end + 1..].strip_prefix(b" ").unwrap_or(&rest[end + 1..]);
     }
+    if !line.first().is_some_and(u8::is_ascii_digit) {
+        return line;
+    }
     let end = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
     if end == line.len() || !is_iso(&line[..end]) {
         return line;

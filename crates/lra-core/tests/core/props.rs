@@ -80,6 +80,7 @@ const PIECES: &[&[u8]] = &[
     b"Result:",
     b"noise line",
     b" expected 3 got 14",
+    b"a.cc:3: Failure",
     b"7",
 ];
 

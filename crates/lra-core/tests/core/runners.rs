@@ -47,6 +47,11 @@ fn check_suite(s: &Summary, [passes, fails, skipped, flaky]: [&str; 4]) {
     }
 }
 
+/// The failure reasons, largest group first: each group's first example and its failures.
+fn reasons(s: &Summary) -> Vec<(String, u64)> {
+    s.failure_groups_by_size().iter().map(|g| (g.example.to_string(), g.count)).collect()
+}
+
 /// The log parsed whole, in chunks of every size up to 64 and in segments merged in every tree
 /// shape, all equal.
 fn parse_every_way(log: &[u8], options: &Options) -> Summary {
@@ -73,6 +78,22 @@ fn googletest_repeated() {
     let s = parse_every_way(&fixture("gtest.log"), &Options::default());
     assert_eq!(s.files[0].format, LogFormat::GoogleTest, "told by its first lines");
     check_suite(&s, ["Suite.AlwaysPasses", "Suite.AlwaysFails", "Suite.Skipped", "Flaky.EveryThirdRunFails"]);
+    // A failure's reason is its assertion's message, after the `FILE:LINE: Failure` header.
+    assert_eq!(
+        reasons(&s),
+        [
+            ("Expected equality of these values:".into(), 6),
+            ("Expected: (flaky_runs % 3) != (0), actual: 0 vs 0".into(), 2)
+        ]
+    );
+}
+
+#[test]
+fn googletest_reason_is_the_first_line_after_the_header_in_any_segment() {
+    let log = b"[ RUN      ] A.B\n\nsuite.cc:1: Failure\n  Value of: ok()\nmore\n[  FAILED  ] A.B (1 ms)\n\
+[ RUN      ] A.C\n[  FAILED  ] A.C (1 ms)\nafter the run\n";
+    let s = parse_every_way(log, &Options::default());
+    assert_eq!(reasons(&s), [("Value of: ok()".into(), 1), ("".into(), 1)]);
 }
 
 #[test]
@@ -254,6 +275,19 @@ fn go_test_count_six() {
     let s = parse_in_chunks(&fixture("go.log"));
     assert_eq!(s.files[0].format, LogFormat::Go, "told by its first lines");
     check_suite(&s, ["TestAlwaysPasses", "TestAlwaysFails", "TestSkipped", "TestFlaky"]);
+    // The reason is the run's first line of output; digits fold, so runs 3 and 6 are one group.
+    let expected = [("suite_test.go:15: expected 1 got 2".into(), 6), ("suite_test.go:27: run 3 fails".into(), 2)];
+    assert_eq!(reasons(&s), expected);
+}
+
+#[test]
+fn go_output_after_a_cont_line_is_that_tests() {
+    let log = b"=== RUN   TestA\n=== PAUSE TestA\n=== RUN   TestB\n    b.go:1: b's\n=== CONT  TestA\n    a.go:2: a's\n\
+--- FAIL: TestB (0.00s)\n--- FAIL: TestA (0.00s)\nFAIL\n";
+    let s = parse_in_chunks(log);
+    let mut found = reasons(&s);
+    found.sort();
+    assert_eq!(found, [("a.go:2: a's".into(), 1), ("b.go:1: b's".into(), 1)]);
 }
 
 #[test]
@@ -330,6 +364,8 @@ fn go_test_json_count_six_and_a_timed_out_package() {
     let s = parse_in_chunks(&fixture("go-json.log"));
     assert_eq!(s.files[0].format, LogFormat::GoJson, "told by its first lines");
     check_suite(&s, ["TestAlwaysPasses", "TestAlwaysFails", "TestSkipped", "TestFlaky"]);
+    let expected = [("suite_test.go:15: expected 1 got 2".into(), 6), ("suite_test.go:27: run 3 fails".into(), 2)];
+    assert_eq!(reasons(&s), expected);
     let s = parse_in_chunks(&fixture("go-json-timeout.log"));
     for name in ["TestGroup", "TestGroup/first", "TestGroup/hangs"] {
         assert_eq!(counts(&s, name), (0, 0, 0, 0, 1), "{name}");
