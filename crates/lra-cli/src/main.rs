@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use lra_core::{
-    DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, Diff, GenOptions, LogFormat, Markers,
-    NameMode, Options, Summary,
+    DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, Diff, GenOptions, GenStyle, LogFormat,
+    Markers, NameMode, Options, Summary,
 };
 
 #[derive(Parser)]
@@ -67,6 +67,10 @@ enum Command {
         /// Stop after the iteration that reaches this size (e.g. 300M, 2G); overrides --iterations.
         #[arg(long, value_parser = parse_size)]
         size: Option<u64>,
+        /// How each run is written: `verbose` (5 lines, with reasons), `seed` (the seed's own 5
+        /// short lines) or `flat` (`Test: suite17/case_17042` and `Result: PASS`).
+        #[arg(long, default_value = "verbose", value_parser = parse_style)]
+        style: GenStyle,
     },
 }
 
@@ -177,8 +181,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Summarize { format, read, paths } => summarize(format, &read, &paths),
         Command::Diff { format, read, base, current } => diff(format, &read, &base, &current),
-        Command::Generate { iterations, tests, fail_rate, flaky, seed, size } => {
-            let options = GenOptions { iterations, tests, fail_rate, flaky, seed };
+        Command::Generate { iterations, tests, fail_rate, flaky, seed, size, style } => {
+            let options = GenOptions { iterations, tests, fail_rate, flaky, seed, style };
             generate(options, size).map(|()| ExitCode::SUCCESS)
         }
     };
@@ -229,9 +233,10 @@ fn summarize(format: Format, read: &ReadArgs, paths: &[PathBuf]) -> io::Result<E
     match format {
         Format::Table => render::table(&summary, &mut out)?,
         Format::Json => {
-            writeln!(out, "{}", summary.to_json_pretty())?;
+            summary.write_json(&mut out, true)?;
+            writeln!(out)?;
         }
-        Format::Csv => write!(out, "{}", summary.to_csv())?,
+        Format::Csv => summary.write_csv(&mut out)?,
     }
     out.flush()?;
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
@@ -269,6 +274,13 @@ fn diff(format: DiffFormat, read: &ReadArgs, base: &Path, current: &Path) -> io:
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn parse_style(name: &str) -> Result<GenStyle, String> {
+    GenStyle::ALL.iter().find(|(_, n)| *n == name).map(|&(s, _)| s).ok_or_else(|| {
+        let names: Vec<&str> = GenStyle::ALL.iter().map(|(_, n)| *n).collect();
+        format!("expected one of {}", names.join(", "))
+    })
 }
 
 fn generate(options: GenOptions, size: Option<u64>) -> io::Result<()> {

@@ -96,7 +96,8 @@ fn best(mut f: impl FnMut()) -> Duration {
 }
 
 fn make_log(min_bytes: usize) -> Vec<u8> {
-    let options = GenOptions { iterations: u64::MAX, tests: 200, fail_rate: 0.1, flaky: 10, seed: 7 };
+    let options =
+        GenOptions { iterations: u64::MAX, tests: 200, fail_rate: 0.1, flaky: 10, seed: 7, ..GenOptions::default() };
     let mut g = Generator::new(options);
     let mut log = Vec::with_capacity(min_bytes + (1 << 20));
     while log.len() < min_bytes && g.next_iteration(&mut log) {}

@@ -132,8 +132,13 @@ impl IterationCells {
         }
         let span = Span { first, len, cell };
         match self.spans.last_mut() {
+            // Most tests of a log with many of them ran once: room for one span, not the four
+            // a first push makes room for.
+            None => {
+                self.spans.reserve_exact(1);
+                self.spans.push(span);
+            }
             // Logs run through their iterations in order, so nearly every run lands at the end.
-            None => self.spans.push(span),
             Some(last) if last.end() <= first => push_joined(&mut self.spans, span),
             Some(last) if len == 1 && last.end() == first + 1 => {
                 // Another run in the last iteration: split that iteration off the last span.

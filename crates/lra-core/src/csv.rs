@@ -1,7 +1,8 @@
 //! The CSV form of a Summary: one row per test, with a header. The CLI's `--format csv` and the
 //! app's "Export CSV" both write this.
 
-use std::fmt::Write;
+use std::borrow::Cow;
+use std::io::{self, Write};
 
 use crate::summary::Summary;
 
@@ -12,19 +13,19 @@ pub const CSV_HEADER: &str =
 impl Summary {
     /// One row per test in order of first appearance, after a header (RFC 4180 quoting).
     pub fn to_csv(&self) -> String {
-        let mut out = String::with_capacity(64 * (self.tests().len() + 1));
-        out.push_str(CSV_HEADER);
-        out.push('\n');
+        let mut out = Vec::with_capacity(64 * (self.tests().len() + 1));
+        self.write_csv(&mut out).expect("a Vec takes any bytes");
+        String::from_utf8(out).expect("the rows are text")
+    }
+
+    /// Writes [`Summary::to_csv`]'s rows to `out`, one at a time.
+    pub fn write_csv(&self, out: &mut impl Write) -> io::Result<()> {
+        writeln!(out, "{CSV_HEADER}")?;
         for test in self.tests() {
             let c = &test.counts;
-            let (file, line) = match test.first_failure {
-                Some(l) => (field(self.file_name(l)), l.line.to_string()),
-                None => (String::new(), String::new()),
-            };
-            let pass_rate = c.pass_rate().map_or(String::new(), |r| format!("{r:.6}"));
-            let _ = writeln!(
+            write!(
                 out,
-                "{},{},{},{},{},{},{},{pass_rate},{file},{line}",
+                "{},{},{},{},{},{},{},",
                 field(&test.name),
                 c.runs(),
                 c.passed,
@@ -32,13 +33,24 @@ impl Summary {
                 c.skipped,
                 c.other,
                 c.missing
-            );
+            )?;
+            if let Some(r) = c.pass_rate() {
+                write!(out, "{r:.6}")?;
+            }
+            match test.first_failure {
+                Some(l) => writeln!(out, ",{},{}", field(self.file_name(l)), l.line)?,
+                None => writeln!(out, ",,")?,
+            }
         }
-        out
+        Ok(())
     }
 }
 
 /// Quotes a field when it holds a comma, a quote or a line break.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+fn field(s: &str) -> Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(s)
+    }
 }

@@ -1,7 +1,7 @@
-//! A deterministic generator of logs in the seed's format, for the sample button and benchmarks.
+//! A deterministic generator of logs in the markers' format, for the sample button and benchmarks.
 //!
-//! Each iteration starts with `# Iteration N`; each test is a 5-line block from `# Test: X Test`
-//! to `# Result: PASS` or `# Result: FAIL <reason>`.
+//! Each iteration starts with `# Iteration N`; each run is a block from `# Test: X Test` to
+//! `# Result: PASS` or `# Result: FAIL <reason>`, in one of three [styles](GenStyle).
 
 use std::io::{self, Write};
 
@@ -35,6 +35,28 @@ const REASONS: &[&str] = &[
     "assertion failed: basket.is_empty()",
 ];
 
+/// How each run's block is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GenStyle {
+    /// Five lines with a worker, a step and a duration between the markers, and a reason after
+    /// `FAIL`: `# Test: Apples Test` … `# Result: FAIL expected 3 got 4`.
+    #[default]
+    Verbose,
+    /// The seed's own sample: five short lines, `# Test: apples Test`, `# This is apples Test`,
+    /// `# Who is apples?`, `# I am not sure about apples`, `# Result: PASS`. Its markers are
+    /// denser than the verbose style's.
+    Seed,
+    /// Two lines, `Test: suite17/case_17042` and `Result: PASS`: for many distinct tests, named
+    /// in 1,000 suites of 1,000.
+    Flat,
+}
+
+impl GenStyle {
+    /// Every style, by its name on the command line.
+    pub const ALL: [(GenStyle, &'static str); 3] =
+        [(GenStyle::Verbose, "verbose"), (GenStyle::Seed, "seed"), (GenStyle::Flat, "flat")];
+}
+
 /// What to generate.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GenOptions {
@@ -48,11 +70,13 @@ pub struct GenOptions {
     pub flaky: u64,
     /// Seed of the pseudo-random choices: the same options give the same bytes.
     pub seed: u64,
+    /// How each run is written.
+    pub style: GenStyle,
 }
 
 impl Default for GenOptions {
     fn default() -> GenOptions {
-        GenOptions { iterations: 3, tests: 3, fail_rate: 0.1, flaky: 1, seed: 1 }
+        GenOptions { iterations: 3, tests: 3, fail_rate: 0.1, flaky: 1, seed: 1, style: GenStyle::Verbose }
     }
 }
 
@@ -89,22 +113,41 @@ impl Generator {
         let _ = writeln!(out, "# Iteration {n}");
         let stable = o.tests.saturating_sub(o.flaky);
         for i in 0..o.tests {
-            let name = Generator::test_name(i);
             let failed = if i < stable { unit(mix(o.seed, i, 0)) < o.fail_rate } else { mix(o.seed, i, n) & 1 == 1 };
-            let ms = 5 + mix(o.seed ^ 0x5eed, i, n) % 995;
-            let _ = writeln!(out, "# Test: {name} Test");
-            let _ = writeln!(out, "# Started: worker {} iteration {n}", 1 + i % 4);
-            let _ = writeln!(out, "# Step: prepare the {} basket ... ok", name.to_lowercase());
-            let _ = writeln!(out, "# Duration: {ms} ms");
-            if failed {
-                let reason = REASONS[(mix(o.seed, i, 7) % REASONS.len() as u64) as usize];
-                let _ = writeln!(out, "# Result: FAIL {reason}");
-            } else {
-                let _ = writeln!(out, "# Result: PASS");
-            }
+            let _ = match o.style {
+                GenStyle::Verbose => verbose_run(out, &o, i, n, failed),
+                GenStyle::Seed => seed_run(out, i, failed),
+                GenStyle::Flat => {
+                    writeln!(out, "Test: suite{}/case_{i}\nResult: {}", i / 1000, if failed { "FAIL" } else { "PASS" })
+                }
+            };
         }
         true
     }
+}
+
+fn verbose_run(out: &mut Vec<u8>, o: &GenOptions, i: u64, n: u64, failed: bool) -> io::Result<()> {
+    let name = Generator::test_name(i);
+    let ms = 5 + mix(o.seed ^ 0x5eed, i, n) % 995;
+    writeln!(out, "# Test: {name} Test")?;
+    writeln!(out, "# Started: worker {} iteration {n}", 1 + i % 4)?;
+    writeln!(out, "# Step: prepare the {} basket ... ok", name.to_lowercase())?;
+    writeln!(out, "# Duration: {ms} ms")?;
+    if failed {
+        let reason = REASONS[(mix(o.seed, i, 7) % REASONS.len() as u64) as usize];
+        writeln!(out, "# Result: FAIL {reason}")
+    } else {
+        writeln!(out, "# Result: PASS")
+    }
+}
+
+fn seed_run(out: &mut Vec<u8>, i: u64, failed: bool) -> io::Result<()> {
+    let name = Generator::test_name(i).to_lowercase();
+    writeln!(out, "# Test: {name} Test")?;
+    writeln!(out, "# This is {name} Test")?;
+    writeln!(out, "# Who is {name}?")?;
+    writeln!(out, "# I am not sure about {name}")?;
+    writeln!(out, "# Result: {}", if failed { "FAIL" } else { "PASS" })
 }
 
 /// Writes the whole log to `out`.

@@ -12,14 +12,16 @@ use crate::class::{Class, Counts};
 use crate::extract::NameMode;
 use crate::format::LogFormat;
 use crate::markers::Markers;
-use crate::summary::{AnomalyKind, FailureGroup, FileStats, Location, Summary};
+use crate::summary::{AnomalyKind, FailureGroup, FileStats, Location, Summary, TestStats};
 use crate::tables::Tables;
 
 /// The `schema` value of a summary.
 pub const SUMMARY_SCHEMA: &str = "lra-summary/1";
 
+/// The JSON form. `T` is how the tests are held: read into a vector, written one by one from
+/// the summary ([`TestsOut`]), so that writing a million tests never holds their JSON form.
 #[derive(Serialize, Deserialize)]
-struct SummaryJson {
+struct SummaryJson<T = Vec<TestJson>> {
     schema: String,
     name_mode: NameMode,
     /// Absent in summaries saved before markers could be set: the default ones.
@@ -34,7 +36,7 @@ struct SummaryJson {
     #[serde(default)]
     distinct_tests: u64,
     files: Vec<FileJson>,
-    tests: Vec<TestJson>,
+    tests: T,
     iterations: Vec<IterationJson>,
     anomalies: Vec<AnomalyJson>,
     #[serde(default)]
@@ -166,6 +168,15 @@ struct AnomalyJson {
     word: Option<String>,
 }
 
+/// A summary's tests, serialized one by one as they are written.
+struct TestsOut<'a>(&'a Summary);
+
+impl Serialize for TestsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.tests().iter().map(|t| self.0.test_json(t)))
+    }
+}
+
 impl Summary {
     /// The summary as `lra-summary/1` JSON, on one line.
     pub fn to_json(&self) -> String {
@@ -177,9 +188,43 @@ impl Summary {
         serde_json::to_string_pretty(&self.wire()).expect("a summary always serializes")
     }
 
-    fn wire(&self) -> SummaryJson {
-        let loc =
-            |l: Location| LocationJson { file: self.file_name(l).to_owned(), line: l.line, file_index: Some(l.file) };
+    /// Writes the summary as `lra-summary/1` JSON (indented when `pretty`) to `out`, one test at
+    /// a time: however many tests it has, only one test's JSON form is held at once.
+    pub fn write_json(&self, out: impl std::io::Write, pretty: bool) -> std::io::Result<()> {
+        let written = match pretty {
+            true => serde_json::to_writer_pretty(out, &self.wire()),
+            false => serde_json::to_writer(out, &self.wire()),
+        };
+        written.map_err(std::io::Error::other)
+    }
+
+    fn location_json(&self, l: Location) -> LocationJson {
+        LocationJson { file: self.file_name(l).to_owned(), line: l.line, file_index: Some(l.file) }
+    }
+
+    fn test_json(&self, t: &TestStats) -> TestJson {
+        TestJson {
+            name: t.name.to_string(),
+            runs: t.counts.runs(),
+            counts: t.counts,
+            pass_rate: t.counts.pass_rate(),
+            results: t.results.iter().map(|(w, n)| (w.to_string(), *n)).collect(),
+            first_failure: t.first_failure.map(|l| self.location_json(l)),
+            transitions: t.transitions,
+            flaky: t.flaky(),
+            first_outcome: Outcome::of(t.first_outcome),
+            last_outcome: Outcome::of(t.last_outcome),
+            by_iteration: t
+                .by_iteration
+                .spans()
+                .iter()
+                .map(|s| (s.first, s.len, s.cell.passed, s.cell.failed))
+                .collect(),
+        }
+    }
+
+    fn wire(&self) -> SummaryJson<TestsOut<'_>> {
+        let loc = |l: Location| self.location_json(l);
         SummaryJson {
             schema: SUMMARY_SCHEMA.to_owned(),
             name_mode: self.name_mode,
@@ -208,28 +253,7 @@ impl Summary {
                     format: f.format,
                 })
                 .collect(),
-            tests: self
-                .tests()
-                .iter()
-                .map(|t| TestJson {
-                    name: t.name.to_string(),
-                    runs: t.counts.runs(),
-                    counts: t.counts,
-                    pass_rate: t.counts.pass_rate(),
-                    results: t.results.iter().map(|(w, n)| (w.to_string(), *n)).collect(),
-                    first_failure: t.first_failure.map(loc),
-                    transitions: t.transitions,
-                    flaky: t.flaky(),
-                    first_outcome: Outcome::of(t.first_outcome),
-                    last_outcome: Outcome::of(t.last_outcome),
-                    by_iteration: t
-                        .by_iteration
-                        .spans()
-                        .iter()
-                        .map(|s| (s.first, s.len, s.cell.passed, s.cell.failed))
-                        .collect(),
-                })
-                .collect(),
+            tests: TestsOut(self),
             iterations: self
                 .iterations()
                 .iter()

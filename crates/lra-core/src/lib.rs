@@ -42,7 +42,7 @@ pub use csv::CSV_HEADER;
 pub use diff::{DIFF_SCHEMA, Diff};
 pub use extract::NameMode;
 pub use format::{DETECT_LEN, LogFormat, detect};
-pub use generate::{GenOptions, Generator, generate};
+pub use generate::{GenOptions, GenStyle, Generator, generate};
 pub use grid::FailureGrid;
 pub use json::SUMMARY_SCHEMA;
 pub use markers::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, MAX_MARKER_LEN, Markers};

@@ -303,7 +303,14 @@ impl TestStats {
                 let word: Box<str> = lossy(word).into();
                 match self.results.binary_search_by(|(w, _)| w.cmp(&word)) {
                     Ok(i) => self.results[i].1 += n,
-                    Err(i) => self.results.insert(i, (word, n)),
+                    Err(i) => {
+                        // Most tests have one word: room for it, not the four a first insert
+                        // makes room for.
+                        if self.results.is_empty() {
+                            self.results.reserve_exact(1);
+                        }
+                        self.results.insert(i, (word, n));
+                    }
                 }
             }
         }

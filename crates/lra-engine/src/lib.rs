@@ -142,6 +142,7 @@ pub fn sample_log(iterations: u32, tests: u32, seed: u32) -> Vec<u8> {
         fail_rate: 0.15,
         flaky: (tests / 8).max(1).into(),
         seed: seed.into(),
+        ..GenOptions::default()
     };
     let mut g = Generator::new(options);
     let mut out = Vec::new();

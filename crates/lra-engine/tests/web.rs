@@ -74,7 +74,14 @@ async fn engine_gives_the_core_summary() {
     // A log of several MB with anomalies, in 8 MiB slices as the worker sends them: the threaded
     // build splits each slice across its threads and must give the sequential result.
     let mut log = Vec::new();
-    let mut g = Generator::new(GenOptions { iterations: 400, tests: 80, fail_rate: 0.2, flaky: 8, seed: 5 });
+    let mut g = Generator::new(GenOptions {
+        iterations: 400,
+        tests: 80,
+        fail_rate: 0.2,
+        flaky: 8,
+        seed: 5,
+        ..GenOptions::default()
+    });
     let mut i = 0;
     while g.next_iteration(&mut log) {
         i += 1;

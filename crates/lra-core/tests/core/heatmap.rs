@@ -30,7 +30,8 @@ fn cells_count_each_tests_runs_per_iteration_label_across_files() {
 
 #[test]
 fn cells_stay_sparse_when_most_tests_give_the_same_outcome_every_iteration() {
-    let options = GenOptions { iterations: 300, tests: 2000, fail_rate: 0.05, flaky: 5, seed: 3 };
+    let options =
+        GenOptions { iterations: 300, tests: 2000, fail_rate: 0.05, flaky: 5, seed: 3, ..GenOptions::default() };
     let mut log = Vec::new();
     generate(options, &mut log).unwrap();
     let s = parse("big.log", &log, NameMode::FirstWord);

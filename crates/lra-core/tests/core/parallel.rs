@@ -5,7 +5,14 @@ use lra_core::{FileParser, GenOptions, Generator, NameMode, Options};
 /// A few MB of generated log with noise, anomalies, CRLF and bad bytes mixed in, so that the
 /// parallel path (slices of 1 MiB and more) cuts through all of them.
 fn messy_log() -> Vec<u8> {
-    let mut g = Generator::new(GenOptions { iterations: 1200, tests: 60, fail_rate: 0.2, flaky: 6, seed: 3 });
+    let mut g = Generator::new(GenOptions {
+        iterations: 1200,
+        tests: 60,
+        fail_rate: 0.2,
+        flaky: 6,
+        seed: 3,
+        ..GenOptions::default()
+    });
     let mut log = Vec::new();
     let mut i = 0u32;
     while g.next_iteration(&mut log) {
