@@ -130,6 +130,33 @@ test("cancel stops a long analysis within about a second and the page stays usab
   }
 });
 
+test("counts have their thousands apart; no Iteration lines give a sentence, not an empty chart", async () => {
+  const s = await open({ isolate: true });
+  try {
+    // 1,234 runs of one test and 1,000 of another, with no Iteration line.
+    const runs = (name, n, word) => `Test: ${name}\nResult: ${word}\n`.repeat(n);
+    await analyzeTexts(s.page, [["many.log", runs("often", 1234, "PASS") + runs("thousand", 1000, "FAIL")]]);
+    await s.page.waitForSelector("#tests-table td.name");
+    const figures = Object.fromEntries(
+      await s.page.$$eval(".summary-header .figure", (fs) => fs.map((f) => [f.querySelector(".label").textContent, f.querySelector(".value").textContent])),
+    );
+    assert.equal(figures["tests run"], "2,234");
+    assert.equal(figures["passed"], "1,234");
+    assert.equal(figures["failed"], "1,000");
+    const rows = await s.page.$$eval("#tests-table tbody tr", (rows) => rows.map((r) => [...r.cells].slice(0, 4).map((c) => c.textContent)));
+    assert.deepEqual(rows.sort(), [["often", "1,234", "1,234", "0"], ["thousand", "1,000", "0", "1,000"]]);
+    assert.match(await s.page.textContent("#iterations-note"), /no Iteration lines/);
+    assert.equal(await s.page.locator("#chart-iterations").count(), 0);
+    // Once a file has iterations, the chart is back.
+    await analyzeTexts(s.page, [["iterations.log", "Iteration 1\nTest: often\nResult: PASS\n"]]);
+    await s.page.waitForSelector("#chart-iterations canvas, #chart-iterations svg");
+    assert.equal(await s.page.locator("#iterations-note").count(), 0);
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
 test("a test name holding a script is shown as text and runs nothing", async () => {
   const s = await open({ isolate: true });
   try {

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use lra_core::{Cell, Summary, TestStats};
 use wasm_bindgen::prelude::*;
 
-use crate::state::{AppState, percent};
+use crate::state::{AppState, count, percent};
 
 /// At most this many tests go into the bar chart: those with the most failures.
 const BAR_TESTS: usize = 200;
@@ -48,6 +48,10 @@ extern "C" {
 pub fn Charts() -> impl IntoView {
     let state = expect_context::<AppState>();
     let available = js_sys::Reflect::has(&js_sys::global(), &"echarts".into()).unwrap_or(false);
+    // A sentence rather than an empty chart; a memo, so that the chart's element is made again
+    // only when this changes.
+    let no_iterations =
+        Memo::new(move |_| state.summary.with(|s| s.as_ref().is_some_and(|s| s.iterations().is_empty())));
     Effect::new(move |_| {
         let Some(s) = state.summary.get() else { return };
         if available {
@@ -62,9 +66,20 @@ pub fn Charts() -> impl IntoView {
             <ChartFigure id="chart-tests" wide=true table=tests_table
                 label="Bar chart of passed and failed runs per test, most failures first; its data follows as a table"
                 caption="Passed and failed per test, as a table"/>
-            <ChartFigure id="chart-iterations" wide=false table=iterations_table
-                label="Line chart of the pass rate per iteration; its data follows as a table"
-                caption="Pass rate per iteration, as a table"/>
+            {move || match no_iterations.get() {
+                true => view! {
+                    <p class="note" id="iterations-note">
+                        "The logs have no Iteration lines, so there is no pass rate per iteration to chart."
+                    </p>
+                }
+                .into_any(),
+                false => view! {
+                    <ChartFigure id="chart-iterations" wide=false table=iterations_table
+                        label="Line chart of the pass rate per iteration; its data follows as a table"
+                        caption="Pass rate per iteration, as a table"/>
+                }
+                .into_any(),
+            }}
             <ChartFigure id="chart-classes" wide=false table=classes_table
                 label="Donut chart of all runs by class; its data follows as a table"
                 caption="Runs by class, as a table"/>
@@ -362,7 +377,7 @@ pub(crate) fn classes_chart(s: &Summary) -> Chart {
 fn tests_table(s: &Summary) -> AnyView {
     let rows = most_failing(s)
         .into_iter()
-        .map(|t| view! { <tr><td>{t.name.to_string()}</td><td>{t.counts.passed}</td><td>{t.counts.failed}</td></tr> })
+        .map(|t| view! { <tr><td>{t.name.to_string()}</td><td>{count(t.counts.passed)}</td><td>{count(t.counts.failed)}</td></tr> })
         .collect_view();
     view! {
         <table>
@@ -377,7 +392,7 @@ fn iterations_table(s: &Summary) -> AnyView {
     let rows = s
         .iterations()
         .iter()
-        .map(|i| view! { <tr><td>{i.label.to_string()}</td><td>{i.counts.runs()}</td><td>{percent(i.counts.pass_rate())}</td></tr> })
+        .map(|i| view! { <tr><td>{i.label.to_string()}</td><td>{count(i.counts.runs())}</td><td>{percent(i.counts.pass_rate())}</td></tr> })
         .collect_view();
     view! {
         <table>

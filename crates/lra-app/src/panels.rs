@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use lra_core::AnomalyKind;
 
 use crate::engine;
-use crate::state::{AppState, EngineStatus, human_bytes, now, percent};
+use crate::state::{AppState, EngineStatus, count, human_bytes, now, percent};
 
 /// Shown before any file is given.
 #[component]
@@ -122,16 +122,16 @@ pub fn Header() -> impl IntoView {
             view! {
                 <section class="summary-header" aria-label="Totals">
                     <div class="figures">
-                        {figure("files", s.files.len().to_string(), "")}
+                        {figure("files", count(s.files.len() as u64), "")}
                         {figure("bytes", human_bytes(s.bytes() as f64), "")}
-                        {figure("tests run", t.runs().to_string(), "")}
-                        {figure("passed", t.passed.to_string(), "passed")}
-                        {figure("failed", t.failed.to_string(), "failed")}
-                        {figure("skipped", t.skipped.to_string(), "skipped")}
-                        {figure("other", t.other.to_string(), "other")}
-                        {figure("missing", t.missing.to_string(), "missing")}
+                        {figure("tests run", count(t.runs()), "")}
+                        {figure("passed", count(t.passed), "passed")}
+                        {figure("failed", count(t.failed), "failed")}
+                        {figure("skipped", count(t.skipped), "skipped")}
+                        {figure("other", count(t.other), "other")}
+                        {figure("missing", count(t.missing), "missing")}
                         {figure("pass rate", percent(t.pass_rate()), "")}
-                        {figure("orphan results", s.orphan_results().to_string(), "")}
+                        {figure("orphan results", count(s.orphan_results()), "")}
                     </div>
                     <p class="threads" id="threads">{threads}</p>
                 </section>
@@ -203,13 +203,13 @@ pub fn Files() -> impl IntoView {
                             <td class="name">{f.name.to_string()}{note}{damage}</td>
                             <td>{f.format.as_str()}</td>
                             <td>{human_bytes(f.bytes as f64)}</td>
-                            <td>{t.runs()}</td>
-                            <td>{t.passed}</td>
-                            <td>{t.failed}</td>
-                            <td>{t.skipped}</td>
-                            <td>{t.other}</td>
-                            <td>{t.missing}</td>
-                            <td>{f.orphan_results}</td>
+                            <td>{count(t.runs())}</td>
+                            <td>{count(t.passed)}</td>
+                            <td>{count(t.failed)}</td>
+                            <td>{count(t.skipped)}</td>
+                            <td>{count(t.other)}</td>
+                            <td>{count(t.missing)}</td>
+                            <td>{count(f.orphan_results)}</td>
                             <td>{percent(t.pass_rate())}</td>
                         </tr>
                     }

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::charts::{classes_chart, heatmap_chart, iterations_chart, no_heatmap, tests_chart};
-use crate::state::{human_bytes, percent};
+use crate::state::{count, human_bytes, percent};
 
 /// Builds the report and saves it.
 pub async fn export(summary: &Summary) -> Result<(), JsValue> {
@@ -38,16 +38,16 @@ fn script_json(value: &impl serde::Serialize) -> String {
 fn build(s: &Summary, echarts: &str) -> String {
     let t = s.totals();
     let figures = [
-        ("files", s.files.len().to_string()),
+        ("files", count(s.files.len() as u64)),
         ("bytes", human_bytes(s.bytes() as f64)),
-        ("tests run", t.runs().to_string()),
-        ("passed", t.passed.to_string()),
-        ("failed", t.failed.to_string()),
-        ("skipped", t.skipped.to_string()),
-        ("other", t.other.to_string()),
-        ("missing", t.missing.to_string()),
+        ("tests run", count(t.runs())),
+        ("passed", count(t.passed)),
+        ("failed", count(t.failed)),
+        ("skipped", count(t.skipped)),
+        ("other", count(t.other)),
+        ("missing", count(t.missing)),
         ("pass rate", percent(t.pass_rate())),
-        ("orphan results", s.orphan_results().to_string()),
+        ("orphan results", count(s.orphan_results())),
     ]
     .iter()
     .map(|(label, value)| format!("<div class=fig><b>{}</b><span>{}</span></div>", esc(value), esc(label)))

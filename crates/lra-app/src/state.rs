@@ -156,6 +156,19 @@ pub fn human_bytes(n: f64) -> String {
     }
 }
 
+/// A count for people, its thousands apart: `1,234,567`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// A pass rate for people: `97.5%`, or `–` when there is nothing to rate.
 pub fn percent(rate: Option<f64>) -> String {
     rate.map_or("–".to_owned(), |r| format!("{:.1}%", r * 100.0))

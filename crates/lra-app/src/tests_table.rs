@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use leptos::prelude::*;
 use lra_core::{Summary, TestStats};
 
-use crate::state::{AppState, percent};
+use crate::state::{AppState, count, percent};
 
 const PAGE: usize = 100;
 
@@ -168,12 +168,12 @@ pub fn TestsTable() -> impl IntoView {
                             }
                         >
                             <td class="name">{name}</td>
-                            <td>{c.runs()}</td>
-                            <td>{c.passed}</td>
-                            <td>{c.failed}</td>
-                            <td>{c.skipped}</td>
-                            <td>{c.other}</td>
-                            <td>{c.missing}</td>
+                            <td>{count(c.runs())}</td>
+                            <td>{count(c.passed)}</td>
+                            <td>{count(c.failed)}</td>
+                            <td>{count(c.skipped)}</td>
+                            <td>{count(c.other)}</td>
+                            <td>{count(c.missing)}</td>
                             <td>{percent(c.pass_rate())}</td>
                             <td class="at">{at}</td>
                         </tr>

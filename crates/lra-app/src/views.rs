@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::charts::HeatmapFigure;
 use crate::engine;
-use crate::state::{AppState, View, percent};
+use crate::state::{AppState, View, count, percent};
 use crate::tests_table::TestsTable;
 
 /// The view tabs and the view shown.
@@ -62,9 +62,9 @@ fn Flaky() -> impl IntoView {
                 view! {
                     <tr>
                         <td class="name">{t.name.to_string()}</td>
-                        <td>{t.counts.passed}</td>
-                        <td>{t.counts.failed}</td>
-                        <td>{t.transitions}</td>
+                        <td>{count(t.counts.passed)}</td>
+                        <td>{count(t.counts.failed)}</td>
+                        <td>{count(t.transitions)}</td>
                         <td>{format!("{:.2}", t.flip_rate())}</td>
                         <td>{percent(t.counts.pass_rate())}</td>
                     </tr>
@@ -112,7 +112,7 @@ fn Failures() -> impl IntoView {
                 view! {
                     <tr>
                         <td class="name">{reason}<span class="note">{pattern}</span></td>
-                        <td>{g.count}</td>
+                        <td>{count(g.count)}</td>
                         <td class="name">{tests}</td>
                         <td class="at">{at}</td>
                     </tr>
