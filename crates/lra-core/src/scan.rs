@@ -8,6 +8,7 @@ use memchr::memmem::{FindIter, Finder};
 
 use crate::extract::{Hits, LineEvents};
 use crate::format::LogFormat;
+use crate::format::prefix::runner_line;
 use crate::parser::Options;
 use crate::partial::Partial;
 
@@ -263,7 +264,7 @@ fn offer_gap(
 /// Reads one line (without its `\n`) of a runner's line format: its events, or, when it has
 /// none, the line as output of the open test.
 pub(crate) fn read_runner_line(state: &mut Partial, line: &[u8], options: &Options, format: LogFormat) {
-    let line = &line[..line.len().min(options.max_line)];
+    let line = runner_line(&line[..line.len().min(options.max_line)]);
     let events = format.read(line);
     if events != LineEvents::default() {
         state.apply(events, state.lines + 1);

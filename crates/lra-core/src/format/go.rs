@@ -140,7 +140,10 @@ impl GoReader {
             return;
         }
         if let Some(run) = self.latest.take() {
-            self.running.entry(Box::default()).or_default().entry(self.latest_name[..].into()).or_default().push(run);
+            // Taken out for the call, and put back to reuse its allocation.
+            let latest_name = std::mem::take(&mut self.latest_name);
+            self.push_run(b"", &latest_name, run);
+            self.latest_name = latest_name;
         }
         self.latest_name.clear();
         self.latest_name.extend_from_slice(name);
@@ -217,14 +220,17 @@ impl GoReader {
 
     /// A `-json` run of `name` in `package` starts at line `n`.
     fn start(&mut self, package: &[u8], name: &[u8], n: u64) {
-        if name.is_empty() {
-            return;
+        if !name.is_empty() {
+            self.push_run(package, name, Run { line: n, message: None });
         }
+    }
+
+    /// Adds `run` to the runs of `name` in `package` still going; keys are copied only when new.
+    fn push_run(&mut self, package: &[u8], name: &[u8], run: Run) {
         let tests = match self.running.get_mut(package) {
             Some(tests) => tests,
             None => self.running.entry(package.into()).or_default(),
         };
-        let run = Run { line: n, message: None };
         match tests.get_mut(name) {
             Some(runs) => runs.push(run),
             None => {

@@ -144,17 +144,18 @@ impl LogFormat {
         self == LogFormat::GoogleTest
     }
 
-    /// The message a line of a test's output holds, for formats that [have them](Self::has_messages).
+    /// The message a line of a test's output holds (its CI prefix and `\r` already gone), for
+    /// formats that [have them](Self::has_messages).
     pub(crate) fn message(self, line: &[u8]) -> Option<&[u8]> {
         match self {
-            LogFormat::GoogleTest => gtest::message(prefix::runner_line(line)),
+            LogFormat::GoogleTest => gtest::message(line),
             _ => None,
         }
     }
 
-    /// Reads one line (without its `\n`) of a format other than markers.
+    /// Reads one line of a format other than markers (without its `\n`, its CI prefix and
+    /// `\r`: see [`prefix::runner_line`]).
     pub(crate) fn read(self, line: &[u8]) -> LineEvents<'_> {
-        let line = prefix::runner_line(line);
         match self {
             LogFormat::Markers => unreachable!("markers are read by extract"),
             LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest => {
