@@ -41,17 +41,24 @@ try {
         new Promise((resolve, reject) => {
           const worker = new Worker(`./engine/worker.js?build=${build}`, { type: "module" });
           let threads = 1;
+          // The envelope of web/engine/worker.js; the requests are lra-protocol's JSON.
+          const reading = { name_mode: "line", markers: { test: "Test: ", result: "Result: ", iteration: "Iteration ", ignore_case: false }, format: null, iteration_per_file: false };
+          let seconds = 0;
           worker.onmessage = ({ data }) => {
-            if (data.type === "ready") {
-              threads = data.threads;
-              worker.postMessage({ type: "analyze", job: 1, files: [file], names: [name], nameMode: "line" });
-            } else if (data.type === "summary") {
+            const reply = data.reply ? JSON.parse(data.reply) : null;
+            if (data.fatal) {
               worker.terminate();
-              const summary = JSON.parse(data.json);
-              resolve({ seconds: data.seconds, threads, bytes: summary.bytes, runs: summary.totals.tests });
-            } else if (data.type === "error") {
+              reject(new Error(data.fatal));
+            } else if (reply?.type === "ready") {
+              threads = reply.body.threads;
+              worker.postMessage({ id: 1, request: JSON.stringify({ type: "analyze", body: { names: [name], reading, adopt: true } }), files: [file] });
+            } else if (reply?.type === "analyzed") {
+              seconds = reply.body.seconds;
+              worker.postMessage({ id: 2, request: JSON.stringify({ type: "overview" }) });
+            } else if (reply?.type === "overview") {
               worker.terminate();
-              reject(new Error(data.message));
+              const t = reply.body.totals;
+              resolve({ seconds, threads, bytes: reply.body.bytes, runs: t.passed + t.failed + t.skipped + t.other + t.missing });
             }
           };
         });

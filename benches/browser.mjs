@@ -32,16 +32,28 @@ try {
         new Promise((resolve, reject) => {
           const worker = new Worker(`./engine/worker.js?build=${build}`.replace("mt1", "mt&threads=1"), { type: "module" });
           let threads = 1;
+          // The envelope of web/engine/worker.js; the requests are lra-protocol's JSON.
+          const reading = { name_mode: "line", markers: { test: "Test: ", result: "Result: ", iteration: "Iteration ", ignore_case: false }, format: null, iteration_per_file: false };
+          let seconds = 0;
           worker.onmessage = ({ data }) => {
-            if (data.type === "ready") {
-              threads = data.threads;
-              worker.postMessage({ type, job: 1, files: [file], names: ["bench.log"], nameMode: "line" });
-            } else if (data.type === "summary") {
+            const reply = data.reply ? JSON.parse(data.reply) : null;
+            if (data.fatal) {
               worker.terminate();
-              resolve({ seconds: data.seconds, threads, runs: data.json ? JSON.parse(data.json).totals.tests : null });
-            } else if (data.type === "error") {
+              reject(new Error(data.fatal));
+            } else if (reply?.type === "ready") {
+              threads = reply.body.threads;
+              if (type === "read") worker.postMessage({ id: 1, read: [file] });
+              else worker.postMessage({ id: 1, request: JSON.stringify({ type: "analyze", body: { names: ["bench.log"], reading, adopt: true } }), files: [file] });
+            } else if (data.id === 1 && data.seconds !== undefined) {
               worker.terminate();
-              reject(new Error(data.message));
+              resolve({ seconds: data.seconds, threads, runs: null });
+            } else if (reply?.type === "analyzed") {
+              seconds = reply.body.seconds;
+              worker.postMessage({ id: 2, request: JSON.stringify({ type: "overview" }) });
+            } else if (reply?.type === "overview") {
+              worker.terminate();
+              const t = reply.body.totals;
+              resolve({ seconds, threads, runs: t.passed + t.failed + t.skipped + t.other + t.missing });
             }
           };
         });

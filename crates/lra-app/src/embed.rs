@@ -3,27 +3,29 @@
 //! - `window.LogResultAccumulator.analyze(files)` adds an array of File or Blob objects;
 //! - `window.LogResultAccumulator.summary()` resolves, once every file given so far has been
 //!   analysed, to the `lra-summary/1` object, or to `null` when no file was given;
-//! - inside an iframe, each completed analysis is posted to the parent as
-//!   `{type: "lra:summary", summary}`, and `{type: "lra:analyze", files}` is accepted from the
-//!   parent window only.
+//! - inside an iframe, `{type: "lra:analyze", files}` is accepted from the parent window only;
+//!   once the parent has sent it or `{type: "lra:watch"}`, each completed analysis is posted to
+//!   it as `{type: "lra:summary", summary}`. A parent that never asks is never sent the summary,
+//!   so that a million tests are not decoded for nobody.
+//!
+//! The summary is built in the engine worker and decoded here only when it is asked for.
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, File, MessageEvent, Window};
 
-use crate::engine::{self, Input};
-use crate::state::AppState;
+use crate::engine::{Engine, Input};
 
 /// Installs `window.LogResultAccumulator` and, in an iframe, the message bridge.
-pub fn install(_state: AppState) {
+pub fn install(engine: Engine) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let api = Object::new();
-    let summary = Closure::<dyn Fn() -> Promise>::new(summary_promise);
-    let analyze = Closure::<dyn Fn(JsValue) -> Result<Promise, JsValue>>::new(|files: JsValue| {
-        engine::add(inputs(&files)?);
-        Ok(summary_promise())
+    let summary = Closure::<dyn Fn() -> Promise>::new(move || summary_promise(engine));
+    let analyze = Closure::<dyn Fn(JsValue) -> Result<Promise, JsValue>>::new(move |files: JsValue| {
+        engine.add(inputs(&files)?);
+        Ok(summary_promise(engine))
     });
     let _ = Reflect::set(&api, &"summary".into(), summary.as_ref());
     let _ = Reflect::set(&api, &"analyze".into(), analyze.as_ref());
@@ -33,24 +35,35 @@ pub fn install(_state: AppState) {
     analyze.forget();
 
     if let Some(parent) = parent_frame(&window) {
+        let watched = std::rc::Rc::new(std::cell::Cell::new(false));
         let to_parent = parent.clone();
-        engine::on_summary(move |s| {
-            let message = Object::new();
-            let summary = js_sys::JSON::parse(&s.to_json()).unwrap_or(JsValue::NULL);
-            let _ = Reflect::set(&message, &"type".into(), &"lra:summary".into());
-            let _ = Reflect::set(&message, &"summary".into(), &summary);
-            // The embedding page is the intended reader; its origin is not known in advance.
-            let _ = to_parent.post_message(&message, "*");
-        });
+        let watch = move || {
+            let to_parent = to_parent.clone();
+            engine.watch(move || {
+                let to_parent = to_parent.clone();
+                engine.summary_object(move |summary| {
+                    let message = Object::new();
+                    let _ = Reflect::set(&message, &"type".into(), &"lra:summary".into());
+                    let _ = Reflect::set(&message, &"summary".into(), &summary);
+                    // The embedding page is the intended reader; its origin is not known in advance.
+                    let _ = to_parent.post_message(&message, "*");
+                });
+            });
+        };
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
             let from_parent = event.source().is_some_and(|s| Object::is(&s, &parent));
             let data = event.data();
             let kind = Reflect::get(&data, &"type".into()).ok().and_then(|t| t.as_string());
-            if !from_parent || kind.as_deref() != Some("lra:analyze") {
+            if !from_parent || !matches!(kind.as_deref(), Some("lra:analyze" | "lra:watch")) {
                 return;
             }
-            if let Ok(inputs) = Reflect::get(&data, &"files".into()).and_then(|files| inputs(&files)) {
-                engine::add(inputs);
+            if !watched.replace(true) {
+                watch();
+            }
+            if kind.as_deref() == Some("lra:analyze")
+                && let Ok(inputs) = Reflect::get(&data, &"files".into()).and_then(|files| inputs(&files))
+            {
+                engine.add(inputs);
             }
         });
         let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
@@ -64,8 +77,8 @@ fn parent_frame(window: &Window) -> Option<Window> {
     (!Object::is(&parent, window)).then_some(parent)
 }
 
-fn summary_promise() -> Promise {
-    Promise::new(&mut |resolve: Function, _reject: Function| engine::when_idle(resolve))
+fn summary_promise(engine: Engine) -> Promise {
+    Promise::new(&mut |resolve: Function, _reject: Function| engine.when_idle(resolve))
 }
 
 /// Files and Blobs from a JS array; a Blob without a name is called `blob-N`.

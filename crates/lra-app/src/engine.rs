@@ -1,19 +1,21 @@
-//! The client of the engine worker: a queue of batches of files, one analysis at a time.
+//! The engine client: a handle, provided through context, to the worker that keeps the summary.
 //!
-//! Worker objects, Files and JS callbacks are not `Send`, so they live here in a thread-local
-//! rather than in signals; the signals in [`AppState`] carry what the UI shows.
+//! The page posts [`Request`]s and gets [`Reply`]s (see `lra_protocol`); it never holds the
+//! summary, only what it shows. Worker objects, Blobs and JS callbacks are not `Send`, so the
+//! client lives in a local [`StoredValue`]; its bookkeeping is the [`Machine`] of `client`, and
+//! the signals of [`AppState`] carry what the UI shows. No borrow of the client is held while a
+//! callback runs, since a callback may ask again.
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
-use std::sync::Arc;
+use std::collections::HashMap;
 
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
-use leptos::prelude::{GetUntracked, Set, Update, WithUntracked};
-use lra_core::{LogFormat, Options, Summary};
+use js_sys::{Array, Function, Object, Reflect};
+use leptos::prelude::*;
+use lra_protocol::{Export, Reply, Request};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use crate::client::{Machine, Phase};
 use crate::state::{AppState, EngineStatus, FileProgress, Progress, Reading, now};
 
 /// A file to analyse and the name it is shown under.
@@ -30,425 +32,416 @@ impl Input {
     }
 }
 
-struct Job {
-    id: u32,
-    inputs: Vec<Input>,
-}
-
 type OnMessage = Closure<dyn FnMut(MessageEvent)>;
-type SummaryListener = Box<dyn Fn(&Summary)>;
+/// Called with a reply and the blob beside it.
+type Answer = Box<dyn FnOnce(Reply, Option<Blob>)>;
 
 struct Client {
     state: AppState,
-    worker: Worker,
-    _on_message: OnMessage,
-    next_job: u32,
-    running: Option<Job>,
-    queued: VecDeque<Input>,
-    /// Every input whose analysis completed, for re-analysis in another name mode.
-    analysed: Vec<Input>,
-    /// Saved summaries being read.
-    loading: usize,
-    /// Sample logs asked of the engine and not yet received.
-    samples: usize,
-    /// Saved summaries merged into the page, by the name they were given under, kept to be
-    /// merged again after the way of reading changes.
-    saved: Vec<(String, Summary)>,
-    /// Bumped by every Cancel and Clear; see [`epoch`].
+    worker: Option<(Worker, OnMessage)>,
+    machine: Machine<Input>,
+    /// The answers awaited, by request id.
+    answers: HashMap<u32, Answer>,
+    /// The batch the progress panel shows.
+    progress_of: Option<u32>,
+    /// Bumped by every Cancel and Clear; see [`Engine::epoch`].
     epoch: u32,
-    /// `summary()` promises waiting for the queue to empty.
+    /// `summary()` promises waiting for the page to be idle.
     waiters: Vec<Function>,
-    /// Called with each completed summary (the iframe embedding posts it to the parent).
-    on_summary: Vec<SummaryListener>,
+    /// Called after each change of the summary (the iframe embedding, once its parent asked).
+    watchers: Vec<Box<dyn Fn()>>,
 }
 
-thread_local! {
-    static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
-}
+/// The handle to the engine, `Copy`, provided as context.
+#[derive(Clone, Copy)]
+pub struct Engine(StoredValue<Client, LocalStorage>);
 
-fn with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Option<R> {
-    CLIENT.with(|c| c.borrow_mut().as_mut().map(f))
-}
-
-/// Starts the engine worker.
-pub fn start(state: AppState) {
-    match spawn_worker(state) {
-        Ok((worker, on_message)) => CLIENT.with(|c| {
-            *c.borrow_mut() = Some(Client {
-                state,
-                worker,
-                _on_message: on_message,
-                next_job: 1,
-                running: None,
-                queued: VecDeque::new(),
-                analysed: Vec::new(),
-                loading: 0,
-                samples: 0,
-                saved: Vec::new(),
-                epoch: 0,
-                waiters: Vec::new(),
-                on_summary: Vec::new(),
-            })
-        }),
-        Err(e) => state.engine.set(EngineStatus::Failed(js_text(&e))),
+impl Engine {
+    /// Starts the engine worker.
+    pub fn start(state: AppState) -> Engine {
+        let client = Client {
+            state,
+            worker: None,
+            machine: Machine::default(),
+            answers: HashMap::new(),
+            progress_of: None,
+            epoch: 0,
+            waiters: Vec::new(),
+            watchers: Vec::new(),
+        };
+        let engine = Engine(StoredValue::new_local(client));
+        engine.spawn();
+        engine
     }
-}
 
-fn spawn_worker(state: AppState) -> Result<(Worker, OnMessage), JsValue> {
-    let options = WorkerOptions::new();
-    options.set_type(WorkerType::Module);
-    // Relative to the page, so that the app works from any sub-path.
-    let worker = Worker::new_with_options("./engine/worker.js", &options)?;
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        on_message(state, event.data());
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    Ok((worker, on_message))
-}
-
-/// Adds files to the summary: they are analysed after those already queued.
-pub fn add(inputs: Vec<Input>) {
-    if inputs.is_empty() {
-        return;
+    fn with<R>(self, f: impl FnOnce(&mut Client) -> R) -> Option<R> {
+        self.0.try_update_value(f)
     }
-    // A `.json` file may be a summary saved earlier: it is merged as it is, not parsed as a log.
-    let (saved, logs): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| i.name.ends_with(".json"));
-    for input in saved {
-        let Some(started) = with_client(|c| {
-            c.loading += 1;
-            c.epoch
+
+    fn state(self) -> Option<AppState> {
+        self.with(|c| c.state)
+    }
+
+    fn spawn(self) {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        // Relative to the page, so that the app works from any sub-path.
+        match Worker::new_with_options("./engine/worker.js", &options) {
+            Ok(worker) => {
+                let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                    self.on_message(event.data());
+                });
+                worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+                self.with(|c| c.worker = Some((worker, on_message)));
+            }
+            Err(e) => self.cannot_start(js_text(&e)),
+        }
+    }
+
+    /// Posts `request` (with `files` for a batch); its id.
+    fn post(self, id: u32, request: &Request, files: Option<&[Input]>) {
+        let message = Object::new();
+        set(&message, "id", &id.into());
+        set(&message, "request", &request.to_text().into());
+        if let Some(files) = files {
+            let blobs: Array = files.iter().map(|i| JsValue::from(&i.blob)).collect();
+            set(&message, "files", &blobs);
+        }
+        let posted = self.with(|c| c.worker.as_ref().map(|(w, _)| w.post_message(&message))).flatten();
+        if let Some(Err(e)) = posted {
+            self.error(format!("could not reach the engine: {}", js_text(&e)));
+        }
+    }
+
+    /// Asks the worker, and calls `answer` with its reply (and the blob beside it).
+    pub fn ask(self, request: Request, answer: impl FnOnce(Reply, Option<Blob>) + 'static) {
+        let failed = self.with(|c| c.machine.phase()).and_then(|p| match p {
+            Phase::Failed(why) => Some(why),
+            _ => None,
+        });
+        if let Some(why) = failed {
+            return answer(Reply::Failed { message: why }, None);
+        }
+        let Some(id) = self.with(|c| {
+            let id = c.machine.id();
+            c.answers.insert(id, Box::new(answer));
+            id
         }) else {
             return;
         };
-        wasm_bindgen_futures::spawn_local(async move {
-            let text = JsFuture::from(input.blob.text()).await.ok().and_then(|t| t.as_string());
-            // Cancel or Clear since the read began: the file is no longer wanted.
-            let Some((state, current)) = with_client(|c| {
-                c.loading -= 1;
-                (c.state, c.epoch == started)
-            }) else {
+        self.post(id, &request, None);
+    }
+
+    /// Adds files to the summary: they are read after those already given.
+    pub fn add(self, inputs: Vec<Input>) {
+        if inputs.is_empty() {
+            return;
+        }
+        let Some(state) = self.state() else { return };
+        self.submit(inputs, Reading::of(state), true);
+    }
+
+    fn submit(self, inputs: Vec<Input>, reading: Reading, adopt: bool) {
+        let names = inputs.iter().map(|i| i.name.clone()).collect();
+        let request = Request::Analyze { names, reading: reading.wire(), adopt };
+        let Some(id) = self.with(|c| c.machine.submit(inputs.clone())) else { return };
+        self.post(id, &request, Some(&inputs));
+        self.show_progress();
+    }
+
+    /// The running batch's files in the progress panel, or none; set anew only when another
+    /// batch starts, so that its progress is kept.
+    fn show_progress(self) {
+        self.with(|c| {
+            let running = c.machine.running().map(|(id, _)| id);
+            if running == c.progress_of {
                 return;
-            };
-            if current {
-                match text.as_deref().map(Summary::from_json) {
-                    Some(Ok(saved)) => {
-                        if merge_in(state, &input.name, saved.clone(), Vec::new()) {
-                            with_client(|c| c.saved.push((input.name, saved)));
-                        }
-                    }
-                    // Not a saved summary: read it as a log.
-                    _ => with_client(|c| c.queued.push_back(input)).unwrap_or(()),
-                }
             }
-            kick();
-            settle();
+            c.progress_of = running;
+            let progress = c.machine.running().map(|(_, files)| Progress {
+                files: files
+                    .iter()
+                    .map(|i| FileProgress { name: i.name.clone(), size: i.blob.size(), done: 0.0 })
+                    .collect(),
+                started: now(),
+            });
+            c.state.progress.set(progress);
         });
     }
-    with_client(|c| c.queued.extend(logs));
-    kick();
-}
 
-/// The core's options for how the page reads logs now.
-fn page_options(state: AppState) -> Options {
-    let r = Reading::of(state);
-    let (name_mode, markers, format) = (r.name_mode, r.markers, r.log_format);
-    Options { name_mode, markers, format, iteration_per_file: r.iteration_per_file, ..Options::default() }
-}
-
-/// Merges a completed batch (or a saved summary, given under `name`) into the page's summary.
-/// Returns whether it did.
-fn merge_in(state: AppState, name: &str, batch: Summary, inputs: Vec<Input>) -> bool {
-    let empty = state.summary.with_untracked(Option::is_none)
-        && with_client(|c| c.analysed.is_empty() && c.queued.is_empty() && c.running.is_none()).unwrap_or(true);
-    if empty {
-        // Nothing else on the page: take the saved summary's way of reading.
-        if batch.name_mode != state.name_mode.get_untracked() {
-            state.name_mode.set(batch.name_mode);
-        }
-        if batch.markers != state.markers.get_untracked() {
-            state.markers.set(batch.markers.clone());
+    /// Stops reading: the batches not answered add nothing, and the page stays usable.
+    pub fn cancel(self) {
+        let ids = self.with(|c| {
+            c.epoch += 1;
+            c.machine.unanswered()
+        });
+        for id in ids.unwrap_or_default() {
+            let message = Object::new();
+            set(&message, "cancel", &id.into());
+            self.with(|c| c.worker.as_ref().map(|(w, _)| w.post_message(&message)));
         }
     }
-    let mut merged =
-        state.summary.get_untracked().map_or_else(|| Summary::empty_for(&page_options(state)), Arc::unwrap_or_clone);
-    if let Err(e) = merged.merge(batch) {
-        state.errors.update(|errs| errs.push(format!("{name}: {e}: change the settings to match and give it again")));
-        return false;
+
+    /// A number that changes whenever the work is cancelled or cleared, so that work started
+    /// before (walking a dropped folder) can tell it is no longer wanted.
+    pub fn epoch(self) -> u32 {
+        self.with(|c| c.epoch).unwrap_or(0)
     }
-    with_client(|c| {
-        c.analysed.extend(inputs);
-        for f in &c.on_summary {
-            f(&merged);
-        }
-    });
-    state.summary.set(Some(Arc::new(merged)));
-    true
-}
 
-/// Stops the running analysis: its files are left out, and the page stays usable.
-pub fn cancel() {
-    restart_worker();
-    settle();
-}
-
-/// Replaces the worker with a fresh one and forgets what was running or queued.
-fn restart_worker() {
-    let Some(state) = with_client(|c| {
-        // Messages already on their way from the old worker must not reach a dropped callback.
-        c.worker.set_onmessage(None);
-        c.worker.terminate();
-        c.running = None;
-        c.queued.clear();
-        c.samples = 0;
-        c.epoch += 1;
-        c.state.progress.set(None);
-        c.state.engine.set(EngineStatus::Starting);
-        c.state
-    }) else {
-        return;
-    };
-    match spawn_worker(state) {
-        Ok((worker, on_message)) => {
-            with_client(|c| {
-                c.worker = worker;
-                c._on_message = on_message;
-            });
-        }
-        Err(e) => state.engine.set(EngineStatus::Failed(js_text(&e))),
-    }
-}
-
-/// A number that changes whenever the work is cancelled or cleared, so that work started before
-/// can tell it is no longer wanted.
-pub fn epoch() -> u32 {
-    with_client(|c| c.epoch).unwrap_or(0)
-}
-
-/// Forgets every file.
-pub fn clear() {
-    restart_worker();
-    with_client(|c| {
-        c.analysed.clear();
-        c.saved.clear();
-        c.state.summary.set(None);
-        c.state.errors.set(Vec::new());
-    });
-    settle();
-}
-
-/// Analyses every file again, read as `reading` says. Saved summaries read otherwise cannot be
-/// read again, so they are left out, with a message.
-pub fn set_reading(reading: Reading) {
-    let state = with_client(|c| c.state);
-    let Some(state) = state else { return };
-    if Reading::of(state) == reading {
-        return;
-    }
-    let (pending, saved): (Vec<Input>, Vec<(String, Summary)>) = with_client(|c| {
-        let mut all = std::mem::take(&mut c.analysed);
-        all.extend(c.running.take().map(|j| j.inputs).unwrap_or_default());
-        all.extend(c.queued.drain(..));
-        (all, std::mem::take(&mut c.saved))
-    })
-    .unwrap_or_default();
-    restart_worker();
-    reading.set(state);
-    state.summary.set(None);
-    let page = Summary::empty_for(&page_options(state));
-    for (name, s) in saved {
-        match page.can_merge(&s) {
-            Ok(()) => {
-                if merge_in(state, &name, s.clone(), Vec::new()) {
-                    with_client(|c| c.saved.push((name, s)));
-                }
-            }
-            Err(e) => state.errors.update(|errs| errs.push(format!("{name} was left out: {e}"))),
+    /// Forgets every file.
+    pub fn clear(self) {
+        self.cancel();
+        self.with(|c| c.machine.forget());
+        self.ask(Request::Clear, move |_, _| self.changed());
+        if let Some(state) = self.state() {
+            state.errors.set(Vec::new());
+            state.overview.set(None);
         }
     }
-    add(pending);
-    settle();
-}
 
-/// Asks the engine for a generated sample log, then analyses it.
-pub fn sample() {
-    with_client(|c| {
-        c.samples += 1;
-        let message = Object::new();
-        set(&message, "type", &"sample".into());
-        set(&message, "job", &0.into());
-        set(&message, "iterations", &12.into());
-        set(&message, "tests", &40.into());
-        let _ = c.worker.post_message(&message);
-    });
-}
-
-/// Registers a callback for `summary()`: called now if idle, else when the queue empties.
-pub fn when_idle(resolve: Function) {
-    match with_client(|c| c.waiters.push(resolve.clone())) {
-        Some(()) => settle(),
-        // No engine could be started: nothing will be analysed.
-        None => {
-            let _ = resolve.call1(&JsValue::NULL, &JsValue::NULL);
-        }
+    /// Makes the summary the baseline, then empties the page.
+    pub fn summary_as_baseline(self) {
+        self.cancel();
+        self.with(|c| c.machine.forget());
+        self.ask(Request::SummaryAsBaseline, move |_, _| self.changed());
     }
-}
 
-/// Registers a listener for completed summaries.
-pub fn on_summary(f: impl Fn(&Summary) + 'static) {
-    with_client(|c| c.on_summary.push(Box::new(f)));
-}
-
-/// Starts the next batch if nothing runs: all queued files go in one job.
-fn kick() {
-    with_client(|c| {
-        if c.running.is_some() || c.queued.is_empty() {
+    /// Makes a saved summary the baseline.
+    pub fn baseline(self, input: Input) {
+        let Some(id) = self.with(|c| {
+            let id = c.machine.id();
+            c.answers.insert(
+                id,
+                Box::new(move |reply, _| match reply {
+                    Reply::Failed { message } => self.error(message),
+                    _ => self.changed(),
+                }),
+            );
+            id
+        }) else {
             return;
-        }
-        if !matches!(c.state.engine.get_untracked(), EngineStatus::Ready { .. }) {
-            return;
-        }
-        let inputs: Vec<Input> = c.queued.drain(..).collect();
-        let id = c.next_job;
-        c.next_job += 1;
-        let files = Array::new();
-        let names = Array::new();
-        for input in &inputs {
-            files.push(&input.blob);
-            names.push(&JsValue::from_str(&input.name));
-        }
-        let message = Object::new();
-        set(&message, "type", &"analyze".into());
-        set(&message, "job", &id.into());
-        set(&message, "files", &files);
-        set(&message, "names", &names);
-        set(&message, "nameMode", &c.state.name_mode.get_untracked().as_str().into());
-        let markers = c.state.markers.get_untracked();
-        let m = Object::new();
-        set(&m, "test", &markers.test().into());
-        set(&m, "result", &markers.result().into());
-        set(&m, "iteration", &markers.iteration().into());
-        set(&m, "ignoreCase", &markers.ignore_case().into());
-        set(&message, "markers", &m);
-        // Custom markers mean the markers format, as on the command line.
-        let format = match c.state.log_format.get_untracked() {
-            Some(f) => f.as_str(),
-            None if !markers.is_default() => LogFormat::Markers.as_str(),
-            None => "auto",
         };
-        set(&message, "logFormat", &format.into());
-        set(&message, "iterationPerFile", &c.state.iteration_per_file.get_untracked().into());
-        c.state.progress.set(Some(Progress {
-            files: inputs
-                .iter()
-                .map(|i| FileProgress { name: i.name.clone(), size: i.blob.size(), done: 0.0 })
-                .collect(),
-            started: now(),
-        }));
-        if let Err(e) = c.worker.post_message(&message) {
-            c.state.errors.update(|errs| errs.push(format!("could not start the analysis: {}", js_text(&e))));
+        self.post(id, &Request::Baseline { name: input.name.clone() }, Some(std::slice::from_ref(&input)));
+    }
+
+    /// Reads every file again, as `reading` says.
+    pub fn set_reading(self, reading: Reading) {
+        let Some(state) = self.state() else { return };
+        if Reading::of(state) == reading {
+            return;
+        }
+        self.cancel();
+        let all = self.with(|c| c.machine.take_all()).unwrap_or_default();
+        reading.clone().set(state);
+        self.ask(Request::Clear, |_, _| {});
+        state.overview.set(None);
+        if !all.is_empty() {
+            // Saved summaries read otherwise are left out with a message, not adopted.
+            self.submit(all, reading, false);
+        }
+        self.changed();
+    }
+
+    /// Asks the engine for a generated sample log, then analyses it.
+    pub fn sample(self) {
+        self.with(|c| c.machine.await_one());
+        self.ask(Request::Sample { iterations: 12, tests: 40, seed: 1 }, move |reply, blob| {
+            self.with(|c| c.machine.awaited_done());
+            match (reply, blob) {
+                (Reply::File { name, .. }, Some(blob)) => self.add(vec![Input { blob, name }]),
+                (Reply::Failed { message }, _) => self.error(message),
+                _ => {}
+            }
+            self.settle();
+        });
+    }
+
+    /// Builds an export in the worker and calls `done` with the file.
+    pub fn export(self, export: Export, done: impl FnOnce(Result<(String, Blob), String>) + 'static) {
+        self.ask(Request::Export(export), move |reply, blob| {
+            done(match (reply, blob) {
+                (Reply::File { name, .. }, Some(blob)) => Ok((name, blob)),
+                (Reply::Failed { message }, _) => Err(message),
+                (other, _) => Err(format!("the engine answered {other:?}")),
+            })
+        });
+    }
+
+    /// Calls `resolve` with the whole `lra-summary/1` object once the page is idle, or with
+    /// `null` when there is none.
+    pub fn when_idle(self, resolve: Function) {
+        self.with(|c| c.waiters.push(resolve));
+        self.settle();
+    }
+
+    /// Calls `f` after every change of the summary from now on.
+    pub fn watch(self, f: impl Fn() + 'static) {
+        self.with(|c| c.watchers.push(Box::new(f)));
+    }
+
+    /// The summary as its JSON object, decoded on this thread (the embedding API only).
+    pub fn summary_object(self, done: impl FnOnce(JsValue) + 'static) {
+        self.export(Export::Json { pretty: false }, move |file| {
+            let Ok((_, blob)) = file else { return done(JsValue::NULL) };
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = JsFuture::from(blob.text()).await.ok().and_then(|t| t.as_string());
+                done(text.and_then(|t| js_sys::JSON::parse(&t).ok()).unwrap_or(JsValue::NULL));
+            });
+        });
+    }
+
+    /// Resolves the `summary()` promises once the page is idle.
+    fn settle(self) {
+        let waiters = self
+            .with(|c| if c.machine.is_idle() { std::mem::take(&mut c.waiters) } else { Vec::new() })
+            .unwrap_or_default();
+        if waiters.is_empty() {
+            return;
+        }
+        let has_summary = self.state().is_some_and(|s| s.overview.with_untracked(Option::is_some));
+        let resolve_all = move |value: JsValue| {
+            for resolve in &waiters {
+                let _ = resolve.call1(&JsValue::NULL, &value);
+            }
+        };
+        if has_summary { self.summary_object(resolve_all) } else { resolve_all(JsValue::NULL) }
+    }
+
+    /// The summary changed: every view asks again, then the overview and the waiters.
+    fn changed(self) {
+        let Some(state) = self.state() else { return };
+        state.revision.update(|r| *r += 1);
+        self.ask(Request::Overview, move |reply, _| {
+            if let Reply::Overview(o) = reply {
+                state.overview.set(o);
+            }
+            self.settle();
+            let watchers = self.with(|c| std::mem::take(&mut c.watchers)).unwrap_or_default();
+            for w in &watchers {
+                w();
+            }
+            // Watchers added meanwhile come after these.
+            self.with(|c| {
+                let added = std::mem::replace(&mut c.watchers, watchers);
+                c.watchers.extend(added);
+            });
+        });
+    }
+
+    fn error(self, message: String) {
+        if let Some(state) = self.state() {
+            state.errors.update(|errs| errs.push(message));
+        }
+    }
+
+    fn cannot_start(self, why: String) {
+        let answers = self.with(|c| {
+            c.machine.failed(why.clone());
+            c.state.engine.set(EngineStatus::Failed(why.clone()));
             c.state.progress.set(None);
-            return;
+            std::mem::take(&mut c.answers)
+        });
+        self.error(why.clone());
+        for (_, answer) in answers.unwrap_or_default() {
+            answer(Reply::Failed { message: why.clone() }, None);
         }
-        c.running = Some(Job { id, inputs });
-    });
-}
+        self.settle();
+    }
 
-/// Resolves the `summary()` promises once nothing is running or queued.
-fn settle() {
-    let ready = with_client(|c| {
-        let idle = c.running.is_none() && c.queued.is_empty() && c.loading == 0 && c.samples == 0;
-        if !idle {
-            return None;
-        }
-        let summary = c.state.summary.get_untracked();
-        Some((std::mem::take(&mut c.waiters), summary))
-    })
-    .flatten();
-    if let Some((waiters, summary)) = ready.filter(|(waiters, _)| !waiters.is_empty()) {
-        let value = match summary {
-            Some(s) => js_sys::JSON::parse(&s.to_json()).unwrap_or(JsValue::NULL),
-            None => JsValue::NULL,
+    /// The worker stopped while answering request `id`: a fresh one reads again every file but
+    /// those being read, which are left out with a message.
+    fn crashed(self, why: String) {
+        let Some((recovery, answers, state)) = self.with(|c| {
+            if let Some((w, _)) = c.worker.take() {
+                w.set_onmessage(None);
+                w.terminate();
+            }
+            c.state.engine.set(EngineStatus::Starting);
+            (c.machine.crashed(), std::mem::take(&mut c.answers), c.state)
+        }) else {
+            return;
         };
-        for resolve in waiters {
-            let _ = resolve.call1(&JsValue::NULL, &value);
+        let lost: Vec<String> = recovery.lost.iter().map(|i| i.name.clone()).collect();
+        self.error(match lost.is_empty() {
+            true => format!("{why}; the engine was started again"),
+            false => format!("{why}; the engine was started again without {}", lost.join(", ")),
+        });
+        for (_, answer) in answers {
+            answer(Reply::Failed { message: why.clone() }, None);
+        }
+        self.spawn();
+        state.overview.set(None);
+        if !recovery.again.is_empty() {
+            self.submit(recovery.again, Reading::of(state), false);
+        }
+        self.show_progress();
+        self.changed();
+    }
+
+    fn on_message(self, data: JsValue) {
+        let id = get(&data, "id").as_f64().map(|id| id as u32);
+        if let Some(why) = get(&data, "fatal").as_string() {
+            return match id {
+                None => self.cannot_start(why),
+                Some(_) => self.crashed(why),
+            };
+        }
+        let reply = match Reply::from_text(&get(&data, "reply").as_string().unwrap_or_default()) {
+            Ok(reply) => reply,
+            Err(e) => return self.error(e),
+        };
+        let blob = get(&data, "blob").dyn_into::<Blob>().ok();
+        match (id, reply) {
+            (None, Reply::Ready { build, threads, isolated }) => {
+                self.with(|c| {
+                    c.machine.loaded();
+                    c.state.engine.set(EngineStatus::Ready { build, threads, isolated });
+                });
+                self.settle();
+            }
+            (Some(id), Reply::Progress { file, done, .. }) => {
+                if self.with(|c| c.machine.running().map(|(r, _)| r)).flatten() == Some(id)
+                    && let Some(state) = self.state()
+                {
+                    state.progress.update(|p| {
+                        if let Some(f) = p.as_mut().and_then(|p| p.files.get_mut(file as usize)) {
+                            f.done = done;
+                        }
+                    });
+                }
+            }
+            (Some(id), reply @ (Reply::Analyzed { .. } | Reply::Cancelled | Reply::Failed { .. }))
+                if self.with(|c| c.machine.unanswered().contains(&id)) == Some(true) =>
+            {
+                self.batch_answered(id, reply)
+            }
+            (Some(id), reply) => {
+                if let Some(answer) = self.with(|c| c.answers.remove(&id)).flatten() {
+                    answer(reply, blob);
+                }
+            }
+            (None, _) => {}
         }
     }
-}
 
-fn on_message(state: AppState, data: JsValue) {
-    let kind = get(&data, "type").as_string().unwrap_or_default();
-    let job = get(&data, "job").as_f64().map(|j| j as u32);
-    let current = with_client(|c| c.running.as_ref().map(|j| j.id)).flatten();
-    match kind.as_str() {
-        "ready" => {
-            state.engine.set(EngineStatus::Ready {
-                build: get(&data, "build").as_string().unwrap_or_default(),
-                threads: get(&data, "threads").as_f64().unwrap_or(1.0) as u32,
-                isolated: get(&data, "isolated").is_truthy(),
-            });
-            kick();
-        }
-        "progress" if job.is_some() && job == current => {
-            let file = get(&data, "file").as_f64().unwrap_or(0.0) as usize;
-            let done = get(&data, "done").as_f64().unwrap_or(0.0);
-            state.progress.update(|p| {
-                if let Some(f) = p.as_mut().and_then(|p| p.files.get_mut(file)) {
-                    f.done = done;
+    fn batch_answered(self, id: u32, reply: Reply) {
+        let Some(state) = self.state() else { return };
+        let added = matches!(reply, Reply::Analyzed { .. });
+        self.with(|c| c.machine.answered(id, added));
+        match reply {
+            Reply::Analyzed { problems, adopted, .. } => {
+                if !problems.is_empty() {
+                    state.errors.update(|errs| errs.extend(problems));
                 }
-            });
-        }
-        "summary" if job.is_some() && job == current => {
-            let job = with_client(|c| c.running.take()).flatten();
-            for e in js_strings(&get(&data, "errors")) {
-                state.errors.update(|errs| errs.push(e));
-            }
-            let json = get(&data, "json").as_string().unwrap_or_default();
-            match Summary::from_json(&json) {
-                Ok(batch) => {
-                    merge_in(state, "the files analysed", batch, job.map(|j| j.inputs).unwrap_or_default());
+                if let Some(reading) = adopted.and_then(|r| Reading::from_wire(&r).ok()) {
+                    reading.set(state);
                 }
-                Err(e) => state.errors.update(|errs| errs.push(format!("the engine answered oddly: {e}"))),
             }
-            state.progress.set(None);
-            kick();
-            settle();
+            Reply::Failed { message } => self.error(message),
+            _ => {}
         }
-        "sample" => {
-            with_client(|c| c.samples = c.samples.saturating_sub(1));
-            let bytes: Uint8Array = get(&data, "bytes").unchecked_into();
-            let parts = Array::of1(&bytes);
-            match File::new_with_u8_array_sequence(&parts, "sample.log") {
-                Ok(file) => add(vec![Input::from_file(file, None)]),
-                Err(e) => state.errors.update(|errs| errs.push(js_text(&e))),
-            }
-        }
-        "error" => {
-            let message = get(&data, "message").as_string().unwrap_or_else(|| "unknown error".into());
-            state.errors.update(|errs| errs.push(message.clone()));
-            if job.is_none() {
-                // The engine could not start: nothing queued can run.
-                state.engine.set(EngineStatus::Failed(message));
-                with_client(|c| {
-                    c.queued.clear();
-                    c.running = None;
-                    c.samples = 0;
-                });
-                state.progress.set(None);
-            }
-            if job.is_some() && job == current {
-                with_client(|c| c.running = None);
-                state.progress.set(None);
-                if get(&data, "fatal").is_truthy() {
-                    // The engine's instance is broken: start a fresh worker, keeping the queue.
-                    let queued: Vec<Input> = with_client(|c| c.queued.drain(..).collect()).unwrap_or_default();
-                    restart_worker();
-                    with_client(|c| c.queued.extend(queued));
-                }
-                kick();
-            }
-            settle();
-        }
-        _ => {}
+        self.show_progress();
+        self.changed();
     }
 }
 
@@ -460,14 +453,34 @@ fn set(o: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(o, &key.into(), value);
 }
 
-fn js_strings(v: &JsValue) -> Vec<String> {
-    if !Array::is_array(v) {
-        return Vec::new();
-    }
-    Array::from(v).iter().filter_map(|s| s.as_string()).collect()
-}
-
 /// A JS error's message.
 pub fn js_text(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
+}
+
+/// The latest answer to the request `make` builds, asked again whenever the signals it reads
+/// change (the summary's revision among them); `None` until answered, or when `make` asks
+/// nothing. The previous answer stays shown while the next is on its way.
+pub fn asked<T: Send + Sync + 'static>(
+    make: impl Fn() -> Option<Request> + 'static,
+    pick: fn(Reply) -> Option<T>,
+) -> ReadSignal<Option<T>> {
+    let engine = expect_context::<Engine>();
+    let (answer, set_answer) = signal(None);
+    // Only the answer to the latest request is shown: an earlier one may come after it.
+    let latest = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let Some(request) = make() else {
+            set_answer.set(None);
+            return;
+        };
+        let asked = latest.get_value() + 1;
+        latest.set_value(asked);
+        engine.ask(request, move |reply, _| {
+            if latest.get_value() == asked {
+                set_answer.set(pick(reply));
+            }
+        });
+    });
+    answer
 }

@@ -10,13 +10,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
 
-use crate::engine::{self, Input};
+use crate::engine::{Engine, Input};
 use crate::state::{AppState, Reading};
 
 /// The drop zone and the controls beside it.
 #[component]
 pub fn InputBar() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let engine = expect_context::<Engine>();
     let files_input = NodeRef::<html::Input>::new();
     let folder_input = NodeRef::<html::Input>::new();
     let (over, set_over) = signal(false);
@@ -28,7 +29,7 @@ pub fn InputBar() -> impl IntoView {
     let picked = move |input: Option<web_sys::HtmlInputElement>| {
         if let Some(input) = input {
             if let Some(list) = input.files() {
-                engine::add(from_file_list(&list));
+                engine.add(from_file_list(&list));
             }
             // Picking the same files again must fire `change` again.
             input.set_value("");
@@ -63,7 +64,7 @@ pub fn InputBar() -> impl IntoView {
                 on:drop=move |ev: DragEvent| {
                     ev.prevent_default();
                     set_over.set(false);
-                    dropped(&ev, state);
+                    dropped(&ev, state, engine);
                 }
             >
                 <strong>"Drop logs or folders here"</strong>
@@ -79,7 +80,7 @@ pub fn InputBar() -> impl IntoView {
                         i.click();
                     }
                 }>"Choose a folder"</button>
-                <button id="sample" on:click=move |_| engine::sample()>"Try a sample log"</button>
+                <button id="sample" on:click=move |_| engine.sample()>"Try a sample log"</button>
                 <label>
                     "Test names: "
                     <select
@@ -89,7 +90,7 @@ pub fn InputBar() -> impl IntoView {
                                 "first-word" => NameMode::FirstWord,
                                 _ => NameMode::Line,
                             };
-                            engine::set_reading(Reading { name_mode: mode, ..Reading::of(state) });
+                            engine.set_reading(Reading { name_mode: mode, ..Reading::of(state) });
                         }
                         prop:value=move || state.name_mode.get().as_str()
                     >
@@ -97,7 +98,7 @@ pub fn InputBar() -> impl IntoView {
                         <option value="first-word">"first word after Test:"</option>
                     </select>
                 </label>
-                <button id="clear" on:click=move |_| engine::clear()>"Clear"</button>
+                <button id="clear" on:click=move |_| engine.clear()>"Clear"</button>
             </div>
             <crate::settings::MarkerSettings/>
         </section>
@@ -118,7 +119,7 @@ fn from_file_list(list: &FileList) -> Vec<Input> {
 
 /// Takes the dropped entries now (the browser empties the list after the event), then walks
 /// folders asynchronously, in sorted order.
-fn dropped(ev: &DragEvent, state: AppState) {
+fn dropped(ev: &DragEvent, state: AppState, engine: Engine) {
     let Some(dt) = ev.data_transfer() else { return };
     let items = dt.items();
     let entries: Vec<FileSystemEntry> = (0..items.length())
@@ -127,11 +128,11 @@ fn dropped(ev: &DragEvent, state: AppState) {
         .collect();
     if entries.is_empty() {
         if let Some(files) = dt.files() {
-            engine::add(from_file_list(&files));
+            engine.add(from_file_list(&files));
         }
         return;
     }
-    let started = engine::epoch();
+    let started = engine.epoch();
     wasm_bindgen_futures::spawn_local(async move {
         let mut inputs = Vec::new();
         let mut errors = Vec::new();
@@ -139,13 +140,13 @@ fn dropped(ev: &DragEvent, state: AppState) {
             walk(entry, &mut inputs, &mut errors).await;
         }
         // Cleared or cancelled while the folders were listed: drop them.
-        if engine::epoch() != started {
+        if engine.epoch() != started {
             return;
         }
         if !errors.is_empty() {
             state.errors.update(|e| e.extend(errors));
         }
-        engine::add(inputs);
+        engine.add(inputs);
     });
 }
 
@@ -169,7 +170,7 @@ async fn walk(entry: FileSystemEntry, inputs: &mut Vec<Input>, errors: &mut Vec<
                         children.extend(list.iter().map(|e| e.unchecked_into::<FileSystemEntry>()));
                     }
                     Err(e) => {
-                        errors.push(format!("{path}: {}", engine::js_text(&e)));
+                        errors.push(format!("{path}: {}", crate::engine::js_text(&e)));
                         break;
                     }
                 }
@@ -185,7 +186,7 @@ async fn walk(entry: FileSystemEntry, inputs: &mut Vec<Input>, errors: &mut Vec<
             .await
             {
                 Ok(file) => inputs.push(Input::from_file(file.unchecked_into(), Some(path))),
-                Err(e) => errors.push(format!("{path}: {}", engine::js_text(&e))),
+                Err(e) => errors.push(format!("{path}: {}", crate::engine::js_text(&e))),
             }
         }
     }

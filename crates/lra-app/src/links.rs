@@ -8,7 +8,7 @@ use lra_core::{LogFormat, Markers};
 use wasm_bindgen::JsValue;
 
 use crate::state::{AppState, View};
-use crate::tests_table::Column;
+use lra_protocol::Column;
 
 /// Restores the state from the hash, then keeps the hash up to date.
 pub fn install(state: AppState) {

@@ -1,17 +1,18 @@
 //! The LogResultAccumulator app: drop logs, see every test's counts, charts and anomalies.
 //!
-//! The UI runs on the page's main thread and never parses: [`engine`] hands File objects to the
-//! engine worker (`web/engine/worker.js`), which streams them through `lra-core` and answers with
-//! a summary per batch. Batches merge here with `Summary::merge`, so files added later add up.
+//! The UI runs on the page's main thread and never parses nor holds the summary: [`engine`]
+//! hands File objects to the engine worker (`web/engine/worker.js`), which streams them through
+//! `lra-core`, keeps the merged summary, and answers the page's requests (`lra-protocol`) with
+//! only what is on screen: a page of tests, the first flaky tests, the charts' options.
 
 mod charts;
+mod client;
 mod embed;
 mod engine;
 mod exports;
 mod input;
 mod links;
 mod panels;
-mod report;
 mod settings;
 mod state;
 mod tests_table;
@@ -46,8 +47,10 @@ fn show_fatal(message: &str) {
 fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
-    engine::start(state);
-    embed::install(state);
+    let engine = engine::Engine::start(state);
+    provide_context(engine);
+    charts::Charts::provide(state);
+    embed::install(engine);
     links::install(state);
     view! {
         <header class="top">
@@ -59,7 +62,7 @@ fn App() -> impl IntoView {
             <panels::Progress/>
             <panels::Errors/>
             <Show
-                when=move || state.summary.with(Option::is_some)
+                when=move || state.overview.with(Option::is_some)
                 fallback=move || {
                     view! {
                         <panels::Welcome/>
@@ -71,7 +74,7 @@ fn App() -> impl IntoView {
             >
                 <panels::Header/>
                 <exports::ExportBar/>
-                <charts::Charts/>
+                <charts::ChartsSection/>
                 <views::Views/>
                 <panels::Anomalies/>
                 <panels::Files/>

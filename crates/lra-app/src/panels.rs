@@ -1,10 +1,8 @@
 //! The smaller panels: welcome, progress, errors, the header figures, anomalies and files.
 
-use leptos::prelude::*;
-use lra_core::AnomalyKind;
-
-use crate::engine;
+use crate::engine::Engine;
 use crate::state::{AppState, EngineStatus, count, human_bytes, now, percent};
+use leptos::prelude::*;
 
 /// Shown before any file is given.
 #[component]
@@ -24,6 +22,7 @@ pub fn Welcome() -> impl IntoView {
 #[component]
 pub fn Progress() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let engine = expect_context::<Engine>();
     // Re-read the clock while the analysis runs, for the rate and the ETA.
     let (tick, set_tick) = signal(0u32);
     let handle = set_interval_with_handle(move || set_tick.update(|t| *t += 1), std::time::Duration::from_millis(250));
@@ -56,7 +55,7 @@ pub fn Progress() -> impl IntoView {
                                 eta,
                             )}
                         </span>
-                        <button id="cancel" on:click=move |_| engine::cancel()>"Cancel"</button>
+                        <button id="cancel" on:click=move |_| engine.cancel()>"Cancel"</button>
                     </div>
                     <ul class="files">
                         {p.files.into_iter().take(shown).map(|f| {
@@ -109,8 +108,8 @@ pub fn Header() -> impl IntoView {
         }
     };
     move || {
-        state.summary.get().map(|s| {
-            let t = s.totals();
+        state.overview.get().map(|s| {
+            let t = s.totals;
             let figure = |label: &'static str, value: String, class: &'static str| {
                 view! {
                     <div class=format!("figure {class}")>
@@ -122,8 +121,8 @@ pub fn Header() -> impl IntoView {
             view! {
                 <section class="summary-header" aria-label="Totals">
                     <div class="figures">
-                        {figure("files", count(s.files.len() as u64), "")}
-                        {figure("bytes", human_bytes(s.bytes() as f64), "")}
+                        {figure("files", count(s.files), "")}
+                        {figure("bytes", human_bytes(s.bytes as f64), "")}
                         {figure("tests run", count(t.runs()), "")}
                         {figure("passed", count(t.passed), "passed")}
                         {figure("failed", count(t.failed), "failed")}
@@ -131,7 +130,7 @@ pub fn Header() -> impl IntoView {
                         {figure("other", count(t.other), "other")}
                         {figure("missing", count(t.missing), "missing")}
                         {figure("pass rate", percent(t.pass_rate()), "")}
-                        {figure("orphan results", count(s.orphan_results()), "")}
+                        {figure("orphan results", count(s.orphan_results), "")}
                     </div>
                     <p class="threads" id="threads">{threads}</p>
                 </section>
@@ -140,41 +139,26 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// How many anomalies the panel lists by location.
-const ANOMALIES_SHOWN: usize = 100;
-
 /// Anomaly counts and the first locations as `file:line`.
 #[component]
 pub fn Anomalies() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
-        state.summary.get().map(|s| {
-            let total = s.anomaly_count();
-            let rows = s
-                .anomalies()
-                .iter()
-                .take(ANOMALIES_SHOWN)
-                .map(|a| {
-                    let what = match a.kind {
-                        AnomalyKind::OrphanResult => format!("Result: {} with no open test", a.text),
-                        AnomalyKind::MissingResult => format!("test {} never got a result", a.text),
-                        AnomalyKind::LongLine => "line over 64 MiB: markers past that point ignored".to_owned(),
-                    };
-                    let at = format!("{}:{}", s.file_name(a.location), a.location.line);
-                    view! { <li><code>{at}</code>" "{what}</li> }
-                })
-                .collect_view();
+        state.overview.get().map(|s| {
+            let shown = s.anomalies.len();
+            let rows =
+                s.anomalies.into_iter().map(|(at, what)| view! { <li><code>{at}</code>" "{what}</li> }).collect_view();
             view! {
                 <section class="anomalies" aria-label="Anomalies">
-                    <h2>{format!("Anomalies: {total}")}</h2>
+                    <h2>{format!("Anomalies: {}", count(s.anomaly_count))}</h2>
                     <p>
                         {format!(
                             "{} orphan results, {} missing results, {} over-long lines.",
-                            s.orphan_results(),
-                            s.totals().missing,
-                            s.long_lines(),
+                            count(s.orphan_results),
+                            count(s.totals.missing),
+                            count(s.long_lines),
                         )}
-                        {(total as usize > ANOMALIES_SHOWN).then_some(" The first 100 by location:")}
+                        {(s.anomaly_count > shown as u64).then(|| format!(" The first {shown} by location:"))}
                     </p>
                     <ul>{rows}</ul>
                 </section>
@@ -188,19 +172,21 @@ pub fn Anomalies() -> impl IntoView {
 pub fn Files() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
-        state.summary.get().map(|s| {
+        state.overview.get().map(|s| {
+            let more = s.files - s.file_rows.len() as u64;
             let rows = s
-                .files
-                .iter()
+                .file_rows
+                .into_iter()
                 .map(|f| {
                     let t = f.totals;
                     let note = if f.binary { " (looks binary)" } else { "" };
-                    let damage = f.damage.as_deref().map(|d| {
-                        view! { <span class="damage">" damaged: " {d.to_owned()} "; its lines before that count"</span> }
+                    let damaged = f.damage.is_some();
+                    let damage = f.damage.map(|d| {
+                        view! { <span class="damage">" damaged: " {d} "; its lines before that count"</span> }
                     });
                     view! {
-                        <tr class:damaged=f.damage.is_some()>
-                            <td class="name">{f.name.to_string()}{note}{damage}</td>
+                        <tr class:damaged=damaged>
+                            <td class="name">{f.name}{note}{damage}</td>
                             <td>{f.format.as_str()}</td>
                             <td>{human_bytes(f.bytes as f64)}</td>
                             <td>{count(t.runs())}</td>
@@ -228,6 +214,7 @@ pub fn Files() -> impl IntoView {
                         </thead>
                         <tbody>{rows}</tbody>
                     </table>
+                    {(more > 0).then(|| view! { <p class="note">{format!("and {} more files", count(more))}</p> })}
                 </section>
             }
         })

@@ -7,13 +7,14 @@ use leptos::html;
 use leptos::prelude::*;
 use lra_core::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, LogFormat, Markers};
 
-use crate::engine;
+use crate::engine::Engine;
 use crate::state::{AppState, Reading};
 
 /// The three marker fields, the case switch, Apply and Reset.
 #[component]
 pub fn MarkerSettings() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let engine = expect_context::<Engine>();
     let (test, result, iteration) = (NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new(), NodeRef::new());
     let ignore_case = NodeRef::<html::Input>::new();
     let format = NodeRef::<html::Select>::new();
@@ -23,7 +24,7 @@ pub fn MarkerSettings() -> impl IntoView {
     let apply = move |markers: Result<Markers, String>| match markers {
         Ok(m) => {
             set_problem.set(None);
-            engine::set_reading(Reading {
+            engine.set_reading(Reading {
                 markers: m,
                 log_format: chosen_format(),
                 iteration_per_file: per_file.get().is_some_and(|i| i.checked()),

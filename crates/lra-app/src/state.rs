@@ -1,11 +1,9 @@
 //! The app's shared state, provided as context: signals only, so it is `Copy`.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
-use lra_core::{LogFormat, Markers, NameMode, Summary};
-
-use crate::tests_table::Column;
+use lra_core::{LogFormat, Markers, NameMode};
+use lra_protocol::{Column, Overview};
+pub use lra_protocol::{count, human_bytes, percent};
 
 /// What the engine worker said about itself.
 #[derive(Clone, Debug, PartialEq)]
@@ -69,10 +67,11 @@ impl View {
 /// Shared state of the page.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// Everything analysed so far; `None` until a file has been given.
-    pub summary: RwSignal<Option<Arc<Summary>>>,
-    /// The run the summary is compared with in the Compare view.
-    pub baseline: RwSignal<Option<Arc<Summary>>>,
+    /// The summary's figures, files and anomalies; `None` until a file has been read. The
+    /// summary itself stays in the engine worker.
+    pub overview: RwSignal<Option<Overview>>,
+    /// Bumped whenever the worker's summary or baseline changes: every view asks again.
+    pub revision: RwSignal<u64>,
     /// The view shown, the tests table's filter and sort, and the selected test: all kept in the
     /// URL's hash, so that a link or a reload restores them.
     pub view: RwSignal<View>,
@@ -95,8 +94,8 @@ pub struct AppState {
 impl AppState {
     pub fn new() -> AppState {
         AppState {
-            summary: RwSignal::new(None),
-            baseline: RwSignal::new(None),
+            overview: RwSignal::new(None),
+            revision: RwSignal::new(0),
             view: RwSignal::new(View::Tests),
             filter: RwSignal::new(String::new()),
             sort: RwSignal::new((Column::Failed, true)),
@@ -132,6 +131,26 @@ impl Reading {
         }
     }
 
+    /// As the worker is told it.
+    pub fn wire(&self) -> lra_protocol::Reading {
+        lra_protocol::Reading {
+            name_mode: self.name_mode,
+            markers: (&self.markers).into(),
+            format: self.log_format,
+            iteration_per_file: self.iteration_per_file,
+        }
+    }
+
+    /// As the worker tells it.
+    pub fn from_wire(r: &lra_protocol::Reading) -> Result<Reading, String> {
+        Ok(Reading {
+            name_mode: r.name_mode,
+            markers: r.markers.markers()?,
+            log_format: r.format,
+            iteration_per_file: r.iteration_per_file,
+        })
+    }
+
     /// Makes it the page's.
     pub fn set(self, state: AppState) {
         state.name_mode.set(self.name_mode);
@@ -144,32 +163,4 @@ impl Reading {
 /// `performance.now()`, in ms.
 pub fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
-
-/// Sizes for people: `12.3 MB`.
-pub fn human_bytes(n: f64) -> String {
-    match n {
-        n if n < 1e3 => format!("{n:.0} B"),
-        n if n < 1e6 => format!("{:.1} kB", n / 1e3),
-        n if n < 1e9 => format!("{:.1} MB", n / 1e6),
-        n => format!("{:.2} GB", n / 1e9),
-    }
-}
-
-/// A count for people, its thousands apart: `1,234,567`.
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
-
-/// A pass rate for people: `97.5%`, or `–` when there is nothing to rate.
-pub fn percent(rate: Option<f64>) -> String {
-    rate.map_or("–".to_owned(), |r| format!("{:.1}%", r * 100.0))
 }

@@ -1,15 +1,12 @@
 //! The views beside the tests table: flaky tests, failure reasons, and the comparison with a
 //! baseline run.
 
-use std::sync::Arc;
-
 use leptos::html;
 use leptos::prelude::*;
-use lra_core::{Diff, FailureGroup, Summary};
-use wasm_bindgen_futures::JsFuture;
+use lra_protocol::{Reply, Request};
 
 use crate::charts::HeatmapFigure;
-use crate::engine;
+use crate::engine::{Engine, Input, asked};
 use crate::state::{AppState, View, count, percent};
 use crate::tests_table::TestsTable;
 
@@ -44,28 +41,34 @@ pub fn Views() -> impl IntoView {
     }
 }
 
-/// At most this many rows in the flaky and failure views.
-const ROWS: usize = 500;
-
 /// Tests that both passed and failed, the most often flipping first.
 #[component]
 fn Flaky() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let flaky = asked(
+        move || {
+            state.revision.track();
+            state.overview.with(Option::is_some).then_some(Request::Flaky)
+        },
+        |reply| match reply {
+            Reply::Flaky(f) => Some(f),
+            _ => None,
+        },
+    );
     move || {
-        let s = state.summary.get()?;
-        let flaky = s.flaky_tests();
-        let total = flaky.len();
+        let flaky = flaky.get()?;
+        let shown = flaky.rows.len();
         let rows = flaky
+            .rows
             .into_iter()
-            .take(ROWS)
             .map(|t| {
                 view! {
                     <tr>
-                        <td class="name">{t.name.to_string()}</td>
+                        <td class="name">{t.name}</td>
                         <td>{count(t.counts.passed)}</td>
                         <td>{count(t.counts.failed)}</td>
                         <td>{count(t.transitions)}</td>
-                        <td>{format!("{:.2}", t.flip_rate())}</td>
+                        <td>{format!("{:.2}", t.flip_rate)}</td>
                         <td>{percent(t.counts.pass_rate())}</td>
                     </tr>
                 }
@@ -73,10 +76,11 @@ fn Flaky() -> impl IntoView {
             .collect_view();
         Some(view! {
             <section class="flaky" aria-label="Flaky tests">
-                <h2>{format!("Flaky tests ({total})")}</h2>
+                <h2>{format!("Flaky tests ({})", count(flaky.total))}</h2>
                 <p class="note">
                     "Tests that both passed and failed, sorted by flip rate: pass/fail transitions in run order "
                     "(files in the order given, then line order) over the most there could be."
+                    {(flaky.total > shown as u64).then(|| format!(" The first {} are listed.", count(shown as u64)))}
                 </p>
                 <HeatmapFigure/>
                 <table id="flaky-table">
@@ -97,31 +101,37 @@ fn Flaky() -> impl IntoView {
 #[component]
 fn Failures() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let failures = asked(
+        move || {
+            state.revision.track();
+            state.overview.with(Option::is_some).then_some(Request::Failures)
+        },
+        |reply| match reply {
+            Reply::Failures(f) => Some(f),
+            _ => None,
+        },
+    );
     move || {
-        let s = state.summary.get()?;
-        let groups = s.failure_groups_by_size();
-        let total = groups.len();
-        let rows = groups
+        let failures = failures.get()?;
+        let rows = failures
+            .rows
             .into_iter()
-            .take(ROWS)
             .map(|g| {
-                let reason = reason(&g).to_owned();
                 let pattern = (g.detail != g.example).then(|| format!(" (as {})", g.detail));
-                let tests = g.tests.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
-                let at = format!("{}:{}", s.file_name(g.first), g.first.line);
+                let reason = if g.example.is_empty() { "(no reason given)".to_owned() } else { g.example };
                 view! {
                     <tr>
                         <td class="name">{reason}<span class="note">{pattern}</span></td>
                         <td>{count(g.count)}</td>
-                        <td class="name">{tests}</td>
-                        <td class="at">{at}</td>
+                        <td class="name">{g.tests.join(", ")}</td>
+                        <td class="at">{g.first}</td>
                     </tr>
                 }
             })
             .collect_view();
         Some(view! {
             <section class="failures" aria-label="Why tests fail">
-                <h2>{format!("Why tests fail ({total} reasons)")}</h2>
+                <h2>{format!("Why tests fail ({} reasons)", count(failures.total))}</h2>
                 <p class="note">
                     "Failed runs grouped by the text after the result word, with numbers folded, so that "
                     <code>"got 4"</code>" and "<code>"got 7"</code>" count together."
@@ -137,46 +147,44 @@ fn Failures() -> impl IntoView {
     }
 }
 
-/// How a failure group's reason is shown: as first written, or a note when there was none.
-pub(crate) fn reason(g: &FailureGroup) -> &str {
-    if g.example.is_empty() { "(no reason given)" } else { &g.example }
-}
-
 /// The comparison with a baseline: a saved summary, or the files given so far.
 #[component]
 fn Compare() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let engine = expect_context::<Engine>();
     let saved = NodeRef::<html::Input>::new();
     let load = move |_| {
-        let Some(file) = saved.get().and_then(|i| i.files()).and_then(|l| l.get(0)) else { return };
-        wasm_bindgen_futures::spawn_local(async move {
-            let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()).unwrap_or_default();
-            match Summary::from_json(&text) {
-                Ok(s) => state.baseline.set(Some(Arc::new(s))),
-                Err(e) => state.errors.update(|errs| errs.push(format!("{}: {e}", file.name()))),
-            }
-        });
+        if let Some(file) = saved.get().and_then(|i| i.files()).and_then(|l| l.get(0)) {
+            engine.baseline(Input::from_file(file, None));
+        }
     };
-    let lists = move || {
-        let (base, current) = (state.baseline.get()?, state.summary.get()?);
-        let d = Diff::between(&base, &current);
-        let list = |id: &'static str, title: &'static str, names: Vec<String>| {
-            view! {
-                <div class="diff-list" id=id>
-                    <h3>{format!("{title} ({})", names.len())}</h3>
-                    <ul>{names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
-                </div>
-            }
-        };
-        Some(view! {
-            <div class="diff">
-                {list("new-failures", "New failures", d.new_failures)}
-                {list("fixed", "Fixed", d.fixed)}
-                {list("still-failing", "Still failing", d.still_failing)}
-                {list("new-tests", "New tests", d.new_tests)}
-                {list("removed-tests", "Removed tests", d.removed_tests)}
-            </div>
-        })
+    let comparison = asked(
+        move || {
+            state.revision.track();
+            Some(Request::Compare)
+        },
+        |reply| match reply {
+            Reply::Compare(c) => Some(c),
+            _ => None,
+        },
+    );
+    let lists = move |lists: Vec<lra_protocol::DiffList>| {
+        let lists = lists
+            .into_iter()
+            .map(|l| {
+                let more = (l.total > l.names.len() as u64).then(
+                    || view! { <p class="note">{format!("The first {} of {}.", l.names.len(), count(l.total))}</p> },
+                );
+                view! {
+                    <div class="diff-list" id=l.id>
+                        <h3>{format!("{} ({})", l.title, count(l.total))}</h3>
+                        <ul>{l.names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                        {more}
+                    </div>
+                }
+            })
+            .collect_view();
+        view! { <div class="diff">{lists}</div> }
     };
     view! {
         <section class="compare" aria-label="Compare with a baseline">
@@ -193,26 +201,23 @@ fn Compare() -> impl IntoView {
                 </label>
                 <button
                     id="files-as-baseline"
-                    disabled=move || state.progress.with(Option::is_some)
+                    disabled=move || state.progress.with(Option::is_some) || state.overview.with(Option::is_none)
                     on:click=move |_| {
-                        if let Some(s) = state.summary.get_untracked() {
-                            state.baseline.set(Some(s));
-                            engine::clear();
-                            state.view.set(View::Compare);
-                        }
+                        engine.summary_as_baseline();
+                        state.view.set(View::Compare);
                     }
                 >
                     "Use the files given so far as the baseline, then start over"
                 </button>
             </div>
-            {move || match (state.baseline.get(), state.summary.get()) {
-                (None, _) => Some(view! { <p>"No baseline yet."</p> }.into_any()),
-                (Some(b), None) => Some(
-                    view! { <p>{format!("Baseline: {} files, {} tests. Now give the run to compare.", b.files.len(), b.tests().len())}</p> }
-                        .into_any(),
-                ),
-                (Some(_), Some(_)) => lists().map(|l| l.into_any()),
-            }}
+            {move || comparison.get().map(|c| match (c.baseline, c.lists) {
+                (None, _) => view! { <p>"No baseline yet."</p> }.into_any(),
+                (Some((files, tests)), None) => view! {
+                    <p>{format!("Baseline: {} files, {} tests. Now give the run to compare.", count(files), count(tests))}</p>
+                }
+                .into_any(),
+                (Some(_), Some(l)) => lists(l).into_any(),
+            })}
         </section>
     }
 }

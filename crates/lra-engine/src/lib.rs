@@ -1,4 +1,5 @@
-//! The wasm face of `lra-core`, loaded by `web/engine/worker.js` inside a module Web Worker.
+//! The wasm face of the engine, loaded by `web/engine/worker.js` inside a module Web Worker. It
+//! keeps the page's summary (`lra_view::Session`) and answers the page's requests.
 //!
 //! The worker reads each File in slices and feeds them here. In the threaded build
 //! (feature `threads`), each slice is parsed on a rayon pool of Web Workers sharing this module's
@@ -7,8 +8,8 @@
 
 use std::sync::Mutex;
 
-use lra_core::{GenOptions, Generator, LogFormat, Markers, NameMode, Options};
-use lra_input::{Members, Unpacker};
+use lra_protocol::{Reply, Request};
+use lra_view::{Batch, Session};
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "threads")]
@@ -49,103 +50,152 @@ pub fn threads() -> usize {
     1
 }
 
-/// Accumulates one analysis job: files one after another, each fed in slices. A file may be
-/// compressed or an archive: it is unpacked as it is fed, each member a file of the summary.
+/// The page's summary, kept in this worker, and the reading of a request's files. The worker's
+/// script routes the envelope (see `lra_protocol`) and reads Blobs in slices; every message's
+/// content is made and read here.
 #[wasm_bindgen]
 pub struct Engine {
-    members: Members,
-    file: Option<Unpacker>,
+    session: Session,
+    batch: Option<Batch>,
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new()
+    }
 }
 
 #[wasm_bindgen]
 impl Engine {
-    /// A job whose test names are taken per `name_mode` (`"line"` or `"first-word"`), read with
-    /// these markers, in `log_format` (`"auto"`: told by each file's first lines, or a format's
-    /// name such as `"gtest"`), each file one iteration if `iteration_per_file`.
+    /// An empty page.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        name_mode: &str,
-        test_marker: &str,
-        result_marker: &str,
-        iteration_marker: &str,
-        ignore_case: bool,
-        log_format: &str,
-        iteration_per_file: bool,
-    ) -> Result<Engine, JsError> {
-        let name_mode = match name_mode {
-            "line" => NameMode::Line,
-            "first-word" => NameMode::FirstWord,
-            other => return Err(JsError::new(&format!("unknown name mode {other:?}"))),
-        };
-        let markers =
-            Markers::new(test_marker, result_marker, iteration_marker, ignore_case).map_err(|e| JsError::new(&e))?;
-        let format = match log_format {
-            "auto" => None,
-            name => {
-                Some(LogFormat::from_name(name).ok_or_else(|| JsError::new(&format!("unknown log format {name:?}")))?)
-            }
-        };
-        let parallel = cfg!(feature = "threads");
-        let options = Options { name_mode, markers, format, iteration_per_file, parallel, ..Options::default() };
-        Ok(Engine { members: Members::new(options), file: None })
+    pub fn new() -> Engine {
+        Engine { session: Session::new(cfg!(feature = "threads")), batch: None }
     }
 
-    /// Starts the next file.
-    pub fn begin_file(&mut self, name: &str) {
-        self.end_file();
-        self.file = Some(Unpacker::new(name));
+    /// The reply saying that the engine is loaded.
+    pub fn ready(isolated: bool) -> String {
+        Reply::Ready { build: build_kind(), threads: threads() as u32, isolated }.to_text()
+    }
+
+    /// The reply saying how far the reading of a request's file is.
+    pub fn progress(file: u32, done: f64, size: f64) -> String {
+        Reply::Progress { file, done, size }.to_text()
+    }
+
+    /// Starts reading the files of `request` (an `analyze` or `baseline` request, as JSON).
+    /// Returns the reply when it cannot: then no file is read.
+    pub fn begin_batch(&mut self, request: &str) -> Option<String> {
+        let begun = Request::from_text(request).and_then(|r| self.session.begin(&r));
+        match begun {
+            Ok(batch) => {
+                self.batch = Some(batch);
+                None
+            }
+            Err(message) => Some(Reply::Failed { message }.to_text()),
+        }
+    }
+
+    /// Starts the batch's file `index`, in its request's order.
+    pub fn begin_file(&mut self, index: u32) -> Result<(), JsError> {
+        self.batch_mut()?.begin_file(index as usize);
+        Ok(())
     }
 
     /// Reads the file's next bytes.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), JsError> {
-        match &mut self.file {
-            Some(u) => {
-                u.feed(bytes, &mut self.members);
-                Ok(())
-            }
-            None => Err(JsError::new("feed() before begin_file()")),
+        self.batch_mut()?.feed(bytes);
+        Ok(())
+    }
+
+    /// Ends the file.
+    pub fn end_file(&mut self) -> Result<(), JsError> {
+        self.batch_mut()?.end_file();
+        Ok(())
+    }
+
+    /// Ends the file early: it could not be read to its end, for `reason`. What was read of it
+    /// still counts, flagged.
+    pub fn cut_file_short(&mut self, reason: &str) -> Result<(), JsError> {
+        self.batch_mut()?.cut_file_short(reason);
+        Ok(())
+    }
+
+    /// Adds the batch's files to the summary, which took `seconds`; the reply to its request.
+    pub fn end_batch(&mut self, seconds: f64) -> String {
+        match self.batch.take() {
+            Some(batch) => self.session.finish(batch, seconds).to_text(),
+            None => Reply::Failed { message: "no files were being read".to_owned() }.to_text(),
         }
     }
 
-    /// Ends the current file and adds it (or its members) to the summary.
-    pub fn end_file(&mut self) {
-        if let Some(u) = self.file.take() {
-            u.finish(&mut self.members);
+    /// Drops the batch: its request was cancelled, and adds nothing.
+    pub fn cancel_batch(&mut self) -> String {
+        self.batch = None;
+        Reply::Cancelled.to_text()
+    }
+
+    /// Answers a request that comes without files: `{reply}`, with `blob` when the reply is a
+    /// file (an export, a sample log), built in parts so that no string holds it whole.
+    pub fn answer(&mut self, request: &str) -> Result<JsValue, JsError> {
+        let mut parts = BlobParts::default();
+        let reply = match Request::from_text(request) {
+            Ok(request) => self.session.answer(request, &mut parts),
+            Err(message) => Reply::Failed { message },
+        };
+        let answer = js_sys::Object::new();
+        if let Reply::File { mime, .. } = &reply {
+            js_sys::Reflect::set(&answer, &"blob".into(), &parts.into_blob(mime)?.into())
+                .map_err(|_| JsError::new("could not build the answer"))?;
         }
+        js_sys::Reflect::set(&answer, &"reply".into(), &reply.to_text().into())
+            .map_err(|_| JsError::new("could not build the answer"))?;
+        Ok(answer.into())
     }
 
-    /// Ends the current file early: it could not be read to its end, for `reason`. What was
-    /// read of it still counts, flagged.
-    pub fn cut_file_short(&mut self, reason: &str) {
-        if let Some(u) = self.file.take() {
-            u.cut_short(reason, &mut self.members);
-        }
-    }
-
-    /// The problems met since the last call, one message each: damaged members and archives.
-    pub fn take_problems(&mut self) -> Vec<String> {
-        self.members.take_problems()
-    }
-
-    /// The summary of every ended file, as `lra-summary/1` JSON.
-    pub fn summary_json(&self) -> String {
-        self.members.summary().to_json()
+    fn batch_mut(&mut self) -> Result<&mut Batch, JsError> {
+        self.batch.as_mut().ok_or_else(|| JsError::new("a file outside of a batch"))
     }
 }
 
-/// A log in the seed's format from the core's generator, for the "Try a sample log" button.
-#[wasm_bindgen]
-pub fn sample_log(iterations: u32, tests: u32, seed: u32) -> Vec<u8> {
-    let options = GenOptions {
-        iterations: iterations.into(),
-        tests: tests.into(),
-        fail_rate: 0.15,
-        flaky: (tests / 8).max(1).into(),
-        seed: seed.into(),
-        ..GenOptions::default()
-    };
-    let mut g = Generator::new(options);
-    let mut out = Vec::new();
-    while g.next_iteration(&mut out) {}
-    out
+/// A file built as a Blob of parts of [`PART`] bytes, copied out of wasm memory as they fill.
+#[derive(Default)]
+struct BlobParts {
+    parts: Vec<js_sys::Uint8Array>,
+    buffer: Vec<u8>,
+}
+
+/// Bytes per part of an exported Blob.
+const PART: usize = 4 << 20;
+
+impl BlobParts {
+    fn flush(&mut self) {
+        if !self.buffer.is_empty() {
+            self.parts.push(js_sys::Uint8Array::from(&self.buffer[..]));
+            self.buffer.clear();
+        }
+    }
+
+    fn into_blob(mut self, mime: &str) -> Result<web_sys::Blob, JsError> {
+        self.flush();
+        let parts: js_sys::Array = self.parts.into_iter().collect();
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+            .map_err(|_| JsError::new("could not build the file"))
+    }
+}
+
+impl std::io::Write for BlobParts {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= PART {
+            self.flush();
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -3,27 +3,9 @@
 //! and the flaky and failure-reason views. Names are inserted as text only.
 
 use lra_core::Summary;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+use lra_protocol::{count, human_bytes, percent};
 
 use crate::charts::{classes_chart, heatmap_chart, iterations_chart, no_heatmap, tests_chart};
-use crate::state::{count, human_bytes, percent};
-
-/// Builds the report and saves it.
-pub async fn export(summary: &Summary) -> Result<(), JsValue> {
-    let echarts = fetch_text("./echarts.min.js").await?;
-    let html = build(summary, &echarts);
-    crate::exports::save(&html, "lra-report.html", "text/html")
-}
-
-async fn fetch_text(url: &str) -> Result<String, JsValue> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await?.dyn_into()?;
-    if !response.ok() {
-        return Err(format!("{url}: HTTP {}", response.status()).into());
-    }
-    Ok(JsFuture::from(response.text()?).await?.as_string().unwrap_or_default())
-}
 
 /// Text for HTML.
 fn esc(s: &str) -> String {
@@ -35,7 +17,8 @@ fn script_json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".into()).replace('<', "\\u003c")
 }
 
-fn build(s: &Summary, echarts: &str) -> String {
+/// The report of `s`, with the charting library's source `echarts` inlined.
+pub(crate) fn build(s: &Summary, echarts: &str) -> String {
     let t = s.totals();
     let figures = [
         ("files", count(s.files.len() as u64)),
@@ -79,7 +62,7 @@ fn build(s: &Summary, echarts: &str) -> String {
         .failure_groups_by_size()
         .iter()
         .map(|g| {
-            let reason = crate::views::reason(g);
+            let reason = if g.example.is_empty() { "(no reason given)" } else { &g.example };
             let tests = g.tests.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
             format!(
                 "<tr><td class=name>{}</td><td>{}</td><td class=name>{}</td><td class=name>{}:{}</td></tr>",

@@ -1,0 +1,58 @@
+//! The tests table's columns, which it can be sorted by.
+
+use serde::{Deserialize, Serialize};
+
+/// A column of the tests table.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Column {
+    Name,
+    Runs,
+    Passed,
+    Failed,
+    Skipped,
+    Other,
+    Missing,
+    PassRate,
+    FirstFailure,
+}
+
+impl Column {
+    /// Every column, in the table's order, with its heading.
+    pub const ALL: [(Column, &'static str); 9] = [
+        (Column::Name, "Test"),
+        (Column::Runs, "Runs"),
+        (Column::Passed, "Passed"),
+        (Column::Failed, "Failed"),
+        (Column::Skipped, "Skipped"),
+        (Column::Other, "Other"),
+        (Column::Missing, "Missing"),
+        (Column::PassRate, "Pass rate"),
+        (Column::FirstFailure, "First failure"),
+    ];
+
+    /// Its name in the URL.
+    pub fn key(self) -> &'static str {
+        match self {
+            Column::Name => "name",
+            Column::Runs => "runs",
+            Column::Passed => "passed",
+            Column::Failed => "failed",
+            Column::Skipped => "skipped",
+            Column::Other => "other",
+            Column::Missing => "missing",
+            Column::PassRate => "pass-rate",
+            Column::FirstFailure => "first-failure",
+        }
+    }
+
+    /// The column named `key` in the URL.
+    pub fn from_key(key: &str) -> Option<Column> {
+        Column::ALL.iter().map(|(c, _)| *c).find(|c| c.key() == key)
+    }
+
+    /// The order a click on its heading sorts by first: names and places A to Z, counts most first.
+    pub fn descending_first(self) -> bool {
+        self != Column::Name && self != Column::FirstFailure
+    }
+}

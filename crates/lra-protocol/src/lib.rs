@@ -1,0 +1,339 @@
+//! The messages between the page and the engine worker, defined once and used by both sides.
+//!
+//! The worker owns the summary; the page asks it for what it shows ([`Request`]) and gets back
+//! only that ([`Reply`]): a page of tests, the flaky list, the charts' options. Both travel as
+//! JSON text in a small envelope that `web/engine/worker.js` routes without reading:
+//!
+//! - page to worker: `{id, request, files?}`, where `request` is a [`Request`] as JSON and
+//!   `files` the Blobs of a [`Request::Analyze`] or [`Request::Baseline`]; `{cancel: id}` stops
+//!   the reading of that request's files between two slices;
+//! - worker to page: `{id, reply, blob?}`, where `reply` is a [`Reply`] as JSON and `blob` the
+//!   file an export or a sample log made; `{id, fatal}` when the engine itself stopped (a trap),
+//!   which only the worker's script can say.
+
+// Plain data: each type's documentation says what it carries, and its fields are named for
+// what they hold, so they are not documented one by one.
+#![allow(missing_docs)]
+
+mod column;
+mod text;
+
+use lra_core::{Counts, LogFormat, Markers, NameMode};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+pub use column::Column;
+pub use text::{count, human_bytes, percent};
+
+/// How logs are read: everything that, changed, calls for reading the files again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reading {
+    pub name_mode: NameMode,
+    pub markers: MarkerTexts,
+    /// `None`: told by each file's first lines.
+    pub format: Option<LogFormat>,
+    /// Each file is one iteration, labelled by its name.
+    pub iteration_per_file: bool,
+}
+
+/// The markers as their texts, for the wire; [`MarkerTexts::markers`] checks them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MarkerTexts {
+    pub test: String,
+    pub result: String,
+    pub iteration: String,
+    pub ignore_case: bool,
+}
+
+impl From<&Markers> for MarkerTexts {
+    fn from(m: &Markers) -> MarkerTexts {
+        MarkerTexts {
+            test: m.test().to_owned(),
+            result: m.result().to_owned(),
+            iteration: m.iteration().to_owned(),
+            ignore_case: m.ignore_case(),
+        }
+    }
+}
+
+impl Default for Reading {
+    /// Line names, the default markers, the format told by each file, no iteration per file.
+    fn default() -> Reading {
+        Reading {
+            name_mode: NameMode::Line,
+            markers: (&Markers::default()).into(),
+            format: None,
+            iteration_per_file: false,
+        }
+    }
+}
+
+impl MarkerTexts {
+    /// The markers these texts make, or why they make none.
+    pub fn markers(&self) -> Result<Markers, String> {
+        Markers::new(&self.test, &self.result, &self.iteration, self.ignore_case)
+    }
+}
+
+/// What the page asks. Each is answered by one [`Reply`], in the order asked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "body", rename_all = "kebab-case")]
+pub enum Request {
+    /// Reads the Blobs sent beside it, named `names`, and adds them to the summary. A `.json`
+    /// file that is a saved summary is merged as it is; on an empty page its way of reading is
+    /// taken (`adopt`), else one read otherwise is left out with a message.
+    Analyze { names: Vec<String>, reading: Reading, adopt: bool },
+    /// Forgets the summary (not the baseline).
+    Clear,
+    /// The header's figures, the files, the anomalies.
+    Overview,
+    /// One page of the tests table.
+    Tests(TestsQuery),
+    /// One test, in full.
+    Test { name: String },
+    /// The flaky tests, the most often flipping first.
+    Flaky,
+    /// Failed runs grouped by reason, the largest group first.
+    Failures,
+    /// The charts' options and their data as tables.
+    Charts,
+    /// The comparison of the summary with the baseline.
+    Compare,
+    /// Makes the saved summary sent beside it the baseline.
+    Baseline { name: String },
+    /// Makes the summary the baseline and empties the page.
+    SummaryAsBaseline,
+    /// The summary as a file, built in the worker (the reply's blob).
+    Export(Export),
+    /// A generated log in the seed's format (the reply's blob).
+    Sample { iterations: u32, tests: u32, seed: u32 },
+}
+
+/// The files an export makes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Export {
+    /// `lra-summary/1` JSON, pretty or compact.
+    Json { pretty: bool },
+    /// One row per test.
+    Csv,
+    /// One self-contained HTML file; `echarts` is the charting library's source, inlined.
+    Report { echarts: String },
+}
+
+/// Which tests, in which order, and which page of them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TestsQuery {
+    /// Tests whose name holds this, ignoring case; empty: every test.
+    pub filter: String,
+    pub sort: Column,
+    pub descending: bool,
+    /// From 0; past the last page, the last page.
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// What the worker says.
+#[derive(Debug, Serialize, Deserialize)]
+// Adjacently tagged: the tag comes first, so the body is read without being buffered, which
+// the charts' raw JSON needs.
+#[serde(tag = "type", content = "body", rename_all = "kebab-case")]
+pub enum Reply {
+    /// The engine is loaded: which build, how many threads parse, whether the page is isolated.
+    Ready {
+        build: String,
+        threads: u32,
+        isolated: bool,
+    },
+    /// `done` of `size` bytes of the request's file `file` are read.
+    Progress {
+        file: u32,
+        done: f64,
+        size: f64,
+    },
+    /// The files were added. `problems`: damaged files and archives, refused summaries.
+    /// `adopted`: the way of reading the page took from a saved summary.
+    Analyzed {
+        problems: Vec<String>,
+        adopted: Option<Reading>,
+        seconds: f64,
+    },
+    /// The reading was stopped; nothing of that request was added.
+    Cancelled,
+    /// Done, nothing to say (Clear, a new baseline).
+    Done,
+    Overview(Option<Overview>),
+    Tests(TestsPage),
+    Test(Option<TestDetail>),
+    Flaky(FlakyList),
+    Failures(FailureList),
+    Charts(Option<Box<ChartSet>>),
+    Compare(Comparison),
+    /// The blob beside it: its file name and type.
+    File {
+        name: String,
+        mime: String,
+    },
+    /// The request could not be answered.
+    Failed {
+        message: String,
+    },
+}
+
+/// The header's figures, the files and the first anomalies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub files: u64,
+    pub bytes: u64,
+    pub totals: Counts,
+    pub orphan_results: u64,
+    pub long_lines: u64,
+    pub tests: u64,
+    pub iterations: u64,
+    pub flaky: u64,
+    pub anomaly_count: u64,
+    /// The first anomalies by location, each as `at` (`file:line`) and what happened.
+    pub anomalies: Vec<(String, String)>,
+    /// The first files, in the order given (all of them up to a limit).
+    pub file_rows: Vec<FileRow>,
+}
+
+/// One file of the summary.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileRow {
+    pub name: String,
+    pub format: LogFormat,
+    pub bytes: u64,
+    pub totals: Counts,
+    pub orphan_results: u64,
+    pub binary: bool,
+    pub damage: Option<String>,
+}
+
+/// One page of the tests table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TestsPage {
+    /// The tests the filter keeps.
+    pub matching: u64,
+    /// The page shown (the last one when the asked one is past it) and how many there are.
+    pub page: u32,
+    pub pages: u32,
+    pub rows: Vec<TestRow>,
+}
+
+/// A test's row.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TestRow {
+    pub name: String,
+    pub counts: Counts,
+    /// `file:line` of its first failure.
+    pub first_failure: Option<String>,
+}
+
+/// One test, in full.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TestDetail {
+    pub row: TestRow,
+    /// Each result word and how often it was given.
+    pub words: Vec<(String, u64)>,
+    pub transitions: u64,
+}
+
+/// The flaky tests shown, of `total`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FlakyList {
+    pub total: u64,
+    pub rows: Vec<FlakyRow>,
+}
+
+/// A flaky test's row.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlakyRow {
+    pub name: String,
+    pub counts: Counts,
+    pub transitions: u64,
+    pub flip_rate: f64,
+}
+
+/// The failure groups shown, of `total`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FailureList {
+    pub total: u64,
+    pub rows: Vec<FailureRow>,
+}
+
+/// A group of failed runs with the same reason.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FailureRow {
+    /// The reason as first written; empty when none was given.
+    pub example: String,
+    /// The reason with its numbers folded, as the group is keyed.
+    pub detail: String,
+    pub count: u64,
+    /// Its first tests.
+    pub tests: Vec<String>,
+    /// `file:line` of its first failure.
+    pub first: String,
+}
+
+/// The charts: ECharts options as JSON, and their data as tables for screen readers.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ChartSet {
+    pub tests: Box<RawValue>,
+    /// `None` when the logs have no iterations.
+    pub iterations: Option<Box<RawValue>>,
+    pub classes: Box<RawValue>,
+    /// The heatmap's option and the part set after it; `None` with the reason in `no_heatmap`.
+    pub heatmap: Option<(Box<RawValue>, Box<RawValue>)>,
+    pub no_heatmap: Option<String>,
+    /// Test, passed, failed: the bar chart's data.
+    pub test_rows: Vec<(String, u64, u64)>,
+    /// Label, runs, pass rate.
+    pub iteration_rows: Vec<(String, u64, Option<f64>)>,
+    /// Class, runs.
+    pub class_rows: Vec<(String, u64)>,
+    /// Test, failing columns, where.
+    pub heatmap_rows: Vec<(String, String, String)>,
+}
+
+/// The comparison with the baseline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The baseline's files and tests.
+    pub baseline: Option<(u64, u64)>,
+    /// Each list's title, element id, length and first names; `None` without both sides.
+    pub lists: Option<Vec<DiffList>>,
+}
+
+/// One list of the comparison.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiffList {
+    pub id: String,
+    pub title: String,
+    pub total: u64,
+    pub names: Vec<String>,
+}
+
+impl Request {
+    /// As the envelope carries it.
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).expect("a request serializes")
+    }
+
+    /// From the envelope.
+    pub fn from_text(text: &str) -> Result<Request, String> {
+        serde_json::from_str(text).map_err(|e| format!("not a request the engine knows: {e}"))
+    }
+}
+
+impl Reply {
+    /// As the envelope carries it.
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).expect("a reply serializes")
+    }
+
+    /// From the envelope.
+    pub fn from_text(text: &str) -> Result<Reply, String> {
+        serde_json::from_str(text).map_err(|e| format!("the engine answered oddly: {e}"))
+    }
+}

@@ -1,0 +1,258 @@
+//! The charts' ECharts options, built by charming, and their data as tables for screen readers.
+//! The page draws them into a local ECharts; the report inlines them.
+
+use charming::Chart;
+use charming::component::{
+    Axis, DataZoom, DataZoomType, Feature, Grid, Legend, SaveAsImage, Title, Toolbox, VisualMap, VisualMapChannel,
+};
+use charming::element::{AxisLabel, AxisType, Color, ItemStyle, NameLocation, Orient, Tooltip, Trigger};
+use charming::series::{Bar, Heatmap, Line, Pie};
+use lra_core::{Cell, Summary, TestStats};
+use lra_protocol::ChartSet;
+use serde_json::value::RawValue;
+
+/// At most this many tests go into the bar chart: those with the most failures.
+const BAR_TESTS: usize = 200;
+/// Bars visible before zooming.
+const BARS_VISIBLE: usize = 25;
+
+/// At most this many tests are rows of the heatmap (see `Summary::failure_grid`).
+pub(crate) const HEATMAP_TESTS: usize = 50;
+/// At most this many cells are drawn; past it, consecutive iterations share a column.
+const HEATMAP_CELLS: usize = 50_000;
+/// Rows visible before zooming.
+const ROWS_VISIBLE: usize = 20;
+/// Longer test names are cut on the heatmap's axis (the tooltip has them whole).
+const AXIS_NAME_CHARS: usize = 32;
+
+const GREEN: &str = "#2e9e5b";
+const RED: &str = "#d64545";
+
+fn toolbox() -> Toolbox {
+    Toolbox::new().feature(Feature::new().save_as_image(SaveAsImage::new()))
+}
+
+/// The tests with the most failures (then most missing), at most [`BAR_TESTS`].
+fn most_failing(s: &Summary) -> Vec<&TestStats> {
+    let mut tests = s.tests_failures_first();
+    tests.truncate(BAR_TESTS);
+    tests
+}
+
+pub(crate) fn tests_chart(s: &Summary) -> Chart {
+    let tests = most_failing(s);
+    let names: Vec<String> = tests.iter().map(|t| t.name.to_string()).collect();
+    let end = if tests.len() <= BARS_VISIBLE { 100.0 } else { 100.0 * BARS_VISIBLE as f64 / tests.len() as f64 };
+    Chart::new()
+        .title(Title::new().text("Passed and failed per test (most failures first)"))
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .legend(Legend::new().top("bottom"))
+        .toolbox(toolbox())
+        .x_axis(Axis::new().type_(AxisType::Category).data(names))
+        .y_axis(Axis::new().type_(AxisType::Value))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).start(0.0).end(end))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
+        .series(
+            Bar::new()
+                .name("passed")
+                .item_style(ItemStyle::new().color(GREEN))
+                .data(tests.iter().map(|t| t.counts.passed as f64).collect()),
+        )
+        .series(
+            Bar::new()
+                .name("failed")
+                .item_style(ItemStyle::new().color(RED))
+                .data(tests.iter().map(|t| t.counts.failed as f64).collect()),
+        )
+}
+
+pub(crate) fn iterations_chart(s: &Summary) -> Chart {
+    let its = s.iterations();
+    Chart::new()
+        .title(Title::new().text("Pass rate per iteration (%)"))
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .toolbox(toolbox())
+        .x_axis(Axis::new().type_(AxisType::Category).data(its.iter().map(|i| i.label.to_string()).collect()))
+        .y_axis(Axis::new().type_(AxisType::Value).min(0).max(100))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
+        .series(
+            Line::new()
+                .name("pass rate")
+                .item_style(ItemStyle::new().color(GREEN))
+                .data(its.iter().map(|i| i.counts.pass_rate().map_or(f64::NAN, |r| r * 100.0)).collect()),
+        )
+}
+
+/// The heatmap, and the rest of its option, to set after it: the cells as
+/// `{value: [column, row, failure ratio], name}` objects (charming's heatmap series takes bare
+/// arrays only, and the name is what the tooltip shows) and the colour scale's labels (charming's
+/// VisualMap has no `text`).
+pub(crate) fn heatmap_chart(s: &Summary) -> (Chart, serde_json::Value) {
+    let grid = s.failure_grid(HEATMAP_TESTS, HEATMAP_CELLS);
+    let columns: Vec<String> = (0..grid.columns.len()).map(|c| grid.column_label(s, c)).collect();
+    let cells: Vec<serde_json::Value> = grid
+        .cells
+        .iter()
+        .map(|&(row, column, cell)| {
+            let judged = cell.judged();
+            let name = format!(
+                "{} · iteration {}: {} of {judged} runs failed",
+                grid.tests[row as usize].name, columns[column as usize], cell.failed
+            );
+            let ratio = cell.failure_ratio().unwrap_or(0.0);
+            serde_json::json!({ "value": [column, row, ratio], "name": name })
+        })
+        .collect();
+    let rows: Vec<String> = grid.tests.iter().map(|t| cut(&t.name, AXIS_NAME_CHARS)).collect();
+    let zoom_rows = if rows.len() <= ROWS_VISIBLE { 100.0 } else { 100.0 * ROWS_VISIBLE as f64 / rows.len() as f64 };
+    let title = if grid.columns.iter().any(|c| c.len() > 1) {
+        "Failure ratio per test and iteration (flaky tests first; iterations grouped to fit)"
+    } else {
+        "Failure ratio per test and iteration (flaky tests first)"
+    };
+    let chart = Chart::new()
+        .title(Title::new().text(title))
+        .tooltip(Tooltip::new().trigger(Trigger::Item).formatter("{b}"))
+        .toolbox(toolbox())
+        .grid(Grid::new().left(8).right(48).top(48).bottom(104).contain_label(true))
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .name("iteration")
+                .name_location(NameLocation::Middle)
+                .name_gap(26)
+                .data(columns),
+        )
+        .y_axis(Axis::new().type_(AxisType::Category).inverse(true).axis_label(AxisLabel::new().interval(0)).data(rows))
+        .visual_map(
+            VisualMap::new()
+                .min(0)
+                .max(1)
+                .calculable(true)
+                .orient(Orient::Horizontal)
+                .left("center")
+                .bottom(0)
+                .in_range(VisualMapChannel::new().color(vec![GREEN, "#e8c547", RED])),
+        )
+        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).x_axis_index(0).bottom(44))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Inside).x_axis_index(0))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).y_axis_index(0).right(8).start(0.0).end(zoom_rows))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Inside).y_axis_index(0).start(0.0).end(zoom_rows))
+        .series(Heatmap::new().name("failure ratio"));
+    // The ends of the colour scale, high first.
+    let rest = serde_json::json!({
+        "series": [{ "data": cells }],
+        "visualMap": [{ "text": ["every run failed", "none failed"] }],
+    });
+    (chart, rest)
+}
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// Each heatmap row's test, how many of its columns failed, and where, neighbouring columns
+/// that failed alike read as one range, so that a test failing in each of 1,000 iterations is
+/// one entry.
+fn heatmap_rows(s: &Summary) -> Vec<(String, String, String)> {
+    let grid = s.failure_grid(HEATMAP_TESTS, HEATMAP_CELLS);
+    grid.tests
+        .iter()
+        .enumerate()
+        .map(|(row, t)| {
+            let cells = grid.row(row);
+            let failing: Vec<_> = cells.iter().filter(|c| c.2.failed > 0).collect();
+            let mut runs: Vec<(u32, u32, Cell)> = Vec::new();
+            for &&(_, column, cell) in &failing {
+                match runs.last_mut() {
+                    Some((_, last, c)) if *last + 1 == column && *c == cell => *last = column,
+                    _ => runs.push((column, column, cell)),
+                }
+            }
+            let runs: Vec<String> = runs
+                .into_iter()
+                .map(|(first, last, cell)| {
+                    let judged = cell.judged();
+                    if first == last {
+                        format!("{} ({}/{judged})", grid.column_label(s, first as usize), cell.failed)
+                    } else {
+                        let (a, b) = (grid.column_label(s, first as usize), grid.column_label(s, last as usize));
+                        format!("{a}…{b} ({}/{judged} each)", cell.failed)
+                    }
+                })
+                .collect();
+            (t.name.to_string(), format!("{} of {}", failing.len(), cells.len()), runs.join(", "))
+        })
+        .collect()
+}
+
+fn classes(s: &Summary) -> [(&'static str, u64, &'static str); 5] {
+    let t = s.totals();
+    [
+        ("passed", t.passed, GREEN),
+        ("failed", t.failed, RED),
+        ("skipped", t.skipped, "#8a8f98"),
+        ("other", t.other, "#c48a1b"),
+        ("missing", t.missing, "#7a5cc4"),
+    ]
+}
+
+pub(crate) fn classes_chart(s: &Summary) -> Chart {
+    // Empty classes would only crowd the labels.
+    let shown: Vec<_> = classes(s).into_iter().filter(|(_, count, _)| *count > 0).collect();
+    let data: Vec<(f64, &str)> = shown.iter().map(|(n, c, _)| (*c as f64, *n)).collect();
+    Chart::new()
+        .title(Title::new().text("Runs by class"))
+        .tooltip(Tooltip::new().trigger(Trigger::Item))
+        .legend(Legend::new().top("bottom"))
+        .toolbox(toolbox())
+        .color(shown.iter().map(|(_, _, color)| Color::from(*color)).collect())
+        .series(Pie::new().name("runs").radius(vec!["40%", "70%"]).data(data))
+}
+
+/// Why there is no heatmap to draw, said instead of an empty chart.
+pub(crate) fn no_heatmap(s: &Summary) -> Option<&'static str> {
+    if !s.tests().iter().any(|t| t.counts.failed > 0) {
+        Some("No test failed, so there is no heatmap of failures.")
+    } else if s.iterations().is_empty() {
+        Some("The logs have no Iteration lines, so runs cannot be placed in iterations for a heatmap.")
+    } else if !s.tests().iter().any(|t| t.by_iteration.spans().iter().any(|c| c.cell.failed > 0)) {
+        Some(
+            "No test failed inside an iteration (or the summary was saved without per-iteration cells), so there is no heatmap.",
+        )
+    } else {
+        None
+    }
+}
+
+fn raw(value: &impl serde::Serialize) -> Box<RawValue> {
+    serde_json::value::to_raw_value(value).expect("a chart's option serializes")
+}
+
+/// Every chart of the summary, and their tables.
+pub(crate) fn chart_set(s: &Summary) -> ChartSet {
+    let why = no_heatmap(s);
+    let heatmap = why.is_none().then(|| {
+        let (chart, rest) = heatmap_chart(s);
+        (raw(&chart), raw(&rest))
+    });
+    ChartSet {
+        tests: raw(&tests_chart(s)),
+        iterations: (!s.iterations().is_empty()).then(|| raw(&iterations_chart(s))),
+        classes: raw(&classes_chart(s)),
+        heatmap,
+        no_heatmap: why.map(str::to_owned),
+        test_rows: most_failing(s).iter().map(|t| (t.name.to_string(), t.counts.passed, t.counts.failed)).collect(),
+        iteration_rows: s
+            .iterations()
+            .iter()
+            .map(|i| (i.label.to_string(), i.counts.runs(), i.counts.pass_rate()))
+            .collect(),
+        class_rows: classes(s).iter().map(|(name, count, _)| (name.to_string(), *count)).collect(),
+        heatmap_rows: if why.is_none() { heatmap_rows(s) } else { Vec::new() },
+    }
+}

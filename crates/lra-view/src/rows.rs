@@ -1,0 +1,176 @@
+//! The rows the page shows, cut from the summary: one page of tests, the first flaky tests and
+//! failure groups, the files and anomalies.
+
+use std::cmp::Ordering;
+
+use lra_core::{AnomalyKind, Diff, Location, Summary, TestStats};
+use lra_protocol::{
+    Column, Comparison, DiffList, FailureList, FailureRow, FileRow, FlakyList, FlakyRow, Overview, TestDetail, TestRow,
+    TestsPage, TestsQuery,
+};
+
+/// At most this many rows in the flaky and failure views, files and names of each comparison list.
+pub(crate) const ROWS: usize = 500;
+/// At most this many files in the overview.
+const FILES: usize = 1000;
+/// How many anomalies the overview lists by location.
+const ANOMALIES: usize = 100;
+
+/// `file:line`.
+pub(crate) fn at(s: &Summary, loc: Location) -> String {
+    format!("{}:{}", s.file_name(loc), loc.line)
+}
+
+pub(crate) fn overview(s: &Summary) -> Overview {
+    let anomalies = s
+        .anomalies()
+        .iter()
+        .take(ANOMALIES)
+        .map(|a| {
+            let what = match a.kind {
+                AnomalyKind::OrphanResult => format!("Result: {} with no open test", a.text),
+                AnomalyKind::MissingResult => format!("test {} never got a result", a.text),
+                AnomalyKind::LongLine => "line over 64 MiB: markers past that point ignored".to_owned(),
+            };
+            (at(s, a.location), what)
+        })
+        .collect();
+    let file_rows = s
+        .files
+        .iter()
+        .take(FILES)
+        .map(|f| FileRow {
+            name: f.name.to_string(),
+            format: f.format,
+            bytes: f.bytes,
+            totals: f.totals,
+            orphan_results: f.orphan_results,
+            binary: f.binary,
+            damage: f.damage.as_deref().map(str::to_owned),
+        })
+        .collect();
+    Overview {
+        files: s.files.len() as u64,
+        bytes: s.bytes(),
+        totals: s.totals(),
+        orphan_results: s.orphan_results(),
+        long_lines: s.long_lines(),
+        tests: s.tests().len() as u64,
+        iterations: s.iterations().len() as u64,
+        flaky: s.tests().iter().filter(|t| t.flaky()).count() as u64,
+        anomaly_count: s.anomaly_count(),
+        anomalies,
+        file_rows,
+    }
+}
+
+fn compare(s: &Summary, column: Column, a: &TestStats, b: &TestStats) -> Ordering {
+    let (ca, cb) = (&a.counts, &b.counts);
+    match column {
+        Column::Name => a.name.cmp(&b.name),
+        Column::Runs => ca.runs().cmp(&cb.runs()),
+        Column::Passed => ca.passed.cmp(&cb.passed),
+        // Ties on failures go to the test with more missing results.
+        Column::Failed => (ca.failed, ca.missing).cmp(&(cb.failed, cb.missing)),
+        Column::Skipped => ca.skipped.cmp(&cb.skipped),
+        Column::Other => ca.other.cmp(&cb.other),
+        Column::Missing => ca.missing.cmp(&cb.missing),
+        Column::PassRate => {
+            let rate = |r: Option<f64>| r.unwrap_or(-1.0);
+            rate(ca.pass_rate()).total_cmp(&rate(cb.pass_rate()))
+        }
+        Column::FirstFailure => {
+            let at = |t: &TestStats| t.first_failure.map(|l| (s.file_name(l), l.line));
+            at(a).cmp(&at(b))
+        }
+    }
+}
+
+/// The tests a query keeps, in its order: their indexes.
+pub(crate) fn order(s: &Summary, q: &TestsQuery) -> Vec<u32> {
+    let needle = q.filter.to_lowercase();
+    let tests = s.tests();
+    let mut order: Vec<u32> = (0..tests.len() as u32)
+        .filter(|&i| needle.is_empty() || tests[i as usize].name.to_lowercase().contains(&needle))
+        .collect();
+    // A stable sort keeps first-appearance order among equals.
+    order.sort_by(|&a, &b| {
+        let o = compare(s, q.sort, &tests[a as usize], &tests[b as usize]);
+        if q.descending { o.reverse() } else { o }
+    });
+    order
+}
+
+pub(crate) fn test_row(s: &Summary, t: &TestStats) -> TestRow {
+    TestRow { name: t.name.to_string(), counts: t.counts, first_failure: t.first_failure.map(|l| at(s, l)) }
+}
+
+/// The page of `order` the query asks for.
+pub(crate) fn tests_page(s: &Summary, order: &[u32], q: &TestsQuery) -> TestsPage {
+    let size = q.page_size.max(1) as usize;
+    let pages = order.len().div_ceil(size).max(1);
+    let page = (q.page as usize).min(pages - 1);
+    let rows = order.iter().skip(page * size).take(size).map(|&i| test_row(s, &s.tests()[i as usize])).collect();
+    TestsPage { matching: order.len() as u64, page: page as u32, pages: pages as u32, rows }
+}
+
+pub(crate) fn test_detail(s: &Summary, name: &str) -> Option<TestDetail> {
+    let t = s.tests().iter().find(|t| &*t.name == name)?;
+    Some(TestDetail {
+        row: test_row(s, t),
+        words: t.results.iter().map(|(w, n)| (w.to_string(), *n)).collect(),
+        transitions: t.transitions,
+    })
+}
+
+pub(crate) fn flaky(s: &Summary) -> FlakyList {
+    let flaky = s.flaky_tests();
+    let rows = flaky
+        .iter()
+        .take(ROWS)
+        .map(|t| FlakyRow {
+            name: t.name.to_string(),
+            counts: t.counts,
+            transitions: t.transitions,
+            flip_rate: t.flip_rate(),
+        })
+        .collect();
+    FlakyList { total: flaky.len() as u64, rows }
+}
+
+pub(crate) fn failures(s: &Summary) -> FailureList {
+    let groups = s.failure_groups_by_size();
+    let rows = groups
+        .iter()
+        .take(ROWS)
+        .map(|g| FailureRow {
+            example: g.example.to_string(),
+            detail: g.detail.to_string(),
+            count: g.count,
+            tests: g.tests.iter().map(|t| t.to_string()).collect(),
+            first: at(s, g.first),
+        })
+        .collect();
+    FailureList { total: groups.len() as u64, rows }
+}
+
+pub(crate) fn comparison(base: Option<&Summary>, current: Option<&Summary>) -> Comparison {
+    let baseline = base.map(|b| (b.files.len() as u64, b.tests().len() as u64));
+    let lists = base.zip(current).map(|(base, current)| {
+        let d = Diff::between(base, current);
+        let list = |id: &str, title: &str, names: Vec<String>| DiffList {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            total: names.len() as u64,
+            names: names.into_iter().take(ROWS).collect(),
+        };
+        vec![
+            list("new-failures", "New failures", d.new_failures),
+            list("fixed", "Fixed", d.fixed),
+            list("still-failing", "Still failing", d.still_failing),
+            list("new-tests", "New tests", d.new_tests),
+            list("removed-tests", "Removed tests", d.removed_tests),
+        ]
+    });
+    Comparison { baseline, lists }
+}

@@ -1,0 +1,324 @@
+//! The engine worker's answers, natively: what the page is shown of a summary it never holds.
+
+use lra_core::{FileParser, NameMode, Options, Summary};
+use lra_protocol::{Column, Export, Reading, Reply, Request, TestsQuery};
+use lra_view::Session;
+
+/// Reads `files` ([name, text]) into the session as one request, each fed in slices of `slice`.
+fn analyze(session: &mut Session, files: &[(&str, &str)], reading: Reading, slice: usize) -> Reply {
+    let names = files.iter().map(|(n, _)| n.to_string()).collect();
+    let mut batch = session.begin(&Request::Analyze { names, reading, adopt: true }).unwrap();
+    for (i, (_, text)) in files.iter().enumerate() {
+        batch.begin_file(i);
+        for piece in text.as_bytes().chunks(slice) {
+            batch.feed(piece);
+        }
+        batch.end_file();
+    }
+    session.finish(batch, 0.0)
+}
+
+fn ask(session: &mut Session, request: Request) -> (Reply, Vec<u8>) {
+    let mut out = Vec::new();
+    let reply = session.answer(request, &mut out);
+    (reply, out)
+}
+
+fn page(
+    session: &mut Session,
+    filter: &str,
+    sort: Column,
+    descending: bool,
+    page: u32,
+    size: u32,
+) -> lra_protocol::TestsPage {
+    let q = TestsQuery { filter: filter.into(), sort, descending, page, page_size: size };
+    match ask(session, Request::Tests(q)).0 {
+        Reply::Tests(t) => t,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// 250 tests `case-000`… in one iteration; every seventh fails.
+fn many_tests() -> String {
+    let mut log = String::from("Iteration 1\n");
+    for i in 0..250 {
+        let word = if i % 7 == 0 { "FAIL" } else { "PASS" };
+        log.push_str(&format!("Test: case-{i:03}\nResult: {word}\n"));
+    }
+    log
+}
+
+#[test]
+fn the_overview_counts_what_the_log_holds() {
+    let mut s = Session::new(false);
+    assert!(matches!(ask(&mut s, Request::Overview).0, Reply::Overview(None)), "nothing given yet");
+    let log = "Iteration 1\nTest: a\nResult: PASS\nTest: b\nResult: FAIL boom\nResult: PASS\nTest: never\n";
+    let reply = analyze(&mut s, &[("one.log", log), ("two.log", "Test: a\r\nResult: SKIP")], Reading::default(), 3);
+    assert!(matches!(reply, Reply::Analyzed { ref problems, adopted: None, .. } if problems.is_empty()), "{reply:?}");
+    let Reply::Overview(Some(o)) = ask(&mut s, Request::Overview).0 else { panic!() };
+    assert_eq!((o.files, o.tests, o.iterations), (2, 3, 1));
+    assert_eq!((o.totals.passed, o.totals.failed, o.totals.skipped, o.totals.missing), (1, 1, 1, 1));
+    assert_eq!(o.orphan_results, 1);
+    assert_eq!(o.anomaly_count, 2);
+    assert_eq!(o.anomalies[0], ("one.log:6".to_owned(), "Result: PASS with no open test".to_owned()));
+    assert_eq!(o.file_rows.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["one.log", "two.log"]);
+}
+
+#[test]
+fn the_tests_table_is_filtered_sorted_and_paged_in_the_worker() {
+    let mut s = Session::new(false);
+    analyze(&mut s, &[("many.log", &many_tests())], Reading::default(), 4096);
+    // Failures first: the 36 failing tests (0, 7, … 245), in order of appearance among equals.
+    let t = page(&mut s, "", Column::Failed, true, 0, 10);
+    assert_eq!((t.matching, t.page, t.pages), (250, 0, 25));
+    let expected: Vec<String> = (0..250).filter(|i| i % 7 == 0).take(10).map(|i| format!("case-{i:03}")).collect();
+    assert_eq!(t.rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>(), expected);
+    assert_eq!(t.rows[0].first_failure.as_deref(), Some("many.log:3"));
+    // Filtered by "4" (any case), by name Z to A, second page of 7.
+    let mut names: Vec<String> = (0..250).map(|i| format!("case-{i:03}")).filter(|n| n.contains('4')).collect();
+    names.reverse();
+    let t = page(&mut s, "CASE-0", Column::Name, true, 0, 1000);
+    assert_eq!(t.matching, 100);
+    let t = page(&mut s, "4", Column::Name, true, 1, 7);
+    assert_eq!(t.matching, names.len() as u64);
+    assert_eq!(t.rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>(), names[7..14]);
+    // Past the last page: the last page.
+    let t = page(&mut s, "4", Column::Name, true, 99, 7);
+    assert_eq!(t.page as usize, names.len().div_ceil(7) - 1);
+    assert_eq!(t.rows.last().unwrap().name, names[names.len() - 1]);
+    // Nothing matches: one empty page.
+    let t = page(&mut s, "no such test", Column::Name, false, 0, 7);
+    assert_eq!((t.matching, t.pages, t.rows.len()), (0, 1, 0));
+}
+
+#[test]
+fn a_new_batch_changes_the_order_asked_again() {
+    let mut s = Session::new(false);
+    analyze(&mut s, &[("a.log", "Test: x\nResult: PASS\n")], Reading::default(), 64);
+    assert_eq!(page(&mut s, "", Column::Failed, true, 0, 10).rows[0].name, "x");
+    analyze(&mut s, &[("b.log", "Test: y\nResult: FAIL\n")], Reading::default(), 64);
+    let t = page(&mut s, "", Column::Failed, true, 0, 10);
+    assert_eq!(t.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["y", "x"], "the cached order is stale");
+}
+
+#[test]
+fn one_test_in_full() {
+    let mut s = Session::new(false);
+    let log = "Test: t\nResult: PASS\nTest: t\nResult: FAIL\nTest: t\nResult: PASS\n";
+    analyze(&mut s, &[("t.log", log)], Reading::default(), 5);
+    let Reply::Test(Some(t)) = ask(&mut s, Request::Test { name: "t".into() }).0 else { panic!() };
+    assert_eq!(t.transitions, 2);
+    assert_eq!(t.row.first_failure.as_deref(), Some("t.log:4"));
+    assert_eq!(t.words, [("FAIL".to_owned(), 1), ("PASS".to_owned(), 2)], "by word");
+    assert!(matches!(ask(&mut s, Request::Test { name: "nope".into() }).0, Reply::Test(None)));
+}
+
+#[test]
+fn flaky_tests_and_failure_reasons() {
+    let mut s = Session::new(false);
+    let log = "Iteration 1\nTest: wobbly\nResult: PASS\nTest: broken\nResult: FAIL expected 3 got 4\n\
+               Iteration 2\nTest: wobbly\nResult: FAIL timeout\nTest: broken\nResult: FAIL expected 10 got 7\n";
+    analyze(&mut s, &[("f.log", log)], Reading::default(), 9);
+    let Reply::Flaky(f) = ask(&mut s, Request::Flaky).0 else { panic!() };
+    assert_eq!((f.total, f.rows[0].name.as_str(), f.rows[0].transitions), (1, "wobbly", 1));
+    let Reply::Failures(g) = ask(&mut s, Request::Failures).0 else { panic!() };
+    assert_eq!(g.total, 2);
+    assert_eq!((g.rows[0].example.as_str(), g.rows[0].count), ("expected 3 got 4", 2));
+    assert_eq!(g.rows[0].tests, ["broken"]);
+    assert_eq!(g.rows[1].example, "timeout");
+    let Reply::Charts(Some(c)) = ask(&mut s, Request::Charts).0 else { panic!() };
+    assert!(c.heatmap.is_some() && c.no_heatmap.is_none());
+    assert_eq!(c.iteration_rows, [("1".to_owned(), 2, Some(0.5)), ("2".to_owned(), 2, Some(0.0))]);
+    assert_eq!(c.heatmap_rows[0].0, "wobbly", "flaky tests first");
+    // The options are JSON for ECharts.
+    let tests: serde_json::Value = serde_json::from_str(c.tests.get()).unwrap();
+    assert_eq!(tests["series"][1]["data"], serde_json::json!([2.0, 1.0]));
+}
+
+#[test]
+fn exports_are_the_cores_json_and_csv() {
+    let log = many_tests();
+    let mut s = Session::new(false);
+    analyze(&mut s, &[("many.log", &log)], Reading::default(), 1000);
+    let mut core = FileParser::new("many.log", Options::default());
+    core.feed(log.as_bytes());
+    let core = core.finish();
+    let (reply, json) = ask(&mut s, Request::Export(Export::Json { pretty: true }));
+    assert!(matches!(reply, Reply::File { ref name, .. } if name == "lra-summary.json"));
+    assert_eq!(String::from_utf8(json).unwrap(), core.to_json_pretty());
+    let (_, csv) = ask(&mut s, Request::Export(Export::Csv));
+    assert_eq!(String::from_utf8(csv).unwrap(), core.to_csv());
+    let (reply, html) = ask(&mut s, Request::Export(Export::Report { echarts: "/* echarts */".into() }));
+    assert!(matches!(reply, Reply::File { ref mime, .. } if mime == "text/html"));
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.contains("/* echarts */") && html.contains("case-249"));
+    // Nothing to export on an empty page: said, not an empty file.
+    assert!(matches!(ask(&mut Session::new(false), Request::Export(Export::Csv)).0, Reply::Failed { .. }));
+}
+
+#[test]
+fn a_sample_is_the_seed_format() {
+    let (reply, log) = ask(&mut Session::new(false), Request::Sample { iterations: 3, tests: 5, seed: 1 });
+    assert!(matches!(reply, Reply::File { ref name, .. } if name == "sample.log"));
+    assert!(log.starts_with(b"# Iteration 1\n# Test: "));
+}
+
+#[test]
+fn saved_summaries_lend_their_reading_to_an_empty_page_only() {
+    let first_word = {
+        let mut p = FileParser::new("seed.log", Options::with_name_mode(NameMode::FirstWord));
+        p.feed(b"# Test: Apples Test\n# Result: PASS\n");
+        p.finish().to_json()
+    };
+    let line = {
+        let mut p = FileParser::new("line.log", Options::default());
+        p.feed(b"Test: Pears Test\nResult: FAIL\n");
+        p.finish().to_json()
+    };
+    let mut s = Session::new(false);
+    let Reply::Analyzed { adopted, problems, .. } =
+        analyze(&mut s, &[("fw.json", &first_word)], Reading::default(), 10)
+    else {
+        panic!()
+    };
+    assert!(problems.is_empty());
+    assert_eq!(adopted.map(|r| r.name_mode), Some(NameMode::FirstWord));
+    let Reply::Analyzed { problems, .. } = analyze(&mut s, &[("line.json", &line)], Reading::default(), 10) else {
+        panic!()
+    };
+    assert_eq!(
+        problems,
+        [
+            "line.json: cannot merge a summary with line names into one with first-word names: change the settings to match and give it again"
+        ]
+    );
+    // A .json file that is not a summary is a log like any other.
+    let reading = Reading { name_mode: NameMode::FirstWord, ..Reading::default() };
+    analyze(&mut s, &[("events.json", "{\"event\": 1}\nTest: json-lines x\nResult: PASS\n")], reading, 4);
+    let t = page(&mut s, "", Column::Name, false, 0, 10);
+    assert_eq!(t.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["Apples", "json-lines"]);
+    // Read again another way, without adopting: left out, with the reason.
+    ask(&mut s, Request::Clear);
+    let names = vec!["fw.json".to_owned()];
+    let mut batch = s.begin(&Request::Analyze { names, reading: Reading::default(), adopt: false }).unwrap();
+    batch.begin_file(0);
+    batch.feed(first_word.as_bytes());
+    let Reply::Analyzed { problems, adopted, .. } = s.finish(batch, 0.0) else { panic!() };
+    assert_eq!(adopted, None);
+    assert_eq!(
+        problems,
+        ["fw.json was left out: cannot merge a summary with first-word names into one with line names"]
+    );
+    assert!(!s.has_summary());
+}
+
+#[test]
+fn a_baseline_from_the_summary_or_a_saved_one() {
+    let mut s = Session::new(false);
+    let base = "Test: a\nResult: PASS\nTest: b\nResult: FAIL\nTest: gone\nResult: PASS\n";
+    analyze(&mut s, &[("base.log", base)], Reading::default(), 7);
+    ask(&mut s, Request::SummaryAsBaseline);
+    assert!(!s.has_summary(), "the page starts over");
+    let Reply::Compare(c) = ask(&mut s, Request::Compare).0 else { panic!() };
+    assert_eq!((c.baseline, c.lists), (Some((1, 3)), None));
+    analyze(
+        &mut s,
+        &[("now.log", "Test: a\nResult: FAIL\nTest: b\nResult: PASS\nTest: new\nResult: PASS\n")],
+        Reading::default(),
+        7,
+    );
+    let Reply::Compare(c) = ask(&mut s, Request::Compare).0 else { panic!() };
+    let lists: Vec<(String, Vec<String>)> = c.lists.unwrap().into_iter().map(|l| (l.id, l.names)).collect();
+    let expected = [("new-failures", "a"), ("fixed", "b"), ("new-tests", "new"), ("removed-tests", "gone")];
+    for (id, name) in expected {
+        assert!(lists.contains(&(id.to_owned(), vec![name.to_owned()])), "{id}: {lists:?}");
+    }
+    // A file that is not a saved summary is refused as a baseline, with the reason.
+    let mut batch = s.begin(&Request::Baseline { name: "oops.json".into() }).unwrap();
+    batch.begin_file(0);
+    batch.feed(b"Test: a\n");
+    assert!(
+        matches!(s.finish(batch, 0.0), Reply::Failed { ref message } if message.starts_with("oops.json: not a saved summary"))
+    );
+}
+
+#[test]
+fn every_request_and_reply_reads_back_as_written() {
+    let requests = [
+        Request::Analyze { names: vec!["a.log".into()], reading: Reading::default(), adopt: true },
+        Request::Clear,
+        Request::Overview,
+        Request::Tests(TestsQuery {
+            filter: "x".into(),
+            sort: Column::PassRate,
+            descending: false,
+            page: 3,
+            page_size: 100,
+        }),
+        Request::Test { name: "t \"quoted\"".into() },
+        Request::Flaky,
+        Request::Failures,
+        Request::Charts,
+        Request::Compare,
+        Request::Baseline { name: "b.json".into() },
+        Request::SummaryAsBaseline,
+        Request::Export(Export::Json { pretty: false }),
+        Request::Export(Export::Csv),
+        Request::Export(Export::Report { echarts: "</script>".into() }),
+        Request::Sample { iterations: 1, tests: 2, seed: 3 },
+    ];
+    for r in requests {
+        assert_eq!(Request::from_text(&r.to_text()), Ok(r));
+    }
+    assert!(Request::from_text("{\"type\": \"launch\"}").unwrap_err().starts_with("not a request the engine knows"));
+    // Replies, from a real session: the text each is sent as reads back to the same text.
+    let mut s = Session::new(false);
+    let mut replies = vec![analyze(&mut s, &[("f.log", &many_tests())], Reading::default(), 100)];
+    for r in [
+        Request::Overview,
+        Request::Flaky,
+        Request::Failures,
+        Request::Charts,
+        Request::Compare,
+        Request::Test { name: "case-007".into() },
+    ] {
+        replies.push(ask(&mut s, r).0);
+    }
+    replies.push(page_reply(&mut s));
+    replies.push(Reply::Progress { file: 1, done: 5e9, size: 6e9 });
+    replies.push(Reply::Ready { build: "single".into(), threads: 1, isolated: false });
+    for r in replies {
+        let text = r.to_text();
+        assert_eq!(Reply::from_text(&text).unwrap().to_text(), text);
+    }
+}
+
+fn page_reply(s: &mut Session) -> Reply {
+    ask(
+        s,
+        Request::Tests(TestsQuery {
+            filter: String::new(),
+            sort: Column::Failed,
+            descending: true,
+            page: 0,
+            page_size: 5,
+        }),
+    )
+    .0
+}
+
+#[test]
+fn a_saved_summary_read_back_equals_the_one_saved() {
+    let log = many_tests();
+    let mut s = Session::new(false);
+    analyze(&mut s, &[("many.log", &log)], Reading::default(), 333);
+    let (_, json) = ask(&mut s, Request::Export(Export::Json { pretty: false }));
+    let mut again = Session::new(false);
+    analyze(&mut again, &[("saved.json", std::str::from_utf8(&json).unwrap())], Reading::default(), 1 << 20);
+    let (_, json2) = ask(&mut again, Request::Export(Export::Json { pretty: false }));
+    assert_eq!(
+        Summary::from_json(std::str::from_utf8(&json2).unwrap()),
+        Summary::from_json(std::str::from_utf8(&json).unwrap())
+    );
+}
