@@ -21,6 +21,12 @@ extern "C" {
     fn echarts_init(element: &web_sys::Element, theme: JsValue) -> Result<EchartsInstance, JsValue>;
     #[wasm_bindgen(method, js_name = setOption)]
     fn set_option(this: &EchartsInstance, option: JsValue);
+
+    // web/charts.js
+    #[wasm_bindgen(catch, js_namespace = lraCharts, js_name = warm)]
+    fn warm_charts() -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_namespace = lraCharts, js_name = setRest)]
+    fn set_rest(chart: &EchartsInstance, rest: JsValue) -> Result<(), JsValue>;
 }
 
 /// The charts of the summary, asked once and shared by the views that draw them.
@@ -41,6 +47,9 @@ impl Charts {
             },
         );
         provide_context(Charts(charts));
+        if echarts_loaded() {
+            let _ = warm_charts();
+        }
     }
 }
 
@@ -60,11 +69,11 @@ pub fn ChartsSection() -> impl IntoView {
         no_iterations.track();
         let Some(c) = charts.get() else { return };
         if available {
-            draw("chart-tests", &c.tests, None);
-            if let Some(option) = &c.iterations {
-                draw("chart-iterations", option, None);
+            draw_later("chart-tests", &c, |c| (&c.tests, None));
+            if c.iterations.is_some() {
+                draw_later("chart-iterations", &c, |c| (c.iterations.as_deref().expect("checked above"), None));
             }
-            draw("chart-classes", &c.classes, None);
+            draw_later("chart-classes", &c, |c| (&c.classes, None));
         }
     });
     view! {
@@ -105,13 +114,17 @@ fn ChartFigure(
     table: fn(&ChartSet) -> AnyView,
 ) -> impl IntoView {
     let Charts(charts) = expect_context::<Charts>();
+    // The table is made only once opened: a thousand rows nobody reads would cost the page.
+    let open = RwSignal::new(false);
     view! {
         <figure>
             <div id=id class="chart" class:wide=wide role="img" aria-label=label></div>
             <figcaption>
-                <details>
+                <details on:toggle=move |ev| {
+                    open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())
+                }>
                     <summary>{caption}</summary>
-                    {move || charts.get().map(|c| table(&c))}
+                    {move || open.get().then(|| charts.get().map(|c| table(&c)))}
                 </details>
             </figcaption>
         </figure>
@@ -128,9 +141,12 @@ pub fn HeatmapFigure() -> impl IntoView {
         why.track();
         if let Some(c) = charts.get()
             && available
-            && let Some((option, rest)) = &c.heatmap
+            && c.heatmap.is_some()
         {
-            draw("chart-heatmap", option, Some(rest));
+            draw_later("chart-heatmap", &c, |c| {
+                let (option, rest) = c.heatmap.as_ref().expect("checked above");
+                (option, Some(rest))
+            });
         }
     });
     view! {
@@ -147,6 +163,19 @@ pub fn HeatmapFigure() -> impl IntoView {
     .into_any()
 }
 
+/// Draws a chart of `charts` in a task of its own, so that drawing several is never one long
+/// task of the page.
+fn draw_later(id: &'static str, charts: &Arc<ChartSet>, pick: fn(&ChartSet) -> (&RawValue, Option<&RawValue>)) {
+    let charts = Arc::clone(charts);
+    set_timeout(
+        move || {
+            let (option, rest) = pick(&charts);
+            draw(id, option, rest);
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
 /// Draws `option` into the element `id`, then sets `rest` (the part charming cannot express).
 fn draw(id: &str, option: &RawValue, rest: Option<&RawValue>) {
     let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
@@ -159,10 +188,11 @@ fn draw(id: &str, option: &RawValue, rest: Option<&RawValue>) {
         .is_some_and(|m| m.matches());
     let theme = if dark { JsValue::from_str("dark") } else { JsValue::NULL };
     let Ok(chart) = echarts_init(&element, theme) else { return };
-    for option in std::iter::once(option).chain(rest) {
-        if let Ok(option) = js_sys::JSON::parse(option.get()) {
-            chart.set_option(option);
-        }
+    if let Ok(option) = js_sys::JSON::parse(option.get()) {
+        chart.set_option(option);
+    }
+    if let Some(Ok(rest)) = rest.map(|r| js_sys::JSON::parse(r.get())) {
+        let _ = set_rest(&chart, rest);
     }
 }
 
@@ -204,11 +234,15 @@ fn iterations_table(c: &ChartSet) -> AnyView {
         .iter()
         .map(|(label, runs, rate)| view! { <tr><td>{label.clone()}</td><td>{count(*runs)}</td><td>{percent(*rate)}</td></tr> })
         .collect_view();
+    let shown = c.iteration_rows.len() as u64;
     view! {
         <table>
             <thead><tr><th>"Iteration"</th><th>"Runs"</th><th>"Pass rate"</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
+        {(c.iterations_total > shown).then(|| view! {
+            <p class="note">{format!("The first {} of {} iterations; Export CSV or JSON has them all.", count(shown), count(c.iterations_total))}</p>
+        })}
     }
     .into_any()
 }

@@ -288,8 +288,9 @@ pub struct ChartSet {
     pub no_heatmap: Option<String>,
     /// Test, passed, failed: the bar chart's data.
     pub test_rows: Vec<(String, u64, u64)>,
-    /// Label, runs, pass rate.
+    /// Label, runs, pass rate: the first iterations, of `iterations`.
     pub iteration_rows: Vec<(String, u64, Option<f64>)>,
+    pub iterations_total: u64,
     /// Class, runs.
     pub class_rows: Vec<(String, u64)>,
     /// Test, failing columns, where.

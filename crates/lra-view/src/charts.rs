@@ -12,7 +12,7 @@ use lra_protocol::ChartSet;
 use serde_json::value::RawValue;
 
 /// At most this many tests go into the bar chart: those with the most failures.
-const BAR_TESTS: usize = 200;
+const BAR_TESTS: usize = 100;
 /// Bars visible before zooming.
 const BARS_VISIBLE: usize = 25;
 
@@ -20,6 +20,10 @@ const BARS_VISIBLE: usize = 25;
 pub(crate) const HEATMAP_TESTS: usize = 50;
 /// At most this many cells are drawn; past it, consecutive iterations share a column.
 const HEATMAP_CELLS: usize = 50_000;
+/// At most this many rows in a chart's table: more would freeze the page as it opens.
+const TABLE_ROWS: usize = 200;
+/// Cells in view before zooming, at most.
+const VISIBLE_CELLS: usize = 8_000;
 /// Rows visible before zooming.
 const ROWS_VISIBLE: usize = 20;
 /// Longer test names are cut on the heatmap's axis (the tooltip has them whole).
@@ -84,9 +88,9 @@ pub(crate) fn iterations_chart(s: &Summary) -> Chart {
 }
 
 /// The heatmap, and the rest of its option, to set after it: the cells as
-/// `{value: [column, row, failure ratio], name}` objects (charming's heatmap series takes bare
-/// arrays only, and the name is what the tooltip shows) and the colour scale's labels (charming's
-/// VisualMap has no `text`).
+/// `[column, row, failure ratio, failed, judged]` (charming's heatmap series takes three values),
+/// the colour scale's labels (charming's VisualMap has no `text`), and `heatmapNames`, the whole
+/// test names and column labels that the page's tooltip (`web/charts.js`) names cells by.
 pub(crate) fn heatmap_chart(s: &Summary) -> (Chart, serde_json::Value) {
     let grid = s.failure_grid(HEATMAP_TESTS, HEATMAP_CELLS);
     let columns: Vec<String> = (0..grid.columns.len()).map(|c| grid.column_label(s, c)).collect();
@@ -94,17 +98,17 @@ pub(crate) fn heatmap_chart(s: &Summary) -> (Chart, serde_json::Value) {
         .cells
         .iter()
         .map(|&(row, column, cell)| {
-            let judged = cell.judged();
-            let name = format!(
-                "{} · iteration {}: {} of {judged} runs failed",
-                grid.tests[row as usize].name, columns[column as usize], cell.failed
-            );
             let ratio = cell.failure_ratio().unwrap_or(0.0);
-            serde_json::json!({ "value": [column, row, ratio], "name": name })
+            serde_json::json!([column, row, ratio, cell.failed, cell.judged()])
         })
         .collect();
+    let names: Vec<&str> = grid.tests.iter().map(|t| &*t.name).collect();
     let rows: Vec<String> = grid.tests.iter().map(|t| cut(&t.name, AXIS_NAME_CHARS)).collect();
     let zoom_rows = if rows.len() <= ROWS_VISIBLE { 100.0 } else { 100.0 * ROWS_VISIBLE as f64 / rows.len() as f64 };
+    // At first, the iterations that fit VISIBLE_CELLS with the rows shown: ECharts draws each
+    // cell in view, and tens of thousands at once freeze the page for a tenth of a second.
+    let in_view = rows.len().min(ROWS_VISIBLE) * columns.len();
+    let zoom_columns = if in_view <= VISIBLE_CELLS { 100.0 } else { 100.0 * VISIBLE_CELLS as f64 / in_view as f64 };
     let title = if grid.columns.iter().any(|c| c.len() > 1) {
         "Failure ratio per test and iteration (flaky tests first; iterations grouped to fit)"
     } else {
@@ -112,7 +116,7 @@ pub(crate) fn heatmap_chart(s: &Summary) -> (Chart, serde_json::Value) {
     };
     let chart = Chart::new()
         .title(Title::new().text(title))
-        .tooltip(Tooltip::new().trigger(Trigger::Item).formatter("{b}"))
+        .tooltip(Tooltip::new().trigger(Trigger::Item))
         .toolbox(toolbox())
         .grid(Grid::new().left(8).right(48).top(48).bottom(104).contain_label(true))
         .x_axis(
@@ -121,7 +125,7 @@ pub(crate) fn heatmap_chart(s: &Summary) -> (Chart, serde_json::Value) {
                 .name("iteration")
                 .name_location(NameLocation::Middle)
                 .name_gap(26)
-                .data(columns),
+                .data(columns.clone()),
         )
         .y_axis(Axis::new().type_(AxisType::Category).inverse(true).axis_label(AxisLabel::new().interval(0)).data(rows))
         .visual_map(
@@ -134,8 +138,8 @@ pub(crate) fn heatmap_chart(s: &Summary) -> (Chart, serde_json::Value) {
                 .bottom(0)
                 .in_range(VisualMapChannel::new().color(vec![GREEN, "#e8c547", RED])),
         )
-        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).x_axis_index(0).bottom(44))
-        .data_zoom(DataZoom::new().type_(DataZoomType::Inside).x_axis_index(0))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).x_axis_index(0).bottom(44).start(0.0).end(zoom_columns))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Inside).x_axis_index(0).start(0.0).end(zoom_columns))
         .data_zoom(DataZoom::new().type_(DataZoomType::Slider).y_axis_index(0).right(8).start(0.0).end(zoom_rows))
         .data_zoom(DataZoom::new().type_(DataZoomType::Inside).y_axis_index(0).start(0.0).end(zoom_rows))
         .series(Heatmap::new().name("failure ratio"));
@@ -143,6 +147,7 @@ pub(crate) fn heatmap_chart(s: &Summary) -> (Chart, serde_json::Value) {
     let rest = serde_json::json!({
         "series": [{ "data": cells }],
         "visualMap": [{ "text": ["every run failed", "none failed"] }],
+        "heatmapNames": { "tests": names, "columns": columns },
     });
     (chart, rest)
 }
@@ -250,8 +255,10 @@ pub(crate) fn chart_set(s: &Summary) -> ChartSet {
         iteration_rows: s
             .iterations()
             .iter()
+            .take(TABLE_ROWS)
             .map(|i| (i.label.to_string(), i.counts.runs(), i.counts.pass_rate()))
             .collect(),
+        iterations_total: s.iterations().len() as u64,
         class_rows: classes(s).iter().map(|(name, count, _)| (name.to_string(), *count)).collect(),
         heatmap_rows: if why.is_none() { heatmap_rows(s) } else { Vec::new() },
     }

@@ -150,7 +150,13 @@ const charts = JSON.parse(document.getElementById("charts").textContent);
 for (const [id, options] of Object.entries(charts)) {
   if (!window.echarts) break;
   const chart = echarts.init(document.getElementById(id));
-  for (const option of [].concat(options)) chart.setOption(option);
+  for (const option of [].concat(options)) {
+    // As the page's web/charts.js does: the heatmap's cells are named in its tooltip.
+    const names = option.heatmapNames;
+    delete option.heatmapNames;
+    if (names) option.tooltip = { formatter: (p) => `${names.tests[p.value[1]]} · iteration ${names.columns[p.value[0]]}: ${p.value[3]} of ${p.value[4]} runs failed` };
+    chart.setOption(option);
+  }
 }
 let sort = 3, desc = true, filter = "";
 const body = document.querySelector("#tests-table tbody");

@@ -146,7 +146,7 @@ fn exports_are_the_cores_json_and_csv() {
     let core = core.finish();
     let (reply, json) = ask(&mut s, Request::Export(Export::Json { pretty: true }));
     assert!(matches!(reply, Reply::File { ref name, .. } if name == "lra-summary.json"));
-    assert_eq!(String::from_utf8(json).unwrap(), core.to_json_pretty());
+    assert_eq!(String::from_utf8(json).unwrap(), core.to_json_pretty() + "\n");
     let (_, csv) = ask(&mut s, Request::Export(Export::Csv));
     assert_eq!(String::from_utf8(csv).unwrap(), core.to_csv());
     let (reply, html) = ask(&mut s, Request::Export(Export::Report { echarts: "/* echarts */".into() }));

@@ -1,0 +1,65 @@
+// What the page does with ECharts beyond the options the engine worker builds (in Rust, with
+// charming): warming ECharts up, and the heatmap's tooltip, which needs a function.
+
+window.lraCharts = {
+  /** Set once warm() is done. */
+  warmed: false,
+
+  /** ECharts' first chart costs ~150 ms of one-time setup on a slow machine, a frozen page if
+   * it came with the first summary: it is paid here once, in steps of one task each, on a
+   * hidden chart. */
+  warm() {
+    const element = document.createElement("div");
+    element.style.cssText = "position:absolute;left:-10000px;top:0;width:400px;height:300px";
+    element.setAttribute("aria-hidden", "true");
+    document.body.append(element);
+    const axes = { xAxis: { type: "category", data: ["a"] }, yAxis: { type: "value" } };
+    let chart;
+    const steps = [
+      () => (chart = echarts.init(element)),
+      () => chart.setOption({}),
+      () => chart.setOption({ title: { text: "warm" } }),
+      () => chart.setOption(axes),
+      () => chart.setOption({ series: [{ type: "bar", data: [1] }] }),
+      () => chart.setOption({ series: [{ type: "line", data: [1] }] }),
+      () => chart.setOption({ series: [{ type: "pie", data: [1] }] }, true),
+      () => chart.setOption({ legend: {}, tooltip: {}, toolbox: { feature: { saveAsImage: {} } } }),
+      () => chart.setOption({ ...axes, dataZoom: [{ type: "slider" }, { type: "inside" }] }, true),
+      () =>
+        chart.setOption(
+          { xAxis: { type: "category", data: ["a"] }, yAxis: { type: "category", data: ["a"] }, visualMap: { min: 0, max: 1 }, series: [{ type: "heatmap", data: [[0, 0, 1]] }] },
+          true,
+        ),
+      () => {
+        echarts.dispose(element);
+        element.remove();
+        window.lraCharts.warmed = true;
+      },
+    ];
+    const next = () => {
+      const step = steps.shift();
+      if (!step) return;
+      try {
+        step();
+      } catch {
+        // A failed warm-up only means a slower first chart.
+      }
+      setTimeout(next, 0);
+    };
+    if (window.echarts) setTimeout(next, 0);
+  },
+
+  /** Sets `rest`, the part of an option set after charming's. Its `heatmapNames` ({tests,
+   * columns}) name the heatmap's cells, [column, row, failure ratio, failed, judged], in the
+   * tooltip: plain arrays, which ECharts takes far faster than one object per cell. */
+  setRest(chart, rest) {
+    const names = rest.heatmapNames;
+    delete rest.heatmapNames;
+    if (names) {
+      rest.tooltip = {
+        formatter: (p) => `${names.tests[p.value[1]]} · iteration ${names.columns[p.value[0]]}: ${p.value[3]} of ${p.value[4]} runs failed`,
+      };
+    }
+    chart.setOption(rest);
+  },
+};
