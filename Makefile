@@ -22,13 +22,13 @@ setup:
 
 ## The web build's tools: Trunk, wasm-bindgen-cli (no --locked: its lock file wants a crate the
 ## registry does not serve), and the pinned npm packages (echarts, coi-serviceworker, binaryen's
-## wasm-opt, playwright-core).
+## wasm-opt, playwright-core, axe-core).
 tools: setup
 	@trunk --version 2>/dev/null | grep -q ' $(TRUNK_VERSION)$$' \
 		|| $(CARGO) install --locked trunk@$(TRUNK_VERSION)
 	@wasm-bindgen --version 2>/dev/null | grep -q ' $(WASM_BINDGEN_VERSION)$$' \
 		|| $(CARGO) install --force wasm-bindgen-cli@$(WASM_BINDGEN_VERSION)
-	@[ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
+	@[ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund
 	@# Trunk builds offline, and build-std needs the standard library's own dependencies.
 	@$(WASM_ENV) $(CARGO) fetch --locked --target wasm32-unknown-unknown > /dev/null
 

@@ -460,27 +460,70 @@ pub fn js_text(e: &JsValue) -> String {
 
 /// The latest answer to the request `make` builds, asked again whenever the signals it reads
 /// change (the summary's revision among them); `None` until answered, or when `make` asks
-/// nothing. The previous answer stays shown while the next is on its way.
+/// nothing. The previous answer stays shown while the next is on its way, and while one is on
+/// its way only the latest of the requests made meanwhile is sent after it: typing a filter over
+/// a million tests does not queue a sort per key in the worker.
 pub fn asked<T: Send + Sync + 'static>(
     make: impl Fn() -> Option<Request> + 'static,
     pick: fn(Reply) -> Option<T>,
 ) -> ReadSignal<Option<T>> {
     let engine = expect_context::<Engine>();
     let (answer, set_answer) = signal(None);
-    // Only the answer to the latest request is shown: an earlier one may come after it.
-    let latest = StoredValue::new(0u64);
+    let waiting = StoredValue::new_local(Waiting::default());
     Effect::new(move |_| {
-        let Some(request) = make() else {
-            set_answer.set(None);
-            return;
-        };
-        let asked = latest.get_value() + 1;
-        latest.set_value(asked);
-        engine.ask(request, move |reply, _| {
-            if latest.get_value() == asked {
-                set_answer.set(pick(reply));
+        let request = make();
+        let send_now = waiting.try_update_value(|w| {
+            w.latest += 1;
+            w.next = None;
+            match (&request, w.busy) {
+                (Some(request), true) => {
+                    w.next = Some((w.latest, request.clone()));
+                    None
+                }
+                (Some(_), false) => Some(w.latest),
+                (None, _) => None,
             }
         });
+        match (request, send_now.flatten()) {
+            (Some(request), Some(number)) => send(engine, number, request, waiting, set_answer, pick),
+            (None, _) => set_answer.set(None),
+            _ => {}
+        }
     });
     answer
+}
+
+/// The requests of one [`asked`].
+#[derive(Default)]
+struct Waiting {
+    /// A request is on its way.
+    busy: bool,
+    /// The number of the latest request made, whose answer alone is shown.
+    latest: u64,
+    /// The latest request made while one was on its way, to send when it is answered.
+    next: Option<(u64, Request)>,
+}
+
+fn send<T: Send + Sync + 'static>(
+    engine: Engine,
+    number: u64,
+    request: Request,
+    waiting: StoredValue<Waiting, LocalStorage>,
+    set_answer: WriteSignal<Option<T>>,
+    pick: fn(Reply) -> Option<T>,
+) {
+    waiting.update_value(|w| w.busy = true);
+    engine.ask(request, move |reply, _| {
+        let (next, latest) = waiting
+            .try_update_value(|w| {
+                w.busy = false;
+                (w.next.take(), w.latest)
+            })
+            .unwrap_or((None, 0));
+        match next {
+            Some((n, next)) => send(engine, n, next, waiting, set_answer, pick),
+            None if number == latest => set_answer.set(pick(reply)),
+            None => {}
+        }
+    });
 }

@@ -48,7 +48,6 @@ pub fn InputBar() -> impl IntoView {
                 class:over=over
                 role="button"
                 tabindex="0"
-                aria-label="Drop log files or folders here, or press Enter to choose files"
                 on:click=move |_| open_picker()
                 on:keydown=move |ev: KeyboardEvent| {
                     if ev.key() == "Enter" || ev.key() == " " {

@@ -1,0 +1,55 @@
+// Accessibility: axe-core (from npm, pinned) on the page with a summary on it, in the light and
+// the dark theme, in each view. No serious or critical violation may be found.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+import { launch } from "./browser.mjs";
+import { ROOT, prepareFixtures, open as openApp } from "./harness.mjs";
+
+const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
+
+let browser;
+before(() => prepareFixtures());
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** The serious and critical violations axe finds on the page, one line each. */
+async function violations(page) {
+  // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
+  // govern: the page itself never loads axe.
+  const found = await page.evaluate(async (source) => {
+    if (!window.axe) (0, eval)(source);
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join("; ")}`);
+  }, AXE);
+  return found;
+}
+
+for (const scheme of ["light", "dark"]) {
+  test(`no serious or critical accessibility violation, ${scheme} theme, every view`, async () => {
+    const s = await openApp(browser, { isolate: true });
+    try {
+      await s.page.emulateMedia({ colorScheme: scheme });
+      await s.page.click("#sample");
+      await s.page.waitForSelector("#tests-table td.name");
+      await s.page.waitForTimeout(1500); // let the charts' animation settle
+      const found = [];
+      for (const view of ["tests", "flaky", "failures", "compare"]) {
+        await s.page.click(`#tab-${view}`);
+        await s.page.waitForTimeout(500);
+        found.push(...(await violations(s.page)).map((v) => `${view}: ${v}`));
+      }
+      assert.deepEqual(found, []);
+    } finally {
+      await s.close();
+    }
+  });
+}
