@@ -14,6 +14,17 @@ window.lraCharts = {
     element.setAttribute("aria-hidden", "true");
     document.body.append(element);
     const axes = { xAxis: { type: "category", data: ["a"] }, yAxis: { type: "value" } };
+    const names = Array.from({ length: 30 }, (_, i) => `test ${i}`);
+    const like = (type) => ({
+      title: { text: "warm" },
+      tooltip: { trigger: "axis" },
+      legend: { top: "bottom" },
+      toolbox: { feature: { saveAsImage: {} } },
+      xAxis: { type: "category", data: names },
+      yAxis: { type: "value" },
+      dataZoom: [{ type: "slider", start: 0, end: 50 }, { type: "inside" }],
+      series: [{ type, name: "a", data: names.map((_, i) => i) }, { type, name: "b", data: names.map((_, i) => 30 - i) }],
+    });
     let chart;
     const steps = [
       () => (chart = echarts.init(element)),
@@ -30,6 +41,10 @@ window.lraCharts = {
           { xAxis: { type: "category", data: ["a"] }, yAxis: { type: "category", data: ["a"] }, visualMap: { min: 0, max: 1 }, series: [{ type: "heatmap", data: [[0, 0, 1]] }] },
           true,
         ),
+      // Then charts like the page's own, each whole, so that their first drawing is warm too.
+      () => chart.setOption(like("bar"), true),
+      () => chart.setOption(like("line"), true),
+      () => chart.setOption({ title: { text: "warm" }, legend: { top: "bottom" }, tooltip: { trigger: "item" }, series: [{ type: "pie", radius: ["40%", "70%"], data: [{ value: 1, name: "a" }, { value: 2, name: "b" }] }] }, true),
       () => {
         echarts.dispose(element);
         element.remove();

@@ -1,23 +1,15 @@
 // Accessibility: axe-core (from npm, pinned) on the page with a summary on it, in the light and
 // the dark theme, in each view. No serious or critical violation may be found.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import { launch } from "./browser.mjs";
-import { ROOT, prepareFixtures, open as openApp } from "./harness.mjs";
+import { ROOT, suite } from "./harness.mjs";
 
 const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
 
-let browser;
-before(() => prepareFixtures());
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const { open } = suite();
 
 /** The serious and critical violations axe finds on the page, one line each. */
 async function violations(page) {
@@ -35,14 +27,14 @@ async function violations(page) {
 
 for (const scheme of ["light", "dark"]) {
   test(`no serious or critical accessibility violation, ${scheme} theme, every view`, async () => {
-    const s = await openApp(browser, { isolate: true });
+    const s = await open({ isolate: true });
     try {
       await s.page.emulateMedia({ colorScheme: scheme });
       await s.page.click("#sample");
       await s.page.waitForSelector("#tests-table td.name");
       await s.page.waitForTimeout(1500); // let the charts' animation settle
       const found = [];
-      for (const view of ["tests", "flaky", "failures", "compare"]) {
+      for (const view of ["tests", "suites", "flaky", "failures", "compare"]) {
         await s.page.click(`#tab-${view}`);
         await s.page.waitForTimeout(500);
         found.push(...(await violations(s.page)).map((v) => `${view}: ${v}`));

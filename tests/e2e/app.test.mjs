@@ -1,24 +1,15 @@
 // End-to-end tests of the app in headless Chromium, with dist/ served from a sub-path.
 // `make test` builds dist/ and the CLI first; screenshots go to tests/artifacts/.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 
 import { serve } from "./server.mjs";
-import { launch, engineReady, analyzeFixtures, analyzeTexts } from "./browser.mjs";
-import { DIST, LRA, ARTIFACTS, LOGS, prepareFixtures, cli, essence, open as openApp } from "./harness.mjs";
+import { engineReady, analyzeFixtures, analyzeTexts } from "./browser.mjs";
+import { DIST, LRA, ARTIFACTS, LOGS, cli, essence, suite } from "./harness.mjs";
 
-let browser;
-before(() => prepareFixtures());
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
-const open = (options) => openApp(browser, options);
+const { open, browser: shared } = suite();
 
 test("isolated with COOP/COEP: threads, and summary() equals the CLI's JSON", async () => {
   const s = await open({ isolate: true });
@@ -232,7 +223,7 @@ test("inside an iframe: posts the summary to the parent and accepts files from i
       addEventListener("message", (e) => { if (e.data && e.data.type === "lra:summary") window.received.push(e.data.summary); });
     </script>`;
   const server = await serve({ root: DIST, isolate: false, extra: { "/portal.html": portal } });
-  const context = await browser.newContext({ serviceWorkers: "block" });
+  const context = await shared().newContext({ serviceWorkers: "block" });
   try {
     const page = await context.newPage();
     await page.goto(server.origin + "/portal.html");
@@ -439,7 +430,7 @@ test("exported report opens from file:// with the network blocked", async () => 
     const [download] = await Promise.all([s.page.waitForEvent("download"), s.page.click("#export-report")]);
     const file = path.join(ARTIFACTS, "lra-report.html");
     await download.saveAs(file);
-    const offline = await browser.newContext({ offline: true });
+    const offline = await shared().newContext({ offline: true });
     const requests = [];
     await offline.route("**/*", (route) => {
       requests.push(route.request().url());
@@ -551,6 +542,38 @@ test("name modes of saved summaries: adopted on an empty page, refused with a me
     // Clear: summary() is null again.
     await s.page.click("#clear");
     assert.equal(await s.page.evaluate(() => window.LogResultAccumulator.summary()), null);
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("suites: names with parts group into a tree with rolled-up counts; a test opens in the table", async () => {
+  const log = [
+    "Iteration 1", "Test: web/login", "Result: PASS", "Test: web/logout", "Result: FAIL", "Test: api/users/list", "Result: PASS",
+    "Iteration 2", "Test: web/login", "Result: PASS", "Test: web/logout", "Result: PASS", "Test: api/users/list", "Result: SKIP",
+    "",
+  ].join("\n");
+  const s = await open({ isolate: true, hash: "#view=suites" });
+  try {
+    await analyzeTexts(s.page, [["suites.log", log]]);
+    const table = () => s.page.$$eval("#suites-table tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    await s.page.waitForSelector("#suites-table tbody tr");
+    // Suite or test, tests, runs, passed, failed, skipped, pass rate, flaky: worked out by hand.
+    assert.deepEqual(await table(), [
+      ["web", "2", "4", "3", "1", "0", "75.0%", "1"],
+      ["api", "1", "2", "1", "0", "1", "100.0%", "0"],
+    ]);
+    await s.page.click("#suites-table button:text('api')");
+    await s.page.waitForFunction(() => document.querySelector("#suites-table tbody td")?.textContent === "users");
+    await s.page.click("#suites-table button:text('users')");
+    await s.page.waitForFunction(() => document.querySelector("#suites-table tbody td")?.textContent === "list");
+    assert.deepEqual(await s.page.$$eval(".crumbs button", (b) => b.map((x) => x.textContent)), ["All", "api", "users"]);
+    // A test: the tests table, filtered to it, with it selected.
+    await s.page.click("#suites-table button:text('list')");
+    await s.page.waitForSelector("#selected-test");
+    assert.equal(await s.page.inputValue("#filter"), "api/users/list");
+    assert.match(await s.page.textContent("#selected-test"), /^api\/users\/list: 2 runs/);
     assert.deepEqual(s.problems, []);
   } finally {
     await s.close();

@@ -5,8 +5,10 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { before, after } from "node:test";
+
 import { serve } from "./server.mjs";
-import { engineReady } from "./browser.mjs";
+import { engineReady, launch } from "./browser.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const DIST = path.join(ROOT, "dist");
@@ -92,4 +94,19 @@ export async function open(browser, { isolate, blockServiceWorkers = false, hash
   await page.goto(server.url + hash);
   await engineReady(page);
   return { server, context, page, requests, problems, close: async () => { await context.close(); await server.close(); } };
+}
+
+/** What a test file shares: the fixtures, prepared once, and one Chromium, closed after its
+ * tests. `open(options)` opens the app in it; `browser()` is it, for tests that make their own
+ * contexts. */
+export function suite() {
+  let browser;
+  before(() => prepareFixtures());
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return { open: (options) => open(browser, options), browser: () => browser };
 }

@@ -1,23 +1,14 @@
 // Logs as they come: archives and compressed files dropped on the page, damaged ones, and
 // custom markers from the settings panel and from a deep link. Each is checked against the
 // CLI's summary of the same files.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 
-import { launch, analyzeFixtures, analyzeTexts } from "./browser.mjs";
-import { ARTIFACTS, prepareFixtures, cli, essence, open as openApp } from "./harness.mjs";
+import { analyzeFixtures, analyzeTexts } from "./browser.mjs";
+import { ARTIFACTS, cli, essence, suite } from "./harness.mjs";
 
-let browser;
-before(() => prepareFixtures());
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
-const open = (options) => openApp(browser, options);
+const { open } = suite();
 
 /** Drops the fixtures [name, ...] on the page, as a user's drag from a file manager does. */
 async function dropFixtures(page, names) {

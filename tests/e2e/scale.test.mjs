@@ -2,27 +2,19 @@
 // The engine worker keeps the summary, so the page's main thread must never run a long task (a
 // frozen page) from the drop to the summary, nor while paging, sorting, filtering and exporting.
 // Expected rows come from the CLI's CSV of the same log, read here.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { execFileSync, spawnSync } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, renameSync } from "node:fs";
 import path from "node:path";
 
-import { launch } from "./browser.mjs";
-import { FIXTURES, LRA, prepareFixtures, open as openApp } from "./harness.mjs";
+import { FIXTURES, LRA, suite } from "./harness.mjs";
 
 /** The longest main-thread task allowed: longer is a frozen page (RAIL's 50 ms). */
 const LONG_TASK_MS = 50;
 
-let browser;
-before(() => prepareFixtures());
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const { open } = suite();
 
 /** FIXTURES/NAME from `lra generate ARGS...`, made once. */
 function generated(name, args) {
@@ -82,7 +74,6 @@ async function assertNoLongTask(page, what) {
 }
 
 const names = (page) => page.$$eval("#tests-table tbody td.name", (cells) => cells.map((c) => c.textContent));
-const heading = (page) => page.textContent(".tests h2");
 
 async function download(page, button) {
   const [file] = await Promise.all([page.waitForEvent("download", { timeout: 120000 }), page.click(button)]);
@@ -93,14 +84,25 @@ test("a million distinct tests: no long task; pages, sorts, filters and exports 
   const log = generated("million.log", ["--style", "flat", "--tests", "1000000", "--iterations", "1", "--fail-rate", "0.05", "--flaky", "0"]);
   const rows = cliRows("million.log");
   assert.equal(rows.length, 1000000);
-  const s = await openApp(browser, { isolate: true });
+  const s = await open({ isolate: true });
   try {
     await watchLongTasks(s.page);
     const t0 = Date.now();
     await s.page.setInputFiles("input[type=file]:not([webkitdirectory])", log);
-    await s.page.waitForFunction(() => /Tests \(1,000,000\)/.test(document.querySelector(".tests h2")?.textContent ?? ""), null, { timeout: 120000 });
+    // So many tests open on their suites: suite0 … suite999, a thousand tests each.
+    await s.page.waitForFunction(() => /^Suites \(1,000,000 tests in 1,000 parts here\)$/.test(document.querySelector(".suites h2")?.textContent ?? ""), null, { timeout: 120000 });
     const seconds = (Date.now() - t0) / 1000;
     await assertNoLongTask(s.page, "from the drop to the summary");
+    const suites = rows.reduce((m, r) => m.set(r.name.split("/")[0], (m.get(r.name.split("/")[0]) ?? 0) + r.failed), new Map());
+    const worst = [...suites].sort((a, b) => b[1] - a[1])[0];
+    const first = await s.page.$$eval("#suites-table tbody tr:first-child td", (cells) => cells.map((c) => c.textContent));
+    assert.equal(first[0], worst[0], "the suite with the most failures first");
+    assert.equal(Number(first[4].replaceAll(",", "")), worst[1]);
+    await s.page.click("#suites-table tbody tr:first-child button");
+    await s.page.waitForFunction((w) => document.querySelector(".suites h2").textContent === "Suites (1,000 tests in 1,000 parts here)", worst[0]);
+    await assertNoLongTask(s.page, "a suite opened");
+    await s.page.click("#tab-tests");
+    await s.page.waitForFunction(() => /Tests \(1,000,000\)/.test(document.querySelector(".tests h2")?.textContent ?? ""));
     const heap = await s.page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
     console.log(`# 1,000,000 tests on screen in ${seconds.toFixed(1)} s; page JS heap ${(heap / 1e6).toFixed(0)} MB`);
     assert.ok(heap < 150e6, `the page's JS heap is ${heap} bytes`);
@@ -146,11 +148,13 @@ test("10,000 tests × 1,000 iterations: no long task; the flaky view and its hea
   const rows = cliRows("iterations.log");
   const flaky = rows.filter((r) => r.passed > 0 && r.failed > 0).length;
   assert.ok(flaky > 400, `${flaky} flaky tests`);
-  const s = await openApp(browser, { isolate: true });
+  const s = await open({ isolate: true });
   try {
     await watchLongTasks(s.page);
     await s.page.setInputFiles("input[type=file]:not([webkitdirectory])", log);
-    await s.page.waitForFunction(() => /Tests \(10,000\)/.test(document.querySelector(".tests h2")?.textContent ?? ""), null, { timeout: 300000 });
+    await s.page.waitForSelector("#suites-table tbody tr", { timeout: 300000 });
+    await s.page.click("#tab-tests");
+    await s.page.waitForFunction(() => /Tests \(10,000\)/.test(document.querySelector(".tests h2")?.textContent ?? ""));
     await assertNoLongTask(s.page, "from the drop to the summary");
     assert.match(await s.page.textContent(".summary-header"), /10,000,000/, "ten million runs");
     // A chart's table is made when its disclosure opens: one row per iteration.

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use lra_protocol::{ChartSet, Reply, Request};
+use lra_protocol::{ChartSet, HeatmapSet, Reply, Request};
 use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 
@@ -79,7 +79,7 @@ pub fn ChartsSection() -> impl IntoView {
     view! {
         <section class="charts" aria-label="Charts">
             {(!available).then(|| view! { <p class="note">"Charts are unavailable: echarts.min.js did not load."</p> })}
-            <ChartFigure id="chart-tests" wide=true table=tests_table
+            <ChartFigure id="chart-tests" wide=true data=charts table=tests_table
                 label="Bar chart of passed and failed runs per test, most failures first; its data follows as a table"
                 caption="Passed and failed per test, as a table"/>
             {move || match no_iterations.get() {
@@ -90,13 +90,13 @@ pub fn ChartsSection() -> impl IntoView {
                 }
                 .into_any(),
                 false => view! {
-                    <ChartFigure id="chart-iterations" wide=false table=iterations_table
+                    <ChartFigure id="chart-iterations" wide=false data=charts table=iterations_table
                         label="Line chart of the pass rate per iteration; its data follows as a table"
                         caption="Pass rate per iteration, as a table"/>
                 }
                 .into_any(),
             }}
-            <ChartFigure id="chart-classes" wide=false table=classes_table
+            <ChartFigure id="chart-classes" wide=false data=charts table=classes_table
                 label="Donut chart of all runs by class; its data follows as a table"
                 caption="Runs by class, as a table"/>
         </section>
@@ -106,14 +106,14 @@ pub fn ChartsSection() -> impl IntoView {
 /// One chart: the element ECharts draws into, described for screen readers, and its data as a
 /// table under a disclosure.
 #[component]
-fn ChartFigure(
+fn ChartFigure<T: Send + Sync + 'static>(
     id: &'static str,
     wide: bool,
     label: &'static str,
     caption: &'static str,
-    table: fn(&ChartSet) -> AnyView,
+    data: ReadSignal<Option<Arc<T>>>,
+    table: fn(&T) -> AnyView,
 ) -> impl IntoView {
-    let Charts(charts) = expect_context::<Charts>();
     // The table is made only once opened: a thousand rows nobody reads would cost the page.
     let open = RwSignal::new(false);
     view! {
@@ -124,48 +124,62 @@ fn ChartFigure(
                     open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())
                 }>
                     <summary>{caption}</summary>
-                    {move || open.get().then(|| charts.get().map(|c| table(&c)))}
+                    {move || open.get().then(|| data.get().map(|c| table(&c)))}
                 </details>
             </figcaption>
         </figure>
     }
 }
 
-/// Failure ratio per test and iteration for the most failing tests, with zoom on both axes.
+/// Failure ratio per test and iteration for the most failing tests, with zoom on both axes;
+/// asked for only when shown.
 #[component]
 pub fn HeatmapFigure() -> impl IntoView {
-    let Some(Charts(charts)) = use_context::<Charts>() else { return ().into_any() };
+    let state = expect_context::<AppState>();
+    let heatmap = asked(
+        move || {
+            state.revision.track();
+            state.overview.with(Option::is_some).then_some(Request::Heatmap)
+        },
+        |reply| match reply {
+            Reply::Heatmap(h) => h.map(Arc::<HeatmapSet>::from),
+            _ => None,
+        },
+    );
     let available = echarts_loaded();
-    let why = Memo::new(move |_| charts.with(|c| c.as_ref().and_then(|c| c.no_heatmap.clone())));
+    // Whether there is none, and why; until the answer comes, nothing is said.
+    let why = Memo::new(move |_| heatmap.with(|h| h.as_ref().map(|h| h.why_none.clone())));
     Effect::new(move |_| {
         why.track();
-        if let Some(c) = charts.get()
+        if let Some(h) = heatmap.get()
             && available
-            && c.heatmap.is_some()
+            && h.chart.is_some()
         {
-            draw_later("chart-heatmap", &c, |c| {
-                let (option, rest) = c.heatmap.as_ref().expect("checked above");
+            draw_later("chart-heatmap", &h, |h| {
+                let (option, rest) = h.chart.as_ref().expect("checked above");
                 (option, Some(rest))
             });
         }
     });
-    view! {
-        {move || match why.get() {
-            Some(why) => view! { <p class="note" id="heatmap-note">{why}</p> }.into_any(),
-            None => view! {
-                <ChartFigure id="chart-heatmap" wide=true table=heatmap_table
+    move || {
+        match why.get() {
+        None => None,
+        Some(Some(why)) => Some(view! { <p class="note" id="heatmap-note">{why}</p> }.into_any()),
+        Some(None) => Some(
+            view! {
+                <ChartFigure id="chart-heatmap" wide=true data=heatmap table=heatmap_table
                     label="Heatmap of the failure ratio per test and iteration, flaky tests first, then tests that always failed; its failing cells follow as a table"
                     caption="Failing cells per test, as a table"/>
             }
             .into_any(),
-        }}
+        ),
     }
-    .into_any()
+    }
 }
 
 /// Draws a chart of `charts` in a task of its own, so that drawing several is never one long
 /// task of the page.
-fn draw_later(id: &'static str, charts: &Arc<ChartSet>, pick: fn(&ChartSet) -> (&RawValue, Option<&RawValue>)) {
+fn draw_later<T: 'static>(id: &'static str, charts: &Arc<T>, pick: fn(&T) -> (&RawValue, Option<&RawValue>)) {
     let charts = Arc::clone(charts);
     set_timeout(
         move || {
@@ -196,9 +210,9 @@ fn draw(id: &str, option: &RawValue, rest: Option<&RawValue>) {
     }
 }
 
-fn heatmap_table(c: &ChartSet) -> AnyView {
-    let rows = c
-        .heatmap_rows
+fn heatmap_table(h: &HeatmapSet) -> AnyView {
+    let rows = h
+        .rows
         .iter()
         .map(|(test, failing, at)| {
             view! { <tr><td class="name">{test.clone()}</td><td>{failing.clone()}</td><td class="name">{at.clone()}</td></tr> }

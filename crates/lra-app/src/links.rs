@@ -23,6 +23,7 @@ pub fn install(state: AppState) {
             "view" => {
                 if let Some(v) = View::from_key(&value) {
                     state.view.set(v);
+                    state.view_chosen.set(true);
                 }
             }
             "filter" => state.filter.set(value),

@@ -76,9 +76,20 @@ fn App() -> impl IntoView {
                 <exports::ExportBar/>
                 <charts::ChartsSection/>
                 <views::Views/>
-                <panels::Anomalies/>
-                <panels::Files/>
+                <Later>
+                    <panels::Anomalies/>
+                    <panels::Files/>
+                </Later>
             </Show>
         </main>
     }
+}
+
+/// Its children, a task after it is made: what is below the fold need not be made in the same
+/// task as the rest of the summary, which then appears without freezing the page.
+#[component]
+fn Later(children: ChildrenFn) -> impl IntoView {
+    let ready = RwSignal::new(false);
+    set_timeout(move || ready.set(true), std::time::Duration::ZERO);
+    move || ready.get().then(|| children())
 }

@@ -36,14 +36,16 @@ pub struct Progress {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
     Tests,
+    Suites,
     Flaky,
     Failures,
     Compare,
 }
 
 impl View {
-    pub const ALL: [(View, &'static str); 4] = [
+    pub const ALL: [(View, &'static str); 5] = [
         (View::Tests, "Tests"),
+        (View::Suites, "Suites"),
         (View::Flaky, "Flaky"),
         (View::Failures, "Why tests fail"),
         (View::Compare, "Compare with a baseline"),
@@ -53,6 +55,7 @@ impl View {
     pub fn key(self) -> &'static str {
         match self {
             View::Tests => "tests",
+            View::Suites => "suites",
             View::Flaky => "flaky",
             View::Failures => "failures",
             View::Compare => "compare",
@@ -75,6 +78,10 @@ pub struct AppState {
     /// The view shown, the tests table's filter and sort, and the selected test: all kept in the
     /// URL's hash, so that a link or a reload restores them.
     pub view: RwSignal<View>,
+    /// Whether the view was chosen (a tab, a link): else many tests open on the suites.
+    pub view_chosen: RwSignal<bool>,
+    /// The suite the Suites view shows the inside of; empty: the top.
+    pub suite: RwSignal<Vec<String>>,
     pub filter: RwSignal<String>,
     pub sort: RwSignal<(Column, bool)>,
     pub selected: RwSignal<Option<String>>,
@@ -97,6 +104,8 @@ impl AppState {
             overview: RwSignal::new(None),
             revision: RwSignal::new(0),
             view: RwSignal::new(View::Tests),
+            view_chosen: RwSignal::new(false),
+            suite: RwSignal::new(Vec::new()),
             filter: RwSignal::new(String::new()),
             sort: RwSignal::new((Column::Failed, true)),
             selected: RwSignal::new(None),

@@ -14,6 +14,13 @@ use crate::tests_table::TestsTable;
 #[component]
 pub fn Views() -> impl IntoView {
     let state = expect_context::<AppState>();
+    // Many tests open on the suites, unless a view was chosen.
+    Effect::new(move |_| {
+        let many = state.overview.with(|o| o.as_ref().is_some_and(|o| o.tests > SUITES_BY_DEFAULT));
+        if many && !state.view_chosen.get_untracked() && state.view.get_untracked() == View::Tests {
+            state.view.set(View::Suites);
+        }
+    });
     let tabs = View::ALL
         .into_iter()
         .map(|(view, label)| {
@@ -23,7 +30,10 @@ pub fn Views() -> impl IntoView {
                     id=format!("tab-{}", view.key())
                     aria-selected=move || (state.view.get() == view).to_string()
                     class:active=move || state.view.get() == view
-                    on:click=move |_| state.view.set(view)
+                    on:click=move |_| {
+                        state.view.set(view);
+                        state.view_chosen.set(true);
+                    }
                 >
                     {label}
                 </button>
@@ -34,10 +44,116 @@ pub fn Views() -> impl IntoView {
         <nav class="tabs" role="tablist" aria-label="Views">{tabs}</nav>
         {move || match state.view.get() {
             View::Tests => view! { <TestsTable/> }.into_any(),
+            View::Suites => view! { <Suites/> }.into_any(),
             View::Flaky => view! { <Flaky/> }.into_any(),
             View::Failures => view! { <Failures/> }.into_any(),
             View::Compare => view! { <Compare/> }.into_any(),
         }}
+    }
+}
+
+/// Past this many tests, the page opens on the suites, unless a view was chosen.
+const SUITES_BY_DEFAULT: u64 = 5_000;
+
+/// The suites' tree, one level at a time: each suite's tests rolled up, the most failures first.
+#[component]
+fn Suites() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let level = asked(
+        move || {
+            state.revision.track();
+            let path = state.suite.get();
+            state.overview.with(Option::is_some).then_some(Request::Suites { path })
+        },
+        |reply| match reply {
+            Reply::Suites(l) => Some(l),
+            _ => None,
+        },
+    );
+    let crumbs = move || {
+        let path = state.suite.get();
+        let up = (0..=path.len()).map(|depth| {
+            let label = if depth == 0 { "All".to_owned() } else { path[depth - 1].clone() };
+            let at = path[..depth].to_vec();
+            let here = depth == path.len();
+            view! {
+                <li>
+                    <button aria-current=here.then_some("location") disabled=here on:click=move |_| state.suite.set(at.clone())>
+                        {label}
+                    </button>
+                </li>
+            }
+        });
+        view! { <nav aria-label="Suite path"><ol class="crumbs">{up.collect_view()}</ol></nav> }
+    };
+    let rows = move || {
+        level.get().map(|l| {
+            let path = l.path.clone();
+            l.rows
+                .into_iter()
+                .map(|row| {
+                    let c = row.counts;
+                    let inside = row.tests > u64::from(row.test.is_some());
+                    let mut child = path.clone();
+                    child.push(row.name.clone());
+                    let test = row.test.clone();
+                    let name = match (inside, test) {
+                        (true, _) => view! {
+                            <button class="link" on:click=move |_| state.suite.set(child.clone())>{row.name.clone()}</button>
+                        }
+                        .into_any(),
+                        // A test: shown in the tests table.
+                        (false, Some(test)) => view! {
+                            <button class="link" on:click=move |_| {
+                                state.filter.set(test.clone());
+                                state.selected.set(Some(test.clone()));
+                                state.view.set(View::Tests);
+                            }>{row.name.clone()}</button>
+                        }
+                        .into_any(),
+                        (false, None) => row.name.clone().into_any(),
+                    };
+                    let failing = c.failed > 0;
+                    view! {
+                        <tr class:failing=failing>
+                            <td class="name">{name}</td>
+                            <td>{count(row.tests)}</td>
+                            <td>{count(c.runs())}</td>
+                            <td>{count(c.passed)}</td>
+                            <td>{count(c.failed)}</td>
+                            <td>{count(c.skipped)}</td>
+                            <td>{percent(c.pass_rate())}</td>
+                            <td>{count(row.flaky)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="suites" aria-label="Suites">
+            <h2>{move || level.with(|l| l.as_ref().map(|l| {
+                format!("Suites ({} tests in {} parts here)", count(l.tests), count(l.total))
+            }))}</h2>
+            <p class="note">
+                "Tests grouped by their names' parts ("<code>"/"</code>", "<code>"::"</code>", or the "
+                "runner's own, such as GoogleTest's "<code>"Suite.Test"</code>"), each with the counts of every "
+                "test inside it; the most failures first."
+                {move || level.with(|l| l.as_ref().filter(|l| l.total > l.rows.len() as u64).map(|l| {
+                    format!(" The first {} of {} are listed.", l.rows.len(), count(l.total))
+                }))}
+            </p>
+            {crumbs}
+            <table id="suites-table">
+                <thead>
+                    <tr>
+                        <th>"Suite or test"</th><th>"Tests"</th><th>"Runs"</th><th>"Passed"</th><th>"Failed"</th>
+                        <th>"Skipped"</th><th>"Pass rate"</th><th>"Flaky"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
     }
 }
 

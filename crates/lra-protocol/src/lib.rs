@@ -97,6 +97,10 @@ pub enum Request {
     Failures,
     /// The charts' options and their data as tables.
     Charts,
+    /// The heatmap's option and its table, asked only when it is shown.
+    Heatmap,
+    /// The suites inside the suite at `path` (empty: the top level).
+    Suites { path: Vec<String> },
     /// The comparison of the summary with the baseline.
     Compare,
     /// Makes the saved summary sent beside it the baseline.
@@ -168,6 +172,8 @@ pub enum Reply {
     Flaky(FlakyList),
     Failures(FailureList),
     Charts(Option<Box<ChartSet>>),
+    Heatmap(Option<Box<HeatmapSet>>),
+    Suites(SuiteLevel),
     Compare(Comparison),
     /// The blob beside it: its file name and type.
     File {
@@ -283,9 +289,6 @@ pub struct ChartSet {
     /// `None` when the logs have no iterations.
     pub iterations: Option<Box<RawValue>>,
     pub classes: Box<RawValue>,
-    /// The heatmap's option and the part set after it; `None` with the reason in `no_heatmap`.
-    pub heatmap: Option<(Box<RawValue>, Box<RawValue>)>,
-    pub no_heatmap: Option<String>,
     /// Test, passed, failed: the bar chart's data.
     pub test_rows: Vec<(String, u64, u64)>,
     /// Label, runs, pass rate: the first iterations, of `iterations`.
@@ -293,8 +296,41 @@ pub struct ChartSet {
     pub iterations_total: u64,
     /// Class, runs.
     pub class_rows: Vec<(String, u64)>,
+}
+
+/// The heatmap: apart from the other charts, since its cells are many and shown in one view.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct HeatmapSet {
+    /// Its option and the part set after it; `None`, with the reason in `why_none`.
+    pub chart: Option<(Box<RawValue>, Box<RawValue>)>,
+    pub why_none: Option<String>,
     /// Test, failing columns, where.
-    pub heatmap_rows: Vec<(String, String, String)>,
+    pub rows: Vec<(String, String, String)>,
+}
+
+/// One level of the suites' tree: the children of the suite at `path`, the most failures first,
+/// at most a few hundred of `total`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SuiteLevel {
+    pub path: Vec<String>,
+    /// The tests below `path`.
+    pub tests: u64,
+    pub total: u64,
+    pub rows: Vec<SuiteRow>,
+}
+
+/// A suite, or a test: the counts of every test below it, rolled up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SuiteRow {
+    /// This part of the names.
+    pub name: String,
+    /// The whole name of the test that ends here, if one does (a suite may also be a test).
+    pub test: Option<String>,
+    /// The tests at or below it.
+    pub tests: u64,
+    pub counts: Counts,
+    /// How many of them are flaky.
+    pub flaky: u64,
 }
 
 /// The comparison with the baseline.

@@ -8,11 +8,11 @@ use charming::component::{
 use charming::element::{AxisLabel, AxisType, Color, ItemStyle, NameLocation, Orient, Tooltip, Trigger};
 use charming::series::{Bar, Heatmap, Line, Pie};
 use lra_core::{Cell, Summary, TestStats};
-use lra_protocol::ChartSet;
+use lra_protocol::{ChartSet, HeatmapSet};
 use serde_json::value::RawValue;
 
 /// At most this many tests go into the bar chart: those with the most failures.
-const BAR_TESTS: usize = 100;
+const BAR_TESTS: usize = 60;
 /// Bars visible before zooming.
 const BARS_VISIBLE: usize = 25;
 
@@ -238,19 +238,24 @@ fn raw(value: &impl serde::Serialize) -> Box<RawValue> {
     serde_json::value::to_raw_value(value).expect("a chart's option serializes")
 }
 
+/// `chart`'s option with its sliders' data shadow off (charming cannot say it): drawing the
+/// shadow costs more than the bars themselves, in the page's one task.
+fn without_data_shadow(chart: &Chart) -> serde_json::Value {
+    let mut option = serde_json::to_value(chart).expect("a chart's option serializes");
+    if let Some(zooms) = option.get_mut("dataZoom").and_then(|z| z.as_array_mut()) {
+        for zoom in zooms.iter_mut().filter(|z| z["type"] == "slider") {
+            zoom["showDataShadow"] = false.into();
+        }
+    }
+    option
+}
+
 /// Every chart of the summary, and their tables.
 pub(crate) fn chart_set(s: &Summary) -> ChartSet {
-    let why = no_heatmap(s);
-    let heatmap = why.is_none().then(|| {
-        let (chart, rest) = heatmap_chart(s);
-        (raw(&chart), raw(&rest))
-    });
     ChartSet {
-        tests: raw(&tests_chart(s)),
+        tests: raw(&without_data_shadow(&tests_chart(s))),
         iterations: (!s.iterations().is_empty()).then(|| raw(&iterations_chart(s))),
         classes: raw(&classes_chart(s)),
-        heatmap,
-        no_heatmap: why.map(str::to_owned),
         test_rows: most_failing(s).iter().map(|t| (t.name.to_string(), t.counts.passed, t.counts.failed)).collect(),
         iteration_rows: s
             .iterations()
@@ -260,6 +265,19 @@ pub(crate) fn chart_set(s: &Summary) -> ChartSet {
             .collect(),
         iterations_total: s.iterations().len() as u64,
         class_rows: classes(s).iter().map(|(name, count, _)| (name.to_string(), *count)).collect(),
-        heatmap_rows: if why.is_none() { heatmap_rows(s) } else { Vec::new() },
+    }
+}
+
+/// The heatmap of the summary, and its table.
+pub(crate) fn heatmap_set(s: &Summary) -> HeatmapSet {
+    let why = no_heatmap(s);
+    let chart = why.is_none().then(|| {
+        let (chart, rest) = heatmap_chart(s);
+        (raw(&chart), raw(&rest))
+    });
+    HeatmapSet {
+        chart,
+        why_none: why.map(str::to_owned),
+        rows: if why.is_none() { heatmap_rows(s) } else { Vec::new() },
     }
 }

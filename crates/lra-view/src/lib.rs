@@ -9,6 +9,7 @@ mod charts;
 mod report;
 mod rows;
 mod session;
+mod suites;
 
 pub use batch::Batch;
 pub use session::Session;

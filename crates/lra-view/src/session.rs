@@ -6,7 +6,7 @@ use lra_core::{GenOptions, Summary, generate};
 use lra_protocol::{Column, Export, Reading, Reply, Request, TestsPage, TestsQuery};
 
 use crate::batch::{Batch, Purpose};
-use crate::{charts, report, rows};
+use crate::{charts, report, rows, suites};
 
 /// The tests table's order for one filter and sort, kept until the summary changes, so that
 /// paging through a million tests sorts them once.
@@ -121,6 +121,8 @@ impl Session {
             Request::Flaky => Reply::Flaky(s.map(rows::flaky).unwrap_or_default()),
             Request::Failures => Reply::Failures(s.map(rows::failures).unwrap_or_default()),
             Request::Charts => Reply::Charts(s.map(|s| Box::new(charts::chart_set(s)))),
+            Request::Heatmap => Reply::Heatmap(s.map(|s| Box::new(charts::heatmap_set(s)))),
+            Request::Suites { path } => Reply::Suites(s.map(|s| suites::level(s, &path)).unwrap_or_default()),
             Request::Compare => Reply::Compare(rows::comparison(self.baseline.as_ref(), s)),
             Request::Export(export) => match s {
                 Some(s) => written(export_to(s, &export, out), &export),

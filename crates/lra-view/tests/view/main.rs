@@ -128,12 +128,14 @@ fn flaky_tests_and_failure_reasons() {
     assert_eq!(g.rows[0].tests, ["broken"]);
     assert_eq!(g.rows[1].example, "timeout");
     let Reply::Charts(Some(c)) = ask(&mut s, Request::Charts).0 else { panic!() };
-    assert!(c.heatmap.is_some() && c.no_heatmap.is_none());
     assert_eq!(c.iteration_rows, [("1".to_owned(), 2, Some(0.5)), ("2".to_owned(), 2, Some(0.0))]);
-    assert_eq!(c.heatmap_rows[0].0, "wobbly", "flaky tests first");
+    let Reply::Heatmap(Some(h)) = ask(&mut s, Request::Heatmap).0 else { panic!() };
+    assert!(h.chart.is_some() && h.why_none.is_none());
+    assert_eq!(h.rows[0].0, "wobbly", "flaky tests first");
     // The options are JSON for ECharts.
     let tests: serde_json::Value = serde_json::from_str(c.tests.get()).unwrap();
     assert_eq!(tests["series"][1]["data"], serde_json::json!([2.0, 1.0]));
+    assert_eq!(tests["dataZoom"][0]["showDataShadow"], false);
 }
 
 #[test]
@@ -260,6 +262,8 @@ fn every_request_and_reply_reads_back_as_written() {
         Request::Flaky,
         Request::Failures,
         Request::Charts,
+        Request::Heatmap,
+        Request::Suites { path: vec!["a".into(), "b::c".into()] },
         Request::Compare,
         Request::Baseline { name: "b.json".into() },
         Request::SummaryAsBaseline,
@@ -280,6 +284,8 @@ fn every_request_and_reply_reads_back_as_written() {
         Request::Flaky,
         Request::Failures,
         Request::Charts,
+        Request::Heatmap,
+        Request::Suites { path: vec!["a".into(), "b::c".into()] },
         Request::Compare,
         Request::Test { name: "case-007".into() },
     ] {
@@ -321,4 +327,56 @@ fn a_saved_summary_read_back_equals_the_one_saved() {
         Summary::from_json(std::str::from_utf8(&json2).unwrap()),
         Summary::from_json(std::str::from_utf8(&json).unwrap())
     );
+}
+
+fn suites(s: &mut Session, path: &[&str]) -> lra_protocol::SuiteLevel {
+    let path = path.iter().map(|p| p.to_string()).collect();
+    match ask(s, Request::Suites { path }).0 {
+        Reply::Suites(level) => level,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn suites_roll_up_their_tests_counts_one_level_at_a_time() {
+    let mut s = Session::new(false);
+    let log = "Test: web/login\nResult: PASS\nTest: web/logout\nResult: FAIL\nTest: web/logout\nResult: PASS\n\
+               Test: web\nResult: PASS\nTest: api/users/list\nResult: SKIP\nTest: test_foo.py\nResult: PASS\n";
+    analyze(&mut s, &[("suites.log", log)], Reading::default(), 11);
+    let top = suites(&mut s, &[]);
+    assert_eq!((top.tests, top.total), (5, 3));
+    /// Name, tests, passed, failed, flaky, the test it is.
+    type Row<'a> = (&'a str, u64, u64, u64, u64, Option<&'a str>);
+    let rows: Vec<Row> = top
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.tests, r.counts.passed, r.counts.failed, r.flaky, r.test.as_deref()))
+        .collect();
+    // The most failures first, then in order of first appearance; a `.` in a file name is no cut.
+    assert_eq!(
+        rows,
+        [("web", 3, 3, 1, 1, Some("web")), ("api", 1, 0, 0, 0, None), ("test_foo.py", 1, 1, 0, 0, Some("test_foo.py"))]
+    );
+    let web = suites(&mut s, &["web"]);
+    let names: Vec<(&str, Option<&str>)> = web.rows.iter().map(|r| (r.name.as_str(), r.test.as_deref())).collect();
+    assert_eq!(names, [("logout", Some("web/logout")), ("login", Some("web/login"))]);
+    assert_eq!(suites(&mut s, &["api", "users"]).rows[0].test.as_deref(), Some("api/users/list"));
+    assert_eq!(suites(&mut s, &["nothing"]).total, 0);
+}
+
+#[test]
+fn googletest_and_pytest_suites_are_cut_as_those_runners_name_them() {
+    for (file, top) in [("gtest.log", vec![("Suite", 3), ("Flaky", 1)]), ("pytest.log", vec![("test_suite.py", 4)])] {
+        let log =
+            std::fs::read_to_string(format!("{}/../../tests/fixtures/runners/{file}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap();
+        let mut s = Session::new(false);
+        analyze(&mut s, &[(file, &log)], Reading::default(), 4096);
+        let level = suites(&mut s, &[]);
+        let mut got: Vec<(&str, u64)> = level.rows.iter().map(|r| (r.name.as_str(), r.tests)).collect();
+        got.sort();
+        let mut top = top;
+        top.sort();
+        assert_eq!(got, top, "{file}");
+    }
 }
