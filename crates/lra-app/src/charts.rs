@@ -8,8 +8,8 @@ use lra_protocol::{ChartSet, HeatmapSet, Reply, Request};
 use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 
-use crate::engine::asked;
-use crate::state::{AppState, count, percent};
+use crate::engine::asked_of_summary;
+use crate::state::{count, percent};
 
 #[wasm_bindgen]
 extern "C" {
@@ -35,12 +35,9 @@ pub struct Charts(ReadSignal<Option<Arc<ChartSet>>>);
 
 impl Charts {
     /// Asks for the charts whenever the summary changes; provided as context.
-    pub fn provide(state: AppState) {
-        let charts = asked(
-            move || {
-                state.revision.track();
-                state.overview.with(Option::is_some).then_some(Request::Charts)
-            },
+    pub fn provide() {
+        let charts = asked_of_summary(
+            || Request::Charts,
             |reply| match reply {
                 Reply::Charts(c) => c.map(Arc::from),
                 _ => None,
@@ -135,12 +132,8 @@ fn ChartFigure<T: Send + Sync + 'static>(
 /// asked for only when shown.
 #[component]
 pub fn HeatmapFigure() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let heatmap = asked(
-        move || {
-            state.revision.track();
-            state.overview.with(Option::is_some).then_some(Request::Heatmap)
-        },
+    let heatmap = asked_of_summary(
+        || Request::Heatmap,
         |reply| match reply {
             Reply::Heatmap(h) => h.map(Arc::<HeatmapSet>::from),
             _ => None,

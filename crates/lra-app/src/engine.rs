@@ -493,6 +493,24 @@ pub fn asked<T: Send + Sync + 'static>(
     answer
 }
 
+/// [`asked`] for a request about the summary: asked again whenever the summary changes, and
+/// only while there is one (`make` is called every time, so that the signals it reads are
+/// tracked).
+pub fn asked_of_summary<T: Send + Sync + 'static>(
+    make: impl Fn() -> Request + 'static,
+    pick: fn(Reply) -> Option<T>,
+) -> ReadSignal<Option<T>> {
+    let state = expect_context::<AppState>();
+    asked(
+        move || {
+            state.revision.track();
+            let request = make();
+            state.overview.with(Option::is_some).then_some(request)
+        },
+        pick,
+    )
+}
+
 /// The requests of one [`asked`].
 #[derive(Default)]
 struct Waiting {

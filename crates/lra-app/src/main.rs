@@ -49,7 +49,7 @@ fn App() -> impl IntoView {
     provide_context(state);
     let engine = engine::Engine::start(state);
     provide_context(engine);
-    charts::Charts::provide(state);
+    charts::Charts::provide();
     embed::install(engine);
     links::install(state);
     view! {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use lra_core::Counts;
 use lra_protocol::{Column, Reply, Request, TestsQuery};
 
-use crate::engine::asked;
+use crate::engine::{asked, asked_of_summary};
 use crate::state::{AppState, count, percent};
 
 /// Rows per page.
@@ -27,12 +27,10 @@ pub fn TestsTable() -> impl IntoView {
         now
     });
     // The worker filters, sorts and pages; only the rows shown come here.
-    let shown = asked(
+    let shown = asked_of_summary(
         move || {
-            state.revision.track();
             let (sort, descending) = sort.get();
-            let query = TestsQuery { filter: filter.get(), sort, descending, page: page.get(), page_size: PAGE };
-            state.overview.with(Option::is_some).then_some(Request::Tests(query))
+            Request::Tests(TestsQuery { filter: filter.get(), sort, descending, page: page.get(), page_size: PAGE })
         },
         |reply| match reply {
             Reply::Tests(t) => Some(t),

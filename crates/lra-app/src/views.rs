@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use lra_protocol::{Reply, Request};
 
 use crate::charts::HeatmapFigure;
-use crate::engine::{Engine, Input, asked};
+use crate::engine::{Engine, Input, asked, asked_of_summary};
 use crate::state::{AppState, View, count, percent};
 use crate::tests_table::TestsTable;
 
@@ -59,12 +59,8 @@ const SUITES_BY_DEFAULT: u64 = 5_000;
 #[component]
 fn Suites() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let level = asked(
-        move || {
-            state.revision.track();
-            let path = state.suite.get();
-            state.overview.with(Option::is_some).then_some(Request::Suites { path })
-        },
+    let level = asked_of_summary(
+        move || Request::Suites { path: state.suite.get() },
         |reply| match reply {
             Reply::Suites(l) => Some(l),
             _ => None,
@@ -160,12 +156,8 @@ fn Suites() -> impl IntoView {
 /// Tests that both passed and failed, the most often flipping first.
 #[component]
 fn Flaky() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let flaky = asked(
-        move || {
-            state.revision.track();
-            state.overview.with(Option::is_some).then_some(Request::Flaky)
-        },
+    let flaky = asked_of_summary(
+        || Request::Flaky,
         |reply| match reply {
             Reply::Flaky(f) => Some(f),
             _ => None,
@@ -216,12 +208,8 @@ fn Flaky() -> impl IntoView {
 /// Failed runs grouped by the reason given after the result word, largest group first.
 #[component]
 fn Failures() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let failures = asked(
-        move || {
-            state.revision.track();
-            state.overview.with(Option::is_some).then_some(Request::Failures)
-        },
+    let failures = asked_of_summary(
+        || Request::Failures,
         |reply| match reply {
             Reply::Failures(f) => Some(f),
             _ => None,
