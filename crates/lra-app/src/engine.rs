@@ -98,7 +98,7 @@ impl Engine {
         }
     }
 
-    /// Posts `request` (with `files` for a batch); its id.
+    /// Posts `request` as `id`, with `files` for a request that reads them.
     fn post(self, id: u32, request: &Request, files: Option<&[Input]>) {
         let message = Object::new();
         set(&message, "id", &id.into());
@@ -115,6 +115,11 @@ impl Engine {
 
     /// Asks the worker, and calls `answer` with its reply (and the blob beside it).
     pub fn ask(self, request: Request, answer: impl FnOnce(Reply, Option<Blob>) + 'static) {
+        self.ask_with(request, None, answer);
+    }
+
+    /// [`Engine::ask`], with the files a request reads beside it.
+    fn ask_with(self, request: Request, files: Option<&[Input]>, answer: impl FnOnce(Reply, Option<Blob>) + 'static) {
         let failed = self.with(|c| c.machine.phase()).and_then(|p| match p {
             Phase::Failed(why) => Some(why),
             _ => None,
@@ -129,7 +134,7 @@ impl Engine {
         }) else {
             return;
         };
-        self.post(id, &request, None);
+        self.post(id, &request, files);
     }
 
     /// Adds files to the summary: they are read after those already given.
@@ -188,11 +193,17 @@ impl Engine {
         self.with(|c| c.epoch).unwrap_or(0)
     }
 
-    /// Forgets every file.
-    pub fn clear(self) {
+    /// Stops reading, forgets the files given, and asks `request`, which empties the worker's
+    /// page; then every view asks again.
+    fn start_over(self, request: Request) {
         self.cancel();
         self.with(|c| c.machine.forget());
-        self.ask(Request::Clear, move |_, _| self.changed());
+        self.ask(request, move |_, _| self.changed());
+    }
+
+    /// Forgets every file.
+    pub fn clear(self) {
+        self.start_over(Request::Clear);
         if let Some(state) = self.state() {
             state.errors.set(Vec::new());
             state.overview.set(None);
@@ -201,27 +212,16 @@ impl Engine {
 
     /// Makes the summary the baseline, then empties the page.
     pub fn summary_as_baseline(self) {
-        self.cancel();
-        self.with(|c| c.machine.forget());
-        self.ask(Request::SummaryAsBaseline, move |_, _| self.changed());
+        self.start_over(Request::SummaryAsBaseline);
     }
 
     /// Makes a saved summary the baseline.
     pub fn baseline(self, input: Input) {
-        let Some(id) = self.with(|c| {
-            let id = c.machine.id();
-            c.answers.insert(
-                id,
-                Box::new(move |reply, _| match reply {
-                    Reply::Failed { message } => self.error(message),
-                    _ => self.changed(),
-                }),
-            );
-            id
-        }) else {
-            return;
-        };
-        self.post(id, &Request::Baseline { name: input.name.clone() }, Some(std::slice::from_ref(&input)));
+        let request = Request::Baseline { name: input.name.clone() };
+        self.ask_with(request, Some(std::slice::from_ref(&input)), move |reply, _| match reply {
+            Reply::Failed { message } => self.error(message),
+            _ => self.changed(),
+        });
     }
 
     /// Reads every file again, as `reading` says.
@@ -342,9 +342,7 @@ impl Engine {
             std::mem::take(&mut c.answers)
         });
         self.error(why.clone());
-        for (_, answer) in answers.unwrap_or_default() {
-            answer(Reply::Failed { message: why.clone() }, None);
-        }
+        fail_all(answers.unwrap_or_default(), &why);
         self.settle();
     }
 
@@ -366,9 +364,7 @@ impl Engine {
             true => format!("{why}; the engine was started again"),
             false => format!("{why}; the engine was started again without {}", lost.join(", ")),
         });
-        for (_, answer) in answers {
-            answer(Reply::Failed { message: why.clone() }, None);
-        }
+        fail_all(answers, &why);
         self.spawn();
         state.overview.set(None);
         if !recovery.again.is_empty() {
@@ -442,6 +438,13 @@ impl Engine {
         }
         self.show_progress();
         self.changed();
+    }
+}
+
+/// Answers every awaited request: the engine that would have answered is gone, for `why`.
+fn fail_all(answers: HashMap<u32, Answer>, why: &str) {
+    for (_, answer) in answers {
+        answer(Reply::Failed { message: why.to_owned() }, None);
     }
 }
 

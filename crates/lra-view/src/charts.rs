@@ -7,7 +7,7 @@ use charming::component::{
 };
 use charming::element::{AxisLabel, AxisType, Color, ItemStyle, NameLocation, Orient, Tooltip, Trigger};
 use charming::series::{Bar, Heatmap, Line, Pie};
-use lra_core::{Cell, Summary, TestStats};
+use lra_core::{Cell, FailureGrid, Summary, TestStats};
 use lra_protocol::{ChartSet, HeatmapSet};
 use serde_json::value::RawValue;
 
@@ -17,7 +17,7 @@ const BAR_TESTS: usize = 60;
 const BARS_VISIBLE: usize = 25;
 
 /// At most this many tests are rows of the heatmap (see `Summary::failure_grid`).
-pub(crate) const HEATMAP_TESTS: usize = 50;
+const HEATMAP_TESTS: usize = 50;
 /// At most this many cells are drawn; past it, consecutive iterations share a column.
 const HEATMAP_CELLS: usize = 50_000;
 /// At most this many rows in a chart's table: more would freeze the page as it opens.
@@ -36,15 +36,16 @@ fn toolbox() -> Toolbox {
     Toolbox::new().feature(Feature::new().save_as_image(SaveAsImage::new()))
 }
 
-/// The tests with the most failures (then most missing), at most [`BAR_TESTS`].
-fn most_failing(s: &Summary) -> Vec<&TestStats> {
+/// The tests with the most failures (then most missing), at most [`BAR_TESTS`]: the bar chart's
+/// and its table's.
+pub(crate) fn most_failing(s: &Summary) -> Vec<&TestStats> {
     let mut tests = s.tests_failures_first();
     tests.truncate(BAR_TESTS);
     tests
 }
 
-pub(crate) fn tests_chart(s: &Summary) -> Chart {
-    let tests = most_failing(s);
+/// The bar chart of `tests`, those of [`most_failing`].
+pub(crate) fn tests_chart(tests: &[&TestStats]) -> Chart {
     let names: Vec<String> = tests.iter().map(|t| t.name.to_string()).collect();
     let end = if tests.len() <= BARS_VISIBLE { 100.0 } else { 100.0 * BARS_VISIBLE as f64 / tests.len() as f64 };
     Chart::new()
@@ -91,8 +92,7 @@ pub(crate) fn iterations_chart(s: &Summary) -> Chart {
 /// `[column, row, failure ratio, failed, judged]` (charming's heatmap series takes three values),
 /// the colour scale's labels (charming's VisualMap has no `text`), and `heatmapNames`, the whole
 /// test names and column labels that the page's tooltip (`web/charts.js`) names cells by.
-pub(crate) fn heatmap_chart(s: &Summary) -> (Chart, serde_json::Value) {
-    let grid = s.failure_grid(HEATMAP_TESTS, HEATMAP_CELLS);
+pub(crate) fn heatmap_chart(s: &Summary, grid: &FailureGrid) -> (Chart, serde_json::Value) {
     let columns: Vec<String> = (0..grid.columns.len()).map(|c| grid.column_label(s, c)).collect();
     let cells: Vec<serde_json::Value> = grid
         .cells
@@ -163,8 +163,7 @@ fn cut(text: &str, max: usize) -> String {
 /// Each heatmap row's test, how many of its columns failed, and where, neighbouring columns
 /// that failed alike read as one range, so that a test failing in each of 1,000 iterations is
 /// one entry.
-fn heatmap_rows(s: &Summary) -> Vec<(String, String, String)> {
-    let grid = s.failure_grid(HEATMAP_TESTS, HEATMAP_CELLS);
+fn heatmap_rows(s: &Summary, grid: &FailureGrid) -> Vec<(String, String, String)> {
     grid.tests
         .iter()
         .enumerate()
@@ -252,11 +251,13 @@ fn without_data_shadow(chart: &Chart) -> serde_json::Value {
 
 /// Every chart of the summary, and their tables.
 pub(crate) fn chart_set(s: &Summary) -> ChartSet {
+    // Sorting every test by failures is the costly part: once, for the chart and its table.
+    let tests = most_failing(s);
     ChartSet {
-        tests: raw(&without_data_shadow(&tests_chart(s))),
+        tests: raw(&without_data_shadow(&tests_chart(&tests))),
         iterations: (!s.iterations().is_empty()).then(|| raw(&iterations_chart(s))),
         classes: raw(&classes_chart(s)),
-        test_rows: most_failing(s).iter().map(|t| (t.name.to_string(), t.counts.passed, t.counts.failed)).collect(),
+        test_rows: tests.iter().map(|t| (t.name.to_string(), t.counts.passed, t.counts.failed)).collect(),
         iteration_rows: s
             .iterations()
             .iter()
@@ -268,16 +269,19 @@ pub(crate) fn chart_set(s: &Summary) -> ChartSet {
     }
 }
 
-/// The heatmap of the summary, and its table.
+/// The grid the heatmap draws (see [`Summary::failure_grid`]).
+pub(crate) fn heatmap_grid(s: &Summary) -> FailureGrid<'_> {
+    s.failure_grid(HEATMAP_TESTS, HEATMAP_CELLS)
+}
+
+/// The heatmap of the summary, and its table, from one grid.
 pub(crate) fn heatmap_set(s: &Summary) -> HeatmapSet {
-    let why = no_heatmap(s);
-    let chart = why.is_none().then(|| {
-        let (chart, rest) = heatmap_chart(s);
-        (raw(&chart), raw(&rest))
-    });
-    HeatmapSet {
-        chart,
-        why_none: why.map(str::to_owned),
-        rows: if why.is_none() { heatmap_rows(s) } else { Vec::new() },
+    match no_heatmap(s) {
+        Some(why) => HeatmapSet { chart: None, why_none: Some(why.to_owned()), rows: Vec::new() },
+        None => {
+            let grid = heatmap_grid(s);
+            let (chart, rest) = heatmap_chart(s, &grid);
+            HeatmapSet { chart: Some((raw(&chart), raw(&rest))), why_none: None, rows: heatmap_rows(s, &grid) }
+        }
     }
 }

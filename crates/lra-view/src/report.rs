@@ -5,7 +5,9 @@
 use lra_core::Summary;
 use lra_protocol::{count, human_bytes, percent};
 
-use crate::charts::{classes_chart, heatmap_chart, iterations_chart, no_heatmap, tests_chart};
+use crate::charts::{
+    classes_chart, heatmap_chart, heatmap_grid, iterations_chart, most_failing, no_heatmap, tests_chart,
+};
 
 /// Text for HTML.
 fn esc(s: &str) -> String {
@@ -75,7 +77,7 @@ pub(crate) fn build(s: &Summary, echarts: &str) -> String {
         })
         .collect::<String>();
     let mut charts = serde_json::json!({
-        "chart-tests": serde_json::to_value(tests_chart(s)).unwrap_or_default(),
+        "chart-tests": serde_json::to_value(tests_chart(&most_failing(s))).unwrap_or_default(),
         "chart-iterations": serde_json::to_value(iterations_chart(s)).unwrap_or_default(),
         "chart-classes": serde_json::to_value(classes_chart(s)).unwrap_or_default(),
     });
@@ -83,7 +85,7 @@ pub(crate) fn build(s: &Summary, echarts: &str) -> String {
         Some(why) => format!("<p class=muted>{}</p>", esc(why)),
         None => {
             // Set in order, as the app does.
-            let (chart, rest) = heatmap_chart(s);
+            let (chart, rest) = heatmap_chart(s, &heatmap_grid(s));
             charts["chart-heatmap"] = serde_json::json!([serde_json::to_value(chart).unwrap_or_default(), rest]);
             "<div id=\"chart-heatmap\" class=\"chart wide\" role=\"img\" aria-label=\"Failure ratio per test and iteration: flaky tests first, then tests that always failed\"></div>".to_owned()
         }
