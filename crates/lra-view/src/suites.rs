@@ -13,7 +13,9 @@ use std::collections::HashMap;
 use lra_core::{Counts, LogFormat, Summary};
 use lra_protocol::{SuiteLevel, SuiteRow};
 
-use crate::rows::ROWS;
+/// A level lists at most this many suites and tests, as a page of the tests table does: the
+/// browser lays out 200 rows in one frame of ~40 ms on these machines, too near a frozen page.
+const LEVEL_ROWS: usize = 100;
 
 /// Names are cut into at most this many parts; the last holds the rest.
 pub(crate) const MAX_DEPTH: usize = 6;
@@ -148,7 +150,7 @@ pub(crate) fn level(s: &Summary, path: &[String]) -> SuiteLevel {
         path: path.to_vec(),
         tests: tests_below,
         total,
-        rows: rows.into_iter().take(ROWS).map(|(r, _)| r).collect(),
+        rows: rows.into_iter().take(LEVEL_ROWS).map(|(r, _)| r).collect(),
     }
 }
 
