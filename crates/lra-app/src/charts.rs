@@ -8,7 +8,7 @@ use lra_protocol::{ChartSet, HeatmapSet, Reply, Request};
 use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 
-use crate::engine::asked_of_summary;
+use crate::engine::{Engine, asked_of_summary};
 use crate::state::{count, percent};
 
 #[wasm_bindgen]
@@ -170,20 +170,18 @@ pub fn HeatmapFigure() -> impl IntoView {
     }
 }
 
-/// Draws a chart of `charts` in a task of its own, so that drawing several is never one long
-/// task of the page.
+/// Draws a chart of `charts` in a task of its own once the engine is quiet, so that drawing
+/// several is never one long task of the page, nor one slowed by a busy worker.
 fn draw_later<T: 'static>(id: &'static str, charts: &Arc<T>, pick: fn(&T) -> (&RawValue, Option<&RawValue>)) {
     let charts = Arc::clone(charts);
-    set_timeout(
-        move || {
-            let (option, rest) = pick(&charts);
-            draw(id, option, rest);
-        },
-        std::time::Duration::ZERO,
-    );
+    expect_context::<Engine>().when_quiet(move || {
+        let (option, rest) = pick(&charts);
+        draw(id, option, rest);
+    });
 }
 
 /// Draws `option` into the element `id`, then sets `rest` (the part charming cannot express).
+/// ECharts' init lays the page out to size its canvas: it gets a task of its own.
 fn draw(id: &str, option: &RawValue, rest: Option<&RawValue>) {
     let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
         return;
@@ -195,12 +193,19 @@ fn draw(id: &str, option: &RawValue, rest: Option<&RawValue>) {
         .is_some_and(|m| m.matches());
     let theme = if dark { JsValue::from_str("dark") } else { JsValue::NULL };
     let Ok(chart) = echarts_init(&element, theme) else { return };
-    if let Ok(option) = js_sys::JSON::parse(option.get()) {
-        chart.set_option(option);
-    }
-    if let Some(Ok(rest)) = rest.map(|r| js_sys::JSON::parse(r.get())) {
-        let _ = set_rest(&chart, rest);
-    }
+    let option = js_sys::JSON::parse(option.get());
+    let rest = rest.map(|r| js_sys::JSON::parse(r.get()));
+    set_timeout(
+        move || {
+            if let Ok(option) = option {
+                chart.set_option(option);
+            }
+            if let Some(Ok(rest)) = rest {
+                let _ = set_rest(&chart, rest);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 fn heatmap_table(h: &HeatmapSet) -> AnyView {

@@ -50,6 +50,8 @@ struct Client {
     waiters: Vec<Function>,
     /// Called after each change of the summary (the iframe embedding, once its parent asked).
     watchers: Vec<Box<dyn Fn()>>,
+    /// Called once no answer is awaited; see [`Engine::when_quiet`].
+    quiet: Vec<Box<dyn FnOnce()>>,
 }
 
 /// The handle to the engine, `Copy`, provided as context.
@@ -68,6 +70,7 @@ impl Engine {
             epoch: 0,
             waiters: Vec::new(),
             watchers: Vec::new(),
+            quiet: Vec::new(),
         };
         let engine = Engine(StoredValue::new_local(client));
         engine.spawn();
@@ -274,6 +277,21 @@ impl Engine {
         self.settle();
     }
 
+    /// Calls `f` in a task of its own once no answer is awaited. On two cores, a worker still
+    /// answering takes the core that a long piece of the page's own work (drawing a chart) would
+    /// want: such work waits for the engine to be quiet, and then does not freeze the page.
+    pub fn when_quiet(self, f: impl FnOnce() + 'static) {
+        self.with(|c| c.quiet.push(Box::new(f)));
+        self.wake_quiet();
+    }
+
+    fn wake_quiet(self) {
+        let quiet = self.with(|c| if c.answers.is_empty() { std::mem::take(&mut c.quiet) } else { Vec::new() });
+        for f in quiet.unwrap_or_default() {
+            set_timeout(f, std::time::Duration::ZERO);
+        }
+    }
+
     /// Calls `f` after every change of the summary from now on.
     pub fn watch(self, f: impl Fn() + 'static) {
         self.with(|c| c.watchers.push(Box::new(f)));
@@ -313,7 +331,7 @@ impl Engine {
         state.revision.update(|r| *r += 1);
         self.ask(Request::Overview, move |reply, _| {
             if let Reply::Overview(o) = reply {
-                state.overview.set(o);
+                state.show(o);
             }
             self.settle();
             let watchers = self.with(|c| std::mem::take(&mut c.watchers)).unwrap_or_default();
@@ -344,6 +362,7 @@ impl Engine {
         self.error(why.clone());
         fail_all(answers.unwrap_or_default(), &why);
         self.settle();
+        self.wake_quiet();
     }
 
     /// The worker stopped while answering request `id`: a fresh one reads again every file but
@@ -415,6 +434,7 @@ impl Engine {
                 if let Some(answer) = self.with(|c| c.answers.remove(&id)).flatten() {
                     answer(reply, blob);
                 }
+                self.wake_quiet();
             }
             (None, _) => {}
         }

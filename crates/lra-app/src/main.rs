@@ -75,7 +75,9 @@ fn App() -> impl IntoView {
                 <panels::Header/>
                 <exports::ExportBar/>
                 <charts::ChartsSection/>
-                <views::Views/>
+                <Later>
+                    <views::Views/>
+                </Later>
                 <Later>
                     <panels::Anomalies/>
                     <panels::Files/>

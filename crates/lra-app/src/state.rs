@@ -120,6 +120,21 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Shows `overview`: a summary of many tests opens on its suites, unless a view was chosen.
+    /// The view is set first, so that the view the page would have opened on is never made.
+    pub fn show(self, overview: Option<Overview>) {
+        let many = overview.as_ref().is_some_and(|o| o.tests > SUITES_BY_DEFAULT);
+        if many && !self.view_chosen.get_untracked() && self.view.get_untracked() == View::Tests {
+            self.view.set(View::Suites);
+        }
+        self.overview.set(overview);
+    }
+}
+
+/// Past this many tests, the page opens on the suites, unless a view was chosen.
+const SUITES_BY_DEFAULT: u64 = 5_000;
+
 /// How the page reads logs: everything that, changed, calls for analysing the files again.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reading {

@@ -14,13 +14,6 @@ use crate::tests_table::TestsTable;
 #[component]
 pub fn Views() -> impl IntoView {
     let state = expect_context::<AppState>();
-    // Many tests open on the suites, unless a view was chosen.
-    Effect::new(move |_| {
-        let many = state.overview.with(|o| o.as_ref().is_some_and(|o| o.tests > SUITES_BY_DEFAULT));
-        if many && !state.view_chosen.get_untracked() && state.view.get_untracked() == View::Tests {
-            state.view.set(View::Suites);
-        }
-    });
     let tabs = View::ALL
         .into_iter()
         .map(|(view, label)| {
@@ -51,9 +44,6 @@ pub fn Views() -> impl IntoView {
         }}
     }
 }
-
-/// Past this many tests, the page opens on the suites, unless a view was chosen.
-const SUITES_BY_DEFAULT: u64 = 5_000;
 
 /// The suites' tree, one level at a time: each suite's tests rolled up, the most failures first.
 #[component]
