@@ -20,7 +20,7 @@ const PARALLEL_SLICE: usize = 8 << 20;
 
 /// The size of one read on one thread: small enough that the copy from the kernel and the parse
 /// both stay in the CPU's cache.
-const SERIAL_SLICE: usize = 256 << 10;
+const SERIAL_SLICE: usize = 64 << 10;
 
 /// Adds every readable file under `paths` to `summary`, in order. Returns one message per path
 /// that could not be read; the others are still summarized.

@@ -119,6 +119,25 @@ pub(crate) fn extract_at<'a>(line: &'a [u8], hits: Hits, options: &Options) -> L
     events
 }
 
+/// `a == b`, for the short names and words compared once per run: a few fixed-size loads,
+/// where `==` on slices calls `memcmp` (8% of a parse of the seed's logs).
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let u32_at = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().expect("four bytes"));
+    let u64_at = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("eight bytes"));
+    match n {
+        0 => true,
+        // Overlapping loads cover every byte.
+        1..4 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..8 => u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4),
+        8..=16 => u64_at(a, 0) == u64_at(b, 0) && u64_at(a, n - 8) == u64_at(b, n - 8),
+        _ => a == b,
+    }
+}
+
 /// Decodes bytes, each invalid UTF-8 sequence becoming U+FFFD.
 pub(crate) fn lossy(bytes: &[u8]) -> Cow<'_, str> {
     String::from_utf8_lossy(bytes)
@@ -217,6 +236,21 @@ mod tests {
         assert_eq!(e.test.as_deref(), Some(&b"gamma one"[..]));
         let (w, d, _) = e.result.unwrap();
         assert_eq!((w.as_ref(), d.as_ref()), (&b"PASS"[..], &b" now"[..]));
+    }
+
+    #[test]
+    fn same_bytes_is_equality_at_every_length() {
+        let a: Vec<u8> = (0..40).collect();
+        for n in 0..=a.len() {
+            let copy = a[..n].to_vec();
+            assert!(same_bytes(&a[..n], &copy));
+            for i in 0..n {
+                let mut b = a[..n].to_vec();
+                b[i] ^= 0x20;
+                assert!(!same_bytes(&a[..n], &b), "a byte {i} of {n} differs");
+            }
+            assert!(n == 0 || !same_bytes(&a[..n], &a[..n - 1]));
+        }
     }
 
     #[test]

@@ -9,7 +9,11 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
+use std::sync::Arc;
+
 use rustc_hash::FxHasher;
+
+use crate::extract::lossy;
 
 /// A `HashMap` with [`MixedFxHasher`].
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<MixedFxHasher>>;
@@ -41,26 +45,68 @@ fn hash(name: &str) -> u64 {
     BuildHasherDefault::<MixedFxHasher>::default().hash_one(name)
 }
 
+/// A name's hash as the index keeps it: 32 bits, enough to tell most names apart without
+/// reading them.
+fn short_hash(name: &str) -> u32 {
+    let h = hash(name);
+    (h ^ (h >> 32)) as u32
+}
+
+/// The table's hash of a kept 32-bit hash, mixed again so that hashbrown's tag (the top 7 bits)
+/// and bucket (the low bits) both vary.
+fn table_hash(short: u32) -> u64 {
+    let h = u64::from(short).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^ (h >> 29)
+}
+
 /// The positions of names in a vector that holds them (tests, iterations), by name. A map from
 /// name to position would hold each name twice; this holds positions only, and asks the vector
-/// (`names`) for the name at a position.
+/// (`names`) for the name at a position. Each position keeps its name's hash beside it, so that
+/// growing the table never reads a name (with a million tests, reading them all again at each
+/// growth was a quarter of the parse, in cache misses), and a lookup reads only names whose hash
+/// is equal.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct NameIndex(hashbrown::HashTable<u32>);
+pub(crate) struct NameIndex(hashbrown::HashTable<(u32, u32)>);
 
 impl NameIndex {
-    /// The position of `name`.
-    pub(crate) fn get<'a>(&self, name: &str, names: impl Fn(u32) -> &'a str) -> Option<u32> {
-        self.0.find(hash(name), |&i| names(i) == name).copied()
-    }
-
-    /// Records that `name`, not in the index yet, is at position `i`.
-    pub(crate) fn insert<'a>(&mut self, name: &str, i: u32, names: impl Fn(u32) -> &'a str) {
-        self.0.insert_unique(hash(name), i, |&j| hash(names(j)));
+    /// The position of `name`, or `Err(next)` once `name` is recorded at position `next`
+    /// (where the caller then puts it). The name is hashed once for both.
+    pub(crate) fn get_or_insert<'a>(
+        &mut self,
+        name: &str,
+        next: u32,
+        names: impl Fn(u32) -> &'a str,
+    ) -> Result<u32, u32> {
+        let short = short_hash(name);
+        let entry = self.0.entry(table_hash(short), |&(i, h)| h == short && names(i) == name, |&(_, h)| table_hash(h));
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(e) => Ok(e.get().0),
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                e.insert((next, short));
+                Err(next)
+            }
+        }
     }
 
     /// Makes room for `more` names.
-    pub(crate) fn reserve<'a>(&mut self, more: usize, names: impl Fn(u32) -> &'a str) {
-        self.0.reserve(more, |&j| hash(names(j)));
+    pub(crate) fn reserve(&mut self, more: usize) {
+        self.0.reserve(more, |&(_, h)| table_hash(h));
+    }
+}
+
+/// The texts of result words, each kept once: a million tests that passed share one `PASS`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Words(FastMap<Box<[u8]>, Arc<str>>);
+
+impl Words {
+    /// The text of the word written as `raw` (see `extract::Text`).
+    pub(crate) fn get(&mut self, raw: &[u8]) -> Arc<str> {
+        if let Some(w) = self.0.get(raw) {
+            return Arc::clone(w);
+        }
+        let text: Arc<str> = lossy(raw).into();
+        self.0.insert(raw.into(), Arc::clone(&text));
+        text
     }
 }
 

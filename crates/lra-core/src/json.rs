@@ -338,7 +338,7 @@ impl Summary {
             let test = &mut tables.tests[i];
             test.counts.add_all(&t.counts);
             for (word, n) in &t.results {
-                test.add_word(word.as_bytes(), *n);
+                test.add_word(word.as_bytes(), *n, &mut tables.words);
             }
             if test.first_failure.is_none() {
                 test.first_failure = t.first_failure.map(loc).transpose()?;

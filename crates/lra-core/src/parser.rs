@@ -8,7 +8,7 @@ use crate::format::nextest::NextestReader;
 use crate::format::prefix::runner_line;
 use crate::format::{DETECT_LEN, LogFormat, detect};
 use crate::markers::Markers;
-use crate::partial::Partial;
+use crate::partial::{Lines, Partial};
 use crate::scan::{read_runner_line, scan};
 use crate::summary::Summary;
 
@@ -299,7 +299,10 @@ impl FileParser {
             return;
         }
         match self.format.unwrap_or_default() {
-            LogFormat::Markers => self.state.line(&line, Hits::find(&line, &o.markers), self.state.lines + 1, o),
+            LogFormat::Markers => {
+                let hits = Hits::find(&line, &o.markers);
+                self.state.line(&line, hits, &mut Lines::Known(self.state.lines + 1), o)
+            }
             format => read_runner_line(&mut self.state, &line, o, format),
         }
         line.clear();

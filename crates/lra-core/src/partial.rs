@@ -11,9 +11,10 @@ use std::fmt::Write as _;
 
 use crate::cells::Cell;
 use crate::class::{Class, Counts};
-use crate::extract::{Hits, LineEvents, extract_at, lossy};
+use crate::extract::{Hits, LineEvents, extract_at, lossy, same_bytes};
 use crate::format::LogFormat;
 use crate::parser::Options;
+use crate::scan::count_lines;
 use crate::summary::{AnomalyKind, FileStats, Location, Summary};
 use crate::tables::{Shift, Tables};
 
@@ -32,7 +33,84 @@ pub(crate) enum IterationAt {
 pub(crate) struct OpenTest {
     test: u32,
     iteration: IterationAt,
-    line: u64,
+    line: LineAt,
+}
+
+/// The line a test opened on: its number, or, while the block of lines it is in is being read,
+/// its start in that block, counted only if needed (see [`Lines`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineAt {
+    Known(u64),
+    InBlock(usize),
+}
+
+/// The number of the line being read. Counting newlines between every marker line took a
+/// quarter of a parse of the seed's logs; only a location (a first failure, an anomaly) needs
+/// one, so the marker scan counts lazily with a [`BlockLines`] cursor. Other readers count
+/// every line and know it.
+pub(crate) enum Lines<'c, 'b> {
+    Known(u64),
+    Lazy { block: &'c mut BlockLines<'b>, at: usize },
+}
+
+impl Lines<'_, '_> {
+    /// The 1-based number of the line being read.
+    fn number(&mut self) -> u64 {
+        match self {
+            Lines::Known(n) => *n,
+            Lines::Lazy { block, at } => block.line_at(*at),
+        }
+    }
+
+    /// Where the line being read is, for an open test: a number if it is known.
+    fn here(&self) -> LineAt {
+        match self {
+            Lines::Known(n) => LineAt::Known(*n),
+            Lines::Lazy { at, .. } => LineAt::InBlock(*at),
+        }
+    }
+
+    /// The number of the line at `at`, a line start of the block being read, at or before the
+    /// line being read.
+    fn number_of(&mut self, at: LineAt) -> u64 {
+        match (at, self) {
+            (LineAt::Known(n), _) => n,
+            (LineAt::InBlock(at), Lines::Lazy { block, .. }) => block.line_at(at),
+            (LineAt::InBlock(_), Lines::Known(_)) => unreachable!("a block position outlived its block"),
+        }
+    }
+}
+
+/// Counts the newlines of a block of whole lines up to the positions asked for, which come in
+/// order, so that each byte is counted at most once.
+pub(crate) struct BlockLines<'b> {
+    bytes: &'b [u8],
+    /// Counted up to here,
+    pos: usize,
+    /// and this many lines ended before it (in the whole partial).
+    lines: u64,
+}
+
+impl<'b> BlockLines<'b> {
+    /// A block that starts after `lines` lines.
+    pub(crate) fn new(bytes: &'b [u8], lines: u64) -> BlockLines<'b> {
+        BlockLines { bytes, pos: 0, lines }
+    }
+
+    /// The 1-based number of the line that starts at `at`.
+    fn line_at(&mut self, at: usize) -> u64 {
+        if at > self.pos {
+            self.lines += count_lines(&self.bytes[self.pos..at]);
+            self.pos = at;
+        }
+        debug_assert!(at == self.pos, "lines asked for out of order");
+        self.lines + 1
+    }
+
+    /// Lines ended in the whole block, and so before the next.
+    pub(crate) fn end(mut self) -> u64 {
+        self.lines + count_lines(&self.bytes[std::mem::take(&mut self.pos)..])
+    }
 }
 
 /// Whether a test is open at the end.
@@ -159,7 +237,7 @@ impl Partial {
         let guess = self.previous_test.and_then(|p| self.followed_by.get(p as usize).copied());
         let test = match guess {
             // Equal bytes decode to the same name; unequal ones may still, so they take the slow path.
-            Some(g) if g != NONE && self.tables.tests[g as usize].name.as_bytes() == name => g,
+            Some(g) if g != NONE && same_bytes(self.tables.tests[g as usize].name.as_bytes(), name) => g,
             _ => {
                 let t = self.tables.test(&lossy(name));
                 if let Some(p) = self.previous_test {
@@ -175,18 +253,22 @@ impl Partial {
         test
     }
 
-    /// Applies one line of markers (without its `\n`) whose 1-based relative line number is
-    /// `line`, and whose first marker positions are `hits`.
-    pub(crate) fn line(&mut self, bytes: &[u8], hits: Hits, line: u64, options: &Options) {
-        self.apply(extract_at(bytes, hits, options), line);
+    /// Applies one line of markers (without its `\n`) whose first marker positions are `hits`.
+    pub(crate) fn line(&mut self, bytes: &[u8], hits: Hits, line: &mut Lines<'_, '_>, options: &Options) {
+        self.apply_at(extract_at(bytes, hits, options), line);
     }
 
     /// Applies what line `line` (1-based, relative) says, in the order iteration, test, result.
     pub(crate) fn apply(&mut self, events: LineEvents<'_>, line: u64) {
+        self.apply_at(events, &mut Lines::Known(line));
+    }
+
+    fn apply_at(&mut self, events: LineEvents<'_>, line: &mut Lines<'_, '_>) {
         let LineEvents { iteration, test, result, cut_marker } = events;
         if cut_marker {
             self.long_lines += 1;
-            self.tables.anomaly(AnomalyKind::LongLine, at(line), "".into());
+            let here = self.number(line);
+            self.tables.anomaly(AnomalyKind::LongLine, at(here), "".into());
         }
         if let Some(label) = iteration.filter(|_| !self.per_file) {
             self.iteration = IterationAt::Label(self.tables.iteration(&lossy(&label)));
@@ -198,11 +280,34 @@ impl Partial {
             self.has_test = true;
             self.message = None;
             let test = self.intern_test(&name);
-            self.open = Open::Test(OpenTest { test, iteration: self.iteration, line });
+            self.open = Open::Test(OpenTest { test, iteration: self.iteration, line: line.here() });
         }
         if let Some((word, detail, class)) = result {
             self.result(&word, &detail, class, line);
         }
+    }
+
+    /// The number of the line being read. The open test's line is counted first if it is still
+    /// a block position, since positions are counted in order.
+    fn number(&mut self, line: &mut Lines<'_, '_>) -> u64 {
+        self.settle_open_line(line);
+        line.number()
+    }
+
+    /// Makes the open test's line a number.
+    fn settle_open_line(&mut self, line: &mut Lines<'_, '_>) {
+        if let Open::Test(open) = &mut self.open
+            && let LineAt::InBlock(_) = open.line
+        {
+            open.line = LineAt::Known(line.number_of(open.line));
+        }
+    }
+
+    /// Ends a block of lines read with `block`: nothing may keep a position in it.
+    pub(crate) fn end_block(&mut self, block: BlockLines<'_>) {
+        let mut block = block;
+        self.settle_open_line(&mut Lines::Lazy { block: &mut block, at: 0 });
+        self.lines = block.end();
     }
 
     /// A line of the open test's output (trimmed, not empty): the first is kept as the reason
@@ -227,11 +332,15 @@ impl Partial {
         }
     }
 
-    fn result(&mut self, word: &[u8], detail: &[u8], class: Class, line: u64) {
+    fn result(&mut self, word: &[u8], detail: &[u8], class: Class, line: &mut Lines<'_, '_>) {
         match self.open {
             Open::Test(open) => self.close(open, word, detail, class, line),
-            Open::Closed => self.orphan(word, line),
+            Open::Closed => {
+                let here = self.number(line);
+                self.orphan(word, here)
+            }
             Open::Unknown => {
+                let line = line.number();
                 self.head_result = Some(HeadResult { word: word.into(), detail: detail.into(), class, line });
                 self.open = Open::Closed;
             }
@@ -240,7 +349,7 @@ impl Partial {
 
     /// Closes `open` with `word` of `class` (missing: no word) and the text after it, found at
     /// `line`.
-    fn close(&mut self, open: OpenTest, word: &[u8], detail: &[u8], class: Class, line: u64) {
+    fn close(&mut self, open: OpenTest, word: &[u8], detail: &[u8], class: Class, line: &mut Lines<'_, '_>) {
         let message = self.message.take();
         let detail = match &message {
             Some(m) if detail.is_empty() && class == Class::Failed => m,
@@ -250,7 +359,12 @@ impl Partial {
             IterationAt::Label(i) => Some(i),
             _ => None,
         };
-        self.tables.record(open.test, label, word, class, detail, at(line));
+        // The test's own line comes before the line being read: counted first, if needed.
+        let opened = match class {
+            Class::Missing => Some(line.number_of(open.line)),
+            _ => None,
+        };
+        self.tables.record(open.test, label, word, class, detail, || at(line.number()));
         self.totals.add(class);
         match open.iteration {
             IterationAt::Label(i) => self.tables.iterations[i as usize].counts.add(class),
@@ -262,9 +376,9 @@ impl Partial {
             }
             IterationAt::Outside => {}
         }
-        if class == Class::Missing {
+        if let Some(opened) = opened {
             let name = self.tables.tests[open.test as usize].name.clone();
-            self.tables.anomaly(AnomalyKind::MissingResult, at(open.line), name);
+            self.tables.anomaly(AnomalyKind::MissingResult, at(opened), name);
         }
         if let Some(occurrences) = &mut self.occurrences {
             push_runs(occurrences, open.test, class, 1);
@@ -296,9 +410,9 @@ impl Partial {
                     self.message = right.head_message.clone();
                 }
                 if let Some(head) = &right.head_result {
-                    self.close(open, &head.word, &head.detail, head.class, head.line + shift);
+                    self.close(open, &head.word, &head.detail, head.class, &mut Lines::Known(head.line + shift));
                 } else if right.has_test {
-                    self.close(open, b"", b"", Class::Missing, 0);
+                    self.close(open, b"", b"", Class::Missing, &mut Lines::Known(0));
                 }
             }
             Open::Closed => {
@@ -350,7 +464,10 @@ impl Partial {
                 self.open = Open::Test(OpenTest {
                     test: tests[t.test as usize],
                     iteration: carry(t.iteration, self.iteration),
-                    line: t.line + shift,
+                    line: match t.line {
+                        LineAt::Known(n) => LineAt::Known(n + shift),
+                        LineAt::InBlock(_) => unreachable!("a partial is absorbed between blocks"),
+                    },
                 })
             }
         }
@@ -375,7 +492,7 @@ impl Partial {
         debug_assert!(self.head_result.is_none() && self.incoming == Counts::default());
         debug_assert!(self.incoming_cells.iter().all(Cell::is_empty));
         if let Open::Test(open) = self.open {
-            self.close(open, b"", b"", Class::Missing, 0);
+            self.close(open, b"", b"", Class::Missing, &mut Lines::Known(0));
         }
         if let Some(occurrences) = self.occurrences.take() {
             if self.per_file {

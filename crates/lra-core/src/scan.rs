@@ -10,7 +10,7 @@ use crate::extract::{Hits, LineEvents};
 use crate::format::LogFormat;
 use crate::format::prefix::runner_line;
 use crate::parser::Options;
-use crate::partial::Partial;
+use crate::partial::{BlockLines, Lines, Partial};
 
 /// Blocks of about this size stay in L2 while the finders pass over them.
 const BLOCK: usize = 128 * 1024;
@@ -70,20 +70,18 @@ fn scan_block(
     let mut iterations = options.markers.iteration_finder().find_iter(hay);
     let mut next_iteration = iterations.next();
     let mut next_marker = tests_and_results.next();
+    // Lines are counted only where a location needs their number.
+    let mut block = BlockLines::new(bytes, state.lines);
     let mut pos = 0;
     loop {
         let hit = match (next_iteration, next_marker) {
             (Some(i), Some((_, m))) => i.min(m),
             (Some(i), None) => i,
             (None, Some((_, m))) => m,
-            (None, None) => {
-                state.lines += count_lines(&bytes[pos..]);
-                return;
-            }
+            (None, None) => break,
         };
-        let (newlines, line_start) = lines_before(bytes, pos, hit);
-        state.lines += newlines;
-        let line_end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i);
+        let line_start = line_start(bytes, pos, hit);
+        let line_end = line_end(bytes, hit);
         let mut hits = Hits::default();
         if let Some(i) = next_iteration.filter(|&i| i < line_end) {
             hits.iteration = Some(i - line_start);
@@ -97,13 +95,24 @@ fn scan_block(
             first.get_or_insert(m - line_start);
             next_marker = tests_and_results.next();
         }
-        state.line(&bytes[line_start..line_end], hits, state.lines + 1, options);
+        let mut line = Lines::Lazy { block: &mut block, at: line_start };
+        state.line(&bytes[line_start..line_end], hits, &mut line, options);
         if line_end == bytes.len() {
-            return;
+            break;
         }
-        state.lines += 1;
         pos = line_end + 1;
     }
+    state.end_block(block);
+}
+
+/// Where the line holding `hit` starts, the line at `pos` being the first it can be.
+fn line_start(bytes: &[u8], pos: usize, hit: usize) -> usize {
+    memchr::memrchr(b'\n', &bytes[pos..hit]).map_or(pos, |i| pos + i + 1)
+}
+
+/// Where the line holding `hit` ends: its `\n`, or the end of the bytes.
+fn line_end(bytes: &[u8], hit: usize) -> usize {
+    memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i)
 }
 
 #[derive(Clone, Copy)]

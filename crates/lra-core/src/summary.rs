@@ -1,6 +1,7 @@
 //! The Summary of one or more logs (docs/design.md §2), and its exact merge.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::cells::IterationCells;
 use crate::class::{Class, Counts};
@@ -26,8 +27,9 @@ pub struct TestStats {
     pub name: Box<str>,
     /// Its runs by class.
     pub counts: Counts,
-    /// Every uppercased result word with its count, sorted by word.
-    pub results: Vec<(Box<str>, u64)>,
+    /// Every uppercased result word with its count, sorted by word. Each word's text is
+    /// shared by every test that gave it.
+    pub results: Vec<(Arc<str>, u64)>,
     /// The `Result: ` line of its first failed run.
     pub first_failure: Option<Location>,
     /// Adjacent pairs of runs, in run order and counting only passed and failed runs, where one

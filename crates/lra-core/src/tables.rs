@@ -2,10 +2,12 @@
 //! tests, iterations and anomalies, each in order of first appearance, with an exact merge.
 
 use crate::cells::{Cell, IterationCells, breaks_of};
-use crate::hash::{FastMap, NameIndex};
+use std::sync::Arc;
+
+use crate::hash::{FastMap, NameIndex, Words};
 
 use crate::class::{Class, Counts};
-use crate::extract::lossy;
+use crate::extract::{lossy, same_bytes};
 use crate::summary::{Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, IterationStats, Location, TestStats};
 
 /// At most this many anomalies keep their location; their counts are never capped.
@@ -38,6 +40,8 @@ pub(crate) struct Tables {
     /// The group of each detail as written, so that a repeated reason is neither decoded nor
     /// folded again. Not part of the result.
     raw_failure_index: FastMap<Box<[u8]>, u32>,
+    /// The result words' texts, each kept once for every test. Not part of the result.
+    pub(crate) words: Words,
 }
 
 /// A failure group as kept while parsing: its tests by index.
@@ -62,26 +66,24 @@ impl PartialEq for Tables {
 impl Tables {
     pub(crate) fn test(&mut self, name: &str) -> u32 {
         let tests = &self.tests;
-        if let Some(i) = self.test_index.get(name, |i| &tests[i as usize].name) {
-            return i;
+        match self.test_index.get_or_insert(name, tests.len() as u32, |i| &tests[i as usize].name) {
+            Ok(i) => i,
+            Err(i) => {
+                self.tests.push(TestStats::new(name.into()));
+                i
+            }
         }
-        let i = self.tests.len() as u32;
-        self.tests.push(TestStats::new(name.into()));
-        let tests = &self.tests;
-        self.test_index.insert(name, i, |j| &tests[j as usize].name);
-        i
     }
 
     pub(crate) fn iteration(&mut self, label: &str) -> u32 {
         let iterations = &self.iterations;
-        if let Some(i) = self.iteration_index.get(label, |i| &iterations[i as usize].label) {
-            return i;
+        match self.iteration_index.get_or_insert(label, iterations.len() as u32, |i| &iterations[i as usize].label) {
+            Ok(i) => i,
+            Err(i) => {
+                self.iterations.push(IterationStats { label: label.into(), counts: Counts::default() });
+                i
+            }
         }
-        let i = self.iterations.len() as u32;
-        self.iterations.push(IterationStats { label: label.into(), counts: Counts::default() });
-        let iterations = &self.iterations;
-        self.iteration_index.insert(label, i, |j| &iterations[j as usize].label);
-        i
     }
 
     /// Whether nothing was recorded.
@@ -102,12 +104,12 @@ impl Tables {
     /// Makes room for `more` iterations.
     pub(crate) fn reserve_iterations(&mut self, more: usize) {
         self.iterations.reserve(more);
-        let iterations = &self.iterations;
-        self.iteration_index.reserve(more, |j| &iterations[j as usize].label);
+        self.iteration_index.reserve(more);
     }
 
     /// Records one run of test `t` in iteration `iteration` (an index, if known here), whose
-    /// result (if any) is at `at`; `detail` is the text after the result word.
+    /// result (if any) is at `at()`, asked only when a failure keeps it; `detail` is the text
+    /// after the result word.
     pub(crate) fn record(
         &mut self,
         t: u32,
@@ -115,7 +117,7 @@ impl Tables {
         word: &[u8],
         class: Class,
         detail: &[u8],
-        at: Location,
+        at: impl FnOnce() -> Location,
     ) {
         let test = &mut self.tests[t as usize];
         test.counts.add(class);
@@ -123,21 +125,24 @@ impl Tables {
             test.by_iteration.add(i, 1, cell);
         }
         if class != Class::Missing {
-            test.add_word(word, 1);
+            test.add_word(word, 1, &mut self.words);
         }
         if matches!(class, Class::Passed | Class::Failed) {
             test.add_outcome(class);
         }
         if class == Class::Failed {
+            // Asked once at most, though both below may want it.
+            let (mut at, mut known) = (Some(at), None);
+            let mut here = || *known.get_or_insert_with(|| at.take().expect("asked once")());
             if test.first_failure.is_none() {
-                test.first_failure = Some(at);
+                test.first_failure = Some(here());
             }
             let g = match self.raw_failure_index.get(detail) {
                 Some(&g) => g,
                 None => {
                     let example = lossy(detail);
                     let example = example.trim();
-                    let g = self.failure_group(&fold_digits(example), example, at);
+                    let g = self.failure_group(&fold_digits(example), example, here());
                     self.raw_failure_index.insert(detail.into(), g);
                     g
                 }
@@ -294,24 +299,35 @@ impl TestStats {
         self.last_outcome = Some(class);
     }
 
-    /// Counts `n` runs with `word` (bytes of an uppercased word; see `extract::Text`).
-    pub(crate) fn add_word(&mut self, word: &[u8], n: u64) {
-        // Kept sorted by word, so that the order does not depend on which run came first.
+    /// Counts `n` runs with `word` (bytes of an uppercased word; see `extract::Text`), whose
+    /// text is kept once in `words`.
+    pub(crate) fn add_word(&mut self, word: &[u8], n: u64, words: &mut Words) {
+        // Most tests give one word: it is checked first.
+        if let [(only, count)] = &mut self.results[..]
+            && same_bytes(only.as_bytes(), word)
+        {
+            *count += n;
+            return;
+        }
         match self.results.binary_search_by(|(w, _)| w.as_bytes().cmp(word)) {
             Ok(i) => self.results[i].1 += n,
-            Err(_) => {
-                let word: Box<str> = lossy(word).into();
-                match self.results.binary_search_by(|(w, _)| w.cmp(&word)) {
-                    Ok(i) => self.results[i].1 += n,
-                    Err(i) => {
-                        // Most tests have one word: room for it, not the four a first insert
-                        // makes room for.
-                        if self.results.is_empty() {
-                            self.results.reserve_exact(1);
-                        }
-                        self.results.insert(i, (word, n));
-                    }
+            // Unequal bytes may still decode to an equal word: looked for again as text.
+            Err(_) => self.add_text(words.get(word), n),
+        }
+    }
+
+    /// Counts `n` runs with the word `word`.
+    fn add_text(&mut self, word: Arc<str>, n: u64) {
+        // Kept sorted by word, so that the order does not depend on which run came first.
+        match self.results.binary_search_by(|(w, _)| (**w).cmp(&*word)) {
+            Ok(i) => self.results[i].1 += n,
+            Err(i) => {
+                // Most tests have one word: room for it, not the four a first insert makes
+                // room for.
+                if self.results.is_empty() {
+                    self.results.reserve_exact(1);
                 }
+                self.results.insert(i, (word, n));
             }
         }
     }
@@ -329,8 +345,8 @@ impl TestStats {
         self.first_outcome = self.first_outcome.or(other.first_outcome);
         self.last_outcome = other.last_outcome.or(self.last_outcome);
         self.counts.add_all(&other.counts);
-        for (word, n) in &other.results {
-            self.add_word(word.as_bytes(), *n);
+        for (word, n) in other.results {
+            self.add_text(word, n);
         }
         if self.first_failure.is_none() {
             self.first_failure = other.first_failure.map(|l| shift.apply(l));
