@@ -3,7 +3,10 @@
 //   (a) the engine worker merely reading the file's slices,
 //   (b) the whole analysis with the single-threaded engine,
 //   (c) the whole analysis with the threaded engine,
-// and prints MB/s and the ratios (c)/(a) and (c)/(b). Run with `make bench-browser`.
+//   (d) the single-threaded engine on the same bytes as 8 files, with its pool of parsers (one
+//       per core) and with one parser (`?pool=1`),
+// and prints MB/s and the ratios (c)/(a), (c)/(b) and the pool's gain. Run with
+// `make bench-browser`.
 // MANY_TESTS=1 times instead, once, the 1.4 GB log of 10,000 tests × 1,000 iterations that
 // many-tests.mjs also uses.
 import path from "node:path";
@@ -28,7 +31,12 @@ try {
       const piece = await (await fetch(`/fixtures/${log}`)).blob();
       const copies = Math.max(1, Math.ceil((gib * 2 ** 30) / piece.size));
       const file = new File(Array(copies).fill(piece), "bench.log");
-      const run = (build, type) =>
+      // The same bytes as 8 files, for the pool.
+      const parts = Array.from({ length: 8 }, (_, i) => {
+        const from = Math.floor((copies * i) / 8);
+        return new File(Array(Math.floor((copies * (i + 1)) / 8) - from).fill(piece), `bench-${i}.log`);
+      });
+      const run = (build, type, files = [file]) =>
         new Promise((resolve, reject) => {
           const worker = new Worker(`./engine/worker.js?build=${build}`.replace("mt1", "mt&threads=1"), { type: "module" });
           let threads = 1;
@@ -42,13 +50,14 @@ try {
               reject(new Error(data.fatal));
             } else if (reply?.type === "ready") {
               threads = reply.body.threads;
-              if (type === "read") worker.postMessage({ id: 1, read: [file] });
-              else worker.postMessage({ id: 1, request: JSON.stringify({ type: "analyze", body: { names: ["bench.log"], reading, adopt: true } }), files: [file] });
+              if (type === "read") worker.postMessage({ id: 1, read: files });
+              else worker.postMessage({ id: 1, request: JSON.stringify({ type: "analyze", body: { names: files.map((f) => f.name), reading, adopt: true } }), files });
             } else if (data.id === 1 && data.seconds !== undefined) {
               worker.terminate();
               resolve({ seconds: data.seconds, threads, runs: null });
             } else if (reply?.type === "analyzed") {
               seconds = reply.body.seconds;
+              threads = reply.body.parsers > 1 ? reply.body.parsers : threads;
               worker.postMessage({ id: 2, request: JSON.stringify({ type: "overview" }) });
             } else if (reply?.type === "overview") {
               worker.terminate();
@@ -57,10 +66,10 @@ try {
             }
           };
         });
-      const best = async (build, type) => {
+      const best = async (build, type, files) => {
         let top = null;
         for (let i = 0; i < rounds; i++) {
-          const r = await run(build, type);
+          const r = await run(build, type, files);
           if (!top || r.seconds < top.seconds) top = r;
         }
         return top;
@@ -73,6 +82,9 @@ try {
         single: await best("st", "analyze"),
         threaded: await best("mt", "analyze"),
         threaded1: await best("mt1", "analyze"),
+        // Eight files need eight pieces at least (not so for MANY_TESTS's one log).
+        pool: copies >= 8 ? await best("st", "analyze", parts) : null,
+        pool1: copies >= 8 ? await best("st&pool=1", "analyze", parts) : null,
       };
     },
     { gib: GIB, rounds: ROUNDS, log: LOG },
@@ -85,8 +97,13 @@ try {
   console.log(line(`(c) analysis, threaded (${result.threaded.threads} threads)`, result.threaded));
   console.log(line(`    threaded build, 1 thread`, result.threaded1));
   console.log(`(c)/(a) = ${(mbs(result.threaded) / mbs(result.read)).toFixed(2)}   (c)/(b) = ${(mbs(result.threaded) / mbs(result.single)).toFixed(2)}`);
-  if (result.single.runs !== result.threaded.runs) {
-    throw new Error(`the builds disagree: ${result.single.runs} versus ${result.threaded.runs} runs`);
+  if (result.pool) {
+    console.log(line(`(d) 8 files, pool of ${result.pool.threads} parsers`, result.pool));
+    console.log(line(`    8 files, one parser`, result.pool1));
+    console.log(`(d) pool / one parser = ${(mbs(result.pool) / mbs(result.pool1)).toFixed(2)}`);
+  }
+  for (const [name, r] of Object.entries({ threaded: result.threaded, pool: result.pool, pool1: result.pool1 })) {
+    if (r && r.runs !== result.single.runs) throw new Error(`${name} disagrees: ${r.runs} versus ${result.single.runs} runs`);
   }
 } finally {
   await browser.close();

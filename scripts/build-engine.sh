@@ -3,7 +3,8 @@
 # so that Trunk's post_build hook puts them into dist/engine):
 #   OUT/st/  single-threaded, for pages that are not cross-origin isolated
 #   OUT/mt/  threaded: atomics + shared memory + wasm-bindgen-rayon
-#   OUT/worker.js  the module Web Worker that picks one with self.crossOriginIsolated
+#   OUT/worker.js  the module Web Worker that picks one with self.crossOriginIsolated, with
+#                  parser.js (its pool's workers, without threads) and slices.js
 # PROFILE is Trunk's TRUNK_PROFILE (debug|release); wasm-opt runs on release builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,4 +42,4 @@ RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128" \
 # wasm-bindgen deprecates with a console warning per thread; pass them as an object instead.
 sed -i 's/pkg.default(data.module, data.memory)/pkg.default({ module_or_path: data.module, memory: data.memory })/' \
     "$OUT"/mt/snippets/wasm-bindgen-rayon-*/src/workerHelpers.no-bundler.js
-cp web/engine/worker.js "$OUT/worker.js"
+cp web/engine/*.js "$OUT/"

@@ -33,13 +33,21 @@ test("isolated with COOP/COEP: threads, and summary() equals the CLI's JSON", as
   }
 });
 
-test("not isolated, service workers blocked: one thread, same summary", async () => {
+test("not isolated, service workers blocked: a pool of plain workers reads the files, same summary", async () => {
   const s = await open({ isolate: false, blockServiceWorkers: true });
   try {
     assert.equal(await s.page.evaluate(() => window.crossOriginIsolated), false);
     const summary = await analyzeFixtures(s.page, LOGS);
     assert.deepEqual(essence(summary), essence(cli(LOGS)));
-    assert.equal((await s.page.textContent("#threads")).trim(), "1 thread: this page is not cross-origin isolated");
+    // One parser per core, at most one per file: these machines have two cores.
+    const cores = await s.page.evaluate(() => navigator.hardwareConcurrency);
+    const status = await s.page.evaluate(() => window.LogResultAccumulator.status());
+    assert.ok(cores > 1, `${cores} cores`);
+    assert.deepEqual(status, { phase: "idle", build: "single", threads: cores, isolated: false, parsers: Math.min(cores, LOGS.length) });
+    assert.equal(
+      (await s.page.textContent("#threads")).trim(),
+      `${cores} threads: this page is not cross-origin isolated, so ${cores} workers read files at once`,
+    );
     assert.deepEqual(s.problems, []);
   } finally {
     await s.close();
@@ -98,12 +106,13 @@ test("drop: files dropped through a DataTransfer are analysed", async () => {
 test("cancel stops a long analysis within about a second and the page stays usable", async () => {
   const s = await open({ isolate: false, blockServiceWorkers: true });
   try {
-    // A 2 GB log made in the page from one generated slice, repeated.
+    // Two 2 GB logs made in the page from one generated slice, repeated: the pool of parsers
+    // reads them at once, and Cancel stops both.
     await s.page.evaluate(() => {
       const line = "# Test: Apples Test\n# noise noise noise noise noise noise\n# Result: PASS\n";
       const slice = new Blob([line.repeat(Math.ceil((8 << 20) / line.length))]);
-      const big = new File(Array(256).fill(slice), "big.log");
-      window.LogResultAccumulator.analyze([big]);
+      const big = (name) => new File(Array(256).fill(slice), name);
+      window.LogResultAccumulator.analyze([big("big.log"), big("big2.log")]);
     });
     await s.page.waitForSelector("#cancel");
     await s.page.waitForTimeout(500);
@@ -238,7 +247,7 @@ test("inside an iframe: posts the summary to the parent and accepts files from i
     await page.waitForFunction(() => window.received.length > 0);
     const summary = await page.evaluate(() => window.received[0]);
     assert.deepEqual(summary.tests.map((t) => t.name), ["from portal"]);
-    assert.match(await frame.textContent("#threads"), /^1 thread: this page is not cross-origin isolated/);
+    assert.match(await frame.textContent("#threads"), /^\d+ threads?: this page is not cross-origin isolated/);
   } finally {
     await context.close();
     await server.close();

@@ -3,6 +3,7 @@
 //! - `window.LogResultAccumulator.analyze(files)` adds an array of File or Blob objects;
 //! - `window.LogResultAccumulator.summary()` resolves, once every file given so far has been
 //!   analysed, to the `lra-summary/1` object, or to `null` when no file was given;
+//! - `window.LogResultAccumulator.status()` is the engine's state now (see `Engine::status`);
 //! - inside an iframe, `{type: "lra:analyze", files}` is accepted from the parent window only;
 //!   once the parent has sent it or `{type: "lra:watch"}`, each completed analysis is posted to
 //!   it as `{type: "lra:summary", summary}`. A parent that never asks is never sent the summary,
@@ -27,12 +28,15 @@ pub fn install(engine: Engine) {
         engine.add(inputs(&files)?);
         Ok(summary_promise(engine))
     });
+    let status = Closure::<dyn Fn() -> JsValue>::new(move || engine.status());
     let _ = Reflect::set(&api, &"summary".into(), summary.as_ref());
     let _ = Reflect::set(&api, &"analyze".into(), analyze.as_ref());
+    let _ = Reflect::set(&api, &"status".into(), status.as_ref());
     let _ = Reflect::set(&window, &"LogResultAccumulator".into(), &api);
     // The API lives as long as the page.
     summary.forget();
     analyze.forget();
+    status.forget();
 
     if let Some(parent) = parent_frame(&window) {
         let watched = std::rc::Rc::new(std::cell::Cell::new(false));

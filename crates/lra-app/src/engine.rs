@@ -292,6 +292,30 @@ impl Engine {
         }
     }
 
+    /// The engine's state for the embedding API's `status()`: `{phase, build, threads,
+    /// isolated, parsers}`; `phase` is "starting", "idle", "running" or "failed" (then `reason`).
+    pub fn status(self) -> JsValue {
+        let status = Object::new();
+        let Some((phase, state)) = self.with(|c| (c.machine.phase(), c.state)) else { return status.into() };
+        let phase = match phase {
+            Phase::Starting => "starting",
+            Phase::Idle => "idle",
+            Phase::Running { .. } => "running",
+            Phase::Failed(why) => {
+                set(&status, "reason", &why.into());
+                "failed"
+            }
+        };
+        set(&status, "phase", &phase.into());
+        if let EngineStatus::Ready { build, threads, isolated } = state.engine.get_untracked() {
+            set(&status, "build", &build.into());
+            set(&status, "threads", &threads.into());
+            set(&status, "isolated", &isolated.into());
+        }
+        set(&status, "parsers", &state.parsers.get_untracked().into());
+        status.into()
+    }
+
     /// Calls `f` after every change of the summary from now on.
     pub fn watch(self, f: impl Fn() + 'static) {
         self.with(|c| c.watchers.push(Box::new(f)));
@@ -445,7 +469,8 @@ impl Engine {
         let added = matches!(reply, Reply::Analyzed { .. });
         self.with(|c| c.machine.answered(id, added));
         match reply {
-            Reply::Analyzed { problems, adopted, .. } => {
+            Reply::Analyzed { problems, adopted, parsers, .. } => {
+                state.parsers.set(parsers);
                 if !problems.is_empty() {
                     state.errors.update(|errs| errs.extend(problems));
                 }

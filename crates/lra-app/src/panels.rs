@@ -103,8 +103,14 @@ pub fn Header() -> impl IntoView {
         EngineStatus::Ready { threads, isolated: true, .. } => {
             format!("{threads} thread{}: this page is cross-origin isolated", if threads == 1 { "" } else { "s" })
         }
+        EngineStatus::Ready { threads: 1, isolated: false, .. } => {
+            "1 thread: this page is not cross-origin isolated".to_owned()
+        }
+        // Without shared memory, a pool of single-threaded workers reads the files of a drop.
         EngineStatus::Ready { threads, isolated: false, .. } => {
-            format!("{threads} thread{}: this page is not cross-origin isolated", if threads == 1 { "" } else { "s" })
+            format!(
+                "{threads} threads: this page is not cross-origin isolated, so {threads} workers read files at once"
+            )
         }
     };
     move || {

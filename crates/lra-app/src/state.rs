@@ -94,6 +94,8 @@ pub struct AppState {
     pub iteration_per_file: RwSignal<bool>,
     pub engine: RwSignal<EngineStatus>,
     pub progress: RwSignal<Option<Progress>>,
+    /// How many workers read the last files added at once (0 before any).
+    pub parsers: RwSignal<u32>,
     /// Messages for the user: unreadable files, engine failures.
     pub errors: RwSignal<Vec<String>>,
 }
@@ -115,6 +117,7 @@ impl AppState {
             iteration_per_file: RwSignal::new(false),
             engine: RwSignal::new(EngineStatus::Starting),
             progress: RwSignal::new(None),
+            parsers: RwSignal::new(0),
             errors: RwSignal::new(Vec::new()),
         }
     }

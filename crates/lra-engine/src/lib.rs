@@ -73,9 +73,10 @@ impl Engine {
         Engine { session: Session::new(cfg!(feature = "threads")), batch: None }
     }
 
-    /// The reply saying that the engine is loaded.
-    pub fn ready(isolated: bool) -> String {
-        Reply::Ready { build: build_kind(), threads: threads() as u32, isolated }.to_text()
+    /// The reply saying that the engine is loaded; `parsers`: the size of the worker's pool of
+    /// parsers, which read the files of a batch at once when this build has no threads.
+    pub fn ready(isolated: bool, parsers: u32) -> String {
+        Reply::Ready { build: build_kind(), threads: (threads() as u32).max(parsers), isolated }.to_text()
     }
 
     /// The reply saying how far the reading of a request's file is.
@@ -121,10 +122,41 @@ impl Engine {
         Ok(())
     }
 
-    /// Adds the batch's files to the summary, which took `seconds`; the reply to its request.
-    pub fn end_batch(&mut self, seconds: f64) -> String {
+    /// The request (JSON) that reads the batch's file `index` alone: a parser of the pool reads
+    /// it with an engine of its own, then [`Engine::take_part`].
+    pub fn part_request(&self, index: u32) -> Result<String, JsError> {
+        let batch = self.batch.as_ref().ok_or_else(|| JsError::new("no files are being read"))?;
+        Ok(batch.request_for(index as usize).to_text())
+    }
+
+    /// Ends the batch of a parser of the pool: what it read, for [`Engine::add_part`].
+    pub fn take_part(&mut self) -> Result<Vec<u8>, JsError> {
+        let batch = self.batch.take().ok_or_else(|| JsError::new("no files were being read"))?;
+        Ok(batch.into_part())
+    }
+
+    /// Adds the batch's next file, read by a parser of the pool (`part`, its [`Engine::take_part`]).
+    pub fn add_part(&mut self, part: &[u8]) -> Result<(), JsError> {
+        self.batch_mut()?.add_part(part).map_err(|e| JsError::new(&e))
+    }
+
+    /// The batch's file `index`, next, was not read: its parser stopped, for `why`.
+    pub fn lose_file(&mut self, index: u32, why: &str) -> Result<(), JsError> {
+        self.batch_mut()?.lose_file(index as usize, why);
+        Ok(())
+    }
+
+    /// Adds the batch's files to the summary, which took `seconds` and `parsers` workers (the
+    /// pool's, or 1: this one); the reply to its request.
+    pub fn end_batch(&mut self, seconds: f64, parsers: u32) -> String {
         match self.batch.take() {
-            Some(batch) => self.session.finish(batch, seconds).to_text(),
+            Some(batch) => {
+                let mut reply = self.session.finish(batch, seconds);
+                if let Reply::Analyzed { parsers: p, .. } = &mut reply {
+                    *p = parsers.max(1);
+                }
+                reply.to_text()
+            }
             None => Reply::Failed { message: "no files were being read".to_owned() }.to_text(),
         }
     }

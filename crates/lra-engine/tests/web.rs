@@ -28,7 +28,7 @@ fn read(engine: &mut Engine, files: &[(&str, &[u8])], reading: Reading, slice: u
         }
         engine.end_file().unwrap();
     }
-    Reply::from_text(&engine.end_batch(0.0)).unwrap()
+    Reply::from_text(&engine.end_batch(0.0, 1)).unwrap()
 }
 
 /// The engine's summary, as the page's Export JSON gets it: a Blob built in parts.
@@ -175,7 +175,7 @@ async fn damage_is_a_problem_and_the_lines_before_it_count() {
     e.begin_file(1).unwrap();
     e.feed(b"Test: a\nResult: PASS\nTest: b\n").unwrap();
     e.cut_file_short("NotReadableError").unwrap();
-    let Reply::Analyzed { problems, .. } = Reply::from_text(&e.end_batch(0.0)).unwrap() else { panic!() };
+    let Reply::Analyzed { problems, .. } = Reply::from_text(&e.end_batch(0.0, 1)).unwrap() else { panic!() };
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert!(
         problems[0].ends_with(

@@ -36,6 +36,12 @@ impl Members {
         self.summary
     }
 
+    /// Appends the summary of files read elsewhere with the same options, as if they had been
+    /// given here.
+    pub fn add(&mut self, files: Summary) -> Result<(), lra_core::MergeError> {
+        self.summary.merge(files)
+    }
+
     /// The problems met since the last call: damaged files and archives.
     pub fn take_problems(&mut self) -> Vec<String> {
         std::mem::take(&mut self.problems)

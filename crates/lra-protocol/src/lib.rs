@@ -156,11 +156,13 @@ pub enum Reply {
         size: f64,
     },
     /// The files were added. `problems`: damaged files and archives, refused summaries.
-    /// `adopted`: the way of reading the page took from a saved summary.
+    /// `adopted`: the way of reading the page took from a saved summary. `parsers`: how many
+    /// workers read the files at once (the pool of a page without threads; else 1).
     Analyzed {
         problems: Vec<String>,
         adopted: Option<Reading>,
         seconds: f64,
+        parsers: u32,
     },
     /// The reading was stopped; nothing of that request was added.
     Cancelled,

@@ -3,7 +3,9 @@
 
 use lra_core::{LogFormat, Options, Summary};
 use lra_input::{Members, Unpacker};
-use lra_protocol::Reading;
+use lra_protocol::{Reading, Request};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 /// A `.json` file is kept whole up to this size to be tried as a saved summary; a larger one
 /// is read as a log.
@@ -79,13 +81,18 @@ impl Batch {
     /// Starts the file `index` of the request's names (past them: `blob-N`).
     pub fn begin_file(&mut self, index: usize) {
         self.end_file();
-        let name = self.names.get(index).cloned().unwrap_or_else(|| format!("blob-{}", index + 1));
+        let name = self.name(index);
         let name = name.as_str();
         let saved = matches!(self.purpose, Purpose::Baseline) || name.ends_with(".json");
         self.open = Some(match saved {
             true => Open::Json { name: name.to_owned(), bytes: Vec::new() },
             false => Open::Log(self.unpacker(name)),
         });
+    }
+
+    /// The name of file `index` of the request (past its names: `blob-N`).
+    fn name(&self, index: usize) -> String {
+        self.names.get(index).cloned().unwrap_or_else(|| format!("blob-{}", index + 1))
     }
 
     /// A log's unpacker, counted.
@@ -145,5 +152,72 @@ impl Batch {
             None => {}
         }
         self.problems.extend(self.members.take_problems());
+    }
+}
+
+/// What a batch of one file read, as a parser of the page's pool sends it to the batch the file
+/// belongs to (see [`Batch::into_part`]): the `lra-summary/1` JSON of its logs and of each saved
+/// summary, whose round trip is exact, so that adding parts in file order gives the summary one
+/// batch reading every file would.
+#[derive(Serialize, Deserialize)]
+struct PartWire<'a> {
+    logs: usize,
+    #[serde(borrow)]
+    summary: &'a RawValue,
+    #[serde(borrow)]
+    saved: Vec<(String, &'a RawValue)>,
+    problems: Vec<String>,
+}
+
+impl Batch {
+    /// The request that reads file `index` of this batch alone, as a parser of the pool does.
+    pub fn request_for(&self, index: usize) -> Request {
+        let name = self.name(index);
+        Request::Analyze { names: vec![name], reading: self.reading.clone(), adopt: false }
+    }
+
+    /// Ends this batch, of the one file a parser of the pool read: what it read, encoded for
+    /// [`Batch::add_part`].
+    pub fn into_part(mut self) -> Vec<u8> {
+        self.end_file();
+        let summary = self.members.into_summary().to_json();
+        let saved: Vec<(String, String)> = self.saved.iter().map(|(n, s)| (n.clone(), s.to_json())).collect();
+        fn raw(text: &str) -> &RawValue {
+            serde_json::from_str(text).expect("a summary's JSON is JSON")
+        }
+        let wire = PartWire {
+            logs: self.logs,
+            summary: raw(&summary),
+            saved: saved.iter().map(|(n, s)| (n.clone(), raw(s))).collect(),
+            problems: self.problems,
+        };
+        serde_json::to_vec(&wire).expect("a part is JSON")
+    }
+
+    /// Adds, in the place of the next file, what a parser of the pool read of it (its
+    /// [`Batch::into_part`]).
+    pub fn add_part(&mut self, part: &[u8]) -> Result<(), String> {
+        self.end_file();
+        let wire: PartWire = serde_json::from_slice(part).map_err(|e| format!("a parser's part: {e}"))?;
+        let summary = Summary::from_json(wire.summary.get())?;
+        let saved = wire
+            .saved
+            .iter()
+            .map(|(name, s)| Summary::from_json(s.get()).map(|s| (name.clone(), s)))
+            .collect::<Result<Vec<_>, _>>()?;
+        if wire.logs > 0 {
+            self.members.add(summary).map_err(|e| e.to_string())?;
+        }
+        self.logs += wire.logs;
+        self.saved.extend(saved);
+        self.problems.extend(wire.problems);
+        Ok(())
+    }
+
+    /// The next file could not be read: its parser stopped, for `why`.
+    pub fn lose_file(&mut self, index: usize, why: &str) {
+        self.end_file();
+        let name = self.name(index);
+        self.problems.push(format!("{name} was left out: {why}"));
     }
 }

@@ -97,7 +97,7 @@ impl Session {
             }
         }
         self.order = None;
-        Reply::Analyzed { problems, adopted, seconds }
+        Reply::Analyzed { problems, adopted, seconds, parsers: 1 }
     }
 
     /// Answers a request that comes without files. What an export or a sample makes is written

@@ -375,3 +375,136 @@ fn googletest_and_pytest_suites_are_cut_as_those_runners_name_them() {
         assert_eq!(got, top, "{file}");
     }
 }
+
+/// Reads each file apart, as a parser of the page's pool does (a session of its own reading the
+/// request for that file alone), and adds their parts to one batch in file order.
+fn analyze_in_parts(session: &mut Session, files: &[(&str, &[u8])], reading: Reading, slice: usize) -> Reply {
+    let names = files.iter().map(|(n, _)| n.to_string()).collect();
+    let mut batch = session.begin(&Request::Analyze { names, reading, adopt: true }).unwrap();
+    for (i, (_, bytes)) in files.iter().enumerate() {
+        let mut alone = Session::new(false).begin(&batch.request_for(i)).unwrap();
+        alone.begin_file(0);
+        for piece in bytes.chunks(slice) {
+            alone.feed(piece);
+        }
+        batch.add_part(&alone.into_part()).unwrap();
+    }
+    session.finish(batch, 0.0)
+}
+
+/// The same files read by one batch, each fed in slices of `slice`.
+fn analyze_bytes(session: &mut Session, files: &[(&str, &[u8])], reading: Reading, slice: usize) -> Reply {
+    let names = files.iter().map(|(n, _)| n.to_string()).collect();
+    let mut batch = session.begin(&Request::Analyze { names, reading, adopt: true }).unwrap();
+    for (i, (_, bytes)) in files.iter().enumerate() {
+        batch.begin_file(i);
+        for piece in bytes.chunks(slice) {
+            batch.feed(piece);
+        }
+        batch.end_file();
+    }
+    session.finish(batch, 0.0)
+}
+
+fn exported_json(session: &mut Session) -> String {
+    String::from_utf8(ask(session, Request::Export(Export::Json { pretty: false })).1).unwrap()
+}
+
+#[test]
+fn files_read_apart_by_the_pool_give_the_summary_one_reading_gives() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let read = |path: &str| std::fs::read(fixtures.join(path)).unwrap();
+    // Logs of every kind, a damaged archive, a saved summary, and a .json file that is a log.
+    let saved = {
+        let mut s = Session::new(false);
+        analyze(&mut s, &[("saved.log", "Iteration 3\nTest: saved\nResult: FAIL old\n")], Reading::default(), 64);
+        exported_json(&mut s)
+    };
+    let owned: Vec<(&str, Vec<u8>)> = vec![
+        ("seed-sample.log", read("seed-sample.log")),
+        ("messy.log", read("messy.log")),
+        ("logs.tar.zst", read("archives/logs.tar.zst")),
+        ("truncated.log.gz", read("archives/truncated.log.gz")),
+        ("saved.json", saved.into_bytes()),
+        ("not-a-summary.json", b"Test: in json\nResult: PASS\n".to_vec()),
+        ("gtest.log", read("runners/gtest.log")),
+        ("pytest-junit.xml", read("runners/pytest-junit.xml")),
+        ("go.log", read("runners/go.log")),
+    ];
+    let files: Vec<(&str, &[u8])> = owned.iter().map(|(n, b)| (*n, &b[..])).collect();
+    let (mut whole, mut parts) = (Session::new(false), Session::new(false));
+    let one = analyze_bytes(&mut whole, &files, Reading::default(), 4096);
+    let pooled = analyze_in_parts(&mut parts, &files, Reading::default(), 4096);
+    let problems = |r: &Reply| match r {
+        Reply::Analyzed { problems, .. } => problems.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(problems(&pooled), problems(&one));
+    assert!(problems(&one).iter().any(|p| p.contains("truncated.log.gz")), "{:?}", problems(&one));
+    let json = exported_json(&mut whole);
+    assert!(json.contains("\"saved\"") && json.contains("in json"), "both .json files were read");
+    assert_eq!(exported_json(&mut parts), json);
+}
+
+#[test]
+fn a_file_whose_parser_stopped_is_left_out_with_its_name() {
+    let mut s = Session::new(false);
+    let names = vec!["a.log".to_owned(), "lost.log".to_owned(), "c.log".to_owned()];
+    let mut batch = s.begin(&Request::Analyze { names, reading: Reading::default(), adopt: true }).unwrap();
+    for (i, text) in [(0, "Test: a\nResult: PASS\n"), (2, "Test: c\nResult: FAIL\n")] {
+        if i == 2 {
+            batch.lose_file(1, "the parser stopped: out of memory");
+        }
+        let mut alone = Session::new(false).begin(&batch.request_for(i)).unwrap();
+        alone.begin_file(0);
+        alone.feed(text.as_bytes());
+        batch.add_part(&alone.into_part()).unwrap();
+    }
+    let Reply::Analyzed { problems, .. } = s.finish(batch, 0.0) else { panic!() };
+    assert_eq!(problems, ["lost.log was left out: the parser stopped: out of memory"]);
+    let Reply::Overview(Some(o)) = ask(&mut s, Request::Overview).0 else { panic!() };
+    assert_eq!((o.files, o.tests), (2, 2));
+}
+
+mod parts {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Lines of the markers format, with the cases that cross files: an open test at a file's
+    /// end, a result before any test, iterations, CRLF, a missing final newline.
+    fn log() -> impl Strategy<Value = String> {
+        let line = prop_oneof![
+            Just("Test: a"),
+            Just("Test: b"),
+            Just("Test: c d"),
+            Just("Result: PASS"),
+            Just("Result: FAIL boom 12"),
+            Just("Result: skip"),
+            Just("Result: WEIRD"),
+            Just("Iteration 1"),
+            Just("Iteration 2"),
+            Just("noise"),
+            Just("Test: a\r"),
+        ];
+        (prop::collection::vec(line, 0..30), any::<bool>()).prop_map(|(lines, newline)| {
+            let mut text = lines.join("\n");
+            if newline && !text.is_empty() {
+                text.push('\n');
+            }
+            text
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn parts_added_in_order_equal_one_reading(logs in prop::collection::vec(log(), 1..5), slice in 1usize..40) {
+            let names: Vec<String> = (0..logs.len()).map(|i| format!("f{i}.log")).collect();
+            let files: Vec<(&str, &[u8])> = names.iter().zip(&logs).map(|(n, l)| (n.as_str(), l.as_bytes())).collect();
+            let (mut whole, mut parts) = (Session::new(false), Session::new(false));
+            analyze_bytes(&mut whole, &files, Reading::default(), slice);
+            analyze_in_parts(&mut parts, &files, Reading::default(), slice);
+            prop_assert_eq!(exported_json(&mut parts), exported_json(&mut whole));
+        }
+    }
+}
