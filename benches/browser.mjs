@@ -1,10 +1,11 @@
 // Browser benchmark, in headless Chromium on a cross-origin-isolated page, on a generated log of
 // at least 1 GiB (a 64 MiB generated log repeated; BENCH_GIB sets the size). In one run it times:
 //   (a) the engine worker merely reading the file's slices,
-//   (b) the whole analysis with the single-threaded engine,
+//   (b) the whole analysis with the single-threaded engine (`?pool=1`: no pool of parsers),
 //   (c) the whole analysis with the threaded engine,
 //   (d) the single-threaded engine on the same bytes as 8 files, with its pool of parsers (one
 //       per core) and with one parser (`?pool=1`),
+//   (e) the single-threaded engine on the one file, cut into parts for its pool of parsers,
 // and prints MB/s and the ratios (c)/(a), (c)/(b) and the pool's gain. Run with
 // `make bench-browser`.
 // MANY_TESTS=1 times instead, once, the 1.4 GB log of 10,000 tests × 1,000 iterations that
@@ -79,12 +80,13 @@ try {
         cores: navigator.hardwareConcurrency,
         isolated: crossOriginIsolated,
         read: await best("st", "read"),
-        single: await best("st", "analyze"),
+        single: await best("st&pool=1", "analyze"),
         threaded: await best("mt", "analyze"),
         threaded1: await best("mt1", "analyze"),
         // Eight files need eight pieces at least (not so for MANY_TESTS's one log).
         pool: copies >= 8 ? await best("st", "analyze", parts) : null,
         pool1: copies >= 8 ? await best("st&pool=1", "analyze", parts) : null,
+        cut: await best("st", "analyze"),
       };
     },
     { gib: GIB, rounds: ROUNDS, log: LOG },
@@ -102,7 +104,9 @@ try {
     console.log(line(`    8 files, one parser`, result.pool1));
     console.log(`(d) pool / one parser = ${(mbs(result.pool) / mbs(result.pool1)).toFixed(2)}`);
   }
-  for (const [name, r] of Object.entries({ threaded: result.threaded, pool: result.pool, pool1: result.pool1 })) {
+  console.log(line(`(e) 1 file cut for ${result.cut.threads} parsers`, result.cut));
+  console.log(`(e)/(b) = ${(mbs(result.cut) / mbs(result.single)).toFixed(2)}`);
+  for (const [name, r] of Object.entries({ threaded: result.threaded, pool: result.pool, pool1: result.pool1, cut: result.cut })) {
     if (r && r.runs !== result.single.runs) throw new Error(`${name} disagrees: ${r.runs} versus ${result.single.runs} runs`);
   }
 } finally {

@@ -3,11 +3,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { serve } from "./server.mjs";
 import { engineReady, analyzeFixtures, analyzeTexts } from "./browser.mjs";
-import { DIST, LRA, ARTIFACTS, LOGS, cli, essence, suite } from "./harness.mjs";
+import { DIST, LRA, ARTIFACTS, FIXTURES, LOGS, cli, essence, suite } from "./harness.mjs";
 
 const { open, browser: shared } = suite();
 
@@ -48,6 +49,24 @@ test("not isolated, service workers blocked: a pool of plain workers reads the f
       (await s.page.textContent("#threads")).trim(),
       `${cores} threads: this page is not cross-origin isolated, so ${cores} workers read files at once`,
     );
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("not isolated: one large log is cut into parts, one per parser, and gives the CLI's summary", async () => {
+  // Past 64 MiB a plain log is cut; each part is the lines that start in its byte range.
+  const large = path.join(FIXTURES, "large.log");
+  if (!existsSync(large)) {
+    writeFileSync(large, execFileSync(LRA, ["generate", "--tests", "150", "--flaky", "12", "--fail-rate", "0.1", "--size", "72M"], { maxBuffer: 128 << 20 }));
+  }
+  const s = await open({ isolate: false, blockServiceWorkers: true });
+  try {
+    const summary = await analyzeFixtures(s.page, ["large.log"]);
+    assert.deepEqual(essence(summary), essence(cli(["large.log"])));
+    const cores = await s.page.evaluate(() => navigator.hardwareConcurrency);
+    assert.equal((await s.page.evaluate(() => window.LogResultAccumulator.status())).parsers, cores);
     assert.deepEqual(s.problems, []);
   } finally {
     await s.close();

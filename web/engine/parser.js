@@ -1,22 +1,31 @@
-// A parser of the engine worker's pool, for pages without threads: it reads one file with a
-// single-threaded engine of its own and sends back what it read, encoded (crates/lra-view,
-// Batch::into_part: the file's lra-summary/1 JSON, whose round trip is exact). The engine
-// worker adds the parts in file order, so the summary is the one a single engine would make;
-// a trap here loses only this file, never the page's summary.
+// A parser of the engine worker's pool, for pages without threads: it reads one file, or one
+// part of a large one, with a single-threaded engine of its own and sends back what it read,
+// encoded: a whole file as its part (crates/lra-view, Batch::into_part: the file's lra-summary/1
+// JSON, whose round trip is exact), a part of a file as its segment (lra-core, Segment::to_bytes:
+// the open test, the head, the end state). The engine worker adds them in file order, so the
+// summary is the one a single engine would make; a trap here loses only this file.
 //   in:  {request, file}   the request (lra-protocol JSON) that reads `file` alone
+//        {segment: {reading, start, end}, file}
+//                          the lines of `file` that start in [start, end), read as `reading`
 //   out: {done}            bytes of it read so far (every 100 ms at most)
 //        {part}            what was read, a Uint8Array (transferred)
+//        {part, damage}    the same, when the file could not be read to the segment's end
 //        {fatal}           this parser's engine stopped: the engine worker replaces it
 
-import init, { Engine, last_panic } from "./st/lra_engine.js";
+import init, { Engine, SegmentParser, last_panic } from "./st/lra_engine.js";
 import { message, readSlices } from "./slices.js";
 
 const PROGRESS_EVERY_MS = 100;
 const loaded = init();
 
-self.onmessage = async ({ data: { request, file } }) => {
+self.onmessage = async ({ data: { request, segment, file } }) => {
   try {
     await loaded;
+    if (segment) {
+      const { part, damage } = await segmentOf(segment, file);
+      self.postMessage(damage ? { part, damage } : { part }, [part.buffer]);
+      return;
+    }
     const part = await partOf(request, file);
     self.postMessage({ part }, [part.buffer]);
   } catch (error) {
@@ -59,4 +68,60 @@ async function partOf(request, file) {
   const part = engine.take_part();
   engine.free();
   return part;
+}
+
+/** The lines of `file` that start in [start, end), parsed as one segment. A line starts at 0 or
+ * after a `\n`: the first such line at or after `start` opens the segment, and it reads past `end`
+ * to the end of the line it is in. */
+async function segmentOf({ reading, start, end }, file) {
+  const parser = new SegmentParser(reading);
+  // Before its first line: the end of the line that holds byte `start - 1`.
+  let skipping = start > 0;
+  let finished = false;
+  let last = 0;
+  let damage = null;
+  const NL = 10;
+  try {
+    await readSlices(
+      file,
+      (bytes, at) => {
+        const from = at - bytes.length;
+        let begin = 0;
+        if (skipping) {
+          const nl = bytes.indexOf(NL);
+          if (nl < 0) {
+            if (at >= end) finished = true; // no line starts in [start, end)
+            return;
+          }
+          skipping = false;
+          begin = nl + 1;
+          if (from + begin >= end) {
+            finished = true;
+            return;
+          }
+        }
+        // The segment ends after the first `\n` at or after `end - 1`.
+        let stop = bytes.length;
+        if (at > end - 1) {
+          const nl = bytes.indexOf(NL, Math.max(begin, end - 1 - from));
+          if (nl >= 0) {
+            stop = nl + 1;
+            finished = true;
+          }
+        }
+        parser.feed(bytes.subarray(begin, stop));
+        const now = performance.now();
+        if (now - last >= PROGRESS_EVERY_MS) {
+          last = now;
+          self.postMessage({ done: Math.min(at, end) - start });
+        }
+      },
+      () => finished,
+      skipping ? start - 1 : 0,
+    );
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) throw error;
+    damage = message(error);
+  }
+  return { part: parser.finish(), damage };
 }

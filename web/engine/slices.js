@@ -2,11 +2,11 @@
 
 export const SLICE = 8 << 20; // bytes per read
 
-/** Reads a Blob in slices, at most two in flight, calling `use(bytes, end)` on each in order;
- * stops early when `stop()` says so. */
-export async function readSlices(file, use, stop) {
-  let offset = 0;
-  let next = file.size > 0 ? file.slice(0, SLICE).arrayBuffer() : null;
+/** Reads a Blob in slices from byte `from`, at most two in flight, calling `use(bytes, end)` on
+ * each in order (`end`: the offset just past it); stops early when `stop()` says so. */
+export async function readSlices(file, use, stop, from = 0) {
+  let offset = from;
+  let next = file.size > from ? file.slice(from, from + SLICE).arrayBuffer() : null;
   while (next && !stop()) {
     const buffer = await next;
     const end = offset + buffer.byteLength;

@@ -20,7 +20,8 @@
 //
 // Without threads, the files of a request are read at once by a pool of parsers (parser.js),
 // one module worker per core (`?pool=N` sets how many; 1: none), each with a single-threaded
-// engine of its own; their parts are added here in file order.
+// engine of its own; a large plain log is cut into parts for them. What they send is added here
+// in file order.
 
 import { message as textOf, readSlices } from "./slices.js";
 
@@ -30,6 +31,10 @@ const params = new URL(self.location.href).searchParams;
 const forced = params.get("build");
 const threaded = forced ? forced === "mt" : self.crossOriginIsolated;
 const POOL = threaded ? 1 : Number(params.get("pool")) || Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
+// A plain log this large is cut into one part per parser (`?split=BYTES` sets it); the first
+// bytes of a file tell whether it can be.
+const SPLIT_MIN = Number(params.get("split")) || 64 << 20;
+const HEAD = 64 << 10;
 
 let wasm; // the wasm-bindgen module
 let engine; // its Engine: the page's summary
@@ -112,7 +117,7 @@ async function handle(message) {
     return;
   }
   let parsers = 1;
-  if (POOL > 1 && files.length > 1) {
+  if (pooled(files)) {
     parsers = await readInPool(id, files, stop);
   } else {
     for (let i = 0; i < files.length && !stop(); i++) await readHere(id, files, i, stop);
@@ -148,9 +153,9 @@ const parsers = [];
 /** What stops the parsers at work, when their request is cancelled. */
 const aborts = new Set();
 
-/** Reads `file` on parser `k` as `request` (JSON) says: resolves with {part} or {fatal}, or
- * {cancelled}; `onDone(bytes)` as it goes. */
-function parseOn(k, request, file, onDone) {
+/** Runs `job` ({request} or {segment}) on parser `k` with `file`: resolves with {part},
+ * {part, damage}, {fatal} or {cancelled}; `onDone(bytes)` as it goes. */
+function parseOn(k, job, file, onDone) {
   return new Promise((resolve) => {
     const worker = (parsers[k] ??= new Worker(new URL("./parser.js", import.meta.url), { type: "module" }));
     const end = (result, stopped) => {
@@ -172,23 +177,65 @@ function parseOn(k, request, file, onDone) {
       event.preventDefault();
       end({ fatal: event.message || "the parser could not start" }, true);
     };
-    worker.postMessage({ request, file });
+    worker.postMessage({ ...job, file });
   });
 }
 
-/** Reads a request's files on the pool, each whole on one parser, and adds their parts in file
- * order as they come. Returns how many parsers read one at least. */
+/** Whether a request's files go to the pool: several files, or one large enough to cut. */
+function pooled(files) {
+  return POOL > 1 && (files.length > 1 || files.some((f) => f.size >= SPLIT_MIN));
+}
+
+/** The pool's jobs for a request's files: a file is read whole by one parser, or, when it is a
+ * large plain log in a line format, cut into one part per parser, each the lines that start in
+ * its byte range. */
+async function jobsFor(files) {
+  const jobs = [];
+  const plans = [];
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
+    const head = file.size >= SPLIT_MIN ? new Uint8Array(await file.slice(0, HEAD).arrayBuffer()) : null;
+    const reading = head && engine.segment_reading(i, head);
+    const parts = reading ? POOL : 1;
+    plans.push({ reading, parts, done: new Array(parts).fill(0) });
+    for (let k = 0; k < parts; k++) {
+      const range = { reading, start: Math.floor((file.size * k) / parts), end: Math.floor((file.size * (k + 1)) / parts) };
+      jobs.push({ i, k, job: reading ? { segment: range } : { request: engine.part_request(i) } });
+    }
+  }
+  return { jobs, plans };
+}
+
+/** Reads a request's files on the pool and adds what the parsers send in file order, as it
+ * comes. Returns how many parsers worked. */
 async function readInPool(id, files, stop) {
-  const results = new Array(files.length);
+  const { jobs, plans } = await jobsFor(files);
+  // Per file, the results of its jobs, in order.
+  const results = plans.map((p) => Array.from({ length: p.parts }));
   let next = 0;
   let added = 0;
+  const addFile = (i) => {
+    const plan = plans[i];
+    const got = results[i];
+    results[i] = null;
+    if (!plan.reading) {
+      const { part, fatal } = got[0];
+      if (part) engine.add_part(part);
+      else engine.lose_file(i, fatal);
+      return;
+    }
+    engine.begin_segments(i, plan.reading);
+    for (const { part, damage, fatal } of got) {
+      if (fatal) return engine.cut_file_short(`the parser of one of its parts stopped: ${fatal}`);
+      engine.add_segment(part);
+      if (damage) return engine.cut_file_short(damage);
+    }
+    engine.end_file();
+  };
   const addReady = () => {
-    while (added < files.length && results[added] !== undefined && !stop()) {
-      const { part, fatal } = results[added];
-      results[added] = null;
+    while (added < files.length && !stop() && results[added].every((r) => r !== undefined)) {
       try {
-        if (part) engine.add_part(part);
-        else engine.lose_file(added, fatal);
+        addFile(added);
       } catch (error) {
         if (error instanceof WebAssembly.RuntimeError) throw error;
         engine.lose_file(added, textOf(error));
@@ -199,15 +246,19 @@ async function readInPool(id, files, stop) {
   };
   const used = new Set();
   const lane = async (k) => {
-    while (next < files.length && !stop()) {
+    while (next < jobs.length && !stop()) {
       used.add(k);
-      const i = next++;
-      const file = files[i];
-      results[i] = await parseOn(k, engine.part_request(i), file, (done) => progress(id, i, done, file.size, false));
+      const { i, k: part, job } = jobs[next++];
+      const plan = plans[i];
+      const done = (bytes) => {
+        plan.done[part] = bytes;
+        progress(id, i, plan.done.reduce((a, b) => a + b, 0), files[i].size, false);
+      };
+      results[i][part] = await parseOn(k, job, files[i], done);
       addReady();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(POOL, files.length) }, (_, k) => lane(k)));
+  await Promise.all(Array.from({ length: Math.min(POOL, jobs.length) }, (_, k) => lane(k)));
   return used.size;
 }
 

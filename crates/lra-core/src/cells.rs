@@ -6,10 +6,12 @@
 //! canonical (sorted, disjoint, equal neighbours joined), so equal cells compare equal whatever
 //! order the runs were added in, and every merge tree gives the same value.
 
+use serde::{Deserialize, Serialize};
+
 use crate::class::Class;
 
 /// Passed and failed runs of one test in one iteration (or in each iteration of a span).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cell {
     /// Passed runs.
     pub passed: u64,
@@ -60,7 +62,7 @@ impl Cell {
 }
 
 /// The same cell in each of `len` consecutive iterations, starting at index `first`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     /// Index of the first iteration (into the summary's iterations).
     pub first: u32,
@@ -78,7 +80,7 @@ impl Span {
 }
 
 /// One test's cells: sorted, disjoint spans, with no two adjacent spans of equal cells.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct IterationCells {
     spans: Vec<Span>,
     /// Runs added behind the last span (an iteration seen again, as when a log repeats its

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The class of one test run (docs/design.md §1.4; `Missing` is a run that never got a word).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Class {
     /// `PASS PASSED OK SUCCESS SUCCEEDED`
     Passed,

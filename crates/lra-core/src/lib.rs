@@ -35,6 +35,7 @@ mod summary;
 mod tables;
 #[doc(hidden)]
 pub mod testing;
+mod wire;
 
 pub use cells::{Cell, IterationCells, Span};
 pub use class::{Class, Counts};

@@ -95,10 +95,11 @@ pub struct FileParser {
 }
 
 /// The parsed result of a run of whole lines from the middle of a file; see
-/// [`FileParser::for_segment`].
-#[derive(Debug)]
+/// [`FileParser::for_segment`]. It can travel to another thread or worker as bytes
+/// ([`Segment::to_bytes`]).
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Segment {
-    partial: Partial,
+    pub(crate) partial: Partial,
     bytes: u64,
     nul_at: Option<u64>,
 }

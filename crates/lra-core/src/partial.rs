@@ -9,6 +9,8 @@
 
 use std::fmt::Write as _;
 
+use serde::{Deserialize, Serialize};
+
 use crate::cells::Cell;
 use crate::class::{Class, Counts};
 use crate::extract::{Hits, LineEvents, extract_at, lossy, same_bytes};
@@ -19,7 +21,7 @@ use crate::summary::{AnomalyKind, FileStats, Location, Summary};
 use crate::tables::{Shift, Tables};
 
 /// The iteration a run counts in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum IterationAt {
     /// Whatever iteration is current where this partial starts: resolved by the merge.
     Incoming,
@@ -29,7 +31,7 @@ pub(crate) enum IterationAt {
     Label(u32),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct OpenTest {
     test: u32,
     iteration: IterationAt,
@@ -38,7 +40,7 @@ pub(crate) struct OpenTest {
 
 /// The line a test opened on: its number, or, while the block of lines it is in is being read,
 /// its start in that block, counted only if needed (see [`Lines`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum LineAt {
     Known(u64),
     InBlock(usize),
@@ -114,7 +116,7 @@ impl<'b> BlockLines<'b> {
 }
 
 /// Whether a test is open at the end.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Open {
     /// No `Test: ` and no `Result: ` yet: whatever was open at the start still is.
     Unknown,
@@ -126,7 +128,7 @@ pub(crate) enum Open {
 
 /// The first `Result: ` before any `Test: `: it closes the test open at the start, if any, or else
 /// it is an orphan. Only the merge can tell.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct HeadResult {
     word: Box<[u8]>,
     detail: Box<[u8]>,
@@ -134,7 +136,8 @@ pub(crate) struct HeadResult {
     line: u64,
 }
 
-#[derive(Clone, Debug)]
+/// Serialized as a segment's part (`crate::wire`); what is not part of the result is skipped.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Partial {
     pub(crate) tables: Tables,
     totals: Counts,
@@ -160,7 +163,9 @@ pub(crate) struct Partial {
     incoming_cells: Vec<Cell>,
     /// Logs repeat their tests in the same order, so the test that followed the previous one
     /// last time is checked before the name is hashed. Not part of the result.
+    #[serde(skip)]
     previous_test: Option<u32>,
+    #[serde(skip)]
     followed_by: Vec<u32>,
     /// For formats with no iteration lines, whose iterations are each test's k-th run in the
     /// file: each test's runs here (by index), in run order, run-length encoded by class. The

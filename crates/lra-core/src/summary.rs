@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::cells::IterationCells;
 use crate::class::{Class, Counts};
 use crate::extract::NameMode;
@@ -12,7 +14,7 @@ use crate::parser::Options;
 use crate::tables::{Shift, Tables};
 
 /// Where something is: a file (an index into [`Summary::files`]) and a 1-based line number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
     /// Index into the summary's files.
     pub file: u32,
@@ -21,7 +23,7 @@ pub struct Location {
 }
 
 /// One test: its runs by class, its raw result words and its first failure.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TestStats {
     /// The test's name, per the summary's [`NameMode`].
     pub name: Box<str>,
@@ -77,7 +79,7 @@ pub struct FailureGroup {
 pub const FAILURE_GROUP_TESTS: usize = 20;
 
 /// Runs counted in one iteration, keyed by the iteration's label across files.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IterationStats {
     /// The first token after `Iteration `, or `""`.
     pub label: Box<str>,
@@ -86,7 +88,7 @@ pub struct IterationStats {
 }
 
 /// The kinds of anomaly a log can hold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AnomalyKind {
     /// A `Result: ` with no open test. Located at the `Result: ` line.
     OrphanResult,
@@ -108,7 +110,7 @@ impl AnomalyKind {
 }
 
 /// One located anomaly.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Anomaly {
     /// What is wrong.
     pub kind: AnomalyKind,

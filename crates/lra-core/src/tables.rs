@@ -4,6 +4,8 @@
 use crate::cells::{Cell, IterationCells, breaks_of};
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::hash::{FastMap, NameIndex, Words};
 
 use crate::class::{Class, Counts};
@@ -26,26 +28,33 @@ impl Shift {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+/// Serialized for a segment's part (`crate::wire`) without its indexes, which
+/// [`Tables::reindex`] makes again.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Tables {
     pub(crate) tests: Vec<TestStats>,
+    #[serde(skip)]
     test_index: NameIndex,
     pub(crate) iterations: Vec<IterationStats>,
+    #[serde(skip)]
     iteration_index: NameIndex,
     /// The first [`ANOMALY_CAP`] anomalies, sorted by location (stable for ties).
     pub(crate) anomalies: Vec<Anomaly>,
     /// In order of first appearance, which is also the order of their first location.
     pub(crate) failure_groups: Vec<Group>,
+    #[serde(skip)]
     failure_index: FastMap<Box<str>, u32>,
     /// The group of each detail as written, so that a repeated reason is neither decoded nor
     /// folded again. Not part of the result.
+    #[serde(skip)]
     raw_failure_index: FastMap<Box<[u8]>, u32>,
     /// The result words' texts, each kept once for every test. Not part of the result.
+    #[serde(skip)]
     pub(crate) words: Words,
 }
 
 /// A failure group as kept while parsing: its tests by index.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Group {
     detail: Box<str>,
     example: Box<str>,
@@ -82,6 +91,24 @@ impl Tables {
             Err(i) => {
                 self.iterations.push(IterationStats { label: label.into(), counts: Counts::default() });
                 i
+            }
+        }
+    }
+
+    /// Makes the indexes again, and shares the result words, after the tables were read back
+    /// without them (`crate::wire`).
+    pub(crate) fn reindex(&mut self) {
+        let Tables { tests, test_index, iterations, iteration_index, failure_groups, failure_index, words, .. } = self;
+        for (i, t) in tests.iter().enumerate() {
+            let _ = test_index.get_or_insert(&t.name, i as u32, |j| &tests[j as usize].name);
+        }
+        for (i, it) in iterations.iter().enumerate() {
+            let _ = iteration_index.get_or_insert(&it.label, i as u32, |j| &iterations[j as usize].label);
+        }
+        *failure_index = failure_groups.iter().enumerate().map(|(i, g)| (g.detail.clone(), i as u32)).collect();
+        for t in tests.iter_mut() {
+            for (word, _) in &mut t.results {
+                *word = words.get(word.as_bytes());
             }
         }
     }

@@ -140,6 +140,22 @@ impl Engine {
         self.batch_mut()?.add_part(part).map_err(|e| JsError::new(&e))
     }
 
+    /// When the batch's file `index`, whose first bytes are `head`, can be read in parts by the
+    /// pool's parsers: the reading (JSON) that each part's [`SegmentParser`] takes.
+    pub fn segment_reading(&self, index: u32, head: &[u8]) -> Option<String> {
+        self.batch.as_ref()?.segment_reading(index as usize, head)
+    }
+
+    /// Starts the batch's file `index`, next, read in parts as `reading` says.
+    pub fn begin_segments(&mut self, index: u32, reading: &str) -> Result<(), JsError> {
+        self.batch_mut()?.begin_segments(index as usize, reading).map_err(|e| JsError::new(&e))
+    }
+
+    /// Appends the next part of that file, read by a [`SegmentParser`] of the pool.
+    pub fn add_segment(&mut self, segment: &[u8]) -> Result<(), JsError> {
+        self.batch_mut()?.add_segment(segment).map_err(|e| JsError::new(&e))
+    }
+
     /// The batch's file `index`, next, was not read: its parser stopped, for `why`.
     pub fn lose_file(&mut self, index: u32, why: &str) -> Result<(), JsError> {
         self.batch_mut()?.lose_file(index as usize, why);
@@ -187,6 +203,30 @@ impl Engine {
 
     fn batch_mut(&mut self) -> Result<&mut Batch, JsError> {
         self.batch.as_mut().ok_or_else(|| JsError::new("a file outside of a batch"))
+    }
+}
+
+/// The parser of one part of a file, in a parser worker of the pool: whole lines in, the
+/// segment's partial result out, as bytes for [`Engine::add_segment`].
+#[wasm_bindgen]
+pub struct SegmentParser(lra_core::FileParser);
+
+#[wasm_bindgen]
+impl SegmentParser {
+    /// A parser for lines read as `reading` ([`Engine::segment_reading`]) says.
+    #[wasm_bindgen(constructor)]
+    pub fn new(reading: &str) -> Result<SegmentParser, JsError> {
+        lra_view::segment_parser(reading).map(SegmentParser).map_err(|e| JsError::new(&e))
+    }
+
+    /// The part's next bytes.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.0.feed(bytes);
+    }
+
+    /// Ends the part: its segment, as bytes.
+    pub fn finish(self) -> Vec<u8> {
+        self.0.into_segment().to_bytes()
     }
 }
 

@@ -36,6 +36,17 @@ impl Members {
         self.summary
     }
 
+    /// Appends one file's summary, read with the same options; `damage`: why it ended early, if
+    /// it did (flagged, and a problem).
+    pub fn add_file(&mut self, mut file: Summary, damage: Option<String>) {
+        if let Some(damage) = damage {
+            let stats = &mut file.files[0];
+            self.problems.push(format!("{}: {damage}; the lines before it are counted", stats.name));
+            stats.damage = Some(damage.into());
+        }
+        self.summary.merge(file).expect("every file is read with the same options");
+    }
+
     /// Appends the summary of files read elsewhere with the same options, as if they had been
     /// given here.
     pub fn add(&mut self, files: Summary) -> Result<(), lra_core::MergeError> {
@@ -69,13 +80,7 @@ impl Sink for Members {
         let Some(mut parser) = self.parser.take() else { return };
         parser.feed(&self.pending);
         self.pending.clear();
-        let mut file = parser.finish();
-        if let Some(damage) = damage {
-            let stats = &mut file.files[0];
-            self.problems.push(format!("{}: {damage}; the lines before it are counted", stats.name));
-            stats.damage = Some(damage.into());
-        }
-        self.summary.merge(file).expect("every file is read with the same options");
+        self.add_file(parser.finish(), damage);
     }
 
     fn problem(&mut self, message: String) {

@@ -1,8 +1,8 @@
 //! A request's files, read one after another before they are added to the summary at once, so
 //! that a cancelled request adds nothing.
 
-use lra_core::{LogFormat, Options, Summary};
-use lra_input::{Members, Unpacker};
+use lra_core::{FileParser, LogFormat, Options, Segment, Summary};
+use lra_input::{Kind, Members, Unpacker};
 use lra_protocol::{Reading, Request};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -22,6 +22,8 @@ pub(crate) enum Purpose {
 /// The file being read.
 enum Open {
     Log(Unpacker),
+    /// A plain log whose parts parsers of the pool read: their segments are appended in order.
+    Segments(Box<FileParser>),
     /// Kept whole until its end, to be tried as a saved summary.
     Json {
         name: String,
@@ -53,17 +55,7 @@ impl Batch {
         reading: &Reading,
         parallel: bool,
     ) -> Result<Batch, String> {
-        let markers = reading.markers.markers()?;
-        // Custom markers mean the markers format, as on the command line.
-        let format = reading.format.or((!markers.is_default()).then_some(LogFormat::Markers));
-        let options = Options {
-            name_mode: reading.name_mode,
-            markers,
-            format,
-            iteration_per_file: reading.iteration_per_file,
-            parallel,
-            ..Options::default()
-        };
+        let options = options_for(reading, parallel)?;
         let members = Members::new(options.clone());
         Ok(Batch {
             purpose,
@@ -123,6 +115,7 @@ impl Batch {
     pub fn end_file(&mut self) {
         match self.open.take() {
             Some(Open::Log(u)) => u.finish(&mut self.members),
+            Some(Open::Segments(parser)) => self.members.add_file(parser.finish(), None),
             Some(Open::Json { name, bytes }) => self.end_json(name, bytes),
             None => {}
         }
@@ -148,11 +141,38 @@ impl Batch {
     pub fn cut_file_short(&mut self, reason: &str) {
         match self.open.take() {
             Some(Open::Log(u)) => u.cut_short(reason, &mut self.members),
+            Some(Open::Segments(parser)) => self.members.add_file(parser.finish(), Some(reason.to_owned())),
             Some(Open::Json { name, .. }) => self.problems.push(format!("{name}: {reason}")),
             None => {}
         }
         self.problems.extend(self.members.take_problems());
     }
+}
+
+/// How files are parsed when read as `reading` says; `parallel`: each large slice on the thread
+/// pool.
+fn options_for(reading: &Reading, parallel: bool) -> Result<Options, String> {
+    let markers = reading.markers.markers()?;
+    // Custom markers mean the markers format, as on the command line.
+    let format = reading.format.or((!markers.is_default()).then_some(LogFormat::Markers));
+    Ok(Options {
+        name_mode: reading.name_mode,
+        markers,
+        format,
+        iteration_per_file: reading.iteration_per_file,
+        parallel,
+        ..Options::default()
+    })
+}
+
+/// The parser of one part of a file, for a parser of the pool: `reading` is the JSON
+/// [`Batch::segment_reading`] made. Its bytes are whole lines, the last perhaps the file's end.
+pub fn segment_parser(reading: &str) -> Result<FileParser, String> {
+    let reading: Reading = serde_json::from_str(reading).map_err(|e| format!("a segment's reading: {e}"))?;
+    if reading.format.is_none() {
+        return Err("a segment's reading must give its format".to_owned());
+    }
+    Ok(FileParser::for_segment(options_for(&reading, false)?))
 }
 
 /// What a batch of one file read, as a parser of the page's pool sends it to the batch the file
@@ -212,6 +232,47 @@ impl Batch {
         self.saved.extend(saved);
         self.problems.extend(wire.problems);
         Ok(())
+    }
+
+    /// When file `index`, whose first bytes are `head`, can be read in parts by the parsers of
+    /// the pool: the reading (JSON) each part's parser takes, its format told. Only a plain log
+    /// in a line format can (not a saved summary, an archive, JUnit XML, `go test`, nextest).
+    pub fn segment_reading(&self, index: usize, head: &[u8]) -> Option<String> {
+        let name = self.name(index);
+        if !matches!(self.purpose, Purpose::Add { .. }) || name.ends_with(".json") {
+            return None;
+        }
+        if lra_input::sniff(head, false).is_some_and(|k| k != Kind::Plain) {
+            return None;
+        }
+        let format =
+            self.options.format.unwrap_or_else(|| lra_core::detect(&head[..head.len().min(lra_core::DETECT_LEN)]));
+        let reading = Reading { format: Some(format), ..self.reading.clone() };
+        format.is_line_format().then(|| serde_json::to_string(&reading).expect("a reading is JSON"))
+    }
+
+    /// Starts file `index`, read in parts as `reading` ([`Batch::segment_reading`]) says: its
+    /// segments follow, in order, with [`Batch::add_segment`].
+    pub fn begin_segments(&mut self, index: usize, reading: &str) -> Result<(), String> {
+        self.end_file();
+        let reading: Reading = serde_json::from_str(reading).map_err(|e| format!("a segment's reading: {e}"))?;
+        let options = Options { format: reading.format, ..self.options.clone() };
+        self.logs += 1;
+        self.open = Some(Open::Segments(Box::new(FileParser::new(self.name(index), options))));
+        Ok(())
+    }
+
+    /// Appends the next part of the file begun with [`Batch::begin_segments`] (its
+    /// [`Segment::to_bytes`]).
+    pub fn add_segment(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let segment = Segment::from_bytes(bytes)?;
+        match &mut self.open {
+            Some(Open::Segments(parser)) => {
+                parser.append(segment);
+                Ok(())
+            }
+            _ => Err("a segment outside of a file read in parts".to_owned()),
+        }
     }
 
     /// The next file could not be read: its parser stopped, for `why`.

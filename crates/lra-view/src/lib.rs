@@ -11,5 +11,5 @@ mod rows;
 mod session;
 mod suites;
 
-pub use batch::Batch;
+pub use batch::{Batch, segment_parser};
 pub use session::Session;

@@ -257,6 +257,24 @@ proptest! {
     }
 }
 
+/// `options` with the format told from the log's head, as a file cut into parts is read.
+fn told(log: &[u8], options: Options) -> Options {
+    let told = lra_core::detect(&log[..log.len().min(lra_core::DETECT_LEN)]);
+    Options { format: Some(options.format.unwrap_or(told)), ..options }
+}
+
+/// Where the parts of `log` cut at `cuts` end: each at the end of the line its cut falls in, the
+/// last at the log's end.
+fn line_ends(log: &[u8], cuts: &[f64]) -> Vec<usize> {
+    let mut bounds: Vec<usize> = at(log.len(), cuts)
+        .into_iter()
+        .map(|c| log[c..].iter().position(|&b| b == b'\n').map_or(log.len(), |i| c + i + 1))
+        .collect();
+    bounds.push(log.len());
+    bounds.dedup();
+    bounds
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -264,14 +282,8 @@ proptest! {
     fn segments_read_apart_and_appended_equal_the_whole(log in log(), options in any_options(), cuts in cuts(), feed in 1usize..9) {
         // As the CLI reads a large file: its format told from its head, parts cut at line ends,
         // each parsed by its own parser in small slices, appended in order.
-        let told = lra_core::detect(&log[..log.len().min(lra_core::DETECT_LEN)]);
-        let options = Options { format: Some(options.format.unwrap_or(told)), ..options };
-        let mut bounds: Vec<usize> = at(log.len(), &cuts)
-            .into_iter()
-            .map(|c| log[c..].iter().position(|&b| b == b'\n').map_or(log.len(), |i| c + i + 1))
-            .collect();
-        bounds.push(log.len());
-        bounds.dedup();
+        let options = told(&log, options);
+        let bounds = line_ends(&log, &cuts);
         let mut first = FileParser::new("t.log", options.clone());
         let mut start = 0;
         let mut parts = bounds.iter().map(|&end| {
@@ -290,5 +302,34 @@ proptest! {
             first.append(p.into_segment());
         }
         prop_assert_eq!(first.finish(), parse_with("t.log", &log, &options));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn every_segment_sent_as_bytes_and_appended_to_an_empty_parser_equals_the_whole(log in log(), options in any_options(), cuts in cuts(), feed in 1usize..9) {
+        // As the browser's pool of parsers reads one file: its format told from its head, every
+        // part (the first too) parsed apart as a segment in another worker, sent as bytes, and
+        // appended in order to a parser of the file that was fed nothing.
+        let options = told(&log, options);
+        if !options.format.is_some_and(|f| f.is_line_format()) {
+            return Ok(());
+        }
+        let mut file = FileParser::new("t.log", options.clone());
+        let mut start = 0;
+        for end in line_ends(&log, &cuts) {
+            let mut p = FileParser::for_segment(options.clone());
+            for piece in log[start..end].chunks(feed) {
+                p.feed(piece);
+            }
+            start = end;
+            let segment = p.into_segment();
+            let sent = lra_core::Segment::from_bytes(&segment.to_bytes()).unwrap();
+            prop_assert_eq!(&sent, &segment);
+            file.append(sent);
+        }
+        prop_assert_eq!(file.finish(), parse_with("t.log", &log, &options));
     }
 }

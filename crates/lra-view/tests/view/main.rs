@@ -508,3 +508,51 @@ mod parts {
         }
     }
 }
+
+/// Reads `bytes` as the pool reads one large file: cut into `parts` byte ranges, each parsed
+/// apart as the lines that start in it (as `web/engine/parser.js` cuts them), sent as bytes, and
+/// appended in order.
+fn analyze_in_segments(session: &mut Session, name: &str, bytes: &[u8], parts: usize) -> Reply {
+    let request = Request::Analyze { names: vec![name.to_owned()], reading: Reading::default(), adopt: true };
+    let mut batch = session.begin(&request).unwrap();
+    let reading = batch.segment_reading(0, &bytes[..bytes.len().min(64 << 10)]).expect("a plain log can be cut");
+    batch.begin_segments(0, &reading).unwrap();
+    // A line starts at 0 or after a newline; a part holds the lines that start in its range.
+    let line_start = |at: usize| match at {
+        0 => 0,
+        _ => bytes[at - 1..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| at + i),
+    };
+    for k in 0..parts {
+        let (start, end) = (line_start(bytes.len() * k / parts), line_start(bytes.len() * (k + 1) / parts));
+        let mut p = lra_view::segment_parser(&reading).unwrap();
+        p.feed(&bytes[start..end.max(start)]);
+        batch.add_segment(&p.into_segment().to_bytes()).unwrap();
+    }
+    session.finish(batch, 0.0)
+}
+
+#[test]
+fn one_large_log_read_in_parts_by_the_pool_gives_the_summary_one_reading_gives() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    for name in ["seed-sample.log", "messy.log", "runners/gtest.log", "runners/pytest.log"] {
+        let bytes = std::fs::read(fixtures.join(name)).unwrap();
+        let mut whole = Session::new(false);
+        analyze_bytes(&mut whole, &[(name, &bytes)], Reading::default(), 4096);
+        for parts in [1, 2, 3, 7, 64] {
+            let mut cut = Session::new(false);
+            analyze_in_segments(&mut cut, name, &bytes, parts);
+            assert_eq!(exported_json(&mut cut), exported_json(&mut whole), "{name} in {parts} parts");
+        }
+    }
+}
+
+#[test]
+fn archives_saved_summaries_and_xml_are_not_cut() {
+    let s = Session::new(false);
+    let names = ["a.log.gz", "saved.json", "report.xml", "plain.log"].map(str::to_owned).to_vec();
+    let batch = s.begin(&Request::Analyze { names, reading: Reading::default(), adopt: true }).unwrap();
+    assert_eq!(batch.segment_reading(0, b"\x1f\x8b\x08\x00rest"), None);
+    assert_eq!(batch.segment_reading(1, b"{\"schema\": \"lra-summary/1\"}"), None);
+    assert_eq!(batch.segment_reading(2, b"<?xml version=\"1.0\"?><testsuites>"), None);
+    assert!(batch.segment_reading(3, b"Test: a\nResult: PASS\n").is_some());
+}
