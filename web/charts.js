@@ -64,10 +64,13 @@ window.lraCharts = {
     if (window.echarts) setTimeout(next, 0);
   },
 
-  /** Sets `rest`, the part of an option set after charming's. Its `heatmapNames` ({tests,
-   * columns}) name the heatmap's cells, [column, row, failure ratio, failed, judged], in the
-   * tooltip: plain arrays, which ECharts takes far faster than one object per cell. */
-  setRest(chart, rest) {
+  /** Sets `option` (charming's) with `rest`, the part charming cannot express, merged into it
+   * as ECharts would merge a second setOption (objects key by key, component arrays by index),
+   * so that the chart is drawn once: a second setOption drew the heatmap's 50,000 cells again,
+   * a task twice as long. The `heatmapNames` of `rest` ({tests, columns}) name the heatmap's
+   * cells, [column, row, failure ratio, failed, judged], in the tooltip: plain arrays, which
+   * ECharts takes far faster than one object per cell. */
+  setWithRest(chart, option, rest) {
     const names = rest.heatmapNames;
     delete rest.heatmapNames;
     if (names) {
@@ -75,6 +78,23 @@ window.lraCharts = {
         formatter: (p) => `${names.tests[p.value[1]]} · iteration ${names.columns[p.value[0]]}: ${p.value[3]} of ${p.value[4]} runs failed`,
       };
     }
-    chart.setOption(rest);
+    chart.setOption(merged(option, rest));
   },
 };
+
+/** `rest` merged into `base`: objects key by key, arrays by index, anything else replaced. */
+function merged(base, rest) {
+  const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+  // Component arrays (series, visualMap) merge by index; data arrays are replaced.
+  if (Array.isArray(base) && Array.isArray(rest) && rest.every(isObject)) {
+    return Array.from({ length: Math.max(base.length, rest.length) }, (_, i) => (i < rest.length ? (i < base.length ? merged(base[i], rest[i]) : rest[i]) : base[i]));
+  }
+  if (Array.isArray(rest) && rest.every(isObject) && isObject(base)) return merged([base], rest);
+  if (isObject(base) && isObject(rest)) {
+    const out = { ...base };
+    for (const [key, value] of Object.entries(rest)) out[key] = key in base ? merged(base[key], value) : value;
+    return out;
+  }
+  return rest;
+}
+

@@ -25,8 +25,8 @@ extern "C" {
     // web/charts.js
     #[wasm_bindgen(catch, js_namespace = lraCharts, js_name = warm)]
     fn warm_charts() -> Result<(), JsValue>;
-    #[wasm_bindgen(catch, js_namespace = lraCharts, js_name = setRest)]
-    fn set_rest(chart: &EchartsInstance, rest: JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_namespace = lraCharts, js_name = setWithRest)]
+    fn set_with_rest(chart: &EchartsInstance, option: JsValue, rest: JsValue) -> Result<(), JsValue>;
 }
 
 /// The charts of the summary, asked once and shared by the views that draw them.
@@ -180,7 +180,7 @@ fn draw_later<T: 'static>(id: &'static str, charts: &Arc<T>, pick: fn(&T) -> (&R
     });
 }
 
-/// Draws `option` into the element `id`, then sets `rest` (the part charming cannot express).
+/// Draws `option` into the element `id`, with `rest` (the part charming cannot express).
 /// ECharts' init lays the page out to size its canvas: it gets a task of its own.
 fn draw(id: &str, option: &RawValue, rest: Option<&RawValue>) {
     let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
@@ -196,13 +196,12 @@ fn draw(id: &str, option: &RawValue, rest: Option<&RawValue>) {
     let option = js_sys::JSON::parse(option.get());
     let rest = rest.map(|r| js_sys::JSON::parse(r.get()));
     set_timeout(
-        move || {
-            if let Ok(option) = option {
-                chart.set_option(option);
+        move || match (option, rest) {
+            (Ok(option), Some(Ok(rest))) => {
+                let _ = set_with_rest(&chart, option, rest);
             }
-            if let Some(Ok(rest)) = rest {
-                let _ = set_rest(&chart, rest);
-            }
+            (Ok(option), _) => chart.set_option(option),
+            _ => {}
         },
         std::time::Duration::ZERO,
     );

@@ -63,7 +63,7 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
                 None => push_right(&mut row, format_args!("-"), 7),
             }
             row.push_str("  ");
-            if let Some(l) = test.first_failure {
+            if let Some(l) = test.first_failure() {
                 write!(row, "{}:{}", s.file_name(l), l.line).expect("a String takes any text");
             }
             row.push('\n');

@@ -37,7 +37,7 @@ impl Summary {
             if let Some(r) = c.pass_rate() {
                 write!(out, "{r:.6}")?;
             }
-            match test.first_failure {
+            match test.first_failure() {
                 Some(l) => writeln!(out, ",{},{}", field(self.file_name(l)), l.line)?,
                 None => writeln!(out, ",,")?,
             }

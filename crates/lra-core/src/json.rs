@@ -209,11 +209,11 @@ impl Summary {
             counts: t.counts,
             pass_rate: t.counts.pass_rate(),
             results: t.results.iter().map(|(w, n)| (w.to_string(), *n)).collect(),
-            first_failure: t.first_failure.map(|l| self.location_json(l)),
-            transitions: t.transitions,
+            first_failure: t.first_failure().map(|l| self.location_json(l)),
+            transitions: t.transitions(),
             flaky: t.flaky(),
-            first_outcome: Outcome::of(t.first_outcome),
-            last_outcome: Outcome::of(t.last_outcome),
+            first_outcome: Outcome::of(t.first_outcome()),
+            last_outcome: Outcome::of(t.last_outcome()),
             by_iteration: t
                 .by_iteration
                 .spans()
@@ -340,12 +340,16 @@ impl Summary {
             for (word, n) in &t.results {
                 test.add_word(word.as_bytes(), *n, &mut tables.words);
             }
-            if test.first_failure.is_none() {
-                test.first_failure = t.first_failure.map(loc).transpose()?;
-            }
-            test.transitions = t.transitions;
-            test.first_outcome = Outcome::class(t.first_outcome);
-            test.last_outcome = Outcome::class(t.last_outcome);
+            let first_failure = match test.first_failure() {
+                Some(l) => Some(l),
+                None => t.first_failure.map(loc).transpose()?,
+            };
+            test.set_order(
+                first_failure,
+                t.transitions,
+                Outcome::class(t.first_outcome),
+                Outcome::class(t.last_outcome),
+            );
             let mut spans = Vec::with_capacity(t.by_iteration.len());
             for (first, len, passed, failed) in t.by_iteration {
                 if first.checked_add(len).is_none_or(|end| end as usize > iterations.len()) {

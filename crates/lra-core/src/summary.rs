@@ -32,22 +32,111 @@ pub struct TestStats {
     /// Every uppercased result word with its count, sorted by word. Each word's text is
     /// shared by every test that gave it.
     pub results: Vec<(Arc<str>, u64)>,
-    /// The `Result: ` line of its first failed run.
-    pub first_failure: Option<Location>,
-    /// Adjacent pairs of runs, in run order and counting only passed and failed runs, where one
-    /// passed and the other failed.
-    pub transitions: u64,
-    /// The class of its first and of its last passed-or-failed run: what an exact merge needs to
-    /// count the transition across the seam.
-    pub first_outcome: Option<Class>,
-    /// See `first_outcome`.
-    pub last_outcome: Option<Class>,
     /// Its passed and failed runs in each iteration (indexes into [`Summary::iterations`]), for
     /// the tests × iterations heatmap. Runs outside any iteration are not in it.
     pub by_iteration: IterationCells,
+    /// What only a test that failed needs (see [`TestStats::first_failure`] and the methods
+    /// after it), made at its first failure: a test that never failed has none, so that a
+    /// million tests that passed once do not pay for it. `None` means no failure, no
+    /// transitions, and every judged run passed.
+    failing: Option<Box<Failing>>,
+}
+
+/// The run order of a test that failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Failing {
+    first_failure: Option<Location>,
+    transitions: u64,
+    first_outcome: Option<Class>,
+    last_outcome: Option<Class>,
 }
 
 impl TestStats {
+    /// A test with no runs yet.
+    pub(crate) fn new(name: Box<str>) -> TestStats {
+        TestStats {
+            name,
+            counts: Counts::default(),
+            results: Vec::new(),
+            by_iteration: IterationCells::default(),
+            failing: None,
+        }
+    }
+
+    /// The `Result: ` line of its first failed run.
+    pub fn first_failure(&self) -> Option<Location> {
+        self.failing.as_ref().and_then(|f| f.first_failure)
+    }
+
+    /// Adjacent pairs of runs, in run order and counting only passed and failed runs, where one
+    /// passed and the other failed.
+    pub fn transitions(&self) -> u64 {
+        self.failing.as_ref().map_or(0, |f| f.transitions)
+    }
+
+    /// The class of its first passed-or-failed run: with [`TestStats::last_outcome`], what an
+    /// exact merge needs to count the transition across the seam.
+    pub fn first_outcome(&self) -> Option<Class> {
+        self.failing.as_ref().map_or_else(|| self.passed_only(), |f| f.first_outcome)
+    }
+
+    /// The class of its last passed-or-failed run.
+    pub fn last_outcome(&self) -> Option<Class> {
+        self.failing.as_ref().map_or_else(|| self.passed_only(), |f| f.last_outcome)
+    }
+
+    /// The first and last outcome of a test that never failed.
+    fn passed_only(&self) -> Option<Class> {
+        (self.counts.passed > 0).then_some(Class::Passed)
+    }
+
+    /// Sets the run order; kept only when it differs from a test's that never failed.
+    pub(crate) fn set_order(
+        &mut self,
+        first_failure: Option<Location>,
+        transitions: u64,
+        first_outcome: Option<Class>,
+        last_outcome: Option<Class>,
+    ) {
+        let plain = self.passed_only();
+        self.failing = match (first_failure, transitions, first_outcome, last_outcome) {
+            (None, 0, first, last) if first == plain && last == plain => None,
+            _ => Some(Box::new(Failing { first_failure, transitions, first_outcome, last_outcome })),
+        };
+    }
+
+    /// Appends a passed or failed run to the test's run order; its counts already hold it.
+    pub(crate) fn add_outcome(&mut self, class: Class) {
+        let failing = match (&mut self.failing, class) {
+            // Still only passes: the order follows from the counts.
+            (None, Class::Passed) => return,
+            (None, _) => {
+                // The first failure: the runs before it all passed.
+                let before = self.passed_only();
+                self.failing.insert(Box::new(Failing {
+                    first_failure: None,
+                    transitions: 0,
+                    first_outcome: before,
+                    last_outcome: before,
+                }))
+            }
+            (Some(f), _) => f,
+        };
+        if failing.last_outcome.is_some_and(|last| last != class) {
+            failing.transitions += 1;
+        }
+        failing.first_outcome = failing.first_outcome.or(Some(class));
+        failing.last_outcome = Some(class);
+    }
+
+    /// Keeps `at` as its first failure if it has none; its first failed run is recorded.
+    pub(crate) fn keep_first_failure(&mut self, at: impl FnOnce() -> Location) {
+        if let Some(f) = &mut self.failing
+            && f.first_failure.is_none()
+        {
+            f.first_failure = Some(at());
+        }
+    }
     /// Both passed and failed at least once.
     pub fn flaky(&self) -> bool {
         self.counts.passed > 0 && self.counts.failed > 0
@@ -56,7 +145,7 @@ impl TestStats {
     /// Transitions over the most there could be: 1.0 when passes and failures alternate.
     pub fn flip_rate(&self) -> f64 {
         let judged = self.counts.passed + self.counts.failed;
-        if judged < 2 { 0.0 } else { self.transitions as f64 / (judged - 1) as f64 }
+        if judged < 2 { 0.0 } else { self.transitions() as f64 / (judged - 1) as f64 }
     }
 }
 

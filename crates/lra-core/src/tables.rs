@@ -1,7 +1,7 @@
 //! The interned tables that both a segment's partial result and a finished Summary hold:
 //! tests, iterations and anomalies, each in order of first appearance, with an exact merge.
 
-use crate::cells::{Cell, IterationCells, breaks_of};
+use crate::cells::{Cell, breaks_of};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -161,9 +161,7 @@ impl Tables {
             // Asked once at most, though both below may want it.
             let (mut at, mut known) = (Some(at), None);
             let mut here = || *known.get_or_insert_with(|| at.take().expect("asked once")());
-            if test.first_failure.is_none() {
-                test.first_failure = Some(here());
-            }
+            test.keep_first_failure(&mut here);
             let g = match self.raw_failure_index.get(detail) {
                 Some(&g) => g,
                 None => {
@@ -304,28 +302,6 @@ impl Tables {
 }
 
 impl TestStats {
-    pub(crate) fn new(name: Box<str>) -> TestStats {
-        TestStats {
-            name,
-            counts: Counts::default(),
-            results: Vec::new(),
-            first_failure: None,
-            transitions: 0,
-            first_outcome: None,
-            last_outcome: None,
-            by_iteration: IterationCells::default(),
-        }
-    }
-
-    /// Appends a passed or failed run to the test's run order.
-    fn add_outcome(&mut self, class: Class) {
-        if self.last_outcome.is_some_and(|last| last != class) {
-            self.transitions += 1;
-        }
-        self.first_outcome = self.first_outcome.or(Some(class));
-        self.last_outcome = Some(class);
-    }
-
     /// Counts `n` runs with `word` (bytes of an uppercased word; see `extract::Text`), whose
     /// text is kept once in `words`.
     pub(crate) fn add_word(&mut self, word: &[u8], n: u64, words: &mut Words) {
@@ -365,18 +341,18 @@ impl TestStats {
         other.by_iteration.settle();
         self.by_iteration.merge_mapped(other.by_iteration.spans(), iterations, breaks);
         // The seam between the two run orders counts too.
-        if let (Some(last), Some(first)) = (self.last_outcome, other.first_outcome) {
-            self.transitions += u64::from(last != first);
-        }
-        self.transitions += other.transitions;
-        self.first_outcome = self.first_outcome.or(other.first_outcome);
-        self.last_outcome = other.last_outcome.or(self.last_outcome);
+        let seam = match (self.last_outcome(), other.first_outcome()) {
+            (Some(last), Some(first)) => u64::from(last != first),
+            _ => 0,
+        };
+        let first_failure = self.first_failure().or(other.first_failure().map(|l| shift.apply(l)));
+        let transitions = self.transitions() + seam + other.transitions();
+        let first_outcome = self.first_outcome().or(other.first_outcome());
+        let last_outcome = other.last_outcome().or(self.last_outcome());
         self.counts.add_all(&other.counts);
+        self.set_order(first_failure, transitions, first_outcome, last_outcome);
         for (word, n) in other.results {
             self.add_text(word, n);
-        }
-        if self.first_failure.is_none() {
-            self.first_failure = other.first_failure.map(|l| shift.apply(l));
         }
     }
 }

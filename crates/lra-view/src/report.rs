@@ -42,7 +42,7 @@ pub(crate) fn build(s: &Summary, echarts: &str) -> String {
         .iter()
         .map(|t| {
             let c = t.counts;
-            let at = t.first_failure.map(|l| format!("{}:{}", s.file_name(l), l.line)).unwrap_or_default();
+            let at = t.first_failure().map(|l| format!("{}:{}", s.file_name(l), l.line)).unwrap_or_default();
             serde_json::json!([t.name, c.runs(), c.passed, c.failed, c.skipped, c.other, c.missing, c.pass_rate(), at])
         })
         .collect();
@@ -55,7 +55,7 @@ pub(crate) fn build(s: &Summary, echarts: &str) -> String {
                 esc(&t.name),
                 t.counts.passed,
                 t.counts.failed,
-                t.transitions,
+                t.transitions(),
                 t.flip_rate()
             )
         })

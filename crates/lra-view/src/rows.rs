@@ -81,7 +81,7 @@ fn compare(s: &Summary, column: Column, a: &TestStats, b: &TestStats) -> Orderin
             rate(ca.pass_rate()).total_cmp(&rate(cb.pass_rate()))
         }
         Column::FirstFailure => {
-            let at = |t: &TestStats| t.first_failure.map(|l| (s.file_name(l), l.line));
+            let at = |t: &TestStats| t.first_failure().map(|l| (s.file_name(l), l.line));
             at(a).cmp(&at(b))
         }
     }
@@ -103,7 +103,7 @@ pub(crate) fn order(s: &Summary, q: &TestsQuery) -> Vec<u32> {
 }
 
 pub(crate) fn test_row(s: &Summary, t: &TestStats) -> TestRow {
-    TestRow { name: t.name.to_string(), counts: t.counts, first_failure: t.first_failure.map(|l| at(s, l)) }
+    TestRow { name: t.name.to_string(), counts: t.counts, first_failure: t.first_failure().map(|l| at(s, l)) }
 }
 
 /// The page of `order` the query asks for.
@@ -120,7 +120,7 @@ pub(crate) fn test_detail(s: &Summary, name: &str) -> Option<TestDetail> {
     Some(TestDetail {
         row: test_row(s, t),
         words: t.results.iter().map(|(w, n)| (w.to_string(), *n)).collect(),
-        transitions: t.transitions,
+        transitions: t.transitions(),
     })
 }
 
@@ -132,7 +132,7 @@ pub(crate) fn flaky(s: &Summary) -> FlakyList {
         .map(|t| FlakyRow {
             name: t.name.to_string(),
             counts: t.counts,
-            transitions: t.transitions,
+            transitions: t.transitions(),
             flip_rate: t.flip_rate(),
         })
         .collect();

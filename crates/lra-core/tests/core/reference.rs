@@ -30,14 +30,14 @@ impl View {
                 .iter()
                 .map(|t| {
                     let results = t.results.iter().map(|(w, n)| (w.to_string(), *n)).collect();
-                    let ff = t.first_failure.map(|l| (s.file_name(l).to_owned(), l.line));
+                    let ff = t.first_failure().map(|l| (s.file_name(l).to_owned(), l.line));
                     let mut cells = BTreeMap::new();
                     for s in t.by_iteration.spans() {
                         for i in s.first..s.end() {
                             cells.insert(i as usize, (s.cell.passed, s.cell.failed));
                         }
                     }
-                    (t.name.to_string(), t.counts, results, ff, t.transitions, cells)
+                    (t.name.to_string(), t.counts, results, ff, t.transitions(), cells)
                 })
                 .collect(),
             iterations: s.iterations().iter().map(|i| (i.label.to_string(), i.counts)).collect(),

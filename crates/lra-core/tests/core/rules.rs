@@ -247,7 +247,7 @@ fn first_failure_is_located_at_its_result_line() {
         &[("a.log", b"Test: t\nResult: PASS\n"), ("b.log", b"x\nTest: t\ny\nResult: ERROR\nTest: t\nResult: FAIL\n")],
         NameMode::Line,
     );
-    let l = s.tests()[0].first_failure.unwrap();
+    let l = s.tests()[0].first_failure().unwrap();
     assert_eq!((s.file_name(l), l.line), ("b.log", 4));
 }
 
@@ -331,11 +331,11 @@ fn transitions_count_changes_between_passed_and_failed_runs_only() {
     );
     // Run order of t, passed/failed only: PASS, FAIL, FAIL, OK: two changes.
     let t = &s.tests()[0];
-    assert_eq!(t.transitions, 2);
+    assert_eq!(t.transitions(), 2);
     assert!(t.flaky());
     assert!((t.flip_rate() - 2.0 / 3.0).abs() < 1e-9);
     let s2 = &s.tests()[1];
-    assert_eq!((s2.transitions, s2.flaky()), (0, false));
+    assert_eq!((s2.transitions(), s2.flaky()), (0, false));
 }
 
 // Failure reasons: the text after the result word, trimmed, digits folded.

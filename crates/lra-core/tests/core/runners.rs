@@ -39,7 +39,7 @@ fn check_suite(s: &Summary, [passes, fails, skipped, flaky]: [&str; 4]) {
     assert_eq!(failing_iterations(s, fails).len(), 6);
     let t = s.tests().iter().find(|t| &*t.name == flaky).unwrap();
     // Passed, passed, failed, passed, passed, failed: three changes.
-    assert_eq!(t.transitions, 3);
+    assert_eq!(t.transitions(), 3);
     assert_eq!(s.orphan_results(), 0);
     assert_eq!(s.totals().missing, 0);
     for i in s.iterations() {
@@ -169,7 +169,7 @@ fn junit_xml_from_googletest_with_cdata() {
     let fails = s.tests().iter().find(|t| &*t.name == "Suite.AlwaysFails").unwrap();
     let text = String::from_utf8(fixture("gtest-junit.xml")).unwrap();
     let line = text.lines().position(|l| l.contains("</testcase>")).unwrap() as u64 + 1;
-    assert_eq!(fails.first_failure.map(|l| l.line), Some(line));
+    assert_eq!(fails.first_failure().map(|l| l.line), Some(line));
 }
 
 #[test]
