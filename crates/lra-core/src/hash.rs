@@ -96,9 +96,9 @@ impl NameIndex {
 
 /// The texts of result words, each kept once: a million tests that passed share one `PASS`.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Words(FastMap<Box<[u8]>, Arc<str>>);
+pub(crate) struct WordTexts(FastMap<Box<[u8]>, Arc<str>>);
 
-impl Words {
+impl WordTexts {
     /// The text of the word written as `raw` (see `extract::Text`).
     pub(crate) fn get(&mut self, raw: &[u8]) -> Arc<str> {
         if let Some(w) = self.0.get(raw) {

@@ -208,7 +208,7 @@ impl Summary {
             runs: t.counts.runs(),
             counts: t.counts,
             pass_rate: t.counts.pass_rate(),
-            results: t.results.iter().map(|(w, n)| (w.to_string(), *n)).collect(),
+            results: t.results.iter().map(|(w, n)| (w.to_owned(), n)).collect(),
             first_failure: t.first_failure().map(|l| self.location_json(l)),
             transitions: t.transitions(),
             flaky: t.flaky(),
@@ -338,7 +338,7 @@ impl Summary {
             let test = &mut tables.tests[i];
             test.counts.add_all(&t.counts);
             for (word, n) in &t.results {
-                test.add_word(word.as_bytes(), *n, &mut tables.words);
+                test.results.add_raw(word.as_bytes(), *n, &mut tables.words);
             }
             let first_failure = match test.first_failure() {
                 Some(l) => Some(l),

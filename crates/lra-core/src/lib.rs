@@ -30,6 +30,7 @@ mod json;
 mod markers;
 mod parser;
 mod partial;
+mod results;
 mod scan;
 mod summary;
 mod tables;
@@ -48,6 +49,7 @@ pub use grid::FailureGrid;
 pub use json::SUMMARY_SCHEMA;
 pub use markers::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, MAX_MARKER_LEN, Markers};
 pub use parser::{DEFAULT_MAX_LINE, FileParser, Options, Segment};
+pub use results::ResultWords;
 pub use summary::{
     Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, FileStats, IterationStats, Location, MergeError, Summary,
     TestStats,

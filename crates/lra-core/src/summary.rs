@@ -1,7 +1,6 @@
 //! The Summary of one or more logs (docs/design.md §2), and its exact merge.
 
 use std::fmt;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +10,7 @@ use crate::extract::NameMode;
 use crate::format::LogFormat;
 use crate::markers::Markers;
 use crate::parser::Options;
+use crate::results::ResultWords;
 use crate::tables::{Shift, Tables};
 
 /// Where something is: a file (an index into [`Summary::files`]) and a 1-based line number.
@@ -29,9 +29,8 @@ pub struct TestStats {
     pub name: Box<str>,
     /// Its runs by class.
     pub counts: Counts,
-    /// Every uppercased result word with its count, sorted by word. Each word's text is
-    /// shared by every test that gave it.
-    pub results: Vec<(Arc<str>, u64)>,
+    /// Every uppercased result word with its count, sorted by word.
+    pub results: ResultWords,
     /// Its passed and failed runs in each iteration (indexes into [`Summary::iterations`]), for
     /// the tests × iterations heatmap. Runs outside any iteration are not in it.
     pub by_iteration: IterationCells,
@@ -57,7 +56,7 @@ impl TestStats {
         TestStats {
             name,
             counts: Counts::default(),
-            results: Vec::new(),
+            results: ResultWords::default(),
             by_iteration: IterationCells::default(),
             failing: None,
         }

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::hash::{FastMap, NameIndex, Words};
+use crate::hash::{FastMap, NameIndex, WordTexts};
 
 use crate::class::{Class, Counts};
-use crate::extract::{lossy, same_bytes};
+use crate::extract::lossy;
 use crate::summary::{Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, IterationStats, Location, TestStats};
 
 /// At most this many anomalies keep their location; their counts are never capped.
@@ -50,7 +50,7 @@ pub(crate) struct Tables {
     raw_failure_index: FastMap<Box<[u8]>, u32>,
     /// The result words' texts, each kept once for every test. Not part of the result.
     #[serde(skip)]
-    pub(crate) words: Words,
+    pub(crate) words: WordTexts,
 }
 
 /// A failure group as kept while parsing: its tests by index.
@@ -107,9 +107,7 @@ impl Tables {
         }
         *failure_index = failure_groups.iter().enumerate().map(|(i, g)| (g.detail.clone(), i as u32)).collect();
         for t in tests.iter_mut() {
-            for (word, _) in &mut t.results {
-                *word = words.get(word.as_bytes());
-            }
+            t.results.share(words);
         }
     }
 
@@ -152,7 +150,7 @@ impl Tables {
             test.by_iteration.add(i, 1, cell);
         }
         if class != Class::Missing {
-            test.add_word(word, 1, &mut self.words);
+            test.results.add_raw(word, 1, &mut self.words);
         }
         if matches!(class, Class::Passed | Class::Failed) {
             test.add_outcome(class);
@@ -302,39 +300,6 @@ impl Tables {
 }
 
 impl TestStats {
-    /// Counts `n` runs with `word` (bytes of an uppercased word; see `extract::Text`), whose
-    /// text is kept once in `words`.
-    pub(crate) fn add_word(&mut self, word: &[u8], n: u64, words: &mut Words) {
-        // Most tests give one word: it is checked first.
-        if let [(only, count)] = &mut self.results[..]
-            && same_bytes(only.as_bytes(), word)
-        {
-            *count += n;
-            return;
-        }
-        match self.results.binary_search_by(|(w, _)| w.as_bytes().cmp(word)) {
-            Ok(i) => self.results[i].1 += n,
-            // Unequal bytes may still decode to an equal word: looked for again as text.
-            Err(_) => self.add_text(words.get(word), n),
-        }
-    }
-
-    /// Counts `n` runs with the word `word`.
-    fn add_text(&mut self, word: Arc<str>, n: u64) {
-        // Kept sorted by word, so that the order does not depend on which run came first.
-        match self.results.binary_search_by(|(w, _)| (**w).cmp(&*word)) {
-            Ok(i) => self.results[i].1 += n,
-            Err(i) => {
-                // Most tests have one word: room for it, not the four a first insert makes
-                // room for.
-                if self.results.is_empty() {
-                    self.results.reserve_exact(1);
-                }
-                self.results.insert(i, (word, n));
-            }
-        }
-    }
-
     /// Appends `other`, whose iteration `i` is this side's `iterations[i]` (`breaks` as in
     /// [`IterationCells::merge_mapped`]).
     fn absorb(&mut self, mut other: TestStats, shift: Shift, iterations: &[u32], breaks: &[u32]) {
@@ -351,8 +316,8 @@ impl TestStats {
         let last_outcome = other.last_outcome().or(self.last_outcome());
         self.counts.add_all(&other.counts);
         self.set_order(first_failure, transitions, first_outcome, last_outcome);
-        for (word, n) in other.results {
-            self.add_text(word, n);
+        for (word, n) in other.results.as_slice() {
+            self.results.add(Arc::clone(word), *n);
         }
     }
 }

@@ -32,7 +32,7 @@ mod tests {
         assert_eq!((tables.test("b"), tables.test("a"), tables.iteration("7")), (1, 0, 0));
         assert_eq!((tables.tests.len(), tables.iterations.len()), (2, 1));
         // The two tests' words are one text.
-        let words: Vec<_> = tables.tests.iter().map(|t| t.results[0].0.clone()).collect();
+        let words: Vec<_> = tables.tests.iter().map(|t| t.results.as_slice()[0].0.clone()).collect();
         assert_eq!(&*words[0], "FAIL");
         tables.record(1, None, b"FAIL", crate::Class::Failed, b"boom 2", || crate::Location { file: 0, line: 9 });
         assert_eq!(tables.failure_groups.len(), 1, "the reason's group is found again");

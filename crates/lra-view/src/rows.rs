@@ -119,7 +119,7 @@ pub(crate) fn test_detail(s: &Summary, name: &str) -> Option<TestDetail> {
     let t = s.tests().iter().find(|t| &*t.name == name)?;
     Some(TestDetail {
         row: test_row(s, t),
-        words: t.results.iter().map(|(w, n)| (w.to_string(), *n)).collect(),
+        words: t.results.iter().map(|(w, n)| (w.to_owned(), n)).collect(),
         transitions: t.transitions(),
     })
 }

@@ -37,7 +37,7 @@ fn ignoring_case_matches_the_markers_in_any_case_of_ascii_letters() {
     assert_eq!(counts(&any, "b"), (0, 1, 0, 0, 0));
     assert_eq!(counts(&any, "c"), (0, 0, 0, 0, 1));
     // Names and words keep their own case (words are uppercased as always).
-    assert_eq!(any.tests()[1].results[0].0.as_ref(), "FAIL");
+    assert_eq!(any.tests()[1].results.as_slice()[0].0.as_ref(), "FAIL");
 }
 
 #[test]

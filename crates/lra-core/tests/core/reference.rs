@@ -29,7 +29,7 @@ impl View {
                 .tests()
                 .iter()
                 .map(|t| {
-                    let results = t.results.iter().map(|(w, n)| (w.to_string(), *n)).collect();
+                    let results = t.results.iter().map(|(w, n)| (w.to_owned(), n)).collect();
                     let ff = t.first_failure().map(|l| (s.file_name(l).to_owned(), l.line));
                     let mut cells = BTreeMap::new();
                     for s in t.by_iteration.spans() {

@@ -105,7 +105,7 @@ fn pytest_with_pytest_repeat() {
     check_suite(&s, [&names[0], &names[1], &names[2], &names[3]]);
     // A skip's reason is kept as its result's text; failures have no reason on their line.
     let skipped = s.tests().iter().find(|t| t.name.ends_with("test_skipped")).unwrap();
-    assert_eq!(skipped.results, [("SKIPPED".into(), 6)]);
+    assert_eq!(skipped.results.as_slice(), [("SKIPPED".into(), 6)]);
 }
 
 #[test]
@@ -114,7 +114,7 @@ fn libtest_run_six_times_each_run_an_iteration_by_its_count() {
     assert_eq!(s.files[0].format, LogFormat::Libtest, "told by its first lines");
     check_suite(&s, ["tests::always_passes", "tests::always_fails", "tests::skipped", "tests::flaky"]);
     let skipped = s.tests().iter().find(|t| &*t.name == "tests::skipped").unwrap();
-    assert_eq!(skipped.results, [("IGNORED".into(), 6)]);
+    assert_eq!(skipped.results.as_slice(), [("IGNORED".into(), 6)]);
 }
 
 #[test]
