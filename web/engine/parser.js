@@ -18,6 +18,18 @@ import { message, readSlices } from "./slices.js";
 const PROGRESS_EVERY_MS = 100;
 const loaded = init();
 
+/** Says how many bytes are read, every PROGRESS_EVERY_MS at most. */
+function reporter() {
+  let last = 0;
+  return (done) => {
+    const now = performance.now();
+    if (now - last >= PROGRESS_EVERY_MS) {
+      last = now;
+      self.postMessage({ done });
+    }
+  };
+}
+
 self.onmessage = async ({ data: { request, segment, file } }) => {
   try {
     await loaded;
@@ -45,17 +57,13 @@ async function partOf(request, file) {
   const refused = engine.begin_batch(request);
   if (refused) throw new Error(JSON.parse(refused).body.message);
   engine.begin_file(0);
-  let last = 0;
+  const report = reporter();
   try {
     await readSlices(
       file,
       (bytes, done) => {
         engine.feed(bytes);
-        const now = performance.now();
-        if (now - last >= PROGRESS_EVERY_MS) {
-          last = now;
-          self.postMessage({ done });
-        }
+        report(done);
       },
       () => false,
     );
@@ -78,7 +86,7 @@ async function segmentOf({ reading, start, end }, file) {
   // Before its first line: the end of the line that holds byte `start - 1`.
   let skipping = start > 0;
   let finished = false;
-  let last = 0;
+  const report = reporter();
   let damage = null;
   const NL = 10;
   try {
@@ -110,11 +118,7 @@ async function segmentOf({ reading, start, end }, file) {
           }
         }
         parser.feed(bytes.subarray(begin, stop));
-        const now = performance.now();
-        if (now - last >= PROGRESS_EVERY_MS) {
-          last = now;
-          self.postMessage({ done: Math.min(at, end) - start });
-        }
+        report(Math.min(at, end) - start);
       },
       () => finished,
       skipping ? start - 1 : 0,

@@ -238,7 +238,9 @@ async function readInPool(id, files, stop) {
         addFile(added);
       } catch (error) {
         if (error instanceof WebAssembly.RuntimeError) throw error;
-        engine.lose_file(added, textOf(error));
+        // A file read in parts is open by then: what was appended of it counts, flagged.
+        if (plans[added].reading) engine.cut_file_short(textOf(error));
+        else engine.lose_file(added, textOf(error));
       }
       progress(id, added, files[added].size, files[added].size, true);
       added++;

@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
-
 use std::sync::Arc;
 
 use rustc_hash::FxHasher;

@@ -110,8 +110,8 @@ impl<'b> BlockLines<'b> {
     }
 
     /// Lines ended in the whole block, and so before the next.
-    pub(crate) fn end(mut self) -> u64 {
-        self.lines + count_lines(&self.bytes[std::mem::take(&mut self.pos)..])
+    pub(crate) fn end(self) -> u64 {
+        self.lines + count_lines(&self.bytes[self.pos..])
     }
 }
 
@@ -309,8 +309,7 @@ impl Partial {
     }
 
     /// Ends a block of lines read with `block`: nothing may keep a position in it.
-    pub(crate) fn end_block(&mut self, block: BlockLines<'_>) {
-        let mut block = block;
+    pub(crate) fn end_block(&mut self, mut block: BlockLines<'_>) {
         self.settle_open_line(&mut Lines::Lazy { block: &mut block, at: 0 });
         self.lines = block.end();
     }

@@ -1,11 +1,11 @@
 //! The interned tables that both a segment's partial result and a finished Summary hold:
 //! tests, iterations and anomalies, each in order of first appearance, with an exact merge.
 
-use crate::cells::{Cell, breaks_of};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cells::{Cell, breaks_of};
 use crate::hash::{FastMap, NameIndex, WordTexts};
 
 use crate::class::{Class, Counts};

@@ -168,11 +168,16 @@ fn options_for(reading: &Reading, parallel: bool) -> Result<Options, String> {
 /// The parser of one part of a file, for a parser of the pool: `reading` is the JSON
 /// [`Batch::segment_reading`] made. Its bytes are whole lines, the last perhaps the file's end.
 pub fn segment_parser(reading: &str) -> Result<FileParser, String> {
-    let reading: Reading = serde_json::from_str(reading).map_err(|e| format!("a segment's reading: {e}"))?;
-    if reading.format.is_none() {
-        return Err("a segment's reading must give its format".to_owned());
+    Ok(FileParser::for_segment(options_for(&segment_reading_of(reading)?, false)?))
+}
+
+/// The reading [`Batch::segment_reading`] wrote: its format is told.
+fn segment_reading_of(text: &str) -> Result<Reading, String> {
+    let reading: Reading = serde_json::from_str(text).map_err(|e| format!("a segment's reading: {e}"))?;
+    match reading.format {
+        Some(_) => Ok(reading),
+        None => Err("a segment's reading must give its format".to_owned()),
     }
-    Ok(FileParser::for_segment(options_for(&reading, false)?))
 }
 
 /// What a batch of one file read, as a parser of the page's pool sends it to the batch the file
@@ -255,8 +260,7 @@ impl Batch {
     /// segments follow, in order, with [`Batch::add_segment`].
     pub fn begin_segments(&mut self, index: usize, reading: &str) -> Result<(), String> {
         self.end_file();
-        let reading: Reading = serde_json::from_str(reading).map_err(|e| format!("a segment's reading: {e}"))?;
-        let options = Options { format: reading.format, ..self.options.clone() };
+        let options = Options { format: segment_reading_of(reading)?.format, ..self.options.clone() };
         self.logs += 1;
         self.open = Some(Open::Segments(Box::new(FileParser::new(self.name(index), options))));
         Ok(())
