@@ -7,6 +7,7 @@
 //! order the runs were added in, and every merge tree gives the same value.
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use crate::class::Class;
 
@@ -82,7 +83,9 @@ impl Span {
 /// One test's cells: sorted, disjoint spans, with no two adjacent spans of equal cells.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct IterationCells {
-    spans: Vec<Span>,
+    /// Most tests of a log with many of them ran once: their one span is kept inline, and a
+    /// million such tests do not pay for a million allocations (32 bytes each).
+    spans: Spans,
     /// Runs added behind the last span (an iteration seen again, as when a log repeats its
     /// labels), not yet in `spans`. Summing each into `spans` at once would cost a pass over
     /// them per run; gathered, one pass serves as many runs as there are spans.
@@ -91,6 +94,9 @@ pub struct IterationCells {
     #[allow(clippy::box_collection, reason = "a thin pointer when empty: 8 bytes a test, not 24")]
     behind: Option<Box<Vec<Span>>>,
 }
+
+/// A test's spans: one inline, more on the heap.
+type Spans = SmallVec<[Span; 1]>;
 
 impl PartialEq for IterationCells {
     fn eq(&self, other: &IterationCells) -> bool {
@@ -137,12 +143,7 @@ impl IterationCells {
         }
         let span = Span { first, len, cell };
         match self.spans.last_mut() {
-            // Most tests of a log with many of them ran once: room for one span, not the four
-            // a first push makes room for.
-            None => {
-                self.spans.reserve_exact(1);
-                self.spans.push(span);
-            }
+            None => self.spans.push(span),
             // Logs run through their iterations in order, so nearly every run lands at the end.
             Some(last) if last.end() <= first => push_joined(&mut self.spans, span),
             Some(last) if len == 1 && last.end() == first + 1 => {
@@ -253,16 +254,42 @@ fn canonical(mut spans: Vec<Span>) -> Vec<Span> {
 }
 
 /// Pushes a span that starts at or after the last one ends, joining them if they touch and match.
-fn push_joined(spans: &mut Vec<Span>, s: Span) {
+fn push_joined(spans: &mut impl SpanList, s: Span) {
     match spans.last_mut() {
         Some(last) if last.end() == s.first && last.cell == s.cell => last.len += s.len,
         _ => spans.push(s),
     }
 }
 
+/// What [`push_joined`] needs of a list of spans: a `Vec` or [`Spans`].
+trait SpanList {
+    fn last_mut(&mut self) -> Option<&mut Span>;
+    fn push(&mut self, s: Span);
+}
+
+impl SpanList for Vec<Span> {
+    fn last_mut(&mut self) -> Option<&mut Span> {
+        <[Span]>::last_mut(self)
+    }
+
+    fn push(&mut self, s: Span) {
+        Vec::push(self, s)
+    }
+}
+
+impl SpanList for Spans {
+    fn last_mut(&mut self) -> Option<&mut Span> {
+        <[Span]>::last_mut(self)
+    }
+
+    fn push(&mut self, s: Span) {
+        SmallVec::push(self, s)
+    }
+}
+
 /// The cell-wise sum of two canonical span lists.
-fn sum(a: &[Span], b: &[Span]) -> Vec<Span> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
+fn sum(a: &[Span], b: &[Span]) -> Spans {
+    let mut out = Spans::with_capacity(a.len() + b.len());
     let (mut a, mut b) = (a.iter().copied(), b.iter().copied());
     // The parts of the current spans not yet written.
     let (mut x, mut y) = (a.next(), b.next());
@@ -320,6 +347,18 @@ mod tests {
     fn is_canonical(c: &IterationCells) -> bool {
         c.spans.windows(2).all(|w| w[0].end() < w[1].first || (w[0].end() == w[1].first && w[0].cell != w[1].cell))
             && c.spans.iter().all(|s| s.len > 0 && !s.cell.is_empty())
+    }
+
+    #[test]
+    fn a_test_that_ran_once_keeps_its_cells_inline() {
+        // A million tests that ran once each: their cells must not cost an allocation each
+        // (issue 9's 200 bytes a test).
+        let mut c = IterationCells::default();
+        c.add(7, 1, P);
+        assert!(!c.spans.spilled() && c.behind.is_none());
+        assert!(std::mem::size_of::<IterationCells>() <= 40);
+        c.add(8, 1, F);
+        assert_eq!(dense(&c, 10)[7..9], [P, F]);
     }
 
     proptest::proptest! {
