@@ -12,8 +12,9 @@ use crate::class::{Class, Counts};
 use crate::extract::NameMode;
 use crate::format::LogFormat;
 use crate::markers::Markers;
+use crate::runs::{FailedRun, KeptRuns};
 use crate::summary::{AnomalyKind, FailureGroup, FileStats, Location, Summary, TestStats};
-use crate::tables::Tables;
+use crate::tables::{Shift, Tables};
 
 /// The `schema` value of a summary.
 pub const SUMMARY_SCHEMA: &str = "lra-summary/1";
@@ -114,6 +115,42 @@ struct TestJson {
     /// `[first iteration index, iterations, passed, failed]` per span of equal cells.
     #[serde(default)]
     by_iteration: Vec<(u32, u32, u64, u64)>,
+    /// Its first and last failed runs; absent when it has none kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    failed_runs: Option<FailedRunsJson>,
+}
+
+/// A test's kept failed runs (`crate::runs`): each run is `[file index, the offset of its
+/// opening line, the offset of its closing line]`.
+#[derive(Serialize, Deserialize)]
+struct FailedRunsJson {
+    seen: u64,
+    first: Vec<(u32, u64, u64)>,
+    last: Vec<(u32, u64, u64)>,
+}
+
+impl FailedRunsJson {
+    fn of(runs: &KeptRuns) -> Option<FailedRunsJson> {
+        let tuple = |r: &FailedRun| (r.file, r.opened, r.closed);
+        (runs.seen() > 0).then(|| FailedRunsJson {
+            seen: runs.seen(),
+            first: runs.first().iter().map(tuple).collect(),
+            last: runs.last().iter().map(tuple).collect(),
+        })
+    }
+
+    fn runs(self, files: usize) -> Result<KeptRuns, String> {
+        let run = |(file, opened, closed): (u32, u64, u64)| {
+            if file as usize >= files {
+                return Err(format!("a failed run names file #{file}, but there are {files}"));
+            }
+            Ok(FailedRun { file, opened, closed })
+        };
+        let first = self.first.into_iter().map(run).collect::<Result<_, _>>()?;
+        let last = self.last.into_iter().map(run).collect::<Result<_, _>>()?;
+        KeptRuns::from_parts(self.seen, first, last)
+            .ok_or_else(|| format!("the failed runs kept do not fit {} runs seen", self.seen))
+    }
 }
 
 /// A passed or failed run, for a test's first and last outcome.
@@ -145,6 +182,9 @@ impl Outcome {
 struct LocationJson {
     file: String,
     line: u64,
+    /// The byte offset of the line's start; missing in summaries saved before offsets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    offset: Option<u64>,
     /// Which of `files` is meant, should two files share a name.
     #[serde(default)]
     file_index: Option<u32>,
@@ -199,7 +239,7 @@ impl Summary {
     }
 
     fn location_json(&self, l: Location) -> LocationJson {
-        LocationJson { file: self.file_name(l).to_owned(), line: l.line, file_index: Some(l.file) }
+        LocationJson { file: self.file_name(l).to_owned(), line: l.line, offset: l.offset, file_index: Some(l.file) }
     }
 
     fn test_json(&self, t: &TestStats) -> TestJson {
@@ -220,6 +260,7 @@ impl Summary {
                 .iter()
                 .map(|s| (s.first, s.len, s.cell.passed, s.cell.failed))
                 .collect(),
+            failed_runs: FailedRunsJson::of(t.failed_runs()),
         }
     }
 
@@ -319,7 +360,7 @@ impl Summary {
                     .position(|f| *f.name == *l.file)
                     .ok_or_else(|| format!("location names unknown file {:?}", l.file))? as u32,
             };
-            Ok(Location { file, line: l.line })
+            Ok(Location { file, line: l.line, offset: l.offset })
         };
         let mut tables = Tables::default();
         // Iterations first: the tests' cells refer to them by index.
@@ -350,6 +391,11 @@ impl Summary {
                 Outcome::class(t.first_outcome),
                 Outcome::class(t.last_outcome),
             );
+            if let Some(runs) = t.failed_runs {
+                let runs = runs.runs(files.len()).map_err(|e| format!("test {:?}: {e}", t.name))?;
+                // A name listed twice in a saved summary adds up, as its counts do.
+                test.append_failed_runs(&runs, Shift::files(0));
+            }
             let mut spans = Vec::with_capacity(t.by_iteration.len());
             for (first, len, passed, failed) in t.by_iteration {
                 if first.checked_add(len).is_none_or(|end| end as usize > iterations.len()) {

@@ -31,6 +31,7 @@ mod markers;
 mod parser;
 mod partial;
 mod results;
+mod runs;
 mod scan;
 mod summary;
 mod tables;
@@ -50,7 +51,8 @@ pub use json::SUMMARY_SCHEMA;
 pub use markers::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, MAX_MARKER_LEN, Markers};
 pub use parser::{DEFAULT_MAX_LINE, FileParser, Options, Segment};
 pub use results::ResultWords;
+pub use runs::{FailedRun, KEPT_RUNS, KeptRuns};
 pub use summary::{
-    Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, FileStats, IterationStats, Location, MergeError, Summary,
-    TestStats,
+    Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, FileStats, IterationStats, LineStart, Location,
+    MergeError, Summary, TestStats,
 };

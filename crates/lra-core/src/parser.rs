@@ -233,6 +233,8 @@ impl FileParser {
                     self.hold(&bytes[..nl]);
                     self.end_pending_line();
                     self.state.lines += 1;
+                    // The pending line may have been cut at the line limit: its end is here.
+                    self.state.offset = self.bytes - (bytes.len() - nl - 1) as u64;
                     bytes = &bytes[nl + 1..];
                 }
             }
@@ -292,9 +294,10 @@ impl FileParser {
             }
         }
         let o = &self.options;
+        let at = self.state.line_after(0, 0);
         if let Some(ordered) = &mut self.ordered {
             let kept = &line[..line.len().min(o.max_line)];
-            ordered.line(runner_line(kept), self.state.lines + 1, &mut self.state);
+            ordered.line(runner_line(kept), at, &mut self.state);
             line.clear();
             self.pending = line;
             return;
@@ -302,9 +305,9 @@ impl FileParser {
         match self.format.unwrap_or_default() {
             LogFormat::Markers => {
                 let hits = Hits::find(&line, &o.markers);
-                self.state.line(&line, hits, &mut Lines::Known(self.state.lines + 1), o)
+                self.state.line(&line, hits, &mut Lines::Known(at), o)
             }
-            format => read_runner_line(&mut self.state, &line, o, format),
+            format => read_runner_line(&mut self.state, &line, at, o, format),
         }
         line.clear();
         self.pending = line;
@@ -315,10 +318,12 @@ impl FileParser {
             let mut start = 0;
             for end in memchr::memchr_iter(b'\n', bytes) {
                 let line = &bytes[start..end.min(start + self.options.max_line)];
-                ordered.line(runner_line(line), self.state.lines + 1, &mut self.state);
+                let at = self.state.line_after(0, start);
+                ordered.line(runner_line(line), at, &mut self.state);
                 self.state.lines += 1;
                 start = end + 1;
             }
+            self.state.offset += bytes.len() as u64;
             return;
         }
         let o = &self.options;

@@ -16,9 +16,10 @@ use crate::class::{Class, Counts};
 use crate::extract::{Hits, LineEvents, extract_at, lossy, same_bytes};
 use crate::format::LogFormat;
 use crate::parser::Options;
+use crate::runs::FailedRun;
 use crate::scan::count_lines;
-use crate::summary::{AnomalyKind, FileStats, Location, Summary};
-use crate::tables::{Shift, Tables};
+use crate::summary::{AnomalyKind, FileStats, LineStart, Location, Summary};
+use crate::tables::{RunResult, Shift, Tables};
 
 /// The iteration a run counts in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,28 +39,28 @@ pub(crate) struct OpenTest {
     line: LineAt,
 }
 
-/// The line a test opened on: its number, or, while the block of lines it is in is being read,
-/// its start in that block, counted only if needed (see [`Lines`]).
+/// The line a test opened on, or, while the block of lines it is in is being read, its start in
+/// that block, its number counted only if needed (see [`Lines`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum LineAt {
-    Known(u64),
+    Known(LineStart),
     InBlock(usize),
 }
 
-/// The number of the line being read. Counting newlines between every marker line took a
-/// quarter of a parse of the seed's logs; only a location (a first failure, an anomaly) needs
-/// one, so the marker scan counts lazily with a [`BlockLines`] cursor. Other readers count
-/// every line and know it.
+/// The line being read. Counting newlines between every marker line took a quarter of a parse
+/// of the seed's logs; only a location (a first failure, an anomaly) needs a number, so the
+/// marker scan counts lazily with a [`BlockLines`] cursor. Other readers count every line and
+/// know it. Its offset is always known: the block's plus the position in it.
 pub(crate) enum Lines<'c, 'b> {
-    Known(u64),
+    Known(LineStart),
     Lazy { block: &'c mut BlockLines<'b>, at: usize },
 }
 
 impl Lines<'_, '_> {
-    /// The 1-based number of the line being read.
-    fn number(&mut self) -> u64 {
+    /// The line being read, its number counted if needed.
+    fn start(&mut self) -> LineStart {
         match self {
-            Lines::Known(n) => *n,
+            Lines::Known(l) => *l,
             Lines::Lazy { block, at } => block.line_at(*at),
         }
     }
@@ -67,16 +68,33 @@ impl Lines<'_, '_> {
     /// Where the line being read is, for an open test: a number if it is known.
     fn here(&self) -> LineAt {
         match self {
-            Lines::Known(n) => LineAt::Known(*n),
+            Lines::Known(l) => LineAt::Known(*l),
             Lines::Lazy { at, .. } => LineAt::InBlock(*at),
         }
     }
 
-    /// The number of the line at `at`, a line start of the block being read, at or before the
-    /// line being read.
-    fn number_of(&mut self, at: LineAt) -> u64 {
+    /// Where the line being read starts.
+    fn offset(&self) -> u64 {
+        match self {
+            Lines::Known(l) => l.offset,
+            Lines::Lazy { block, at } => block.offset + *at as u64,
+        }
+    }
+
+    /// Where the line at `at` starts, its number not counted.
+    fn offset_of(&self, at: LineAt) -> u64 {
         match (at, self) {
-            (LineAt::Known(n), _) => n,
+            (LineAt::Known(l), _) => l.offset,
+            (LineAt::InBlock(at), Lines::Lazy { block, .. }) => block.offset + at as u64,
+            (LineAt::InBlock(_), Lines::Known(_)) => unreachable!("a block position outlived its block"),
+        }
+    }
+
+    /// The line at `at`, a line start of the block being read, at or before the line being
+    /// read.
+    fn start_of(&mut self, at: LineAt) -> LineStart {
+        match (at, self) {
+            (LineAt::Known(l), _) => l,
             (LineAt::InBlock(at), Lines::Lazy { block, .. }) => block.line_at(at),
             (LineAt::InBlock(_), Lines::Known(_)) => unreachable!("a block position outlived its block"),
         }
@@ -91,22 +109,24 @@ pub(crate) struct BlockLines<'b> {
     pos: usize,
     /// and this many lines ended before it (in the whole partial).
     lines: u64,
+    /// The block's first byte is at this offset in the partial.
+    offset: u64,
 }
 
 impl<'b> BlockLines<'b> {
-    /// A block that starts after `lines` lines.
-    pub(crate) fn new(bytes: &'b [u8], lines: u64) -> BlockLines<'b> {
-        BlockLines { bytes, pos: 0, lines }
+    /// A block that starts after `lines` lines, at `offset`.
+    pub(crate) fn new(bytes: &'b [u8], lines: u64, offset: u64) -> BlockLines<'b> {
+        BlockLines { bytes, pos: 0, lines, offset }
     }
 
-    /// The 1-based number of the line that starts at `at`.
-    fn line_at(&mut self, at: usize) -> u64 {
+    /// The line that starts at `at`.
+    fn line_at(&mut self, at: usize) -> LineStart {
         if at > self.pos {
             self.lines += count_lines(&self.bytes[self.pos..at]);
             self.pos = at;
         }
         debug_assert!(at == self.pos, "lines asked for out of order");
-        self.lines + 1
+        LineStart { line: self.lines + 1, offset: self.offset + at as u64 }
     }
 
     /// Lines ended in the whole block, and so before the next.
@@ -133,7 +153,7 @@ pub(crate) struct HeadResult {
     word: Box<[u8]>,
     detail: Box<[u8]>,
     class: Class,
-    line: u64,
+    line: LineStart,
 }
 
 /// Serialized as a segment's part (`crate::wire`); what is not part of the result is skipped.
@@ -145,6 +165,8 @@ pub(crate) struct Partial {
     long_lines: u64,
     /// Lines ended by `\n` so far. Locations are 1-based and relative to the partial's start.
     pub(crate) lines: u64,
+    /// The bytes of those lines: where the next line starts, relative to the partial's start.
+    pub(crate) offset: u64,
     iteration: IterationAt,
     open: Open,
     has_test: bool,
@@ -179,9 +201,9 @@ pub(crate) struct Partial {
 
 impl PartialEq for Partial {
     fn eq(&self, other: &Partial) -> bool {
-        type State<'p> = (&'p Tables, Counts, [u64; 3], IterationAt, Open, bool, Counts, &'p Option<HeadResult>);
+        type State<'p> = (&'p Tables, Counts, [u64; 4], IterationAt, Open, bool, Counts, &'p Option<HeadResult>);
         fn state(p: &Partial) -> (State<'_>, [&Option<Box<[u8]>>; 2]) {
-            let n = [p.orphan_results, p.long_lines, p.lines];
+            let n = [p.orphan_results, p.long_lines, p.lines, p.offset];
             let state = (&p.tables, p.totals, n, p.iteration, p.open, p.has_test, p.incoming, &p.head_result);
             (state, [&p.message, &p.head_message])
         }
@@ -210,6 +232,7 @@ impl Partial {
             orphan_results: 0,
             long_lines: 0,
             lines: 0,
+            offset: 0,
             iteration,
             open,
             has_test: false,
@@ -263,18 +286,25 @@ impl Partial {
         self.apply_at(extract_at(bytes, hits, options), line);
     }
 
-    /// Applies what line `line` (1-based, relative) says, in the order iteration, test, result.
-    pub(crate) fn apply(&mut self, events: LineEvents<'_>, line: u64) {
+    /// Applies what line `line` (relative to the partial's start) says, in the order
+    /// iteration, test, result.
+    pub(crate) fn apply(&mut self, events: LineEvents<'_>, line: LineStart) {
         self.apply_at(events, &mut Lines::Known(line));
     }
 
+    /// The line that starts `at` bytes after the lines read so far, `newlines` lines after them.
+    pub(crate) fn line_after(&self, newlines: u64, at: usize) -> LineStart {
+        LineStart { line: self.lines + newlines + 1, offset: self.offset + at as u64 }
+    }
+
     fn apply_at(&mut self, events: LineEvents<'_>, line: &mut Lines<'_, '_>) {
-        let LineEvents { iteration, test, result, cut_marker } = events;
+        let LineEvents { iteration, test, result, cut_marker, opened } = events;
         if cut_marker {
             self.long_lines += 1;
             let here = self.number(line);
             self.tables.anomaly(AnomalyKind::LongLine, at(here), "".into());
         }
+        let opened = opened.map(LineAt::Known);
         if let Some(label) = iteration.filter(|_| !self.per_file) {
             self.iteration = IterationAt::Label(self.tables.iteration(&lossy(&label)));
         }
@@ -285,18 +315,18 @@ impl Partial {
             self.has_test = true;
             self.message = None;
             let test = self.intern_test(&name);
-            self.open = Open::Test(OpenTest { test, iteration: self.iteration, line: line.here() });
+            self.open = Open::Test(OpenTest { test, iteration: self.iteration, line: opened.unwrap_or(line.here()) });
         }
         if let Some((word, detail, class)) = result {
             self.result(&word, &detail, class, line);
         }
     }
 
-    /// The number of the line being read. The open test's line is counted first if it is still
-    /// a block position, since positions are counted in order.
-    fn number(&mut self, line: &mut Lines<'_, '_>) -> u64 {
+    /// The line being read, its number counted. The open test's line is counted first if it is
+    /// still a block position, since positions are counted in order.
+    fn number(&mut self, line: &mut Lines<'_, '_>) -> LineStart {
         self.settle_open_line(line);
-        line.number()
+        line.start()
     }
 
     /// Makes the open test's line a number.
@@ -304,13 +334,14 @@ impl Partial {
         if let Open::Test(open) = &mut self.open
             && let LineAt::InBlock(_) = open.line
         {
-            open.line = LineAt::Known(line.number_of(open.line));
+            open.line = LineAt::Known(line.start_of(open.line));
         }
     }
 
     /// Ends a block of lines read with `block`: nothing may keep a position in it.
     pub(crate) fn end_block(&mut self, mut block: BlockLines<'_>) {
         self.settle_open_line(&mut Lines::Lazy { block: &mut block, at: 0 });
+        self.offset = block.offset + block.bytes.len() as u64;
         self.lines = block.end();
     }
 
@@ -344,7 +375,7 @@ impl Partial {
                 self.orphan(word, here)
             }
             Open::Unknown => {
-                let line = line.number();
+                let line = line.start();
                 self.head_result = Some(HeadResult { word: word.into(), detail: detail.into(), class, line });
                 self.open = Open::Closed;
             }
@@ -365,10 +396,16 @@ impl Partial {
         };
         // The test's own line comes before the line being read: counted first, if needed.
         let opened = match class {
-            Class::Missing => Some(line.number_of(open.line)),
+            Class::Missing => Some(line.start_of(open.line)),
             _ => None,
         };
-        self.tables.record(open.test, label, word, class, detail, || at(line.number()));
+        let failed = (class == Class::Failed).then(|| FailedRun {
+            file: 0,
+            opened: line.offset_of(open.line),
+            closed: line.offset(),
+        });
+        let result = RunResult { word, class, detail };
+        self.tables.record(open.test, label, result, failed, || at(line.start()));
         self.totals.add(class);
         match open.iteration {
             IterationAt::Label(i) => self.tables.iterations[i as usize].counts.add(class),
@@ -398,14 +435,14 @@ impl Partial {
         self.incoming_cells[t] = self.incoming_cells[t].plus(cell);
     }
 
-    fn orphan(&mut self, word: &[u8], line: u64) {
+    fn orphan(&mut self, word: &[u8], line: LineStart) {
         self.orphan_results += 1;
         self.tables.anomaly(AnomalyKind::OrphanResult, at(line), lossy(word).into());
     }
 
     /// Appends `right`, which starts where `self` ends.
     pub(crate) fn absorb(&mut self, right: Partial) {
-        let shift = self.lines;
+        let shift = Shift { file: 0, line: self.lines, offset: self.offset };
         // Settle the boundary first, so that a first failure found here comes before the right
         // side's own.
         match self.open {
@@ -414,18 +451,18 @@ impl Partial {
                     self.message = right.head_message.clone();
                 }
                 if let Some(head) = &right.head_result {
-                    self.close(open, &head.word, &head.detail, head.class, &mut Lines::Known(head.line + shift));
+                    self.close(open, &head.word, &head.detail, head.class, &mut Lines::Known(shift.line(head.line)));
                 } else if right.has_test {
-                    self.close(open, b"", b"", Class::Missing, &mut Lines::Known(0));
+                    self.close(open, b"", b"", Class::Missing, &mut Lines::Known(NOWHERE));
                 }
             }
             Open::Closed => {
                 if let Some(head) = &right.head_result {
-                    self.orphan(&head.word, head.line + shift);
+                    self.orphan(&head.word, shift.line(head.line));
                 }
             }
             Open::Unknown => {
-                self.head_result = right.head_result.clone().map(|h| HeadResult { line: h.line + shift, ..h });
+                self.head_result = right.head_result.clone().map(|h| HeadResult { line: shift.line(h.line), ..h });
                 if self.head_message.is_none() {
                     self.head_message = right.head_message.clone();
                 }
@@ -442,7 +479,7 @@ impl Partial {
             IterationAt::Label(i) => Some((i, &right.incoming_cells[..])),
             _ => None,
         };
-        let (tests, iterations) = self.tables.absorb(right.tables, Shift { file: 0, line: shift }, incoming);
+        let (tests, iterations) = self.tables.absorb(right.tables, shift, incoming);
         if let (Some(mine), Some(theirs)) = (&mut self.occurrences, right.occurrences) {
             for (t, runs) in theirs.into_iter().enumerate() {
                 for (class, n) in runs {
@@ -469,7 +506,7 @@ impl Partial {
                     test: tests[t.test as usize],
                     iteration: carry(t.iteration, self.iteration),
                     line: match t.line {
-                        LineAt::Known(n) => LineAt::Known(n + shift),
+                        LineAt::Known(l) => LineAt::Known(shift.line(l)),
                         LineAt::InBlock(_) => unreachable!("a partial is absorbed between blocks"),
                     },
                 })
@@ -481,6 +518,7 @@ impl Partial {
         self.orphan_results += right.orphan_results;
         self.long_lines += right.long_lines;
         self.lines += right.lines;
+        self.offset += right.offset;
     }
 
     /// Ends the file: an open test is closed as missing. `self` must have started at the file's
@@ -496,7 +534,7 @@ impl Partial {
         debug_assert!(self.head_result.is_none() && self.incoming == Counts::default());
         debug_assert!(self.incoming_cells.iter().all(Cell::is_empty));
         if let Open::Test(open) = self.open {
-            self.close(open, b"", b"", Class::Missing, &mut Lines::Known(0));
+            self.close(open, b"", b"", Class::Missing, &mut Lines::Known(NOWHERE));
         }
         if let Some(occurrences) = self.occurrences.take() {
             if self.per_file {
@@ -601,6 +639,10 @@ fn floor_char_boundary(text: &[u8], max: usize) -> usize {
     (0..=max).rev().find(|&i| text[i] & 0xC0 != 0x80).unwrap_or(0)
 }
 
-fn at(line: u64) -> Location {
-    Location { file: 0, line }
+fn at(line: LineStart) -> Location {
+    Location::at(0, line)
 }
+
+/// The line a missing result is read at: none, since a missing result is located at the test's
+/// own line.
+const NOWHERE: LineStart = LineStart { line: 0, offset: 0 };

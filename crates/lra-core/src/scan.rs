@@ -11,6 +11,7 @@ use crate::format::LogFormat;
 use crate::format::prefix::runner_line;
 use crate::parser::Options;
 use crate::partial::{BlockLines, Lines, Partial};
+use crate::summary::LineStart;
 
 /// Blocks of about this size stay in L2 while the finders pass over them.
 const BLOCK: usize = 128 * 1024;
@@ -19,7 +20,9 @@ const BLOCK: usize = 128 * 1024;
 /// last one when it is the end of the file.
 pub(crate) fn scan(state: &mut Partial, bytes: &[u8], options: &Options, format: LogFormat) {
     if format != LogFormat::Markers {
-        return scan_runner(state, bytes, options, format);
+        scan_runner(state, bytes, options, format);
+        state.offset += bytes.len() as u64;
+        return;
     }
     // The block as the finders match it, when the case is ignored.
     let mut folded = Vec::new();
@@ -71,7 +74,7 @@ fn scan_block(
     let mut next_iteration = iterations.next();
     let mut next_marker = tests_and_results.next();
     // Lines are counted only where a location needs their number.
-    let mut block = BlockLines::new(bytes, state.lines);
+    let mut block = BlockLines::new(bytes, state.lines, state.offset);
     let mut pos = 0;
     loop {
         let hit = match (next_iteration, next_marker) {
@@ -233,7 +236,8 @@ fn scan_runner(state: &mut Partial, bytes: &[u8], options: &Options, format: Log
         let (newlines, line_start) = lines_before(bytes, pos, hit);
         state.lines += newlines;
         let line_end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i);
-        read_runner_line(state, &bytes[line_start..line_end], options, format);
+        let at = state.line_after(0, line_start);
+        read_runner_line(state, &bytes[line_start..line_end], at, options, format);
         if line_end == bytes.len() {
             return;
         }
@@ -258,25 +262,25 @@ fn offer_gap(
             // The line at `pos` is the hit's, unless the bytes ended: then it is their last line,
             // without its `\n`.
             if hit == bytes.len() && pos < hit {
-                read_runner_line(state, &bytes[pos..hit], options, format);
+                read_runner_line(state, &bytes[pos..hit], state.line_after(0, pos), options, format);
                 return hit;
             }
             break;
         };
-        read_runner_line(state, &bytes[pos..pos + nl], options, format);
+        read_runner_line(state, &bytes[pos..pos + nl], state.line_after(0, pos), options, format);
         state.lines += 1;
         pos += nl + 1;
     }
     pos
 }
 
-/// Reads one line (without its `\n`) of a runner's line format: its events, or, when it has
-/// none, the line as output of the open test.
-pub(crate) fn read_runner_line(state: &mut Partial, line: &[u8], options: &Options, format: LogFormat) {
+/// Reads one line (without its `\n`) of a runner's line format, the line `at`: its events, or,
+/// when it has none, the line as output of the open test.
+pub(crate) fn read_runner_line(state: &mut Partial, line: &[u8], at: LineStart, options: &Options, format: LogFormat) {
     let line = runner_line(&line[..line.len().min(options.max_line)]);
     let events = format.read(line);
     if events != LineEvents::default() {
-        state.apply(events, state.lines + 1);
+        state.apply(events, at);
     } else if format.has_messages()
         && state.wants_message()
         && let Some(message) = format.message(line)

@@ -11,15 +11,37 @@ use crate::format::LogFormat;
 use crate::markers::Markers;
 use crate::parser::Options;
 use crate::results::ResultWords;
+use crate::runs::{FailedRun, KeptRuns};
 use crate::tables::{Shift, Tables};
 
-/// Where something is: a file (an index into [`Summary::files`]) and a 1-based line number.
+/// Where something is: a file (an index into [`Summary::files`]), a 1-based line number, and
+/// the byte offset of that line's first byte, so that the line can be read back from the file
+/// without counting lines to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
     /// Index into the summary's files.
     pub file: u32,
     /// 1-based line number within that file.
     pub line: u64,
+    /// The byte offset of the line's start in the file (its decoded bytes, for an archive
+    /// member); `None` only in a summary saved before offsets were kept.
+    pub offset: Option<u64>,
+}
+
+impl Location {
+    /// The line `at` of file `file`.
+    pub fn at(file: u32, at: LineStart) -> Location {
+        Location { file, line: at.line, offset: Some(at.offset) }
+    }
+}
+
+/// A line of a file: its 1-based number and the byte offset of its first byte.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct LineStart {
+    /// 1-based line number.
+    pub line: u64,
+    /// Byte offset of the line's first byte.
+    pub offset: u64,
 }
 
 /// One test: its runs by class, its raw result words and its first failure.
@@ -48,6 +70,7 @@ struct Failing {
     transitions: u64,
     first_outcome: Option<Class>,
     last_outcome: Option<Class>,
+    runs: KeptRuns,
 }
 
 impl TestStats {
@@ -65,6 +88,12 @@ impl TestStats {
     /// The `Result: ` line of its first failed run.
     pub fn first_failure(&self) -> Option<Location> {
         self.failing.as_ref().and_then(|f| f.first_failure)
+    }
+
+    /// Its first and last failed runs (see [`KeptRuns`]); empty if it never failed.
+    pub fn failed_runs(&self) -> &KeptRuns {
+        static NONE: KeptRuns = KeptRuns::EMPTY;
+        self.failing.as_ref().map_or(&NONE, |f| &f.runs)
     }
 
     /// Adjacent pairs of runs, in run order and counting only passed and failed runs, where one
@@ -98,29 +127,42 @@ impl TestStats {
         last_outcome: Option<Class>,
     ) {
         let plain = self.passed_only();
+        let runs = self.failing.take().map(|f| f.runs).unwrap_or_default();
         self.failing = match (first_failure, transitions, first_outcome, last_outcome) {
-            (None, 0, first, last) if first == plain && last == plain => None,
-            _ => Some(Box::new(Failing { first_failure, transitions, first_outcome, last_outcome })),
+            (None, 0, first, last) if first == plain && last == plain && runs.seen() == 0 => None,
+            _ => Some(Box::new(Failing { first_failure, transitions, first_outcome, last_outcome, runs })),
         };
+    }
+
+    /// Appends the failed runs of a side that came after this one.
+    pub(crate) fn append_failed_runs(&mut self, other: &KeptRuns, shift: Shift) {
+        if other.seen() > 0 {
+            self.make_failing().runs.append(other, shift);
+        }
+    }
+
+    /// What a test that failed keeps, made if it has none.
+    fn make_failing(&mut self) -> &mut Failing {
+        let before = self.passed_only();
+        self.failing.get_or_insert_with(|| {
+            Box::new(Failing {
+                first_failure: None,
+                transitions: 0,
+                first_outcome: before,
+                last_outcome: before,
+                runs: KeptRuns::default(),
+            })
+        })
     }
 
     /// Appends a passed or failed run to the test's run order; its counts already hold it.
     pub(crate) fn add_outcome(&mut self, class: Class) {
-        let failing = match (&mut self.failing, class) {
+        if self.failing.is_none() && class == Class::Passed {
             // Still only passes: the order follows from the counts.
-            (None, Class::Passed) => return,
-            (None, _) => {
-                // The first failure: the runs before it all passed.
-                let before = self.passed_only();
-                self.failing.insert(Box::new(Failing {
-                    first_failure: None,
-                    transitions: 0,
-                    first_outcome: before,
-                    last_outcome: before,
-                }))
-            }
-            (Some(f), _) => f,
-        };
+            return;
+        }
+        // At the first failure the runs before it all passed: `make_failing` says so.
+        let failing = self.make_failing();
         if failing.last_outcome.is_some_and(|last| last != class) {
             failing.transitions += 1;
         }
@@ -128,13 +170,14 @@ impl TestStats {
         failing.last_outcome = Some(class);
     }
 
-    /// Keeps `at` as its first failure if it has none; its first failed run is recorded.
-    pub(crate) fn keep_first_failure(&mut self, at: impl FnOnce() -> Location) {
-        if let Some(f) = &mut self.failing
-            && f.first_failure.is_none()
-        {
-            f.first_failure = Some(at());
+    /// Records a failed run, whose outcome was added; the first is its first failure, whose
+    /// result line is at `at()`.
+    pub(crate) fn add_failed_run(&mut self, run: FailedRun, at: impl FnOnce() -> Location) {
+        let failing = self.make_failing();
+        if failing.first_failure.is_none() {
+            failing.first_failure = Some(at());
         }
+        failing.runs.push(run);
     }
     /// Both passed and failed at least once.
     pub fn flaky(&self) -> bool {
@@ -318,7 +361,7 @@ impl Summary {
             self.tables.settle();
             return Ok(());
         }
-        let shift = Shift { file: self.files.len() as u32, line: 0 };
+        let shift = Shift::files(self.files.len() as u32);
         self.tables.absorb(other.tables, shift, None);
         self.files.extend(other.files);
         Ok(())

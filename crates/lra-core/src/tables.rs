@@ -10,7 +10,10 @@ use crate::hash::{FastMap, NameIndex, WordTexts};
 
 use crate::class::{Class, Counts};
 use crate::extract::lossy;
-use crate::summary::{Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, IterationStats, Location, TestStats};
+use crate::runs::FailedRun;
+use crate::summary::{
+    Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, IterationStats, LineStart, Location, TestStats,
+};
 
 /// At most this many anomalies keep their location; their counts are never capped.
 pub(crate) const ANOMALY_CAP: usize = 1000;
@@ -20,12 +23,30 @@ pub(crate) const ANOMALY_CAP: usize = 1000;
 pub(crate) struct Shift {
     pub(crate) file: u32,
     pub(crate) line: u64,
+    pub(crate) offset: u64,
 }
 
 impl Shift {
-    pub(crate) fn apply(self, loc: Location) -> Location {
-        Location { file: loc.file + self.file, line: loc.line + self.line }
+    /// Files only: the right side's files follow the left side's.
+    pub(crate) fn files(file: u32) -> Shift {
+        Shift { file, line: 0, offset: 0 }
     }
+
+    pub(crate) fn apply(self, loc: Location) -> Location {
+        Location { file: loc.file + self.file, line: loc.line + self.line, offset: loc.offset.map(|o| o + self.offset) }
+    }
+
+    /// A line of the same file.
+    pub(crate) fn line(self, at: LineStart) -> LineStart {
+        LineStart { line: at.line + self.line, offset: at.offset + self.offset }
+    }
+}
+
+/// How a run ended: its result word, the word's class, and the text after the word.
+pub(crate) struct RunResult<'a> {
+    pub(crate) word: &'a [u8],
+    pub(crate) class: Class,
+    pub(crate) detail: &'a [u8],
 }
 
 /// Serialized for a segment's part (`crate::wire`) without its indexes, which
@@ -132,18 +153,19 @@ impl Tables {
         self.iteration_index.reserve(more);
     }
 
-    /// Records one run of test `t` in iteration `iteration` (an index, if known here), whose
-    /// result (if any) is at `at()`, asked only when a failure keeps it; `detail` is the text
-    /// after the result word.
+    /// Counts one run of test `t`, in iteration `iteration` if any, that ended with `result`.
+    /// `failed` is where the run opened and closed, for a failed run (and only for one); its
+    /// result line is at `at()`, asked only when a first failure keeps it.
     pub(crate) fn record(
         &mut self,
         t: u32,
         iteration: Option<u32>,
-        word: &[u8],
-        class: Class,
-        detail: &[u8],
+        result: RunResult<'_>,
+        failed: Option<FailedRun>,
         at: impl FnOnce() -> Location,
     ) {
+        let RunResult { word, class, detail } = result;
+        debug_assert_eq!(failed.is_some(), class == Class::Failed);
         let test = &mut self.tests[t as usize];
         test.counts.add(class);
         if let (Some(i), Some(cell)) = (iteration, Cell::of(class)) {
@@ -155,11 +177,11 @@ impl Tables {
         if matches!(class, Class::Passed | Class::Failed) {
             test.add_outcome(class);
         }
-        if class == Class::Failed {
+        if let Some(run) = failed {
             // Asked once at most, though both below may want it.
             let (mut at, mut known) = (Some(at), None);
             let mut here = || *known.get_or_insert_with(|| at.take().expect("asked once")());
-            test.keep_first_failure(&mut here);
+            test.add_failed_run(run, &mut here);
             let g = match self.raw_failure_index.get(detail) {
                 Some(&g) => g,
                 None => {
@@ -311,11 +333,13 @@ impl TestStats {
             _ => 0,
         };
         let first_failure = self.first_failure().or(other.first_failure().map(|l| shift.apply(l)));
+
         let transitions = self.transitions() + seam + other.transitions();
         let first_outcome = self.first_outcome().or(other.first_outcome());
         let last_outcome = other.last_outcome().or(self.last_outcome());
         self.counts.add_all(&other.counts);
         self.set_order(first_failure, transitions, first_outcome, last_outcome);
+        self.append_failed_runs(other.failed_runs(), shift);
         for (word, n) in other.results.as_slice() {
             self.results.add(Arc::clone(word), *n);
         }

@@ -34,7 +34,10 @@ mod tests {
         // The two tests' words are one text.
         let words: Vec<_> = tables.tests.iter().map(|t| t.results.as_slice()[0].0.clone()).collect();
         assert_eq!(&*words[0], "FAIL");
-        tables.record(1, None, b"FAIL", crate::Class::Failed, b"boom 2", || crate::Location { file: 0, line: 9 });
+        let line = crate::LineStart { line: 9, offset: 80 };
+        let run = crate::FailedRun { file: 0, opened: 70, closed: 80 };
+        let result = crate::tables::RunResult { word: b"FAIL", class: crate::Class::Failed, detail: b"boom 2" };
+        tables.record(1, None, result, Some(run), || crate::Location::at(0, line));
         assert_eq!(tables.failure_groups.len(), 1, "the reason's group is found again");
     }
 }

@@ -24,11 +24,12 @@ use crate::extract::LineEvents;
 use crate::format::OrderedReader;
 use crate::hash::FastMap;
 use crate::partial::Partial;
+use crate::summary::LineStart;
 
 /// A run started and not yet ended: its `=== RUN` line and its first line of output.
 #[derive(Debug)]
 struct Run {
-    line: u64,
+    line: LineStart,
     message: Option<Box<[u8]>>,
 }
 
@@ -84,7 +85,7 @@ pub(crate) fn is_telltale(line: &[u8]) -> bool {
 }
 
 impl OrderedReader for GoReader {
-    fn line(&mut self, line: &[u8], n: u64, state: &mut Partial) {
+    fn line(&mut self, line: &[u8], n: LineStart, state: &mut Partial) {
         GoReader::line(self, line, n, state);
     }
 
@@ -100,7 +101,7 @@ impl GoReader {
     }
 
     /// Reads line `n` (its CI prefix and `\r` already gone).
-    pub(crate) fn line(&mut self, line: &[u8], n: u64, state: &mut Partial) {
+    pub(crate) fn line(&mut self, line: &[u8], n: LineStart, state: &mut Partial) {
         if self.json {
             return self.json_line(line, n, state);
         }
@@ -135,7 +136,7 @@ impl GoReader {
     }
 
     /// A `-v` run of `name` starts at line `n`: it is the latest, and the one before it goes on.
-    fn start_latest(&mut self, name: &[u8], n: u64) {
+    fn start_latest(&mut self, name: &[u8], n: LineStart) {
         if name.is_empty() {
             return;
         }
@@ -179,7 +180,7 @@ impl GoReader {
         }
     }
 
-    fn json_line(&mut self, line: &[u8], n: u64, state: &mut Partial) {
+    fn json_line(&mut self, line: &[u8], n: LineStart, state: &mut Partial) {
         if !line.starts_with(b"{") {
             return;
         }
@@ -219,7 +220,7 @@ impl GoReader {
     }
 
     /// A `-json` run of `name` in `package` starts at line `n`.
-    fn start(&mut self, package: &[u8], name: &[u8], n: u64) {
+    fn start(&mut self, package: &[u8], name: &[u8], n: LineStart) {
         if !name.is_empty() {
             self.push_run(package, name, Run { line: n, message: None });
         }
@@ -242,7 +243,7 @@ impl GoReader {
     /// `package` (every package, when `None`: the file) ended: its tests still running are
     /// missing.
     pub(crate) fn end(&mut self, package: Option<&[u8]>, state: &mut Partial) {
-        let mut left: Vec<(u64, Box<[u8]>)> = Vec::new();
+        let mut left: Vec<(LineStart, Box<[u8]>)> = Vec::new();
         if package.is_none_or(<[u8]>::is_empty)
             && let Some(run) = self.latest.take()
         {
@@ -266,10 +267,11 @@ impl GoReader {
 }
 
 /// A run of `name` that started as `started` (if its start was seen) ended at line `n`.
-fn run(started: Option<Run>, name: &[u8], word: &'static [u8], class: Class, n: u64, state: &mut Partial) {
+fn run(started: Option<Run>, name: &[u8], word: &'static [u8], class: Class, n: LineStart, state: &mut Partial) {
+    let opened = started.as_ref().map(|run| run.line);
     let message = started.and_then(|run| run.message).map_or(Cow::Borrowed(&b""[..]), |m| Cow::Owned(m.into_vec()));
     let result = Some((Cow::Borrowed(word), message, class));
-    state.apply(LineEvents { test: Some(Cow::Borrowed(name)), result, ..LineEvents::default() }, n);
+    state.apply(LineEvents { test: Some(Cow::Borrowed(name)), result, opened, ..LineEvents::default() }, n);
 }
 
 /// A result line's test, word and class.

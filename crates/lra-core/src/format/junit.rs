@@ -16,6 +16,7 @@ use crate::class::Class;
 use crate::extract::LineEvents;
 use crate::partial::Partial;
 use crate::scan::count_lines;
+use crate::summary::LineStart;
 
 /// The markup of one tag may be at most this long: a longer one is not a test's.
 const MAX_TAG: usize = 1 << 20;
@@ -44,7 +45,13 @@ pub(crate) struct JunitReader {
     /// The markup gathered.
     tag: Vec<u8>,
     /// The line the tag being gathered started on.
-    tag_line: u64,
+    tag_line: LineStart,
+    /// Bytes fed before the ones being read.
+    fed: u64,
+    /// Where the line holding the last `\n`-free stretch read starts: the last line start found.
+    line_start: u64,
+    /// Of the bytes being read, those before this were looked at for line starts.
+    scanned: usize,
     /// A test case is open: the outcome its children gave so far.
     open: Option<Option<Outcome>>,
     /// A test case's name as it is put together, kept to reuse its allocation.
@@ -54,6 +61,22 @@ pub(crate) struct JunitReader {
 impl JunitReader {
     /// Reads the next bytes; `state.lines` counts their line ends.
     pub(crate) fn feed(&mut self, bytes: &[u8], state: &mut Partial) {
+        self.scanned = 0;
+        self.read(bytes, state);
+        self.line_start_before(bytes, bytes.len());
+        self.fed += bytes.len() as u64;
+    }
+
+    /// Moves `line_start` up to the last line start in `bytes[..to]`, looking only at what was
+    /// not looked at before: a file of one long line costs one pass, not one per tag.
+    fn line_start_before(&mut self, bytes: &[u8], to: usize) {
+        if let Some(j) = memchr::memrchr(b'\n', &bytes[self.scanned..to]) {
+            self.line_start = self.fed + (self.scanned + j + 1) as u64;
+        }
+        self.scanned = to;
+    }
+
+    fn read(&mut self, bytes: &[u8], state: &mut Partial) {
         let mut at = 0;
         while at < bytes.len() {
             match &mut self.state {
@@ -64,9 +87,10 @@ impl JunitReader {
                     }
                     Some(i) => {
                         state.lines += count_lines(&bytes[at..at + i]);
+                        self.line_start_before(bytes, at + i);
                         at += i + 1;
                         self.tag.clear();
-                        self.tag_line = state.lines + 1;
+                        self.tag_line = LineStart { line: state.lines + 1, offset: self.line_start };
                         self.state = In::Tag { quote: None };
                     }
                 },
@@ -230,7 +254,7 @@ impl JunitReader {
         self.tag = markup;
     }
 
-    fn close(&mut self, state: &mut Partial, line: u64) {
+    fn close(&mut self, state: &mut Partial, line: LineStart) {
         if let Some(outcome) = self.open.take() {
             let (word, class, reason) = outcome.unwrap_or((b"PASSED", Class::Passed, Vec::new()));
             let result = Some((Cow::Borrowed(word), Cow::Owned(reason), class));

@@ -73,7 +73,7 @@ pub enum LogFormat {
 /// means depends on lines before it that a segment could not see.
 pub(crate) trait OrderedReader: Send + fmt::Debug {
     /// Reads line `n` (its CI prefix and `\r` already gone).
-    fn line(&mut self, line: &[u8], n: u64, state: &mut crate::partial::Partial);
+    fn line(&mut self, line: &[u8], n: crate::summary::LineStart, state: &mut crate::partial::Partial);
     /// The file ended.
     fn end(&mut self, state: &mut crate::partial::Partial);
 }

@@ -14,6 +14,7 @@ use crate::class::Class;
 use crate::extract::LineEvents;
 use crate::format::OrderedReader;
 use crate::partial::Partial;
+use crate::summary::LineStart;
 
 /// Whether a report of the run before is being read.
 #[derive(Debug, Default)]
@@ -31,7 +32,7 @@ pub(crate) fn is_telltale(line: &[u8]) -> bool {
 impl OrderedReader for NextestReader {
     fn end(&mut self, _: &mut Partial) {}
 
-    fn line(&mut self, line: &[u8], n: u64, state: &mut Partial) {
+    fn line(&mut self, line: &[u8], n: LineStart, state: &mut Partial) {
         let trimmed = line.trim_ascii_start();
         if trimmed.starts_with(b"Summary [") {
             self.in_report = true;

@@ -5,8 +5,8 @@ use lra_core::testing::{Tree, parse_in_segments};
 use lra_core::{FileParser, LogFormat, Markers, NameMode, Options, Summary};
 use proptest::prelude::*;
 
-use crate::parse_with;
 use crate::reference::{View, reference};
+use crate::{assert_offsets_name_their_lines, parse_with};
 
 /// Pieces that logs are made of: markers, names, words, noise, odd whitespace and bad bytes.
 const PIECES: &[&[u8]] = &[
@@ -88,19 +88,47 @@ fn line() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(prop::sample::select(PIECES), 0..6).prop_map(|pieces| pieces.concat())
 }
 
-/// A log: lines joined by `\n` or `\r\n`, with or without a final newline.
+/// Whole lines of a log whose few tests fail again and again: more failed runs than a test keeps.
+const REPEATED: &[&[u8]] = &[
+    b"Test: a\nResult: FAIL boom 3",
+    b"Test: a\nResult: FAIL boom 3",
+    b"Test: a\nout\nResult: FAILED",
+    b"Test: b\nResult: FAIL",
+    b"Test: a",
+    b"Result: PASS",
+    b"Iteration 4",
+    b"noise line",
+    b"[ RUN      ] s.a\n[  FAILED  ] s.a (3 ms)",
+    b"t.py::test_a FAILED",
+    b"not ok 2 - a",
+    b"test a ... FAILED",
+];
+
+/// A log: lines joined by `\n` or `\r\n`, with or without a final newline; most of them messy,
+/// some long runs of a few tests that fail often.
 fn log() -> impl Strategy<Value = Vec<u8>> {
-    (prop::collection::vec((line(), any::<bool>()), 0..40), any::<bool>()).prop_map(|(lines, trailing)| {
-        let mut out = Vec::new();
-        let n = lines.len();
-        for (i, (l, crlf)) in lines.into_iter().enumerate() {
-            out.extend_from_slice(&l);
-            if i + 1 < n || trailing {
-                out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+    let repeated = prop::collection::vec(prop::sample::select(REPEATED).prop_map(<[u8]>::to_vec), 0..100);
+    let lines = prop_oneof![3 => prop::collection::vec(line(), 0..40), 1 => repeated];
+    (
+        lines
+            .prop_flat_map(|l| {
+                let n = l.len();
+                (Just(l), prop::collection::vec(any::<bool>(), n))
+            })
+            .prop_map(|(l, crlf)| l.into_iter().zip(crlf).collect::<Vec<_>>()),
+        any::<bool>(),
+    )
+        .prop_map(|(lines, trailing)| {
+            let mut out = Vec::new();
+            let n = lines.len();
+            for (i, (l, crlf)) in lines.into_iter().enumerate() {
+                out.extend_from_slice(&l);
+                if i + 1 < n || trailing {
+                    out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+                }
             }
-        }
-        out
-    })
+            out
+        })
 }
 
 fn mode() -> impl Strategy<Value = NameMode> {
@@ -185,6 +213,7 @@ proptest! {
     fn any_chunking_equals_feeding_whole(log in log(), options in any_options(), cuts in cuts()) {
         let whole = parse_with("t.log", &log, &options);
         prop_assert_eq!(&chunked(&log, &at(log.len(), &cuts), &options), &whole);
+        assert_offsets_name_their_lines(&whole, &log);
     }
 
     #[test]

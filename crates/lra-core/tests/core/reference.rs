@@ -3,21 +3,36 @@
 
 use std::collections::BTreeMap;
 
-use lra_core::{AnomalyKind, Class, Counts, Markers, NameMode, Summary};
+use lra_core::{AnomalyKind, Class, Counts, FailedRun, KEPT_RUNS, Location, Markers, NameMode, Summary};
 
-/// A test: name, counts, raw words, first failure as (file, line), transitions, and
-/// (passed, failed) by iteration index.
-pub type TestView = (String, Counts, BTreeMap<String, u64>, Option<(String, u64)>, u64, BTreeMap<usize, (u64, u64)>);
+/// A place in a file: its name, a line number and the line's byte offset.
+pub type Place = (String, u64, Option<u64>);
 
-/// A failure group: folded detail, first example, count, tests, first (file, line).
-pub type GroupView = (String, String, u64, Vec<String>, (String, u64));
+/// A failed run: its file, then the offsets of its opening and its closing line.
+pub type RunView = (String, u64, u64);
+
+/// A test: name, counts, raw words, first failure, transitions, (passed, failed) by iteration
+/// index, and its failed runs kept: how many it had, the first `KEPT_RUNS` and the last ones
+/// after those.
+pub type TestView = (
+    String,
+    Counts,
+    BTreeMap<String, u64>,
+    Option<Place>,
+    u64,
+    BTreeMap<usize, (u64, u64)>,
+    (u64, Vec<RunView>, Vec<RunView>),
+);
+
+/// A failure group: folded detail, first example, count, tests, first place.
+pub type GroupView = (String, String, u64, Vec<String>, Place);
 
 /// Everything a Summary says, in plain collections.
 #[derive(Debug, PartialEq, Default)]
 pub struct View {
     pub tests: Vec<TestView>,
     pub iterations: Vec<(String, Counts)>,
-    pub anomalies: Vec<(&'static str, String, u64, String)>,
+    pub anomalies: Vec<(&'static str, Place, String)>,
     pub files: Vec<(String, u64, Counts, u64)>,
     pub failure_groups: Vec<GroupView>,
 }
@@ -30,14 +45,22 @@ impl View {
                 .iter()
                 .map(|t| {
                     let results = t.results.iter().map(|(w, n)| (w.to_owned(), n)).collect();
-                    let ff = t.first_failure().map(|l| (s.file_name(l).to_owned(), l.line));
+                    let place = |l: Location| (s.file_name(l).to_owned(), l.line, l.offset);
+                    let ff = t.first_failure().map(place);
+                    let run = |r: &FailedRun| {
+                        let file = s.files[r.file as usize].name.to_string();
+                        (file, r.opened, r.closed)
+                    };
+                    let kept = t.failed_runs();
+                    let runs =
+                        (kept.seen(), kept.first().iter().map(run).collect(), kept.last().iter().map(run).collect());
                     let mut cells = BTreeMap::new();
                     for s in t.by_iteration.spans() {
                         for i in s.first..s.end() {
                             cells.insert(i as usize, (s.cell.passed, s.cell.failed));
                         }
                     }
-                    (t.name.to_string(), t.counts, results, ff, t.transitions(), cells)
+                    (t.name.to_string(), t.counts, results, ff, t.transitions(), cells, runs)
                 })
                 .collect(),
             iterations: s.iterations().iter().map(|i| (i.label.to_string(), i.counts)).collect(),
@@ -45,7 +68,10 @@ impl View {
                 .anomalies()
                 .iter()
                 .filter(|a| a.kind != AnomalyKind::LongLine)
-                .map(|a| (a.kind.as_str(), s.file_name(a.location).to_owned(), a.location.line, a.text.to_string()))
+                .map(|a| {
+                    let l = a.location;
+                    (a.kind.as_str(), (s.file_name(l).to_owned(), l.line, l.offset), a.text.to_string())
+                })
                 .collect(),
             files: s.files.iter().map(|f| (f.name.to_string(), f.bytes, f.totals, f.orphan_results)).collect(),
             failure_groups: s
@@ -53,7 +79,7 @@ impl View {
                 .iter()
                 .map(|g| {
                     let tests = g.tests.iter().map(|t| t.to_string()).collect();
-                    let first = (s.file_name(g.first).to_owned(), g.first.line);
+                    let first = (s.file_name(g.first).to_owned(), g.first.line, g.first.offset);
                     (g.detail.to_string(), g.example.to_string(), g.count, tests, first)
                 })
                 .collect(),
@@ -64,7 +90,7 @@ impl View {
 struct Open {
     test: usize,
     iteration: Option<usize>,
-    line: u64,
+    line: (u64, u64),
 }
 
 /// Where `marker` first occurs in `line`, in either case of ASCII letters if `ignore_case`.
@@ -78,6 +104,8 @@ pub fn reference(files: &[(&str, &[u8])], mode: NameMode, markers: &Markers) -> 
     let mut v = View::default();
     // Each test's passed/failed outcomes in run order, for its transitions.
     let mut outcomes: Vec<Vec<Class>> = Vec::new();
+    // And its failed runs, all of them.
+    let mut failed_runs: Vec<Vec<RunView>> = Vec::new();
     for (name, bytes) in files {
         let mut totals = Counts::default();
         let mut orphans = 0;
@@ -87,8 +115,11 @@ pub fn reference(files: &[(&str, &[u8])], mode: NameMode, markers: &Markers) -> 
         if bytes.ends_with(b"\n") || bytes.is_empty() {
             lines.pop();
         }
+        let mut offset = 0;
         for (i, raw) in lines.iter().enumerate() {
-            let n = i as u64 + 1;
+            // The line's number and the offset of its first byte.
+            let n = (i as u64 + 1, offset);
+            offset += raw.len() as u64 + 1;
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             let line = String::from_utf8_lossy(raw);
             if let Some(at) = find(&line, iteration_marker, case) {
@@ -111,7 +142,7 @@ pub fn reference(files: &[(&str, &[u8])], mode: NameMode, markers: &Markers) -> 
                     NameMode::FirstWord => rest.split_whitespace().next().unwrap_or(""),
                 };
                 if let Some(o) = open.take() {
-                    close(&mut v, &mut outcomes, &mut totals, o, "", "", name, n);
+                    close(&mut v, &mut outcomes, &mut failed_runs, &mut totals, o, "", "", name, n);
                 }
                 let test = match v.tests.iter().position(|t| t.0 == test_name) {
                     Some(p) => p,
@@ -123,8 +154,10 @@ pub fn reference(files: &[(&str, &[u8])], mode: NameMode, markers: &Markers) -> 
                             None,
                             0,
                             BTreeMap::new(),
+                            (0, Vec::new(), Vec::new()),
                         ));
                         outcomes.push(Vec::new());
+                        failed_runs.push(Vec::new());
                         v.tests.len() - 1
                     }
                 };
@@ -136,25 +169,31 @@ pub fn reference(files: &[(&str, &[u8])], mode: NameMode, markers: &Markers) -> 
                 let detail = after[raw_word.len()..].trim();
                 let word = raw_word.to_uppercase();
                 match open.take() {
-                    Some(o) => close(&mut v, &mut outcomes, &mut totals, o, &word, detail, name, n),
+                    Some(o) => close(&mut v, &mut outcomes, &mut failed_runs, &mut totals, o, &word, detail, name, n),
                     None => {
                         orphans += 1;
-                        v.anomalies.push(("orphan_result", name.to_string(), n, word));
+                        v.anomalies.push(("orphan_result", (name.to_string(), n.0, Some(n.1)), word));
                     }
                 }
             }
         }
         if let Some(o) = open.take() {
-            close(&mut v, &mut outcomes, &mut totals, o, "", "", name, 0);
+            close(&mut v, &mut outcomes, &mut failed_runs, &mut totals, o, "", "", name, (0, 0));
         }
         v.files.push((name.to_string(), bytes.len() as u64, totals, orphans));
     }
     // Anomalies are listed by location; within a file, a missing result is found late.
     let order: Vec<&str> = files.iter().map(|f| f.0).collect();
-    v.anomalies.sort_by_key(|a| (order.iter().position(|f| *f == a.1), a.2));
+    v.anomalies.sort_by_key(|a| (order.iter().position(|f| *f == a.1.0), a.1.1));
     v.anomalies.truncate(1000);
     for (t, runs) in v.tests.iter_mut().zip(&outcomes) {
         t.4 = runs.windows(2).filter(|w| w[0] != w[1]).count() as u64;
+    }
+    // Every failed run was kept above: the first `KEPT_RUNS`, and the last ones after those.
+    for (t, runs) in v.tests.iter_mut().zip(failed_runs) {
+        let first = runs[..runs.len().min(KEPT_RUNS)].to_vec();
+        let rest = &runs[first.len()..];
+        t.6 = (runs.len() as u64, first, rest[rest.len().saturating_sub(KEPT_RUNS)..].to_vec());
     }
     v
 }
@@ -163,13 +202,15 @@ pub fn reference(files: &[(&str, &[u8])], mode: NameMode, markers: &Markers) -> 
 fn close(
     v: &mut View,
     outcomes: &mut [Vec<Class>],
+    failed_runs: &mut [Vec<RunView>],
     totals: &mut Counts,
     o: Open,
     word: &str,
     detail: &str,
     file: &str,
-    line: u64,
+    line: (u64, u64),
 ) {
+    let place = (file.to_owned(), line.0, Some(line.1));
     let class = Class::of_word(word);
     if matches!(class, Class::Passed | Class::Failed) {
         outcomes[o.test].push(class);
@@ -180,7 +221,7 @@ fn close(
         let g = match v.failure_groups.iter().position(|g| g.0 == folded) {
             Some(g) => g,
             None => {
-                v.failure_groups.push((folded, detail.to_owned(), 0, Vec::new(), (file.to_owned(), line)));
+                v.failure_groups.push((folded, detail.to_owned(), 0, Vec::new(), place.clone()));
                 v.failure_groups.len() - 1
             }
         };
@@ -196,8 +237,9 @@ fn close(
     if class != Class::Missing {
         *t.2.entry(word.to_owned()).or_default() += 1;
     }
-    if class == Class::Failed && t.3.is_none() {
-        t.3 = Some((file.to_owned(), line));
+    if class == Class::Failed {
+        t.3.get_or_insert(place);
+        failed_runs[o.test].push((file.to_owned(), o.line.1, line.1));
     }
     if let Some(i) = o.iteration {
         v.iterations[i].1.add(class);
@@ -213,7 +255,7 @@ fn close(
     }
     if class == Class::Missing {
         let name = t.0.clone();
-        v.anomalies.push(("missing_result", file.to_owned(), o.line, name));
+        v.anomalies.push(("missing_result", (file.to_owned(), o.line.0, Some(o.line.1)), name));
     }
 }
 

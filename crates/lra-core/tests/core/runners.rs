@@ -6,7 +6,7 @@
 use lra_core::testing::{Tree, parse_in_segments};
 use lra_core::{FileParser, LogFormat, Options, Summary};
 
-use crate::{counts, names, parse_with};
+use crate::{assert_offsets_name_their_lines, counts, names, parse_with};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/../../tests/fixtures/runners/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -70,6 +70,7 @@ fn parse_every_way(log: &[u8], options: &Options) -> Summary {
             assert_eq!(parse_in_segments("run.log", log, &known, &cuts, tree), whole, "{parts} parts, {tree:?}");
         }
     }
+    assert_offsets_name_their_lines(&whole, log);
     whole
 }
 
@@ -135,6 +136,7 @@ fn parse_in_chunks(log: &[u8]) -> Summary {
         }
         assert_eq!(p.finish(), whole, "chunks of {chunk}");
     }
+    assert_offsets_name_their_lines(&whole, log);
     whole
 }
 
@@ -288,6 +290,15 @@ fn go_output_after_a_cont_line_is_that_tests() {
     let mut found = reasons(&s);
     found.sort();
     assert_eq!(found, [("a.go:2: a's".into(), 1), ("b.go:1: b's".into(), 1)]);
+    // Each failed run opened at its own `=== RUN` line, though another test's lines came
+    // between, and closed at its `--- FAIL`.
+    let run = |name: &str| {
+        let t = s.tests().iter().find(|t| &*t.name == name).unwrap();
+        let r = t.failed_runs().first()[0];
+        (r.opened, r.closed)
+    };
+    assert_eq!(run("TestA"), (0, 120));
+    assert_eq!(run("TestB"), (32, 96));
 }
 
 #[test]
