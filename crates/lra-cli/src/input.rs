@@ -59,6 +59,11 @@ pub fn summarize_paths(paths: &[PathBuf], options: &Options, summary: &mut Summa
 }
 
 /// What a regular file holds, by its first bytes.
+/// Whether `file` (of `size` bytes) holds a plain log, not a compressed one or an archive.
+pub fn is_plain(file: &File, size: u64) -> bool {
+    kind_of(file, size).is_ok_and(|k| k == Kind::Plain)
+}
+
 fn kind_of(file: &File, size: u64) -> io::Result<Kind> {
     let mut head = [0; 512];
     let n = file.read_at(&mut head, 0)?;

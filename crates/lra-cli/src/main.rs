@@ -2,6 +2,7 @@
 
 mod input;
 mod render;
+mod show;
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -46,6 +47,20 @@ enum Command {
         base: PathBuf,
         /// The run to compare with it.
         current: PathBuf,
+    },
+    /// Print a log's own lines at FILE:LINE: the failed run that holds that line (from the line
+    /// that opened it to its result), or the lines around it, with line numbers. The line may
+    /// be written as the app and the table show it (`build.log:1,204,711`). FILE must be a
+    /// plain local file: it is read once to find the runs, then again for the lines.
+    Show {
+        /// FILE:LINE.
+        place: String,
+        /// Lines of context before and after.
+        #[arg(short = 'C', long, default_value_t = 3)]
+        context: usize,
+        /// How the log is read.
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Write a generated log in the seed's format to stdout.
     Generate {
@@ -181,6 +196,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Summarize { format, read, paths } => summarize(format, &read, &paths),
         Command::Diff { format, read, base, current } => diff(format, &read, &base, &current),
+        Command::Show { place, context, read } => show(&place, context, &read),
         Command::Generate { iterations, tests, fail_rate, flaky, seed, size, style } => {
             let options = GenOptions { iterations, tests, fail_rate, flaky, seed, style };
             generate(options, size).map(|()| ExitCode::SUCCESS)
@@ -231,7 +247,10 @@ fn summarize(format: Format, read: &ReadArgs, paths: &[PathBuf]) -> io::Result<E
     let (summary, failed) = read_logs(read, paths)?;
     let mut out = BufWriter::new(io::stdout().lock());
     match format {
-        Format::Table => render::table(&summary, &mut out)?,
+        Format::Table => {
+            render::table(&summary, &mut out)?;
+            show::first_runs(&summary, FIRST_RUNS_SHOWN, FIRST_RUN_LINES, &mut out)?;
+        }
         Format::Json => {
             summary.write_json(&mut out, true)?;
             writeln!(out)?;
@@ -240,6 +259,29 @@ fn summarize(format: Format, read: &ReadArgs, paths: &[PathBuf]) -> io::Result<E
     }
     out.flush()?;
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// Under the table, the first failed run of this many failing tests (the first in the table),
+/// each in at most this many lines.
+const FIRST_RUNS_SHOWN: usize = 5;
+const FIRST_RUN_LINES: usize = 8;
+
+fn show(place: &str, context: usize, read: &ReadArgs) -> io::Result<ExitCode> {
+    let place = match show::Place::parse(place) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("lra: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let (summary, failed) = read_logs(read, &[PathBuf::from(place.path)])?;
+    if failed {
+        return Ok(ExitCode::FAILURE);
+    }
+    let mut out = BufWriter::new(io::stdout().lock());
+    show::show(&summary, &place, context, &mut out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One side of a diff: a saved summary (`.json`), or logs.

@@ -10,6 +10,7 @@ use serde_json::Value;
 mod archives;
 mod markers;
 mod runners;
+mod show;
 
 const SAMPLE: &str = include_str!("../../../../tests/fixtures/seed-sample.log");
 
