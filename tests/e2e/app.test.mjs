@@ -551,6 +551,12 @@ test("files larger than 4 GiB: the CLI through a pipe and the app through a Blob
     assert.equal(last.failed, 1);
     // Its line number is past 2^32 / (bytes per line), counted exactly.
     assert.equal(last.first_failure.line, perSlice * copies * lines + 2);
+    // The run viewer opens its lines, read from the Blob past 4 GiB, numbered.
+    await s.page.click("#tests-table tr:has(td.name:text-is('Last Test')) button.open-at");
+    await s.page.waitForSelector("#log-lines li.anchor");
+    const anchor = await s.page.$eval("#log-lines li.anchor", (li) => [li.querySelector(".n").textContent, li.querySelector(".text").textContent]);
+    assert.deepEqual(anchor, [last.first_failure.line.toLocaleString("en-US"), "# Result: FAIL past 4 GiB"]);
+    assert.ok(last.first_failure.offset > 2 ** 32, `offset ${last.first_failure.offset}`);
   } finally {
     await s.close();
   }

@@ -116,6 +116,8 @@ async function handle(message) {
     self.postMessage({ id, reply: refused });
     return;
   }
+  // Kept for the run viewer, which reads the lines it shows from them later.
+  files.forEach((file, i) => engine.give_file(i, file));
   let parsers = 1;
   if (pooled(files)) {
     parsers = await readInPool(id, files, stop);

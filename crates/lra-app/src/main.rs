@@ -16,6 +16,7 @@ mod panels;
 mod settings;
 mod state;
 mod tests_table;
+mod viewer;
 mod views;
 
 use leptos::prelude::*;
@@ -82,6 +83,7 @@ fn App() -> impl IntoView {
                     <panels::Anomalies/>
                     <panels::Files/>
                 </Later>
+                <viewer::RunViewer/>
             </Show>
         </main>
     }

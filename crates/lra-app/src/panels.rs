@@ -2,6 +2,7 @@
 
 use crate::engine::Engine;
 use crate::state::{AppState, EngineStatus, count, human_bytes, now, percent};
+use crate::viewer::OpenAt;
 use leptos::prelude::*;
 
 /// Shown before any file is given.
@@ -152,8 +153,11 @@ pub fn Anomalies() -> impl IntoView {
     move || {
         state.overview.get().map(|s| {
             let shown = s.anomalies.len();
-            let rows =
-                s.anomalies.into_iter().map(|(at, what)| view! { <li><code>{at}</code>" "{what}</li> }).collect_view();
+            let rows = s
+                .anomalies
+                .into_iter()
+                .map(|(at, what, place)| view! { <li><OpenAt place=place label=at/>" "{what}</li> })
+                .collect_view();
             view! {
                 <section class="anomalies" aria-label="Anomalies">
                     <h2>{format!("Anomalies: {}", count(s.anomaly_count))}</h2>

@@ -98,6 +98,8 @@ pub struct AppState {
     pub parsers: RwSignal<u32>,
     /// Messages for the user: unreadable files, engine failures.
     pub errors: RwSignal<Vec<String>>,
+    /// Where the run viewer is open, if it is.
+    pub viewer: RwSignal<Option<crate::viewer::Target>>,
 }
 
 impl AppState {
@@ -119,6 +121,7 @@ impl AppState {
             progress: RwSignal::new(None),
             parsers: RwSignal::new(0),
             errors: RwSignal::new(Vec::new()),
+            viewer: RwSignal::new(None),
         }
     }
 }

@@ -8,6 +8,7 @@ use lra_protocol::{Column, Reply, Request, TestsQuery};
 
 use crate::engine::{asked, asked_of_summary};
 use crate::state::{AppState, count, percent};
+use crate::viewer::OpenAt;
 
 /// Rows per page.
 const PAGE: u32 = 100;
@@ -92,6 +93,7 @@ pub fn TestsTable() -> impl IntoView {
                         (false, false) => "",
                     };
                     let click_name = name.clone();
+                    let test_name = name.clone();
                     view! {
                         <tr
                             class=class
@@ -109,7 +111,9 @@ pub fn TestsTable() -> impl IntoView {
                             <td>{count(c.other)}</td>
                             <td>{count(c.missing)}</td>
                             <td>{percent(c.pass_rate())}</td>
-                            <td class="at">{row.first_failure.unwrap_or_default()}</td>
+                            <td class="at">
+                                <OpenAt place=row.first_failure_at label=row.first_failure.unwrap_or_default() test=test_name/>
+                            </td>
                         </tr>
                     }
                 })
@@ -143,17 +147,19 @@ pub fn TestsTable() -> impl IntoView {
             </div>
             {move || detail.get().map(|t| {
                 let words = t.words.iter().map(|(w, n)| format!("{w} ×{n}")).collect::<Vec<_>>().join(", ");
-                let at = t.row.first_failure.map(|at| format!("; first failure at {at}"));
+                let first = t.row.first_failure.clone().map(|at| {
+                    view! { "; first failure at " <OpenAt place=t.row.first_failure_at.clone() label=at test=t.row.name.clone()/> }
+                });
                 view! {
                     <p class="selected-test" id="selected-test">
-                        <strong>{t.row.name}</strong>
+                        <strong>{t.row.name.clone()}</strong>
                         {format!(
-                            ": {} runs; result words {}; {} pass/fail transitions{}",
+                            ": {} runs; result words {}; {} pass/fail transitions",
                             t.row.counts.runs(),
                             if words.is_empty() { "none".to_owned() } else { words },
                             t.transitions,
-                            at.unwrap_or_default(),
                         )}
+                        {first}
                     </p>
                 }
             })}

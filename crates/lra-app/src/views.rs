@@ -9,6 +9,7 @@ use crate::charts::HeatmapFigure;
 use crate::engine::{Engine, Input, asked, asked_of_summary};
 use crate::state::{AppState, View, count, percent};
 use crate::tests_table::TestsTable;
+use crate::viewer::OpenAt;
 
 /// The view tabs and the view shown.
 #[component]
@@ -218,7 +219,7 @@ fn Failures() -> impl IntoView {
                         <td class="name">{reason}<span class="note">{pattern}</span></td>
                         <td>{count(g.count)}</td>
                         <td class="name">{g.tests.join(", ")}</td>
-                        <td class="at">{g.first}</td>
+                        <td class="at"><OpenAt place=g.first_at label=g.first/></td>
                     </tr>
                 }
             })

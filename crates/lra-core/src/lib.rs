@@ -49,7 +49,7 @@ pub use generate::{GenOptions, GenStyle, Generator, generate};
 pub use grid::FailureGrid;
 pub use json::SUMMARY_SCHEMA;
 pub use markers::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, MAX_MARKER_LEN, Markers};
-pub use parser::{DEFAULT_MAX_LINE, FileParser, Options, Segment};
+pub use parser::{CHECKPOINT_BYTES, DEFAULT_MAX_LINE, FileParser, Options, Segment};
 pub use results::ResultWords;
 pub use runs::{FailedRun, KEPT_RUNS, KeptRuns};
 pub use summary::{

@@ -16,6 +16,10 @@ use crate::summary::Summary;
 /// file with no newlines cannot take memory in proportion to its size.
 pub const DEFAULT_MAX_LINE: usize = 64 << 20;
 
+/// A reader of the file's lines later (the app's run viewer) finds line numbers by counting from
+/// the nearest checkpoint before: one is kept about every this many bytes.
+pub const CHECKPOINT_BYTES: u64 = 1 << 20;
+
 /// A file is flagged as binary when this many first bytes hold a NUL.
 const BINARY_PROBE: u64 = 8192;
 
@@ -92,6 +96,9 @@ pub struct FileParser {
     bytes: u64,
     /// Where the first NUL byte is, if within the first `BINARY_PROBE` bytes fed.
     nul_at: Option<u64>,
+    /// Line starts and their line numbers, about every [`CHECKPOINT_BYTES`], as `(offset,
+    /// lines before it)`: wherever a slice fed ended. Not part of the summary.
+    checkpoints: Vec<(u64, u64)>,
 }
 
 /// The parsed result of a run of whole lines from the middle of a file; see
@@ -102,6 +109,8 @@ pub struct Segment {
     pub(crate) partial: Partial,
     bytes: u64,
     nul_at: Option<u64>,
+    /// Relative to the segment's start.
+    checkpoints: Vec<(u64, u64)>,
 }
 
 #[derive(Debug, Default)]
@@ -126,6 +135,7 @@ impl FileParser {
             overflow: None,
             bytes: 0,
             nul_at: None,
+            checkpoints: Vec::new(),
         };
         if let Some(f) = format {
             p.know_format(f);
@@ -165,18 +175,36 @@ impl FileParser {
         if !self.pending.is_empty() || self.overflow.is_some() {
             self.end_pending_line();
         }
-        Segment { partial: self.state, bytes: self.bytes, nul_at: self.nul_at }
+        Segment { partial: self.state, bytes: self.bytes, nul_at: self.nul_at, checkpoints: self.checkpoints }
     }
 
     /// Appends the segment that follows the bytes fed so far, which must end at a line end.
     pub fn append(&mut self, segment: Segment) {
         self.tell_format();
         assert!(self.pending.is_empty() && self.overflow.is_none(), "a segment must be appended at a line boundary");
+        let (offset, lines) = (self.state.offset, self.state.lines);
+        self.checkpoints.extend(segment.checkpoints.iter().map(|&(o, l)| (o + offset, l + lines)));
         self.state.absorb(segment.partial);
+        self.checkpoint();
         if let Some(at) = segment.nul_at.map(|at| self.bytes + at).filter(|&at| at < BINARY_PROBE) {
             self.nul_at.get_or_insert(at);
         }
         self.bytes += segment.bytes;
+    }
+
+    /// The checkpoints kept so far, `(offset of a line start, lines before it)` in order, about
+    /// every [`CHECKPOINT_BYTES`]; taken out, so that [`FileParser::finish`] can follow.
+    pub fn take_checkpoints(&mut self) -> Vec<(u64, u64)> {
+        std::mem::take(&mut self.checkpoints)
+    }
+
+    /// Keeps a checkpoint where the whole lines read end, if the last is far enough behind.
+    fn checkpoint(&mut self) {
+        let (offset, lines) = (self.state.offset, self.state.lines);
+        let last = self.checkpoints.last().map_or(0, |&(o, _)| o);
+        if offset >= last + CHECKPOINT_BYTES {
+            self.checkpoints.push((offset, lines));
+        }
     }
 
     /// Bytes fed so far.
@@ -243,6 +271,7 @@ impl FileParser {
             None => self.hold(bytes),
             Some(nl) => {
                 self.whole_lines(&bytes[..=nl]);
+                self.checkpoint();
                 self.hold(&bytes[nl + 1..]);
             }
         }

@@ -9,6 +9,7 @@
 use std::sync::Mutex;
 
 use lra_protocol::{Reply, Request};
+use lra_view::lines::Source;
 use lra_view::{Batch, Session};
 use wasm_bindgen::prelude::*;
 
@@ -57,6 +58,8 @@ pub fn threads() -> usize {
 pub struct Engine {
     session: Session,
     batch: Option<Batch>,
+    /// The batch's files, by name, for the run viewer to read again.
+    given: Vec<(String, Box<dyn Source>)>,
 }
 
 impl Default for Engine {
@@ -70,7 +73,7 @@ impl Engine {
     /// An empty page.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Engine {
-        Engine { session: Session::new(cfg!(feature = "threads")), batch: None }
+        Engine { session: Session::new(cfg!(feature = "threads")), batch: None, given: Vec::new() }
     }
 
     /// The reply saying that the engine is loaded; `parsers`: the size of the worker's pool of
@@ -91,10 +94,19 @@ impl Engine {
         match begun {
             Ok(batch) => {
                 self.batch = Some(batch);
+                self.given.clear();
                 None
             }
             Err(message) => Some(Reply::Failed { message }.to_text()),
         }
+    }
+
+    /// Keeps the batch's file `index`, so that the run viewer can read its lines later (only
+    /// the ranges it shows are read, when it shows them).
+    pub fn give_file(&mut self, index: u32, file: web_sys::Blob) -> Result<(), JsError> {
+        let name = self.batch_mut()?.file_name(index as usize);
+        self.given.push((name, Box::new(BlobSource(file))));
+        Ok(())
     }
 
     /// Starts the batch's file `index`, in its request's order.
@@ -167,7 +179,7 @@ impl Engine {
     pub fn end_batch(&mut self, seconds: f64, parsers: u32) -> String {
         match self.batch.take() {
             Some(batch) => {
-                let mut reply = self.session.finish(batch, seconds);
+                let mut reply = self.session.finish(batch, seconds, std::mem::take(&mut self.given));
                 if let Reply::Analyzed { parsers: p, .. } = &mut reply {
                     *p = parsers.max(1);
                 }
@@ -180,6 +192,7 @@ impl Engine {
     /// Drops the batch: its request was cancelled, and adds nothing.
     pub fn cancel_batch(&mut self) -> String {
         self.batch = None;
+        self.given.clear();
         Reply::Cancelled.to_text()
     }
 
@@ -227,6 +240,27 @@ impl SegmentParser {
     /// Ends the part: its segment, as bytes.
     pub fn finish(self) -> Vec<u8> {
         self.0.into_segment().to_bytes()
+    }
+}
+
+/// A Blob the page gave, read where the run viewer asks, synchronously: the engine runs in a
+/// worker, where `FileReaderSync` may block, and one request reads at most a few MiB.
+struct BlobSource(web_sys::Blob);
+
+impl Source for BlobSource {
+    fn size(&self) -> u64 {
+        self.0.size() as u64
+    }
+
+    fn read(&self, offset: u64, len: u64) -> Result<Vec<u8>, String> {
+        let end = offset.saturating_add(len).min(self.size());
+        let start = offset.min(end);
+        let part = self.0.slice_with_f64_and_f64(start as f64, end as f64).map_err(|e| format!("{e:?}"))?;
+        let reader = web_sys::FileReaderSync::new().map_err(|e| format!("{e:?}"))?;
+        let buffer = reader
+            .read_as_array_buffer(&part)
+            .map_err(|_| "the file could not be read again (was it changed or removed?)".to_owned())?;
+        Ok(js_sys::Uint8Array::new(&buffer).to_vec())
     }
 }
 

@@ -16,6 +16,8 @@ pub struct Members {
     /// Decoded bytes gathered into large slices, which a parallel parse can split.
     pending: Vec<u8>,
     summary: Summary,
+    /// Each file's checkpoints (`FileParser::take_checkpoints`), in the summary's file order.
+    checkpoints: Vec<Vec<(u64, u64)>>,
     problems: Vec<String>,
 }
 
@@ -23,7 +25,7 @@ impl Members {
     /// An empty summary, to be filled with files read with `options`.
     pub fn new(options: Options) -> Members {
         let summary = Summary::empty_for(&options);
-        Members { options, parser: None, pending: Vec::new(), summary, problems: Vec::new() }
+        Members { options, parser: None, pending: Vec::new(), summary, checkpoints: Vec::new(), problems: Vec::new() }
     }
 
     /// The files ended so far.
@@ -36,21 +38,31 @@ impl Members {
         self.summary
     }
 
+    /// The summary of every file ended, and each file's checkpoints (see
+    /// `lra_core::FileParser::take_checkpoints`), in the same order.
+    pub fn into_parts(self) -> (Summary, Vec<Vec<(u64, u64)>>) {
+        (self.summary, self.checkpoints)
+    }
+
     /// Appends one file's summary, read with the same options; `damage`: why it ended early, if
     /// it did (flagged, and a problem).
-    pub fn add_file(&mut self, mut file: Summary, damage: Option<String>) {
+    pub fn add_file(&mut self, mut file: Summary, damage: Option<String>, checkpoints: Vec<(u64, u64)>) {
         if let Some(damage) = damage {
             let stats = &mut file.files[0];
             self.problems.push(format!("{}: {damage}; the lines before it are counted", stats.name));
             stats.damage = Some(damage.into());
         }
         self.summary.merge(file).expect("every file is read with the same options");
+        self.checkpoints.push(checkpoints);
     }
 
     /// Appends the summary of files read elsewhere with the same options, as if they had been
     /// given here.
-    pub fn add(&mut self, files: Summary) -> Result<(), lra_core::MergeError> {
-        self.summary.merge(files)
+    pub fn add(&mut self, files: Summary, mut checkpoints: Vec<Vec<(u64, u64)>>) -> Result<(), lra_core::MergeError> {
+        checkpoints.resize_with(files.files.len(), Vec::new);
+        self.summary.merge(files)?;
+        self.checkpoints.extend(checkpoints);
+        Ok(())
     }
 
     /// The problems met since the last call: damaged files and archives.
@@ -80,7 +92,8 @@ impl Sink for Members {
         let Some(mut parser) = self.parser.take() else { return };
         parser.feed(&self.pending);
         self.pending.clear();
-        self.add_file(parser.finish(), damage);
+        let checkpoints = parser.take_checkpoints();
+        self.add_file(parser.finish(), damage, checkpoints);
     }
 
     fn problem(&mut self, message: String) {

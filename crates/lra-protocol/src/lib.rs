@@ -111,6 +111,74 @@ pub enum Request {
     Export(Export),
     /// A generated log in the seed's format (the reply's blob).
     Sample { iterations: u32, tests: u32, seed: u32 },
+    /// The lines of a file around a place, for the run viewer.
+    Lines(LinesQuery),
+    /// Looks for `text` in `file` after byte `from` (`forward`) or before it: answered with
+    /// [`Reply::Found`]. One request reads a bounded part of the file and says where it
+    /// stopped; the page asks again to go on, or stops.
+    Search { file: u32, from: u64, text: String, forward: bool },
+    /// The nearest kept failed run of any test after (`forward`) or before `place`.
+    NextFailure { place: Place, forward: bool },
+}
+
+/// A place in a file of the summary: its index, and its line as an offset, a number, or both.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub file: u32,
+    pub line: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+/// Which lines of a file the viewer shows: around `at`, `before` lines before and `after` after.
+/// `test`: the test whose failed runs are marked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinesQuery {
+    pub at: Place,
+    pub before: u32,
+    pub after: u32,
+    pub test: Option<String>,
+}
+
+/// A window of a file's lines: `lines[anchor]` is the one asked for, `first_line` the number
+/// of `lines[0]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LinesWindow {
+    pub first_line: u64,
+    pub lines: Vec<ShownLine>,
+    pub anchor: u32,
+    pub at_start: bool,
+    pub at_end: bool,
+}
+
+/// One line, as text: `len` is its length in bytes, `cut` whether `text` is only its start.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShownLine {
+    pub offset: u64,
+    pub text: String,
+    pub len: u64,
+    pub cut: bool,
+}
+
+/// A kept failed run: where it opened and closed (offsets of line starts).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunAt {
+    pub file: u32,
+    pub opened: u64,
+    pub closed: u64,
+}
+
+/// The lines the viewer shows, and what it knows of them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ViewerLines {
+    pub file: u32,
+    /// The file's name.
+    pub name: String,
+    pub window: LinesWindow,
+    /// The kept failed runs of the test asked for (or of the test whose run holds the line),
+    /// in run order, with how many failed runs it had, and its name.
+    pub test: Option<String>,
+    pub runs: Vec<RunAt>,
+    pub seen: u64,
 }
 
 /// The files an export makes.
@@ -177,6 +245,17 @@ pub enum Reply {
     Heatmap(Option<Box<HeatmapSet>>),
     Suites(SuiteLevel),
     Compare(Comparison),
+    Lines(Box<ViewerLines>),
+    /// A search's answer: the start of the line of the next hit, or `None` with where it
+    /// stopped (`next`) when it read its share of the file without a hit, or the file ended
+    /// (`done`).
+    Found {
+        offset: Option<u64>,
+        next: u64,
+        done: bool,
+    },
+    /// The nearest kept failed run after or before a place: its test and where it is.
+    NextFailure(Option<(String, RunAt)>),
     /// The blob beside it: its file name and type.
     File {
         name: String,
@@ -200,8 +279,9 @@ pub struct Overview {
     pub iterations: u64,
     pub flaky: u64,
     pub anomaly_count: u64,
-    /// The first anomalies by location, each as `at` (`file:line`) and what happened.
-    pub anomalies: Vec<(String, String)>,
+    /// The first anomalies by location, each as `at` (`file:line`), what happened, and the
+    /// place.
+    pub anomalies: Vec<(String, String, Option<Place>)>,
     /// The first files, in the order given (all of them up to a limit).
     pub file_rows: Vec<FileRow>,
 }
@@ -234,8 +314,10 @@ pub struct TestsPage {
 pub struct TestRow {
     pub name: String,
     pub counts: Counts,
-    /// `file:line` of its first failure.
+    /// `file:line` of its first failure, and the place.
     pub first_failure: Option<String>,
+    #[serde(default)]
+    pub first_failure_at: Option<Place>,
 }
 
 /// One test, in full.
@@ -245,6 +327,11 @@ pub struct TestDetail {
     /// Each result word and how often it was given.
     pub words: Vec<(String, u64)>,
     pub transitions: u64,
+    /// Its kept failed runs, in run order, and how many it had.
+    #[serde(default)]
+    pub runs: Vec<RunAt>,
+    #[serde(default)]
+    pub seen: u64,
 }
 
 /// The flaky tests shown, of `total`.
@@ -280,8 +367,10 @@ pub struct FailureRow {
     pub count: u64,
     /// Its first tests.
     pub tests: Vec<String>,
-    /// `file:line` of its first failure.
+    /// `file:line` of its first failure, and the place.
     pub first: String,
+    #[serde(default)]
+    pub first_at: Option<Place>,
 }
 
 /// The charts: ECharts options as JSON, and their data as tables for screen readers.

@@ -73,7 +73,7 @@ impl Batch {
     /// Starts the file `index` of the request's names (past them: `blob-N`).
     pub fn begin_file(&mut self, index: usize) {
         self.end_file();
-        let name = self.name(index);
+        let name = self.file_name(index);
         let name = name.as_str();
         let saved = matches!(self.purpose, Purpose::Baseline) || name.ends_with(".json");
         self.open = Some(match saved {
@@ -83,7 +83,7 @@ impl Batch {
     }
 
     /// The name of file `index` of the request (past its names: `blob-N`).
-    fn name(&self, index: usize) -> String {
+    pub fn file_name(&self, index: usize) -> String {
         self.names.get(index).cloned().unwrap_or_else(|| format!("blob-{}", index + 1))
     }
 
@@ -115,7 +115,10 @@ impl Batch {
     pub fn end_file(&mut self) {
         match self.open.take() {
             Some(Open::Log(u)) => u.finish(&mut self.members),
-            Some(Open::Segments(parser)) => self.members.add_file(parser.finish(), None),
+            Some(Open::Segments(mut parser)) => {
+                let checkpoints = parser.take_checkpoints();
+                self.members.add_file(parser.finish(), None, checkpoints)
+            }
             Some(Open::Json { name, bytes }) => self.end_json(name, bytes),
             None => {}
         }
@@ -141,7 +144,10 @@ impl Batch {
     pub fn cut_file_short(&mut self, reason: &str) {
         match self.open.take() {
             Some(Open::Log(u)) => u.cut_short(reason, &mut self.members),
-            Some(Open::Segments(parser)) => self.members.add_file(parser.finish(), Some(reason.to_owned())),
+            Some(Open::Segments(mut parser)) => {
+                let checkpoints = parser.take_checkpoints();
+                self.members.add_file(parser.finish(), Some(reason.to_owned()), checkpoints)
+            }
             Some(Open::Json { name, .. }) => self.problems.push(format!("{name}: {reason}")),
             None => {}
         }
@@ -192,12 +198,15 @@ struct PartWire<'a> {
     #[serde(borrow)]
     saved: Vec<(String, &'a RawValue)>,
     problems: Vec<String>,
+    /// Each log file's checkpoints, in order.
+    #[serde(default)]
+    checkpoints: Vec<Vec<(u64, u64)>>,
 }
 
 impl Batch {
     /// The request that reads file `index` of this batch alone, as a parser of the pool does.
     pub fn request_for(&self, index: usize) -> Request {
-        let name = self.name(index);
+        let name = self.file_name(index);
         Request::Analyze { names: vec![name], reading: self.reading.clone(), adopt: false }
     }
 
@@ -205,7 +214,8 @@ impl Batch {
     /// [`Batch::add_part`].
     pub fn into_part(mut self) -> Vec<u8> {
         self.end_file();
-        let summary = self.members.into_summary().to_json();
+        let (summary, checkpoints) = self.members.into_parts();
+        let summary = summary.to_json();
         let saved: Vec<(String, String)> = self.saved.iter().map(|(n, s)| (n.clone(), s.to_json())).collect();
         fn raw(text: &str) -> &RawValue {
             serde_json::from_str(text).expect("a summary's JSON is JSON")
@@ -215,6 +225,7 @@ impl Batch {
             summary: raw(&summary),
             saved: saved.iter().map(|(n, s)| (n.clone(), raw(s))).collect(),
             problems: self.problems,
+            checkpoints,
         };
         serde_json::to_vec(&wire).expect("a part is JSON")
     }
@@ -231,7 +242,7 @@ impl Batch {
             .map(|(name, s)| Summary::from_json(s.get()).map(|s| (name.clone(), s)))
             .collect::<Result<Vec<_>, _>>()?;
         if wire.logs > 0 {
-            self.members.add(summary).map_err(|e| e.to_string())?;
+            self.members.add(summary, wire.checkpoints).map_err(|e| e.to_string())?;
         }
         self.logs += wire.logs;
         self.saved.extend(saved);
@@ -243,7 +254,7 @@ impl Batch {
     /// the pool: the reading (JSON) each part's parser takes, its format told. Only a plain log
     /// in a line format can (not a saved summary, an archive, JUnit XML, `go test`, nextest).
     pub fn segment_reading(&self, index: usize, head: &[u8]) -> Option<String> {
-        let name = self.name(index);
+        let name = self.file_name(index);
         if !matches!(self.purpose, Purpose::Add { .. }) || name.ends_with(".json") {
             return None;
         }
@@ -262,7 +273,7 @@ impl Batch {
         self.end_file();
         let options = Options { format: segment_reading_of(reading)?.format, ..self.options.clone() };
         self.logs += 1;
-        self.open = Some(Open::Segments(Box::new(FileParser::new(self.name(index), options))));
+        self.open = Some(Open::Segments(Box::new(FileParser::new(self.file_name(index), options))));
         Ok(())
     }
 
@@ -282,7 +293,7 @@ impl Batch {
     /// The next file could not be read: its parser stopped, for `why`.
     pub fn lose_file(&mut self, index: usize, why: &str) {
         self.end_file();
-        let name = self.name(index);
+        let name = self.file_name(index);
         self.problems.push(format!("{name} was left out: {why}"));
     }
 }

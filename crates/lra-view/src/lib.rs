@@ -6,6 +6,7 @@
 
 mod batch;
 mod charts;
+pub mod lines;
 mod report;
 mod rows;
 mod session;

@@ -5,8 +5,8 @@ use std::cmp::Ordering;
 
 use lra_core::{AnomalyKind, Diff, Location, Summary, TestStats};
 use lra_protocol::{
-    Column, Comparison, DiffList, FailureList, FailureRow, FileRow, FlakyList, FlakyRow, Overview, TestDetail, TestRow,
-    TestsPage, TestsQuery,
+    Column, Comparison, DiffList, FailureList, FailureRow, FileRow, FlakyList, FlakyRow, Overview, Place, RunAt,
+    TestDetail, TestRow, TestsPage, TestsQuery,
 };
 
 /// At most this many rows in the flaky and failure views and names in each comparison list: the
@@ -22,6 +22,17 @@ pub(crate) fn at(s: &Summary, loc: Location) -> String {
     format!("{}:{}", s.file_name(loc), loc.line)
 }
 
+/// A location as the viewer opens it.
+pub(crate) fn place(loc: Location) -> Place {
+    Place { file: loc.file, line: Some(loc.line), offset: loc.offset }
+}
+
+/// A test's kept failed runs, in run order.
+pub(crate) fn runs_of(t: &TestStats) -> Vec<RunAt> {
+    let kept = t.failed_runs();
+    kept.first().iter().chain(kept.last()).map(|r| RunAt { file: r.file, opened: r.opened, closed: r.closed }).collect()
+}
+
 pub(crate) fn overview(s: &Summary) -> Overview {
     let anomalies = s
         .anomalies()
@@ -33,7 +44,7 @@ pub(crate) fn overview(s: &Summary) -> Overview {
                 AnomalyKind::MissingResult => format!("test {} never got a result", a.text),
                 AnomalyKind::LongLine => "line over 64 MiB: markers past that point ignored".to_owned(),
             };
-            (at(s, a.location), what)
+            (at(s, a.location), what, Some(place(a.location)))
         })
         .collect();
     let file_rows = s
@@ -103,7 +114,12 @@ pub(crate) fn order(s: &Summary, q: &TestsQuery) -> Vec<u32> {
 }
 
 pub(crate) fn test_row(s: &Summary, t: &TestStats) -> TestRow {
-    TestRow { name: t.name.to_string(), counts: t.counts, first_failure: t.first_failure().map(|l| at(s, l)) }
+    TestRow {
+        name: t.name.to_string(),
+        counts: t.counts,
+        first_failure: t.first_failure().map(|l| at(s, l)),
+        first_failure_at: t.first_failure().map(place),
+    }
 }
 
 /// The page of `order` the query asks for.
@@ -121,6 +137,8 @@ pub(crate) fn test_detail(s: &Summary, name: &str) -> Option<TestDetail> {
         row: test_row(s, t),
         words: t.results.iter().map(|(w, n)| (w.to_owned(), n)).collect(),
         transitions: t.transitions(),
+        runs: runs_of(t),
+        seen: t.failed_runs().seen(),
     })
 }
 
@@ -150,6 +168,7 @@ pub(crate) fn failures(s: &Summary) -> FailureList {
             count: g.count,
             tests: g.tests.iter().map(|t| t.to_string()).collect(),
             first: at(s, g.first),
+            first_at: Some(place(g.first)),
         })
         .collect();
     FailureList { total: groups.len() as u64, rows }

@@ -3,10 +3,21 @@
 use std::io::Write;
 
 use lra_core::{GenOptions, Summary, generate};
-use lra_protocol::{Column, Export, Reading, Reply, Request, TestsPage, TestsQuery};
+use lra_protocol::{
+    Column, Export, LinesQuery, Place, Reading, Reply, Request, RunAt, TestsPage, TestsQuery, ViewerLines,
+};
 
 use crate::batch::{Batch, Purpose};
+use crate::lines::{Anchor, LineIndex, Source, search, window};
+use crate::rows::runs_of;
 use crate::{charts, report, rows, suites};
+
+/// A file of the summary as the run viewer reads it: its bytes, when the page gave them and
+/// they are the file's own (not an archive's or a compressed file's), and its known line starts.
+struct FileLines {
+    source: Option<Box<dyn Source>>,
+    index: LineIndex,
+}
 
 /// The tests table's order for one filter and sort, kept until the summary changes, so that
 /// paging through a million tests sorts them once.
@@ -22,6 +33,8 @@ pub struct Session {
     summary: Option<Summary>,
     baseline: Option<Summary>,
     order: Option<Order>,
+    /// One per file of the summary, in its order.
+    files: Vec<FileLines>,
     /// Large slices are parsed on the thread pool.
     parallel: bool,
 }
@@ -29,7 +42,7 @@ pub struct Session {
 impl Session {
     /// An empty page; `parallel`: the engine has a thread pool to parse on.
     pub fn new(parallel: bool) -> Session {
-        Session { summary: None, baseline: None, order: None, parallel }
+        Session { summary: None, baseline: None, order: None, files: Vec::new(), parallel }
     }
 
     /// Whether the page has a summary.
@@ -51,11 +64,13 @@ impl Session {
         }
     }
 
-    /// Adds what `batch` read, which took `seconds`; the answer to its request.
-    pub fn finish(&mut self, mut batch: Batch, seconds: f64) -> Reply {
+    /// Adds what `batch` read, which took `seconds`; the answer to its request. `given`: the
+    /// request's files by name, for the run viewer to read again.
+    pub fn finish(&mut self, mut batch: Batch, seconds: f64, given: Vec<(String, Box<dyn Source>)>) -> Reply {
         // A file still open ends here.
         batch.end_file();
         let Batch { purpose, options, reading, members, logs, saved, mut problems, .. } = batch;
+        let before = self.summary.as_ref().map_or(0, |s| s.files.len());
         if let Purpose::Baseline = purpose {
             return match saved.into_iter().next() {
                 Some((_, s)) => {
@@ -85,17 +100,21 @@ impl Session {
                 }
             }
         }
+        let mut checkpoints = Vec::new();
         if logs > 0 {
-            let read = members.into_summary();
+            let (read, points) = members.into_parts();
             match &mut self.summary {
-                None => self.summary = Some(read),
-                Some(current) => {
-                    if let Err(e) = current.merge(read) {
-                        problems.push(format!("the files analysed: {e}: change the settings to match"));
-                    }
+                None => {
+                    self.summary = Some(read);
+                    checkpoints = points;
                 }
+                Some(current) => match current.merge(read) {
+                    Ok(()) => checkpoints = points,
+                    Err(e) => problems.push(format!("the files analysed: {e}: change the settings to match")),
+                },
             }
         }
+        self.add_files(before, checkpoints, given);
         self.order = None;
         Reply::Analyzed { problems, adopted, seconds, parsers: 1 }
     }
@@ -108,12 +127,19 @@ impl Session {
             Request::Clear => {
                 self.summary = None;
                 self.order = None;
+                self.files.clear();
                 Reply::Done
             }
             Request::SummaryAsBaseline => {
                 self.baseline = self.summary.take();
                 self.order = None;
+                self.files.clear();
                 Reply::Done
+            }
+            Request::Lines(q) => self.lines(&q),
+            Request::Search { file, from, text, forward } => self.search(file, from, &text, forward),
+            Request::NextFailure { place, forward } => {
+                Reply::NextFailure(s.and_then(|s| next_failure(s, &place, forward)))
             }
             Request::Overview => Reply::Overview(s.map(rows::overview)),
             Request::Tests(q) => Reply::Tests(self.tests_page(&q)),
@@ -148,6 +174,97 @@ impl Session {
         }
     }
 
+    /// Keeps, for each file the summary gained past its first `before`, its bytes when one of
+    /// `given` is it (same name and size), and its known line starts: `checkpoints` for the
+    /// logs just read (the last of the new files), and every location the summary holds.
+    fn add_files(&mut self, before: usize, checkpoints: Vec<Vec<(u64, u64)>>, given: Vec<(String, Box<dyn Source>)>) {
+        let Some(s) = &self.summary else { return };
+        let mut given: Vec<Option<(String, Box<dyn Source>)>> = given.into_iter().map(Some).collect();
+        let new = s.files.len() - before;
+        let first_log = s.files.len() - checkpoints.len().min(new);
+        let mut points: Vec<Vec<(u64, u64)>> = vec![Vec::new(); new];
+        for (k, c) in checkpoints.into_iter().enumerate() {
+            if let Some(p) = points.get_mut(first_log - before + k) {
+                *p = c;
+            }
+        }
+        for (k, f) in s.files[before..].iter().enumerate() {
+            let source = given
+                .iter_mut()
+                .find(|g| {
+                    g.as_ref().is_some_and(|(name, src)| **name == *f.name && src.size() == f.bytes && is_plain(&**src))
+                })
+                .and_then(Option::take)
+                .map(|(_, src)| src);
+            self.files.push(FileLines { source, index: LineIndex::new(std::mem::take(&mut points[k])) });
+        }
+        self.files.truncate(s.files.len());
+        // Every location is a known line start too.
+        let mut known = |l: lra_core::Location| {
+            if let (Some(f), Some(offset)) = (self.files.get_mut(l.file as usize), l.offset) {
+                f.index.insert(offset, l.line - 1);
+            }
+        };
+        for t in s.tests() {
+            if let Some(l) = t.first_failure() {
+                known(l);
+            }
+        }
+        for a in s.anomalies() {
+            known(a.location);
+        }
+    }
+
+    /// The lines the viewer asked for.
+    fn lines(&mut self, q: &LinesQuery) -> Reply {
+        let Some(s) = &self.summary else { return Reply::Failed { message: "there is no summary yet".to_owned() } };
+        let Some(stats) = s.files.get(q.at.file as usize) else {
+            return Reply::Failed { message: format!("there is no file #{}", q.at.file) };
+        };
+        let Some(f) = self.files.get_mut(q.at.file as usize) else {
+            return Reply::Failed { message: format!("there is no file #{}", q.at.file) };
+        };
+        let Some(source) = &f.source else { return Reply::Failed { message: unreadable(&stats.name) } };
+        let anchor = match (q.at.offset, q.at.line) {
+            (Some(o), _) => Anchor::Offset(o),
+            (None, Some(n)) => Anchor::Line(n.max(1)),
+            (None, None) => Anchor::Offset(0),
+        };
+        let window = match window(&**source, &mut f.index, anchor, q.before as usize, q.after as usize) {
+            Ok(w) => w,
+            Err(message) => return Reply::Failed { message: format!("{}: {message}", stats.name) },
+        };
+        let at = window.lines.get(window.anchor as usize).map_or(0, |l| l.offset);
+        // The test asked for, or the one whose kept failed run holds the line.
+        let test = match &q.test {
+            Some(name) => s.tests().iter().find(|t| *t.name == **name),
+            None => s
+                .tests()
+                .iter()
+                .find(|t| runs_of(t).iter().any(|r| r.file == q.at.file && r.opened <= at && at <= r.closed)),
+        };
+        Reply::Lines(Box::new(ViewerLines {
+            file: q.at.file,
+            name: stats.name.to_string(),
+            window,
+            test: test.map(|t| t.name.to_string()),
+            runs: test.map(runs_of).unwrap_or_default(),
+            seen: test.map_or(0, |t| t.failed_runs().seen()),
+        }))
+    }
+
+    fn search(&self, file: u32, from: u64, text: &str, forward: bool) -> Reply {
+        let name = self.summary.as_ref().and_then(|s| s.files.get(file as usize)).map_or("", |f| &*f.name);
+        let Some(source) = self.files.get(file as usize).and_then(|f| f.source.as_deref()) else {
+            return Reply::Failed { message: unreadable(name) };
+        };
+        match search(source, from, text.as_bytes(), forward) {
+            Ok(Ok(offset)) => Reply::Found { offset, next: from, done: true },
+            Ok(Err(next)) => Reply::Found { offset: None, next, done: false },
+            Err(message) => Reply::Failed { message: format!("{name}: {message}") },
+        }
+    }
+
     fn tests_page(&mut self, q: &TestsQuery) -> TestsPage {
         let Some(s) = &self.summary else {
             return TestsPage { matching: 0, page: 0, pages: 1, rows: Vec::new() };
@@ -163,6 +280,40 @@ impl Session {
         let order = self.order.as_ref().map_or(&[][..], |o| &o.tests);
         rows::tests_page(s, order, q)
     }
+}
+
+/// Why the viewer cannot show the lines of the file called `name`.
+fn unreadable(name: &str) -> String {
+    format!(
+        "{name} cannot be shown: its lines are read from the file itself, and this one was an archive's member \
+         or compressed (it would have to be decoded up to the line, not done yet), or it came from a saved summary"
+    )
+}
+
+/// Whether the bytes are a plain log, not compressed and not an archive.
+fn is_plain(src: &dyn Source) -> bool {
+    let head = src.read(0, 512).unwrap_or_default();
+    lra_input::sniff(&head, src.size() <= 512).is_none_or(|k| k == lra_input::Kind::Plain)
+}
+
+/// The nearest kept failed run of any test after (`forward`) or before `place`, by its result
+/// line.
+fn next_failure(s: &Summary, place: &Place, forward: bool) -> Option<(String, RunAt)> {
+    let here = (place.file, place.offset.unwrap_or(0));
+    let mut best: Option<(String, RunAt)> = None;
+    for t in s.tests() {
+        for r in runs_of(t) {
+            let key = (r.file, r.closed);
+            let beyond = if forward { key > here } else { key < here };
+            let better = best
+                .as_ref()
+                .is_none_or(|(_, b)| if forward { key < (b.file, b.closed) } else { key > (b.file, b.closed) });
+            if beyond && better {
+                best = Some((t.name.to_string(), r));
+            }
+        }
+    }
+    best
 }
 
 fn export_to(s: &Summary, export: &Export, out: &mut dyn Write) -> std::io::Result<()> {

@@ -362,3 +362,51 @@ proptest! {
         prop_assert_eq!(file.finish(), parse_with("t.log", &log, &options));
     }
 }
+
+/// A few MiB of generated log, so that checkpoints are kept.
+fn big_log() -> Vec<u8> {
+    let options = lra_core::GenOptions { iterations: 900, tests: 40, ..lra_core::GenOptions::default() };
+    let mut log = Vec::new();
+    lra_core::generate(options, &mut log).unwrap();
+    assert!(log.len() > 4 << 20, "{} bytes", log.len());
+    log
+}
+
+/// Each checkpoint is a line start with the lines before it counted right, they come in order,
+/// and none is much further than `CHECKPOINT_BYTES` plus a slice from the one before.
+fn check_checkpoints(log: &[u8], points: &[(u64, u64)], slice: u64) {
+    assert!(points.len() as u64 >= log.len() as u64 / (lra_core::CHECKPOINT_BYTES + slice), "{}", points.len());
+    let mut last = 0;
+    for &(offset, lines) in points {
+        assert!(offset > last || last == 0, "in order");
+        assert_eq!(log[offset as usize - 1], b'\n', "a line start");
+        assert_eq!(log[..offset as usize].iter().filter(|&&b| b == b'\n').count() as u64, lines);
+        assert!(offset - last <= lra_core::CHECKPOINT_BYTES + slice);
+        last = offset;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    #[test]
+    fn checkpoints_are_line_starts_with_their_line_counts_fed_or_appended(slice in 1usize..300_000, cut in 0.0f64..1.0) {
+        let log = big_log();
+        let mut fed = FileParser::new("g.log", Options::default());
+        for piece in log.chunks(slice) {
+            fed.feed(piece);
+        }
+        check_checkpoints(&log, &fed.take_checkpoints(), slice as u64);
+        // Read in two parts, the second as a segment appended to the first.
+        let options = Options { format: Some(LogFormat::Markers), ..Options::default() };
+        let at = line_ends(&log, &[cut])[0];
+        let mut left = FileParser::new("g.log", options.clone());
+        left.feed(&log[..at]);
+        let mut right = FileParser::for_segment(options);
+        for piece in log[at..].chunks(slice) {
+            right.feed(piece);
+        }
+        left.append(right.into_segment());
+        check_checkpoints(&log, &left.take_checkpoints(), slice as u64 + at as u64);
+    }
+}

@@ -3,9 +3,12 @@
 use lra_core::{FileParser, NameMode, Options, Summary};
 use lra_protocol::{Column, Export, Reading, Reply, Request, TestsQuery};
 use lra_view::Session;
+use lra_view::lines::Source;
+
+mod viewer;
 
 /// Reads `files` ([name, text]) into the session as one request, each fed in slices of `slice`.
-fn analyze(session: &mut Session, files: &[(&str, &str)], reading: Reading, slice: usize) -> Reply {
+pub(crate) fn analyze(session: &mut Session, files: &[(&str, &str)], reading: Reading, slice: usize) -> Reply {
     let names = files.iter().map(|(n, _)| n.to_string()).collect();
     let mut batch = session.begin(&Request::Analyze { names, reading, adopt: true }).unwrap();
     for (i, (_, text)) in files.iter().enumerate() {
@@ -15,10 +18,13 @@ fn analyze(session: &mut Session, files: &[(&str, &str)], reading: Reading, slic
         }
         batch.end_file();
     }
-    session.finish(batch, 0.0)
+    // The page's files, for the viewer to read again.
+    let given =
+        files.iter().map(|(n, t)| (n.to_string(), Box::new(t.as_bytes().to_vec()) as Box<dyn Source>)).collect();
+    session.finish(batch, 0.0, given)
 }
 
-fn ask(session: &mut Session, request: Request) -> (Reply, Vec<u8>) {
+pub(crate) fn ask(session: &mut Session, request: Request) -> (Reply, Vec<u8>) {
     let mut out = Vec::new();
     let reply = session.answer(request, &mut out);
     (reply, out)
@@ -61,7 +67,12 @@ fn the_overview_counts_what_the_log_holds() {
     assert_eq!((o.totals.passed, o.totals.failed, o.totals.skipped, o.totals.missing), (1, 1, 1, 1));
     assert_eq!(o.orphan_results, 1);
     assert_eq!(o.anomaly_count, 2);
-    assert_eq!(o.anomalies[0], ("one.log:6".to_owned(), "Result: PASS with no open test".to_owned()));
+    let place = lra_protocol::Place {
+        file: 0,
+        line: Some(6),
+        offset: Some(log.find("Result: PASS\nTest: never").unwrap() as u64),
+    };
+    assert_eq!(o.anomalies[0], ("one.log:6".to_owned(), "Result: PASS with no open test".to_owned(), Some(place)));
     assert_eq!(o.file_rows.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["one.log", "two.log"]);
 }
 
@@ -206,7 +217,7 @@ fn saved_summaries_lend_their_reading_to_an_empty_page_only() {
     let mut batch = s.begin(&Request::Analyze { names, reading: Reading::default(), adopt: false }).unwrap();
     batch.begin_file(0);
     batch.feed(first_word.as_bytes());
-    let Reply::Analyzed { problems, adopted, .. } = s.finish(batch, 0.0) else { panic!() };
+    let Reply::Analyzed { problems, adopted, .. } = s.finish(batch, 0.0, Vec::new()) else { panic!() };
     assert_eq!(adopted, None);
     assert_eq!(
         problems,
@@ -241,7 +252,7 @@ fn a_baseline_from_the_summary_or_a_saved_one() {
     batch.begin_file(0);
     batch.feed(b"Test: a\n");
     assert!(
-        matches!(s.finish(batch, 0.0), Reply::Failed { ref message } if message.starts_with("oops.json: not a saved summary"))
+        matches!(s.finish(batch, 0.0, Vec::new()), Reply::Failed { ref message } if message.starts_with("oops.json: not a saved summary"))
     );
 }
 
@@ -389,7 +400,7 @@ fn analyze_in_parts(session: &mut Session, files: &[(&str, &[u8])], reading: Rea
         }
         batch.add_part(&alone.into_part()).unwrap();
     }
-    session.finish(batch, 0.0)
+    session.finish(batch, 0.0, Vec::new())
 }
 
 /// The same files read by one batch, each fed in slices of `slice`.
@@ -403,7 +414,7 @@ fn analyze_bytes(session: &mut Session, files: &[(&str, &[u8])], reading: Readin
         }
         batch.end_file();
     }
-    session.finish(batch, 0.0)
+    session.finish(batch, 0.0, Vec::new())
 }
 
 fn exported_json(session: &mut Session) -> String {
@@ -460,7 +471,7 @@ fn a_file_whose_parser_stopped_is_left_out_with_its_name() {
         alone.feed(text.as_bytes());
         batch.add_part(&alone.into_part()).unwrap();
     }
-    let Reply::Analyzed { problems, .. } = s.finish(batch, 0.0) else { panic!() };
+    let Reply::Analyzed { problems, .. } = s.finish(batch, 0.0, Vec::new()) else { panic!() };
     assert_eq!(problems, ["lost.log was left out: the parser stopped: out of memory"]);
     let Reply::Overview(Some(o)) = ask(&mut s, Request::Overview).0 else { panic!() };
     assert_eq!((o.files, o.tests), (2, 2));
@@ -528,7 +539,7 @@ fn analyze_in_segments(session: &mut Session, name: &str, bytes: &[u8], parts: u
         p.feed(&bytes[start..end.max(start)]);
         batch.add_segment(&p.into_segment().to_bytes()).unwrap();
     }
-    session.finish(batch, 0.0)
+    session.finish(batch, 0.0, Vec::new())
 }
 
 #[test]

@@ -1,0 +1,319 @@
+//! The run viewer: the log's own lines at a place the summary names (a first failure, an
+//! anomaly, a reason's first run), read from the File by the engine worker, a window at a time.
+//! The page holds only the lines on screen, whatever the file's size.
+
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use lra_protocol::{LinesQuery, Place, Reply, Request, RunAt, ViewerLines};
+
+use crate::engine::Engine;
+use crate::state::{AppState, count};
+
+/// Lines shown before and after the place asked for.
+const BEFORE: u32 = 12;
+const AFTER: u32 = 40;
+/// A step of "earlier" and "later": the window moves by this many lines.
+const STEP: u32 = 40;
+
+/// Where the viewer is open: a place, and the test whose failed runs it marks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub place: Place,
+    pub test: Option<String>,
+    /// Lines before and after it.
+    pub before: u32,
+    pub after: u32,
+}
+
+impl Target {
+    /// The lines around `place`, with `test`'s failed runs marked.
+    pub fn at(place: Place, test: Option<String>) -> Target {
+        Target { place, test, before: BEFORE, after: AFTER }
+    }
+}
+
+/// A control that opens the viewer at `place`, showing `label` (its `file:line`).
+#[component]
+pub fn OpenAt(place: Option<Place>, label: String, #[prop(optional)] test: Option<String>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    match place {
+        None => view! { <span>{label}</span> }.into_any(),
+        Some(place) => {
+            let open = move |ev: leptos::ev::MouseEvent| {
+                // Inside a table row that selects its test: the click opens the lines only.
+                ev.stop_propagation();
+                state.viewer.set(Some(Target::at(place.clone(), test.clone())));
+            };
+            view! {
+                <button type="button" class="open-at" title="Show these lines of the log" on:click=open>
+                    {label}
+                </button>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The viewer's panel, shown while `AppState::viewer` is set.
+#[component]
+pub fn RunViewer() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let engine = expect_context::<Engine>();
+    let shown: RwSignal<Option<ViewerLines>> = RwSignal::new(None);
+    let message: RwSignal<Option<String>> = RwSignal::new(None);
+    let search = RwSignal::new(String::new());
+    // A search on its way: its number, so that a newer one (or a cancel) drops it.
+    let searching: RwSignal<Option<u64>> = RwSignal::new(None);
+    let searches = StoredValue::new(0u64);
+    let panel = NodeRef::<leptos::html::Div>::new();
+
+    // Asks for the lines whenever the target changes: the worker reads them from the file.
+    Effect::new(move |_| {
+        let Some(target) = state.viewer.get() else {
+            shown.set(None);
+            return;
+        };
+        let query =
+            LinesQuery { at: target.place.clone(), before: target.before, after: target.after, test: target.test };
+        engine.ask(Request::Lines(query), move |reply, _| match reply {
+            Reply::Lines(v) => {
+                shown.set(Some(*v));
+                message.set(None);
+            }
+            Reply::Failed { message: m } => message.set(Some(m)),
+            other => message.set(Some(format!("the engine answered {other:?}"))),
+        });
+    });
+    // Focus moves into the panel when it opens, so that its keys work at once.
+    Effect::new(move |_| {
+        if state.viewer.with(Option::is_some)
+            && let Some(el) = panel.get()
+        {
+            let _ = el.focus();
+        }
+    });
+
+    let close = move || {
+        searching.set(None);
+        state.viewer.set(None);
+    };
+    let anchor_offset =
+        move || shown.with(|v| v.as_ref().and_then(|v| v.window.lines.get(v.window.anchor as usize).map(|l| l.offset)));
+    let go = move |place: Place, test: Option<String>| state.viewer.set(Some(Target::at(place, test)));
+    // Earlier and later: the window moves, its first or last line kept in view.
+    let earlier = move || {
+        let Some((file, first)) =
+            shown.with(|v| v.as_ref().and_then(|v| Some((v.file, v.window.lines.first()?.offset))))
+        else {
+            return;
+        };
+        let test = state.viewer.with_untracked(|t| t.as_ref().and_then(|t| t.test.clone()));
+        let place = Place { file, line: None, offset: Some(first) };
+        state.viewer.set(Some(Target { place, test, before: STEP, after: BEFORE }));
+    };
+    let later = move || {
+        let Some((file, last)) = shown.with(|v| v.as_ref().and_then(|v| Some((v.file, v.window.lines.last()?.offset))))
+        else {
+            return;
+        };
+        let test = state.viewer.with_untracked(|t| t.as_ref().and_then(|t| t.test.clone()));
+        let place = Place { file, line: None, offset: Some(last) };
+        state.viewer.set(Some(Target { place, test, before: BEFORE, after: STEP }));
+    };
+    // The test's next or previous kept failed run, from the line shown.
+    let step_run = move |forward: bool| {
+        let Some(v) = shown.get_untracked() else { return };
+        let Some(at) = anchor_offset() else { return };
+        let here = (v.file, at);
+        let mut runs: Vec<&RunAt> = v.runs.iter().collect();
+        runs.sort_by_key(|r| (r.file, r.opened));
+        let next = if forward {
+            runs.iter().find(|r| (r.file, r.opened) > here && !(r.file == v.file && r.opened <= at && at <= r.closed))
+        } else {
+            runs.iter().rev().find(|r| (r.file, r.closed) < here)
+        };
+        match next {
+            Some(r) => go(Place { file: r.file, line: None, offset: Some(r.opened) }, v.test.clone()),
+            None => message.set(Some(match (&v.test, forward) {
+                (None, _) => "no test is selected here: open the lines from a test's failure".to_owned(),
+                (Some(t), true) if v.seen > v.runs.len() as u64 => format!(
+                    "the last of {t}'s kept failed runs: of its {} failed runs the first and last 10 are kept; search for its name to find the others",
+                    count(v.seen)
+                ),
+                (Some(t), true) => format!("no later failed run of {t}"),
+                (Some(t), false) => format!("no earlier failed run of {t}"),
+            })),
+        }
+    };
+    // The next or previous failure of any test, from the end (or the start) of the run shown.
+    let step_failure = move |forward: bool| {
+        let Some(v) = shown.get_untracked() else { return };
+        let Some(mut at) = anchor_offset() else { return };
+        if let Some(run) = v.runs.iter().find(|r| r.file == v.file && r.opened <= at && at <= r.closed) {
+            at = if forward { run.closed } else { run.opened };
+        }
+        let file = v.file;
+        let place = Place { file, line: None, offset: Some(at) };
+        engine.ask(Request::NextFailure { place, forward }, move |reply, _| match reply {
+            Reply::NextFailure(Some((test, run))) => {
+                go(Place { file: run.file, line: None, offset: Some(run.closed) }, Some(test))
+            }
+            Reply::NextFailure(None) => {
+                message.set(Some(format!("no {} failure kept", if forward { "later" } else { "earlier" })))
+            }
+            Reply::Failed { message: m } => message.set(Some(m)),
+            _ => {}
+        });
+    };
+    // Search: each request reads a bounded part of the file; the next is asked until a hit,
+    // the file's end, or a cancel.
+    let find = move |forward: bool| {
+        let text = search.get_untracked();
+        let Some((file, at, len)) = shown.with_untracked(|v| {
+            let v = v.as_ref()?;
+            let l = v.window.lines.get(v.window.anchor as usize)?;
+            Some((v.file, l.offset, l.len))
+        }) else {
+            return;
+        };
+        if text.is_empty() {
+            return;
+        }
+        let number = searches.get_value() + 1;
+        searches.set_value(number);
+        searching.set(Some(number));
+        message.set(Some(format!("Searching for “{text}”…")));
+        // From the next line on, or from before this one: a hit on the line shown is not next.
+        let from = if forward { at + len + 1 } else { at };
+        search_from(engine, state, file, from, text, forward, number, searching, message);
+    };
+
+    let keys = move |ev: KeyboardEvent| {
+        // Typing in the search box is not a command.
+        let typing =
+            ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()).is_some();
+        match ev.key().as_str() {
+            "Escape" => close(),
+            "n" if !typing => step_run(true),
+            "p" if !typing => step_run(false),
+            "]" if !typing => step_failure(true),
+            "[" if !typing => step_failure(false),
+            "Enter" if typing => find(!ev.shift_key()),
+            _ => return,
+        }
+        ev.prevent_default();
+    };
+
+    move || {
+        state.viewer.with(Option::is_some).then(|| {
+            let body = move || {
+                shown.get().map(|v| {
+                    let in_run = |offset: u64| v.runs.iter().any(|r| r.file == v.file && r.opened <= offset && offset <= r.closed);
+                    let anchor = v.window.anchor as usize;
+                    let rows = v
+                        .window
+                        .lines
+                        .iter()
+                        .enumerate()
+                        .map(|(k, l)| {
+                            let cut = l.cut.then(|| view! { <span class="cut">{format!(" … (the line is {} bytes)", count(l.len))}</span> });
+                            view! {
+                                <li class:in-run=in_run(l.offset) class:anchor=k == anchor>
+                                    <span class="n">{count(v.window.first_line + k as u64)}</span>
+                                    <span class="text">{l.text.clone()}</span>
+                                    {cut}
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    let run_note = v.test.as_ref().map(|t| {
+                        format!("{t}: {} failed runs, {} kept (its first and last 10)", count(v.seen), count(v.runs.len() as u64))
+                    });
+                    view! {
+                        <p class="viewer-where" id="viewer-where">
+                            <strong>{v.name.clone()}</strong>
+                            {format!(" line {}", count(v.window.first_line + anchor as u64))}
+                            {run_note.map(|n| view! { <span class="note">" · " {n}</span> })}
+                        </p>
+                        {(!v.window.at_start).then(|| view! { <button type="button" class="more" on:click=move |_| earlier()>"Earlier lines"</button> })}
+                        <ol class="log-lines" id="log-lines">{rows}</ol>
+                        {(!v.window.at_end).then(|| view! { <button type="button" class="more" on:click=move |_| later()>"Later lines"</button> })}
+                        {v.window.at_end.then(|| view! { <p class="note">"End of the file."</p> })}
+                    }
+                })
+            };
+            view! {
+                <div class="viewer" role="dialog" aria-modal="true" aria-label="The log's lines" tabindex="-1" node_ref=panel on:keydown=keys>
+                    <div class="viewer-bar">
+                        <button type="button" on:click=move |_| step_run(false) title="Previous failed run of this test (p)">"Previous run (p)"</button>
+                        <button type="button" on:click=move |_| step_run(true) title="Next failed run of this test (n)">"Next run (n)"</button>
+                        <button type="button" on:click=move |_| step_failure(false) title="Previous failure of any test ([)">"Previous failure ([)"</button>
+                        <button type="button" on:click=move |_| step_failure(true) title="Next failure of any test (])">"Next failure (])"</button>
+                        <input
+                            type="search"
+                            id="viewer-search"
+                            placeholder="Find in the file"
+                            aria-label="Find in the file"
+                            prop:value=move || search.get()
+                            on:input=move |ev| search.set(event_target_value(&ev))
+                        />
+                        <button type="button" on:click=move |_| find(true)>"Find next"</button>
+                        <button type="button" on:click=move |_| find(false)>"Find previous"</button>
+                        {move || searching.get().map(|_| view! {
+                            <button type="button" on:click=move |_| { searching.set(None); message.set(Some("Search stopped.".to_owned())); }>"Stop search"</button>
+                        })}
+                        <button type="button" class="close" on:click=move |_| close() title="Close (Esc)">"Close (Esc)"</button>
+                    </div>
+                    {move || message.get().map(|m| view! { <p class="viewer-message" id="viewer-message" role="status">{m}</p> })}
+                    {body}
+                </div>
+            }
+        })
+    }
+}
+
+/// Asks the worker to search on from `from`; goes on while it reads without a hit, until the
+/// search `number` is no longer the one running.
+#[allow(clippy::too_many_arguments, reason = "the search's state, carried from one part of the file to the next")]
+fn search_from(
+    engine: Engine,
+    state: AppState,
+    file: u32,
+    from: u64,
+    text: String,
+    forward: bool,
+    number: u64,
+    searching: RwSignal<Option<u64>>,
+    message: RwSignal<Option<String>>,
+) {
+    let request = Request::Search { file, from, text: text.clone(), forward };
+    engine.ask(request, move |reply, _| {
+        if searching.get_untracked() != Some(number) {
+            return;
+        }
+        match reply {
+            Reply::Found { offset: Some(offset), .. } => {
+                searching.set(None);
+                message.set(None);
+                let test = state.viewer.with_untracked(|t| t.as_ref().and_then(|t| t.test.clone()));
+                state.viewer.set(Some(Target::at(Place { file, line: None, offset: Some(offset) }, test)));
+            }
+            Reply::Found { offset: None, done: true, .. } => {
+                searching.set(None);
+                message.set(Some(format!(
+                    "“{text}” is not {} in this file",
+                    if forward { "further on" } else { "earlier" }
+                )));
+            }
+            Reply::Found { offset: None, next, .. } => {
+                message.set(Some(format!("Searching for “{text}”… at byte {}", count(next))));
+                search_from(engine, state, file, next, text, forward, number, searching, message);
+            }
+            Reply::Failed { message: m } => {
+                searching.set(None);
+                message.set(Some(m));
+            }
+            _ => searching.set(None),
+        }
+    });
+}

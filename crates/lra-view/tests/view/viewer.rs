@@ -1,0 +1,190 @@
+//! The run viewer's lines, checked against the file's own bytes split at `\n`: any place, any
+//! window, CRLF, invalid UTF-8, long lines, no final newline; and search against a plain scan.
+
+use lra_protocol::{LinesQuery, Place, Reading, Reply, Request};
+use lra_view::Session;
+use lra_view::lines::{Anchor, LineIndex, SHOWN_BYTES, search, window};
+use proptest::prelude::*;
+
+use crate::{analyze, ask};
+
+/// The lines of `bytes` as the viewer must show them: split at `\n`, a last line without one
+/// kept, the `\r` of a CRLF dropped, invalid UTF-8 as U+FFFD, with each line's start.
+fn expected_lines(bytes: &[u8]) -> Vec<(u64, String, u64)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let at = start;
+        start += line.len() + 1;
+        if at == bytes.len() && i > 0 {
+            break;
+        }
+        let shown = if line.len() > SHOWN_BYTES {
+            // Its first bytes, less a character cut in two at the limit.
+            let mut cut = &line[..SHOWN_BYTES];
+            while !cut.is_empty() && std::str::from_utf8(cut).is_err_and(|e| e.error_len().is_none()) {
+                cut = &cut[..cut.len() - 1];
+            }
+            cut
+        } else {
+            line.strip_suffix(b"\r").unwrap_or(line)
+        };
+        out.push((at as u64, String::from_utf8_lossy(shown).into_owned(), line.len() as u64));
+    }
+    out
+}
+
+fn piece() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        Just(b"Test: a".to_vec()),
+        Just(b"Result: FAIL".to_vec()),
+        Just(b"\r".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\xff\xfe".to_vec()),
+        Just("é".as_bytes().to_vec()),
+        Just(b"<script>alert(1)</script>".to_vec()),
+        (1usize..5000).prop_map(|n| vec![b'x'; n]),
+    ]
+}
+
+fn file() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(piece(), 0..60).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #[test]
+    fn a_window_holds_the_files_own_lines_numbered(
+        bytes in file(),
+        at in 0.0f64..1.0,
+        before in 0usize..6,
+        after in 0usize..6,
+        by_line in any::<bool>(),
+        known in prop::collection::vec(0.0f64..1.0, 0..3),
+    ) {
+        let lines = expected_lines(&bytes);
+        let k = ((lines.len() as f64 * at) as usize).min(lines.len().saturating_sub(1));
+        // Any place inside the line finds it; so does its number.
+        let (start, _, len) = lines[k];
+        let anchor = if by_line { Anchor::Line(k as u64 + 1) } else { Anchor::Offset(start + (len as f64 * at) as u64) };
+        // Known places may be anywhere (the parse's checkpoints are not always line starts).
+        let mut points = Vec::new();
+        for f in known {
+            let o = (bytes.len() as f64 * f) as usize;
+            points.push((o as u64, bytes[..o].iter().filter(|&&b| b == b'\n').count() as u64));
+        }
+        let mut index = LineIndex::new(points);
+        let w = window(&bytes[..], &mut index, anchor, before, after).unwrap();
+        let first = k.saturating_sub(before);
+        prop_assert_eq!(w.first_line, first as u64 + 1);
+        prop_assert_eq!(w.anchor as usize, k - first);
+        let last = (k + after).min(lines.len() - 1);
+        prop_assert_eq!(w.lines.len(), last - first + 1);
+        for (shown, (offset, text, len)) in w.lines.iter().zip(&lines[first..=last]) {
+            prop_assert_eq!(shown.offset, *offset);
+            prop_assert_eq!(shown.len, *len);
+            prop_assert_eq!(shown.cut, *len as usize > SHOWN_BYTES);
+            prop_assert_eq!(&shown.text, text);
+        }
+        prop_assert_eq!(w.at_start, first == 0);
+        prop_assert_eq!(w.at_end, last == lines.len() - 1);
+    }
+
+    #[test]
+    fn search_finds_the_line_of_the_next_hit_either_way(bytes in file(), from in 0.0f64..1.0, forward in any::<bool>()) {
+        let needle = b"FAIL";
+        let from = (bytes.len() as f64 * from) as u64;
+        let hits: Vec<u64> = (0..bytes.len().saturating_sub(3)).filter(|&i| &bytes[i..i + 4] == needle).map(|i| i as u64).collect();
+        let hit = if forward { hits.iter().find(|&&h| h >= from) } else { hits.iter().rev().find(|&&h| h < from) };
+        let line_of = |h: u64| bytes[..h as usize].iter().rposition(|&b| b == b'\n').map_or(0, |i| i as u64 + 1);
+        prop_assert_eq!(search(&bytes[..], from, needle, forward).unwrap(), Ok(hit.map(|&h| line_of(h))));
+    }
+}
+
+#[test]
+fn a_line_past_the_end_is_refused_with_the_count() {
+    let mut index = LineIndex::default();
+    let e = window(&b"a\nb\n"[..], &mut index, Anchor::Line(3), 1, 1).unwrap_err();
+    assert_eq!(e, "the file has fewer than 3 lines");
+}
+
+#[test]
+fn a_search_reads_a_bounded_share_and_says_where_to_go_on() {
+    let mut bytes = vec![b'.'; 70 << 20];
+    bytes.extend_from_slice(b"\nneedle\n");
+    let first = search(&bytes[..], 0, b"needle", true).unwrap();
+    let Err(next) = first else { panic!("{first:?}") };
+    assert!(next > 0 && next < bytes.len() as u64);
+    let mut from = next;
+    loop {
+        match search(&bytes[..], from, b"needle", true).unwrap() {
+            Ok(hit) => {
+                assert_eq!(hit, Some((70 << 20) + 1));
+                break;
+            }
+            Err(next) => from = next,
+        }
+    }
+}
+
+/// A log with a test that fails twice, CRLF lines, a bad byte and a hostile line.
+const LOG: &str = "Iteration 1\r\nTest: a\r\n<script>alert(1)</script>\r\nResult: FAIL boom\r\nTest: b\nResult: PASS\nTest: a\n\u{e9}t\u{e9}\nResult: FAIL again\n";
+
+#[test]
+fn the_session_opens_a_first_failure_and_marks_the_tests_runs() {
+    let mut s = Session::new(false);
+    analyze(&mut s, &[("a.log", LOG)], Reading::default(), 7);
+    let q = LinesQuery { at: Place { file: 0, line: Some(4), offset: None }, before: 2, after: 1, test: None };
+    let Reply::Lines(v) = ask(&mut s, Request::Lines(q)).0 else { panic!() };
+    assert_eq!(v.name, "a.log");
+    assert_eq!(v.test.as_deref(), Some("a"), "the run that holds line 4 is a's");
+    assert_eq!(v.seen, 2);
+    let offsets: Vec<u64> = LOG.match_indices('\n').map(|(i, _)| i as u64 + 1).collect();
+    // a's runs: lines 2–4 and 7–9.
+    let runs: Vec<(u64, u64)> = v.runs.iter().map(|r| (r.opened, r.closed)).collect();
+    assert_eq!(runs, [(offsets[0], offsets[2]), (offsets[5], offsets[7])]);
+    assert_eq!(v.window.first_line, 2);
+    let texts: Vec<&str> = v.window.lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts, ["Test: a", "<script>alert(1)</script>", "Result: FAIL boom", "Test: b"]);
+    // The same place by its offset.
+    let q = LinesQuery { at: Place { file: 0, line: None, offset: Some(offsets[2]) }, before: 2, after: 1, test: None };
+    let Reply::Lines(w) = ask(&mut s, Request::Lines(q)).0 else { panic!() };
+    assert_eq!(w.window, v.window);
+    // The next failure of any test, from the first one's result.
+    let place = Place { file: 0, line: None, offset: Some(offsets[2]) };
+    let Reply::NextFailure(Some((name, run))) = ask(&mut s, Request::NextFailure { place, forward: true }).0 else {
+        panic!()
+    };
+    assert_eq!((name.as_str(), run.opened), ("a", offsets[5]));
+}
+
+#[test]
+fn a_file_the_page_did_not_give_again_is_not_shown_and_says_why() {
+    // Read without its bytes kept (as a saved summary's files, or an archive's members, are).
+    let mut s = Session::new(false);
+    let names = vec!["a.log".to_owned()];
+    let mut batch = s.begin(&Request::Analyze { names, reading: Reading::default(), adopt: true }).unwrap();
+    batch.begin_file(0);
+    batch.feed(LOG.as_bytes());
+    batch.end_file();
+    s.finish(batch, 0.0, Vec::new());
+    let q = LinesQuery { at: Place { file: 0, line: Some(1), offset: None }, before: 0, after: 0, test: None };
+    let Reply::Failed { message } = ask(&mut s, Request::Lines(q)).0 else { panic!() };
+    assert!(message.starts_with("a.log cannot be shown"), "{message}");
+}
+
+#[test]
+fn a_compressed_file_given_is_not_read_as_its_lines() {
+    let gz = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/archives/seed.log.gz")).unwrap();
+    let mut s = Session::new(false);
+    let names = vec!["seed.log.gz".to_owned()];
+    let mut batch = s.begin(&Request::Analyze { names, reading: Reading::default(), adopt: true }).unwrap();
+    batch.begin_file(0);
+    batch.feed(&gz);
+    batch.end_file();
+    let given: Vec<(String, Box<dyn lra_view::lines::Source>)> = vec![("seed.log.gz".to_owned(), Box::new(gz))];
+    s.finish(batch, 0.0, given);
+    let q = LinesQuery { at: Place { file: 0, line: Some(1), offset: None }, before: 0, after: 0, test: None };
+    let Reply::Failed { message } = ask(&mut s, Request::Lines(q)).0 else { panic!() };
+    assert!(message.contains("cannot be shown"), "{message}");
+}

@@ -1,0 +1,148 @@
+// The run viewer in headless Chromium: every located number opens the log's own lines, read
+// from the File in the engine worker, and what it shows is checked against the file's bytes.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+
+import { ARTIFACTS, suite } from "./harness.mjs";
+
+const { open } = suite();
+
+// A log with CRLF lines, an invalid UTF-8 byte, a hostile line, an orphan result, and a test
+// that fails twice with another test's failure between.
+const LOG = Buffer.concat([
+  Buffer.from("Iteration 1\r\nTest: alpha\r\nsetting up\r\n<script>window.owned = 1</script>\r\nResult: FAIL boom 1\r\n"),
+  Buffer.from("Test: beta\nbad byte: "),
+  Buffer.from([0xff]),
+  Buffer.from("\nResult: FAIL beta broke\nResult: PASS\nIteration 2\n"),
+  Buffer.from("Test: alpha\nsetting up again\nResult: FAIL boom 2\nTest: gamma\nResult: PASS\n"),
+]);
+
+/** The file's lines as the viewer must show them: split at `\n`, no `\r`, bad bytes as U+FFFD. */
+function fileLines(bytes) {
+  const text = new TextDecoder("utf-8").decode(bytes);
+  const lines = text.split("\n").map((l) => l.replace(/\r$/, ""));
+  if (lines.at(-1) === "") lines.pop();
+  return lines;
+}
+
+async function give(page, name, bytes) {
+  await page.evaluate(
+    async ([name, bytes]) => window.LogResultAccumulator.analyze([new File([new Uint8Array(bytes)], name)]),
+    [name, [...bytes]],
+  );
+}
+
+/** The viewer's lines as [number, text, in the run] rows. */
+function shownLines(page) {
+  return page.$$eval("#log-lines li", (items) =>
+    items.map((li) => [
+      Number(li.querySelector(".n").textContent.replaceAll(",", "")),
+      li.querySelector(".text").textContent,
+      li.classList.contains("in-run"),
+    ]),
+  );
+}
+
+async function anchorLine(page) {
+  return page.$eval("#log-lines li.anchor", (li) => Number(li.querySelector(".n").textContent.replaceAll(",", "")));
+}
+
+test("the viewer shows the file's own lines from a first failure, an anomaly and a reason; n p ] [ Esc", async () => {
+  const s = await open({ isolate: true, hash: "#view=tests" });
+  try {
+    await give(s.page, "run.log", LOG);
+    const lines = fileLines(LOG);
+    // From the tests table: alpha's first failure, at its result line (5).
+    await s.page.waitForSelector("#tests-table button.open-at");
+    await s.page.click("#tests-table tr:has(td.name:text-is('alpha')) button.open-at");
+    await s.page.waitForSelector("#log-lines li");
+    const shown = await shownLines(s.page);
+    // Every line shown is the file's own, with its number; the hostile line is text.
+    for (const [n, text] of shown) assert.equal(text, lines[n - 1], `line ${n}`);
+    assert.equal(shown[0][0], 1);
+    assert.equal(await anchorLine(s.page), 5);
+    // Alpha's run is lines 2-5, marked; beta's lines are not alpha's.
+    assert.deepEqual(shown.filter(([, , run]) => run).map(([n]) => n), [2, 3, 4, 5, 11, 12, 13]);
+    assert.equal(await s.page.evaluate(() => window.owned), undefined);
+    assert.equal(await s.page.locator(".viewer script").count(), 0);
+    assert.match(await s.page.textContent("#viewer-where"), /alpha: 2 failed runs, 2 kept/);
+    await s.page.screenshot({ path: path.join(ARTIFACTS, "viewer.png") });
+
+    // n: alpha's next failed run opens at its first line (11); p goes back.
+    await s.page.keyboard.press("n");
+    await s.page.waitForFunction(() => document.querySelector("#log-lines li.anchor .n")?.textContent === "11");
+    await s.page.keyboard.press("p");
+    await s.page.waitForFunction(() => document.querySelector("#log-lines li.anchor .n")?.textContent === "2");
+    // ]: the next failure of any test is beta's, at its result (line 8); [ comes back to alpha's.
+    await s.page.keyboard.press("]");
+    await s.page.waitForFunction(() => document.querySelector("#log-lines li.anchor .n")?.textContent === "8");
+    assert.match(await s.page.textContent("#viewer-where"), /beta/);
+    await s.page.keyboard.press("[");
+    await s.page.waitForFunction(() => document.querySelector("#log-lines li.anchor .n")?.textContent === "5");
+    // The buttons do the same.
+    await s.page.click("text=Next failure (])");
+    await s.page.waitForFunction(() => document.querySelector("#log-lines li.anchor .n")?.textContent === "8");
+    assert.equal(await s.page.textContent("#log-lines li.anchor .text"), "Result: FAIL beta broke");
+    // Esc closes.
+    await s.page.keyboard.press("Escape");
+    await s.page.waitForSelector(".viewer", { state: "detached" });
+
+    // From an anomaly: the orphan result at line 9.
+    await s.page.click(".anomalies button.open-at");
+    await s.page.waitForFunction(() => document.querySelector("#log-lines li.anchor .n")?.textContent === "9");
+    assert.equal(await s.page.textContent("#log-lines li.anchor .text"), "Result: PASS");
+    await s.page.click(".viewer .close");
+
+    // From a reason's first run: "boom 1" at line 5.
+    await s.page.click("text=Why tests fail");
+    await s.page.click("#failures-table tr:has-text('boom') button.open-at");
+    await s.page.waitForFunction(() => document.querySelector("#log-lines li.anchor .n")?.textContent === "5");
+    await s.page.click(".viewer .close");
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("the viewer searches the file, scrolls a window at a time, and cuts a line of megabytes", async () => {
+  const s = await open({ isolate: true, hash: "#view=tests" });
+  try {
+    // 3,000 numbered lines, a failure at line 10, a 3 MB line at 1,500 and a needle at 2,800.
+    const parts = [];
+    for (let n = 1; n <= 3000; n++) {
+      if (n === 9) parts.push("Test: far");
+      else if (n === 10) parts.push("Result: FAIL");
+      else if (n === 1500) parts.push("x".repeat(3_000_000));
+      else if (n === 2800) parts.push("the needle is here");
+      else parts.push(`line ${n}`);
+    }
+    const text = parts.join("\n") + "\n";
+    await give(s.page, "long.log", Buffer.from(text));
+    await s.page.click("#tests-table button.open-at");
+    await s.page.waitForFunction(() => document.querySelector("#log-lines li.anchor .n")?.textContent === "10");
+    // Later lines: the window moves on, its numbers following the file's.
+    await s.page.click(".viewer .more:text('Later lines')");
+    await s.page.waitForFunction(() => Number(document.querySelector("#log-lines li:last-child .n")?.textContent.replaceAll(",", "")) > 60);
+    for (const [n, t] of await shownLines(s.page)) assert.equal(t, parts[n - 1], `line ${n}`);
+    // Search from here: the needle's line.
+    await s.page.fill("#viewer-search", "needle");
+    await s.page.press("#viewer-search", "Enter");
+    await s.page.waitForFunction(() => document.querySelector("#log-lines li.anchor .n")?.textContent === "2,800");
+    assert.equal(await s.page.textContent("#log-lines li.anchor .text"), "the needle is here");
+    // Not there further on: said so.
+    await s.page.press("#viewer-search", "Enter");
+    await s.page.waitForSelector("#viewer-message:has-text('is not further on')");
+    // The long line is shown cut, with its length; its neighbours whole.
+    await s.page.fill("#viewer-search", "line 1499");
+    await s.page.press("#viewer-search", "Shift+Enter");
+    await s.page.waitForFunction(() => document.querySelector("#log-lines li.anchor .n")?.textContent === "1,499");
+    const long = await s.page.$eval("#log-lines li:has(.cut)", (li) => [li.querySelector(".n").textContent, li.querySelector(".text").textContent.length, li.querySelector(".cut").textContent]);
+    assert.equal(long[0], "1,500");
+    assert.ok(long[1] <= 2048, `${long[1]} characters shown`);
+    assert.match(long[2], /3,000,000 bytes/);
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
