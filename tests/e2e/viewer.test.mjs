@@ -95,10 +95,17 @@ test("the viewer shows the file's own lines from a first failure, an anomaly and
     await s.page.click(".viewer .close");
 
     // From a reason's first run: "boom 1" at line 5.
-    await s.page.click("text=Why tests fail");
+    await s.page.click("[role=tab]:text-is('Why tests fail')");
     await s.page.click("#failures-table tr:has-text('boom') button.open-at");
     await s.page.waitForFunction(() => document.querySelector("#log-lines li.anchor .n")?.textContent === "5");
     await s.page.click(".viewer .close");
+
+    // A selected test shows its first failed run's own lines, opening line to result.
+    await s.page.click("[role=tab]:text-is('Tests')");
+    await s.page.click("#tests-table td.name:text-is('alpha')");
+    await s.page.waitForSelector("#first-run li");
+    const run = await s.page.$$eval("#first-run li", (items) => items.map((li) => [li.querySelector(".n").textContent, li.querySelector(".text").textContent]));
+    assert.deepEqual(run, [2, 3, 4, 5].map((n) => [String(n), lines[n - 1]]));
     assert.deepEqual(s.problems, []);
   } finally {
     await s.close();
@@ -142,6 +149,30 @@ test("the viewer searches the file, scrolls a window at a time, and cuts a line 
     assert.ok(long[1] <= 2048, `${long[1]} characters shown`);
     assert.match(long[2], /3,000,000 bytes/);
     assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("a deep link to a line opens the viewer there once the same file is given", async () => {
+  const s = await open({ isolate: true, hash: "#view=tests" });
+  try {
+    await give(s.page, "run.log", LOG);
+    await s.page.click("#tests-table tr:has(td.name:text-is('alpha')) button.open-at");
+    await s.page.waitForFunction(() => location.hash.includes("lines=run.log%3A5"));
+    // The link, opened afresh: nothing shows until the file is given, then its line does.
+    const link = await s.page.evaluate(() => location.hash);
+    const other = await open({ isolate: true, hash: link });
+    try {
+      assert.equal(await other.page.locator(".viewer").count(), 0);
+      await give(other.page, "run.log", LOG);
+      await other.page.waitForSelector("#log-lines li.anchor");
+      assert.equal(await other.page.textContent("#log-lines li.anchor .n"), "5");
+      assert.equal(await other.page.textContent("#log-lines li.anchor .text"), "Result: FAIL boom 1");
+      assert.deepEqual(other.problems, []);
+    } finally {
+      await other.close();
+    }
   } finally {
     await s.close();
   }

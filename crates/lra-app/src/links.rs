@@ -1,7 +1,8 @@
 //! Deep links: the view, the tests table's filter and sort, and the selected test live in the
 //! URL's hash (`#view=flaky&filter=login&sort=failed-desc&test=Apples`), and so do markers that
-//! are not the default ones (`test-marker=TESTCASE%3A%20&ignore-case=1`). Reloading or sharing
-//! the URL restores them; they apply once the same files are given again.
+//! are not the default ones (`test-marker=TESTCASE%3A%20&ignore-case=1`) and the line the run
+//! viewer shows (`lines=build.log%3A1204711`). Reloading or sharing the URL restores them; they
+//! apply once the same files are given again.
 
 use leptos::prelude::*;
 use lra_core::{LogFormat, Markers};
@@ -15,6 +16,8 @@ pub fn install(state: AppState) {
     let Some(window) = web_sys::window() else { return };
     let hash = window.location().hash().unwrap_or_default();
     let mut marker_texts: [Option<String>; 3] = Default::default();
+    // The viewer's place, opened once a file of that name is in the summary.
+    let mut lines: Option<(String, u64)> = None;
     let mut ignore_case = false;
     for pair in hash.trim_start_matches('#').split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -37,6 +40,7 @@ pub fn install(state: AppState) {
                 }
             }
             "test" => state.selected.set(Some(value)),
+            "lines" => lines = value.rsplit_once(':').and_then(|(f, n)| Some((f.to_owned(), n.parse().ok()?))),
             "test-marker" => marker_texts[0] = Some(value),
             "result-marker" => marker_texts[1] = Some(value),
             "iteration-marker" => marker_texts[2] = Some(value),
@@ -61,6 +65,21 @@ pub fn install(state: AppState) {
             Ok(markers) => state.markers.set(markers),
             Err(e) => state.errors.update(|errs| errs.push(format!("the link's markers are not valid: {e}"))),
         }
+    }
+    if let Some((name, line)) = lines {
+        let pending = StoredValue::new(Some((name, line)));
+        Effect::new(move |_| {
+            let file = state.overview.with(|o| {
+                let (name, _) = pending.with_value(|p| p.clone())?;
+                o.as_ref()?.file_rows.iter().position(|f| f.name == name)
+            });
+            if let Some(file) = file
+                && let Some((_, line)) = pending.try_update_value(Option::take).flatten()
+            {
+                let place = lra_protocol::Place { file: file as u32, line: Some(line), offset: None };
+                state.viewer.set(Some(crate::viewer::Target::at(place, None)));
+            }
+        });
     }
     Effect::new(move |_| {
         let mut parts = vec![format!("view={}", state.view.get().key())];
@@ -93,6 +112,9 @@ pub fn install(state: AppState) {
         }
         if state.iteration_per_file.get() {
             parts.push("iteration-per-file=1".to_owned());
+        }
+        if let Some((name, line)) = state.lines_shown.get() {
+            parts.push(format!("lines={}", encode(&format!("{name}:{line}"))));
         }
         let hash = format!("#{}", parts.join("&"));
         if let Ok(history) = window.history() {

@@ -100,6 +100,8 @@ pub struct AppState {
     pub errors: RwSignal<Vec<String>>,
     /// Where the run viewer is open, if it is.
     pub viewer: RwSignal<Option<crate::viewer::Target>>,
+    /// The file and line the viewer shows, for the URL's hash.
+    pub lines_shown: RwSignal<Option<(String, u64)>>,
 }
 
 impl AppState {
@@ -122,6 +124,7 @@ impl AppState {
             parsers: RwSignal::new(0),
             errors: RwSignal::new(Vec::new()),
             viewer: RwSignal::new(None),
+            lines_shown: RwSignal::new(None),
         }
     }
 }

@@ -4,14 +4,54 @@
 
 use leptos::prelude::*;
 use lra_core::Counts;
-use lra_protocol::{Column, Reply, Request, TestsQuery};
+use lra_protocol::{Column, LinesQuery, Place, Reply, Request, TestsQuery, ViewerLines};
 
 use crate::engine::{asked, asked_of_summary};
 use crate::state::{AppState, count, percent};
 use crate::viewer::OpenAt;
 
+/// The lines of a test's first failed run, from its opening line to its result, or why they
+/// cannot be shown.
+fn first_run_lines(answer: Result<ViewerLines, String>) -> impl IntoView {
+    match answer {
+        Err(why) => {
+            view! { <p class="note" id="first-run">{format!("Its first failed run's lines: {why}")}</p> }.into_any()
+        }
+        Ok(v) => {
+            let Some(run) = v.runs.first().cloned() else { return ().into_any() };
+            let lines = v
+                .window
+                .lines
+                .iter()
+                .enumerate()
+                .take_while(|(_, l)| l.offset <= run.closed)
+                .map(|(k, l)| {
+                    view! {
+                        <li class="in-run">
+                            <span class="n">{count(v.window.first_line + k as u64)}</span>
+                            <span class="text">{l.text.clone()}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let more = v.window.lines.last().is_some_and(|l| l.offset < run.closed);
+            view! {
+                <div class="first-run" id="first-run">
+                    <p class="note">{format!("Its first failed run, in {}:", v.name)}</p>
+                    <ol class="log-lines">{lines}</ol>
+                    {more.then(|| view! { <p class="note">"… (open it for the rest)"</p> })}
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
 /// Rows per page.
 const PAGE: u32 = 100;
+
+/// A selected test shows at most this many lines of its first failed run, after its first.
+const FIRST_RUN_LINES: u32 = 15;
 
 /// The sortable, filterable, paged table of tests.
 #[component]
@@ -48,6 +88,27 @@ pub fn TestsTable() -> impl IntoView {
         },
         |reply| match reply {
             Reply::Test(t) => t,
+            _ => None,
+        },
+    );
+    // The selected test's first failed run, its own lines read from the log.
+    let first_run = asked(
+        move || {
+            detail.with(|d| {
+                let d = d.as_ref()?;
+                let run = d.runs.first()?;
+                let at = Place { file: run.file, line: None, offset: Some(run.opened) };
+                Some(Request::Lines(LinesQuery {
+                    at,
+                    before: 0,
+                    after: FIRST_RUN_LINES,
+                    test: Some(d.row.name.clone()),
+                }))
+            })
+        },
+        |reply| match reply {
+            Reply::Lines(v) => Some(Ok(*v)),
+            Reply::Failed { message } => Some(Err(message)),
             _ => None,
         },
     );
@@ -161,6 +222,7 @@ pub fn TestsTable() -> impl IntoView {
                         )}
                         {first}
                     </p>
+                    {move || first_run.get().map(first_run_lines)}
                 }
             })}
             <table id="tests-table">

@@ -71,12 +71,14 @@ pub fn RunViewer() -> impl IntoView {
     Effect::new(move |_| {
         let Some(target) = state.viewer.get() else {
             shown.set(None);
+            state.lines_shown.set(None);
             return;
         };
         let query =
             LinesQuery { at: target.place.clone(), before: target.before, after: target.after, test: target.test };
         engine.ask(Request::Lines(query), move |reply, _| match reply {
             Reply::Lines(v) => {
+                state.lines_shown.set(Some((v.name.clone(), v.window.first_line + u64::from(v.window.anchor))));
                 shown.set(Some(*v));
                 message.set(None);
             }
