@@ -47,9 +47,6 @@ pub(crate) struct LineEvents<'a> {
     pub(crate) result: Option<(Text<'a>, Text<'a>, Class)>,
     /// The line is longer than the limit and a marker occurs past it, so that marker was ignored.
     pub(crate) cut_marker: bool,
-    /// The test's run opened on this earlier line, not on this one: a runner that prints a
-    /// run's start and its result apart, with other runs between (`go test`'s `=== RUN`).
-    pub(crate) opened: Option<crate::summary::LineStart>,
 }
 
 /// Where each marker first occurs in a line, as found by the caller's scan.

@@ -135,7 +135,7 @@ impl FailedRunsJson {
         (runs.seen() > 0).then(|| FailedRunsJson {
             seen: runs.seen(),
             first: runs.first().iter().map(tuple).collect(),
-            last: runs.last().iter().map(tuple).collect(),
+            last: runs.last().map(tuple).collect(),
         })
     }
 

@@ -283,13 +283,20 @@ impl Partial {
 
     /// Applies one line of markers (without its `\n`) whose first marker positions are `hits`.
     pub(crate) fn line(&mut self, bytes: &[u8], hits: Hits, line: &mut Lines<'_, '_>, options: &Options) {
-        self.apply_at(extract_at(bytes, hits, options), line);
+        self.apply_at(extract_at(bytes, hits, options), None, line);
     }
 
     /// Applies what line `line` (relative to the partial's start) says, in the order
     /// iteration, test, result.
     pub(crate) fn apply(&mut self, events: LineEvents<'_>, line: LineStart) {
-        self.apply_at(events, &mut Lines::Known(line));
+        self.apply_at(events, None, &mut Lines::Known(line));
+    }
+
+    /// [`Partial::apply`] for a run whose test opened on the earlier line `opened`, not on
+    /// this one: a runner that prints a run's start and its result apart, with other runs
+    /// between (`go test`'s `=== RUN`).
+    pub(crate) fn apply_run(&mut self, events: LineEvents<'_>, opened: Option<LineStart>, line: LineStart) {
+        self.apply_at(events, opened, &mut Lines::Known(line));
     }
 
     /// The line that starts `at` bytes after the lines read so far, `newlines` lines after them.
@@ -297,8 +304,8 @@ impl Partial {
         LineStart { line: self.lines + newlines + 1, offset: self.offset + at as u64 }
     }
 
-    fn apply_at(&mut self, events: LineEvents<'_>, line: &mut Lines<'_, '_>) {
-        let LineEvents { iteration, test, result, cut_marker, opened } = events;
+    fn apply_at(&mut self, events: LineEvents<'_>, opened: Option<LineStart>, line: &mut Lines<'_, '_>) {
+        let LineEvents { iteration, test, result, cut_marker } = events;
         if cut_marker {
             self.long_lines += 1;
             let here = self.number(line);

@@ -7,6 +7,8 @@
 //! kept runs are the same whatever the chunking, the segments and the merge tree, and memory is
 //! bounded per failing test (a test that never failed keeps none).
 
+use std::collections::VecDeque;
+
 use serde::{Deserialize, Serialize};
 
 use crate::tables::Shift;
@@ -48,13 +50,13 @@ pub struct KeptRuns {
     /// The first `min(seen, KEPT_RUNS)`.
     first: Vec<FailedRun>,
     /// The last `min(seen - KEPT_RUNS, KEPT_RUNS)`, once there are more than `KEPT_RUNS`: runs
-    /// in `first` are not repeated here.
-    last: Vec<FailedRun>,
+    /// in `first` are not repeated here. A ring: a test failing a million times moves no runs.
+    last: VecDeque<FailedRun>,
 }
 
 impl KeptRuns {
     /// No runs.
-    pub(crate) const EMPTY: KeptRuns = KeptRuns { seen: 0, first: Vec::new(), last: Vec::new() };
+    pub(crate) const EMPTY: KeptRuns = KeptRuns { seen: 0, first: Vec::new(), last: VecDeque::new() };
 
     /// Records the next failed run.
     pub(crate) fn push(&mut self, run: FailedRun) {
@@ -63,9 +65,9 @@ impl KeptRuns {
             self.first.push(run);
         } else {
             if self.last.len() == KEPT_RUNS {
-                self.last.remove(0);
+                self.last.pop_front();
             }
-            self.last.push(run);
+            self.last.push_back(run);
         }
     }
 
@@ -86,7 +88,7 @@ impl KeptRuns {
         self.first.extend(other.first.iter().take(room).map(|r| r.shifted(shift)));
         self.seen += other.seen;
         let after_first = (self.seen as usize).saturating_sub(KEPT_RUNS).min(KEPT_RUNS);
-        self.last = ends.split_off(ends.len() - after_first.min(ends.len()));
+        self.last = ends.split_off(ends.len() - after_first.min(ends.len())).into();
     }
 
     /// Failed runs recorded, kept or not.
@@ -100,8 +102,8 @@ impl KeptRuns {
     }
 
     /// The last kept runs that are not among [`KeptRuns::first`], in run order.
-    pub fn last(&self) -> &[FailedRun] {
-        &self.last
+    pub fn last(&self) -> impl ExactSizeIterator<Item = &FailedRun> + DoubleEndedIterator + Clone {
+        self.last.iter()
     }
 
     /// Failed runs between the first and the last kept ones, not kept.
@@ -113,7 +115,11 @@ impl KeptRuns {
     pub(crate) fn from_parts(seen: u64, first: Vec<FailedRun>, last: Vec<FailedRun>) -> Option<KeptRuns> {
         let expected_first = (seen as usize).min(KEPT_RUNS);
         let expected_last = (seen as usize).saturating_sub(KEPT_RUNS).min(KEPT_RUNS);
-        (first.len() == expected_first && last.len() == expected_last).then_some(KeptRuns { seen, first, last })
+        (first.len() == expected_first && last.len() == expected_last).then(|| KeptRuns {
+            seen,
+            first,
+            last: last.into(),
+        })
     }
 }
 
@@ -153,7 +159,7 @@ mod tests {
             }
             let (first, last) = expected(&runs);
             proptest::prop_assert_eq!(whole.first(), &first[..]);
-            proptest::prop_assert_eq!(whole.last(), &last[..]);
+            proptest::prop_assert_eq!(whole.last().copied().collect::<Vec<_>>(), last.clone());
             proptest::prop_assert_eq!(whole.seen(), n);
             proptest::prop_assert_eq!(whole.between(), n - (first.len() + last.len()) as u64);
         }

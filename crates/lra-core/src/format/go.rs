@@ -271,7 +271,7 @@ fn run(started: Option<Run>, name: &[u8], word: &'static [u8], class: Class, n: 
     let opened = started.as_ref().map(|run| run.line);
     let message = started.and_then(|run| run.message).map_or(Cow::Borrowed(&b""[..]), |m| Cow::Owned(m.into_vec()));
     let result = Some((Cow::Borrowed(word), message, class));
-    state.apply(LineEvents { test: Some(Cow::Borrowed(name)), result, opened, ..LineEvents::default() }, n);
+    state.apply_run(LineEvents { test: Some(Cow::Borrowed(name)), result, ..LineEvents::default() }, opened, n);
 }
 
 /// A result line's test, word and class.

@@ -52,8 +52,7 @@ impl View {
                         (file, r.opened, r.closed)
                     };
                     let kept = t.failed_runs();
-                    let runs =
-                        (kept.seen(), kept.first().iter().map(run).collect(), kept.last().iter().map(run).collect());
+                    let runs = (kept.seen(), kept.first().iter().map(run).collect(), kept.last().map(run).collect());
                     let mut cells = BTreeMap::new();
                     for s in t.by_iteration.spans() {
                         for i in s.first..s.end() {

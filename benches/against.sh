@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Times one thread of `lra summarize` at this checkout against the same at another revision, on
+# the same generated logs (the seed's style and our generator's verbose one), in one run, rounds
+# alternating, and prints the ratio: what a change to the core costs in parse throughput.
+#
+#   benches/against.sh 30e4a74          # before the offsets and kept runs
+#   SIZE=1G ROUNDS=7 benches/against.sh main~3
+#
+# The other revision is built in a worktree under target/bench (its own target directory, kept
+# for the next run). A ratio above 1 means this checkout is faster.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REV=${1:?usage: benches/against.sh REVISION}
+SIZE=${SIZE:-300M}
+ROUNDS=${ROUNDS:-5}
+DIR=target/bench
+NOW=target/release/lra
+SHA=$(git rev-parse --short "$REV")
+TREE=$DIR/against-$SHA
+mkdir -p "$DIR"
+cargo build --release --quiet --locked -p lra-cli
+if [[ ! -d $TREE ]]; then
+    git worktree add --detach --force "$TREE" "$SHA" > /dev/null
+fi
+(cd "$TREE" && cargo build --release --quiet --locked -p lra-cli)
+THEN=$TREE/target/release/lra
+
+for style in seed verbose; do
+    LOG=$DIR/compare-$style-$SIZE.log
+    [[ -s $LOG ]] || "$NOW" generate --style "$style" --tests 200 --flaky 10 --fail-rate 0.1 --size "$SIZE" > "$LOG"
+    best_now="" best_then=""
+    "$NOW" summarize --threads 1 "$LOG" > /dev/null # warm-up: the file in the page cache
+    for _ in $(seq "$ROUNDS"); do
+        for side in now then; do
+            bin=$NOW
+            [[ $side == then ]] && bin=$THEN
+            t0=$(date +%s%N)
+            "$bin" summarize --threads 1 "$LOG" > /dev/null
+            t=$(( $(date +%s%N) - t0 ))
+            if [[ $side == now ]]; then
+                [[ -z $best_now || $t -lt $best_now ]] && best_now=$t
+            else
+                [[ -z $best_then || $t -lt $best_then ]] && best_then=$t
+            fi
+        done
+    done
+    awk -v s="$style" -v a="$best_now" -v b="$best_then" -v r="$SHA" 'BEGIN {
+        printf "%s style: now %.3f s, %s %.3f s, best of each; now/then throughput %.2f\n", s, a / 1e9, r, b / 1e9, b / a
+    }'
+done
