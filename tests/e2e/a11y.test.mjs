@@ -39,6 +39,13 @@ for (const scheme of ["light", "dark"]) {
         await s.page.waitForTimeout(500);
         found.push(...(await violations(s.page)).map((v) => `${view}: ${v}`));
       }
+      // The run viewer, open on a first failure (a selected test shows its first run's lines).
+      await s.page.click("#tab-tests");
+      await s.page.click("#tests-table tbody tr:first-child td.name");
+      await s.page.waitForSelector("#first-run li");
+      await s.page.click("#tests-table tbody tr:first-child button.open-at");
+      await s.page.waitForSelector("#log-lines li.anchor");
+      found.push(...(await violations(s.page)).map((v) => `viewer: ${v}`));
       assert.deepEqual(found, []);
     } finally {
       await s.close();

@@ -304,7 +304,13 @@ test("flaky view and why-tests-fail view", async () => {
     await s.page.click("text=Failing cells per test, as a table");
     await s.page.waitForSelector("#heatmap-table tbody tr");
     const heat = await s.page.$$eval("#heatmap-table tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
-    assert.deepEqual(heat, [["wobbly", "1 of 3", "2 (1/1)"], ["broken", "3 of 3", "1…3 (1/1 each)"]]);
+    assert.deepEqual(heat, [["wobbly", "1 of 3", "2 (1/1)", "flaky.log:12"], ["broken", "3 of 3", "1…3 (1/1 each)", "flaky.log:7"]]);
+    // A row's first failure opens the run viewer there.
+    await s.page.click("#heatmap-table tr:has-text('wobbly') button.open-at");
+    await s.page.waitForSelector("#log-lines li.anchor");
+    assert.equal(await s.page.textContent("#log-lines li.anchor .text"), "Result: FAIL timeout after 30 s");
+    await s.page.keyboard.press("Escape");
+    await s.page.waitForSelector(".viewer", { state: "detached" });
     // Hovering a cell names the test, the iteration and the runs.
     await s.page.waitForTimeout(1000);
     const [x, y] = await s.page.evaluate(() =>

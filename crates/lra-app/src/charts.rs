@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::engine::{Engine, asked_of_summary};
 use crate::state::{count, percent};
+use crate::viewer::OpenAt;
 
 #[wasm_bindgen]
 extern "C" {
@@ -211,13 +212,26 @@ fn heatmap_table(h: &HeatmapSet) -> AnyView {
     let rows = h
         .rows
         .iter()
-        .map(|(test, failing, at)| {
-            view! { <tr><td class="name">{test.clone()}</td><td>{failing.clone()}</td><td class="name">{at.clone()}</td></tr> }
+        .map(|row| {
+            let first = row
+                .first
+                .clone()
+                .map(|(label, place)| view! { <OpenAt place=Some(place) label=label test=row.test.clone()/> });
+            view! {
+                <tr>
+                    <td class="name">{row.test.clone()}</td>
+                    <td>{row.failing.clone()}</td>
+                    <td class="name">{row.at.clone()}</td>
+                    <td class="at">{first}</td>
+                </tr>
+            }
         })
         .collect_view();
     view! {
         <table id="heatmap-table">
-            <thead><tr><th>"Test"</th><th>"Failing columns"</th><th>"Where (failed/judged runs)"</th></tr></thead>
+            <thead>
+                <tr><th>"Test"</th><th>"Failing columns"</th><th>"Where (failed/judged runs)"</th><th>"First failure"</th></tr>
+            </thead>
             <tbody>{rows}</tbody>
         </table>
     }

@@ -395,8 +395,17 @@ pub struct HeatmapSet {
     /// Its option and the part set after it; `None`, with the reason in `why_none`.
     pub chart: Option<(Box<RawValue>, Box<RawValue>)>,
     pub why_none: Option<String>,
-    /// Test, failing columns, where.
-    pub rows: Vec<(String, String, String)>,
+    pub rows: Vec<HeatmapRow>,
+}
+
+/// A heatmap row as a table row: its test, how many columns failed, where (columns and runs),
+/// and its first failure (`file:line`, and the place for the viewer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeatmapRow {
+    pub test: String,
+    pub failing: String,
+    pub at: String,
+    pub first: Option<(String, Place)>,
 }
 
 /// One level of the suites' tree: the children of the suite at `path`, the most failures first,

@@ -8,7 +8,9 @@ use charming::component::{
 use charming::element::{AxisLabel, AxisType, Color, ItemStyle, NameLocation, Orient, Tooltip, Trigger};
 use charming::series::{Bar, Heatmap, Line, Pie};
 use lra_core::{Cell, FailureGrid, Summary, TestStats};
-use lra_protocol::{ChartSet, HeatmapSet};
+use lra_protocol::{ChartSet, HeatmapRow, HeatmapSet};
+
+use crate::rows;
 use serde_json::value::RawValue;
 
 /// At most this many tests go into the bar chart: those with the most failures.
@@ -163,7 +165,7 @@ fn cut(text: &str, max: usize) -> String {
 /// Each heatmap row's test, how many of its columns failed, and where, neighbouring columns
 /// that failed alike read as one range, so that a test failing in each of 1,000 iterations is
 /// one entry.
-fn heatmap_rows(s: &Summary, grid: &FailureGrid) -> Vec<(String, String, String)> {
+fn heatmap_rows(s: &Summary, grid: &FailureGrid) -> Vec<HeatmapRow> {
     grid.tests
         .iter()
         .enumerate()
@@ -189,7 +191,13 @@ fn heatmap_rows(s: &Summary, grid: &FailureGrid) -> Vec<(String, String, String)
                     }
                 })
                 .collect();
-            (t.name.to_string(), format!("{} of {}", failing.len(), cells.len()), runs.join(", "))
+            let first = t.first_failure().map(|l| (rows::at(s, l), rows::place(l)));
+            HeatmapRow {
+                test: t.name.to_string(),
+                failing: format!("{} of {}", failing.len(), cells.len()),
+                at: runs.join(", "),
+                first,
+            }
         })
         .collect()
 }

@@ -142,7 +142,11 @@ fn flaky_tests_and_failure_reasons() {
     assert_eq!(c.iteration_rows, [("1".to_owned(), 2, Some(0.5)), ("2".to_owned(), 2, Some(0.0))]);
     let Reply::Heatmap(Some(h)) = ask(&mut s, Request::Heatmap).0 else { panic!() };
     assert!(h.chart.is_some() && h.why_none.is_none());
-    assert_eq!(h.rows[0].0, "wobbly", "flaky tests first");
+    assert_eq!(h.rows[0].test, "wobbly", "flaky tests first");
+    // Each row opens its test's first failure in the viewer.
+    let first = h.rows[0].first.as_ref().expect("wobbly failed");
+    assert_eq!(first.1.file, 0);
+    assert!(first.0.ends_with(&format!(":{}", first.1.line.unwrap())), "{first:?}");
     // The options are JSON for ECharts.
     let tests: serde_json::Value = serde_json::from_str(c.tests.get()).unwrap();
     assert_eq!(tests["series"][1]["data"], serde_json::json!([2.0, 1.0]));
