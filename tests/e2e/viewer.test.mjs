@@ -177,3 +177,34 @@ test("a deep link to a line opens the viewer there once the same file is given",
     await s.close();
   }
 });
+
+test("a gzipped log and a zip's member open in the viewer, decoded up to the lines shown", async () => {
+  const s = await open({ isolate: true, hash: "#view=tests" });
+  try {
+    const { readFileSync } = await import("node:fs");
+    const { ROOT } = await import("./harness.mjs");
+    const sample = fileLines(readFileSync(path.join(ROOT, "tests/fixtures/seed-sample.log")));
+    await s.page.evaluate(async () => {
+      const files = [];
+      for (const name of ["seed.log.gz", "logs.zip"]) files.push(new File([await (await fetch(`/fixtures/${name}`)).blob()], name));
+      await window.LogResultAccumulator.analyze(files);
+    });
+    // The gzipped log: its first failure, the first in the table.
+    await s.page.click("#tests-table tr:has(td.name:text-is('Watermelon Test')) button.open-at");
+    await s.page.waitForSelector("#log-lines li.anchor");
+    assert.ok((await s.page.textContent("#viewer-where")).startsWith("seed.log.gz"));
+    assert.match(await s.page.textContent("#viewer-decoded"), /decoded from the start/);
+    assert.equal(await anchorLine(s.page), 16);
+    for (const [n, text] of await shownLines(s.page)) assert.equal(text, sample[n - 1], `line ${n}`);
+    await s.page.keyboard.press("Escape");
+    // A member of the zip: an anomaly in its messy log.
+    const messy = fileLines(readFileSync(path.join(ROOT, "tests/fixtures/messy.log")));
+    await s.page.click(".anomalies li:has-text('messy.log') button.open-at");
+    await s.page.waitForSelector("#log-lines li.anchor");
+    assert.match(await s.page.textContent("#viewer-where"), /^logs\.zip\/.*messy\.log/);
+    for (const [n, text] of await shownLines(s.page)) assert.equal(text, messy[n - 1], `line ${n}`);
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});

@@ -237,6 +237,13 @@ pub fn RunViewer() -> impl IntoView {
                             {format!(" line {}", count(v.window.first_line + anchor as u64))}
                             {run_note.map(|n| view! { <span class="note">" · " {n}</span> })}
                         </p>
+                        {v.decoded.then(|| view! {
+                            <p class="note" id="viewer-decoded">
+                                "This file is compressed, or inside an archive: its lines are decoded from the start of what \
+                                 holds it up to here, which takes longer than reading a plain file, and longer the further in \
+                                 they are. Reading on continues from here; going back decodes from the start again."
+                            </p>
+                        })}
                         {(!v.window.at_start).then(|| view! { <button type="button" class="more" on:click=move |_| earlier()>"Earlier lines"</button> })}
                         <ol class="log-lines" id="log-lines">{rows}</ol>
                         {(!v.window.at_end).then(|| view! { <button type="button" class="more" on:click=move |_| later()>"Later lines"</button> })}

@@ -59,7 +59,7 @@ pub struct Engine {
     session: Session,
     batch: Option<Batch>,
     /// The batch's files, by name, for the run viewer to read again.
-    given: Vec<(String, Box<dyn Source>)>,
+    given: Vec<(String, std::rc::Rc<dyn Source>)>,
 }
 
 impl Default for Engine {
@@ -105,7 +105,7 @@ impl Engine {
     /// the ranges it shows are read, when it shows them).
     pub fn give_file(&mut self, index: u32, file: web_sys::Blob) -> Result<(), JsError> {
         let name = self.batch_mut()?.file_name(index as usize);
-        self.given.push((name, Box::new(BlobSource(file))));
+        self.given.push((name, std::rc::Rc::new(BlobSource(file))));
         Ok(())
     }
 

@@ -179,6 +179,9 @@ pub struct ViewerLines {
     pub test: Option<String>,
     pub runs: Vec<RunAt>,
     pub seen: u64,
+    /// The file is a compressed file's or an archive member's: decoded from the start of
+    /// what holds it to reach these lines.
+    pub decoded: bool,
 }
 
 /// The files an export makes.

@@ -6,6 +6,7 @@
 
 mod batch;
 mod charts;
+mod decoded;
 pub mod lines;
 mod report;
 mod rows;

@@ -7,7 +7,10 @@ use lra_protocol::{
     Column, Export, LinesQuery, Place, Reading, Reply, Request, RunAt, TestsPage, TestsQuery, ViewerLines,
 };
 
+use std::rc::Rc;
+
 use crate::batch::{Batch, Purpose};
+use crate::decoded::Decoded;
 use crate::lines::{Anchor, LineIndex, Source, search, window};
 use crate::rows::runs_of;
 use crate::{charts, report, rows, suites};
@@ -16,6 +19,8 @@ use crate::{charts, report, rows, suites};
 /// they are the file's own (not an archive's or a compressed file's), and its known line starts.
 struct FileLines {
     source: Option<Box<dyn Source>>,
+    /// The bytes are a compressed file's or an archive member's, decoded from the input's start.
+    decoded: bool,
     index: LineIndex,
 }
 
@@ -66,7 +71,7 @@ impl Session {
 
     /// Adds what `batch` read, which took `seconds`; the answer to its request. `given`: the
     /// request's files by name, for the run viewer to read again.
-    pub fn finish(&mut self, mut batch: Batch, seconds: f64, given: Vec<(String, Box<dyn Source>)>) -> Reply {
+    pub fn finish(&mut self, mut batch: Batch, seconds: f64, given: Vec<(String, Rc<dyn Source>)>) -> Reply {
         // A file still open ends here.
         batch.end_file();
         let Batch { purpose, options, reading, members, logs, saved, mut problems, .. } = batch;
@@ -175,11 +180,11 @@ impl Session {
     }
 
     /// Keeps, for each file the summary gained past its first `before`, its bytes when one of
-    /// `given` is it (same name and size), and its known line starts: `checkpoints` for the
-    /// logs just read (the last of the new files), and every location the summary holds.
-    fn add_files(&mut self, before: usize, checkpoints: Vec<Vec<(u64, u64)>>, given: Vec<(String, Box<dyn Source>)>) {
+    /// `given` is it (same name and size, plain) or holds it (a compressed file, an archive's
+    /// member: decoded when read), and its known line starts: `checkpoints` for the logs just
+    /// read (the last of the new files), and every location the summary holds.
+    fn add_files(&mut self, before: usize, checkpoints: Vec<Vec<(u64, u64)>>, given: Vec<(String, Rc<dyn Source>)>) {
         let Some(s) = &self.summary else { return };
-        let mut given: Vec<Option<(String, Box<dyn Source>)>> = given.into_iter().map(Some).collect();
         let new = s.files.len() - before;
         let first_log = s.files.len() - checkpoints.len().min(new);
         let mut points: Vec<Vec<(u64, u64)>> = vec![Vec::new(); new];
@@ -188,15 +193,34 @@ impl Session {
                 *p = c;
             }
         }
+        // Each given input serves the files that follow it, in order; a name may come twice.
+        let mut used = vec![false; given.len()];
+        let mut members_seen: Vec<(usize, String, usize)> = Vec::new();
         for (k, f) in s.files[before..].iter().enumerate() {
-            let source = given
-                .iter_mut()
-                .find(|g| {
-                    g.as_ref().is_some_and(|(name, src)| **name == *f.name && src.size() == f.bytes && is_plain(&**src))
-                })
-                .and_then(Option::take)
-                .map(|(_, src)| src);
-            self.files.push(FileLines { source, index: LineIndex::new(std::mem::take(&mut points[k])) });
+            let plain = given.iter().enumerate().position(|(i, (name, src))| {
+                !used[i] && **name == *f.name && src.size() == f.bytes && is_plain(&**src)
+            });
+            let (source, decoded): (Option<Box<dyn Source>>, bool) = match plain {
+                Some(i) => {
+                    used[i] = true;
+                    (Some(Box::new(Shared(Rc::clone(&given[i].1)))), false)
+                }
+                None => match given
+                    .iter()
+                    .position(|(name, _)| *f.name == **name || f.name.starts_with(&format!("{name}/")))
+                {
+                    Some(i) => {
+                        let nth = members_seen.iter().filter(|(g, n, _)| *g == i && **n == *f.name).count();
+                        members_seen.push((i, f.name.to_string(), nth));
+                        let (input_name, input) = &given[i];
+                        let member =
+                            Decoded::new(Rc::clone(input), input_name.clone(), f.name.to_string(), nth, f.bytes);
+                        (Some(Box::new(member)), true)
+                    }
+                    None => (None, false),
+                },
+            };
+            self.files.push(FileLines { source, decoded, index: LineIndex::new(std::mem::take(&mut points[k])) });
         }
         self.files.truncate(s.files.len());
         // Every location is a known line start too.
@@ -250,6 +274,7 @@ impl Session {
             test: test.map(|t| t.name.to_string()),
             runs: test.map(runs_of).unwrap_or_default(),
             seen: test.map_or(0, |t| t.failed_runs().seen()),
+            decoded: f.decoded,
         }))
     }
 
@@ -285,9 +310,22 @@ impl Session {
 /// Why the viewer cannot show the lines of the file called `name`.
 fn unreadable(name: &str) -> String {
     format!(
-        "{name} cannot be shown: its lines are read from the file itself, and this one was an archive's member \
-         or compressed (it would have to be decoded up to the line, not done yet), or it came from a saved summary"
+        "{name} cannot be shown: its lines are read from the file itself, which this page was not given \
+         (it came from a saved summary, or the page was reloaded: give the file again)"
     )
+}
+
+/// A given input shared by the files it holds.
+struct Shared(Rc<dyn Source>);
+
+impl Source for Shared {
+    fn size(&self) -> u64 {
+        self.0.size()
+    }
+
+    fn read(&self, offset: u64, len: u64) -> Result<Vec<u8>, String> {
+        self.0.read(offset, len)
+    }
 }
 
 /// Whether the bytes are a plain log, not compressed and not an archive.

@@ -4,6 +4,7 @@ use lra_core::{FileParser, NameMode, Options, Summary};
 use lra_protocol::{Column, Export, Reading, Reply, Request, TestsQuery};
 use lra_view::Session;
 use lra_view::lines::Source;
+use std::rc::Rc;
 
 mod viewer;
 
@@ -19,8 +20,7 @@ pub(crate) fn analyze(session: &mut Session, files: &[(&str, &str)], reading: Re
         batch.end_file();
     }
     // The page's files, for the viewer to read again.
-    let given =
-        files.iter().map(|(n, t)| (n.to_string(), Box::new(t.as_bytes().to_vec()) as Box<dyn Source>)).collect();
+    let given = files.iter().map(|(n, t)| (n.to_string(), Rc::new(t.as_bytes().to_vec()) as Rc<dyn Source>)).collect();
     session.finish(batch, 0.0, given)
 }
 

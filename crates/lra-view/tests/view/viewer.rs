@@ -3,7 +3,9 @@
 
 use lra_protocol::{LinesQuery, Place, Reading, Reply, Request};
 use lra_view::Session;
-use lra_view::lines::{Anchor, LineIndex, SHOWN_BYTES, search, window};
+use std::rc::Rc;
+
+use lra_view::lines::{Anchor, LineIndex, SHOWN_BYTES, Source, search, window};
 use proptest::prelude::*;
 
 use crate::{analyze, ask};
@@ -173,18 +175,61 @@ fn a_file_the_page_did_not_give_again_is_not_shown_and_says_why() {
     assert!(message.starts_with("a.log cannot be shown"), "{message}");
 }
 
-#[test]
-fn a_compressed_file_given_is_not_read_as_its_lines() {
-    let gz = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/archives/seed.log.gz")).unwrap();
+/// Reads `input` (a compressed file or an archive) as the page gives it, keeping its bytes.
+fn analyze_input(name: &str, input: Vec<u8>) -> Session {
     let mut s = Session::new(false);
-    let names = vec!["seed.log.gz".to_owned()];
+    let names = vec![name.to_owned()];
     let mut batch = s.begin(&Request::Analyze { names, reading: Reading::default(), adopt: true }).unwrap();
     batch.begin_file(0);
-    batch.feed(&gz);
+    for piece in input.chunks(1000) {
+        batch.feed(piece);
+    }
     batch.end_file();
-    let given: Vec<(String, Box<dyn lra_view::lines::Source>)> = vec![("seed.log.gz".to_owned(), Box::new(gz))];
+    let given: Vec<(String, Rc<dyn Source>)> = vec![(name.to_owned(), Rc::new(input))];
     s.finish(batch, 0.0, given);
-    let q = LinesQuery { at: Place { file: 0, line: Some(1), offset: None }, before: 0, after: 0, test: None };
-    let Reply::Failed { message } = ask(&mut s, Request::Lines(q)).0 else { panic!() };
-    assert!(message.contains("cannot be shown"), "{message}");
+    s
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/../../tests/fixtures/archives/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// Every line of `file` of `s`, asked a few at a time from several places, as the viewer asks.
+fn all_lines(s: &mut Session, file: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = 1;
+    loop {
+        let q = LinesQuery { at: Place { file, line: Some(line), offset: None }, before: 0, after: 6, test: None };
+        match ask(s, Request::Lines(q)).0 {
+            Reply::Lines(v) => {
+                assert!(v.decoded);
+                assert_eq!(v.window.first_line, line);
+                out.extend(v.window.lines.iter().map(|l| l.text.clone()));
+                if v.window.at_end {
+                    return out;
+                }
+                line += v.window.lines.len() as u64;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_compressed_file_and_an_archives_member_are_decoded_up_to_the_lines_shown() {
+    let sample = include_str!("../../../../tests/fixtures/seed-sample.log");
+    let expected: Vec<String> = sample.lines().map(str::to_owned).collect();
+    for name in ["seed.log.gz", "seed.log.zst"] {
+        let mut s = analyze_input(name, fixture(name));
+        assert_eq!(all_lines(&mut s, 0), expected, "{name}");
+    }
+    // The zip's members: the gzipped seed log inside it is the third file.
+    let mut s = analyze_input("logs.zip", fixture("logs.zip"));
+    let Reply::Overview(Some(o)) = ask(&mut s, Request::Overview).0 else { panic!() };
+    let k = o.file_rows.iter().position(|f| f.name.ends_with("job-2/seed.log.gz")).expect("the member");
+    assert_eq!(all_lines(&mut s, k as u32), expected);
+    // Back to the start after reading on: decoded again from the start.
+    let q = LinesQuery { at: Place { file: k as u32, line: Some(1), offset: None }, before: 0, after: 0, test: None };
+    let Reply::Lines(v) = ask(&mut s, Request::Lines(q)).0 else { panic!() };
+    assert_eq!(v.window.lines[0].text, expected[0]);
 }
