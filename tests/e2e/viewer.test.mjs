@@ -106,6 +106,9 @@ test("the viewer shows the file's own lines from a first failure, an anomaly and
     await s.page.waitForSelector("#first-run li");
     const run = await s.page.$$eval("#first-run li", (items) => items.map((li) => [li.querySelector(".n").textContent, li.querySelector(".text").textContent]));
     assert.deepEqual(run, [2, 3, 4, 5].map((n) => [String(n), lines[n - 1]]));
+    // And its runs per iteration, a cell each: failed in both.
+    const strip = await s.page.$$eval("#test-strip .cell", (cells) => cells.map((c) => [c.className, c.title]));
+    assert.deepEqual(strip, [["cell failed", "iteration 1: 0 passed, 1 failed"], ["cell failed", "iteration 2: 0 passed, 1 failed"]]);
     assert.deepEqual(s.problems, []);
   } finally {
     await s.close();

@@ -4,11 +4,36 @@
 
 use leptos::prelude::*;
 use lra_core::Counts;
-use lra_protocol::{Column, LinesQuery, Place, Reply, Request, TestsQuery, ViewerLines};
+use lra_protocol::{Column, LinesQuery, Place, Reply, Request, StripCell, TestsQuery, ViewerLines};
 
 use crate::engine::{asked, asked_of_summary};
 use crate::state::{AppState, count, percent};
 use crate::viewer::OpenAt;
+
+/// A test's runs per iteration as a strip of cells: passed only, failed only, both, or not run.
+fn strip_view(strip: &[StripCell]) -> impl IntoView + use<> {
+    let cells = strip
+        .iter()
+        .map(|c| {
+            let class = match (c.passed > 0, c.failed > 0) {
+                (true, false) => "cell passed",
+                (false, true) => "cell failed",
+                (true, true) => "cell both",
+                (false, false) => "cell none",
+            };
+            let title = format!("iteration {}: {} passed, {} failed", c.label, count(c.passed), count(c.failed));
+            view! { <span class=class role="listitem" title=title.clone() aria-label=title></span> }
+        })
+        .collect_view();
+    (!strip.is_empty()).then(|| {
+        view! {
+            <div class="strip-box">
+                <p class="note">"Its runs per iteration (green passed, red failed, amber both, grey not run):"</p>
+                <div class="strip" id="test-strip" role="list" aria-label="Runs per iteration">{cells}</div>
+            </div>
+        }
+    })
+}
 
 /// The lines of a test's first failed run, from its opening line to its result, or why they
 /// cannot be shown.
@@ -222,6 +247,7 @@ pub fn TestsTable() -> impl IntoView {
                         )}
                         {first}
                     </p>
+                    {strip_view(&t.strip)}
                     {move || first_run.get().map(first_run_lines)}
                 }
             })}

@@ -335,6 +335,18 @@ pub struct TestDetail {
     pub runs: Vec<RunAt>,
     #[serde(default)]
     pub seen: u64,
+    /// Its runs in each iteration, in order, as at most a few hundred cells: a cell is one
+    /// iteration, or a range of neighbouring ones summed (`12–18`) when there are more.
+    #[serde(default)]
+    pub strip: Vec<StripCell>,
+}
+
+/// One cell of a test's strip: the iteration (or range) and its passed and failed runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StripCell {
+    pub label: String,
+    pub passed: u64,
+    pub failed: u64,
 }
 
 /// The flaky tests shown, of `total`.

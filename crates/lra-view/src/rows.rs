@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use lra_core::{AnomalyKind, Diff, Location, Summary, TestStats};
 use lra_protocol::{
     Column, Comparison, DiffList, FailureList, FailureRow, FileRow, FlakyList, FlakyRow, Overview, Place, RunAt,
-    TestDetail, TestRow, TestsPage, TestsQuery,
+    StripCell, TestDetail, TestRow, TestsPage, TestsQuery,
 };
 
 /// At most this many rows in the flaky and failure views and names in each comparison list: the
@@ -139,7 +139,33 @@ pub(crate) fn test_detail(s: &Summary, name: &str) -> Option<TestDetail> {
         transitions: t.transitions(),
         runs: runs_of(t),
         seen: t.failed_runs().seen(),
+        strip: strip(s, t),
     })
+}
+
+/// A test's strip has at most this many cells.
+const STRIP_CELLS: usize = 300;
+
+/// A test's runs per iteration, neighbouring iterations summed into one cell when there are
+/// more than [`STRIP_CELLS`].
+fn strip(s: &Summary, t: &TestStats) -> Vec<StripCell> {
+    let n = s.iterations().len();
+    let per = n.div_ceil(STRIP_CELLS).max(1);
+    let label = |i: usize| s.iterations()[i].label.to_string();
+    (0..n)
+        .step_by(per)
+        .map(|first| {
+            let last = (first + per).min(n) - 1;
+            let (mut passed, mut failed) = (0, 0);
+            for i in first..=last {
+                let c = t.by_iteration.at(i as u32);
+                passed += c.passed;
+                failed += c.failed;
+            }
+            let label = if first == last { label(first) } else { format!("{}–{}", label(first), label(last)) };
+            StripCell { label, passed, failed }
+        })
+        .collect()
 }
 
 pub(crate) fn flaky(s: &Summary) -> FlakyList {

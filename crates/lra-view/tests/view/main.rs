@@ -126,6 +126,28 @@ fn one_test_in_full() {
 }
 
 #[test]
+fn a_tests_strip_has_its_runs_per_iteration_summed_past_three_hundred() {
+    let mut s = Session::new(false);
+    let log = "Iteration a\nTest: t\nResult: PASS\nIteration b\nTest: u\nResult: PASS\nIteration c\nTest: t\nResult: FAIL\nTest: t\nResult: PASS\n";
+    analyze(&mut s, &[("s.log", log)], Reading::default(), 4);
+    let Reply::Test(Some(t)) = ask(&mut s, Request::Test { name: "t".into() }).0 else { panic!() };
+    let cells: Vec<(&str, u64, u64)> = t.strip.iter().map(|c| (c.label.as_str(), c.passed, c.failed)).collect();
+    assert_eq!(cells, [("a", 1, 0), ("b", 0, 0), ("c", 1, 1)]);
+    // 1,000 iterations: 300 cells at most, neighbours summed, every run still counted.
+    let mut log = String::new();
+    for i in 1..=1000 {
+        log.push_str(&format!("Iteration {i}\nTest: t\nResult: {}\n", if i % 3 == 0 { "FAIL" } else { "PASS" }));
+    }
+    let mut s = Session::new(false);
+    analyze(&mut s, &[("m.log", &log)], Reading::default(), 4096);
+    let Reply::Test(Some(t)) = ask(&mut s, Request::Test { name: "t".into() }).0 else { panic!() };
+    assert!(t.strip.len() <= 300 && t.strip.len() > 100, "{}", t.strip.len());
+    assert_eq!(t.strip[0].label, "1–4");
+    assert_eq!(t.strip.iter().map(|c| c.passed + c.failed).sum::<u64>(), 1000);
+    assert_eq!(t.strip.iter().map(|c| c.failed).sum::<u64>(), 333);
+}
+
+#[test]
 fn flaky_tests_and_failure_reasons() {
     let mut s = Session::new(false);
     let log = "Iteration 1\nTest: wobbly\nResult: PASS\nTest: broken\nResult: FAIL expected 3 got 4\n\
