@@ -6,11 +6,8 @@
 // GZ_MB sets the decompressed size (default 256).
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import path from "node:path";
 
-import { serve } from "../tests/e2e/server.mjs";
-import { launch } from "../tests/e2e/browser.mjs";
-import { DIR, ROOT, generatedLog } from "./generated.mjs";
+import { benchPage, generatedLog } from "./generated.mjs";
 
 const MB = Number(process.env.GZ_MB || 256);
 const ROUNDS = Number(process.env.ROUNDS || 3);
@@ -18,11 +15,8 @@ const LOG = `browser-gzip-${MB}M.log`;
 const log = generatedLog(LOG, ["--tests", "200", "--flaky", "10", "--size", `${MB}M`]);
 if (!existsSync(log + ".gz")) execFileSync("gzip", ["-k", "-6", log]);
 
-const server = await serve({ root: path.join(ROOT, "dist"), isolate: true, fixtures: DIR });
-const browser = await launch();
+const { page, close } = await benchPage();
 try {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(server.url);
   const result = await page.evaluate(
     async ({ rounds, name }) => {
       const file = new File([await (await fetch(`/fixtures/${name}`)).blob()], name);
@@ -91,6 +85,5 @@ try {
     throw new Error("the engine did not read the whole log");
   }
 } finally {
-  await browser.close();
-  await server.close();
+  await close();
 }

@@ -10,11 +10,8 @@
 // `make bench-browser`.
 // MANY_TESTS=1 times instead, once, the 1.4 GB log of 10,000 tests × 1,000 iterations that
 // many-tests.mjs also uses.
-import path from "node:path";
 
-import { serve } from "../tests/e2e/server.mjs";
-import { launch } from "../tests/e2e/browser.mjs";
-import { DIR, MANY_ITERATIONS, ROOT, generatedLog } from "./generated.mjs";
+import { MANY_ITERATIONS, benchPage, generatedLog } from "./generated.mjs";
 
 const MANY_TESTS = Boolean(process.env.MANY_TESTS);
 const GIB = MANY_TESTS ? 0 : Number(process.env.BENCH_GIB || 1);
@@ -22,11 +19,8 @@ const ROUNDS = Number(process.env.ROUNDS || 3);
 const LOG = MANY_TESTS ? MANY_ITERATIONS[0] : "browser-64M.log";
 generatedLog(...(MANY_TESTS ? MANY_ITERATIONS : [LOG, ["--tests", "200", "--flaky", "10", "--size", "64M"]]));
 
-const server = await serve({ root: path.join(ROOT, "dist"), isolate: true, fixtures: DIR });
-const browser = await launch();
+const { page, close } = await benchPage();
 try {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(server.url);
   const result = await page.evaluate(
     async ({ gib, rounds, log }) => {
       const piece = await (await fetch(`/fixtures/${log}`)).blob();
@@ -110,6 +104,5 @@ try {
     if (r && r.runs !== result.single.runs) throw new Error(`${name} disagrees: ${r.runs} versus ${result.single.runs} runs`);
   }
 } finally {
-  await browser.close();
-  await server.close();
+  await close();
 }

@@ -1,8 +1,12 @@
-// Generated logs for the browser benchmarks, made once with the release CLI into target/bench.
+// What the browser benchmarks share: generated logs, made once with the release CLI into
+// target/bench, and the page they are timed on.
 import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, renameSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { serve } from "../tests/e2e/server.mjs";
+import { launch } from "../tests/e2e/browser.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const DIR = path.join(ROOT, "target/bench");
@@ -25,4 +29,18 @@ export function generatedLog(name, args) {
     renameSync(file + ".part", file);
   }
   return file;
+}
+
+/** dist/ served cross-origin isolated, with target/bench as its /fixtures/, open in headless
+ * Chromium: the page, the browser and the page's URL; `close()` ends both. */
+export async function benchPage() {
+  const server = await serve({ root: path.join(ROOT, "dist"), isolate: true, fixtures: DIR });
+  const browser = await launch();
+  const close = async () => {
+    await browser.close();
+    await server.close();
+  };
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(server.url);
+  return { page, browser, url: server.url, close };
 }

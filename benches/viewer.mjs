@@ -6,21 +6,15 @@
 //   (b) a search for a string the file does not hold, over its first 1 GiB, against the
 //       worker's raw read of the same bytes in the same run: the ratio.
 // Run with `node benches/viewer.mjs` after `make dist`.
-import path from "node:path";
 
-import { serve } from "../tests/e2e/server.mjs";
-import { launch } from "../tests/e2e/browser.mjs";
-import { DIR, ROOT, generatedLog } from "./generated.mjs";
+import { benchPage, generatedLog } from "./generated.mjs";
 
 const GIB = Number(process.env.VIEWER_GIB || 5);
 const LOG = "browser-64M.log";
 generatedLog(LOG, ["--tests", "200", "--flaky", "10", "--size", "64M"]);
 
-const server = await serve({ root: path.join(ROOT, "dist"), isolate: true, fixtures: DIR });
-const browser = await launch();
+const { page, close } = await benchPage();
 try {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(server.url);
   const result = await page.evaluate(
     async ({ gib, log }) => {
       const piece = await (await fetch(`/fixtures/${log}`)).blob();
@@ -81,6 +75,5 @@ try {
   console.log(`(a) a window of lines past 4 GiB in a ${(result.size / 2 ** 30).toFixed(1)} GiB file: median ${result.median.toFixed(1)} ms, worst ${result.worst.toFixed(1)} ms (target: under 200 ms)`);
   console.log(`(b) search with no hit over ${(result.gib / 2 ** 30).toFixed(2)} GiB: ${mbs(result.gib, result.searched)}; raw read ${mbs(result.gib, result.read)}; ratio ${(result.read / result.searched).toFixed(2)} (target: at least 0.5)`);
 } finally {
-  await browser.close();
-  await server.close();
+  await close();
 }

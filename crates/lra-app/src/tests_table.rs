@@ -8,7 +8,7 @@ use lra_protocol::{Column, LinesQuery, Place, Reply, Request, StripCell, TestsQu
 
 use crate::engine::{asked, asked_of_summary};
 use crate::state::{AppState, count, percent};
-use crate::viewer::OpenAt;
+use crate::viewer::{OpenAt, log_line};
 
 /// A test's runs per iteration as a strip of cells: passed only, failed only, both, or not run.
 fn strip_view(strip: &[StripCell]) -> impl IntoView + use<> {
@@ -50,14 +50,7 @@ fn first_run_lines(answer: Result<ViewerLines, String>) -> impl IntoView {
                 .iter()
                 .enumerate()
                 .take_while(|(_, l)| l.offset <= run.closed)
-                .map(|(k, l)| {
-                    view! {
-                        <li class="in-run">
-                            <span class="n">{count(v.window.first_line + k as u64)}</span>
-                            <span class="text">{l.text.clone()}</span>
-                        </li>
-                    }
-                })
+                .map(|(k, l)| log_line(v.window.first_line + k as u64, l, true, false))
                 .collect_view();
             let more = v.window.lines.last().is_some_and(|l| l.offset < run.closed);
             view! {

@@ -4,7 +4,7 @@
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use lra_protocol::{LinesQuery, Place, Reply, Request, RunAt, ViewerLines};
+use lra_protocol::{LinesQuery, Place, Reply, Request, RunAt, ShownLine, ViewerLines};
 
 use crate::engine::Engine;
 use crate::state::{AppState, count};
@@ -103,25 +103,21 @@ pub fn RunViewer() -> impl IntoView {
         move || shown.with(|v| v.as_ref().and_then(|v| v.window.lines.get(v.window.anchor as usize).map(|l| l.offset)));
     let go = move |place: Place, test: Option<String>| state.viewer.set(Some(Target::at(place, test)));
     // Earlier and later: the window moves, its first or last line kept in view.
-    let earlier = move || {
-        let Some((file, first)) =
-            shown.with(|v| v.as_ref().and_then(|v| Some((v.file, v.window.lines.first()?.offset))))
-        else {
+    let shift = move |later: bool| {
+        let Some((file, edge)) = shown.with(|v| {
+            let v = v.as_ref()?;
+            let edge = if later { v.window.lines.last() } else { v.window.lines.first() };
+            Some((v.file, edge?.offset))
+        }) else {
             return;
         };
         let test = state.viewer.with_untracked(|t| t.as_ref().and_then(|t| t.test.clone()));
-        let place = Place { file, line: None, offset: Some(first) };
-        state.viewer.set(Some(Target { place, test, before: STEP, after: BEFORE }));
+        let place = Place { file, line: None, offset: Some(edge) };
+        let (before, after) = if later { (BEFORE, STEP) } else { (STEP, BEFORE) };
+        state.viewer.set(Some(Target { place, test, before, after }));
     };
-    let later = move || {
-        let Some((file, last)) = shown.with(|v| v.as_ref().and_then(|v| Some((v.file, v.window.lines.last()?.offset))))
-        else {
-            return;
-        };
-        let test = state.viewer.with_untracked(|t| t.as_ref().and_then(|t| t.test.clone()));
-        let place = Place { file, line: None, offset: Some(last) };
-        state.viewer.set(Some(Target { place, test, before: BEFORE, after: STEP }));
-    };
+    let earlier = move || shift(false);
+    let later = move || shift(true);
     // The test's next or previous kept failed run, from the line shown.
     let step_run = move |forward: bool| {
         let Some(v) = shown.get_untracked() else { return };
@@ -130,7 +126,7 @@ pub fn RunViewer() -> impl IntoView {
         let mut runs: Vec<&RunAt> = v.runs.iter().collect();
         runs.sort_by_key(|r| (r.file, r.opened));
         let next = if forward {
-            runs.iter().find(|r| (r.file, r.opened) > here && !(r.file == v.file && r.opened <= at && at <= r.closed))
+            runs.iter().find(|r| (r.file, r.opened) > here && !r.holds(v.file, at))
         } else {
             runs.iter().rev().find(|r| (r.file, r.closed) < here)
         };
@@ -151,7 +147,7 @@ pub fn RunViewer() -> impl IntoView {
     let step_failure = move |forward: bool| {
         let Some(v) = shown.get_untracked() else { return };
         let Some(mut at) = anchor_offset() else { return };
-        if let Some(run) = v.runs.iter().find(|r| r.file == v.file && r.opened <= at && at <= r.closed) {
+        if let Some(run) = v.runs.iter().find(|r| r.holds(v.file, at)) {
             at = if forward { run.closed } else { run.opened };
         }
         let file = v.file;
@@ -210,23 +206,14 @@ pub fn RunViewer() -> impl IntoView {
         state.viewer.with(Option::is_some).then(|| {
             let body = move || {
                 shown.get().map(|v| {
-                    let in_run = |offset: u64| v.runs.iter().any(|r| r.file == v.file && r.opened <= offset && offset <= r.closed);
+                    let in_run = |offset: u64| v.runs.iter().any(|r| r.holds(v.file, offset));
                     let anchor = v.window.anchor as usize;
                     let rows = v
                         .window
                         .lines
                         .iter()
                         .enumerate()
-                        .map(|(k, l)| {
-                            let cut = l.cut.then(|| view! { <span class="cut">{format!(" … (the line is {} bytes)", count(l.len))}</span> });
-                            view! {
-                                <li class:in-run=in_run(l.offset) class:anchor=k == anchor>
-                                    <span class="n">{count(v.window.first_line + k as u64)}</span>
-                                    <span class="text">{l.text.clone()}</span>
-                                    {cut}
-                                </li>
-                            }
-                        })
+                        .map(|(k, l)| log_line(v.window.first_line + k as u64, l, in_run(l.offset), k == anchor))
                         .collect_view();
                     let run_note = v.test.as_ref().map(|t| {
                         format!("{t}: {} failed runs, {} kept (its first and last 10)", count(v.seen), count(v.runs.len() as u64))
@@ -278,6 +265,20 @@ pub fn RunViewer() -> impl IntoView {
                 </div>
             }
         })
+    }
+}
+
+/// One line of the log as the page shows it: its number, its text, and, when it was cut, its
+/// length; `in_run`: it belongs to a failed run shown; `anchor`: it is the place asked for.
+pub fn log_line(number: u64, line: &ShownLine, in_run: bool, anchor: bool) -> impl IntoView + use<> {
+    let cut =
+        line.cut.then(|| view! { <span class="cut">{format!(" … (the line is {} bytes)", count(line.len))}</span> });
+    view! {
+        <li class:in-run=in_run class:anchor=anchor>
+            <span class="n">{count(number)}</span>
+            <span class="text">{line.text.clone()}</span>
+            {cut}
+        </li>
     }
 }
 

@@ -58,16 +58,16 @@ pub fn summarize_paths(paths: &[PathBuf], options: &Options, summary: &mut Summa
     problems
 }
 
-/// What a regular file holds, by its first bytes.
 /// Whether `file` (of `size` bytes) holds a plain log, not a compressed one or an archive.
 pub fn is_plain(file: &File, size: u64) -> bool {
     kind_of(file, size).is_ok_and(|k| k == Kind::Plain)
 }
 
+/// What a regular file holds, by its first bytes.
 fn kind_of(file: &File, size: u64) -> io::Result<Kind> {
     let mut head = [0; 512];
     let n = file.read_at(&mut head, 0)?;
-    Ok(lra_input::sniff(&head[..n], n as u64 >= size || n == head.len()).unwrap_or(Kind::Plain))
+    Ok(lra_input::kind_of_head(&head[..n], size))
 }
 
 /// Lists the files at `path`: itself, or everything below it in sorted order.

@@ -323,7 +323,7 @@ impl FileParser {
             }
         }
         let o = &self.options;
-        let at = self.state.line_after(0, 0);
+        let at = self.state.next_line(0);
         if let Some(ordered) = &mut self.ordered {
             let kept = &line[..line.len().min(o.max_line)];
             ordered.line(runner_line(kept), at, &mut self.state);
@@ -347,7 +347,7 @@ impl FileParser {
             let mut start = 0;
             for end in memchr::memchr_iter(b'\n', bytes) {
                 let line = &bytes[start..end.min(start + self.options.max_line)];
-                let at = self.state.line_after(0, start);
+                let at = self.state.next_line(start);
                 ordered.line(runner_line(line), at, &mut self.state);
                 self.state.lines += 1;
                 start = end + 1;

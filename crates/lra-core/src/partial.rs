@@ -75,10 +75,7 @@ impl Lines<'_, '_> {
 
     /// Where the line being read starts.
     fn offset(&self) -> u64 {
-        match self {
-            Lines::Known(l) => l.offset,
-            Lines::Lazy { block, at } => block.offset + *at as u64,
-        }
+        self.offset_of(self.here())
     }
 
     /// Where the line at `at` starts, its number not counted.
@@ -299,9 +296,9 @@ impl Partial {
         self.apply_at(events, opened, &mut Lines::Known(line));
     }
 
-    /// The line that starts `at` bytes after the lines read so far, `newlines` lines after them.
-    pub(crate) fn line_after(&self, newlines: u64, at: usize) -> LineStart {
-        LineStart { line: self.lines + newlines + 1, offset: self.offset + at as u64 }
+    /// The line after the lines read so far, which starts `at` bytes after them.
+    pub(crate) fn next_line(&self, at: usize) -> LineStart {
+        LineStart { line: self.lines + 1, offset: self.offset + at as u64 }
     }
 
     fn apply_at(&mut self, events: LineEvents<'_>, opened: Option<LineStart>, line: &mut Lines<'_, '_>) {

@@ -236,7 +236,7 @@ fn scan_runner(state: &mut Partial, bytes: &[u8], options: &Options, format: Log
         let (newlines, line_start) = lines_before(bytes, pos, hit);
         state.lines += newlines;
         let line_end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i);
-        let at = state.line_after(0, line_start);
+        let at = state.next_line(line_start);
         read_runner_line(state, &bytes[line_start..line_end], at, options, format);
         if line_end == bytes.len() {
             return;
@@ -262,12 +262,12 @@ fn offer_gap(
             // The line at `pos` is the hit's, unless the bytes ended: then it is their last line,
             // without its `\n`.
             if hit == bytes.len() && pos < hit {
-                read_runner_line(state, &bytes[pos..hit], state.line_after(0, pos), options, format);
+                read_runner_line(state, &bytes[pos..hit], state.next_line(pos), options, format);
                 return hit;
             }
             break;
         };
-        read_runner_line(state, &bytes[pos..pos + nl], state.line_after(0, pos), options, format);
+        read_runner_line(state, &bytes[pos..pos + nl], state.next_line(pos), options, format);
         state.lines += 1;
         pos += nl + 1;
     }

@@ -22,6 +22,12 @@ pub enum Kind {
 /// Bytes enough to tell every kind apart: a tar header's magic ends at byte 263.
 pub(crate) const SNIFF_LEN: usize = 512;
 
+/// The kind of a stream of `size` bytes whose first bytes (512 are enough) are
+/// `head`: a head that says nothing else is a plain log's.
+pub fn kind_of_head(head: &[u8], size: u64) -> Kind {
+    sniff(head, head.len() as u64 >= size || head.len() >= SNIFF_LEN).unwrap_or(Kind::Plain)
+}
+
 /// The kind of a stream whose first bytes are `head`. `None` when more bytes are needed to
 /// tell; when `complete`, `head` is the whole stream and the answer is never `None`.
 pub fn sniff(head: &[u8], complete: bool) -> Option<Kind> {

@@ -167,6 +167,13 @@ pub struct RunAt {
     pub closed: u64,
 }
 
+impl RunAt {
+    /// Whether the line that starts at `offset` of `file` is one of the run's.
+    pub fn holds(&self, file: u32, offset: u64) -> bool {
+        self.file == file && self.opened <= offset && offset <= self.closed
+    }
+}
+
 /// The lines the viewer shows, and what it knows of them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ViewerLines {

@@ -74,10 +74,6 @@ impl LineIndex {
 
     /// Adds a known place: `newlines` newlines come before `offset`.
     pub fn insert(&mut self, offset: u64, newlines: u64) {
-        self.add(offset, newlines);
-    }
-
-    fn add(&mut self, offset: u64, newlines: u64) {
         if let Err(i) = self.points.binary_search_by_key(&offset, |p| p.0) {
             self.points.insert(i, (offset, newlines));
         }
@@ -96,10 +92,10 @@ impl LineIndex {
             at += chunk.len() as u64;
             // What was counted is kept, a place a block.
             if at < offset {
-                self.add(at, newlines);
+                self.insert(at, newlines);
             }
         }
-        self.add(offset, newlines);
+        self.insert(offset, newlines);
         Ok(newlines)
     }
 
@@ -119,12 +115,12 @@ impl LineIndex {
                 newlines += 1;
                 if newlines == wanted {
                     let start = at + nl as u64 + 1;
-                    self.add(start, newlines);
+                    self.insert(start, newlines);
                     return Ok((start < src.size()).then_some(start));
                 }
             }
             at += chunk.len() as u64;
-            self.add(at, newlines);
+            self.insert(at, newlines);
         }
         Ok(None)
     }

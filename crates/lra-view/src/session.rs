@@ -2,12 +2,12 @@
 
 use std::io::Write;
 
+use std::rc::Rc;
+
 use lra_core::{GenOptions, Summary, generate};
 use lra_protocol::{
     Column, Export, LinesQuery, Place, Reading, Reply, Request, RunAt, TestsPage, TestsQuery, ViewerLines,
 };
-
-use std::rc::Rc;
 
 use crate::batch::{Batch, Purpose};
 use crate::decoded::Decoded;
@@ -15,10 +15,10 @@ use crate::lines::{Anchor, LineIndex, Source, search, window};
 use crate::rows::runs_of;
 use crate::{charts, report, rows, suites};
 
-/// A file of the summary as the run viewer reads it: its bytes, when the page gave them and
-/// they are the file's own (not an archive's or a compressed file's), and its known line starts.
+/// A file of the summary as the run viewer reads it: its bytes, when the page gave them (the
+/// file itself, or what holds it), and its known line starts.
 struct FileLines {
-    source: Option<Box<dyn Source>>,
+    source: Option<Rc<dyn Source>>,
     /// The bytes are a compressed file's or an archive member's, decoded from the input's start.
     decoded: bool,
     index: LineIndex,
@@ -195,27 +195,28 @@ impl Session {
         }
         // Each given input serves the files that follow it, in order; a name may come twice.
         let mut used = vec![false; given.len()];
-        let mut members_seen: Vec<(usize, String, usize)> = Vec::new();
+        // The members read so far, by input, to tell apart members of the same name.
+        let mut members_seen: Vec<(usize, &str)> = Vec::new();
         for (k, f) in s.files[before..].iter().enumerate() {
             let plain = given.iter().enumerate().position(|(i, (name, src))| {
                 !used[i] && **name == *f.name && src.size() == f.bytes && is_plain(&**src)
             });
-            let (source, decoded): (Option<Box<dyn Source>>, bool) = match plain {
+            let (source, decoded): (Option<Rc<dyn Source>>, bool) = match plain {
                 Some(i) => {
                     used[i] = true;
-                    (Some(Box::new(Shared(Rc::clone(&given[i].1)))), false)
+                    (Some(Rc::clone(&given[i].1)), false)
                 }
                 None => match given
                     .iter()
                     .position(|(name, _)| *f.name == **name || f.name.starts_with(&format!("{name}/")))
                 {
                     Some(i) => {
-                        let nth = members_seen.iter().filter(|(g, n, _)| *g == i && **n == *f.name).count();
-                        members_seen.push((i, f.name.to_string(), nth));
+                        let nth = members_seen.iter().filter(|&&(g, n)| g == i && n == &*f.name).count();
+                        members_seen.push((i, &f.name));
                         let (input_name, input) = &given[i];
                         let member =
                             Decoded::new(Rc::clone(input), input_name.clone(), f.name.to_string(), nth, f.bytes);
-                        (Some(Box::new(member)), true)
+                        (Some(Rc::new(member)), true)
                     }
                     None => (None, false),
                 },
@@ -262,10 +263,7 @@ impl Session {
         // The test asked for, or the one whose kept failed run holds the line.
         let test = match &q.test {
             Some(name) => s.tests().iter().find(|t| *t.name == **name),
-            None => s
-                .tests()
-                .iter()
-                .find(|t| runs_of(t).iter().any(|r| r.file == q.at.file && r.opened <= at && at <= r.closed)),
+            None => s.tests().iter().find(|t| runs_of(t).iter().any(|r| r.holds(q.at.file, at))),
         };
         Reply::Lines(Box::new(ViewerLines {
             file: q.at.file,
@@ -315,23 +313,10 @@ fn unreadable(name: &str) -> String {
     )
 }
 
-/// A given input shared by the files it holds.
-struct Shared(Rc<dyn Source>);
-
-impl Source for Shared {
-    fn size(&self) -> u64 {
-        self.0.size()
-    }
-
-    fn read(&self, offset: u64, len: u64) -> Result<Vec<u8>, String> {
-        self.0.read(offset, len)
-    }
-}
-
 /// Whether the bytes are a plain log, not compressed and not an archive.
 fn is_plain(src: &dyn Source) -> bool {
     let head = src.read(0, 512).unwrap_or_default();
-    lra_input::sniff(&head, src.size() <= 512).is_none_or(|k| k == lra_input::Kind::Plain)
+    lra_input::kind_of_head(&head, src.size()) == lra_input::Kind::Plain
 }
 
 /// The nearest kept failed run of any test after (`forward`) or before `place`, by its result
