@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use lra_core::{Counts, Diff, LogFormat, Summary};
+use lra_core::{Counts, Diff, LogFormat, Summary, human_duration};
 
 /// How many anomalies the table lists by location.
 const ANOMALIES_SHOWN: usize = 10;
@@ -41,11 +41,17 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
         writeln!(out)?;
         let tests = s.tests_failures_first();
         let width = tests.iter().map(|t| t.name.chars().count()).max().unwrap_or(0).clamp(4, 60);
-        writeln!(
+        // Duration columns only for logs that state or stamp them.
+        let timed = s.has_durations();
+        write!(
             out,
-            "{:<width$}  {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}  FIRST FAILURE",
+            "{:<width$}  {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}  ",
             "TEST", "RUNS", "PASSED", "FAILED", "SKIPPED", "OTHER", "MISSING", "PASS%"
         )?;
+        if timed {
+            write!(out, "{:>9} {:>9}  ", "P50", "P95")?;
+        }
+        writeln!(out, "FIRST FAILURE")?;
         // One buffer for every row: a million rows made a million Strings and padded char by
         // char, slower than the parse.
         let mut row = String::new();
@@ -63,12 +69,30 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
                 None => push_right(&mut row, format_args!("-"), 7),
             }
             row.push_str("  ");
+            if timed {
+                match test.durations() {
+                    Some(d) => {
+                        push_right(&mut row, format_args!("{}", human_duration(d.p50())), 9);
+                        row.push(' ');
+                        push_right(&mut row, format_args!("{}", human_duration(d.p95())), 9);
+                    }
+                    None => {
+                        push_right(&mut row, format_args!("-"), 9);
+                        row.push(' ');
+                        push_right(&mut row, format_args!("-"), 9);
+                    }
+                }
+                row.push_str("  ");
+            }
             if let Some(l) = test.first_failure() {
                 write!(row, "{}:{}", s.file_name(l), l.line).expect("a String takes any text");
             }
             row.push('\n');
             out.write_all(row.as_bytes())?;
         }
+    }
+    if s.has_durations() {
+        slowest(s, out)?;
     }
     let total = s.anomaly_count();
     writeln!(
@@ -101,6 +125,33 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// How many of the slowest tests the table lists.
+const SLOWEST_SHOWN: usize = 5;
+
+/// The tests with the longest p95, with their durations, and the dropped durations if any.
+fn slowest(s: &Summary, out: &mut impl Write) -> io::Result<()> {
+    let mut timed: Vec<_> = s.tests().iter().filter_map(|t| Some((t, t.durations()?))).collect();
+    timed.sort_by(|a, b| b.1.p95().cmp(&a.1.p95()).then(b.1.total().cmp(&a.1.total())));
+    writeln!(out, "\nSlowest tests (by p95 of the runs with a duration):")?;
+    for (t, d) in timed.iter().take(SLOWEST_SHOWN) {
+        writeln!(
+            out,
+            "  {}  p50 {}, p95 {}, max {}; {} timed run{}, {} in all",
+            clip(&t.name, 60),
+            human_duration(d.p50()),
+            human_duration(d.p95()),
+            human_duration(d.max()),
+            d.runs(),
+            plural(d.runs()),
+            human_duration(d.total())
+        )?;
+    }
+    match s.dropped_durations() {
+        0 => Ok(()),
+        n => writeln!(out, "  {n} duration{} from timestamps dropped: negative or over 24 hours", plural(n)),
+    }
 }
 
 fn rate(c: &Counts) -> String {

@@ -4,11 +4,13 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+use crate::durations::exact_ms;
 use crate::summary::Summary;
 
-/// The header row.
-pub const CSV_HEADER: &str =
-    "name,runs,passed,failed,skipped,other,missing,pass_rate,first_failure_file,first_failure_line";
+/// The header row. Durations are in milliseconds with three decimals (exact microseconds),
+/// empty for a test none of whose runs had one.
+pub const CSV_HEADER: &str = "name,runs,passed,failed,skipped,other,missing,pass_rate,first_failure_file,\
+first_failure_line,timed_runs,total_ms,min_ms,p50_ms,p95_ms,max_ms";
 
 impl Summary {
     /// One row per test in order of first appearance, after a header (RFC 4180 quoting).
@@ -38,8 +40,21 @@ impl Summary {
                 write!(out, "{r:.6}")?;
             }
             match test.first_failure() {
-                Some(l) => writeln!(out, ",{},{}", field(self.file_name(l)), l.line)?,
-                None => writeln!(out, ",,")?,
+                Some(l) => write!(out, ",{},{}", field(self.file_name(l)), l.line)?,
+                None => write!(out, ",,")?,
+            }
+            match test.durations() {
+                Some(d) => writeln!(
+                    out,
+                    ",{},{},{},{},{},{}",
+                    d.runs(),
+                    exact_ms(d.total()),
+                    exact_ms(d.min()),
+                    exact_ms(d.p50()),
+                    exact_ms(d.p95()),
+                    exact_ms(d.max())
+                )?,
+                None => writeln!(out, ",,,,,,")?,
             }
         }
         Ok(())

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::class::Class;
 use crate::markers::Markers;
 use crate::parser::Options;
+use crate::stamps::{self, Stamp};
 
 /// How a test's name is taken from its `Test: ` line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -47,6 +48,10 @@ pub(crate) struct LineEvents<'a> {
     pub(crate) result: Option<(Text<'a>, Text<'a>, Class)>,
     /// The line is longer than the limit and a marker occurs past it, so that marker was ignored.
     pub(crate) cut_marker: bool,
+    /// The run's duration as the result states it, in microseconds (`crate::stamps`).
+    pub(crate) duration: Option<u64>,
+    /// The timestamp the line starts with, for a line that opens or closes a run.
+    pub(crate) stamp: Option<Stamp>,
 }
 
 /// Where each marker first occurs in a line, as found by the caller's scan.
@@ -112,9 +117,19 @@ pub(crate) fn extract_at<'a>(line: &'a [u8], hits: Hits, options: &Options) -> L
     }
     if let Some(r) = hits.result {
         let (word, detail) = split_first_token(&line[r + result_len..]);
+        let detail = match stamps::cut_elapsed_text(detail) {
+            Ok((us, rest)) => {
+                events.duration = Some(us);
+                rest
+            }
+            Err(detail) => detail,
+        };
         let word = uppercase(word);
         let class = Class::of_word_bytes(&word);
         events.result = Some((word, detail, class));
+    }
+    if events.test.is_some() || events.result.is_some() {
+        events.stamp = stamps::leading(line);
     }
     events
 }

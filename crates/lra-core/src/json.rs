@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cells::{Cell, Span, breaks_of};
 use crate::class::{Class, Counts};
+use crate::durations::{DURATION_SCHEME, Durations, Timed};
 use crate::extract::NameMode;
 use crate::format::LogFormat;
 use crate::markers::Markers;
@@ -42,6 +43,12 @@ struct SummaryJson<T = Vec<TestJson>> {
     anomalies: Vec<AnomalyJson>,
     #[serde(default)]
     failure_groups: Vec<FailureGroupJson>,
+    /// How the tests' durations are bucketed ([`DURATION_SCHEME`]); absent in summaries saved
+    /// before durations, which have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    duration_scheme: Option<String>,
+    #[serde(default)]
+    dropped_durations: u64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -90,6 +97,8 @@ struct FileJson {
     binary: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     damage: Option<String>,
+    #[serde(default)]
+    dropped_durations: u64,
     /// Absent in summaries saved before formats: markers.
     #[serde(default)]
     format: LogFormat,
@@ -118,6 +127,49 @@ struct TestJson {
     /// Its first and last failed runs; absent when it has none kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     failed_runs: Option<FailedRunsJson>,
+    /// Its runs' durations; absent when none had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    durations: Option<DurationsJson>,
+}
+
+/// A test's durations, in microseconds: the percentiles are written for people and scripts, and
+/// read back from the buckets (`[bucket, runs]` in the summary's `duration_scheme`).
+#[derive(Serialize, Deserialize)]
+struct DurationsJson {
+    runs: u64,
+    total_us: u64,
+    min_us: u64,
+    max_us: u64,
+    #[serde(default)]
+    p50_us: u64,
+    #[serde(default)]
+    p95_us: u64,
+    buckets: Vec<(u16, u64)>,
+}
+
+impl DurationsJson {
+    fn of(d: &Durations) -> DurationsJson {
+        DurationsJson {
+            runs: d.runs(),
+            total_us: d.total(),
+            min_us: d.min(),
+            max_us: d.max(),
+            p50_us: d.p50(),
+            p95_us: d.p95(),
+            buckets: d.buckets().to_vec(),
+        }
+    }
+
+    fn durations(self) -> Result<Durations, String> {
+        Durations::from_parts(self.runs, self.total_us, self.min_us, self.max_us, self.buckets)
+    }
+}
+
+/// An iteration's runs with a duration, and their sum in microseconds.
+#[derive(Serialize, Deserialize)]
+struct TimedJson {
+    runs: u64,
+    total_us: u64,
 }
 
 /// A test's kept failed runs (`crate::runs`): each run is `[file index, the offset of its
@@ -195,6 +247,8 @@ struct IterationJson {
     label: String,
     #[serde(flatten)]
     counts: CountsJson,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    durations: Option<TimedJson>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -261,6 +315,7 @@ impl Summary {
                 .map(|s| (s.first, s.len, s.cell.passed, s.cell.failed))
                 .collect(),
             failed_runs: FailedRunsJson::of(t.failed_runs()),
+            durations: t.durations().map(DurationsJson::of),
         }
     }
 
@@ -291,6 +346,7 @@ impl Summary {
                     long_lines: f.long_lines,
                     binary: f.binary,
                     damage: f.damage.as_deref().map(str::to_owned),
+                    dropped_durations: f.dropped_durations,
                     format: f.format,
                 })
                 .collect(),
@@ -298,7 +354,11 @@ impl Summary {
             iterations: self
                 .iterations()
                 .iter()
-                .map(|i| IterationJson { label: i.label.to_string(), counts: i.counts.into() })
+                .map(|i| IterationJson {
+                    label: i.label.to_string(),
+                    counts: i.counts.into(),
+                    durations: (i.timed.runs > 0).then_some(TimedJson { runs: i.timed.runs, total_us: i.timed.total }),
+                })
                 .collect(),
             anomalies: self
                 .anomalies()
@@ -321,6 +381,8 @@ impl Summary {
                     first: loc(g.first),
                 })
                 .collect(),
+            duration_scheme: Some(DURATION_SCHEME.to_owned()),
+            dropped_durations: self.dropped_durations(),
         }
     }
 
@@ -329,6 +391,13 @@ impl Summary {
         let json: SummaryJson = serde_json::from_str(text).map_err(|e| format!("not a saved summary: {e}"))?;
         if json.schema != SUMMARY_SCHEMA {
             return Err(format!("unsupported schema {:?}, expected {SUMMARY_SCHEMA:?}", json.schema));
+        }
+        // Buckets of another scheme cannot be added to ours, nor their percentiles read.
+        if let Some(scheme) = json.duration_scheme.as_deref().filter(|&s| s != DURATION_SCHEME) {
+            return Err(format!(
+                "its durations are bucketed as {scheme:?}, and this lra buckets them as {DURATION_SCHEME:?}: \
+                 summaries with different duration schemes cannot be merged"
+            ));
         }
         let markers = match json.markers {
             None => Markers::default(),
@@ -346,6 +415,7 @@ impl Summary {
                 long_lines: f.long_lines,
                 binary: f.binary,
                 damage: f.damage.map(Into::into),
+                dropped_durations: f.dropped_durations,
                 format: f.format,
             })
             .collect();
@@ -370,6 +440,9 @@ impl Summary {
             .map(|it| {
                 let i = tables.iteration(&it.label);
                 tables.iterations[i as usize].counts.add_all(&it.counts.counts);
+                if let Some(t) = &it.durations {
+                    tables.iterations[i as usize].timed.add_all(Timed { runs: t.runs, total: t.total_us });
+                }
                 i
             })
             .collect();
@@ -395,6 +468,10 @@ impl Summary {
                 let runs = runs.runs(files.len()).map_err(|e| format!("test {:?}: {e}", t.name))?;
                 // A name listed twice in a saved summary adds up, as its counts do.
                 test.append_failed_runs(&runs, Shift::files(0));
+            }
+            if let Some(d) = t.durations {
+                let d = d.durations().map_err(|e| format!("test {:?}: {e}", t.name))?;
+                test.add_durations(&d);
             }
             let mut spans = Vec::with_capacity(t.by_iteration.len());
             for (first, len, passed, failed) in t.by_iteration {

@@ -13,11 +13,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::cells::Cell;
 use crate::class::{Class, Counts};
+use crate::durations::Timed;
 use crate::extract::{Hits, LineEvents, extract_at, lossy, same_bytes};
 use crate::format::LogFormat;
 use crate::parser::Options;
 use crate::runs::FailedRun;
 use crate::scan::count_lines;
+use crate::stamps::{Between, Stamp};
 use crate::summary::{AnomalyKind, FileStats, LineStart, Location, Summary};
 use crate::tables::{RunResult, Shift, Tables};
 
@@ -37,6 +39,21 @@ pub(crate) struct OpenTest {
     test: u32,
     iteration: IterationAt,
     line: LineAt,
+    /// The timestamp its opening line starts with.
+    stamp: Option<Stamp>,
+}
+
+/// What a run's closing line says of its duration: stated, or a timestamp to count from the
+/// opening line's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct RunEnd {
+    duration: Option<u64>,
+    stamp: Option<Stamp>,
+}
+
+impl RunEnd {
+    /// A run that never ended: no duration.
+    const MISSING: RunEnd = RunEnd { duration: None, stamp: None };
 }
 
 /// The line a test opened on, or, while the block of lines it is in is being read, its start in
@@ -151,6 +168,7 @@ pub(crate) struct HeadResult {
     detail: Box<[u8]>,
     class: Class,
     line: LineStart,
+    end: RunEnd,
 }
 
 /// Serialized as a segment's part (`crate::wire`); what is not part of the result is skipped.
@@ -160,6 +178,8 @@ pub(crate) struct Partial {
     totals: Counts,
     orphan_results: u64,
     long_lines: u64,
+    /// Durations computed from timestamps that were negative or over a day, and dropped.
+    dropped_durations: u64,
     /// Lines ended by `\n` so far. Locations are 1-based and relative to the partial's start.
     pub(crate) lines: u64,
     /// The bytes of those lines: where the next line starts, relative to the partial's start.
@@ -177,6 +197,8 @@ pub(crate) struct Partial {
     head_message: Option<Box<[u8]>>,
     /// Runs counted in the iteration that is current at the start.
     incoming: Counts,
+    /// Their durations.
+    incoming_timed: Timed,
     /// The same runs per test (by index; shorter when the last tests had none), for their
     /// iteration cells.
     incoming_cells: Vec<Cell>,
@@ -190,7 +212,7 @@ pub(crate) struct Partial {
     /// file: each test's runs here (by index), in run order, run-length encoded by class. The
     /// merge appends the right side's after the left's, so that a segment need not know how many
     /// runs came before it; `finish` numbers them.
-    occurrences: Option<Vec<Vec<(Class, u32)>>>,
+    occurrences: Option<Vec<Vec<Occurrence>>>,
     /// The file is one iteration: iteration lines are ignored, and `occurrences` all count in
     /// the iteration labelled by the file's name.
     per_file: bool,
@@ -198,16 +220,20 @@ pub(crate) struct Partial {
 
 impl PartialEq for Partial {
     fn eq(&self, other: &Partial) -> bool {
-        type State<'p> = (&'p Tables, Counts, [u64; 4], IterationAt, Open, bool, Counts, &'p Option<HeadResult>);
-        fn state(p: &Partial) -> (State<'_>, [&Option<Box<[u8]>>; 2]) {
-            let n = [p.orphan_results, p.long_lines, p.lines, p.offset];
+        type State<'p> = (&'p Tables, Counts, [u64; 5], IterationAt, Open, bool, Counts, &'p Option<HeadResult>);
+        type Messages<'p> = [&'p Option<Box<[u8]>>; 2];
+        fn state(p: &Partial) -> (State<'_>, Messages<'_>) {
+            let n = [p.orphan_results, p.long_lines, p.dropped_durations, p.lines, p.offset];
             let state = (&p.tables, p.totals, n, p.iteration, p.open, p.has_test, p.incoming, &p.head_result);
             (state, [&p.message, &p.head_message])
         }
         fn cells(p: &Partial) -> Vec<(usize, Cell)> {
             p.incoming_cells.iter().copied().enumerate().filter(|(_, c)| !c.is_empty()).collect()
         }
-        state(self) == state(other) && cells(self) == cells(other) && self.occurrences == other.occurrences
+        state(self) == state(other)
+            && self.incoming_timed == other.incoming_timed
+            && cells(self) == cells(other)
+            && self.occurrences == other.occurrences
     }
 }
 
@@ -228,6 +254,7 @@ impl Partial {
             totals: Counts::default(),
             orphan_results: 0,
             long_lines: 0,
+            dropped_durations: 0,
             lines: 0,
             offset: 0,
             iteration,
@@ -237,6 +264,7 @@ impl Partial {
             message: None,
             head_message: None,
             incoming: Counts::default(),
+            incoming_timed: Timed::default(),
             incoming_cells: Vec::new(),
             previous_test: None,
             followed_by: Vec::new(),
@@ -302,7 +330,7 @@ impl Partial {
     }
 
     fn apply_at(&mut self, events: LineEvents<'_>, opened: Option<LineStart>, line: &mut Lines<'_, '_>) {
-        let LineEvents { iteration, test, result, cut_marker } = events;
+        let LineEvents { iteration, test, result, cut_marker, duration, stamp } = events;
         if cut_marker {
             self.long_lines += 1;
             let here = self.number(line);
@@ -314,15 +342,18 @@ impl Partial {
         }
         if let Some(name) = test {
             if let Open::Test(open) = self.open {
-                self.close(open, b"", b"", Class::Missing, line);
+                self.close(open, b"", b"", Class::Missing, RunEnd::MISSING, line);
             }
             self.has_test = true;
             self.message = None;
             let test = self.intern_test(&name);
-            self.open = Open::Test(OpenTest { test, iteration: self.iteration, line: opened.unwrap_or(line.here()) });
+            // A run opened and closed on one line has no duration between its stamps.
+            let stamp = stamp.filter(|_| result.is_none() && opened.is_none());
+            let at = opened.unwrap_or(line.here());
+            self.open = Open::Test(OpenTest { test, iteration: self.iteration, line: at, stamp });
         }
         if let Some((word, detail, class)) = result {
-            self.result(&word, &detail, class, line);
+            self.result(&word, &detail, class, RunEnd { duration, stamp }, line);
         }
     }
 
@@ -371,24 +402,32 @@ impl Partial {
         }
     }
 
-    fn result(&mut self, word: &[u8], detail: &[u8], class: Class, line: &mut Lines<'_, '_>) {
+    fn result(&mut self, word: &[u8], detail: &[u8], class: Class, end: RunEnd, line: &mut Lines<'_, '_>) {
         match self.open {
-            Open::Test(open) => self.close(open, word, detail, class, line),
+            Open::Test(open) => self.close(open, word, detail, class, end, line),
             Open::Closed => {
                 let here = self.number(line);
                 self.orphan(word, here)
             }
             Open::Unknown => {
                 let line = line.start();
-                self.head_result = Some(HeadResult { word: word.into(), detail: detail.into(), class, line });
+                self.head_result = Some(HeadResult { word: word.into(), detail: detail.into(), class, line, end });
                 self.open = Open::Closed;
             }
         }
     }
 
     /// Closes `open` with `word` of `class` (missing: no word) and the text after it, found at
-    /// `line`.
-    fn close(&mut self, open: OpenTest, word: &[u8], detail: &[u8], class: Class, line: &mut Lines<'_, '_>) {
+    /// `line`, which says `end` of the run's duration.
+    fn close(
+        &mut self,
+        open: OpenTest,
+        word: &[u8],
+        detail: &[u8],
+        class: Class,
+        end: RunEnd,
+        line: &mut Lines<'_, '_>,
+    ) {
         let message = self.message.take();
         let detail = match &message {
             Some(m) if detail.is_empty() && class == Class::Failed => m,
@@ -408,13 +447,23 @@ impl Partial {
             opened: line.offset_of(open.line),
             closed: line.offset(),
         });
-        let result = RunResult { word, class, detail };
+        let duration = self.duration(open.stamp, end);
+        let result = RunResult { word, class, detail, duration };
         self.tables.record(open.test, label, result, failed, || at(line.start()));
         self.totals.add(class);
         match open.iteration {
-            IterationAt::Label(i) => self.tables.iterations[i as usize].counts.add(class),
+            IterationAt::Label(i) => {
+                let iteration = &mut self.tables.iterations[i as usize];
+                iteration.counts.add(class);
+                if let Some(us) = duration {
+                    iteration.timed.add(us);
+                }
+            }
             IterationAt::Incoming => {
                 self.incoming.add(class);
+                if let Some(us) = duration {
+                    self.incoming_timed.add(us);
+                }
                 if let Some(cell) = Cell::of(class) {
                     self.add_incoming_cell(open.test, cell);
                 }
@@ -426,9 +475,25 @@ impl Partial {
             self.tables.anomaly(AnomalyKind::MissingResult, at(opened), name);
         }
         if let Some(occurrences) = &mut self.occurrences {
-            push_runs(occurrences, open.test, class, 1);
+            push_runs(occurrences, open.test, Occurrence { class, runs: 1, took: duration });
         }
         self.open = Open::Closed;
+    }
+
+    /// A run's duration: the one its result states, else the time between the stamps of its
+    /// opening and closing lines, unless that is negative or over a day (dropped, and counted).
+    fn duration(&mut self, opened: Option<Stamp>, end: RunEnd) -> Option<u64> {
+        if end.duration.is_some() {
+            return end.duration;
+        }
+        match opened?.until(end.stamp?) {
+            Between::Took(us) => Some(us),
+            Between::Dropped => {
+                self.dropped_durations += 1;
+                None
+            }
+            Between::Unknown => None,
+        }
     }
 
     fn add_incoming_cell(&mut self, test: u32, cell: Cell) {
@@ -455,9 +520,10 @@ impl Partial {
                     self.message = right.head_message.clone();
                 }
                 if let Some(head) = &right.head_result {
-                    self.close(open, &head.word, &head.detail, head.class, &mut Lines::Known(shift.line(head.line)));
+                    let line = &mut Lines::Known(shift.line(head.line));
+                    self.close(open, &head.word, &head.detail, head.class, head.end, line);
                 } else if right.has_test {
-                    self.close(open, b"", b"", Class::Missing, &mut Lines::Known(NOWHERE));
+                    self.close(open, b"", b"", Class::Missing, RunEnd::MISSING, &mut Lines::Known(NOWHERE));
                 }
             }
             Open::Closed => {
@@ -473,8 +539,15 @@ impl Partial {
             }
         }
         match self.iteration {
-            IterationAt::Label(i) => self.tables.iterations[i as usize].counts.add_all(&right.incoming),
-            IterationAt::Incoming => self.incoming.add_all(&right.incoming),
+            IterationAt::Label(i) => {
+                let iteration = &mut self.tables.iterations[i as usize];
+                iteration.counts.add_all(&right.incoming);
+                iteration.timed.add_all(right.incoming_timed);
+            }
+            IterationAt::Incoming => {
+                self.incoming.add_all(&right.incoming);
+                self.incoming_timed.add_all(right.incoming_timed);
+            }
             IterationAt::Outside => {}
         }
         // The right side's runs before its first `Iteration ` line count in the iteration this
@@ -486,8 +559,8 @@ impl Partial {
         let (tests, iterations) = self.tables.absorb(right.tables, shift, incoming);
         if let (Some(mine), Some(theirs)) = (&mut self.occurrences, right.occurrences) {
             for (t, runs) in theirs.into_iter().enumerate() {
-                for (class, n) in runs {
-                    push_runs(mine, tests[t], class, n);
+                for run in runs {
+                    push_runs(mine, tests[t], run);
                 }
             }
         }
@@ -513,6 +586,7 @@ impl Partial {
                         LineAt::Known(l) => LineAt::Known(shift.line(l)),
                         LineAt::InBlock(_) => unreachable!("a partial is absorbed between blocks"),
                     },
+                    stamp: t.stamp,
                 })
             }
         }
@@ -521,6 +595,7 @@ impl Partial {
         self.totals.add_all(&right.totals);
         self.orphan_results += right.orphan_results;
         self.long_lines += right.long_lines;
+        self.dropped_durations += right.dropped_durations;
         self.lines += right.lines;
         self.offset += right.offset;
     }
@@ -536,9 +611,9 @@ impl Partial {
         options: &Options,
     ) -> Summary {
         debug_assert!(self.head_result.is_none() && self.incoming == Counts::default());
-        debug_assert!(self.incoming_cells.iter().all(Cell::is_empty));
+        debug_assert!(self.incoming_cells.iter().all(Cell::is_empty) && self.incoming_timed == Timed::default());
         if let Open::Test(open) = self.open {
-            self.close(open, b"", b"", Class::Missing, &mut Lines::Known(NOWHERE));
+            self.close(open, b"", b"", Class::Missing, RunEnd::MISSING, &mut Lines::Known(NOWHERE));
         }
         if let Some(occurrences) = self.occurrences.take() {
             if self.per_file {
@@ -556,6 +631,7 @@ impl Partial {
             totals: self.totals,
             orphan_results: self.orphan_results,
             long_lines: self.long_lines,
+            dropped_durations: self.dropped_durations,
             binary,
             damage: None,
             format,
@@ -571,8 +647,8 @@ impl Partial {
 
 impl Partial {
     /// Counts each test's k-th run in the iteration labelled `k`, for a whole file.
-    fn number_iterations(&mut self, occurrences: Vec<Vec<(Class, u32)>>) {
-        let most = occurrences.iter().map(|runs| runs.iter().map(|&(_, n)| u64::from(n)).sum::<u64>()).max();
+    fn number_iterations(&mut self, occurrences: Vec<Vec<Occurrence>>) {
+        let most = occurrences.iter().map(|runs| runs.iter().map(|r| u64::from(r.runs)).sum::<u64>()).max();
         // Labels in order, so that iteration `k` has index `k - 1`.
         let most = most.unwrap_or(0);
         self.tables.reserve_iterations(most as usize);
@@ -584,9 +660,12 @@ impl Partial {
         }
         for (t, runs) in occurrences.into_iter().enumerate() {
             let mut k = 0u32;
-            for (class, n) in runs {
+            for Occurrence { class, runs: n, took } in runs {
                 for i in k..k + n {
                     self.tables.iterations[i as usize].counts.add(class);
+                }
+                if let Some(us) = took {
+                    self.tables.iterations[k as usize].timed.add(us);
                 }
                 if let Some(cell) = Cell::of(class) {
                     self.tables.tests[t].by_iteration.add(k, n, cell);
@@ -599,16 +678,20 @@ impl Partial {
 
 impl Partial {
     /// Counts every run of a whole file in the one iteration labelled `name`.
-    fn file_iteration(&mut self, name: &str, occurrences: Vec<Vec<(Class, u32)>>) {
+    fn file_iteration(&mut self, name: &str, occurrences: Vec<Vec<Occurrence>>) {
         if occurrences.iter().all(Vec::is_empty) {
             return;
         }
         let i = self.tables.iteration(name);
         for (t, runs) in occurrences.into_iter().enumerate() {
             let mut cell = Cell::default();
-            for (class, n) in runs {
+            for Occurrence { class, runs: n, took } in runs {
+                let iteration = &mut self.tables.iterations[i as usize];
                 for _ in 0..n {
-                    self.tables.iterations[i as usize].counts.add(class);
+                    iteration.counts.add(class);
+                }
+                if let Some(us) = took {
+                    iteration.timed.add(us);
                 }
                 if let Some(c) = Cell::of(class) {
                     cell = cell.plus(c.times(n.into()));
@@ -619,15 +702,24 @@ impl Partial {
     }
 }
 
-/// Appends `n` runs of `class` to test `t`'s runs, joining them to the last ones if equal.
-fn push_runs(occurrences: &mut Vec<Vec<(Class, u32)>>, t: u32, class: Class, n: u32) {
+/// Runs of a test in a format with no iteration lines, one after another, all of one class:
+/// several, with no duration, or one with its duration (which counts in its own iteration).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Occurrence {
+    class: Class,
+    runs: u32,
+    took: Option<u64>,
+}
+
+/// Appends `run` to test `t`'s runs, joined to the last ones if they are alike and untimed.
+fn push_runs(occurrences: &mut Vec<Vec<Occurrence>>, t: u32, run: Occurrence) {
     let t = t as usize;
     if occurrences.len() <= t {
         occurrences.resize_with(t + 1, Vec::new);
     }
     match occurrences[t].last_mut() {
-        Some((last, m)) if *last == class => *m += n,
-        _ => occurrences[t].push((class, n)),
+        Some(last) if last.class == run.class && last.took.is_none() && run.took.is_none() => last.runs += run.runs,
+        _ => occurrences[t].push(run),
     }
 }
 

@@ -11,6 +11,7 @@ use crate::format::LogFormat;
 use crate::format::prefix::runner_line;
 use crate::parser::Options;
 use crate::partial::{BlockLines, Lines, Partial};
+use crate::stamps;
 use crate::summary::LineStart;
 
 /// Blocks of about this size stay in L2 while the finders pass over them.
@@ -277,9 +278,13 @@ fn offer_gap(
 /// Reads one line (without its `\n`) of a runner's line format, the line `at`: its events, or,
 /// when it has none, the line as output of the open test.
 pub(crate) fn read_runner_line(state: &mut Partial, line: &[u8], at: LineStart, options: &Options, format: LogFormat) {
-    let line = runner_line(&line[..line.len().min(options.max_line)]);
-    let events = format.read(line);
+    let kept = &line[..line.len().min(options.max_line)];
+    let line = runner_line(kept);
+    let mut events = format.read(line);
     if events != LineEvents::default() {
+        if events.test.is_some() || events.result.is_some() {
+            events.stamp = stamps::leading(kept.strip_suffix(b"\r").unwrap_or(kept));
+        }
         state.apply(events, at);
     } else if format.has_messages()
         && state.wants_message()

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cells::IterationCells;
 use crate::class::{Class, Counts};
+use crate::durations::{Durations, Timed};
 use crate::extract::NameMode;
 use crate::format::LogFormat;
 use crate::markers::Markers;
@@ -61,6 +62,8 @@ pub struct TestStats {
     /// million tests that passed once do not pay for it. `None` means no failure, no
     /// transitions, and every judged run passed.
     failing: Option<Box<Failing>>,
+    /// The durations of its runs that had one; none if none had.
+    durations: Option<Box<Durations>>,
 }
 
 /// The run order of a test that failed.
@@ -82,6 +85,28 @@ impl TestStats {
             results: ResultWords::default(),
             by_iteration: IterationCells::default(),
             failing: None,
+            durations: None,
+        }
+    }
+
+    /// The durations of its runs that had one, if any had.
+    pub fn durations(&self) -> Option<&Durations> {
+        self.durations.as_deref()
+    }
+
+    /// Adds a run's duration.
+    pub(crate) fn add_duration(&mut self, us: u64) {
+        match &mut self.durations {
+            Some(d) => d.add(us),
+            None => self.durations = Some(Box::new(Durations::of(us))),
+        }
+    }
+
+    /// Adds the durations of another side's runs.
+    pub(crate) fn add_durations(&mut self, other: &Durations) {
+        match &mut self.durations {
+            Some(d) => d.merge(other),
+            None => self.durations = Some(Box::new(other.clone())),
         }
     }
 
@@ -216,6 +241,8 @@ pub struct IterationStats {
     pub label: Box<str>,
     /// The runs whose `Test: ` line came while this iteration was current.
     pub counts: Counts,
+    /// Those of them with a duration, and their sum.
+    pub timed: Timed,
 }
 
 /// The kinds of anomaly a log can hold.
@@ -264,6 +291,9 @@ pub struct FileStats {
     pub orphan_results: u64,
     /// Lines longer than the line limit with a marker past it.
     pub long_lines: u64,
+    /// Durations computed from a run's timestamps that were negative or over a day, and so
+    /// dropped (docs/design.md §1.7).
+    pub dropped_durations: u64,
     /// A NUL byte in the first 8 KiB: the file is probably not a text log.
     pub binary: bool,
     /// Why the file ended early, when it did (a corrupt or truncated archive member): its lines
@@ -386,6 +416,16 @@ impl Summary {
         self.files.iter().map(|f| f.long_lines).sum()
     }
 
+    /// Durations computed from timestamps that were negative or over a day, and dropped.
+    pub fn dropped_durations(&self) -> u64 {
+        self.files.iter().map(|f| f.dropped_durations).sum()
+    }
+
+    /// Whether any run had a duration.
+    pub fn has_durations(&self) -> bool {
+        self.tests().iter().any(|t| t.durations().is_some())
+    }
+
     /// All bytes read.
     pub fn bytes(&self) -> u64 {
         self.files.iter().map(|f| f.bytes).sum()
@@ -473,10 +513,17 @@ mod tests {
     fn a_test_that_ran_once_stays_small() {
         // Issue 9: a test that ran once costs at most 200 bytes in the core. Besides this, it
         // holds its name (one allocation) and a slot of the name index; its result word, its
-        // one span of cells and its counts are inline, and its run order is not kept.
-        assert!(std::mem::size_of::<TestStats>() <= 136, "{}", std::mem::size_of::<TestStats>());
+        // one span of cells and its counts are inline, and its run order is not kept. Issue
+        // 10: durations are one pointer more, boxed only for a test whose runs had one.
+        assert!(std::mem::size_of::<TestStats>() <= 144, "{}", std::mem::size_of::<TestStats>());
         let mut t = TestStats::new("suite/case".into());
         t.counts.add(crate::Class::Passed);
-        assert!(t.failing.is_none());
+        assert!(t.failing.is_none() && t.durations.is_none());
+        // A timed test's durations are one allocation: the buckets of a test that takes about
+        // the same time each run are inline.
+        assert!(std::mem::size_of::<crate::Durations>() <= 72, "{}", std::mem::size_of::<crate::Durations>());
+        t.add_duration(1_000);
+        t.add_duration(1_010);
+        assert!(!t.durations().unwrap().buckets_spilled());
     }
 }

@@ -9,6 +9,7 @@ use crate::cells::{Cell, breaks_of};
 use crate::hash::{FastMap, NameIndex, WordTexts};
 
 use crate::class::{Class, Counts};
+use crate::durations::Timed;
 use crate::extract::lossy;
 use crate::runs::FailedRun;
 use crate::summary::{
@@ -42,11 +43,13 @@ impl Shift {
     }
 }
 
-/// How a run ended: its result word, the word's class, and the text after the word.
+/// How a run ended: its result word, the word's class, the text after the word, and how long
+/// it took, if known.
 pub(crate) struct RunResult<'a> {
     pub(crate) word: &'a [u8],
     pub(crate) class: Class,
     pub(crate) detail: &'a [u8],
+    pub(crate) duration: Option<u64>,
 }
 
 /// Serialized for a segment's part (`crate::wire`) without its indexes, which
@@ -110,7 +113,11 @@ impl Tables {
         match self.iteration_index.get_or_insert(label, iterations.len() as u32, |i| &iterations[i as usize].label) {
             Ok(i) => i,
             Err(i) => {
-                self.iterations.push(IterationStats { label: label.into(), counts: Counts::default() });
+                self.iterations.push(IterationStats {
+                    label: label.into(),
+                    counts: Counts::default(),
+                    timed: Timed::default(),
+                });
                 i
             }
         }
@@ -164,10 +171,13 @@ impl Tables {
         failed: Option<FailedRun>,
         at: impl FnOnce() -> Location,
     ) {
-        let RunResult { word, class, detail } = result;
+        let RunResult { word, class, detail, duration } = result;
         debug_assert_eq!(failed.is_some(), class == Class::Failed);
         let test = &mut self.tests[t as usize];
         test.counts.add(class);
+        if let Some(us) = duration {
+            test.add_duration(us);
+        }
         if let (Some(i), Some(cell)) = (iteration, Cell::of(class)) {
             test.by_iteration.add(i, 1, cell);
         }
@@ -274,6 +284,7 @@ impl Tables {
             .map(|theirs| {
                 let i = self.iteration(&theirs.label);
                 self.iterations[i as usize].counts.add_all(&theirs.counts);
+                self.iterations[i as usize].timed.add_all(theirs.timed);
                 i
             })
             .collect();
@@ -340,6 +351,9 @@ impl TestStats {
         self.counts.add_all(&other.counts);
         self.set_order(first_failure, transitions, first_outcome, last_outcome);
         self.append_failed_runs(other.failed_runs(), shift);
+        if let Some(theirs) = other.durations() {
+            self.add_durations(theirs);
+        }
         for (word, n) in other.results.as_slice() {
             self.results.add(Arc::clone(word), *n);
         }

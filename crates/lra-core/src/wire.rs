@@ -36,7 +36,12 @@ mod tests {
         assert_eq!(&*words[0], "FAIL");
         let line = crate::LineStart { line: 9, offset: 80 };
         let run = crate::FailedRun { file: 0, opened: 70, closed: 80 };
-        let result = crate::tables::RunResult { word: b"FAIL", class: crate::Class::Failed, detail: b"boom 2" };
+        let result = crate::tables::RunResult {
+            word: b"FAIL",
+            class: crate::Class::Failed,
+            detail: b"boom 2",
+            duration: Some(1_500),
+        };
         tables.record(1, None, result, Some(run), || crate::Location::at(0, line));
         assert_eq!(tables.failure_groups.len(), 1, "the reason's group is found again");
     }

@@ -8,6 +8,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 mod archives;
+mod durations;
 mod markers;
 mod runners;
 mod show;
@@ -112,10 +113,11 @@ fn csv_has_a_header_and_one_quoted_row_per_test() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "name,runs,passed,failed,skipped,other,missing,pass_rate,first_failure_file,first_failure_line"
+        "name,runs,passed,failed,skipped,other,missing,pass_rate,first_failure_file,first_failure_line,\
+         timed_runs,total_ms,min_ms,p50_ms,p95_ms,max_ms"
     );
-    assert_eq!(lines[1], format!("\"a, \"\"b\"\"\",1,0,1,0,0,0,0.000000,{log},2"));
-    assert_eq!(lines[2], "plain,1,1,0,0,0,0,1.000000,,");
+    assert_eq!(lines[1], format!("\"a, \"\"b\"\"\",1,0,1,0,0,0,0.000000,{log},2,,,,,,"));
+    assert_eq!(lines[2], "plain,1,1,0,0,0,0,1.000000,,,,,,,,");
     assert_eq!(lines.len(), 3);
 }
 

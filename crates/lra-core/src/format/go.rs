@@ -24,6 +24,7 @@ use crate::extract::LineEvents;
 use crate::format::OrderedReader;
 use crate::hash::FastMap;
 use crate::partial::Partial;
+use crate::stamps;
 use crate::summary::LineStart;
 
 /// A run started and not yet ended: its `=== RUN` line and its first line of output.
@@ -72,6 +73,9 @@ struct Event<'a> {
     test: Option<Cow<'a, str>>,
     #[serde(rename = "Output", default, borrow)]
     output: Option<Cow<'a, str>>,
+    /// Seconds, on a test's `pass`, `fail` and `skip`: kept as written, to be read exactly.
+    #[serde(rename = "Elapsed", default, borrow)]
+    elapsed: Option<&'a serde_json::value::RawValue>,
 }
 
 /// Whether the line is one only `go test -json` prints.
@@ -111,13 +115,13 @@ impl GoReader {
             } else if let Some(name) = rest.strip_prefix(b"CONT").or_else(|| rest.strip_prefix(b"NAME")) {
                 self.switch_to(name.trim_ascii());
             }
-        } else if let Some((name, word, class)) = result(line) {
+        } else if let Some((name, ended)) = result(line) {
             let started = match &self.latest {
                 Some(_) if self.latest_name == name => self.latest.take(),
                 _ => self.running.get_mut(&b""[..]).and_then(|tests| tests.get_mut(name)).and_then(Vec::pop),
             };
             self.output_of = OutputOf::Nobody;
-            run(started, name, word, class, n, state);
+            run(started, name, ended, n, state);
         } else if is_package_end(line) {
             self.end(Some(b""), state);
         } else if !matches!(self.output_of, OutputOf::Nobody)
@@ -212,7 +216,8 @@ impl GoReader {
             (_, Some(test), Some((word, class))) => {
                 let name = test.as_bytes();
                 let started = self.running.get_mut(package).and_then(|tests| tests.get_mut(name)).and_then(Vec::pop);
-                run(started, name, word, class, n, state);
+                let took = event.elapsed.and_then(|s| stamps::seconds(s.get().as_bytes()));
+                run(started, name, (word, class, took), n, state);
             }
             (_, None, Some(_)) => self.end(Some(package), state),
             _ => {}
@@ -266,16 +271,22 @@ impl GoReader {
     }
 }
 
-/// A run of `name` that started as `started` (if its start was seen) ended at line `n`.
-fn run(started: Option<Run>, name: &[u8], word: &'static [u8], class: Class, n: LineStart, state: &mut Partial) {
+/// A run of `name` that started as `started` (if its start was seen) ended at line `n` with
+/// `word` of `class`, taking `took` microseconds if stated.
+fn run(started: Option<Run>, name: &[u8], ended: Ended, n: LineStart, state: &mut Partial) {
+    let (word, class, duration) = ended;
     let opened = started.as_ref().map(|run| run.line);
     let message = started.and_then(|run| run.message).map_or(Cow::Borrowed(&b""[..]), |m| Cow::Owned(m.into_vec()));
     let result = Some((Cow::Borrowed(word), message, class));
-    state.apply_run(LineEvents { test: Some(Cow::Borrowed(name)), result, ..LineEvents::default() }, opened, n);
+    let events = LineEvents { test: Some(Cow::Borrowed(name)), result, duration, ..LineEvents::default() };
+    state.apply_run(events, opened, n);
 }
 
-/// A result line's test, word and class.
-fn result(line: &[u8]) -> Option<(&[u8], &'static [u8], Class)> {
+/// How a run ended: its word, class and stated duration.
+type Ended = (&'static [u8], Class, Option<u64>);
+
+/// A result line's test, and how its run ended.
+fn result(line: &[u8]) -> Option<(&[u8], Ended)> {
     let rest = line.trim_ascii_start().strip_prefix(b"--- ")?;
     let (word, class, rest): (&'static [u8], Class, &[u8]) = if let Some(r) = rest.strip_prefix(b"PASS: ") {
         (b"PASS", Class::Passed, r)
@@ -284,12 +295,12 @@ fn result(line: &[u8]) -> Option<(&[u8], &'static [u8], Class)> {
     } else {
         (b"SKIP", Class::Skipped, rest.strip_prefix(b"SKIP: ")?)
     };
-    let name = match memchr::memmem::rfind(rest, b" (") {
-        Some(at) if rest.ends_with(b")") => &rest[..at],
-        _ => rest,
+    let (name, took) = match memchr::memmem::rfind(rest, b" (") {
+        Some(at) if rest.ends_with(b")") => (&rest[..at], stamps::stated(&rest[at + 2..rest.len() - 1])),
+        _ => (rest, None),
     };
     let name = name.trim_ascii();
-    (!name.is_empty()).then_some((name, word, class))
+    (!name.is_empty()).then_some((name, (word, class, took)))
 }
 
 /// The message a line of a run's output gives: trimmed, not empty, and not an event line echoed
@@ -315,11 +326,11 @@ mod tests {
     #[test]
     fn result_lines() {
         assert_eq!(
-            result(b"--- FAIL: TestAlwaysFails (0.00s)"),
-            Some((&b"TestAlwaysFails"[..], &b"FAIL"[..], Class::Failed))
+            result(b"--- FAIL: TestAlwaysFails (0.35s)"),
+            Some((&b"TestAlwaysFails"[..], (&b"FAIL"[..], Class::Failed, Some(350_000))))
         );
         assert_eq!(result(b"    --- PASS: TestSub/with_space (0.01s)").map(|r| r.0), Some(&b"TestSub/with_space"[..]));
-        assert_eq!(result(b"--- SKIP: TestSkipped (0.00s)").map(|r| r.2), Some(Class::Skipped));
+        assert_eq!(result(b"--- SKIP: TestSkipped (0.00s)").map(|r| r.1.1), Some(Class::Skipped));
         assert_eq!(result(b"--- BENCH: BenchmarkX"), None);
         assert_eq!(result(b"=== RUN   TestX"), None);
     }

@@ -16,6 +16,7 @@ use memchr::memmem::Finder;
 
 use crate::class::Class;
 use crate::extract::LineEvents;
+use crate::stamps;
 
 /// Every status line holds ` ] ` (the end of its bracketed tag), and the repeat line its text.
 pub(crate) static NEEDLES: LazyLock<[Finder<'static>; 2]> =
@@ -63,6 +64,7 @@ pub(crate) fn read(line: &[u8]) -> LineEvents<'_> {
     let is_duration = duration.strip_suffix(b" ms)").is_some_and(|d| !d.is_empty() && d.iter().all(u8::is_ascii_digit));
     if is_duration {
         events.result = Some((Cow::Borrowed(word), Cow::Borrowed(&b""[..]), class));
+        events.duration = stamps::stated(&duration[..duration.len() - 1]);
     }
     events
 }
@@ -76,6 +78,7 @@ mod tests {
         let e = read(b"[ RUN      ] Suite.AlwaysFails");
         assert_eq!(e.test.as_deref(), Some(&b"Suite.AlwaysFails"[..]));
         let e = read(b"[  FAILED  ] Suite.AlwaysFails (12 ms)");
+        assert_eq!(e.duration, Some(12_000));
         assert_eq!(e.result.map(|(w, _, c)| (w.into_owned(), c)), Some((b"FAILED".to_vec(), Class::Failed)));
         let e = read(b"[  FAILED  ] Typed/0.Works, where TypeParam = int (0 ms)");
         assert!(e.result.is_some());

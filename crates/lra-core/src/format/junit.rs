@@ -8,6 +8,7 @@
 //! - Its `<failure>` makes the run failed (word `FAILED`), `<error>` failed (word `ERROR`), and
 //!   `<skipped>` skipped (word `SKIPPED`); the first such child's `message` is the reason.
 //!   Without one it passed (word `PASSED`). `</testcase>`, or the `/>` of an empty one, closes it.
+//! - Its `time` attribute, in seconds, is the run's duration.
 //! - JUnit has no iteration lines: a test's k-th run in a file counts in iteration `k`.
 
 use std::borrow::Cow;
@@ -16,6 +17,7 @@ use crate::class::Class;
 use crate::extract::LineEvents;
 use crate::partial::Partial;
 use crate::scan::count_lines;
+use crate::stamps;
 use crate::summary::LineStart;
 
 /// The markup of one tag may be at most this long: a longer one is not a test's.
@@ -54,6 +56,8 @@ pub(crate) struct JunitReader {
     scanned: usize,
     /// A test case is open: the outcome its children gave so far.
     open: Option<Option<Outcome>>,
+    /// The open test case's `time`, in microseconds.
+    time: Option<u64>,
     /// A test case's name as it is put together, kept to reuse its allocation.
     name: Vec<u8>,
 }
@@ -232,6 +236,7 @@ impl JunitReader {
         match (closing, name) {
             (false, b"testcase") => {
                 test_name(attr(attrs, b"classname"), attr(attrs, b"name"), &mut self.name);
+                self.time = attr(attrs, b"time").and_then(|t| stamps::seconds(&t));
                 state.apply(LineEvents { test: Some(Cow::Borrowed(&self.name)), ..LineEvents::default() }, line);
                 self.open = Some(None);
                 if empty {
@@ -258,7 +263,7 @@ impl JunitReader {
         if let Some(outcome) = self.open.take() {
             let (word, class, reason) = outcome.unwrap_or((b"PASSED", Class::Passed, Vec::new()));
             let result = Some((Cow::Borrowed(word), Cow::Owned(reason), class));
-            state.apply(LineEvents { result, ..LineEvents::default() }, line);
+            state.apply(LineEvents { result, duration: self.time, ..LineEvents::default() }, line);
         }
     }
 }

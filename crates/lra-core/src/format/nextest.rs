@@ -14,6 +14,7 @@ use crate::class::Class;
 use crate::extract::LineEvents;
 use crate::format::OrderedReader;
 use crate::partial::Partial;
+use crate::stamps;
 use crate::summary::LineStart;
 
 /// Whether a report of the run before is being read.
@@ -39,17 +40,29 @@ impl OrderedReader for NextestReader {
         } else if trimmed.starts_with(b"Starting ") || trimmed.starts_with(b"Nextest run ID ") {
             self.in_report = false;
         } else if !self.in_report
-            && let Some((name, word, class)) = run(line)
+            && let Some(Run { name, word, class, took }) = run(line)
         {
             let result = Some((Cow::Borrowed(word), Cow::Borrowed(&b""[..]), class));
-            state.apply(LineEvents { test: Some(Cow::Borrowed(name)), result, ..LineEvents::default() }, n);
+            let events =
+                LineEvents { test: Some(Cow::Borrowed(name)), result, duration: took, ..LineEvents::default() };
+            state.apply(events, n);
         }
     }
 }
 
-/// A run line's test, status and class. Only lines indented as nextest indents its status
-/// column are runs (a test's captured output is indented further, by four spaces).
-fn run(line: &[u8]) -> Option<(&[u8], &[u8], Class)> {
+/// A run line: its test, status, class and duration.
+#[derive(Debug, PartialEq)]
+struct Run<'a> {
+    name: &'a [u8],
+    word: &'a [u8],
+    class: Class,
+    took: Option<u64>,
+}
+
+/// A run line's test, status, class and duration (none for a skipped test's `[         ]`).
+/// Only lines indented as nextest indents its status column are runs (a test's captured output
+/// is indented further, by four spaces).
+fn run(line: &[u8]) -> Option<Run<'_>> {
     let rest = line.trim_ascii_start();
     let rest = match rest.strip_prefix(b"TRY ") {
         Some(r) => {
@@ -64,7 +77,9 @@ fn run(line: &[u8]) -> Option<(&[u8], &[u8], Class)> {
         return None;
     }
     let rest = rest.trim_ascii_start().strip_prefix(b"[")?;
-    let rest = &rest[rest.iter().position(|&b| b == b']')? + 1..];
+    let close = rest.iter().position(|&b| b == b']')?;
+    let took = stamps::stated(&rest[..close]);
+    let rest = &rest[close + 1..];
     let mut rest = rest.trim_ascii_start();
     // The progress counter, `(1/3)` or `(───)`, in newer releases.
     if rest.starts_with(b"(") {
@@ -82,7 +97,7 @@ fn run(line: &[u8]) -> Option<(&[u8], &[u8], Class)> {
         w if w.starts_with(b"SIG") => Class::Failed,
         _ => Class::Other,
     };
-    Some((name, word, class))
+    Some(Run { name, word, class, took })
 }
 
 #[cfg(test)]
@@ -93,19 +108,20 @@ mod tests {
     fn run_lines() {
         assert_eq!(
             run(b"        PASS [   0.005s] (1/3) suite tests::always_passes"),
-            Some((&b"suite tests::always_passes"[..], &b"PASS"[..], Class::Passed))
+            Some(Run { name: b"suite tests::always_passes", word: b"PASS", class: Class::Passed, took: Some(5_000) })
         );
         assert_eq!(
-            run(b"        SKIP [         ] (\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80) suite tests::skipped").map(|r| r.2),
-            Some(Class::Skipped)
+            run(b"        SKIP [         ] (\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80) suite tests::skipped")
+                .map(|r| (r.class, r.took)),
+            Some((Class::Skipped, None))
         );
         assert_eq!(
-            run(b"  TRY 2 FAIL [   0.006s] (3/3) suite tests::always_fails").map(|r| (r.0, r.2)),
+            run(b"  TRY 2 FAIL [   0.006s] (3/3) suite tests::always_fails").map(|r| (r.name, r.class)),
             Some((&b"suite tests::always_fails"[..], Class::Failed))
         );
-        assert_eq!(run(b"     SIGSEGV [   0.100s] crate::bin t::crashes").map(|r| r.2), Some(Class::Failed));
+        assert_eq!(run(b"     SIGSEGV [   0.100s] crate::bin t::crashes").map(|r| r.class), Some(Class::Failed));
         assert_eq!(
-            run(b"        PASS [   0.005s] suite tests::old_release").map(|r| r.0),
+            run(b"        PASS [   0.005s] suite tests::old_release").map(|r| r.name),
             Some(&b"suite tests::old_release"[..])
         );
     }

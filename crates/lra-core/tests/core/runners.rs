@@ -418,3 +418,92 @@ fn a_nextest_retry_is_a_run() {
     assert_eq!(counts(&s, "suite t::flaky"), (1, 1, 0, 0, 0));
     assert!(s.tests()[0].flaky());
 }
+
+/// Each test's runs with a duration and their total in microseconds, as `run` reads each line of
+/// `text` (a test's name and its stated duration, if the line is a run's result).
+fn stated(text: &str, run: impl Fn(&str) -> Option<(String, u64)>) -> Vec<(String, u64, u64)> {
+    let mut by_test: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+    for (name, us) in text.lines().filter_map(run) {
+        let t = by_test.entry(name).or_default();
+        *t = (t.0 + 1, t.1 + us);
+    }
+    by_test.into_iter().map(|(name, (runs, total))| (name, runs, total)).collect()
+}
+
+/// Each test's runs with a duration and their total, as the summary has them.
+fn timed(s: &Summary) -> Vec<(String, u64, u64)> {
+    let mut out: Vec<_> = s
+        .tests()
+        .iter()
+        .filter_map(|t| Some((t.name.to_string(), t.durations()?.runs(), t.durations()?.total())))
+        .collect();
+    out.sort();
+    out
+}
+
+/// `(N ms)`, `(0.35s)` or `[ 0.004s]`: a decimal and a unit, in microseconds.
+fn micros(text: &str) -> u64 {
+    let (number, unit) = text.trim().split_at(text.trim().find(|c: char| !c.is_ascii_digit() && c != '.').unwrap());
+    let per_unit = match unit.trim() {
+        "ms" => 1_000.0,
+        "s" => 1_000_000.0,
+        other => panic!("unit {other}"),
+    };
+    (number.parse::<f64>().unwrap() * per_unit).round() as u64
+}
+
+#[test]
+fn stated_durations_are_each_runs_own() {
+    let text = |name: &str| String::from_utf8(fixture(name)).unwrap();
+    // GoogleTest: `[       OK ] Suite.Name (N ms)`.
+    let gtest = stated(&text("gtest.log"), |l| {
+        let rest =
+            l.strip_prefix("[       OK ] ").or(l.strip_prefix("[  FAILED  ] ")).or(l.strip_prefix("[  SKIPPED ] "))?;
+        let (name, ms) = rest.strip_suffix(")")?.rsplit_once(" (")?;
+        Some((name.to_owned(), micros(ms)))
+    });
+    assert_eq!(gtest.len(), 4);
+    assert_eq!(timed(&parse_with("gtest.log", &fixture("gtest.log"), &Options::default())), gtest);
+    // go test: `--- PASS: TestName (0.00s)`.
+    let go = stated(&text("go.log"), |l| {
+        let rest = l.trim_start().strip_prefix("--- ")?;
+        let (_, rest) = rest.split_once(": ")?;
+        let (name, s) = rest.strip_suffix(")")?.rsplit_once(" (")?;
+        Some((name.to_owned(), micros(s)))
+    });
+    assert_eq!(go.len(), 4);
+    assert_eq!(timed(&parse_in_chunks(&fixture("go.log"))), go);
+    // nextest: `PASS [   0.005s] (1/3) suite tests::name`; a skipped test has no duration.
+    // Its report after each run (from `Summary [` to the next `Starting`) repeats run lines.
+    let mut in_report = false;
+    let runs_only: String = text("nextest.log")
+        .lines()
+        .filter(|l| {
+            let l = l.trim_start();
+            in_report = (in_report || l.starts_with("Summary [")) && !l.starts_with("Starting ");
+            !in_report
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let nextest = stated(&runs_only, |l| {
+        let l = l.trim_start();
+        let l = l.strip_prefix("TRY ").map_or(l, |r| r.split_once(' ').unwrap().1.trim_start());
+        let (_, rest) = l.split_once(" [")?;
+        let (took, rest) = rest.split_once(']')?;
+        let name = rest.trim_start().strip_prefix('(').map_or(rest, |r| r.split_once(')').unwrap().1).trim();
+        (!took.trim().is_empty()).then(|| (name.to_owned(), micros(took)))
+    });
+    assert_eq!(nextest.len(), 3, "{nextest:?}");
+    assert_eq!(timed(&parse_in_chunks(&fixture("nextest.log"))), nextest);
+    // JUnit: each `<testcase … time="0.113">`.
+    let junit_text = text("pytest-junit.xml");
+    let junit = stated(&junit_text.replace("<testcase ", "\n<testcase "), |l| {
+        let attr = |k: &str| Some(l.split_once(&format!(" {k}=\""))?.1.split_once('"')?.0.to_owned());
+        l.starts_with("<testcase ").then_some(())?;
+        let name = attr("name")?;
+        let name = name.split_once('[').map_or(&name[..], |(n, _)| n);
+        Some((format!("{}.{name}", attr("classname")?), micros(&format!("{}s", attr("time")?))))
+    });
+    assert_eq!(junit.len(), 4);
+    assert_eq!(timed(&parse_in_chunks(&fixture("pytest-junit.xml"))), junit);
+}
