@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times one thread of `lra summarize` at this checkout against the same at another revision, on
-# the same generated logs (the seed's style and our generator's verbose one), in one run, rounds
-# alternating, and prints the ratio: what a change to the core costs in parse throughput.
+# the same generated logs (the seed's style, our generator's verbose one, and the seed's with a
+# timestamp on every line), in one run, rounds alternating, and prints the ratio: what a change
+# to the core costs in parse throughput.
 #
 #   benches/against.sh 30e4a74          # before the offsets and kept runs
 #   SIZE=1G ROUNDS=7 benches/against.sh main~3
@@ -26,9 +27,16 @@ fi
 (cd "$TREE" && cargo build --release --quiet --locked -p lra-cli)
 THEN=$TREE/target/release/lra
 
-for style in seed verbose; do
+for style in seed verbose stamped; do
     LOG=$DIR/compare-$style-$SIZE.log
-    [[ -s $LOG ]] || "$NOW" generate --style "$style" --tests 200 --flaky 10 --fail-rate 0.1 --size "$SIZE" > "$LOG"
+    if [[ $style == stamped ]]; then
+        # The seed's log with a time of day before every line, 7 ms apart: every run has a
+        # duration from its lines' stamps (what durations cost where logs have them).
+        [[ -s $LOG ]] || awk '{ t = NR * 7; printf "%02d:%02d:%02d.%03d %s\n", int(t / 3600000) % 24,
+            int(t / 60000) % 60, int(t / 1000) % 60, t % 1000, $0 }' "$DIR/compare-seed-$SIZE.log" > "$LOG"
+    else
+        [[ -s $LOG ]] || "$NOW" generate --style "$style" --tests 200 --flaky 10 --fail-rate 0.1 --size "$SIZE" > "$LOG"
+    fi
     best_now="" best_then=""
     "$NOW" summarize --threads 1 "$LOG" > /dev/null # warm-up: the file in the page cache
     for _ in $(seq "$ROUNDS"); do

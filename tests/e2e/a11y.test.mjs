@@ -34,7 +34,7 @@ for (const scheme of ["light", "dark"]) {
       await s.page.waitForSelector("#tests-table td.name");
       await s.page.waitForTimeout(1500); // let the charts' animation settle
       const found = [];
-      for (const view of ["tests", "suites", "flaky", "failures", "compare"]) {
+      for (const view of ["tests", "suites", "flaky", "slowest", "failures", "compare"]) {
         await s.page.click(`#tab-${view}`);
         await s.page.waitForTimeout(500);
         found.push(...(await violations(s.page)).map((v) => `${view}: ${v}`));

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use lra_core::human_duration;
 use lra_protocol::{ChartSet, HeatmapSet, Reply, Request};
 use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
@@ -206,6 +207,53 @@ fn draw(id: &str, option: &RawValue, rest: Option<&RawValue>) {
         },
         std::time::Duration::ZERO,
     );
+}
+
+/// The time of each iteration's timed runs, drawn when an iteration has one.
+#[component]
+pub fn DurationsFigure() -> impl IntoView {
+    let Charts(charts) = expect_context::<Charts>();
+    let available = echarts_loaded();
+    let drawn = Memo::new(move |_| charts.with(|c| c.as_ref().is_some_and(|c| c.durations.is_some())));
+    Effect::new(move |_| {
+        drawn.track();
+        if let Some(c) = charts.get()
+            && available
+            && c.durations.is_some()
+        {
+            draw_later("chart-durations", &c, |c| (c.durations.as_deref().expect("checked above"), None));
+        }
+    });
+    move || {
+        drawn.get().then(|| {
+            view! {
+                <ChartFigure id="chart-durations" wide=true data=charts table=durations_table
+                    label="Bar chart of the time the timed runs of each iteration took, in seconds; its data follows as a table"
+                    caption="Time per iteration, as a table"/>
+            }
+        })
+    }
+}
+
+fn durations_table(c: &ChartSet) -> AnyView {
+    let rows = c
+        .duration_rows
+        .iter()
+        .map(|(label, runs, us)| {
+            view! { <tr><td>{label.clone()}</td><td>{count(*runs)}</td><td>{human_duration(*us)}</td></tr> }
+        })
+        .collect_view();
+    let shown = c.duration_rows.len() as u64;
+    view! {
+        <table id="durations-table">
+            <thead><tr><th>"Iteration"</th><th>"Timed runs"</th><th>"Their time"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {(c.iterations_total > shown).then(|| view! {
+            <p class="note">{format!("The first {} of {} iterations; Export JSON has them all.", count(shown), count(c.iterations_total))}</p>
+        })}
+    }
+    .into_any()
 }
 
 fn heatmap_table(h: &HeatmapSet) -> AnyView {

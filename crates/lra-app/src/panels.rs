@@ -168,6 +168,10 @@ pub fn Anomalies() -> impl IntoView {
                             count(s.totals.missing),
                             count(s.long_lines),
                         )}
+                        {(s.dropped_durations > 0).then(|| format!(
+                            " {} durations from timestamps dropped: negative or over 24 hours.",
+                            count(s.dropped_durations)
+                        ))}
                         {(s.anomaly_count > shown as u64).then(|| format!(" The first {shown} by location:"))}
                     </p>
                     <ul>{rows}</ul>

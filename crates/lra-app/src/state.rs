@@ -38,15 +38,17 @@ pub enum View {
     Tests,
     Suites,
     Flaky,
+    Slowest,
     Failures,
     Compare,
 }
 
 impl View {
-    pub const ALL: [(View, &'static str); 5] = [
+    pub const ALL: [(View, &'static str); 6] = [
         (View::Tests, "Tests"),
         (View::Suites, "Suites"),
         (View::Flaky, "Flaky"),
+        (View::Slowest, "Slowest tests"),
         (View::Failures, "Why tests fail"),
         (View::Compare, "Compare with a baseline"),
     ];
@@ -57,6 +59,7 @@ impl View {
             View::Tests => "tests",
             View::Suites => "suites",
             View::Flaky => "flaky",
+            View::Slowest => "slowest",
             View::Failures => "failures",
             View::Compare => "compare",
         }

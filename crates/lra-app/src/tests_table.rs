@@ -3,8 +3,8 @@
 //! so a million tests stay smooth.
 
 use leptos::prelude::*;
-use lra_core::Counts;
-use lra_protocol::{Column, LinesQuery, Place, Reply, Request, StripCell, TestsQuery, ViewerLines};
+use lra_core::{Counts, human_duration};
+use lra_protocol::{Column, LinesQuery, Place, Reply, Request, StripCell, TestRow, TestsQuery, ViewerLines};
 
 use crate::engine::{asked, asked_of_summary};
 use crate::state::{AppState, count, percent};
@@ -30,6 +30,44 @@ fn strip_view(strip: &[StripCell]) -> impl IntoView + use<> {
             <div class="strip-box">
                 <p class="note">"Its runs per iteration (green passed, red failed, amber both, grey not run):"</p>
                 <div class="strip" id="test-strip" role="list" aria-label="Runs per iteration">{cells}</div>
+            </div>
+        }
+    })
+}
+
+/// A selected test's durations, if its runs had any.
+fn timing_view(row: &TestRow) -> impl IntoView + use<> {
+    row.timing.map(|d| {
+        view! {
+            <p class="note" id="test-timing">
+                {format!(
+                    "Durations of its {} timed runs: p50 {}, p95 {}, min {}, max {}, {} in all.",
+                    count(d.runs),
+                    human_duration(d.p50_us),
+                    human_duration(d.p95_us),
+                    human_duration(d.min_us),
+                    human_duration(d.max_us),
+                    human_duration(d.total_us),
+                )}
+            </p>
+        }
+    })
+}
+
+/// The reasons a selected test failed for.
+fn reasons_view(reasons: &[String]) -> impl IntoView + use<> {
+    let items = reasons
+        .iter()
+        .map(|r| {
+            let r = if r.is_empty() { "(no reason given)".to_owned() } else { r.clone() };
+            view! { <li>{r}</li> }
+        })
+        .collect_view();
+    (!reasons.is_empty()).then(|| {
+        view! {
+            <div class="reasons" id="test-reasons">
+                <p class="note">"It failed for these reasons (the largest group first):"</p>
+                <ul>{items}</ul>
             </div>
         }
     })
@@ -190,6 +228,7 @@ pub fn TestsTable() -> impl IntoView {
                             <td>{count(c.other)}</td>
                             <td>{count(c.missing)}</td>
                             <td>{percent(c.pass_rate())}</td>
+                            <td>{row.timing.map_or_else(|| "–".to_owned(), |d| human_duration(d.p95_us))}</td>
                             <td class="at">
                                 <OpenAt place=row.first_failure_at label=row.first_failure.unwrap_or_default() test=test_name/>
                             </td>
@@ -240,6 +279,8 @@ pub fn TestsTable() -> impl IntoView {
                         )}
                         {first}
                     </p>
+                    {timing_view(&t.row)}
+                    {reasons_view(&t.reasons)}
                     {strip_view(&t.strip)}
                     {move || first_run.get().map(first_run_lines)}
                 }

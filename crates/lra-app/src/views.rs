@@ -3,9 +3,10 @@
 
 use leptos::html;
 use leptos::prelude::*;
+use lra_core::human_duration;
 use lra_protocol::{Reply, Request};
 
-use crate::charts::HeatmapFigure;
+use crate::charts::{DurationsFigure, HeatmapFigure};
 use crate::engine::{Engine, Input, asked, asked_of_summary};
 use crate::state::{AppState, View, count, percent};
 use crate::tests_table::TestsTable;
@@ -40,6 +41,7 @@ pub fn Views() -> impl IntoView {
             View::Tests => view! { <TestsTable/> }.into_any(),
             View::Suites => view! { <Suites/> }.into_any(),
             View::Flaky => view! { <Flaky/> }.into_any(),
+            View::Slowest => view! { <Slowest/> }.into_any(),
             View::Failures => view! { <Failures/> }.into_any(),
             View::Compare => view! { <Compare/> }.into_any(),
         }}
@@ -187,6 +189,80 @@ fn Flaky() -> impl IntoView {
                         <tr>
                             <th>"Test"</th><th>"Passed"</th><th>"Failed"</th><th>"Transitions"</th>
                             <th>"Flip rate"</th><th>"Pass rate"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </section>
+        })
+    }
+}
+
+/// The tests whose runs had a duration, the longest p95 first, and the time per iteration.
+#[component]
+fn Slowest() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let slowest = asked_of_summary(
+        || Request::Slowest,
+        |reply| match reply {
+            Reply::Slowest(s) => Some(s),
+            _ => None,
+        },
+    );
+    move || {
+        let slowest = slowest.get()?;
+        let shown = slowest.rows.len();
+        let rows = slowest
+            .rows
+            .into_iter()
+            .filter_map(|t| {
+                let d = t.timing?;
+                let name = t.name.clone();
+                let failing = t.counts.failed > 0;
+                Some(view! {
+                    <tr class:failing=failing>
+                        <td class="name">
+                            <button class="link" on:click=move |_| {
+                                state.filter.set(name.clone());
+                                state.selected.set(Some(name.clone()));
+                                state.view.set(View::Tests);
+                            }>{t.name}</button>
+                        </td>
+                        <td>{human_duration(d.p95_us)}</td>
+                        <td>{human_duration(d.p50_us)}</td>
+                        <td>{human_duration(d.max_us)}</td>
+                        <td>{human_duration(d.min_us)}</td>
+                        <td>{human_duration(d.total_us)}</td>
+                        <td>{count(d.runs)}</td>
+                        <td>{count(t.counts.failed)}</td>
+                    </tr>
+                })
+            })
+            .collect_view();
+        let none = (slowest.total == 0).then(|| {
+            view! {
+                <p id="slowest-none">
+                    "No run has a duration: the runner states none (go test, GoogleTest, nextest and JUnit do), "
+                    "no result says "<code>"(elapsed 12 ms)"</code>", and the runs' lines carry no timestamps."
+                </p>
+            }
+        });
+        Some(view! {
+            <section class="slowest" aria-label="Slowest tests">
+                <h2>{format!("Slowest tests ({})", count(slowest.total))}</h2>
+                <p class="note">
+                    "Tests whose runs had a duration, the longest 95th percentile first. A duration is the one the "
+                    "runner states, else the time between the timestamps of the run's first and last lines; "
+                    "percentiles are read from buckets a sixteenth wide, so they are at most 6% high."
+                    {(slowest.total > shown as u64).then(|| format!(" The first {} are listed.", count(shown as u64)))}
+                </p>
+                {none}
+                <DurationsFigure/>
+                <table id="slowest-table">
+                    <thead>
+                        <tr>
+                            <th>"Test"</th><th>"p95"</th><th>"p50"</th><th>"Max"</th><th>"Min"</th><th>"Total"</th>
+                            <th>"Timed runs"</th><th>"Failed"</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

@@ -1,5 +1,5 @@
 //! A test's run durations: how many runs had one, their total, least and most, and their
-//! distribution in fixed logarithmic buckets (docs/design.md §1.7), so that any merge is exact.
+//! distribution in fixed logarithmic buckets (docs/design.md, "Durations"), so that any merge is exact.
 //!
 //! Durations are whole microseconds and every figure is an integer: a float sum would depend on
 //! the order runs were added in, and so on the chunking and the merge tree. A percentile is read

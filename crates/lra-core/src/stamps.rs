@@ -1,4 +1,4 @@
-//! Where a run's duration comes from (docs/design.md §1.7): a duration the runner states
+//! Where a run's duration comes from (docs/design.md, "Durations"): a duration the runner states
 //! (`(0.35s)`, `(12 ms)`, `[ 0.004s]`, `(elapsed 12 ms)`), or the timestamps at the start of the
 //! run's opening and closing lines.
 //!

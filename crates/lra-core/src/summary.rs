@@ -292,7 +292,7 @@ pub struct FileStats {
     /// Lines longer than the line limit with a marker past it.
     pub long_lines: u64,
     /// Durations computed from a run's timestamps that were negative or over a day, and so
-    /// dropped (docs/design.md §1.7).
+    /// dropped (docs/design.md, "Durations").
     pub dropped_durations: u64,
     /// A NUL byte in the first 8 KiB: the file is probably not a text log.
     pub binary: bool,

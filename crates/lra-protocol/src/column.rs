@@ -14,12 +14,14 @@ pub enum Column {
     Other,
     Missing,
     PassRate,
+    /// The 95th percentile of its runs' durations.
+    P95,
     FirstFailure,
 }
 
 impl Column {
     /// Every column, in the table's order, with its heading.
-    pub const ALL: [(Column, &'static str); 9] = [
+    pub const ALL: [(Column, &'static str); 10] = [
         (Column::Name, "Test"),
         (Column::Runs, "Runs"),
         (Column::Passed, "Passed"),
@@ -28,6 +30,7 @@ impl Column {
         (Column::Other, "Other"),
         (Column::Missing, "Missing"),
         (Column::PassRate, "Pass rate"),
+        (Column::P95, "p95 time"),
         (Column::FirstFailure, "First failure"),
     ];
 
@@ -42,6 +45,7 @@ impl Column {
             Column::Other => "other",
             Column::Missing => "missing",
             Column::PassRate => "pass-rate",
+            Column::P95 => "p95",
             Column::FirstFailure => "first-failure",
         }
     }

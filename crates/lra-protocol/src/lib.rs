@@ -93,6 +93,8 @@ pub enum Request {
     Test { name: String },
     /// The flaky tests, the most often flipping first.
     Flaky,
+    /// The tests with a timed run, the longest p95 first.
+    Slowest,
     /// Failed runs grouped by reason, the largest group first.
     Failures,
     /// The charts' options and their data as tables.
@@ -250,6 +252,7 @@ pub enum Reply {
     Tests(TestsPage),
     Test(Option<TestDetail>),
     Flaky(FlakyList),
+    Slowest(SlowestList),
     Failures(FailureList),
     Charts(Option<Box<ChartSet>>),
     Heatmap(Option<Box<HeatmapSet>>),
@@ -294,6 +297,11 @@ pub struct Overview {
     pub anomalies: Vec<(String, String, Option<Place>)>,
     /// The first files, in the order given (all of them up to a limit).
     pub file_rows: Vec<FileRow>,
+    /// Runs with a duration, and durations from timestamps dropped (negative or over a day).
+    #[serde(default)]
+    pub timed_runs: u64,
+    #[serde(default)]
+    pub dropped_durations: u64,
 }
 
 /// One file of the summary.
@@ -328,6 +336,28 @@ pub struct TestRow {
     pub first_failure: Option<String>,
     #[serde(default)]
     pub first_failure_at: Option<Place>,
+    /// Its runs' durations, if any had one.
+    #[serde(default)]
+    pub timing: Option<Timing>,
+}
+
+/// A test's durations, in microseconds (docs/design.md, "Durations").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timing {
+    /// Runs with a duration.
+    pub runs: u64,
+    pub total_us: u64,
+    pub min_us: u64,
+    pub p50_us: u64,
+    pub p95_us: u64,
+    pub max_us: u64,
+}
+
+/// The tests with a timed run shown, the longest p95 first, of `total`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SlowestList {
+    pub total: u64,
+    pub rows: Vec<TestRow>,
 }
 
 /// One test, in full.
@@ -346,6 +376,9 @@ pub struct TestDetail {
     /// iteration, or a range of neighbouring ones summed (`12–18`) when there are more.
     #[serde(default)]
     pub strip: Vec<StripCell>,
+    /// The reasons of the failure groups that list it (a group lists its first tests only).
+    #[serde(default)]
+    pub reasons: Vec<String>,
 }
 
 /// One cell of a test's strip: the iteration (or range) and its passed and failed runs.
@@ -409,6 +442,13 @@ pub struct ChartSet {
     pub iterations_total: u64,
     /// Class, runs.
     pub class_rows: Vec<(String, u64)>,
+    /// The time the timed runs of each iteration took; `None` when no run in an iteration was
+    /// timed.
+    #[serde(default)]
+    pub durations: Option<Box<RawValue>>,
+    /// Label, timed runs, their total in microseconds: the first iterations.
+    #[serde(default)]
+    pub duration_rows: Vec<(String, u64, u64)>,
 }
 
 /// The heatmap: apart from the other charts, since its cells are many and shown in one view.

@@ -90,6 +90,24 @@ pub(crate) fn iterations_chart(s: &Summary) -> Chart {
         )
 }
 
+/// The time each iteration's timed runs took, in seconds: a bar per iteration.
+pub(crate) fn durations_chart(s: &Summary) -> Chart {
+    let its = s.iterations();
+    Chart::new()
+        .title(Title::new().text("Time of the timed runs per iteration (s)"))
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .toolbox(toolbox())
+        .x_axis(Axis::new().type_(AxisType::Category).data(its.iter().map(|i| i.label.to_string()).collect()))
+        .y_axis(Axis::new().type_(AxisType::Value))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
+        .series(
+            Bar::new()
+                .name("seconds")
+                .item_style(ItemStyle::new().color("#3b6fd6"))
+                .data(its.iter().map(|i| i.timed.total as f64 / 1e6).collect()),
+        )
+}
+
 /// The heatmap, and the rest of its option, to set after it: the cells as
 /// `[column, row, failure ratio, failed, judged]` (charming's heatmap series takes three values),
 /// the colour scale's labels (charming's VisualMap has no `text`), and `heatmapNames`, the whole
@@ -274,6 +292,13 @@ pub(crate) fn chart_set(s: &Summary) -> ChartSet {
             .collect(),
         iterations_total: s.iterations().len() as u64,
         class_rows: classes(s).iter().map(|(name, count, _)| (name.to_string(), *count)).collect(),
+        durations: s.iterations().iter().any(|i| i.timed.runs > 0).then(|| raw(&durations_chart(s))),
+        duration_rows: s
+            .iterations()
+            .iter()
+            .take(TABLE_ROWS)
+            .map(|i| (i.label.to_string(), i.timed.runs, i.timed.total))
+            .collect(),
     }
 }
 

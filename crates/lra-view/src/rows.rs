@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use lra_core::{AnomalyKind, Diff, Location, Summary, TestStats};
 use lra_protocol::{
     Column, Comparison, DiffList, FailureList, FailureRow, FileRow, FlakyList, FlakyRow, Overview, Place, RunAt,
-    StripCell, TestDetail, TestRow, TestsPage, TestsQuery,
+    SlowestList, StripCell, TestDetail, TestRow, TestsPage, TestsQuery, Timing,
 };
 
 /// At most this many rows in the flaky and failure views and names in each comparison list: the
@@ -73,7 +73,14 @@ pub(crate) fn overview(s: &Summary) -> Overview {
         anomaly_count: s.anomaly_count(),
         anomalies,
         file_rows,
+        timed_runs: timed_runs(s),
+        dropped_durations: s.dropped_durations(),
     }
+}
+
+/// Runs with a duration, in every test.
+fn timed_runs(s: &Summary) -> u64 {
+    s.tests().iter().filter_map(TestStats::durations).map(|d| d.runs()).sum()
 }
 
 fn compare(s: &Summary, column: Column, a: &TestStats, b: &TestStats) -> Ordering {
@@ -91,6 +98,8 @@ fn compare(s: &Summary, column: Column, a: &TestStats, b: &TestStats) -> Orderin
             let rate = |r: Option<f64>| r.unwrap_or(-1.0);
             rate(ca.pass_rate()).total_cmp(&rate(cb.pass_rate()))
         }
+        // Untimed tests sort below every timed one.
+        Column::P95 => p95(a).cmp(&p95(b)),
         Column::FirstFailure => {
             let at = |t: &TestStats| t.first_failure().map(|l| (s.file_name(l), l.line));
             at(a).cmp(&at(b))
@@ -113,13 +122,36 @@ pub(crate) fn order(s: &Summary, q: &TestsQuery) -> Vec<u32> {
     order
 }
 
+/// A test's p95, for sorting.
+fn p95(t: &TestStats) -> Option<u64> {
+    t.durations().map(|d| d.p95())
+}
+
 pub(crate) fn test_row(s: &Summary, t: &TestStats) -> TestRow {
     TestRow {
         name: t.name.to_string(),
         counts: t.counts,
         first_failure: t.first_failure().map(|l| at(s, l)),
         first_failure_at: t.first_failure().map(place),
+        timing: t.durations().map(|d| Timing {
+            runs: d.runs(),
+            total_us: d.total(),
+            min_us: d.min(),
+            p50_us: d.p50(),
+            p95_us: d.p95(),
+            max_us: d.max(),
+        }),
     }
+}
+
+/// The tests with a timed run, the longest p95 first (then the longest total), at most
+/// [`ROWS`].
+pub(crate) fn slowest(s: &Summary) -> SlowestList {
+    let mut timed: Vec<&TestStats> = s.tests().iter().filter(|t| t.durations().is_some()).collect();
+    let key = |t: &TestStats| t.durations().map(|d| (d.p95(), d.total()));
+    timed.sort_by_key(|t| std::cmp::Reverse(key(t)));
+    let rows = timed.iter().take(ROWS).map(|t| test_row(s, t)).collect();
+    SlowestList { total: timed.len() as u64, rows }
 }
 
 /// The page of `order` the query asks for.
@@ -140,6 +172,12 @@ pub(crate) fn test_detail(s: &Summary, name: &str) -> Option<TestDetail> {
         runs: runs_of(t),
         seen: t.failed_runs().seen(),
         strip: strip(s, t),
+        reasons: s
+            .failure_groups_by_size()
+            .iter()
+            .filter(|g| g.tests.iter().any(|n| **n == *t.name))
+            .map(|g| g.example.to_string())
+            .collect(),
     })
 }
 

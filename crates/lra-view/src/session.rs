@@ -150,6 +150,7 @@ impl Session {
             Request::Tests(q) => Reply::Tests(self.tests_page(&q)),
             Request::Test { name } => Reply::Test(s.and_then(|s| rows::test_detail(s, &name))),
             Request::Flaky => Reply::Flaky(s.map(rows::flaky).unwrap_or_default()),
+            Request::Slowest => Reply::Slowest(s.map(rows::slowest).unwrap_or_default()),
             Request::Failures => Reply::Failures(s.map(rows::failures).unwrap_or_default()),
             Request::Charts => Reply::Charts(s.map(|s| Box::new(charts::chart_set(s)))),
             Request::Heatmap => Reply::Heatmap(s.map(|s| Box::new(charts::heatmap_set(s)))),

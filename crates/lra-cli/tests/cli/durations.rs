@@ -1,4 +1,4 @@
-//! Durations (docs/design.md §1.7) in the table, the CSV and the JSON.
+//! Durations (docs/design.md, "Durations") in the table, the CSV and the JSON.
 
 use std::fs;
 

@@ -82,7 +82,7 @@ const PIECES: &[&[u8]] = &[
     b" expected 3 got 14",
     b"a.cc:3: Failure",
     b"7",
-    // Durations: stated, and timestamps at a line's start (docs/design.md §1.7).
+    // Durations: stated, and timestamps at a line's start (docs/design.md, "Durations").
     b"(elapsed 12 ms)",
     b" (elapsed 1.5 s) ",
     b"(elapsed ",

@@ -288,6 +288,7 @@ fn every_request_and_reply_reads_back_as_written() {
     let questions = [
         Request::Overview,
         Request::Flaky,
+        Request::Slowest,
         Request::Failures,
         Request::Charts,
         Request::Heatmap,
@@ -592,4 +593,35 @@ fn archives_saved_summaries_and_xml_are_not_cut() {
     assert_eq!(batch.segment_reading(1, b"{\"schema\": \"lra-summary/1\"}"), None);
     assert_eq!(batch.segment_reading(2, b"<?xml version=\"1.0\"?><testsuites>"), None);
     assert!(batch.segment_reading(3, b"Test: a\nResult: PASS\n").is_some());
+}
+
+#[test]
+fn the_slowest_tests_their_column_and_the_time_per_iteration() {
+    let mut s = Session::new(false);
+    // quick: 10 ms and 20 ms; slow: 3 s stated; plain: no duration.
+    let log = "Iteration 1\n10:00:00.000 Test: quick\n10:00:00.010 Result: PASS\nTest: slow\nResult: FAIL late (elapsed 3 s)\n\
+               Test: plain\nResult: PASS\nIteration 2\n10:00:01.000 Test: quick\n10:00:01.020 Result: PASS\n";
+    analyze(&mut s, &[("d.log", log)], Reading::default(), 7);
+    let Reply::Slowest(list) = ask(&mut s, Request::Slowest).0 else { panic!() };
+    let names: Vec<&str> = list.rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!((list.total, names), (2, vec!["slow", "quick"]), "untimed tests are not listed");
+    let quick = list.rows[1].timing.unwrap();
+    assert_eq!((quick.runs, quick.total_us, quick.min_us, quick.max_us), (2, 30_000, 10_000, 20_000));
+    // One of two runs takes at most 10 ms: its bucket's top, at most a sixteenth above.
+    assert!((10_000..=10_625).contains(&quick.p50_us), "{}", quick.p50_us);
+    assert_eq!(quick.p95_us, 20_000, "the top of 20 ms's bucket, clamped to the most");
+    // The tests table sorts by p95, untimed tests last when descending.
+    let t = page(&mut s, "", Column::P95, true, 0, 10);
+    let names: Vec<&str> = t.rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["slow", "quick", "plain"]);
+    // The detail lists the reasons, the duration cut out.
+    let Reply::Test(Some(d)) = ask(&mut s, Request::Test { name: "slow".into() }).0 else { panic!() };
+    assert_eq!(d.reasons, ["late"]);
+    assert_eq!(d.row.timing.map(|t| t.p95_us), Some(3_000_000));
+    let Reply::Charts(Some(c)) = ask(&mut s, Request::Charts).0 else { panic!() };
+    assert_eq!(c.duration_rows, [("1".to_owned(), 2, 3_010_000), ("2".to_owned(), 1, 20_000)]);
+    let chart: serde_json::Value = serde_json::from_str(c.durations.as_ref().expect("timed").get()).unwrap();
+    assert_eq!(chart["series"][0]["data"], serde_json::json!([3.01, 0.02]));
+    let Reply::Overview(Some(o)) = ask(&mut s, Request::Overview).0 else { panic!() };
+    assert_eq!((o.timed_runs, o.dropped_durations), (3, 0));
 }
