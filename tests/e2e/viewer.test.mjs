@@ -211,3 +211,37 @@ test("a gzipped log and a zip's member open in the viewer, decoded up to the lin
     await s.close();
   }
 });
+
+test("n goes on past a test's kept failed runs, finding the others in the file; p comes back", async () => {
+  const s = await open({ isolate: true, hash: "#view=tests" });
+  try {
+    // t fails 25 times: runs 1-10 and 16-25 are kept, 11-15 are found again. Run k's lines are
+    // 2k-1 (Test: t) and 2k (its result).
+    const log = Array.from({ length: 25 }, (_, k) => `Test: t\nResult: FAIL boom ${k + 1}\n`).join("");
+    await give(s.page, "many.log", Buffer.from(log));
+    await s.page.waitForSelector("#tests-table button.open-at");
+    await s.page.click("#tests-table tr:has(td.name:text-is('t')) button.open-at");
+    await s.page.waitForSelector("#log-lines li.anchor");
+    const at = (n) =>
+      s.page.waitForFunction((n) => document.querySelector("#log-lines li.anchor .n")?.textContent === String(n), n);
+    const expectRun = async (k) => {
+      await at(2 * k - 1);
+      const marked = (await shownLines(s.page)).filter(([, , run]) => run).map(([n]) => n);
+      assert.ok(marked.includes(2 * k - 1) && marked.includes(2 * k), `run ${k} is marked: ${marked}`);
+    };
+    for (let k = 2; k <= 12; k++) {
+      await s.page.keyboard.press("n");
+      await expectRun(k);
+    }
+    await s.page.keyboard.press("p");
+    await expectRun(11);
+    await s.page.keyboard.press("p");
+    await expectRun(10);
+    for (let k = 11; k <= 17; k++) {
+      await s.page.keyboard.press("n");
+      await expectRun(k);
+    }
+  } finally {
+    await s.close();
+  }
+});

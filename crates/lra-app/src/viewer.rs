@@ -4,6 +4,7 @@
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
+use lra_core::KEPT_RUNS;
 use lra_protocol::{LinesQuery, Place, Reply, Request, RunAt, ShownLine, ViewerLines};
 
 use crate::engine::Engine;
@@ -65,6 +66,11 @@ pub fn RunViewer() -> impl IntoView {
     // A search on its way: its number, so that a newer one (or a cancel) drops it.
     let searching: RwSignal<Option<u64>> = RwSignal::new(None);
     let searches = StoredValue::new(0u64);
+    // The failed runs found again past the first kept ones (`n` in the gap between a test's
+    // first and last 10 kept runs), in the order visited: the last is the one shown, and `p`
+    // steps back along them.
+    let gap_trail: StoredValue<Vec<RunAt>> = StoredValue::new(Vec::new());
+    let gap_run: RwSignal<Option<RunAt>> = RwSignal::new(None);
     let panel = NodeRef::<leptos::html::Div>::new();
 
     // Asks for the lines whenever the target changes: the worker reads them from the file.
@@ -79,6 +85,14 @@ pub fn RunViewer() -> impl IntoView {
         engine.ask(Request::Lines(query), move |reply, _| match reply {
             Reply::Lines(v) => {
                 state.lines_shown.set(Some((v.name.clone(), v.window.first_line + u64::from(v.window.anchor))));
+                // Anywhere but at the last run found again, the trail is left.
+                let anchor = v.window.lines.get(v.window.anchor as usize).map(|l| l.offset);
+                let on_trail =
+                    gap_trail.with_value(|t| t.last().is_some_and(|r| r.file == v.file && Some(r.opened) == anchor));
+                if !on_trail {
+                    gap_trail.set_value(Vec::new());
+                }
+                gap_run.set(gap_trail.with_value(|t| t.last().cloned()));
                 shown.set(Some(*v));
                 message.set(None);
             }
@@ -125,6 +139,30 @@ pub fn RunViewer() -> impl IntoView {
         let here = (v.file, at);
         let mut runs: Vec<&RunAt> = v.runs.iter().collect();
         runs.sort_by_key(|r| (r.file, r.opened));
+        // Between the first and the last kept runs, the runs are found again in the file.
+        let gap =
+            (v.seen > v.runs.len() as u64 && runs.len() > KEPT_RUNS).then(|| (runs[KEPT_RUNS - 1], runs[KEPT_RUNS]));
+        if let (Some((tenth, next_kept)), Some(test)) = (gap, v.test.clone()) {
+            let in_gap = here >= (tenth.file, tenth.opened) && here < (next_kept.file, next_kept.opened);
+            if forward && in_gap && v.file == tenth.file {
+                let shown_run = gap_trail
+                    .with_value(|t| t.last().cloned())
+                    .or_else(|| v.runs.iter().find(|r| r.holds(v.file, at)).cloned());
+                let after = shown_run.filter(|r| r.file == v.file).map_or(at, |r| r.closed);
+                let what = format!("Looking for {test}'s next failed run in the file…");
+                let chase = Chase::start(engine, state, v.file, searches, searching, message, what);
+                rescan_from(chase, test, after, next_kept.clone(), gap_trail);
+                return;
+            }
+            if !forward && gap_trail.with_value(|t| !t.is_empty()) {
+                gap_trail.update_value(|t| {
+                    t.pop();
+                });
+                let back = gap_trail.with_value(|t| t.last().cloned()).unwrap_or_else(|| tenth.clone());
+                go(Place { file: back.file, line: None, offset: Some(back.opened) }, Some(test));
+                return;
+            }
+        }
         let next = if forward {
             runs.iter().find(|r| (r.file, r.opened) > here && !r.holds(v.file, at))
         } else {
@@ -134,10 +172,6 @@ pub fn RunViewer() -> impl IntoView {
             Some(r) => go(Place { file: r.file, line: None, offset: Some(r.opened) }, v.test.clone()),
             None => message.set(Some(match (&v.test, forward) {
                 (None, _) => "no test is selected here: open the lines from a test's failure".to_owned(),
-                (Some(t), true) if v.seen > v.runs.len() as u64 => format!(
-                    "the last of {t}'s kept failed runs: of its {} failed runs the first and last 10 are kept; search for its name to find the others",
-                    count(v.seen)
-                ),
                 (Some(t), true) => format!("no later failed run of {t}"),
                 (Some(t), false) => format!("no earlier failed run of {t}"),
             })),
@@ -177,13 +211,10 @@ pub fn RunViewer() -> impl IntoView {
         if text.is_empty() {
             return;
         }
-        let number = searches.get_value() + 1;
-        searches.set_value(number);
-        searching.set(Some(number));
-        message.set(Some(format!("Searching for “{text}”…")));
+        let chase = Chase::start(engine, state, file, searches, searching, message, format!("Searching for “{text}”…"));
         // From the next line on, or from before this one: a hit on the line shown is not next.
         let from = if forward { at + len + 1 } else { at };
-        search_from(engine, state, file, from, text, forward, number, searching, message);
+        search_from(chase, from, text, forward);
     };
 
     let keys = move |ev: KeyboardEvent| {
@@ -206,7 +237,10 @@ pub fn RunViewer() -> impl IntoView {
         state.viewer.with(Option::is_some).then(|| {
             let body = move || {
                 shown.get().map(|v| {
-                    let in_run = |offset: u64| v.runs.iter().any(|r| r.holds(v.file, offset));
+                    let extra = gap_run.get();
+                    let in_run = |offset: u64| {
+                        v.runs.iter().chain(extra.as_ref()).any(|r| r.holds(v.file, offset))
+                    };
                     let anchor = v.window.anchor as usize;
                     let rows = v
                         .window
@@ -282,48 +316,111 @@ pub fn log_line(number: u64, line: &ShownLine, in_run: bool, anchor: bool) -> im
     }
 }
 
-/// Asks the worker to search on from `from`; goes on while it reads without a hit, until the
-/// search `number` is no longer the one running.
-#[allow(clippy::too_many_arguments, reason = "the search's state, carried from one part of the file to the next")]
-fn search_from(
+/// What a request asked again over shares of a file carries from one share to the next: the
+/// file, whether it is still the one running (the Stop button and a newer search make it not),
+/// and where to say how it goes.
+#[derive(Clone, Copy)]
+struct Chase {
     engine: Engine,
     state: AppState,
     file: u32,
-    from: u64,
-    text: String,
-    forward: bool,
     number: u64,
     searching: RwSignal<Option<u64>>,
     message: RwSignal<Option<String>>,
-) {
-    let request = Request::Search { file, from, text: text.clone(), forward };
-    engine.ask(request, move |reply, _| {
-        if searching.get_untracked() != Some(number) {
+}
+
+impl Chase {
+    /// Starts a chase in `file`, saying `what`: the one running from now on.
+    fn start(
+        engine: Engine,
+        state: AppState,
+        file: u32,
+        searches: StoredValue<u64>,
+        searching: RwSignal<Option<u64>>,
+        message: RwSignal<Option<String>>,
+        what: String,
+    ) -> Chase {
+        let number = searches.get_value() + 1;
+        searches.set_value(number);
+        searching.set(Some(number));
+        message.set(Some(what));
+        Chase { engine, state, file, number, searching, message }
+    }
+
+    fn stopped(&self) -> bool {
+        self.searching.get_untracked() != Some(self.number)
+    }
+
+    /// Ends the chase, saying `why` (nothing when it found what it looked for).
+    fn end(&self, why: Option<String>) {
+        self.searching.set(None);
+        self.message.set(why);
+    }
+
+    /// Opens the viewer at `offset`, `test`'s runs marked.
+    fn open(&self, offset: u64, test: Option<String>) {
+        let place = Place { file: self.file, line: None, offset: Some(offset) };
+        self.state.viewer.set(Some(Target::at(place, test)));
+    }
+}
+
+/// Looks for `test`'s first failed run after `after` in the chase's file, past the runs its
+/// summary kept, and opens the viewer there; `then` is the kept run opened if the file holds
+/// none before its end. A run found again is added to `trail`.
+fn rescan_from(chase: Chase, test: String, after: u64, then: RunAt, trail: StoredValue<Vec<RunAt>>) {
+    let request = Request::NextRun { test: test.clone(), file: chase.file, after };
+    chase.engine.ask(request, move |reply, _| {
+        if chase.stopped() {
+            return;
+        }
+        match reply {
+            Reply::NextRun { run: Some(run), .. } => {
+                chase.end(None);
+                // The kept run itself is not one found again.
+                if (run.file, run.opened) != (then.file, then.opened) {
+                    trail.update_value(|t| t.push(run.clone()));
+                }
+                chase.open(run.opened, Some(test));
+            }
+            Reply::NextRun { run: None, done: true, .. } => {
+                chase.end(None);
+                chase.open(then.opened, Some(test));
+            }
+            Reply::NextRun { run: None, next, .. } => {
+                chase
+                    .message
+                    .set(Some(format!("Looking for {test}'s next failed run in the file… at byte {}", count(next))));
+                rescan_from(chase, test, next, then, trail);
+            }
+            Reply::Failed { message: m } => chase.end(Some(m)),
+            _ => chase.end(None),
+        }
+    });
+}
+
+/// Searches on for `text` from `from`; goes on while a share is read without a hit.
+fn search_from(chase: Chase, from: u64, text: String, forward: bool) {
+    let request = Request::Search { file: chase.file, from, text: text.clone(), forward };
+    chase.engine.ask(request, move |reply, _| {
+        if chase.stopped() {
             return;
         }
         match reply {
             Reply::Found { offset: Some(offset), .. } => {
-                searching.set(None);
-                message.set(None);
-                let test = state.viewer.with_untracked(|t| t.as_ref().and_then(|t| t.test.clone()));
-                state.viewer.set(Some(Target::at(Place { file, line: None, offset: Some(offset) }, test)));
+                chase.end(None);
+                let test = chase.state.viewer.with_untracked(|t| t.as_ref().and_then(|t| t.test.clone()));
+                chase.open(offset, test);
             }
             Reply::Found { offset: None, done: true, .. } => {
-                searching.set(None);
-                message.set(Some(format!(
-                    "“{text}” is not {} in this file",
-                    if forward { "further on" } else { "earlier" }
-                )));
+                let way = if forward { "further on" } else { "earlier" };
+                chase.end(Some(format!("“{text}” is not {way} in this file")));
             }
             Reply::Found { offset: None, next, .. } => {
-                message.set(Some(format!("Searching for “{text}”… at byte {}", count(next))));
-                search_from(engine, state, file, next, text, forward, number, searching, message);
+                chase.message.set(Some(format!("Searching for “{text}”… at byte {}", count(next))));
+                search_from(chase, next, text, forward);
             }
-            Reply::Failed { message: m } => {
-                searching.set(None);
-                message.set(Some(m));
-            }
-            _ => searching.set(None),
+            Reply::Failed { message: m } => chase.end(Some(m)),
+            _ => chase.end(None),
         }
     });
 }

@@ -121,6 +121,10 @@ pub enum Request {
     Search { file: u32, from: u64, text: String, forward: bool },
     /// The nearest kept failed run of any test after (`forward`) or before `place`.
     NextFailure { place: Place, forward: bool },
+    /// The first failed run of `test` in `file` whose result line starts after `after`, read
+    /// from the file again (past the runs the summary kept): answered with [`Reply::NextRun`],
+    /// a bounded share of the file at a time, as a search is.
+    NextRun { test: String, file: u32, after: u64 },
 }
 
 /// A place in a file of the summary: its index, and its line as an offset, a number, or both.
@@ -269,6 +273,13 @@ pub enum Reply {
     },
     /// The nearest kept failed run after or before a place: its test and where it is.
     NextFailure(Option<(String, RunAt)>),
+    /// A rescan's answer: the run found, or `None` with where it stopped (`next`) when it read
+    /// its share without one, or the file ended (`done`).
+    NextRun {
+        run: Option<RunAt>,
+        next: u64,
+        done: bool,
+    },
     /// The blob beside it: its file name and type.
     File {
         name: String,

@@ -9,6 +9,7 @@ mod charts;
 mod decoded;
 pub mod lines;
 mod report;
+pub mod rescan;
 mod rows;
 mod session;
 mod suites;

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use std::rc::Rc;
 
-use lra_core::{GenOptions, Summary, generate};
+use lra_core::{GenOptions, Options, Summary, generate};
 use lra_protocol::{
     Column, Export, LinesQuery, Place, Reading, Reply, Request, RunAt, TestsPage, TestsQuery, ViewerLines,
 };
@@ -12,6 +12,7 @@ use lra_protocol::{
 use crate::batch::{Batch, Purpose};
 use crate::decoded::Decoded;
 use crate::lines::{Anchor, LineIndex, Source, search, window};
+use crate::rescan::{RESCAN_BUDGET, Rescan, next_failed_run};
 use crate::rows::runs_of;
 use crate::{charts, report, rows, suites};
 
@@ -143,6 +144,7 @@ impl Session {
             }
             Request::Lines(q) => self.lines(&q),
             Request::Search { file, from, text, forward } => self.search(file, from, &text, forward),
+            Request::NextRun { test, file, after } => self.next_run(&test, file, after),
             Request::NextFailure { place, forward } => {
                 Reply::NextFailure(s.and_then(|s| next_failure(s, &place, forward)))
             }
@@ -286,6 +288,30 @@ impl Session {
             Ok(Ok(offset)) => Reply::Found { offset, next: from, done: true },
             Ok(Err(next)) => Reply::Found { offset: None, next, done: false },
             Err(message) => Reply::Failed { message: format!("{name}: {message}") },
+        }
+    }
+
+    fn next_run(&self, test: &str, file: u32, after: u64) -> Reply {
+        let Some(s) = &self.summary else { return Reply::Failed { message: "there is no summary yet".to_owned() } };
+        let Some(stats) = s.files.get(file as usize) else {
+            return Reply::Failed { message: format!("there is no file #{file}") };
+        };
+        let Some(source) = self.files.get(file as usize).and_then(|f| f.source.as_deref()) else {
+            return Reply::Failed { message: unreadable(&stats.name) };
+        };
+        let options = Options {
+            name_mode: s.name_mode,
+            markers: s.markers.clone(),
+            format: Some(stats.format),
+            ..Options::default()
+        };
+        match next_failed_run(source, &options, test, after, RESCAN_BUDGET) {
+            Ok(Rescan::Found { opened, closed }) => {
+                Reply::NextRun { run: Some(RunAt { file, opened, closed }), next: closed, done: true }
+            }
+            Ok(Rescan::GoOn(next)) => Reply::NextRun { run: None, next, done: false },
+            Ok(Rescan::Done) => Reply::NextRun { run: None, next: after, done: true },
+            Err(message) => Reply::Failed { message: format!("{}: {message}", stats.name) },
         }
     }
 

@@ -233,3 +233,58 @@ fn a_compressed_file_and_an_archives_member_are_decoded_up_to_the_lines_shown() 
     let Reply::Lines(v) = ask(&mut s, Request::Lines(q)).0 else { panic!() };
     assert_eq!(v.window.lines[0].text, expected[0]);
 }
+
+/// A log where `t` fails 30 times (more than the 20 runs kept), other lines between: each run
+/// as the offsets of its `Test: t` line and of its result, read from the text.
+fn often_failing() -> (String, Vec<(u64, u64)>) {
+    let mut log = String::new();
+    let mut runs = Vec::new();
+    for i in 0..30 {
+        log.push_str(&format!("Test: other\nResult: PASS\nTest: t\noutput of run {i}\n"));
+        let opened = log.rfind("Test: t").unwrap() as u64;
+        let closed = log.len() as u64;
+        log.push_str(&format!("Result: FAIL boom {i}\n"));
+        runs.push((opened, closed));
+        if i % 4 == 0 {
+            log.push_str("Test: t\nResult: PASS\n");
+        }
+    }
+    (log, runs)
+}
+
+#[test]
+fn every_failed_run_past_the_kept_ones_is_found_again_in_order() {
+    use lra_core::Options;
+    use lra_view::rescan::{Rescan, next_failed_run};
+    let (log, expected) = often_failing();
+    let src = log.as_bytes();
+    // Whole shares, and shares so small that runs straddle them, down to the longest run (47
+    // bytes, `Test: t` to `Result: FAIL boom 29`): a run open at a share's end is read again
+    // from its start by the next.
+    for budget in [1 << 20, 200, 61, 47] {
+        let mut found = Vec::new();
+        let mut after = 0;
+        loop {
+            match next_failed_run(src, &Options::default(), "t", after, budget).unwrap() {
+                Rescan::Found { opened, closed } => {
+                    found.push((opened, closed));
+                    after = closed;
+                }
+                Rescan::GoOn(next) => {
+                    assert!(next > after, "budget {budget}: no progress at {after}");
+                    after = next;
+                }
+                Rescan::Done => break,
+            }
+        }
+        assert_eq!(found, expected, "budget {budget}");
+    }
+    // Through the session: the run after the 10th kept one is the 11th, which was not kept.
+    let mut s = Session::new(false);
+    analyze(&mut s, &[("o.log", &log)], Reading::default(), 4096);
+    let request = Request::NextRun { test: "t".into(), file: 0, after: expected[9].1 };
+    let Reply::NextRun { run: Some(run), done: true, .. } = ask(&mut s, request).0 else { panic!() };
+    assert_eq!((run.opened, run.closed), expected[10]);
+    let request = Request::NextRun { test: "t".into(), file: 0, after: expected[29].1 };
+    assert!(matches!(ask(&mut s, request).0, Reply::NextRun { run: None, done: true, .. }));
+}
