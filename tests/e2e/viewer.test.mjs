@@ -245,3 +245,39 @@ test("n goes on past a test's kept failed runs, finding the others in the file; 
     await s.close();
   }
 });
+
+test("lines far into a compressed file are decoded a share at a time, the progress said", async () => {
+  const s = await open({ isolate: true, hash: "#view=tests" });
+  try {
+    const { writeFileSync } = await import("node:fs");
+    const { gzipSync } = await import("node:zlib");
+    const { FIXTURES } = await import("./harness.mjs");
+    // 40 MiB of passing runs stored uncompressed, then t's one failure: reaching it decodes
+    // five shares of 8 MiB.
+    const run = "Test: t\nResult: PASS\n";
+    const log = run.repeat(Math.ceil((40 << 20) / run.length)) + "Test: t\nResult: FAIL at the very end\n";
+    writeFileSync(path.join(FIXTURES, "stored.log.gz"), gzipSync(Buffer.from(log), { level: 0 }));
+    await s.page.evaluate(async () => {
+      const blob = await (await fetch("/fixtures/stored.log.gz")).blob();
+      await window.LogResultAccumulator.analyze([new File([blob], "stored.log.gz")]);
+    });
+    await s.page.waitForSelector("#tests-table button.open-at");
+    // Every message the viewer says, as it says it.
+    await s.page.evaluate(() => {
+      window.said = [];
+      new MutationObserver(() => {
+        const m = document.querySelector("#viewer-message");
+        if (m && window.said.at(-1) !== m.textContent) window.said.push(m.textContent);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await s.page.click("#tests-table tr:has(td.name:text-is('t')) button.open-at");
+    await s.page.waitForSelector("#log-lines li.anchor");
+    const anchor = await s.page.$eval("#log-lines li.anchor .text", (t) => t.textContent);
+    assert.equal(anchor, "Result: FAIL at the very end");
+    const said = await s.page.evaluate(() => window.said);
+    assert.ok(said.some((m) => /^Decoding the file from its start to reach these lines: .* compressed \(\d+%\)…$/.test(m)), said.join(" | "));
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});

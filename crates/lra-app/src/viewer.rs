@@ -8,7 +8,7 @@ use lra_core::KEPT_RUNS;
 use lra_protocol::{LinesQuery, Place, Reply, Request, RunAt, ShownLine, ViewerLines};
 
 use crate::engine::Engine;
-use crate::state::{AppState, count};
+use crate::state::{AppState, count, human_bytes};
 
 /// Lines shown before and after the place asked for.
 const BEFORE: u32 = 12;
@@ -74,6 +74,7 @@ pub fn RunViewer() -> impl IntoView {
     let panel = NodeRef::<leptos::html::Div>::new();
 
     // Asks for the lines whenever the target changes: the worker reads them from the file.
+    let lines = LinesAsk { engine, state, shown, message, searches, searching, gap_trail, gap_run };
     Effect::new(move |_| {
         let Some(target) = state.viewer.get() else {
             shown.set(None);
@@ -82,23 +83,7 @@ pub fn RunViewer() -> impl IntoView {
         };
         let query =
             LinesQuery { at: target.place.clone(), before: target.before, after: target.after, test: target.test };
-        engine.ask(Request::Lines(query), move |reply, _| match reply {
-            Reply::Lines(v) => {
-                state.lines_shown.set(Some((v.name.clone(), v.window.first_line + u64::from(v.window.anchor))));
-                // Anywhere but at the last run found again, the trail is left.
-                let anchor = v.window.lines.get(v.window.anchor as usize).map(|l| l.offset);
-                let on_trail =
-                    gap_trail.with_value(|t| t.last().is_some_and(|r| r.file == v.file && Some(r.opened) == anchor));
-                if !on_trail {
-                    gap_trail.set_value(Vec::new());
-                }
-                gap_run.set(gap_trail.with_value(|t| t.last().cloned()));
-                shown.set(Some(*v));
-                message.set(None);
-            }
-            Reply::Failed { message: m } => message.set(Some(m)),
-            other => message.set(Some(format!("the engine answered {other:?}"))),
-        });
+        lines.ask(query, None);
     });
     // Focus moves into the panel when it opens, so that its keys work at once.
     Effect::new(move |_| {
@@ -290,7 +275,7 @@ pub fn RunViewer() -> impl IntoView {
                         <button type="button" on:click=move |_| find(true)>"Find next"</button>
                         <button type="button" on:click=move |_| find(false)>"Find previous"</button>
                         {move || searching.get().map(|_| view! {
-                            <button type="button" on:click=move |_| { searching.set(None); message.set(Some("Search stopped.".to_owned())); }>"Stop search"</button>
+                            <button type="button" id="viewer-stop" on:click=move |_| { searching.set(None); message.set(Some("Stopped.".to_owned())); }>"Stop"</button>
                         })}
                         <button type="button" class="close" on:click=move |_| close() title="Close (Esc)">"Close (Esc)"</button>
                     </div>
@@ -313,6 +298,85 @@ pub fn log_line(number: u64, line: &ShownLine, in_run: bool, anchor: bool) -> im
             <span class="text">{line.text.clone()}</span>
             {cut}
         </li>
+    }
+}
+
+/// What asking for the viewer's lines updates: the lines shown, the message, and the trail of
+/// runs found again.
+#[derive(Clone, Copy)]
+struct LinesAsk {
+    engine: Engine,
+    state: AppState,
+    shown: RwSignal<Option<ViewerLines>>,
+    message: RwSignal<Option<String>>,
+    searches: StoredValue<u64>,
+    searching: RwSignal<Option<u64>>,
+    gap_trail: StoredValue<Vec<RunAt>>,
+    gap_run: RwSignal<Option<RunAt>>,
+}
+
+impl LinesAsk {
+    /// Asks for the lines of `query`. A compressed file's are decoded up to them a share at a
+    /// time: each answer says how far, and the next share is asked (as a `chase`, which the
+    /// Stop button ends) until the lines come.
+    fn ask(self, query: LinesQuery, chase: Option<Chase>) {
+        let again = query.clone();
+        self.engine.ask(Request::Lines(query), move |reply, _| {
+            if chase.is_some_and(|c| c.stopped()) {
+                return;
+            }
+            match reply {
+                Reply::Lines(v) => {
+                    if let Some(c) = chase {
+                        c.end(None);
+                    }
+                    self.show(*v);
+                }
+                Reply::Decoding { file, done, size } => {
+                    let what = format!(
+                        "Decoding the file from its start to reach these lines: {} of {} compressed ({}%)…",
+                        human_bytes(done as f64),
+                        human_bytes(size as f64),
+                        done * 100 / size.max(1)
+                    );
+                    let chase = match chase {
+                        Some(c) => {
+                            c.message.set(Some(what));
+                            c
+                        }
+                        None => Chase::start(
+                            self.engine,
+                            self.state,
+                            file,
+                            self.searches,
+                            self.searching,
+                            self.message,
+                            what,
+                        ),
+                    };
+                    self.ask(again, Some(chase));
+                }
+                Reply::Failed { message: m } => match chase {
+                    Some(c) => c.end(Some(m)),
+                    None => self.message.set(Some(m)),
+                },
+                other => self.message.set(Some(format!("the engine answered {other:?}"))),
+            }
+        });
+    }
+
+    fn show(self, v: ViewerLines) {
+        let LinesAsk { state, shown, message, gap_trail, gap_run, .. } = self;
+        state.lines_shown.set(Some((v.name.clone(), v.window.first_line + u64::from(v.window.anchor))));
+        // Anywhere but at the last run found again, the trail is left.
+        let anchor = v.window.lines.get(v.window.anchor as usize).map(|l| l.offset);
+        let on_trail = gap_trail.with_value(|t| t.last().is_some_and(|r| r.file == v.file && Some(r.opened) == anchor));
+        if !on_trail {
+            gap_trail.set_value(Vec::new());
+        }
+        gap_run.set(gap_trail.with_value(|t| t.last().cloned()));
+        shown.set(Some(v));
+        message.set(None);
     }
 }
 

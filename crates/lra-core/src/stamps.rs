@@ -14,7 +14,6 @@ use std::sync::LazyLock;
 use memchr::memmem::Finder;
 
 use crate::extract::{Text, lossy};
-use crate::format::prefix;
 
 /// Microseconds in a day: a computed duration longer than this is dropped.
 pub(crate) const DAY_US: i64 = 86_400 * 1_000_000;
@@ -62,37 +61,78 @@ impl Stamp {
     }
 }
 
-/// The timestamp a line (without its `\n`) starts with, after its CI prefix if it has one, or
-/// else the prefix's own.
+/// The timestamp a line (without its `\n`) starts with. A line that starts with two (a CI
+/// system's prefix, then the log's own: GitHub's ISO time, GitLab's with its stream tag,
+/// Jenkins' bracketed one) is the run's by the second.
+#[inline]
 pub(crate) fn leading(line: &[u8]) -> Option<Stamp> {
-    // Most lines start with neither a digit, a bracket nor a month: one look says so.
-    let first = *line.first()?;
-    if !(first.is_ascii_digit()
-        || first == b'['
-        || matches!(first, b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D'))
-    {
+    // Called for every line that opens or closes a run: the commonest case, no stamp, is told
+    // here by the first byte, without a call.
+    if !line.first().is_some_and(|&b| may_start_stamp(b)) {
         return None;
     }
-    let rest = prefix::strip(line);
-    if rest.len() != line.len()
-        && let Some(stamp) = at_start(rest)
-    {
-        return Some(stamp);
-    }
-    at_start(line)
+    leading_stamp(line)
 }
 
-/// The timestamp `text` starts with, bracketed or not.
-fn at_start(text: &[u8]) -> Option<Stamp> {
-    let text = text.strip_prefix(b"[").unwrap_or(text);
-    let mut r = Reader { text, at: 0 };
-    let stamp = match text.first()? {
-        b'0'..=b'9' => {
-            r.iso().or_else(|| Reader { text, at: 0 }.time_alone()).or_else(|| Reader { text, at: 0 }.epoch())
+/// Whether a timestamp can start with `b`: a digit, a bracket, or a month's initial.
+fn may_start_stamp(b: u8) -> bool {
+    b.is_ascii_digit() || b == b'[' || matches!(b, b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D')
+}
+
+/// [`leading`], past its first look.
+fn leading_stamp(line: &[u8]) -> Option<Stamp> {
+    let (stamp, end) = at_start(line)?;
+    let Some(rest) = line[end..].strip_prefix(b" ") else { return Some(stamp) };
+    // GitLab's stream tag: two digits, `O` or `E`, then a space or `+`.
+    let rest = match rest {
+        [a, b, c, d, tail @ ..]
+            if a.is_ascii_digit() && b.is_ascii_digit() && matches!(c, b'O' | b'E') && matches!(d, b' ' | b'+') =>
+        {
+            tail
         }
-        _ => r.syslog(),
+        _ => rest,
+    };
+    Some(at_start(rest).map_or(stamp, |(own, _)| own))
+}
+
+/// The timestamp `text` starts with, bracketed or not, and where it ends (past its bracket).
+fn at_start(text: &[u8]) -> Option<(Stamp, usize)> {
+    let first = *text.first()?;
+    if !may_start_stamp(first) {
+        return None;
+    }
+    let bracketed = first == b'[';
+    let inner = if bracketed { &text[1..] } else { text };
+    // Each shape tried in turn, from the start; a plain `match`, so that the readers inline.
+    let read = |shape: Shape| {
+        let mut r = Reader { text: inner, at: 0 };
+        let stamp = match shape {
+            Shape::TimeAlone => r.time_alone(),
+            Shape::Iso => r.iso(),
+            Shape::Epoch => r.epoch(),
+            Shape::Syslog => r.syslog(),
+        };
+        stamp.map(|stamp| (stamp, r.at))
+    };
+    let (stamp, len) = match inner.first()? {
+        // A time alone is the commonest: told by its third byte.
+        b'0'..=b'9' if inner.get(2) == Some(&b':') => read(Shape::TimeAlone),
+        b'0'..=b'9' => read(Shape::Iso).or_else(|| read(Shape::Epoch)),
+        _ => read(Shape::Syslog),
     }?;
-    Some(stamp)
+    match bracketed {
+        false => Some((stamp, len)),
+        true => (inner.get(len) == Some(&b']')).then_some((stamp, len + 2)),
+    }
+}
+
+/// The shapes a timestamp may have.
+#[derive(Clone, Copy)]
+enum Shape {
+    TimeAlone,
+    Iso,
+    Epoch,
+    Syslog,
 }
 
 /// A cursor over a timestamp's bytes.
@@ -103,6 +143,7 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     /// Exactly `n` digits.
+    #[inline]
     fn digits(&mut self, n: usize) -> Option<i64> {
         let d = self.text.get(self.at..self.at + n)?;
         if !d.iter().all(u8::is_ascii_digit) {
@@ -112,6 +153,7 @@ impl Reader<'_> {
         Some(d.iter().fold(0, |v, &b| v * 10 + i64::from(b - b'0')))
     }
 
+    #[inline]
     fn byte(&mut self, one_of: &[u8]) -> Option<u8> {
         let b = *self.text.get(self.at)?;
         one_of.contains(&b).then(|| {
@@ -120,18 +162,22 @@ impl Reader<'_> {
         })
     }
 
+    #[inline]
     fn peek(&self) -> Option<u8> {
         self.text.get(self.at).copied()
     }
 
     /// `.123` or `,123456`: microseconds (digits past the sixth are cut).
+    #[inline]
     fn fraction(&mut self) -> i64 {
         if self.byte(b".,").is_none() {
             return 0;
         }
         let mut us = 0;
         let mut scale = 100_000;
-        while let Some(b) = self.peek().filter(u8::is_ascii_digit) {
+        while let Some(&b) = self.text.get(self.at)
+            && b.is_ascii_digit()
+        {
             us += i64::from(b - b'0') * scale;
             scale /= 10;
             self.at += 1;
@@ -140,20 +186,27 @@ impl Reader<'_> {
     }
 
     /// `HH:MM:SS` with a fraction or not, as microseconds since midnight.
+    #[inline]
     fn clock(&mut self) -> Option<i64> {
-        let h = self.digits(2)?;
-        self.byte(b":")?;
-        let m = self.digits(2)?;
-        self.byte(b":")?;
-        let s = self.digits(2)?;
+        // Read at once, not a byte at a time: every timestamp has one, and most lines of a
+        // stamped log start with one.
+        let t = self.text.get(self.at..self.at + 8)?;
+        let d = |i: usize| i64::from(t[i].wrapping_sub(b'0'));
+        let digits = [0, 1, 3, 4, 6, 7].iter().all(|&i| d(i) <= 9);
+        if !digits || t[2] != b':' || t[5] != b':' {
+            return None;
+        }
+        let (h, m, s) = (d(0) * 10 + d(1), d(3) * 10 + d(4), d(6) * 10 + d(7));
         if h > 23 || m > 59 || s > 60 {
             return None;
         }
+        self.at += 8;
         let frac = self.fraction();
         Some(((h * 60 + m) * 60 + s) * 1_000_000 + frac)
     }
 
     /// Whether the stamp ends here: the text does, or it goes on with neither a digit nor a `:`.
+    #[inline]
     fn ends(&self) -> bool {
         self.peek().is_none_or(|b| !b.is_ascii_digit() && b != b':')
     }
@@ -186,6 +239,7 @@ impl Reader<'_> {
     }
 
     /// `HH:MM:SS[.frac]`.
+    #[inline]
     fn time_alone(&mut self) -> Option<Stamp> {
         let us = self.clock()?;
         self.ends().then_some(Stamp { us, clock: Clock::TimeOfDay })
@@ -292,6 +346,10 @@ fn decimal_us(digits: &[u8], ns_per_unit: u128) -> Option<u64> {
 /// rest is the failure's reason, which must not differ by the run's duration.
 pub(crate) fn cut_elapsed(detail: &[u8]) -> Option<(u64, Cow<'_, [u8]>)> {
     const OPEN: &[u8] = b"(elapsed ";
+    // Most results have no text, or none with a parenthesis: no search set up for them.
+    if detail.len() < OPEN.len() + 3 || memchr::memchr(b'(', detail).is_none() {
+        return None;
+    }
     static FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(OPEN));
     let at = FINDER.find(detail)?;
     let inner = &detail[at + OPEN.len()..];

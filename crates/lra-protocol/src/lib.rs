@@ -273,6 +273,13 @@ pub enum Reply {
     },
     /// The nearest kept failed run after or before a place: its test and where it is.
     NextFailure(Option<(String, RunAt)>),
+    /// The lines asked for are in a compressed file or an archive's member, decoded from its
+    /// start: `done` of the input's `size` bytes are decoded so far. Ask again to go on.
+    Decoding {
+        file: u32,
+        done: u64,
+        size: u64,
+    },
     /// A rescan's answer: the run found, or `None` with where it stopped (`next`) when it read
     /// its share without one, or the file ended (`done`).
     NextRun {

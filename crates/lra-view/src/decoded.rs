@@ -105,6 +105,42 @@ impl Decoded {
     }
 }
 
+impl Decoded {
+    /// Decodes towards decoded byte `offset` (from the start again if it is behind what is
+    /// kept), feeding at most `budget` compressed bytes: `None` once the bytes from `offset` on
+    /// can be read, else how many of the input's bytes are fed, of how many. The run viewer
+    /// asks again and again, so that a long decoding shows its progress and can be stopped.
+    pub fn advance(&self, offset: u64, budget: u64) -> Result<Option<(u64, u64)>, String> {
+        let mut cursor = self.cursor.borrow_mut();
+        self.decode(&mut cursor, offset, offset.saturating_add(1).min(self.size), budget)?;
+        let c = &cursor.capture;
+        let reached = c.pos >= offset.saturating_add(1).min(self.size) || c.ended || cursor.fed >= self.input.size();
+        Ok((!reached).then(|| (cursor.fed, self.input.size())))
+    }
+
+    /// Decodes until the member's bytes up to `end` are decoded (or it ended), feeding at most
+    /// `budget` compressed bytes; from the input's start again when `from` is behind the kept
+    /// bytes.
+    fn decode(&self, cursor: &mut Cursor, from: u64, end: u64, budget: u64) -> Result<(), String> {
+        if from < cursor.capture.kept_from {
+            *cursor = Decoded::start(&self.input_name, &self.name, self.nth);
+        }
+        let stop = cursor.fed.saturating_add(budget);
+        while cursor.capture.pos < end && !cursor.capture.ended && cursor.fed < stop {
+            if cursor.fed >= self.input.size() {
+                let done = std::mem::replace(&mut cursor.unpacker, Unpacker::new(""));
+                done.finish(&mut cursor.capture);
+                break;
+            }
+            let bytes = self.input.read(cursor.fed, FEED.min(stop - cursor.fed))?;
+            cursor.fed += bytes.len() as u64;
+            let Cursor { unpacker, capture, .. } = &mut *cursor;
+            unpacker.feed(&bytes, capture);
+        }
+        Ok(())
+    }
+}
+
 impl Source for Decoded {
     fn size(&self) -> u64 {
         self.size
@@ -113,20 +149,7 @@ impl Source for Decoded {
     fn read(&self, offset: u64, len: u64) -> Result<Vec<u8>, String> {
         let end = offset.saturating_add(len).min(self.size);
         let mut cursor = self.cursor.borrow_mut();
-        if offset < cursor.capture.kept_from {
-            *cursor = Decoded::start(&self.input_name, &self.name, self.nth);
-        }
-        while cursor.capture.pos < end && !cursor.capture.ended {
-            if cursor.fed >= self.input.size() {
-                let done = std::mem::replace(&mut cursor.unpacker, Unpacker::new(""));
-                done.finish(&mut cursor.capture);
-                break;
-            }
-            let bytes = self.input.read(cursor.fed, FEED)?;
-            cursor.fed += bytes.len() as u64;
-            let Cursor { unpacker, capture, .. } = &mut *cursor;
-            unpacker.feed(&bytes, capture);
-        }
+        self.decode(&mut cursor, offset, end, u64::MAX)?;
         let c = &cursor.capture;
         let from = offset.clamp(c.kept_from, c.pos);
         let to = end.clamp(from, c.pos);

@@ -99,6 +99,13 @@ impl LineIndex {
         Ok(newlines)
     }
 
+    /// The nearest known place at or before the start of line `line` (1-based): where counting
+    /// to it starts.
+    pub fn known_before_line(&self, line: u64) -> u64 {
+        let wanted = line.saturating_sub(1);
+        self.points[self.points.partition_point(|p| p.1 <= wanted) - 1].0
+    }
+
     /// Where line `line` (1-based) starts, counted from the nearest known place before it;
     /// `None` past the file's last line.
     fn offset_of_line(&mut self, src: &(impl Source + ?Sized), line: u64) -> Result<Option<u64>, String> {

@@ -20,10 +20,15 @@ use crate::{charts, report, rows, suites};
 /// file itself, or what holds it), and its known line starts.
 struct FileLines {
     source: Option<Rc<dyn Source>>,
-    /// The bytes are a compressed file's or an archive member's, decoded from the input's start.
-    decoded: bool,
+    /// The same bytes, when they are a compressed file's or an archive member's, decoded from
+    /// the input's start.
+    decoder: Option<Rc<Decoded>>,
     index: LineIndex,
 }
+
+/// Compressed bytes one request decodes, at most, to reach the lines asked for: a long way into
+/// a large archive takes several requests, each answered with its progress.
+const DECODE_BUDGET: u64 = 8 << 20;
 
 /// The tests table's order for one filter and sort, kept until the summary changes, so that
 /// paging through a million tests sorts them once.
@@ -204,10 +209,10 @@ impl Session {
             let plain = given.iter().enumerate().position(|(i, (name, src))| {
                 !used[i] && **name == *f.name && src.size() == f.bytes && is_plain(&**src)
             });
-            let (source, decoded): (Option<Rc<dyn Source>>, bool) = match plain {
+            let (source, decoder): (Option<Rc<dyn Source>>, Option<Rc<Decoded>>) = match plain {
                 Some(i) => {
                     used[i] = true;
-                    (Some(Rc::clone(&given[i].1)), false)
+                    (Some(Rc::clone(&given[i].1)), None)
                 }
                 None => match given
                     .iter()
@@ -217,14 +222,20 @@ impl Session {
                         let nth = members_seen.iter().filter(|&&(g, n)| g == i && n == &*f.name).count();
                         members_seen.push((i, &f.name));
                         let (input_name, input) = &given[i];
-                        let member =
-                            Decoded::new(Rc::clone(input), input_name.clone(), f.name.to_string(), nth, f.bytes);
-                        (Some(Rc::new(member)), true)
+                        let member = Rc::new(Decoded::new(
+                            Rc::clone(input),
+                            input_name.clone(),
+                            f.name.to_string(),
+                            nth,
+                            f.bytes,
+                        ));
+                        (Some(Rc::clone(&member) as Rc<dyn Source>), Some(member))
                     }
-                    None => (None, false),
+                    None => (None, None),
                 },
             };
-            self.files.push(FileLines { source, decoded, index: LineIndex::new(std::mem::take(&mut points[k])) });
+            let index = LineIndex::new(std::mem::take(&mut points[k]));
+            self.files.push(FileLines { source, decoder, index });
         }
         self.files.truncate(s.files.len());
         // Every location is a known line start too.
@@ -258,6 +269,19 @@ impl Session {
             (None, Some(n)) => Anchor::Line(n.max(1)),
             (None, None) => Anchor::Offset(0),
         };
+        // A decoded file is decoded up to the place a share at a time, each answered with its
+        // progress, so that the page shows it and can stop.
+        if let Some(decoder) = &f.decoder {
+            let to = match anchor {
+                Anchor::Offset(o) => o,
+                Anchor::Line(n) => f.index.known_before_line(n),
+            };
+            match decoder.advance(to, DECODE_BUDGET) {
+                Ok(None) => {}
+                Ok(Some((done, size))) => return Reply::Decoding { file: q.at.file, done, size },
+                Err(message) => return Reply::Failed { message: format!("{}: {message}", stats.name) },
+            }
+        }
         let window = match window(&**source, &mut f.index, anchor, q.before as usize, q.after as usize) {
             Ok(w) => w,
             Err(message) => return Reply::Failed { message: format!("{}: {message}", stats.name) },
@@ -275,7 +299,7 @@ impl Session {
             test: test.map(|t| t.name.to_string()),
             runs: test.map(runs_of).unwrap_or_default(),
             seen: test.map_or(0, |t| t.failed_runs().seen()),
-            decoded: f.decoded,
+            decoded: f.decoder.is_some(),
         }))
     }
 

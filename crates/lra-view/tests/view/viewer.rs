@@ -288,3 +288,38 @@ fn every_failed_run_past_the_kept_ones_is_found_again_in_order() {
     let request = Request::NextRun { test: "t".into(), file: 0, after: expected[29].1 };
     assert!(matches!(ask(&mut s, request).0, Reply::NextRun { run: None, done: true, .. }));
 }
+
+#[test]
+fn a_long_way_into_a_compressed_file_is_decoded_a_share_at_a_time_with_its_progress() {
+    use std::io::Write;
+    // 12 MiB of runs, stored without compression, so that reaching the last one takes more
+    // than one share of 8 MiB; the failure is the last run.
+    let mut log = String::new();
+    while log.len() < 12 << 20 {
+        log.push_str("Test: t\nResult: PASS\n");
+    }
+    let failure = log.len() as u64 + 8;
+    log.push_str("Test: t\nResult: FAIL at the end\n");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
+    gz.write_all(log.as_bytes()).unwrap();
+    let input = gz.finish().unwrap();
+    let size = input.len() as u64;
+    let mut s = analyze_input("big.log.gz", input);
+    let q = LinesQuery { at: Place { file: 0, line: None, offset: Some(failure) }, before: 1, after: 0, test: None };
+    let mut progress = Vec::new();
+    let v = loop {
+        match ask(&mut s, Request::Lines(q.clone())).0 {
+            Reply::Decoding { file: 0, done, size: total } => {
+                assert_eq!(total, size);
+                progress.push(done);
+            }
+            Reply::Lines(v) => break v,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert!(!progress.is_empty() && progress.windows(2).all(|w| w[0] < w[1]), "{progress:?}");
+    assert!(progress.iter().all(|&d| d < size));
+    let texts: Vec<&str> = v.window.lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts, ["Test: t", "Result: FAIL at the end"]);
+    assert!(v.decoded);
+}
