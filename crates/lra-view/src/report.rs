@@ -2,7 +2,7 @@
 //! holds the header, the sortable and filterable tests table, the charts (with ECharts inlined)
 //! and the flaky and failure-reason views. Names are inserted as text only.
 
-use lra_core::Summary;
+use lra_core::{Summary, human_duration};
 use lra_protocol::{count, human_bytes, percent};
 
 use crate::charts::{
@@ -43,7 +43,10 @@ pub(crate) fn build(s: &Summary, echarts: &str) -> String {
         .map(|t| {
             let c = t.counts;
             let at = t.first_failure().map(|l| format!("{}:{}", s.file_name(l), l.line)).unwrap_or_default();
-            serde_json::json!([t.name, c.runs(), c.passed, c.failed, c.skipped, c.other, c.missing, c.pass_rate(), at])
+            // The p95 as microseconds to sort by, and as people read it.
+            let p95 = t.durations().map(|d| d.p95());
+            let shown = p95.map(human_duration);
+            serde_json::json!([t.name, c.runs(), c.passed, c.failed, c.skipped, c.other, c.missing, c.pass_rate(), at, p95, shown])
         })
         .collect();
     let flaky = s.flaky_tests();
@@ -125,7 +128,7 @@ pub(crate) fn build(s: &Summary, echarts: &str) -> String {
 "##,
         count = s.tests().len(),
         flaky_count = flaky.len(),
-        heads = ["Test", "Runs", "Passed", "Failed", "Skipped", "Other", "Missing", "Pass rate", "First failure"]
+        heads = ["Test", "Runs", "Passed", "Failed", "Skipped", "Other", "Missing", "Pass rate", "First failure", "p95 time"]
             .iter()
             .enumerate()
             .map(|(i, h)| format!("<th><button data-col={i}>{h}</button></th>"))
@@ -162,8 +165,11 @@ for (const [id, options] of Object.entries(charts)) {
 }
 let sort = 3, desc = true, filter = "";
 const body = document.querySelector("#tests-table tbody");
-function cell(v, i) {
+function cell(r, i) {
+  const v = r[i];
   if (i === 7) return v === null ? "–" : (v * 100).toFixed(1) + "%";
+  // The p95 is sorted by its microseconds and shown as written beside them.
+  if (i === 9) return r[10] ?? "–";
   return String(v);
 }
 function render() {
@@ -176,10 +182,10 @@ function render() {
   });
   body.replaceChildren(...shown.slice(0, 1000).map((r) => {
     const tr = document.createElement("tr");
-    r.forEach((v, i) => {
+    r.slice(0, 10).forEach((_, i) => {
       const td = document.createElement("td");
       if (i === 0 || i === 8) td.className = "name";
-      td.textContent = cell(v, i);
+      td.textContent = cell(r, i);
       tr.append(td);
     });
     return tr;
