@@ -149,7 +149,10 @@ pub(crate) fn heatmap_chart(s: &Summary, grid: &FailureGrid) -> (Chart, serde_js
         )
         .y_axis(Axis::new().type_(AxisType::Category).inverse(true).axis_label(AxisLabel::new().interval(0)).data(rows))
         .visual_map(
+            // Coloured by the failure ratio, the cells' third value: by default ECharts takes
+            // the last (the judged runs), which painted every cell of one run red.
             VisualMap::new()
+                .dimension(2)
                 .min(0)
                 .max(1)
                 .calculable(true)

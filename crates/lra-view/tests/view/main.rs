@@ -164,6 +164,13 @@ fn flaky_tests_and_failure_reasons() {
     assert_eq!(c.iteration_rows, [("1".to_owned(), 2, Some(0.5)), ("2".to_owned(), 2, Some(0.0))]);
     let Reply::Heatmap(Some(h)) = ask(&mut s, Request::Heatmap).0 else { panic!() };
     assert!(h.chart.is_some() && h.why_none.is_none());
+    // Cells are coloured by their failure ratio, their third value, not by the last.
+    let (option, rest) = h.chart.as_ref().unwrap();
+    let option: serde_json::Value = serde_json::from_str(option.get()).unwrap();
+    let rest: serde_json::Value = serde_json::from_str(rest.get()).unwrap();
+    assert_eq!(option["visualMap"][0]["dimension"], 2);
+    let wobbly_first = &rest["series"][0]["data"][0];
+    assert_eq!((wobbly_first[2].as_f64(), wobbly_first[4].as_u64()), (Some(0.0), Some(1)), "{wobbly_first}");
     assert_eq!(h.rows[0].test, "wobbly", "flaky tests first");
     // Each row opens its test's first failure in the viewer.
     let first = h.rows[0].first.as_ref().expect("wobbly failed");
