@@ -46,7 +46,19 @@ pub(crate) fn build(s: &Summary, echarts: &str) -> String {
             // The p95 as microseconds to sort by, and as people read it.
             let p95 = t.durations().map(|d| d.p95());
             let shown = p95.map(human_duration);
-            serde_json::json!([t.name, c.runs(), c.passed, c.failed, c.skipped, c.other, c.missing, c.pass_rate(), at, p95, shown])
+            serde_json::json!([
+                t.name,
+                c.runs(),
+                c.passed,
+                c.failed,
+                c.skipped,
+                c.other,
+                c.missing,
+                c.pass_rate(),
+                at,
+                p95,
+                shown
+            ])
         })
         .collect();
     let flaky = s.flaky_tests();
@@ -128,11 +140,22 @@ pub(crate) fn build(s: &Summary, echarts: &str) -> String {
 "##,
         count = s.tests().len(),
         flaky_count = flaky.len(),
-        heads = ["Test", "Runs", "Passed", "Failed", "Skipped", "Other", "Missing", "Pass rate", "First failure", "p95 time"]
-            .iter()
-            .enumerate()
-            .map(|(i, h)| format!("<th><button data-col={i}>{h}</button></th>"))
-            .collect::<String>(),
+        heads = [
+            "Test",
+            "Runs",
+            "Passed",
+            "Failed",
+            "Skipped",
+            "Other",
+            "Missing",
+            "Pass rate",
+            "First failure",
+            "p95 time"
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, h)| format!("<th><button data-col={i}>{h}</button></th>"))
+        .collect::<String>(),
         rows = script_json(&rows),
         echarts = echarts.replace("</script", "<\\/script"),
     )
