@@ -263,6 +263,9 @@ impl FileParser {
                     self.state.lines += 1;
                     // The pending line may have been cut at the line limit: its end is here.
                     self.state.offset = self.bytes - (bytes.len() - nl - 1) as u64;
+                    // A line start too: slices shorter than a line hold no whole line, and
+                    // would otherwise keep no checkpoint.
+                    self.checkpoint();
                     bytes = &bytes[nl + 1..];
                 }
             }
