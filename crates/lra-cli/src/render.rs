@@ -11,6 +11,8 @@ const ANOMALIES_SHOWN: usize = 10;
 /// Totals, then one row per test (failures first), then the anomalies.
 pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
     let t = s.totals();
+    // Duration columns and the slowest tests only for logs that state or stamp durations.
+    let timed = s.has_durations();
     writeln!(
         out,
         "{} file{}, {}, {} distinct test{}",
@@ -41,8 +43,6 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
         writeln!(out)?;
         let tests = s.tests_failures_first();
         let width = tests.iter().map(|t| t.name.chars().count()).max().unwrap_or(0).clamp(4, 60);
-        // Duration columns only for logs that state or stamp them.
-        let timed = s.has_durations();
         write!(
             out,
             "{:<width$}  {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}  ",
@@ -70,19 +70,13 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
             }
             row.push_str("  ");
             if timed {
-                match test.durations() {
-                    Some(d) => {
-                        push_right(&mut row, format_args!("{}", human_duration(d.p50())), 9);
-                        row.push(' ');
-                        push_right(&mut row, format_args!("{}", human_duration(d.p95())), 9);
-                    }
-                    None => {
-                        push_right(&mut row, format_args!("-"), 9);
-                        row.push(' ');
-                        push_right(&mut row, format_args!("-"), 9);
-                    }
+                let d = test.durations();
+                for us in [d.map(|d| d.p50()), d.map(|d| d.p95())] {
+                    let shown = us.map_or_else(|| "-".to_owned(), human_duration);
+                    push_right(&mut row, format_args!("{shown}"), 9);
+                    row.push(' ');
                 }
-                row.push_str("  ");
+                row.push(' ');
             }
             if let Some(l) = test.first_failure() {
                 write!(row, "{}:{}", s.file_name(l), l.line).expect("a String takes any text");
@@ -91,7 +85,7 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
             out.write_all(row.as_bytes())?;
         }
     }
-    if s.has_durations() {
+    if timed {
         slowest(s, out)?;
     }
     let total = s.anomaly_count();
@@ -132,8 +126,7 @@ const SLOWEST_SHOWN: usize = 5;
 
 /// The tests with the longest p95, with their durations, and the dropped durations if any.
 fn slowest(s: &Summary, out: &mut impl Write) -> io::Result<()> {
-    let mut timed: Vec<_> = s.tests().iter().filter_map(|t| Some((t, t.durations()?))).collect();
-    timed.sort_by(|a, b| b.1.p95().cmp(&a.1.p95()).then(b.1.total().cmp(&a.1.total())));
+    let timed = s.tests_slowest_first();
     writeln!(out, "\nSlowest tests (by p95 of the runs with a duration):")?;
     for (t, d) in timed.iter().take(SLOWEST_SHOWN) {
         writeln!(

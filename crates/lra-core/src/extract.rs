@@ -128,10 +128,18 @@ pub(crate) fn extract_at<'a>(line: &'a [u8], hits: Hits, options: &Options) -> L
         let class = Class::of_word_bytes(&word);
         events.result = Some((word, detail, class));
     }
-    if events.test.is_some() || events.result.is_some() {
-        events.stamp = stamps::leading(line);
-    }
+    events.read_stamp(line);
     events
+}
+
+impl LineEvents<'_> {
+    /// Keeps the timestamp `line` (without its `\n` and `\r`) starts with, when the line opens
+    /// or closes a run: only those lines' stamps time a run.
+    pub(crate) fn read_stamp(&mut self, line: &[u8]) {
+        if self.test.is_some() || self.result.is_some() {
+            self.stamp = stamps::leading(line);
+        }
+    }
 }
 
 /// `a == b`, for the short names and words compared once per run: a few fixed-size loads,

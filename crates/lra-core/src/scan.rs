@@ -11,7 +11,6 @@ use crate::format::LogFormat;
 use crate::format::prefix::runner_line;
 use crate::parser::Options;
 use crate::partial::{BlockLines, Lines, Partial};
-use crate::stamps;
 use crate::summary::LineStart;
 
 /// Blocks of about this size stay in L2 while the finders pass over them.
@@ -282,9 +281,7 @@ pub(crate) fn read_runner_line(state: &mut Partial, line: &[u8], at: LineStart, 
     let line = runner_line(kept);
     let mut events = format.read(line);
     if events != LineEvents::default() {
-        if events.test.is_some() || events.result.is_some() {
-            events.stamp = stamps::leading(kept.strip_suffix(b"\r").unwrap_or(kept));
-        }
+        events.read_stamp(kept.strip_suffix(b"\r").unwrap_or(kept));
         state.apply(events, at);
     } else if format.has_messages()
         && state.wants_message()

@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 use memchr::memmem::Finder;
 
 use crate::extract::{Text, lossy};
+use crate::format::prefix;
 
 /// Microseconds in a day: a computed duration longer than this is dropped.
 pub(crate) const DAY_US: i64 = 86_400 * 1_000_000;
@@ -83,16 +84,7 @@ fn may_start_stamp(b: u8) -> bool {
 fn leading_stamp(line: &[u8]) -> Option<Stamp> {
     let (stamp, end) = at_start(line)?;
     let Some(rest) = line[end..].strip_prefix(b" ") else { return Some(stamp) };
-    // GitLab's stream tag: two digits, `O` or `E`, then a space or `+`.
-    let rest = match rest {
-        [a, b, c, d, tail @ ..]
-            if a.is_ascii_digit() && b.is_ascii_digit() && matches!(c, b'O' | b'E') && matches!(d, b' ' | b'+') =>
-        {
-            tail
-        }
-        _ => rest,
-    };
-    Some(at_start(rest).map_or(stamp, |(own, _)| own))
+    Some(at_start(prefix::after_stream_tag(rest)).map_or(stamp, |(own, _)| own))
 }
 
 /// The timestamp `text` starts with, bracketed or not, and where it ends (past its bracket).

@@ -469,6 +469,14 @@ impl Summary {
         self.files.get(loc.file as usize).map_or("", |f| &f.name)
     }
 
+    /// The tests whose runs had a duration, with their durations: the longest p95 first, then
+    /// the longest total, then in order of first appearance.
+    pub fn tests_slowest_first(&self) -> Vec<(&TestStats, &Durations)> {
+        let mut timed: Vec<_> = self.tests().iter().filter_map(|t| Some((t, t.durations()?))).collect();
+        timed.sort_by_key(|(_, d)| std::cmp::Reverse((d.p95(), d.total())));
+        timed
+    }
+
     /// Tests sorted for reading: most failures first, then most missing results, then in order of
     /// first appearance.
     pub fn tests_failures_first(&self) -> Vec<&TestStats> {

@@ -147,10 +147,8 @@ pub(crate) fn test_row(s: &Summary, t: &TestStats) -> TestRow {
 /// The tests with a timed run, the longest p95 first (then the longest total), at most
 /// [`ROWS`].
 pub(crate) fn slowest(s: &Summary) -> SlowestList {
-    let mut timed: Vec<&TestStats> = s.tests().iter().filter(|t| t.durations().is_some()).collect();
-    let key = |t: &TestStats| t.durations().map(|d| (d.p95(), d.total()));
-    timed.sort_by_key(|t| std::cmp::Reverse(key(t)));
-    let rows = timed.iter().take(ROWS).map(|t| test_row(s, t)).collect();
+    let timed = s.tests_slowest_first();
+    let rows = timed.iter().take(ROWS).map(|&(t, _)| test_row(s, t)).collect();
     SlowestList { total: timed.len() as u64, rows }
 }
 

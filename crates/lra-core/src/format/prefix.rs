@@ -24,8 +24,12 @@ pub(crate) fn strip(line: &[u8]) -> &[u8] {
     if end == line.len() || !is_iso(&line[..end]) {
         return line;
     }
-    let rest = &line[end + 1..];
-    // GitLab's stream tag: two digits, `O` or `E`, then a space or `+`.
+    after_stream_tag(&line[end + 1..])
+}
+
+/// `rest` past GitLab's stream tag (two digits, `O` or `E`, then a space or `+`), if it starts
+/// with one.
+pub(crate) fn after_stream_tag(rest: &[u8]) -> &[u8] {
     match rest {
         [a, b, c, d, tail @ ..]
             if a.is_ascii_digit() && b.is_ascii_digit() && matches!(c, b'O' | b'E') && matches!(d, b' ' | b'+') =>
