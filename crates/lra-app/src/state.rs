@@ -144,6 +144,15 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Shows the test called `name` in the tests table, selected, the table filtered to it.
+    pub fn show_test(self, name: &str) {
+        self.filter.set(name.to_owned());
+        self.selected.set(Some(name.to_owned()));
+        self.view.set(View::Tests);
+    }
+}
+
 /// Past this many tests, the page opens on the suites, unless a view was chosen.
 const SUITES_BY_DEFAULT: u64 = 5_000;
 

@@ -93,11 +93,7 @@ fn Suites() -> impl IntoView {
                         .into_any(),
                         // A test: shown in the tests table.
                         (false, Some(test)) => view! {
-                            <button class="link" on:click=move |_| {
-                                state.filter.set(test.clone());
-                                state.selected.set(Some(test.clone()));
-                                state.view.set(View::Tests);
-                            }>{row.name.clone()}</button>
+                            <button class="link" on:click=move |_| state.show_test(&test)>{row.name.clone()}</button>
                         }
                         .into_any(),
                         (false, None) => row.name.clone().into_any(),
@@ -222,11 +218,7 @@ fn Slowest() -> impl IntoView {
                 Some(view! {
                     <tr class:failing=failing>
                         <td class="name">
-                            <button class="link" on:click=move |_| {
-                                state.filter.set(name.clone());
-                                state.selected.set(Some(name.clone()));
-                                state.view.set(View::Tests);
-                            }>{t.name}</button>
+                            <button class="link" on:click=move |_| state.show_test(&name)>{t.name}</button>
                         </td>
                         <td>{human_duration(d.p95_us)}</td>
                         <td>{human_duration(d.p50_us)}</td>
