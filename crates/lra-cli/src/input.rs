@@ -22,13 +22,20 @@ const PARALLEL_SLICE: usize = 8 << 20;
 /// both stay in the CPU's cache.
 const SERIAL_SLICE: usize = 64 << 10;
 
-/// Adds every readable file under `paths` to `summary`, in order. Returns one message per path
-/// that could not be read; the others are still summarized.
+/// Adds every readable file under `paths` to `summary`, in order: logs, and summaries saved
+/// with `--format json` (told by their content), merged where they stand. Returns one message
+/// per path that could not be read, or saved summary read by other rules than `summary`; the
+/// others are still summarized.
 pub fn summarize_paths(paths: &[PathBuf], options: &Options, summary: &mut Summary) -> Vec<String> {
     let mut problems = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            if let Err(e) = unpack_stream("<stdin>", io::stdin(), options, summary, &mut problems) {
+            let (head, stdin) = peek(io::stdin());
+            let read = match lra_input::is_saved_summary(&head) {
+                true => Ok(add_saved("<stdin>", stdin, summary, &mut problems)),
+                false => unpack_stream("<stdin>", stdin, options, summary, &mut problems),
+            };
+            if let Err(e) = read {
                 problems.push(format!("<stdin>: {}", reason(&e)));
             }
             continue;
@@ -39,7 +46,18 @@ pub fn summarize_paths(paths: &[PathBuf], options: &Options, summary: &mut Summa
             let name = file.to_string_lossy();
             let read = File::open(&file).and_then(|f| {
                 let meta = f.metadata()?;
-                if !meta.is_file() || kind_of(&f, meta.len())? != Kind::Plain {
+                if !meta.is_file() {
+                    let (head, f) = peek(f);
+                    if lra_input::is_saved_summary(&head) {
+                        return Ok(add_saved(&name, f, summary, &mut problems));
+                    }
+                    return unpack_stream(&name, f, options, summary, &mut problems);
+                }
+                let head = head_of(&f)?;
+                if lra_input::is_saved_summary(&head) {
+                    return Ok(add_saved(&name, f, summary, &mut problems));
+                }
+                if lra_input::kind_of_head(&head, meta.len()) != Kind::Plain {
                     return unpack_stream(&name, f, options, summary, &mut problems);
                 }
                 let s = if rayon::current_num_threads() > 1 && meta.len() >= RANGES_MIN {
@@ -60,19 +78,91 @@ pub fn summarize_paths(paths: &[PathBuf], options: &Options, summary: &mut Summa
 
 /// Whether `file` (of `size` bytes) holds a plain log, not a compressed one or an archive.
 pub fn is_plain(file: &File, size: u64) -> bool {
-    kind_of(file, size).is_ok_and(|k| k == Kind::Plain)
+    head_of(file).is_ok_and(|head| lra_input::kind_of_head(&head, size) == Kind::Plain)
 }
 
-/// What a regular file holds, by its first bytes.
-fn kind_of(file: &File, size: u64) -> io::Result<Kind> {
-    let mut head = [0; 512];
-    let n = file.read_at(&mut head, 0)?;
-    Ok(lra_input::kind_of_head(&head[..n], size))
+/// Bytes enough to tell what a file holds.
+const HEAD_LEN: usize = 512;
+
+/// A regular file's first bytes, [`HEAD_LEN`] of them or all it has.
+fn head_of(file: &File) -> io::Result<Vec<u8>> {
+    let mut head = vec![0; HEAD_LEN];
+    let mut n = 0;
+    while n < HEAD_LEN {
+        match file.read_at(&mut head[n..], n as u64)? {
+            0 => break,
+            read => n += read,
+        }
+    }
+    head.truncate(n);
+    Ok(head)
+}
+
+/// A stream's first bytes, [`HEAD_LEN`] of them or all it has, and the stream from its start.
+/// A read error is kept for the stream's reader, after the bytes read before it, so that it is
+/// reported like any other.
+fn peek<'a>(mut reader: impl Read + Send + 'a) -> (Vec<u8>, Box<dyn Read + Send + 'a>) {
+    let mut head = Vec::with_capacity(HEAD_LEN);
+    let error = (&mut reader).take(HEAD_LEN as u64).read_to_end(&mut head).err();
+    let rest: Box<dyn Read + Send> = match error {
+        None => Box::new(reader),
+        Some(e) => Box::new(Failed(Some(e))),
+    };
+    (head.clone(), Box::new(io::Cursor::new(head).chain(rest)))
+}
+
+/// A reader whose next read fails with the error it holds.
+struct Failed(Option<io::Error>);
+
+impl Read for Failed {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
+    }
+}
+
+/// Reads the summary saved in `reader` (`name` says where from) and merges it into `summary`,
+/// or says why not.
+fn add_saved(name: &str, reader: impl Read, summary: &mut Summary, problems: &mut Vec<String>) {
+    match read_saved(reader) {
+        Ok(saved) => {
+            if let Err(e) = summary.merge(saved) {
+                problems.push(format!("{name}: this saved summary was read by other rules than these logs: {e}"));
+            }
+        }
+        Err(e) => problems.push(format!("{name}: {e}")),
+    }
+}
+
+/// The summary saved in `reader`, read as it streams.
+pub fn read_saved(reader: impl Read) -> Result<Summary, String> {
+    Summary::read_json(io::BufReader::with_capacity(SERIAL_SLICE, reader))
+}
+
+/// What a file given to `lra merge` or `lra diff` is.
+pub enum Opened {
+    /// A summary saved with `--format json`, read.
+    Saved(Summary),
+    /// Anything else: a log, an archive, a directory.
+    Other,
+}
+
+/// Opens `path` as a saved summary if it is a regular file whose content is one.
+pub fn open_saved(path: &Path) -> Result<Opened, String> {
+    let named = |e: io::Error| format!("{}: {}", path.display(), reason(&e));
+    // Stdin cannot be read twice: the logs' reader tells a summary on it.
+    if !path.is_file() {
+        return Ok(Opened::Other);
+    }
+    let file = File::open(path).map_err(named)?;
+    if !lra_input::is_saved_summary(&head_of(&file).map_err(named)?) {
+        return Ok(Opened::Other);
+    }
+    read_saved(file).map(Opened::Saved).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Lists the files at `path`: itself, or everything below it in sorted order.
 /// `seen` holds the directories already listed, so that a symlink loop is listed once.
-fn collect(path: &Path, files: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>, problems: &mut Vec<String>) {
+pub fn collect(path: &Path, files: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>, problems: &mut Vec<String>) {
     let meta = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return problems.push(format!("{}: {}", path.display(), reason(&e))),

@@ -1,6 +1,8 @@
 //! `lra`: summarize test-result logs in CI pipelines and scripts, with the same core as the app.
 
+mod gates;
 mod input;
+mod markdown;
 mod render;
 mod show;
 
@@ -24,10 +26,22 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Summarize logs: files, directories (read recursively, in sorted order) or `-` for stdin.
+    ///
+    /// A file that holds a summary saved with `--format json` (told by its content, whatever
+    /// its name) is merged where it stands, never read as a log.
+    ///
+    /// Exit status: 0, 1 when a file could not be read (the others are still summarized), 2 for
+    /// a usage error, 3 when `--fail-under` fails (a read error wins over it).
     Summarize {
-        /// Output format.
+        /// Output format: `junit` is JUnit XML with one testcase per test, for CI test reports;
+        /// `markdown` a short summary for CI job summaries.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Exit with 3 when the pass rate (passed runs among those passed, failed, other or
+        /// missing) is under RATE: a fraction (0.95) or a percentage (95%). Logs with no such run
+        /// fail it.
+        #[arg(long, value_name = "RATE", value_parser = gates::parse_threshold)]
+        fail_under: Option<f64>,
         #[command(flatten)]
         read: ReadArgs,
         /// Logs to read.
@@ -35,11 +49,20 @@ enum Command {
         paths: Vec<PathBuf>,
     },
     /// Compare two runs: new failures, fixed, still failing, new and removed tests. Each side is
-    /// a log file, a directory of logs, or a summary saved with `--format json` (a `.json` file).
+    /// a log file, a directory of logs, or a summary saved with `--format json` (told by its
+    /// content).
+    ///
+    /// Exit status: 0, 1 when a side could not be read, 2 for a usage error, 3 when `--fail-on`
+    /// fails.
     Diff {
         /// Output format.
         #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
         format: DiffFormat,
+        /// Exit with 3 when the current run has `new-failures` (tests failing now that did not
+        /// fail in the base, new tests among them) or any `failures`. A current run with no
+        /// passed or failed run fails either.
+        #[arg(long, value_enum, value_name = "GATE")]
+        fail_on: Option<gates::FailOn>,
         /// How logs are read (saved summaries keep their own rules).
         #[command(flatten)]
         read: ReadArgs,
@@ -47,6 +70,18 @@ enum Command {
         base: PathBuf,
         /// The run to compare with it.
         current: PathBuf,
+    },
+    /// Merge summaries saved with `--format json` into one, exactly as if their logs had been
+    /// summarized together in the order given. Each is read as it streams, so memory is that of
+    /// the result. Summaries read by different rules (name mode, markers) are refused, and so is
+    /// any file that is not a saved summary: nothing is written then (exit status 1).
+    Merge {
+        /// Write the merged summary here instead of to stdout (replaced only once it is whole).
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Saved summaries, or directories of them (read in sorted order).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
     },
     /// Print a log's own lines at FILE:LINE: the failed run that holds that line (from the line
     /// that opened it to its result), or the lines around it, with line numbers. The line may
@@ -175,12 +210,15 @@ enum Format {
     Table,
     Json,
     Csv,
+    Junit,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum DiffFormat {
     Table,
     Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -194,8 +232,9 @@ enum Name {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Summarize { format, read, paths } => summarize(format, &read, &paths),
-        Command::Diff { format, read, base, current } => diff(format, &read, &base, &current),
+        Command::Summarize { format, fail_under, read, paths } => summarize(format, fail_under, &read, &paths),
+        Command::Diff { format, fail_on, read, base, current } => diff(format, fail_on, &read, &base, &current),
+        Command::Merge { output, paths } => merge(output.as_deref(), &paths),
         Command::Show { place, context, read } => show(&place, context, &read),
         Command::Generate { iterations, tests, fail_rate, flaky, seed, size, style } => {
             let options = GenOptions { iterations, tests, fail_rate, flaky, seed, style };
@@ -237,13 +276,34 @@ fn read_logs(read: &ReadArgs, paths: &[PathBuf]) -> io::Result<(Summary, bool)> 
             failed = true;
         }
     });
-    for f in summary.files.iter().filter(|f| f.binary) {
-        eprintln!("lra: {}: warning: this looks like a binary file, not a text log", f.name);
-    }
+    warn_about_files(&summary);
     Ok((summary, failed))
 }
 
-fn summarize(format: Format, read: &ReadArgs, paths: &[PathBuf]) -> io::Result<ExitCode> {
+/// Says which files were probably not meant to be read as logs.
+fn warn_about_files(summary: &Summary) {
+    for f in &summary.files {
+        if f.binary {
+            eprintln!("lra: {}: warning: this looks like a binary file, not a text log", f.name);
+        }
+        if f.name.ends_with(".json") && f.totals.runs() == 0 {
+            eprintln!(
+                "lra: {}: warning: no test runs found in it, and it is not a summary saved by lra (which \
+                 opens with its \"schema\": \"lra-summary/1\" member)",
+                f.name
+            );
+        }
+        if f.from_summary {
+            eprintln!(
+                "lra: {}: warning: this JUnit file was written by `lra --format junit` from a summary: each of its \
+                 tests counts one run here, not the runs it summarized (merge the saved JSON summary instead)",
+                f.name
+            );
+        }
+    }
+}
+
+fn summarize(format: Format, fail_under: Option<f64>, read: &ReadArgs, paths: &[PathBuf]) -> io::Result<ExitCode> {
     let (summary, failed) = read_logs(read, paths)?;
     let mut out = BufWriter::new(io::stdout().lock());
     match format {
@@ -256,9 +316,89 @@ fn summarize(format: Format, read: &ReadArgs, paths: &[PathBuf]) -> io::Result<E
             writeln!(out)?;
         }
         Format::Csv => summary.write_csv(&mut out)?,
+        Format::Junit => summary.write_junit(&mut out)?,
+        Format::Markdown => markdown::summary(&summary, &mut out)?,
     }
     out.flush()?;
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    if failed {
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(gates::verdict(fail_under.map(|rate| gates::pass_rate(&summary, rate))))
+}
+
+/// `lra merge`: all or nothing, since a merge that silently left a file out would be wrong.
+fn merge(output: Option<&Path>, paths: &[PathBuf]) -> io::Result<ExitCode> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        input::collect(path, &mut files, &mut Default::default(), &mut problems);
+    }
+    // The merged summary, and the file whose rules it has.
+    let mut merged: Option<(Summary, String)> = None;
+    for file in &files {
+        let name = file.display().to_string();
+        let saved = match input::open_saved(file) {
+            Ok(input::Opened::Saved(s)) => s,
+            Ok(input::Opened::Other) => {
+                problems.push(format!(
+                    "{name}: not a saved summary (`lra summarize --format json` writes one; `lra summarize` \
+                     reads logs and saved summaries together)"
+                ));
+                continue;
+            }
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        match &mut merged {
+            None => merged = Some((saved, name)),
+            Some((summary, first)) => {
+                if let Err(e) = summary.merge(saved) {
+                    problems.push(format!("{name}: read by other rules than {first}: {e}"));
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("lra: {p}");
+        }
+        eprintln!("lra: nothing was merged");
+        return Ok(ExitCode::FAILURE);
+    }
+    let (summary, _) = merged.expect("at least one file, each read");
+    warn_about_files(&summary);
+    match output {
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            summary.write_json(&mut out, true)?;
+            writeln!(out)?;
+            out.flush()?;
+        }
+        Some(path) => write_whole(path, |out| {
+            summary.write_json(&mut *out, true)?;
+            writeln!(out)
+        })?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `path` through a file beside it, renamed over it once whole, so that a reader never
+/// sees half a summary and a failed write leaves the old one.
+fn write_whole(path: &Path, write: impl FnOnce(&mut BufWriter<std::fs::File>) -> io::Result<()>) -> io::Result<()> {
+    let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let mut out = BufWriter::new(std::fs::File::create(&partial).map_err(named)?);
+    let written = write(&mut out).and_then(|()| out.flush()).and_then(|()| out.get_ref().sync_all());
+    drop(out);
+    if let Err(e) = written.and_then(|()| std::fs::rename(&partial, path)) {
+        let _ = std::fs::remove_file(&partial);
+        return Err(named(e));
+    }
+    Ok(())
 }
 
 /// Under the table, the first failed run of this many failing tests (the first in the table),
@@ -284,24 +424,27 @@ fn show(place: &str, context: usize, read: &ReadArgs) -> io::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One side of a diff: a saved summary (`.json`), or logs.
+/// One side of a diff: a saved summary, with its own rules, or logs.
 fn side(read: &ReadArgs, path: &Path) -> io::Result<Option<Summary>> {
-    if path.extension().is_some_and(|e| e == "json") && path.is_file() {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-        return match Summary::from_json(&text) {
-            Ok(s) => Ok(Some(s)),
-            Err(e) => {
-                eprintln!("lra: {}: {e}", path.display());
-                Ok(None)
-            }
-        };
+    match input::open_saved(path) {
+        Ok(input::Opened::Saved(s)) => return Ok(Some(s)),
+        Ok(input::Opened::Other) => {}
+        Err(e) => {
+            eprintln!("lra: {e}");
+            return Ok(None);
+        }
     }
     let (summary, failed) = read_logs(read, &[path.to_owned()])?;
     Ok((!failed).then_some(summary))
 }
 
-fn diff(format: DiffFormat, read: &ReadArgs, base: &Path, current: &Path) -> io::Result<ExitCode> {
+fn diff(
+    format: DiffFormat,
+    fail_on: Option<gates::FailOn>,
+    read: &ReadArgs,
+    base: &Path,
+    current: &Path,
+) -> io::Result<ExitCode> {
     let (Some(base), Some(current)) = (side(read, base)?, side(read, current)?) else {
         return Ok(ExitCode::FAILURE);
     };
@@ -313,9 +456,10 @@ fn diff(format: DiffFormat, read: &ReadArgs, base: &Path, current: &Path) -> io:
     match format {
         DiffFormat::Json => writeln!(out, "{}", diff.to_json_pretty())?,
         DiffFormat::Table => render::diff(&diff, &mut out)?,
+        DiffFormat::Markdown => markdown::diff(&diff, &current, &mut out)?,
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(gates::verdict(fail_on.map(|gate| gates::fail_on(gate, &diff, &current))))
 }
 
 fn parse_style(name: &str) -> Result<GenStyle, String> {

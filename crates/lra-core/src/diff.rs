@@ -14,7 +14,7 @@ pub const DIFF_SCHEMA: &str = "lra-diff/1";
 pub struct Diff {
     /// Always [`DIFF_SCHEMA`].
     pub schema: &'static str,
-    /// Failing now, passing in the base.
+    /// Failing now, and in the base passing or neither (only skipped, say): not failing.
     pub new_failures: Vec<String>,
     /// Passing now, failing in the base.
     pub fixed: Vec<String>,
@@ -57,7 +57,7 @@ impl Diff {
             let name = t.name.to_string();
             match in_base.get(&*t.name).map(|b| (status(b), status(t))) {
                 None => diff.new_tests.push(name),
-                Some((Status::Passing, Status::Failing)) => diff.new_failures.push(name),
+                Some((Status::Passing | Status::Neither, Status::Failing)) => diff.new_failures.push(name),
                 Some((Status::Failing, Status::Passing)) => diff.fixed.push(name),
                 Some((Status::Failing, Status::Failing)) => diff.still_failing.push(name),
                 Some(_) => {}

@@ -99,6 +99,9 @@ struct FileJson {
     damage: Option<String>,
     #[serde(default)]
     dropped_durations: u64,
+    /// Written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    from_summary: bool,
     /// Absent in summaries saved before formats: markers.
     #[serde(default)]
     format: LogFormat,
@@ -347,6 +350,7 @@ impl Summary {
                     binary: f.binary,
                     damage: f.damage.as_deref().map(str::to_owned),
                     dropped_durations: f.dropped_durations,
+                    from_summary: f.from_summary,
                     format: f.format,
                 })
                 .collect(),
@@ -389,6 +393,20 @@ impl Summary {
     /// Reads a summary saved as `lra-summary/1` JSON.
     pub fn from_json(text: &str) -> Result<Summary, String> {
         let json: SummaryJson = serde_json::from_str(text).map_err(|e| format!("not a saved summary: {e}"))?;
+        Summary::from_saved(json)
+    }
+
+    /// Reads a summary saved as `lra-summary/1` JSON from `reader` as it streams, so that its
+    /// text is never held whole (give it a buffered reader). An error of the reader ends it.
+    pub fn read_json(reader: impl std::io::Read) -> Result<Summary, String> {
+        let json: SummaryJson = serde_json::from_reader(reader).map_err(|e| match e.classify() {
+            serde_json::error::Category::Io => format!("{e}"),
+            _ => format!("not a saved summary: {e}"),
+        })?;
+        Summary::from_saved(json)
+    }
+
+    fn from_saved(json: SummaryJson) -> Result<Summary, String> {
         if json.schema != SUMMARY_SCHEMA {
             return Err(format!("unsupported schema {:?}, expected {SUMMARY_SCHEMA:?}", json.schema));
         }
@@ -416,6 +434,7 @@ impl Summary {
                 binary: f.binary,
                 damage: f.damage.map(Into::into),
                 dropped_durations: f.dropped_durations,
+                from_summary: f.from_summary,
                 format: f.format,
             })
             .collect();

@@ -634,6 +634,7 @@ impl Partial {
             dropped_durations: self.dropped_durations,
             binary,
             damage: None,
+            from_summary: false,
             format,
         };
         Summary {

@@ -299,6 +299,9 @@ pub struct FileStats {
     /// Why the file ended early, when it did (a corrupt or truncated archive member): its lines
     /// before the damage are counted.
     pub damage: Option<Box<str>>,
+    /// A JUnit report `lra --format junit` wrote from a summary: each of its tests counts one
+    /// run, whatever the summary counted. Said as a warning.
+    pub from_summary: bool,
     /// The format it was read in.
     pub format: LogFormat,
 }

@@ -25,5 +25,5 @@ mod zip;
 mod zstd;
 
 pub use members::Members;
-pub use sniff::{Kind, kind_of_head, sniff};
+pub use sniff::{Kind, is_saved_summary, kind_of_head, sniff};
 pub use unpack::{Sink, Unpacker};

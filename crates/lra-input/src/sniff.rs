@@ -56,6 +56,23 @@ pub fn sniff(head: &[u8], complete: bool) -> Option<Kind> {
     }
 }
 
+/// Whether `head`, a stream's first bytes, opens a summary saved by `lra` (`lra-summary/N`
+/// JSON): an object whose first member is `"schema"` with a value that starts `lra-summary/`,
+/// after an optional byte order mark and white space. The schema comes first in what `lra`
+/// writes, and stays first through `jq` and most rewriters; a summary whose keys were sorted is
+/// read as a log. 64 bytes are enough to tell.
+pub fn is_saved_summary(head: &[u8]) -> bool {
+    let rest = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let mut rest = rest.trim_ascii_start();
+    for token in [&b"{"[..], b"\"schema\"", b":", b"\"lra-summary/"] {
+        match rest.strip_prefix(token) {
+            Some(after) => rest = after.trim_ascii_start(),
+            None => return false,
+        }
+    }
+    true
+}
+
 impl Kind {
     /// Its name for people.
     pub fn as_str(self) -> &'static str {
@@ -85,6 +102,19 @@ mod tests {
         tar[257..263].copy_from_slice(b"ustar\0");
         assert_eq!(sniff(&tar, false), Some(Kind::Tar));
         assert_eq!(sniff(&[b'x'; 600], false), Some(Kind::Plain));
+    }
+
+    #[test]
+    fn saved_summaries_are_told_by_their_schema_member() {
+        assert!(is_saved_summary(b"{\n  \"schema\": \"lra-summary/1\",\n  \"name_mode\": \"line\""));
+        assert!(is_saved_summary(b"\xef\xbb\xbf {\"schema\":\"lra-summary/1\"}"));
+        assert!(is_saved_summary(b"{ \"schema\" : \"lra-summary/2\""));
+        // Other JSON, and our schema further in: logs.
+        assert!(!is_saved_summary(b"{\"Time\":\"2026-11-27T10:00:00Z\",\"Action\":\"run\"}"));
+        assert!(!is_saved_summary(b"{\"anomalies\": [], \"schema\": \"lra-summary/1\"}"));
+        assert!(!is_saved_summary(b"{\"schema\": \"lra-diff/1\"}"));
+        assert!(!is_saved_summary(b"Test: schema lra-summary/1"));
+        assert!(!is_saved_summary(b""));
     }
 
     #[test]

@@ -19,8 +19,17 @@ pub(crate) enum Purpose {
     Baseline,
 }
 
+/// A file's first bytes are held until this many have come (or the file ended), to tell a saved
+/// summary from a log by its content.
+const HEAD_LEN: usize = 512;
+
 /// The file being read.
 enum Open {
+    /// Its first bytes, until they tell what it is.
+    Head {
+        name: String,
+        bytes: Vec<u8>,
+    },
     Log(Unpacker),
     /// A plain log whose parts parsers of the pool read: their segments are appended in order.
     Segments(Box<FileParser>),
@@ -75,11 +84,27 @@ impl Batch {
         self.end_file();
         let name = self.file_name(index);
         let name = name.as_str();
-        let saved = matches!(self.purpose, Purpose::Baseline) || name.ends_with(".json");
-        self.open = Some(match saved {
-            true => Open::Json { name: name.to_owned(), bytes: Vec::new() },
-            false => Open::Log(self.unpacker(name)),
+        self.open = Some(match self.purpose {
+            Purpose::Baseline => Open::Json { name: name.to_owned(), bytes: Vec::new() },
+            Purpose::Add { .. } => Open::Head { name: name.to_owned(), bytes: Vec::new() },
         });
+    }
+
+    /// The file whose first bytes are held is a saved summary, kept whole, or a log, parsed
+    /// from its first byte.
+    fn tell_head(&mut self) {
+        if !matches!(self.open, Some(Open::Head { .. })) {
+            return;
+        }
+        if let Some(Open::Head { name, bytes }) = self.open.take() {
+            if lra_input::is_saved_summary(&bytes) {
+                self.open = Some(Open::Json { name, bytes });
+            } else {
+                let mut u = self.unpacker(&name);
+                u.feed(&bytes, &mut self.members);
+                self.open = Some(Open::Log(u));
+            }
+        }
     }
 
     /// The name of file `index` of the request (past its names: `blob-N`).
@@ -95,6 +120,13 @@ impl Batch {
 
     /// The file's next bytes.
     pub fn feed(&mut self, bytes: &[u8]) {
+        if let Some(Open::Head { bytes: head, .. }) = &mut self.open {
+            head.extend_from_slice(bytes);
+            if head.len() >= HEAD_LEN {
+                self.tell_head();
+            }
+            return;
+        }
         if let Some(Open::Json { bytes: kept, .. }) = &mut self.open {
             if kept.len() + bytes.len() <= SAVED_MAX {
                 return kept.extend_from_slice(bytes);
@@ -113,6 +145,7 @@ impl Batch {
 
     /// Ends the file.
     pub fn end_file(&mut self) {
+        self.tell_head();
         match self.open.take() {
             Some(Open::Log(u)) => u.finish(&mut self.members),
             Some(Open::Segments(mut parser)) => {
@@ -120,7 +153,7 @@ impl Batch {
                 self.members.add_file(parser.finish(), None, checkpoints)
             }
             Some(Open::Json { name, bytes }) => self.end_json(name, bytes),
-            None => {}
+            Some(Open::Head { .. }) | None => {}
         }
         self.problems.extend(self.members.take_problems());
     }
@@ -130,11 +163,9 @@ impl Batch {
         match (parsed, &self.purpose) {
             (Ok(summary), _) => self.saved.push((name, summary)),
             (Err(e), Purpose::Baseline) => self.problems.push(format!("{name}: not a saved summary: {e}")),
-            // Not a saved summary: a log like any other.
-            (Err(_), Purpose::Add { .. }) => {
-                let mut u = self.unpacker(&name);
-                u.feed(&bytes, &mut self.members);
-                u.finish(&mut self.members);
+            // Its first bytes said it is one: read as a log, it would count nothing.
+            (Err(e), Purpose::Add { .. }) => {
+                self.problems.push(format!("{name}: this saved summary cannot be read: {e}"))
             }
         }
     }
@@ -142,6 +173,7 @@ impl Batch {
     /// Ends the file early: it could not be read to its end, for `reason`. What was read of it
     /// still counts, flagged.
     pub fn cut_file_short(&mut self, reason: &str) {
+        self.tell_head();
         match self.open.take() {
             Some(Open::Log(u)) => u.cut_short(reason, &mut self.members),
             Some(Open::Segments(mut parser)) => {
@@ -149,7 +181,7 @@ impl Batch {
                 self.members.add_file(parser.finish(), Some(reason.to_owned()), checkpoints)
             }
             Some(Open::Json { name, .. }) => self.problems.push(format!("{name}: {reason}")),
-            None => {}
+            Some(Open::Head { .. }) | None => {}
         }
         self.problems.extend(self.members.take_problems());
     }
@@ -254,8 +286,7 @@ impl Batch {
     /// the pool: the reading (JSON) each part's parser takes, its format told. Only a plain log
     /// in a line format can (not a saved summary, an archive, JUnit XML, `go test`, nextest).
     pub fn segment_reading(&self, index: usize, head: &[u8]) -> Option<String> {
-        let name = self.file_name(index);
-        if !matches!(self.purpose, Purpose::Add { .. }) || name.ends_with(".json") {
+        if !matches!(self.purpose, Purpose::Add { .. }) || lra_input::is_saved_summary(head) {
             return None;
         }
         if lra_input::sniff(head, false).is_some_and(|k| k != Kind::Plain) {

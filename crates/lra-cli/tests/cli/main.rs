@@ -9,7 +9,10 @@ use serde_json::Value;
 
 mod archives;
 mod durations;
+mod gates;
 mod markers;
+mod merge;
+mod reports;
 mod runners;
 mod show;
 
@@ -265,7 +268,7 @@ fn diff_lists(v: &Value) -> Vec<(String, Vec<String>)> {
 
 fn expected_lists() -> Vec<(String, Vec<String>)> {
     [
-        ("new_failures", vec!["a"]),
+        ("new_failures", vec!["a", "skipped"]),
         ("fixed", vec!["b"]),
         ("still_failing", vec!["c"]),
         ("new_tests", vec!["new"]),
@@ -283,10 +286,10 @@ fn diff_of_two_logs() {
     let current = write(&dir.join("current.log"), CURRENT);
     let v = json(&lra(&["diff", "--format", "json", &base, &current]));
     assert_eq!(v["schema"], "lra-diff/1");
-    // `skipped` was neither passing nor failing in the base, so it is in no list.
+    // `skipped` was neither passing nor failing in the base: failing now, it is a new failure.
     assert_eq!(diff_lists(&v), expected_lists());
     let table = stdout(&lra(&["diff", &base, &current]));
-    assert!(table.contains("New failures (1):\n  a\nFixed (1):\n  b\n"), "{table}");
+    assert!(table.contains("New failures (2):\n  a\n  skipped\nFixed (1):\n  b\n"), "{table}");
 }
 
 #[test]
@@ -314,11 +317,16 @@ fn diff_against_a_saved_summary_and_a_directory() {
 #[test]
 fn diff_with_a_broken_side_says_why_and_fails() {
     let dir = scratch("diff-broken");
-    let bad = write(&dir.join("bad.json"), "{\"not\": \"a summary\"}");
+    let bad = write(&dir.join("bad.json"), "{\"schema\": \"lra-summary/1\", \"name_mode\": 3}");
     let good = write(&dir.join("good.log"), BASE);
     let o = lra(&["diff", &bad, &good]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("bad.json: not a saved summary"), "{}", stderr(&o));
+    // Other JSON is a log, and says it holds no runs.
+    let other = write(&dir.join("other.json"), "{\"not\": \"a summary\"}");
+    let o = lra(&["diff", &other, &good]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("other.json: warning: no test runs found in it"), "{}", stderr(&o));
     let o = lra(&["diff", dir.join("missing.log").to_str().unwrap(), &good]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("missing.log: No such file or directory"), "{}", stderr(&o));

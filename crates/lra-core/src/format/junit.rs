@@ -60,11 +60,25 @@ pub(crate) struct JunitReader {
     time: Option<u64>,
     /// A test case's name as it is put together, kept to reuse its allocation.
     name: Vec<u8>,
+    /// The file's first [`LEAD_LEN`] bytes, to tell a report `lra` wrote.
+    lead: Vec<u8>,
 }
 
+/// `lra`'s own JUnit report says so within this many first bytes.
+const LEAD_LEN: usize = 512;
+
 impl JunitReader {
+    /// Whether the file is a report `lra --format junit` wrote from a summary, by the mark its
+    /// opening comment holds.
+    pub(crate) fn from_summary(&self) -> bool {
+        memchr::memmem::find(&self.lead, crate::junit_report::JUNIT_REPORT_MARK.as_bytes()).is_some()
+    }
+
     /// Reads the next bytes; `state.lines` counts their line ends.
     pub(crate) fn feed(&mut self, bytes: &[u8], state: &mut Partial) {
+        if self.lead.len() < LEAD_LEN {
+            self.lead.extend_from_slice(&bytes[..bytes.len().min(LEAD_LEN - self.lead.len())]);
+        }
         self.scanned = 0;
         self.read(bytes, state);
         self.line_start_before(bytes, bytes.len());

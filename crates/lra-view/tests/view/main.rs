@@ -244,6 +244,18 @@ fn saved_summaries_lend_their_reading_to_an_empty_page_only() {
     analyze(&mut s, &[("events.json", "{\"event\": 1}\nTest: json-lines x\nResult: PASS\n")], reading, 4);
     let t = page(&mut s, "", Column::Name, false, 0, 10);
     assert_eq!(t.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["Apples", "json-lines"]);
+    // A saved summary is told by its content, whatever its name, fed in slices of 3 bytes.
+    let more = {
+        let mut p = FileParser::new("more.log", Options::with_name_mode(NameMode::FirstWord));
+        p.feed(b"# Test: Figs Test\n# Result: FAIL\n");
+        p.finish().to_json()
+    };
+    let Reply::Analyzed { problems, .. } = analyze(&mut s, &[("results.txt", &more)], Reading::default(), 3) else {
+        panic!()
+    };
+    assert!(problems.is_empty(), "{problems:?}");
+    let t = page(&mut s, "", Column::Name, false, 0, 10);
+    assert_eq!(t.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["Apples", "Figs", "json-lines"]);
     // Read again another way, without adopting: left out, with the reason.
     ask(&mut s, Request::Clear);
     let names = vec!["fw.json".to_owned()];
