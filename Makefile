@@ -11,7 +11,8 @@ CARGO := cargo +$(TOOLCHAIN)
 # This nightly has no prebuilt wasm32 std: every wasm build builds it (docs/design.md §4).
 WASM_ENV := CARGO_UNSTABLE_BUILD_STD=panic_abort,std PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH"
 
-.PHONY: setup tools browser dist serve test test-native test-wasm test-e2e lint bench bench-browser
+.PHONY: setup tools browser venv dist serve test test-native test-wasm test-e2e test-integrations lint bench \
+	bench-browser bench-scale
 
 ## The pinned toolchain and its components (a no-op once they are there).
 setup:
@@ -37,6 +38,15 @@ browser:
 	@[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
+## The integration tests' Python packages (moto's S3 server, pyspark, xmlschema), exactly as
+## tests/integrations/requirements.txt pins them, in target/venv; reinstalled only when it changes.
+VENV := target/venv
+venv: $(VENV)/.installed
+$(VENV)/.installed: tests/integrations/requirements.txt
+	rm -rf $(VENV) && python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r $<
+	touch $@
+
 ## dist/: the static site (works from any sub-path).
 dist: tools
 	$(WASM_ENV) trunk build --release
@@ -44,8 +54,9 @@ dist: tools
 serve: tools
 	$(WASM_ENV) trunk serve --release
 
-## Formatting and lints, native tests, the engine's wasm tests, then the browser tests.
-test: lint test-native test-wasm test-e2e
+## Formatting and lints, native tests, the engine's wasm tests, the browser tests, then the
+## integrations (object storage, JUnit schema, Spark).
+test: lint test-native test-wasm test-e2e test-integrations
 
 test-native: setup
 	$(CARGO) test --workspace --locked
@@ -70,6 +81,13 @@ test-e2e: dist browser
 lint: setup
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+## The released CLI against real peers: a local S3 server (moto), Jenkins' JUnit schema, and a
+## Spark local cluster (pyspark with the machine's Java 17).
+test-integrations: venv
+	$(CARGO) build --release --locked -p lra-cli
+	cd tests/integrations && LRA=$(CURDIR)/target/release/lra PYTHONDONTWRITEBYTECODE=1 \
+		$(CURDIR)/$(VENV)/bin/python -W ignore::ResourceWarning -m unittest -v junit_schema_test object_store_test
 
 ## Throughput benchmarks, and the memory of the heatmap's cells (see README).
 bench: setup

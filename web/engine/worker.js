@@ -197,7 +197,7 @@ async function jobsFor(files) {
   for (let i = 0; i < files.length; i++) {
     const file = files[i];
     const head = file.size >= SPLIT_MIN ? new Uint8Array(await file.slice(0, HEAD).arrayBuffer()) : null;
-    const reading = head && engine.segment_reading(i, head);
+    const reading = head && engine.segment_reading(head);
     const parts = reading ? POOL : 1;
     plans.push({ reading, parts, done: new Array(parts).fill(0) });
     for (let k = 0; k < parts; k++) {

@@ -23,21 +23,30 @@ const PARALLEL_SLICE: usize = 8 << 20;
 const SERIAL_SLICE: usize = 64 << 10;
 
 /// Adds every readable file under `paths` to `summary`, in order: logs, and summaries saved
-/// with `--format json` (told by their content), merged where they stand. Returns one message
-/// per path that could not be read, or saved summary read by other rules than `summary`; the
-/// others are still summarized.
-pub fn summarize_paths(paths: &[PathBuf], options: &Options, summary: &mut Summary) -> Vec<String> {
+/// with `--format json` (told by their content), merged where they stand. A path may be an
+/// object store's URL (with the `store` feature), read as `store` says. Returns one message per
+/// path that could not be read, or saved summary read by other rules than `summary`; the others
+/// are still summarized.
+pub fn summarize_paths(
+    paths: &[PathBuf],
+    options: &Options,
+    store: &StoreConfig,
+    summary: &mut Summary,
+) -> Vec<String> {
     let mut problems = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            let (head, stdin) = peek(io::stdin());
-            let read = match lra_input::is_saved_summary(&head) {
-                true => Ok(add_saved("<stdin>", stdin, summary, &mut problems)),
-                false => unpack_stream("<stdin>", stdin, options, summary, &mut problems),
-            };
-            if let Err(e) = read {
+            if let Err(e) = read_stream("<stdin>", io::stdin(), options, summary, &mut problems) {
                 problems.push(format!("<stdin>: {}", reason(&e)));
             }
+            continue;
+        }
+        if let Some(url) = url_of(path) {
+            for_each_object(url, store, &mut problems, |name, reader, problems| {
+                if let Err(e) = read_stream(name, reader, options, summary, problems) {
+                    problems.push(format!("{name}: {}", reason(&e)));
+                }
+            });
             continue;
         }
         let mut files = Vec::new();
@@ -49,13 +58,13 @@ pub fn summarize_paths(paths: &[PathBuf], options: &Options, summary: &mut Summa
                 if !meta.is_file() {
                     let (head, f) = peek(f);
                     if lra_input::is_saved_summary(&head) {
-                        return Ok(add_saved(&name, f, summary, &mut problems));
+                        return add_saved(&name, f, summary, &mut problems);
                     }
                     return unpack_stream(&name, f, options, summary, &mut problems);
                 }
                 let head = head_of(&f)?;
                 if lra_input::is_saved_summary(&head) {
-                    return Ok(add_saved(&name, f, summary, &mut problems));
+                    return add_saved(&name, f, summary, &mut problems);
                 }
                 if lra_input::kind_of_head(&head, meta.len()) != Kind::Plain {
                     return unpack_stream(&name, f, options, summary, &mut problems);
@@ -120,9 +129,72 @@ impl Read for Failed {
     }
 }
 
+/// Reads a stream that is not a regular file (stdin, an object): a saved summary if its first
+/// bytes say so, else logs.
+fn read_stream(
+    name: &str,
+    reader: impl Read + Send,
+    options: &Options,
+    summary: &mut Summary,
+    problems: &mut Vec<String>,
+) -> io::Result<()> {
+    let (head, reader) = peek(reader);
+    match lra_input::is_saved_summary(&head) {
+        true => add_saved(name, reader, summary, problems),
+        false => unpack_stream(name, reader, options, summary, problems),
+    }
+}
+
+/// Where objects are read from and written to (see [`crate::store`]).
+#[cfg(feature = "store")]
+pub use crate::store::Config as StoreConfig;
+
+/// Without the `store` feature there is nothing to configure.
+#[cfg(not(feature = "store"))]
+#[derive(Clone, Debug, Default)]
+pub struct StoreConfig;
+
+/// The URL `path` is, when it names objects rather than a local file.
+pub fn url_of(path: &Path) -> Option<&str> {
+    path.to_str().filter(|p| p.contains("://") && !p.starts_with("file://"))
+}
+
+/// Calls `each` with every object `url` names, in order, and a reader of its bytes; a URL that
+/// names none, or that cannot be listed, is a problem.
+#[cfg(feature = "store")]
+pub fn for_each_object(
+    url: &str,
+    store: &StoreConfig,
+    problems: &mut Vec<String>,
+    mut each: impl FnMut(&str, crate::store::ObjectReader, &mut Vec<String>),
+) {
+    if !crate::store::is_url(url) {
+        return problems.push(format!("{url}: not a URL this lra reads (s3://, gs://, az://, http:// or https://)"));
+    }
+    let objects = match crate::store::list(url, store) {
+        Ok(objects) => objects,
+        Err(e) => return problems.push(format!("{url}: {e}")),
+    };
+    match crate::store::read_all(objects) {
+        Ok(objects) => objects.for_each(|(name, reader)| each(&name, reader, problems)),
+        Err(e) => problems.push(format!("{url}: {}", reason(&e))),
+    }
+}
+
+/// Without the `store` feature, a URL is a problem.
+#[cfg(not(feature = "store"))]
+pub fn for_each_object(
+    url: &str,
+    _: &StoreConfig,
+    problems: &mut Vec<String>,
+    _: impl FnMut(&str, io::Empty, &mut Vec<String>),
+) {
+    problems.push(format!("{url}: this lra was built without object storage (the `store` feature)"));
+}
+
 /// Reads the summary saved in `reader` (`name` says where from) and merges it into `summary`,
-/// or says why not.
-fn add_saved(name: &str, reader: impl Read, summary: &mut Summary, problems: &mut Vec<String>) {
+/// or says why not. (Its read errors are problems too: it is never `Err`.)
+fn add_saved(name: &str, reader: impl Read, summary: &mut Summary, problems: &mut Vec<String>) -> io::Result<()> {
     match read_saved(reader) {
         Ok(saved) => {
             if let Err(e) = summary.merge(saved) {
@@ -131,6 +203,7 @@ fn add_saved(name: &str, reader: impl Read, summary: &mut Summary, problems: &mu
         }
         Err(e) => problems.push(format!("{name}: {e}")),
     }
+    Ok(())
 }
 
 /// The summary saved in `reader`, read as it streams.
@@ -138,31 +211,55 @@ pub fn read_saved(reader: impl Read) -> Result<Summary, String> {
     Summary::read_json(io::BufReader::with_capacity(SERIAL_SLICE, reader))
 }
 
-/// What a file given to `lra merge` or `lra diff` is.
-pub enum Opened {
-    /// A summary saved with `--format json`, read.
-    Saved(Summary),
-    /// Anything else: a log, an archive, a directory.
-    Other,
-}
-
-/// Opens `path` as a saved summary if it is a regular file whose content is one.
-pub fn open_saved(path: &Path) -> Result<Opened, String> {
-    let named = |e: io::Error| format!("{}: {}", path.display(), reason(&e));
+/// Opens `path` as a saved summary if it is a regular file whose content is one: `None` when it
+/// is anything else (a log, an archive, a directory, stdin).
+pub fn open_saved(path: &Path) -> Result<Option<Summary>, String> {
+    let reason = |e: io::Error| reason(&e);
     // Stdin cannot be read twice: the logs' reader tells a summary on it.
     if !path.is_file() {
-        return Ok(Opened::Other);
+        return Ok(None);
     }
-    let file = File::open(path).map_err(named)?;
-    if !lra_input::is_saved_summary(&head_of(&file).map_err(named)?) {
-        return Ok(Opened::Other);
+    let file = File::open(path).map_err(reason)?;
+    if !lra_input::is_saved_summary(&head_of(&file).map_err(reason)?) {
+        return Ok(None);
     }
-    read_saved(file).map(Opened::Saved).map_err(|e| format!("{}: {e}", path.display()))
+    read_saved(file).map(Some)
 }
+
+/// Calls `each` with every file or object under `paths`, in order: its name and the summary
+/// saved in it, or a message (naming it) that says why there is none.
+pub fn for_each_saved(paths: &[PathBuf], store: &StoreConfig, mut each: impl FnMut(Result<(String, Summary), String>)) {
+    for path in paths {
+        let mut problems = Vec::new();
+        if let Some(url) = url_of(path) {
+            for_each_object(url, store, &mut problems, |name, reader, _| {
+                let (head, reader) = peek(reader);
+                each(match lra_input::is_saved_summary(&head) {
+                    true => read_saved(reader).map(|s| (name.to_owned(), s)).map_err(|e| format!("{name}: {e}")),
+                    false => Err(format!("{name}: {NOT_SAVED}")),
+                })
+            });
+        } else {
+            let mut files = Vec::new();
+            collect(path, &mut files, &mut HashSet::new(), &mut problems);
+            for file in files {
+                let name = file.display().to_string();
+                each(match open_saved(&file) {
+                    Ok(Some(s)) => Ok((name, s)),
+                    Ok(None) => Err(format!("{name}: {NOT_SAVED}")),
+                    Err(e) => Err(format!("{name}: {e}")),
+                });
+            }
+        }
+        problems.into_iter().for_each(|p| each(Err(p)));
+    }
+}
+
+const NOT_SAVED: &str = "not a saved summary (`lra summarize --format json` writes one; `lra summarize` reads logs and saved summaries together)";
 
 /// Lists the files at `path`: itself, or everything below it in sorted order.
 /// `seen` holds the directories already listed, so that a symlink loop is listed once.
-pub fn collect(path: &Path, files: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>, problems: &mut Vec<String>) {
+fn collect(path: &Path, files: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>, problems: &mut Vec<String>) {
     let meta = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return problems.push(format!("{}: {}", path.display(), reason(&e))),

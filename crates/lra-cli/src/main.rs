@@ -5,6 +5,8 @@ mod input;
 mod markdown;
 mod render;
 mod show;
+#[cfg(feature = "store")]
+mod store;
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -44,7 +46,8 @@ enum Command {
         fail_under: Option<f64>,
         #[command(flatten)]
         read: ReadArgs,
-        /// Logs to read.
+        /// Logs to read: files, directories, `-` for stdin, or objects (`s3://bucket/key.log`,
+        /// `s3://bucket/prefix/`, `gs://`, `az://`, `https://`).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
@@ -79,7 +82,10 @@ enum Command {
         /// Write the merged summary here instead of to stdout (replaced only once it is whole).
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
-        /// Saved summaries, or directories of them (read in sorted order).
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Saved summaries: files, directories of them (read in sorted order), or objects
+        /// (`s3://bucket/partials/`).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
@@ -153,6 +159,33 @@ struct ReadArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+/// Where objects named by URL are read from and written to.
+#[derive(Args, Clone)]
+struct StoreArgs {
+    /// The endpoint of an S3-compatible store (MinIO, Ceph) for `s3://` URLs; without it,
+    /// `AWS_ENDPOINT_URL` if set, else AWS.
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<String>,
+    /// How many times a failed request to an object store, or a connection dropped in the
+    /// middle of an object (then resumed where it stopped), is tried again.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    retries: usize,
+}
+
+impl StoreArgs {
+    #[cfg(feature = "store")]
+    fn config(&self) -> input::StoreConfig {
+        input::StoreConfig { endpoint: self.endpoint.clone(), retries: self.retries }
+    }
+
+    #[cfg(not(feature = "store"))]
+    fn config(&self) -> input::StoreConfig {
+        input::StoreConfig
+    }
 }
 
 impl ReadArgs {
@@ -234,7 +267,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Summarize { format, fail_under, read, paths } => summarize(format, fail_under, &read, &paths),
         Command::Diff { format, fail_on, read, base, current } => diff(format, fail_on, &read, &base, &current),
-        Command::Merge { output, paths } => merge(output.as_deref(), &paths),
+        Command::Merge { output, store, paths } => merge(output.as_deref(), &store.config(), &paths),
         Command::Show { place, context, read } => show(&place, context, &read),
         Command::Generate { iterations, tests, fail_rate, flaky, seed, size, style } => {
             let options = GenOptions { iterations, tests, fail_rate, flaky, seed, style };
@@ -271,7 +304,7 @@ fn read_logs(read: &ReadArgs, paths: &[PathBuf]) -> io::Result<(Summary, bool)> 
     let mut summary = Summary::empty_for(&options);
     let mut failed = false;
     pool.install(|| {
-        for problem in input::summarize_paths(paths, &options, &mut summary) {
+        for problem in input::summarize_paths(paths, &options, &read.store.config(), &mut summary) {
             eprintln!("lra: {problem}");
             failed = true;
         }
@@ -327,39 +360,19 @@ fn summarize(format: Format, fail_under: Option<f64>, read: &ReadArgs, paths: &[
 }
 
 /// `lra merge`: all or nothing, since a merge that silently left a file out would be wrong.
-fn merge(output: Option<&Path>, paths: &[PathBuf]) -> io::Result<ExitCode> {
-    let mut files = Vec::new();
+fn merge(output: Option<&Path>, store: &input::StoreConfig, paths: &[PathBuf]) -> io::Result<ExitCode> {
     let mut problems = Vec::new();
-    for path in paths {
-        input::collect(path, &mut files, &mut Default::default(), &mut problems);
-    }
     // The merged summary, and the file whose rules it has.
     let mut merged: Option<(Summary, String)> = None;
-    for file in &files {
-        let name = file.display().to_string();
-        let saved = match input::open_saved(file) {
-            Ok(input::Opened::Saved(s)) => s,
-            Ok(input::Opened::Other) => {
-                problems.push(format!(
-                    "{name}: not a saved summary (`lra summarize --format json` writes one; `lra summarize` \
-                     reads logs and saved summaries together)"
-                ));
-                continue;
-            }
-            Err(e) => {
-                problems.push(e);
-                continue;
-            }
-        };
-        match &mut merged {
-            None => merged = Some((saved, name)),
-            Some((summary, first)) => {
-                if let Err(e) = summary.merge(saved) {
-                    problems.push(format!("{name}: read by other rules than {first}: {e}"));
-                }
+    input::for_each_saved(paths, store, |saved| match (saved, &mut merged) {
+        (Err(problem), _) => problems.push(problem),
+        (Ok((name, saved)), None) => merged = Some((saved, name)),
+        (Ok((name, saved)), Some((summary, first))) => {
+            if let Err(e) = summary.merge(saved) {
+                problems.push(format!("{name}: read by other rules than {first}: {e}"));
             }
         }
-    }
+    });
     if !problems.is_empty() {
         for p in &problems {
             eprintln!("lra: {p}");
@@ -369,24 +382,54 @@ fn merge(output: Option<&Path>, paths: &[PathBuf]) -> io::Result<ExitCode> {
     }
     let (summary, _) = merged.expect("at least one file, each read");
     warn_about_files(&summary);
+    let write_json = |out: &mut dyn Write| -> io::Result<()> {
+        summary.write_json(&mut *out, true)?;
+        writeln!(out)
+    };
     match output {
         None => {
             let mut out = BufWriter::new(io::stdout().lock());
-            summary.write_json(&mut out, true)?;
-            writeln!(out)?;
+            write_json(&mut out)?;
             out.flush()?;
         }
-        Some(path) => write_whole(path, |out| {
-            summary.write_json(&mut *out, true)?;
-            writeln!(out)
-        })?,
+        Some(path) if input::url_of(path).is_some() => write_object(path, store, write_json)?,
+        Some(path) => write_whole(path, |out| write_json(out))?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes the object `url` with what `write` writes, as it is written.
+#[cfg(feature = "store")]
+fn write_object(
+    url: &Path,
+    store: &input::StoreConfig,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()> + Send,
+) -> io::Result<()> {
+    let url = url.to_string_lossy();
+    let (reader, writer) = io::pipe()?;
+    std::thread::scope(|scope| {
+        let writing = scope.spawn(move || {
+            let mut out = BufWriter::with_capacity(1 << 20, writer);
+            write(&mut out).and_then(|()| out.flush())
+        });
+        let uploaded = store::write(&url, store, reader).map_err(|e| io::Error::other(format!("{url}: {e}")));
+        let written = writing.join().map_err(|_| io::Error::other("the summary's writer stopped"))?;
+        uploaded.and(written)
+    })
+}
+
+#[cfg(not(feature = "store"))]
+fn write_object(
+    url: &Path,
+    _: &input::StoreConfig,
+    _: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    Err(io::Error::other(format!("{}: this lra was built without object storage (the `store` feature)", url.display())))
+}
+
 /// Writes `path` through a file beside it, renamed over it once whole, so that a reader never
 /// sees half a summary and a failed write leaves the old one.
-fn write_whole(path: &Path, write: impl FnOnce(&mut BufWriter<std::fs::File>) -> io::Result<()>) -> io::Result<()> {
+fn write_whole(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
@@ -427,10 +470,10 @@ fn show(place: &str, context: usize, read: &ReadArgs) -> io::Result<ExitCode> {
 /// One side of a diff: a saved summary, with its own rules, or logs.
 fn side(read: &ReadArgs, path: &Path) -> io::Result<Option<Summary>> {
     match input::open_saved(path) {
-        Ok(input::Opened::Saved(s)) => return Ok(Some(s)),
-        Ok(input::Opened::Other) => {}
+        Ok(Some(s)) => return Ok(Some(s)),
+        Ok(None) => {}
         Err(e) => {
-            eprintln!("lra: {e}");
+            eprintln!("lra: {}: {e}", path.display());
             return Ok(None);
         }
     }

@@ -289,7 +289,7 @@ impl FileParser {
         if let Some(ordered) = &mut self.ordered {
             ordered.end(&mut self.state);
         }
-        let from_summary = self.junit.as_ref().is_some_and(|j| j.from_summary());
+        let from_summary = self.junit.as_ref().is_some_and(|j| j.written_by_lra());
         let mut summary = self.state.finish(self.name, self.bytes, self.nul_at.is_some(), format, &self.options);
         summary.files[0].from_summary = from_summary;
         summary

@@ -152,10 +152,10 @@ impl Engine {
         self.batch_mut()?.add_part(part).map_err(|e| JsError::new(&e))
     }
 
-    /// When the batch's file `index`, whose first bytes are `head`, can be read in parts by the
+    /// When the batch's next file, whose first bytes are `head`, can be read in parts by the
     /// pool's parsers: the reading (JSON) that each part's [`SegmentParser`] takes.
-    pub fn segment_reading(&self, index: u32, head: &[u8]) -> Option<String> {
-        self.batch.as_ref()?.segment_reading(index as usize, head)
+    pub fn segment_reading(&self, head: &[u8]) -> Option<String> {
+        self.batch.as_ref()?.segment_reading(head)
     }
 
     /// Starts the batch's file `index`, next, read in parts as `reading` says.

@@ -70,7 +70,7 @@ const LEAD_LEN: usize = 512;
 impl JunitReader {
     /// Whether the file is a report `lra --format junit` wrote from a summary, by the mark its
     /// opening comment holds.
-    pub(crate) fn from_summary(&self) -> bool {
+    pub(crate) fn written_by_lra(&self) -> bool {
         memchr::memmem::find(&self.lead, crate::junit_report::JUNIT_REPORT_MARK.as_bytes()).is_some()
     }
 

@@ -572,7 +572,7 @@ mod parts {
 fn analyze_in_segments(session: &mut Session, name: &str, bytes: &[u8], parts: usize) -> Reply {
     let request = Request::Analyze { names: vec![name.to_owned()], reading: Reading::default(), adopt: true };
     let mut batch = session.begin(&request).unwrap();
-    let reading = batch.segment_reading(0, &bytes[..bytes.len().min(64 << 10)]).expect("a plain log can be cut");
+    let reading = batch.segment_reading(&bytes[..bytes.len().min(64 << 10)]).expect("a plain log can be cut");
     batch.begin_segments(0, &reading).unwrap();
     // A line starts at 0 or after a newline; a part holds the lines that start in its range.
     let line_start = |at: usize| match at {
@@ -608,10 +608,10 @@ fn archives_saved_summaries_and_xml_are_not_cut() {
     let s = Session::new(false);
     let names = ["a.log.gz", "saved.json", "report.xml", "plain.log"].map(str::to_owned).to_vec();
     let batch = s.begin(&Request::Analyze { names, reading: Reading::default(), adopt: true }).unwrap();
-    assert_eq!(batch.segment_reading(0, b"\x1f\x8b\x08\x00rest"), None);
-    assert_eq!(batch.segment_reading(1, b"{\"schema\": \"lra-summary/1\"}"), None);
-    assert_eq!(batch.segment_reading(2, b"<?xml version=\"1.0\"?><testsuites>"), None);
-    assert!(batch.segment_reading(3, b"Test: a\nResult: PASS\n").is_some());
+    assert_eq!(batch.segment_reading(b"\x1f\x8b\x08\x00rest"), None);
+    assert_eq!(batch.segment_reading(b"{\"schema\": \"lra-summary/1\"}"), None);
+    assert_eq!(batch.segment_reading(b"<?xml version=\"1.0\"?><testsuites>"), None);
+    assert!(batch.segment_reading(b"Test: a\nResult: PASS\n").is_some());
 }
 
 #[test]

@@ -1,0 +1,288 @@
+//! Logs in object storage: `s3://`, `gs://`, `az://` (and Azure's other URL forms) and
+//! `http(s)://`, through the `object_store` crate (docs/design.md, "Object storage").
+//!
+//! A URL names one object, or a prefix whose objects are all read, in key order. Each object
+//! is read as one streaming GET; a connection dropped mid-object is resumed by `object_store`
+//! with a ranged GET from where it stopped, for the same version of the object (its ETag), up
+//! to [`Config::retries`] times with backoff. The next few objects are fetched while one is
+//! parsed, each through a small bounded channel, so memory stays flat however large the
+//! objects are.
+//!
+//! Credentials come from the environment and the instance metadata, as `object_store` reads
+//! them (`AWS_*`, `GOOGLE_*`, `AZURE_*`; the README says which sources it does not read).
+
+use std::collections::VecDeque;
+use std::io::{self, Read};
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+use futures::StreamExt;
+use object_store::path::Path;
+use object_store::{
+    BackoffConfig, GetOptions, ObjectMeta, ObjectStore, ObjectStoreExt, ObjectStoreScheme, RetryConfig, WriteMultipart,
+};
+use tokio::sync::mpsc;
+use url::Url;
+
+/// How many objects are fetched at once: the one being parsed and the next ones.
+const FETCHED_AT_ONCE: usize = 4;
+
+/// How many received pieces of an object wait for the parser, at most (each is what one read
+/// of the connection gave: kilobytes).
+const PIECES_AHEAD: usize = 64;
+
+/// A multipart upload's part size.
+const PART: usize = 8 << 20;
+
+/// Where the objects are, beyond what their URLs say.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The endpoint of an S3-compatible store (MinIO, Ceph): `--endpoint`, else
+    /// `AWS_ENDPOINT_URL` as `object_store` reads it.
+    pub endpoint: Option<String>,
+    /// How many times a failed request, or a connection dropped mid-object, is tried again.
+    pub retries: usize,
+}
+
+/// Retries back off from 100 ms, doubling, to at most this.
+const MAX_BACKOFF: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl Config {
+    fn retry(&self) -> RetryConfig {
+        RetryConfig {
+            backoff: BackoffConfig { max_backoff: MAX_BACKOFF, ..BackoffConfig::default() },
+            max_retries: self.retries,
+            retry_timeout: std::time::Duration::from_secs(180),
+        }
+    }
+}
+
+/// Whether `arg` is an object store's URL rather than a local path.
+pub fn is_url(arg: &str) -> bool {
+    ["s3://", "s3a://", "gs://", "az://", "adl://", "azure://", "abfs://", "abfss://", "http://", "https://"]
+        .iter()
+        .any(|scheme| arg.starts_with(scheme))
+}
+
+/// One object to read.
+pub struct Object {
+    store: Arc<dyn ObjectStore>,
+    path: Path,
+    /// Its URL, the name the summary gives it.
+    pub name: String,
+    version: Option<String>,
+}
+
+/// The runtime every request runs on: two threads are plenty for a few streams at once.
+fn runtime() -> io::Result<&'static tokio::runtime::Runtime> {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    if let Some(rt) = RUNTIME.get() {
+        return Ok(rt);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    Ok(RUNTIME.get_or_init(|| rt))
+}
+
+/// The store `url` is in, and the path it names in that store.
+fn store_for(url: &str, config: &Config) -> Result<(Arc<dyn ObjectStore>, Path, String), String> {
+    let parsed = Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
+    let (scheme, path) = ObjectStoreScheme::parse(&parsed).map_err(|e| format!("not an object store's URL: {e}"))?;
+    let path = Path::parse(path).map_err(|e| format!("not an object's path: {e}"))?;
+    let base = parsed[..url::Position::BeforePath].to_owned();
+    let store: Arc<dyn ObjectStore> = match scheme {
+        ObjectStoreScheme::AmazonS3 => {
+            let mut b = object_store::aws::AmazonS3Builder::from_env().with_url(url).with_retry(config.retry());
+            // An endpoint given as http:// (a store on the local network) is one to reach over
+            // HTTP, without also setting AWS_ALLOW_HTTP.
+            let endpoint = config
+                .endpoint
+                .clone()
+                .or_else(|| ["AWS_ENDPOINT_URL", "AWS_ENDPOINT"].into_iter().find_map(|k| std::env::var(k).ok()));
+            if let Some(endpoint) = endpoint {
+                if endpoint.starts_with("http://") {
+                    b = b.with_allow_http(true);
+                }
+                b = b.with_endpoint(endpoint);
+            }
+            Arc::new(b.build().map_err(|e| describe(&e))?)
+        }
+        ObjectStoreScheme::GoogleCloudStorage => Arc::new(
+            object_store::gcp::GoogleCloudStorageBuilder::from_env()
+                .with_url(url)
+                .with_retry(config.retry())
+                .build()
+                .map_err(|e| describe(&e))?,
+        ),
+        ObjectStoreScheme::MicrosoftAzure => Arc::new(
+            object_store::azure::MicrosoftAzureBuilder::from_env()
+                .with_url(url)
+                .with_retry(config.retry())
+                .build()
+                .map_err(|e| describe(&e))?,
+        ),
+        ObjectStoreScheme::Http => {
+            let options = object_store::ClientOptions::new().with_allow_http(base.starts_with("http://"));
+            Arc::new(
+                object_store::http::HttpBuilder::new()
+                    .with_url(&base)
+                    .with_client_options(options)
+                    .with_retry(config.retry())
+                    .build()
+                    .map_err(|e| describe(&e))?,
+            )
+        }
+        other => return Err(format!("{other:?} URLs are not read here")),
+    };
+    Ok((store, path, base))
+}
+
+/// The objects `url` names, in key order: the object itself, or every object under the
+/// prefix (a URL that ends with `/`, or that names no object).
+pub fn list(url: &str, config: &Config) -> Result<Vec<Object>, String> {
+    let (store, path, base) = store_for(url, config)?;
+    let rt = runtime().map_err(|e| format!("cannot start the network runtime: {e}"))?;
+    let object = |meta: ObjectMeta| Object {
+        store: store.clone(),
+        name: format!("{base}/{}", meta.location),
+        path: meta.location,
+        version: meta.version,
+    };
+    rt.block_on(async {
+        if !url.ends_with('/') && !path.as_ref().is_empty() {
+            match store.head(&path).await {
+                Ok(meta) => return Ok(vec![object(meta)]),
+                Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(describe(&e)),
+            }
+        }
+        let prefix = (!path.as_ref().is_empty()).then_some(&path);
+        let mut metas: Vec<ObjectMeta> = Vec::new();
+        let mut listing = store.list(prefix);
+        while let Some(meta) = listing.next().await {
+            metas.push(meta.map_err(|e| describe(&e))?);
+        }
+        if metas.is_empty() {
+            return Err("no such object, and no object under it".to_owned());
+        }
+        metas.sort_by(|a, b| a.location.cmp(&b.location));
+        Ok(metas.into_iter().map(object).collect())
+    })
+}
+
+/// Reads `objects` in order: each comes with a reader of its bytes, while the next few are
+/// already being fetched.
+pub fn read_all(objects: Vec<Object>) -> io::Result<impl Iterator<Item = (String, ObjectReader)>> {
+    let rt = runtime()?;
+    let mut waiting: VecDeque<Object> = objects.into();
+    let mut fetching: VecDeque<(String, ObjectReader)> = VecDeque::new();
+    Ok(std::iter::from_fn(move || {
+        while fetching.len() < FETCHED_AT_ONCE {
+            let Some(object) = waiting.pop_front() else { break };
+            let (tx, rx) = mpsc::channel(PIECES_AHEAD);
+            let name = object.name.clone();
+            rt.spawn(fetch(object, tx));
+            fetching.push_back((name, ObjectReader { rx, piece: Bytes::new(), at: 0 }));
+        }
+        fetching.pop_front()
+    }))
+}
+
+/// Streams `object` into `tx`, to its end, an error (sent), or until the reader is gone.
+async fn fetch(object: Object, tx: mpsc::Sender<Result<Bytes, String>>) {
+    let options = GetOptions { version: object.version.clone(), ..GetOptions::default() };
+    let mut stream = match object.store.get_opts(&object.path, options).await {
+        Ok(result) => result.into_stream(),
+        Err(e) => {
+            let _ = tx.send(Err(describe(&e))).await;
+            return;
+        }
+    };
+    while let Some(piece) = stream.next().await {
+        let piece = piece.map_err(|e| format!("the connection dropped and could not be resumed: {}", describe(&e)));
+        let failed = piece.is_err();
+        if tx.send(piece).await.is_err() || failed {
+            return;
+        }
+    }
+}
+
+/// The bytes of one object, as they arrive.
+pub struct ObjectReader {
+    rx: mpsc::Receiver<Result<Bytes, String>>,
+    piece: Bytes,
+    at: usize,
+}
+
+impl Read for ObjectReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.piece.len() {
+            match self.rx.blocking_recv() {
+                None => return Ok(0),
+                Some(Ok(piece)) => (self.piece, self.at) = (piece, 0),
+                Some(Err(e)) => return Err(io::Error::other(e)),
+            }
+        }
+        let n = buf.len().min(self.piece.len() - self.at);
+        buf[..n].copy_from_slice(&self.piece[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Writes what `reader` holds to the object `url`, in parts, so that it is never held whole.
+/// The object appears only once complete.
+pub fn write(url: &str, config: &Config, mut reader: impl Read) -> Result<(), String> {
+    let (store, path, _) = store_for(url, config)?;
+    let rt = runtime().map_err(|e| format!("cannot start the network runtime: {e}"))?;
+    rt.block_on(async {
+        let upload = store.put_multipart(&path).await.map_err(|e| describe(&e))?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART);
+        let mut buf = vec![0; PART];
+        loop {
+            let n = reader.read(&mut buf).map_err(|e| e.to_string())?;
+            if n == 0 {
+                break;
+            }
+            writer.wait_for_capacity(2).await.map_err(|e| describe(&e))?;
+            writer.write(&buf[..n]);
+        }
+        writer.finish().await.map_err(|e| describe(&e))?;
+        Ok(())
+    })
+}
+
+/// An error as a user can act on it: the store's own code and message when it sent them (S3's
+/// and Azure's XML error bodies), else the first line of what the client says.
+fn describe(e: &object_store::Error) -> String {
+    let first_line = |s: String| -> String {
+        if let Some(code) = between(&s, "<Code>", "</Code>") {
+            let status = between(&s, "status code: ", ":").map(|st| format!(" (HTTP {st})")).unwrap_or_default();
+            return match between(&s, "<Message>", "</Message>") {
+                Some(message) => format!("{code}: {message}{status}"),
+                None => format!("{code}{status}"),
+            };
+        }
+        let line = s.lines().next().unwrap_or_default().to_owned();
+        match line.char_indices().nth(300) {
+            Some((i, _)) => format!("{}…", &line[..i]),
+            None => line,
+        }
+    };
+    match e {
+        object_store::Error::NotFound { .. } => "no such object".to_owned(),
+        object_store::Error::PermissionDenied { source, .. } => {
+            format!("access denied ({})", first_line(source.to_string()))
+        }
+        object_store::Error::Unauthenticated { source, .. } => {
+            format!("not authenticated: check the credentials ({})", first_line(source.to_string()))
+        }
+        other => first_line(other.to_string()),
+    }
+}
+
+/// The text of `s` between the first `open` and the next `close`.
+fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let start = s.find(open)? + open.len();
+    let len = s[start..].find(close)?;
+    Some(&s[start..start + len])
+}

@@ -1,0 +1,176 @@
+"""`lra` reading logs from, and writing summaries to, a real S3-compatible server (moto's server
+mode on loopback): prefixes and keys, a `.gz`, a 1 GB object read in flat memory, a missing and
+a denied key, `lra merge` to and from objects, and a dropped connection resumed.
+
+Run by `make test-integrations`; LRA names the binary.
+"""
+
+import gzip
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
+import threading
+import unittest
+
+import s3
+from s3 import LRA
+
+BUCKET = "ci-logs"
+# The large object: at least 1 GB, read by a process that must stay far below it in memory.
+LARGE = "1G"
+LARGE_RSS_MAX = 300 << 20
+
+
+def generate(path, *args):
+    with open(path, "wb") as out:
+        subprocess.run([LRA, "generate", *args], stdout=out, check=True)
+
+
+class ObjectStore(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = pathlib.Path(tempfile.mkdtemp(prefix="lra-s3-"))
+        cls.server = s3.Server()
+        root = cls.server.client("s3")
+        root.create_bucket(Bucket=BUCKET)
+        runs = cls.tmp / "runs"
+        runs.mkdir()
+        styles = ["seed", "verbose", "flat"]
+        for i in range(48):
+            generate(runs / f"job-{i:02}.log", "--seed", str(i), "--iterations", str(2 + i % 5), "--tests",
+                     str(20 + i), "--flaky", "3", "--style", styles[i % 3])
+        plain = (runs / "job-47.log").read_bytes()
+        (runs / "job-48.log.gz").write_bytes(gzip.compress(plain))
+        shutil.copy(s3.ROOT / "tests/fixtures/runners/gtest.log", runs / "job-49-gtest.log")
+        for f in sorted(runs.iterdir()):
+            root.upload_file(str(f), BUCKET, f"runs/{f.name}")
+        root.put_object(Bucket=BUCKET, Key="secret/denied.log", Body=b"Test: hidden\nResult: PASS\n")
+        cls.medium = cls.tmp / "medium.log"
+        generate(cls.medium, "--size", "24M", "--style", "verbose", "--tests", "300")
+        root.upload_file(str(cls.medium), BUCKET, "drop/medium.log")
+        cls.large = cls.tmp / "large.log"
+        generate(cls.large, "--size", LARGE, "--style", "seed", "--tests", "500", "--flaky", "20")
+        root.upload_file(str(cls.large), BUCKET, "big/large.log")
+        cls.keys = cls.server.user_denied(f"arn:aws:s3:::{BUCKET}/secret/*")
+        cls.server.enforce_auth()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.tmp)
+
+    def lra(self, *args, check=True, endpoint_flag=True):
+        """Runs lra with the `ci` user's keys, the endpoint given by --endpoint (or else by
+        AWS_ENDPOINT_URL)."""
+        flags = ["--endpoint", self.server.endpoint] if endpoint_flag else []
+        env = s3.lra_env(self.keys, None if endpoint_flag else self.server.endpoint)
+        p = subprocess.run([LRA, args[0], *flags, *args[1:]], capture_output=True, env=env)
+        if check:
+            self.assertEqual(p.returncode, 0, p.stderr.decode())
+        return p
+
+    def local(self, *paths):
+        p = subprocess.run([LRA, "summarize", "--format", "json", *map(str, paths)], capture_output=True, check=True)
+        return json.loads(p.stdout.decode().replace(f"{self.tmp}/", f"s3://{BUCKET}/"))
+
+    def test_a_prefix_is_its_objects_in_key_order_as_if_they_were_local_files(self):
+        remote = json.loads(self.lra("summarize", "--format", "json", f"s3://{BUCKET}/runs/").stdout)
+        self.assertEqual(len(remote["files"]), 50)
+        self.assertEqual(remote, self.local(self.tmp / "runs"))
+        # The .gz was decoded: its member counts as the plain copy does.
+        by_name = {f["name"]: f for f in remote["files"]}
+        self.assertEqual(by_name[f"s3://{BUCKET}/runs/job-48.log.gz"]["totals"],
+                         by_name[f"s3://{BUCKET}/runs/job-47.log"]["totals"])
+
+    def test_keys_and_prefixes_mixed_with_the_endpoint_from_the_environment(self):
+        urls = [f"s3://{BUCKET}/runs/job-03.log", f"s3://{BUCKET}/runs/job-48.log.gz", f"s3://{BUCKET}/runs"]
+        remote = json.loads(self.lra("summarize", "--format", "json", *urls, endpoint_flag=False).stdout)
+        runs = self.tmp / "runs"
+        self.assertEqual(remote, self.local(runs / "job-03.log", runs / "job-48.log.gz", runs))
+
+    def test_a_missing_and_a_denied_key_are_named_and_the_others_still_count(self):
+        p = self.lra("summarize", "--format", "json", f"s3://{BUCKET}/runs/job-01.log", f"s3://{BUCKET}/runs/nope.log",
+                     f"s3://{BUCKET}/secret/denied.log", f"s3://{BUCKET}/runs/job-02.log", check=False)
+        self.assertEqual(p.returncode, 1)
+        err = p.stderr.decode()
+        self.assertIn(f"s3://{BUCKET}/runs/nope.log: no such object", err)
+        self.assertIn(f"s3://{BUCKET}/secret/denied.log: access denied", err)
+        self.assertEqual(json.loads(p.stdout), self.local(self.tmp / "runs/job-01.log", self.tmp / "runs/job-02.log"))
+        p = self.lra("summarize", f"s3://no-such-bucket/x.log", check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("s3://no-such-bucket/x.log: ", p.stderr.decode())
+        self.assertIn("NoSuchBucket", p.stderr.decode())
+
+    def test_a_1_gb_object_is_read_in_flat_memory(self):
+        out = open(self.tmp / "large.json", "wb")
+        env = s3.lra_env(self.keys)
+        child = subprocess.Popen([LRA, "summarize", "--endpoint", self.server.endpoint, "--format", "json",
+                                  f"s3://{BUCKET}/big/large.log"], stdout=out, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.close()
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+        self.assertGreater(self.large.stat().st_size, 1 << 30)
+        rss = usage.ru_maxrss * 1024
+        self.assertLess(rss, LARGE_RSS_MAX, f"lra kept {rss >> 20} MiB to read a {self.large.stat().st_size >> 20} MiB object")
+        remote = json.loads((self.tmp / "large.json").read_bytes())
+        self.assertEqual(remote, json.loads(json.dumps(self.local(self.large)).replace(
+            f"s3://{BUCKET}/large.log", f"s3://{BUCKET}/big/large.log")))
+
+    def test_merge_reads_saved_summaries_from_objects_and_writes_one(self):
+        runs = sorted((self.tmp / "runs").iterdir())
+        saved = self.server.client("s3", self.keys)
+        for i, part in enumerate([runs[:20], runs[20:35], runs[35:]]):
+            p = subprocess.run([LRA, "summarize", "--format", "json", *map(str, part)], capture_output=True, check=True)
+            saved.put_object(Bucket=BUCKET, Key=f"partials/{i}.json", Body=p.stdout)
+        self.lra("merge", f"s3://{BUCKET}/partials/", "-o", f"s3://{BUCKET}/merged/summary.json")
+        merged = saved.get_object(Bucket=BUCKET, Key="merged/summary.json")["Body"].read()
+        expected = subprocess.run([LRA, "summarize", "--format", "json", *map(str, runs)], capture_output=True, check=True)
+        self.assertEqual(merged, expected.stdout)
+        # A log among them refuses the merge and writes nothing.
+        p = self.lra("merge", f"s3://{BUCKET}/partials/", f"s3://{BUCKET}/runs/job-01.log", "-o",
+                     f"s3://{BUCKET}/merged/bad.json", check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("job-01.log: not a saved summary", p.stderr.decode())
+        keys = [o["Key"] for o in saved.list_objects_v2(Bucket=BUCKET, Prefix="merged/")["Contents"]]
+        self.assertEqual(keys, ["merged/summary.json"])
+
+
+    def test_a_dropped_connection_is_resumed_from_where_it_stopped(self):
+        proxy = s3.CuttingProxy(self.server.port, after=3 << 20, cuts=2)
+        try:
+            p = subprocess.run([LRA, "summarize", "--endpoint", proxy.endpoint, "--format", "json",
+                                f"s3://{BUCKET}/drop/medium.log"], capture_output=True, env=s3.lra_env(self.keys))
+        finally:
+            proxy.stop()
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        self.assertEqual(proxy.cut, 2)
+        # One ranged GET per drop, from where the bytes stopped; none before.
+        self.assertEqual(len(proxy.ranges), 2, proxy.ranges)
+        self.assertTrue(all(r.lower().startswith("range: bytes=") for r in proxy.ranges), proxy.ranges)
+        self.assertEqual(json.loads(p.stdout), json.loads(json.dumps(self.local(self.medium)).replace(
+            f"s3://{BUCKET}/medium.log", f"s3://{BUCKET}/drop/medium.log")))
+
+    def test_a_connection_that_keeps_dropping_cuts_the_object_short_and_the_others_count(self):
+        proxy = s3.CuttingProxy(self.server.port, after=1 << 20, cuts=1000)
+        try:
+            p = subprocess.run([LRA, "summarize", "--endpoint", proxy.endpoint, "--retries", "2", "--format", "json",
+                                f"s3://{BUCKET}/drop/medium.log", f"s3://{BUCKET}/runs/job-05.log"],
+                               capture_output=True, env=s3.lra_env(self.keys))
+        finally:
+            proxy.stop()
+        self.assertEqual(p.returncode, 1)
+        err = p.stderr.decode()
+        self.assertIn(f"s3://{BUCKET}/drop/medium.log: could not be read to its end: the connection dropped and "
+                      "could not be resumed", err)
+        files = json.loads(p.stdout)["files"]
+        self.assertEqual([f["name"] for f in files], [f"s3://{BUCKET}/drop/medium.log", f"s3://{BUCKET}/runs/job-05.log"])
+        self.assertIn("dropped", files[0]["damage"])
+        self.assertEqual(files[1]["totals"], self.local(self.tmp / "runs/job-05.log")["files"][0]["totals"])
+
+
+if __name__ == "__main__":
+    unittest.main()
