@@ -88,6 +88,15 @@ test-integrations: venv
 	$(CARGO) build --release --locked -p lra-cli
 	cd tests/integrations && LRA=$(CURDIR)/target/release/lra PYTHONDONTWRITEBYTECODE=1 \
 		$(CURDIR)/$(VENV)/bin/python -W ignore::ResourceWarning -m unittest -v junit_schema_test object_store_test
+	cd integrations/spark && LRA=$(CURDIR)/target/release/lra PYTHONDONTWRITEBYTECODE=1 \
+		$(CURDIR)/$(VENV)/bin/python -W ignore::ResourceWarning -m unittest -v lra_spark_test
+
+## Object storage and Spark against their baselines, measured in the same run (README, "At
+## scale"): lra reading one large object against curl downloading it, and the Spark job on a
+## local cluster against lra on one machine.
+bench-scale: venv
+	$(CARGO) build --release --locked -p lra-cli
+	LRA=$(CURDIR)/target/release/lra $(VENV)/bin/python benches/scale.py
 
 ## Throughput benchmarks, and the memory of the heatmap's cells (see README).
 bench: setup

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { serve } from "./server.mjs";
@@ -516,6 +516,26 @@ test("a saved summary given as a file is loaded back for viewing; other .json fi
     assert.equal(more.files.length, 2);
     assert.equal(more.files[1].name, "events.json");
     assert.deepEqual(more.tests.at(-1).name, "json-lines");
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("a summary is told by its content, not its name: lra merge's output, named .summary, opens as one", async () => {
+  // Two saved summaries merged by `lra merge`, as the Spark job's driver writes its result.
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const parts = ["seed-sample.log", "messy.log"].map((name, i) => {
+    const file = path.join(ARTIFACTS, `part-${i}.json`);
+    writeFileSync(file, JSON.stringify(cli([name])));
+    return file;
+  });
+  const merged = execFileSync(LRA, ["merge", ...parts], { maxBuffer: 64 << 20 }).toString();
+  const s = await open({ isolate: true });
+  try {
+    const summary = await analyzeTexts(s.page, [["week-48.summary", merged]]);
+    assert.deepEqual(essence(summary), essence(cli(["seed-sample.log", "messy.log"])));
+    assert.equal(summary.files.length, 2);
     assert.deepEqual(s.problems, []);
   } finally {
     await s.close();

@@ -255,6 +255,29 @@ pub fn for_each_saved(paths: &[PathBuf], store: &StoreConfig, mut each: impl FnM
     }
 }
 
+/// The files and objects under `paths`, in the order they are read, and a message for each
+/// path that could not be listed.
+pub fn list(paths: &[PathBuf], store: &StoreConfig) -> (Vec<String>, Vec<String>) {
+    let (mut names, mut problems) = (Vec::new(), Vec::new());
+    for path in paths {
+        match url_of(path) {
+            #[cfg(feature = "store")]
+            Some(url) if crate::store::is_url(url) => match crate::store::list(url, store) {
+                Ok(objects) => names.extend(objects.into_iter().map(|o| o.name)),
+                Err(e) => problems.push(format!("{url}: {e}")),
+            },
+            Some(url) => for_each_object(url, store, &mut problems, |_, _, _| {}),
+            None if path.as_os_str() == "-" => names.push("-".to_owned()),
+            None => {
+                let mut files = Vec::new();
+                collect(path, &mut files, &mut HashSet::new(), &mut problems);
+                names.extend(files.iter().map(|f| f.display().to_string()));
+            }
+        }
+    }
+    (names, problems)
+}
+
 const NOT_SAVED: &str = "not a saved summary (`lra summarize --format json` writes one; `lra summarize` reads logs and saved summaries together)";
 
 /// Lists the files at `path`: itself, or everything below it in sorted order.

@@ -103,6 +103,16 @@ enum Command {
         #[command(flatten)]
         read: ReadArgs,
     },
+    /// Print the files and objects that PATHS name, one a line, in the order `summarize` reads
+    /// them: a directory's files sorted, a prefix's objects in key order. This is how a job that
+    /// spreads whole files over machines (the Spark job) lists its inputs.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Files, directories or objects (`s3://bucket/prefix/`).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Write a generated log in the seed's format to stdout.
     Generate {
         /// Number of iterations.
@@ -268,6 +278,7 @@ fn main() -> ExitCode {
         Command::Summarize { format, fail_under, read, paths } => summarize(format, fail_under, &read, &paths),
         Command::Diff { format, fail_on, read, base, current } => diff(format, fail_on, &read, &base, &current),
         Command::Merge { output, store, paths } => merge(output.as_deref(), &store.config(), &paths),
+        Command::List { store, paths } => list(&store.config(), &paths),
         Command::Show { place, context, read } => show(&place, context, &read),
         Command::Generate { iterations, tests, fail_rate, flaky, seed, size, style } => {
             let options = GenOptions { iterations, tests, fail_rate, flaky, seed, style };
@@ -396,6 +407,19 @@ fn merge(output: Option<&Path>, store: &input::StoreConfig, paths: &[PathBuf]) -
         Some(path) => write_whole(path, |out| write_json(out))?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn list(store: &input::StoreConfig, paths: &[PathBuf]) -> io::Result<ExitCode> {
+    let (names, problems) = input::list(paths, store);
+    let mut out = BufWriter::new(io::stdout().lock());
+    for name in names {
+        writeln!(out, "{name}")?;
+    }
+    out.flush()?;
+    for p in &problems {
+        eprintln!("lra: {p}");
+    }
+    Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// Writes the object `url` with what `write` writes, as it is written.

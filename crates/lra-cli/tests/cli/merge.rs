@@ -168,3 +168,21 @@ fn a_saved_summary_is_told_by_its_content_whatever_its_name() {
     assert_eq!(v["still_failing"][0], "a");
     assert_eq!(json(&lra(&["merge", &disguised]))["totals"]["failed"], 1);
 }
+
+#[test]
+fn list_prints_the_files_in_the_order_summarize_reads_them() {
+    let dir = scratch("list");
+    let b = write(&dir.join("logs/b.log"), "Test: b\nResult: PASS\n");
+    let a = write(&dir.join("logs/a/z.log"), "Test: z\nResult: PASS\n");
+    let c = write(&dir.join("c.log"), "Test: c\nResult: PASS\n");
+    let o = lra(&["list", &c, dir.join("logs").to_str().unwrap()]);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), format!("{c}\n{a}\n{b}\n"));
+    let o = lra(&["list", dir.join("missing").to_str().unwrap(), &c]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), format!("{c}\n"));
+    assert!(stderr(&o).contains("missing: No such file or directory"), "{}", stderr(&o));
+    let o = lra(&["list", "ftp://host/x.log"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("ftp://host/x.log: not a URL this lra reads"), "{}", stderr(&o));
+}

@@ -1,0 +1,155 @@
+"""Summarize logs with lra on a Spark cluster, when one machine is not enough.
+
+    spark-submit --files /path/to/lra lra_spark.py --output OUT INPUT...
+
+INPUT is what `lra summarize` takes: files or directories on a file system every executor
+sees, or object storage URLs (s3://bucket/prefix/, gs://, az://). OUT is a path or an object
+URL; it gets one `lra-summary/1` JSON, which the app and `lra` open like any saved summary.
+
+How it works (README, "At scale"):
+1. The driver lists the inputs with `lra list`, in the order `lra summarize` reads them.
+2. Whole files are spread over tasks, consecutive files to a task: a file is never split,
+   since a test's run can straddle any split, and never loaded whole (each task streams its
+   files through `lra summarize --format json`).
+3. The partial summaries are merged in file order, in a tree of adjacent ranges: each partial
+   is keyed by its rank (the order of its first file), groups of consecutive ranks are merged
+   by `lra merge`, and so on up to one. The merge is associative but not commutative (files,
+   tests and first failures keep their order), so the grouping is by rank, never by whatever
+   order the partitions finish in (`treeReduce` would combine them in no fixed order).
+4. The driver merges the last few and writes OUT with `lra merge -o`.
+
+Every step is a pure function of its inputs, so a task that Spark retries (a lost executor, a
+failed fetch) gives the same partial, and the result equals `lra summarize` of the same files
+in the same order.
+"""
+
+import argparse
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from pyspark import SparkFiles
+from pyspark.sql import SparkSession
+
+# How many partial summaries one merge takes.
+FAN_IN = 8
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="lra_spark.py", description=__doc__.split("\n\n")[0])
+    p.add_argument("inputs", nargs="+", help="files, directories or object URLs, as for `lra summarize`")
+    p.add_argument("--output", required=True, help="where the merged summary goes: a path or an object URL")
+    p.add_argument("--lra", default="lra",
+                   help="the lra binary: a name shipped with --files (the default, `lra`), or a path every "
+                        "machine has")
+    p.add_argument("--endpoint", help="an S3-compatible store's endpoint, passed to lra")
+    p.add_argument("--files-per-task", type=int, default=0,
+                   help="consecutive files in one task (default: the files spread over 4 tasks per core)")
+    p.add_argument("--lra-arg", action="append", default=[],
+                   help="an option for `lra summarize`, such as --lra-arg=--name=first-word (repeatable)")
+    return p.parse_args(argv)
+
+
+def binary(name):
+    """The lra binary on this machine: shipped with --files, else the path or name given."""
+    if os.path.sep not in name:
+        shipped = SparkFiles.get(name)
+        if os.path.exists(shipped):
+            os.chmod(shipped, 0o755)
+            return shipped
+        return shutil.which(name) or name
+    return name
+
+
+def run(command, what):
+    """Runs lra; its stdout, or an error with what it said (so that Spark retries the task, and
+    fails the job with lra's own message if it keeps failing)."""
+    p = subprocess.run(command, capture_output=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"{what} failed (exit status {p.returncode}): {p.stderr.decode(errors='replace')}")
+    return p.stdout
+
+
+def store_flags(args):
+    return ["--endpoint", args.endpoint] if args.endpoint else []
+
+
+def summarize_task(args):
+    """The task that summarizes a range of consecutive files: (rank, partial summary JSON)."""
+    lra, flags, extra = args.lra, store_flags(args), args.lra_arg
+
+    def task(item):
+        rank, files = item
+        command = [binary(lra), "summarize", "--format", "json", "--threads", "1", *flags, *extra, *files]
+        return rank, run(command, f"lra summarize of {files[0]} and the {len(files) - 1} files after it")
+
+    return task
+
+
+def merge_group(lra):
+    """The task that merges a group of partials of consecutive ranks, in rank order."""
+
+    def task(item):
+        group, partials = item
+        partials = sorted(partials)
+        with tempfile.TemporaryDirectory(prefix="lra-merge-") as tmp:
+            paths = []
+            for rank, summary in partials:
+                path = os.path.join(tmp, f"{rank:09}.json")
+                with open(path, "wb") as f:
+                    f.write(summary)
+                paths.append(path)
+            return group, run([binary(lra), "merge", *paths], f"lra merge of ranks {partials[0][0]}..{partials[-1][0]}")
+
+    return task
+
+
+def list_inputs(args):
+    p = subprocess.run([binary(args.lra), "list", *store_flags(args), *args.inputs], capture_output=True)
+    if p.returncode != 0:
+        sys.exit(f"lra_spark: listing the inputs failed: {p.stderr.decode(errors='replace')}")
+    return [line for line in p.stdout.decode().splitlines() if line]
+
+
+def main(argv):
+    args = parse_args(argv)
+    spark = SparkSession.builder.appName("lra summarize").getOrCreate()
+    files, tasks = summarize(spark.sparkContext, args)
+    print(f"lra_spark: {files} files in {tasks} tasks, merged into {args.output}")
+    spark.stop()
+
+
+def summarize(sc, args):
+    """The job: the inputs `args` names summarized into `args.output`. Returns how many files
+    it read, and in how many tasks."""
+    files = list_inputs(args)
+    if not files:
+        sys.exit("lra_spark: the inputs name no file")
+    per_task = args.files_per_task or max(1, math.ceil(len(files) / (4 * sc.defaultParallelism)))
+    ranges = [(rank, files[start:start + per_task]) for rank, start in enumerate(range(0, len(files), per_task))]
+    partials = sc.parallelize(ranges, len(ranges)).map(summarize_task(args))
+    count = len(ranges)
+    # Merge groups of FAN_IN consecutive ranks on the executors until the driver can take the
+    # rest; each level's partial is ranked by its group.
+    while count > FAN_IN:
+        groups = math.ceil(count / FAN_IN)
+        partials = partials.map(lambda p: (p[0] // FAN_IN, p)).groupByKey(groups).map(merge_group(args.lra))
+        count = groups
+    last = sorted(partials.collect())
+    with tempfile.TemporaryDirectory(prefix="lra-spark-") as tmp:
+        paths = []
+        for rank, summary in last:
+            path = os.path.join(tmp, f"{rank:09}.json")
+            with open(path, "wb") as f:
+                f.write(summary)
+            paths.append(path)
+        output = args.output
+        run([binary(args.lra), "merge", *store_flags(args), "-o", output, *paths], f"writing {output}")
+    return len(files), len(ranges)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
