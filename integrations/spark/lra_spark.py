@@ -95,16 +95,22 @@ def merge_group(lra):
     def task(item):
         group, partials = item
         partials = sorted(partials)
-        with tempfile.TemporaryDirectory(prefix="lra-merge-") as tmp:
-            paths = []
-            for rank, summary in partials:
-                path = os.path.join(tmp, f"{rank:09}.json")
-                with open(path, "wb") as f:
-                    f.write(summary)
-                paths.append(path)
-            return group, run([binary(lra), "merge", *paths], f"lra merge of ranks {partials[0][0]}..{partials[-1][0]}")
+        return group, merge_in_order(lra, partials, [], f"lra merge of ranks {partials[0][0]}..{partials[-1][0]}")
 
     return task
+
+
+def merge_in_order(lra, partials, flags, what):
+    """`lra merge FLAGS` of `partials`, (rank, summary JSON) pairs in rank order, through files
+    of a temporary directory; its stdout."""
+    with tempfile.TemporaryDirectory(prefix="lra-merge-") as tmp:
+        paths = []
+        for rank, summary in partials:
+            path = os.path.join(tmp, f"{rank:09}.json")
+            with open(path, "wb") as f:
+                f.write(summary)
+            paths.append(path)
+        return run([binary(lra), "merge", *flags, *paths], what)
 
 
 def list_inputs(args):
@@ -139,15 +145,7 @@ def summarize(sc, args):
         partials = partials.map(lambda p: (p[0] // FAN_IN, p)).groupByKey(groups).map(merge_group(args.lra))
         count = groups
     last = sorted(partials.collect())
-    with tempfile.TemporaryDirectory(prefix="lra-spark-") as tmp:
-        paths = []
-        for rank, summary in last:
-            path = os.path.join(tmp, f"{rank:09}.json")
-            with open(path, "wb") as f:
-                f.write(summary)
-            paths.append(path)
-        output = args.output
-        run([binary(args.lra), "merge", *store_flags(args), "-o", output, *paths], f"writing {output}")
+    merge_in_order(args.lra, last, [*store_flags(args), "-o", args.output], f"writing {args.output}")
     return len(files), len(ranges)
 
 

@@ -9,26 +9,21 @@ Run by `make test-integrations`; LRA names the binary, shipped to the executors 
 import json
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "tests/integrations"))
 import s3  # noqa: E402
-from s3 import LRA  # noqa: E402
+from s3 import LRA, generate  # noqa: E402
 
 BUCKET = "spark-logs"
 MASTER = "local-cluster[2,1,1024]"
-
-
-def generate(path, *args):
-    with open(path, "wb") as out:
-        subprocess.run([LRA, "generate", *args], stdout=out, check=True)
 
 
 class SparkJob(unittest.TestCase):
@@ -56,6 +51,7 @@ class SparkJob(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.server.stop()
+        shutil.rmtree(cls.tmp)
 
     def submit(self, output, *extra):
         spark_submit = pathlib.Path(sys.executable).with_name("spark-submit")

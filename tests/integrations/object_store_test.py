@@ -12,21 +12,15 @@ import pathlib
 import shutil
 import subprocess
 import tempfile
-import threading
 import unittest
 
 import s3
-from s3 import LRA
+from s3 import LRA, generate
 
 BUCKET = "ci-logs"
 # The large object: at least 1 GB, read by a process that must stay far below it in memory.
 LARGE = "1G"
 LARGE_RSS_MAX = 300 << 20
-
-
-def generate(path, *args):
-    with open(path, "wb") as out:
-        subprocess.run([LRA, "generate", *args], stdout=out, check=True)
 
 
 class ObjectStore(unittest.TestCase):

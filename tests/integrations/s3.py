@@ -85,6 +85,12 @@ class Server:
         self.log.close()
 
 
+def generate(path, *args):
+    """Writes `lra generate ARGS` to `path`: the logs the servers hold."""
+    with open(path, "wb") as out:
+        subprocess.run([LRA, "generate", *args], stdout=out, check=True)
+
+
 def lra_env(keys, endpoint=None):
     """The environment `lra` reads credentials from, and nothing else of the user's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}

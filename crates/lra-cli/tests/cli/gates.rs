@@ -27,10 +27,6 @@ fn fail_under_exits_with_3_below_the_rate_in_either_notation() {
     }
 }
 
-fn json_of(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap()
-}
-
 #[test]
 fn a_log_with_no_judged_run_fails_the_gate() {
     let dir = scratch("gate-empty");

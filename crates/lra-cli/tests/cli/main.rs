@@ -57,6 +57,11 @@ fn write(path: &Path, text: &str) -> String {
     path.to_str().unwrap().to_owned()
 }
 
+/// The JSON on stdout, whatever the exit status.
+fn json_of(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
 fn json(o: &Output) -> Value {
     assert!(o.status.success(), "stderr: {}", stderr(o));
     serde_json::from_slice(&o.stdout).unwrap()
