@@ -47,6 +47,8 @@ test("the slowest tests, the p95 column, a test's durations and the time per ite
     // The chart is drawn, and its table has each iteration's timed runs and their time.
     await s.page.waitForSelector("#chart-durations canvas");
     await s.page.click("#chart-durations + figcaption summary");
+    // Its rows come with the charts' data, which can follow the canvas on a loaded machine.
+    await s.page.waitForSelector("#durations-table tbody tr");
     assert.deepEqual(await cells(s.page, "#durations-table tbody tr"), [
       ["1", "2", "1.51 s"],
       ["2", "2", "2.51 s"],
