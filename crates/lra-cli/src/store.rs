@@ -1,5 +1,5 @@
 //! Logs in object storage: `s3://`, `gs://`, `az://` (and Azure's other URL forms) and
-//! `http(s)://`, through the `object_store` crate (docs/design.md, "Object storage").
+//! `http(s)://`, through the `object_store` crate (docs/design.md, rule 8, "Objects").
 //!
 //! A URL names one object, or a prefix whose objects are all read, in key order. Each object
 //! is read as one streaming GET; a connection dropped mid-object is resumed by `object_store`
