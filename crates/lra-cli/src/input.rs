@@ -56,11 +56,7 @@ pub fn summarize_paths(
             let read = File::open(&file).and_then(|f| {
                 let meta = f.metadata()?;
                 if !meta.is_file() {
-                    let (head, f) = peek(f);
-                    if lra_input::is_saved_summary(&head) {
-                        return add_saved(&name, f, summary, &mut problems);
-                    }
-                    return unpack_stream(&name, f, options, summary, &mut problems);
+                    return read_stream(&name, f, options, summary, &mut problems);
                 }
                 let head = head_of(&f)?;
                 if lra_input::is_saved_summary(&head) {
@@ -168,10 +164,7 @@ pub fn for_each_object(
     problems: &mut Vec<String>,
     mut each: impl FnMut(&str, crate::store::ObjectReader, &mut Vec<String>),
 ) {
-    if !crate::store::is_url(url) {
-        return problems.push(format!("{url}: not a URL this lra reads (s3://, gs://, az://, http:// or https://)"));
-    }
-    let objects = match crate::store::list(url, store) {
+    let objects = match objects_of(url, store) {
         Ok(objects) => objects,
         Err(e) => return problems.push(format!("{url}: {e}")),
     };
@@ -185,11 +178,33 @@ pub fn for_each_object(
 #[cfg(not(feature = "store"))]
 pub fn for_each_object(
     url: &str,
-    _: &StoreConfig,
+    store: &StoreConfig,
     problems: &mut Vec<String>,
     _: impl FnMut(&str, io::Empty, &mut Vec<String>),
 ) {
-    problems.push(format!("{url}: this lra was built without object storage (the `store` feature)"));
+    if let Err(e) = object_names(url, store) {
+        problems.push(format!("{url}: {e}"));
+    }
+}
+
+/// The objects `url` names, in key order, or why there are none.
+#[cfg(feature = "store")]
+fn objects_of(url: &str, store: &StoreConfig) -> Result<Vec<crate::store::Object>, String> {
+    if !crate::store::is_url(url) {
+        return Err("not a URL this lra reads (s3://, gs://, az://, http:// or https://)".to_owned());
+    }
+    crate::store::list(url, store)
+}
+
+/// The names (URLs) of the objects `url` names, in key order, or why there are none.
+fn object_names(url: &str, store: &StoreConfig) -> Result<Vec<String>, String> {
+    #[cfg(feature = "store")]
+    return objects_of(url, store).map(|objects| objects.into_iter().map(|o| o.name).collect());
+    #[cfg(not(feature = "store"))]
+    {
+        let _ = (url, store);
+        Err("this lra was built without object storage (the `store` feature)".to_owned())
+    }
 }
 
 /// Reads the summary saved in `reader` (`name` says where from) and merges it into `summary`,
@@ -261,12 +276,10 @@ pub fn list(paths: &[PathBuf], store: &StoreConfig) -> (Vec<String>, Vec<String>
     let (mut names, mut problems) = (Vec::new(), Vec::new());
     for path in paths {
         match url_of(path) {
-            #[cfg(feature = "store")]
-            Some(url) if crate::store::is_url(url) => match crate::store::list(url, store) {
-                Ok(objects) => names.extend(objects.into_iter().map(|o| o.name)),
+            Some(url) => match object_names(url, store) {
+                Ok(objects) => names.extend(objects),
                 Err(e) => problems.push(format!("{url}: {e}")),
             },
-            Some(url) => for_each_object(url, store, &mut problems, |_, _, _| {}),
             None if path.as_os_str() == "-" => names.push("-".to_owned()),
             None => {
                 let mut files = Vec::new();

@@ -5,6 +5,8 @@ use std::io::{self, Write};
 
 use lra_core::{Diff, Summary, TestStats};
 
+use crate::render::{plural, rate};
+
 /// Each list shows at most this many tests, then says how many more there are.
 const LISTED: usize = 10;
 
@@ -19,7 +21,14 @@ pub fn summary(s: &Summary, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "|---|---:|---:|---:|---|")?;
         for t in failing.iter().take(LISTED) {
             let first = t.first_failure().map(|l| code(&format!("{}:{}", s.file_name(l), l.line))).unwrap_or_default();
-            writeln!(out, "| {} | {} | {} | {} | {first} |", code(&t.name), t.counts.failed, t.counts.runs(), rate(t))?;
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {first} |",
+                code(&t.name),
+                t.counts.failed,
+                t.counts.runs(),
+                rate(&t.counts)
+            )?;
         }
         more(failing.len(), out)?;
     }
@@ -35,11 +44,11 @@ pub fn diff(d: &Diff, current: &Summary, out: &mut impl Write) -> io::Result<()>
         out,
         "\n{} new failure{}, {} fixed, {} still failing, {} new test{}, {} removed.",
         d.new_failures.len(),
-        plural(d.new_failures.len()),
+        plural(d.new_failures.len() as u64),
         d.fixed.len(),
         d.still_failing.len(),
         d.new_tests.len(),
-        plural(d.new_tests.len()),
+        plural(d.new_tests.len() as u64),
         d.removed_tests.len()
     )?;
     for (title, names) in [("New failures", &d.new_failures), ("Fixed", &d.fixed)] {
@@ -65,9 +74,9 @@ fn totals(s: &Summary, out: &mut impl Write) -> io::Result<()> {
          Pass rate {pass_rate}.",
         t.runs(),
         s.tests().len(),
-        plural(s.tests().len()),
+        plural(s.tests().len() as u64),
         s.files.len(),
-        plural(s.files.len()),
+        plural(s.files.len() as u64),
         t.passed,
         t.failed,
         t.skipped,
@@ -81,9 +90,9 @@ fn totals(s: &Summary, out: &mut impl Write) -> io::Result<()> {
             "\n{n} anomal{} in the logs: {} result{} with no open test, {} test{} with no result.",
             if n == 1 { "y" } else { "ies" },
             s.orphan_results(),
-            plural(s.orphan_results() as usize),
+            plural(s.orphan_results()),
             t.missing,
-            plural(t.missing as usize)
+            plural(t.missing)
         ),
     }
 }
@@ -104,7 +113,7 @@ fn flakiest(s: &Summary, out: &mut impl Write) -> io::Result<()> {
             t.flip_rate() * 100.0,
             t.counts.failed,
             t.counts.runs(),
-            rate(t)
+            rate(&t.counts)
         )?;
     }
     more(flaky.len(), out)
@@ -115,10 +124,6 @@ fn more(n: usize, out: &mut impl Write) -> io::Result<()> {
         Some(rest) if rest > 0 => writeln!(out, "\n…and {rest} more."),
         _ => Ok(()),
     }
-}
-
-fn rate(t: &TestStats) -> String {
-    t.counts.pass_rate().map_or("-".to_owned(), |r| format!("{:.1}%", r * 100.0))
 }
 
 /// `text` as a code span, so that nothing in a test's name is read as Markdown or HTML: a fence
@@ -132,10 +137,6 @@ fn code(text: &str) -> String {
     // A span that starts or ends with a backtick needs a space inside its fence.
     let pad = if inner.starts_with('`') || inner.ends_with('`') { " " } else { "" };
     format!("{fence}{pad}{inner}{pad}{fence}")
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]

@@ -147,7 +147,8 @@ fn slowest(s: &Summary, out: &mut impl Write) -> io::Result<()> {
     }
 }
 
-fn rate(c: &Counts) -> String {
+/// A pass rate for people: one decimal and `%`, or `-` when no run was judged.
+pub(crate) fn rate(c: &Counts) -> String {
     c.pass_rate().map_or("-".to_owned(), |r| format!("{:.1}%", r * 100.0))
 }
 
@@ -184,7 +185,7 @@ fn clip(name: &str, width: usize) -> String {
     s
 }
 
-fn plural(n: u64) -> &'static str {
+pub(crate) fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 

@@ -67,7 +67,7 @@ impl Summary {
             "<!-- {JUNIT_REPORT_MARK} of {} file{}, {} runs ({} passed, {} failed, {} skipped): one testcase \
              per test, its runs counted in its messages. Not a log to read again. -->",
             self.files.len(),
-            if self.files.len() == 1 { "" } else { "s" },
+            plural(self.files.len() as u64),
             t.runs(),
             t.passed,
             t.failed,
