@@ -6,13 +6,14 @@
 
 TOOLCHAIN := nightly-2026-05-19
 TRUNK_VERSION := 0.22.1
+CARGO_FUZZ_VERSION := 0.13.2
 WASM_BINDGEN_VERSION := 0.2.130
 CARGO := cargo +$(TOOLCHAIN)
 # This nightly has no prebuilt wasm32 std: every wasm build builds it (docs/design.md §4).
 WASM_ENV := CARGO_UNSTABLE_BUILD_STD=panic_abort,std PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH"
 
-.PHONY: setup tools browser venv dist serve test test-native test-wasm test-e2e test-integrations lint bench \
-	bench-browser bench-scale
+.PHONY: setup tools browser venv dist fault-engine serve test test-native test-wasm test-e2e test-integrations \
+	lint bench bench-browser bench-scale fuzz fuzz-ci fuzz-tools
 
 ## The pinned toolchain and its components (a no-op once they are there).
 setup:
@@ -33,10 +34,12 @@ tools: setup
 	@# Trunk builds offline, and build-std needs the standard library's own dependencies.
 	@$(WASM_ENV) $(CARGO) fetch --locked --target wasm32-unknown-unknown > /dev/null
 
-## Debian's Chromium and ChromeDriver, for the browser tests.
+## Debian's Chromium and ChromeDriver, for the browser tests, and nginx, the static host that
+## tests/e2e/hosts.test.mjs starts on loopback with a config of its own (the package's service
+## stays off: no init system runs here, so invoke-rc.d blocks it). One apt-get update.
 browser:
-	@[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || { \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+	@[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -x /usr/sbin/nginx ] || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver nginx; }
 
 ## The integration tests' Python packages (moto's S3 server, pyspark, xmlschema), exactly as
 ## tests/integrations/requirements.txt pins them, in target/venv; reinstalled only when it changes.
@@ -51,15 +54,41 @@ $(VENV)/.installed: tests/integrations/requirements.txt
 dist: tools
 	$(WASM_ENV) trunk build --release
 
+## The test-only engine of tests/e2e/faults.test.mjs, which serves it in place of dist/engine:
+## single-threaded, with the `fault-injection` feature (lines that make it trap, exhaust its
+## memory or go slowly), in target/fault-engine/engine; never in dist/. Built again only when
+## the engine's sources change.
+FAULT_ENGINE := target/fault-engine/engine/.built
+fault-engine: $(FAULT_ENGINE)
+$(FAULT_ENGINE): $(shell find crates/lra-core crates/lra-input crates/lra-protocol crates/lra-view crates/lra-engine \
+		web/engine -type f) Cargo.toml Cargo.lock scripts/build-engine.sh | tools
+	$(WASM_ENV) FAULTS=1 bash scripts/build-engine.sh target/fault-engine/engine
+	touch $@
+
 serve: tools
 	$(WASM_ENV) trunk serve --release
 
 ## Formatting and lints, native tests, the engine's wasm tests, the browser tests, then the
 ## integrations (object storage, JUnit schema, Spark).
-test: lint test-native test-wasm test-e2e test-integrations
+test: lint test-native fuzz-ci test-wasm test-e2e test-integrations
 
 test-native: setup
 	$(CARGO) test --workspace --locked
+
+## cargo-fuzz, pinned; its targets live in fuzz/ (a workspace of their own).
+fuzz-tools: setup
+	@cargo fuzz --version 2>/dev/null | grep -q ' $(CARGO_FUZZ_VERSION)$$' \
+		|| $(CARGO) install --locked cargo-fuzz@$(CARGO_FUZZ_VERSION)
+
+## Every fuzz target for FUZZ_SECONDS each (default 300), two at a time (fuzz/run.sh).
+FUZZ_SECONDS ?= 300
+fuzz: fuzz-tools
+	fuzz/run.sh $(FUZZ_SECONDS)
+
+## The fuzzing make test runs: 15 targets for 40 s each, two at a time (about 5 minutes), with
+## libFuzzer's seed fixed, so that a failure can be repeated; `make fuzz` explores anew each run.
+fuzz-ci: fuzz-tools
+	FUZZ_SEED=1 fuzz/run.sh 40
 
 ## Both engine builds under wasm-bindgen-test in headless Chromium; the threaded one runs in a
 ## dedicated worker.
@@ -74,13 +103,16 @@ test-wasm: tools browser
 		$(CARGO) test --locked -p lra-engine --features threads --target wasm32-unknown-unknown \
 		--target-dir target/engine-mt
 
-test-e2e: dist browser
+test-e2e: dist fault-engine browser
 	$(CARGO) build --release --locked -p lra-cli
 	node --test --test-concurrency=1 tests/e2e/
 
+## fmt and clippy, also over the fuzz targets' own workspace (fuzz/Cargo.toml).
 lint: setup
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check
+	$(CARGO) clippy --manifest-path fuzz/Cargo.toml --all-targets --locked --target-dir target/fuzz-clippy -- -D warnings
 
 ## The released CLI against real peers: a local S3 server (moto), Jenkins' JUnit schema, and a
 ## Spark local cluster (pyspark with the machine's Java 17).

@@ -6,6 +6,10 @@
 #   OUT/worker.js  the module Web Worker that picks one with self.crossOriginIsolated, with
 #                  parser.js (its pool's workers, without threads) and slices.js
 # PROFILE is Trunk's TRUNK_PROFILE (debug|release); wasm-opt runs on release builds.
+# FAULTS=1 builds instead the test-only engine of tests/e2e/faults.test.mjs: st/ alone, with the
+# `fault-injection` feature (crates/lra-engine/src/fault.rs); `make fault-engine` puts it in
+# target/fault-engine/engine, never in dist/. It shares target/engine-st, where only lra-engine
+# is built again, so the shipped builds are checked below for its markers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +39,13 @@ build() { # build NAME TARGET_DIR [cargo args...]
 mkdir -p "$OUT"
 # SIMD128 lets memchr's substring and byte searches, the parser's hot loop, use 16-byte vectors
 # (every current browser has it).
-RUSTFLAGS="-C target-feature=+simd128" build st target/engine-st
+ST_FLAGS="-C target-feature=+simd128"
+if [[ ${FAULTS:-} == 1 ]]; then
+    RUSTFLAGS=$ST_FLAGS build st target/engine-st --features fault-injection
+    cp web/engine/*.js "$OUT/"
+    exit 0
+fi
+RUSTFLAGS=$ST_FLAGS build st target/engine-st
 RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128" \
     build mt target/engine-mt --features threads
 # wasm-bindgen-rayon 1.3.0 initialises each thread with positional arguments, which this
@@ -43,3 +53,8 @@ RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128" \
 sed -i 's/pkg.default(data.module, data.memory)/pkg.default({ module_or_path: data.module, memory: data.memory })/' \
     "$OUT"/mt/snippets/wasm-bindgen-rayon-*/src/workerHelpers.no-bundler.js
 cp web/engine/*.js "$OUT/"
+# What ships never holds the fault-injection build, whatever was built last in target/engine-st.
+if grep -qa 'LRA-TEST-TRAP' "$OUT"/st/*.wasm "$OUT"/mt/*.wasm; then
+    echo "build-engine.sh: the engine holds the test-only fault injection; not shipping it" >&2
+    exit 1
+fi

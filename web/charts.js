@@ -74,13 +74,22 @@ window.lraCharts = {
     const names = rest.heatmapNames;
     delete rest.heatmapNames;
     if (names) {
+      // ECharts writes what a formatter returns as HTML: the names, a log's text, are escaped.
+      // They come as shown (controls visible, at most 2 KiB), and the box wraps them.
       rest.tooltip = {
-        formatter: (p) => `${names.tests[p.value[1]]} · iteration ${names.columns[p.value[0]]}: ${p.value[3]} of ${p.value[4]} runs failed`,
+        formatter: (p) => `${escapeHtml(names.tests[p.value[1]])} · iteration ${escapeHtml(names.columns[p.value[0]])}: ${p.value[3]} of ${p.value[4]} runs failed`,
+        confine: true,
+        extraCssText: "white-space: normal; overflow-wrap: anywhere; max-width: 40em",
       };
     }
     chart.setOption(merged(option, rest));
   },
 };
+
+/** `text` for HTML: `& < > " '` as character references. */
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
 
 /** `rest` merged into `base`: objects key by key, arrays by index, anything else replaced. */
 function merged(base, rest) {

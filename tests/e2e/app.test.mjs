@@ -542,6 +542,26 @@ test("a summary is told by its content, not its name: lra merge's output, named 
   }
 });
 
+test("a saved summary whose parts do not agree is refused with the reason; the summary shown stays", async () => {
+  // Valid JSON, but a test listed twice: merged, its counts would add up and its run order be
+  // overwritten, a silently wrong summary.
+  const bad = cli(["messy.log"]);
+  bad.tests.push(bad.tests[0]);
+  const s = await open({ isolate: true });
+  try {
+    await analyzeFixtures(s.page, ["seed-sample.log"]);
+    const after = await analyzeTexts(s.page, [["bad.summary", JSON.stringify(bad)]]);
+    assert.deepEqual(essence(after), essence(cli(["seed-sample.log"])), "nothing of the refused summary counts");
+    const error = await s.page.textContent(".errors");
+    assert.match(error, /bad\.summary/);
+    assert.ok(error.includes(`a saved summary whose parts do not agree: test ${JSON.stringify(bad.tests[0].name)} is listed twice`), error);
+    const next = await analyzeFixtures(s.page, ["messy.log"]);
+    assert.deepEqual(essence(next), essence(cli(["seed-sample.log", "messy.log"])));
+  } finally {
+    await s.close();
+  }
+});
+
 test("files larger than 4 GiB: the CLI through a pipe and the app through a Blob", async () => {
   // The CLI: 4.3 GiB generated and piped straight into `lra summarize -`, never on disk.
   const size = 4.3 * 2 ** 30;

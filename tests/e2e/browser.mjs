@@ -3,7 +3,8 @@ import { chromium } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
-export function launch() {
+/** `args` are more command-line switches, e.g. `--host-resolver-rules=...` (hosts.test.mjs). */
+export function launch({ args = [] } = {}) {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -15,15 +16,17 @@ export function launch() {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...args,
     ],
   });
 }
 
-/** Waits until the engine says how many threads it runs; returns that line. */
+/** Waits until the engine is loaded and reads nothing: the embedding API's `status()` says
+ * "idle", with its build and threads (after a Cancel or a crash, once the engine is ready again). */
 export async function engineReady(page) {
   await page.waitForFunction(() => {
-    const el = document.querySelector("#threads");
-    return window.LogResultAccumulator && (!el || !el.textContent.includes("Starting"));
+    const status = window.LogResultAccumulator?.status();
+    return status?.phase === "idle" && Boolean(status.build) && status.threads >= 1;
   });
 }
 

@@ -73,9 +73,9 @@ export function essence(summary) {
   };
 }
 
-/** Opens the app on a fresh server; `close()` ends both. */
-export async function open(browser, { isolate, blockServiceWorkers = false, hash = "" }) {
-  const server = await serve({ root: DIST, isolate, fixtures: FIXTURES });
+/** Opens the app on a fresh server; `close()` ends both. `overrides`: see server.mjs. */
+export async function open(browser, { isolate, blockServiceWorkers = false, hash = "", overrides = {} }) {
+  const server = await serve({ root: DIST, isolate, fixtures: FIXTURES, overrides });
   const context = await browser.newContext({ serviceWorkers: blockServiceWorkers ? "block" : "allow" });
   const page = await context.newPage();
   const requests = [];

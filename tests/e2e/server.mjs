@@ -16,10 +16,12 @@ const TYPES = {
 
 /**
  * Serves `root` under `base` (e.g. "/lra/"), plus any `extra` pages ({path: html}) at the root,
- * and the files of the `fixtures` directory under /fixtures/.
+ * and the files of the `fixtures` directory under /fixtures/. `overrides` ({prefix: directory})
+ * serves the files under `base + prefix` from that directory instead of `root` (the fault tests'
+ * engine, without touching dist/).
  * Returns {origin, url, close}.
  */
-export async function serve({ root, base = "/lra/", isolate = true, extra = {}, fixtures = null }) {
+export async function serve({ root, base = "/lra/", isolate = true, extra = {}, fixtures = null, overrides = {} }) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, "http://localhost");
     const headers = {};
@@ -48,8 +50,10 @@ export async function serve({ root, base = "/lra/", isolate = true, extra = {}, 
     }
     let rel = decodeURIComponent(url.pathname.slice(base.length)) || "index.html";
     if (rel.endsWith("/")) rel += "index.html";
-    const file = path.join(root, path.normalize(rel));
-    if (!file.startsWith(path.resolve(root))) {
+    const prefix = Object.keys(overrides).find((p) => rel.startsWith(p));
+    const dir = prefix === undefined ? root : overrides[prefix];
+    const file = path.join(dir, path.normalize(prefix === undefined ? rel : rel.slice(prefix.length)));
+    if (!file.startsWith(path.resolve(dir))) {
       res.writeHead(403).end();
       return;
     }

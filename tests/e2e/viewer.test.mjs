@@ -18,10 +18,19 @@ const LOG = Buffer.concat([
   Buffer.from("Test: alpha\nsetting up again\nResult: FAIL boom 2\nTest: gamma\nResult: PASS\n"),
 ]);
 
-/** The file's lines as the viewer must show them: split at `\n`, no `\r`, bad bytes as U+FFFD. */
+/** The file's lines as the viewer must show them: split at `\n`, no `\r`, bad bytes as U+FFFD,
+ * controls visible (docs/design.md §1, "Names shown and kept": C0 but tab and DEL as control
+ * pictures, C1, bidirectional controls and those of no width as `⟨U+XXXX⟩`). */
 function fileLines(bytes) {
   const text = new TextDecoder("utf-8").decode(bytes);
-  const lines = text.split("\n").map((l) => l.replace(/\r$/, ""));
+  const visible = (l) =>
+    l
+      .replace(/[\u0000-\u0008\u000a-\u001f]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)))
+      .replace(/\u007f/g, "\u2421")
+      .replace(/[\u0080-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u2028\u2029]/g, (c) =>
+        `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}⟩`,
+      );
+  const lines = text.split("\n").map((l) => visible(l.replace(/\r$/, "")));
   if (lines.at(-1) === "") lines.pop();
   return lines;
 }

@@ -12,8 +12,8 @@
 //        {part, damage}    the same, when the file could not be read to the segment's end
 //        {fatal}           this parser's engine stopped: the engine worker replaces it
 
-import init, { Engine, SegmentParser, last_panic } from "./st/lra_engine.js";
-import { message, readSlices } from "./slices.js";
+import init, { Engine, SegmentParser, failed_allocation, last_panic } from "./st/lra_engine.js";
+import { message, readSlices, stopped } from "./slices.js";
 
 const PROGRESS_EVERY_MS = 100;
 const loaded = init();
@@ -41,13 +41,7 @@ self.onmessage = async ({ data: { request, segment, file } }) => {
     const part = await partOf(request, file);
     self.postMessage({ part }, [part.buffer]);
   } catch (error) {
-    let panic = "";
-    try {
-      panic = last_panic();
-    } catch {
-      // The module did not load: there is no panic to tell.
-    }
-    self.postMessage({ fatal: panic ? `the parser stopped: ${panic}` : message(error) });
+    self.postMessage({ fatal: stopped({ failed_allocation, last_panic }, "the parser", error) });
   }
 };
 

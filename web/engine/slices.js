@@ -1,4 +1,5 @@
-// Reading a Blob in slices, shared by the engine worker (worker.js) and its parsers (parser.js).
+// What the engine worker (worker.js) and its parsers (parser.js) share: reading a Blob in
+// slices, and the words for what stopped them.
 
 export const SLICE = 8 << 20; // bytes per read
 
@@ -16,7 +17,33 @@ export async function readSlices(file, use, stop, from = 0) {
   }
 }
 
-/** The text of what was thrown. */
+/** The text of what was thrown; a file the browser can no longer read is said in a user's words
+ * (Chromium's own message blames permissions). */
 export function message(error) {
+  const name = error && error.name;
+  if (name === "NotReadableError") {
+    return "the file was changed or removed after it was chosen, so the browser could not read the rest (choose it again to read it whole)";
+  }
+  if (name === "NotFoundError") return "the file was removed or moved after it was chosen";
   return error && error.message ? error.message : String(error);
+}
+
+/** Why an engine (`wasm`, its module) stopped on `error`, said as `who` ("the engine", "the
+ * parser") did: its memory was exhausted, it panicked, or the error's own text. */
+export function stopped(wasm, who, error) {
+  const bytes = ask(() => wasm.failed_allocation());
+  if (bytes) {
+    return `${who} ran out of memory: the browser would not give it ${Math.ceil(bytes / 2 ** 20)} MB more`;
+  }
+  const panic = ask(() => wasm.last_panic());
+  return panic ? `${who} stopped: ${panic}` : message(error);
+}
+
+/** What an engine that may have stopped answers, or nothing (it may not have loaded). */
+function ask(f) {
+  try {
+    return f();
+  } catch {
+    return "";
+  }
 }

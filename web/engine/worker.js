@@ -7,6 +7,9 @@
 //   in:  {id, request, files?}   a request; `files` are the Blobs an `analyze` or `baseline`
 //                                request reads, in order
 //        {cancel: id}            stop reading that request's files after the slice in hand
+//        {lifeline: name}        take the Web Lock `name` and hold it for as long as this worker
+//                                lives, then answer {held: name}: the page asks for the same
+//                                lock, and is given it when this worker ends, however it ended
 //        {id, read: [Blob]}      read the Blobs' slices and nothing else (the benchmarks'
 //                                baseline); answered {id, seconds}
 //   out: {id, reply, blob?}      a reply; `blob` is the file an export or a sample made
@@ -23,7 +26,7 @@
 // engine of its own; a large plain log is cut into parts for them. What they send is added here
 // in file order.
 
-import { message as textOf, readSlices } from "./slices.js";
+import { message as textOf, readSlices, stopped } from "./slices.js";
 
 const PROGRESS_EVERY_MS = 100;
 
@@ -44,6 +47,14 @@ let busy = false;
 
 self.onmessage = (event) => {
   const message = event.data;
+  if (message && message.lifeline) {
+    // Without Web Locks (not a secure context) the page cannot tell when this worker ends.
+    navigator.locks?.request(message.lifeline, () => {
+      self.postMessage({ held: message.lifeline });
+      return new Promise(() => {});
+    });
+    return;
+  }
   // A cancel acts at once, between two slices of the request it names.
   if (message && message.cancel !== undefined) {
     cancelled.add(message.cancel);
@@ -75,17 +86,7 @@ async function pump() {
 }
 
 function describe(error) {
-  const panic = wasm && wasm.last_panic ? safe(() => wasm.last_panic()) : "";
-  const text = textOf(error);
-  return panic ? `the engine stopped: ${panic}` : text;
-}
-
-function safe(f) {
-  try {
-    return f();
-  } catch {
-    return "";
-  }
+  return wasm ? stopped(wasm, "the engine", error) : textOf(error);
 }
 
 let lastProgress = 0;

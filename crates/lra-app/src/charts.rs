@@ -1,10 +1,11 @@
 //! The charts, drawn into a local ECharts (`echarts.min.js`, never a CDN) from the options the
 //! engine worker builds, each with save-as-image and a table alternative for screen readers.
+//! The tables show names and labels as [`as_shown`] makes them, as the options do.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use lra_core::human_duration;
+use lra_core::{as_shown, human_duration};
 use lra_protocol::{ChartSet, HeatmapSet, Reply, Request};
 use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
@@ -240,7 +241,7 @@ fn durations_table(c: &ChartSet) -> AnyView {
         .duration_rows
         .iter()
         .map(|(label, runs, us)| {
-            view! { <tr><td>{label.clone()}</td><td>{count(*runs)}</td><td>{human_duration(*us)}</td></tr> }
+            view! { <tr><td>{as_shown(label).into_owned()}</td><td>{count(*runs)}</td><td>{human_duration(*us)}</td></tr> }
         })
         .collect_view();
     let shown = c.duration_rows.len() as u64;
@@ -267,9 +268,9 @@ fn heatmap_table(h: &HeatmapSet) -> AnyView {
                 .map(|(label, place)| view! { <OpenAt place=Some(place) label=label test=row.test.clone()/> });
             view! {
                 <tr>
-                    <td class="name">{row.test.clone()}</td>
+                    <td class="name">{as_shown(&row.test).into_owned()}</td>
                     <td>{row.failing.clone()}</td>
-                    <td class="name">{row.at.clone()}</td>
+                    <td class="name">{as_shown(&row.at).into_owned()}</td>
                     <td class="at">{first}</td>
                 </tr>
             }
@@ -290,7 +291,7 @@ fn tests_table(c: &ChartSet) -> AnyView {
     let rows = c
         .test_rows
         .iter()
-        .map(|(name, passed, failed)| view! { <tr><td>{name.clone()}</td><td>{count(*passed)}</td><td>{count(*failed)}</td></tr> })
+        .map(|(name, passed, failed)| view! { <tr><td>{as_shown(name).into_owned()}</td><td>{count(*passed)}</td><td>{count(*failed)}</td></tr> })
         .collect_view();
     view! {
         <table>
@@ -305,7 +306,7 @@ fn iterations_table(c: &ChartSet) -> AnyView {
     let rows = c
         .iteration_rows
         .iter()
-        .map(|(label, runs, rate)| view! { <tr><td>{label.clone()}</td><td>{count(*runs)}</td><td>{percent(*rate)}</td></tr> })
+        .map(|(label, runs, rate)| view! { <tr><td>{as_shown(label).into_owned()}</td><td>{count(*runs)}</td><td>{percent(*rate)}</td></tr> })
         .collect_view();
     let shown = c.iteration_rows.len() as u64;
     view! {

@@ -33,12 +33,22 @@ impl Input {
 }
 
 type OnMessage = Closure<dyn FnMut(MessageEvent)>;
+
+/// The engine worker, and what hears from it.
+struct Running {
+    worker: Worker,
+    _on_message: OnMessage,
+    /// The name of the Web Lock the worker holds for as long as it lives (see
+    /// [`Engine::watch_for_end`]).
+    lifeline: String,
+}
+
 /// Called with a reply and the blob beside it.
 type Answer = Box<dyn FnOnce(Reply, Option<Blob>)>;
 
 struct Client {
     state: AppState,
-    worker: Option<(Worker, OnMessage)>,
+    worker: Option<Running>,
     machine: Machine<Input>,
     /// The answers awaited, by request id.
     answers: HashMap<u32, Answer>,
@@ -89,15 +99,50 @@ impl Engine {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         // Relative to the page, so that the app works from any sub-path.
-        match Worker::new_with_options("./engine/worker.js", &options) {
-            Ok(worker) => {
-                let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                    self.on_message(event.data());
-                });
-                worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-                self.with(|c| c.worker = Some((worker, on_message)));
+        let started = Worker::new_with_options("./engine/worker.js", &options).and_then(|worker| {
+            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                self.on_message(event.data());
+            });
+            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            // Unique among this origin's pages and workers: Web Locks are shared by them all.
+            let lifeline = format!("lra-engine-{}", js_sys::Math::random().to_bits());
+            let message = Object::new();
+            set(&message, "lifeline", &lifeline.as_str().into());
+            worker.post_message(&message)?;
+            Ok(Running { worker, _on_message: on_message, lifeline })
+        });
+        match started {
+            Ok(running) => {
+                self.with(|c| c.worker = Some(running));
             }
             Err(e) => self.cannot_start(js_text(&e)),
+        }
+    }
+
+    /// The worker holds the Web Lock `lifeline` from now on, until it ends: the page asks for
+    /// the same lock, which it is given once the worker is gone, however it ended. A worker
+    /// ended from outside (closed, or terminated by the browser or a tool) sends no message and
+    /// fires no event, so this is how the page learns of it; a worker the page ended itself is
+    /// no longer the current one by then. Without Web Locks (not a secure context) the page
+    /// does not learn of it.
+    fn watch_for_end(self, lifeline: String) {
+        let Some(window) = web_sys::window() else { return };
+        let locks = get(&get(&window, "navigator"), "locks");
+        let Ok(request) = get(&locks, "request").dyn_into::<Function>() else { return };
+        let name = JsValue::from(lifeline.as_str());
+        let ended = Closure::once_into_js(move || {
+            let current = self.with(|c| c.worker.as_ref().is_some_and(|r| r.lifeline == lifeline));
+            if current == Some(true) {
+                self.crashed(
+                    "the engine's worker was ended from outside the page (by the browser or a tool)".to_owned(),
+                );
+            }
+        });
+        // The request's promise settles only after the callback; a refusal changes nothing.
+        if let Ok(promise) = request.call2(&locks, &name, &ended)
+            && let Ok(catch) = get(&promise, "catch").dyn_into::<Function>()
+        {
+            let _ = catch.call1(&promise, &Closure::once_into_js(|_: JsValue| {}));
         }
     }
 
@@ -110,7 +155,7 @@ impl Engine {
             let blobs: Array = files.iter().map(|i| JsValue::from(&i.blob)).collect();
             set(&message, "files", &blobs);
         }
-        let posted = self.with(|c| c.worker.as_ref().map(|(w, _)| w.post_message(&message))).flatten();
+        let posted = self.with(|c| c.worker.as_ref().map(|r| r.worker.post_message(&message))).flatten();
         if let Some(Err(e)) = posted {
             self.error(format!("could not reach the engine: {}", js_text(&e)));
         }
@@ -186,7 +231,7 @@ impl Engine {
         for id in ids.unwrap_or_default() {
             let message = Object::new();
             set(&message, "cancel", &id.into());
-            self.with(|c| c.worker.as_ref().map(|(w, _)| w.post_message(&message)));
+            self.with(|c| c.worker.as_ref().map(|r| r.worker.post_message(&message)));
         }
     }
 
@@ -393,9 +438,9 @@ impl Engine {
     /// those being read, which are left out with a message.
     fn crashed(self, why: String) {
         let Some((recovery, answers, state)) = self.with(|c| {
-            if let Some((w, _)) = c.worker.take() {
-                w.set_onmessage(None);
-                w.terminate();
+            if let Some(running) = c.worker.take() {
+                running.worker.set_onmessage(None);
+                running.worker.terminate();
             }
             c.state.engine.set(EngineStatus::Starting);
             (c.machine.crashed(), std::mem::take(&mut c.answers), c.state)
@@ -418,6 +463,9 @@ impl Engine {
     }
 
     fn on_message(self, data: JsValue) {
+        if let Some(lifeline) = get(&data, "held").as_string() {
+            return self.watch_for_end(lifeline);
+        }
         let id = get(&data, "id").as_f64().map(|id| id as u32);
         if let Some(why) = get(&data, "fatal").as_string() {
             return match id {

@@ -1,9 +1,12 @@
-//! The smaller panels: welcome, progress, errors, the header figures, anomalies and files.
+//! The smaller panels: welcome, progress, errors, the header figures, anomalies and files. File
+//! names and what an anomaly says (a test's name, a result word) are shown as [`as_shown`] makes
+//! them.
 
 use crate::engine::Engine;
 use crate::state::{AppState, EngineStatus, count, human_bytes, now, percent};
 use crate::viewer::OpenAt;
 use leptos::prelude::*;
+use lra_core::as_shown;
 
 /// Shown before any file is given.
 #[component]
@@ -64,7 +67,7 @@ pub fn Progress() -> impl IntoView {
                             view! {
                                 <li>
                                     <progress max="1" value=share></progress>
-                                    <span class="name">{f.name}</span>
+                                    <span class="name">{as_shown(&f.name).into_owned()}</span>
                                     <span>{format!("{:.0}%", share * 100.0)}</span>
                                 </li>
                             }
@@ -86,7 +89,7 @@ pub fn Errors() -> impl IntoView {
         (!errors.is_empty()).then(|| {
             view! {
                 <section class="errors" role="alert">
-                    <ul>{errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                    <ul>{errors.iter().map(|e| view! { <li>{as_shown(e).into_owned()}</li> }).collect_view()}</ul>
                     <button on:click=move |_| state.errors.set(Vec::new())>"Dismiss"</button>
                 </section>
             }
@@ -94,10 +97,18 @@ pub fn Errors() -> impl IntoView {
     }
 }
 
+/// Why a page that is not a secure context runs single-threaded (ends the thread line).
+const NOT_SECURE: &str = ". It is not a secure context (plain HTTP, not from localhost), so no service worker can \
+     isolate it and each worker runs the single-threaded engine; served over HTTPS, it would run threaded";
+
 /// The figures that matter at a glance, and how the analysis ran.
 #[component]
 pub fn Header() -> impl IntoView {
     let state = expect_context::<AppState>();
+    // Served over plain HTTP from a host other than localhost, a page gets no service worker, so
+    // coi-serviceworker cannot isolate it: the user is told why, and what would give threads.
+    let secure = web_sys::window().is_none_or(|w| w.is_secure_context());
+    let why = if secure { "" } else { NOT_SECURE };
     let threads = move || match state.engine.get() {
         EngineStatus::Starting => "Starting the engine…".to_owned(),
         EngineStatus::Failed(e) => format!("The engine failed: {e}"),
@@ -105,12 +116,12 @@ pub fn Header() -> impl IntoView {
             format!("{threads} thread{}: this page is cross-origin isolated", if threads == 1 { "" } else { "s" })
         }
         EngineStatus::Ready { threads: 1, isolated: false, .. } => {
-            "1 thread: this page is not cross-origin isolated".to_owned()
+            format!("1 thread: this page is not cross-origin isolated{why}")
         }
         // Without shared memory, a pool of single-threaded workers reads the files of a drop.
         EngineStatus::Ready { threads, isolated: false, .. } => {
             format!(
-                "{threads} threads: this page is not cross-origin isolated, so {threads} workers read files at once"
+                "{threads} threads: this page is not cross-origin isolated, so {threads} workers read files at once{why}"
             )
         }
     };
@@ -156,7 +167,9 @@ pub fn Anomalies() -> impl IntoView {
             let rows = s
                 .anomalies
                 .into_iter()
-                .map(|(at, what, place)| view! { <li><OpenAt place=place label=at/>" "{what}</li> })
+                .map(
+                    |(at, what, place)| view! { <li><OpenAt place=place label=at/>" "{as_shown(&what).into_owned()}</li> },
+                )
                 .collect_view();
             view! {
                 <section class="anomalies" aria-label="Anomalies">
@@ -196,11 +209,11 @@ pub fn Files() -> impl IntoView {
                     let note = if f.binary { " (looks binary)" } else { "" };
                     let damaged = f.damage.is_some();
                     let damage = f.damage.map(|d| {
-                        view! { <span class="damage">" damaged: " {d} "; its lines before that count"</span> }
+                        view! { <span class="damage">" damaged: " {as_shown(&d).into_owned()} "; its lines before that count"</span> }
                     });
                     view! {
                         <tr class:damaged=damaged>
-                            <td class="name">{f.name}{note}{damage}</td>
+                            <td class="name">{as_shown(&f.name).into_owned()}{note}{damage}</td>
                             <td>{f.format.as_str()}</td>
                             <td>{human_bytes(f.bytes as f64)}</td>
                             <td>{count(t.runs())}</td>

@@ -1,9 +1,10 @@
 //! The tests table: one row per test, failures first by default, sortable by any column, with a
 //! filter box. The engine worker filters, sorts and cuts the page; only its rows come to the page,
-//! so a million tests stay smooth.
+//! so a million tests stay smooth. Names, words and reasons are whatever the logs said: they are
+//! shown as [`as_shown`] makes them (controls visible, cut past 2 KiB), and kept exact to ask by.
 
 use leptos::prelude::*;
-use lra_core::{Counts, human_duration};
+use lra_core::{Counts, as_shown, human_duration};
 use lra_protocol::{Column, LinesQuery, Place, Reply, Request, StripCell, TestRow, TestsQuery, ViewerLines};
 
 use crate::engine::{asked, asked_of_summary};
@@ -21,7 +22,8 @@ fn strip_view(strip: &[StripCell]) -> impl IntoView + use<> {
                 (true, true) => "cell both",
                 (false, false) => "cell none",
             };
-            let title = format!("iteration {}: {} passed, {} failed", c.label, count(c.passed), count(c.failed));
+            let title =
+                format!("iteration {}: {} passed, {} failed", as_shown(&c.label), count(c.passed), count(c.failed));
             view! { <span class=class role="listitem" title=title.clone() aria-label=title></span> }
         })
         .collect_view();
@@ -59,7 +61,7 @@ fn reasons_view(reasons: &[String]) -> impl IntoView + use<> {
     let items = reasons
         .iter()
         .map(|r| {
-            let r = if r.is_empty() { "(no reason given)".to_owned() } else { r.clone() };
+            let r = if r.is_empty() { "(no reason given)".to_owned() } else { as_shown(r).into_owned() };
             view! { <li>{r}</li> }
         })
         .collect_view();
@@ -93,7 +95,7 @@ fn first_run_lines(answer: Result<ViewerLines, String>) -> impl IntoView {
             let more = v.window.lines.last().is_some_and(|l| l.offset < run.closed);
             view! {
                 <div class="first-run" id="first-run">
-                    <p class="note">{format!("Its first failed run, in {}:", v.name)}</p>
+                    <p class="note">{format!("Its first failed run, in {}:", as_shown(&v.name))}</p>
                     <ol class="log-lines">{lines}</ol>
                     {more.then(|| view! { <p class="note">"… (open it for the rest)"</p> })}
                 </div>
@@ -220,7 +222,7 @@ pub fn TestsTable() -> impl IntoView {
                                 selected.set((!again).then(|| click_name.clone()));
                             }
                         >
-                            <td class="name">{name}</td>
+                            <td class="name">{as_shown(&name).into_owned()}</td>
                             <td>{count(c.runs())}</td>
                             <td>{count(c.passed)}</td>
                             <td>{count(c.failed)}</td>
@@ -264,13 +266,13 @@ pub fn TestsTable() -> impl IntoView {
                 </div>
             </div>
             {move || detail.get().map(|t| {
-                let words = t.words.iter().map(|(w, n)| format!("{w} ×{n}")).collect::<Vec<_>>().join(", ");
+                let words = t.words.iter().map(|(w, n)| format!("{} ×{n}", as_shown(w))).collect::<Vec<_>>().join(", ");
                 let first = t.row.first_failure.clone().map(|at| {
                     view! { "; first failure at " <OpenAt place=t.row.first_failure_at.clone() label=at test=t.row.name.clone()/> }
                 });
                 view! {
                     <p class="selected-test" id="selected-test">
-                        <strong>{t.row.name.clone()}</strong>
+                        <strong>{as_shown(&t.row.name).into_owned()}</strong>
                         {format!(
                             ": {} runs; result words {}; {} pass/fail transitions",
                             t.row.counts.runs(),

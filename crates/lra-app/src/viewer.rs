@@ -1,10 +1,12 @@
 //! The run viewer: the log's own lines at a place the summary names (a first failure, an
 //! anomaly, a reason's first run), read from the File by the engine worker, a window at a time.
-//! The page holds only the lines on screen, whatever the file's size.
+//! The page holds only the lines on screen, whatever the file's size. The worker sends each line
+//! with its controls made visible (`lra_view::lines`); file and test names are shown as
+//! [`as_shown`] makes them.
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use lra_core::KEPT_RUNS;
+use lra_core::{KEPT_RUNS, as_shown};
 use lra_protocol::{LinesQuery, Place, Reply, Request, RunAt, ShownLine, ViewerLines};
 
 use crate::engine::Engine;
@@ -38,7 +40,7 @@ impl Target {
 pub fn OpenAt(place: Option<Place>, label: String, #[prop(optional)] test: Option<String>) -> impl IntoView {
     let state = expect_context::<AppState>();
     match place {
-        None => view! { <span>{label}</span> }.into_any(),
+        None => view! { <span>{as_shown(&label).into_owned()}</span> }.into_any(),
         Some(place) => {
             let open = move |ev: leptos::ev::MouseEvent| {
                 // Inside a table row that selects its test: the click opens the lines only.
@@ -47,7 +49,7 @@ pub fn OpenAt(place: Option<Place>, label: String, #[prop(optional)] test: Optio
             };
             view! {
                 <button type="button" class="open-at" title="Show these lines of the log" on:click=open>
-                    {label}
+                    {as_shown(&label).into_owned()}
                 </button>
             }
             .into_any()
@@ -134,7 +136,7 @@ pub fn RunViewer() -> impl IntoView {
                     .with_value(|t| t.last().cloned())
                     .or_else(|| v.runs.iter().find(|r| r.holds(v.file, at)).cloned());
                 let after = shown_run.filter(|r| r.file == v.file).map_or(at, |r| r.closed);
-                let what = format!("Looking for {test}'s next failed run in the file…");
+                let what = format!("Looking for {}'s next failed run in the file…", as_shown(&test));
                 let chase = Chase::start(engine, state, v.file, searches, searching, message, what);
                 rescan_from(chase, test, after, next_kept.clone(), gap_trail);
                 return;
@@ -157,8 +159,8 @@ pub fn RunViewer() -> impl IntoView {
             Some(r) => go(Place { file: r.file, line: None, offset: Some(r.opened) }, v.test.clone()),
             None => message.set(Some(match (&v.test, forward) {
                 (None, _) => "no test is selected here: open the lines from a test's failure".to_owned(),
-                (Some(t), true) => format!("no later failed run of {t}"),
-                (Some(t), false) => format!("no earlier failed run of {t}"),
+                (Some(t), true) => format!("no later failed run of {}", as_shown(t)),
+                (Some(t), false) => format!("no earlier failed run of {}", as_shown(t)),
             })),
         }
     };
@@ -235,11 +237,11 @@ pub fn RunViewer() -> impl IntoView {
                         .map(|(k, l)| log_line(v.window.first_line + k as u64, l, in_run(l.offset), k == anchor))
                         .collect_view();
                     let run_note = v.test.as_ref().map(|t| {
-                        format!("{t}: {} failed runs, {} kept (its first and last 10)", count(v.seen), count(v.runs.len() as u64))
+                        format!("{}: {} failed runs, {} kept (its first and last 10)", as_shown(t), count(v.seen), count(v.runs.len() as u64))
                     });
                     view! {
                         <p class="viewer-where" id="viewer-where">
-                            <strong>{v.name.clone()}</strong>
+                            <strong>{as_shown(&v.name).into_owned()}</strong>
                             {format!(" line {}", count(v.window.first_line + anchor as u64))}
                             {run_note.map(|n| view! { <span class="note">" · " {n}</span> })}
                         </p>
@@ -451,9 +453,11 @@ fn rescan_from(chase: Chase, test: String, after: u64, then: RunAt, trail: Store
                 chase.open(then.opened, Some(test));
             }
             Reply::NextRun { run: None, next, .. } => {
-                chase
-                    .message
-                    .set(Some(format!("Looking for {test}'s next failed run in the file… at byte {}", count(next))));
+                chase.message.set(Some(format!(
+                    "Looking for {}'s next failed run in the file… at byte {}",
+                    as_shown(&test),
+                    count(next)
+                )));
                 rescan_from(chase, test, next, then, trail);
             }
             Reply::Failed { message: m } => chase.end(Some(m)),

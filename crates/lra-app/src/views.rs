@@ -1,9 +1,9 @@
 //! The views beside the tests table: flaky tests, failure reasons, and the comparison with a
-//! baseline run.
+//! baseline run. Names and reasons are shown as [`as_shown`] makes them, and kept exact to ask by.
 
 use leptos::html;
 use leptos::prelude::*;
-use lra_core::human_duration;
+use lra_core::{as_shown, human_duration};
 use lra_protocol::{Reply, Request};
 
 use crate::charts::{DurationsFigure, HeatmapFigure};
@@ -62,7 +62,7 @@ fn Suites() -> impl IntoView {
     let crumbs = move || {
         let path = state.suite.get();
         let up = (0..=path.len()).map(|depth| {
-            let label = if depth == 0 { "All".to_owned() } else { path[depth - 1].clone() };
+            let label = if depth == 0 { "All".to_owned() } else { as_shown(&path[depth - 1]).into_owned() };
             let at = path[..depth].to_vec();
             let here = depth == path.len();
             view! {
@@ -86,17 +86,18 @@ fn Suites() -> impl IntoView {
                     let mut child = path.clone();
                     child.push(row.name.clone());
                     let test = row.test.clone();
+                    let part = as_shown(&row.name).into_owned();
                     let name = match (inside, test) {
                         (true, _) => view! {
-                            <button class="link" on:click=move |_| state.suite.set(child.clone())>{row.name.clone()}</button>
+                            <button class="link" on:click=move |_| state.suite.set(child.clone())>{part}</button>
                         }
                         .into_any(),
                         // A test: shown in the tests table.
                         (false, Some(test)) => view! {
-                            <button class="link" on:click=move |_| state.show_test(&test)>{row.name.clone()}</button>
+                            <button class="link" on:click=move |_| state.show_test(&test)>{part}</button>
                         }
                         .into_any(),
-                        (false, None) => row.name.clone().into_any(),
+                        (false, None) => part.into_any(),
                     };
                     let failing = c.failed > 0;
                     view! {
@@ -161,7 +162,7 @@ fn Flaky() -> impl IntoView {
             .map(|t| {
                 view! {
                     <tr>
-                        <td class="name">{t.name}</td>
+                        <td class="name">{as_shown(&t.name).into_owned()}</td>
                         <td>{count(t.counts.passed)}</td>
                         <td>{count(t.counts.failed)}</td>
                         <td>{count(t.transitions)}</td>
@@ -218,7 +219,7 @@ fn Slowest() -> impl IntoView {
                 Some(view! {
                     <tr class:failing=failing>
                         <td class="name">
-                            <button class="link" on:click=move |_| state.show_test(&name)>{t.name}</button>
+                            <button class="link" on:click=move |_| state.show_test(&name)>{as_shown(&t.name).into_owned()}</button>
                         </td>
                         <td>{human_duration(d.p95_us)}</td>
                         <td>{human_duration(d.p50_us)}</td>
@@ -280,13 +281,17 @@ fn Failures() -> impl IntoView {
             .rows
             .into_iter()
             .map(|g| {
-                let pattern = (g.detail != g.example).then(|| format!(" (as {})", g.detail));
-                let reason = if g.example.is_empty() { "(no reason given)".to_owned() } else { g.example };
+                let pattern = (g.detail != g.example).then(|| format!(" (as {})", as_shown(&g.detail)));
+                let reason = if g.example.is_empty() {
+                    "(no reason given)".to_owned()
+                } else {
+                    as_shown(&g.example).into_owned()
+                };
                 view! {
                     <tr>
                         <td class="name">{reason}<span class="note">{pattern}</span></td>
                         <td>{count(g.count)}</td>
-                        <td class="name">{g.tests.join(", ")}</td>
+                        <td class="name">{g.tests.iter().map(|t| as_shown(t)).collect::<Vec<_>>().join(", ")}</td>
                         <td class="at"><OpenAt place=g.first_at label=g.first/></td>
                     </tr>
                 }
@@ -341,7 +346,7 @@ fn Compare() -> impl IntoView {
                 view! {
                     <div class="diff-list" id=l.id>
                         <h3>{format!("{} ({})", l.title, count(l.total))}</h3>
-                        <ul>{l.names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                        <ul>{l.names.iter().map(|n| view! { <li>{as_shown(n).into_owned()}</li> }).collect_view()}</ul>
                         {more}
                     </div>
                 }

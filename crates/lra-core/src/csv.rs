@@ -61,10 +61,15 @@ impl Summary {
     }
 }
 
-/// Quotes a field when it holds a comma, a quote or a line break.
+/// Quotes a field when it holds a comma, a quote or a line break (RFC 4180). A field that a
+/// spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return: a test named `=HYPERLINK(…)` is a link to anywhere once the CSV is opened) gets a `'`
+/// before it, which spreadsheets read as "text follows" (OWASP's advice), and is quoted.
 fn field(s: &str) -> Cow<'_, str> {
-    if s.contains([',', '"', '\n', '\r']) {
-        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula || s.contains([',', '"', '\n', '\r']) {
+        let text = if formula { "'" } else { "" };
+        Cow::Owned(format!("\"{text}{}\"", s.replace('"', "\"\"")))
     } else {
         Cow::Borrowed(s)
     }

@@ -35,9 +35,15 @@ impl Hasher for MixedFxHasher {
     }
 
     fn finish(&self) -> u64 {
-        let h = self.0.finish().wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        h ^ (h >> 29)
+        mix(self.0.finish())
     }
+}
+
+/// Spreads a hash's bits over all 64: one multiply (which carries the low bits up) and a
+/// xorshift (which brings the high bits back down for the bucket index).
+fn mix(h: u64) -> u64 {
+    let h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^ (h >> 29)
 }
 
 fn hash(name: &str) -> u64 {
@@ -54,8 +60,7 @@ fn short_hash(name: &str) -> u32 {
 /// The table's hash of a kept 32-bit hash, mixed again so that hashbrown's tag (the top 7 bits)
 /// and bucket (the low bits) both vary.
 fn table_hash(short: u32) -> u64 {
-    let h = u64::from(short).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    h ^ (h >> 29)
+    mix(u64::from(short))
 }
 
 /// The positions of names in a vector that holds them (tests, iterations), by name. A map from
@@ -112,6 +117,29 @@ impl WordTexts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// hashbrown's tag: the top 7 bits.
+    fn tag(h: u64) -> u64 {
+        h >> 57
+    }
+
+    /// What FxHash gives on wasm32: only the low 32 bits set. The test runs on 64-bit hosts too,
+    /// where FxHash itself fills the top bits, so it gives the mix such values directly.
+    #[test]
+    fn hashes_of_32_bits_get_varied_tags() {
+        let fx = |i: u32| {
+            let mut h = FxHasher::default();
+            h.write(format!("Apples{i}").as_bytes());
+            h.finish() & u64::from(u32::MAX)
+        };
+        let raw: std::collections::HashSet<u64> = (0..1000).map(|i| tag(fx(i))).collect();
+        assert_eq!(raw.len(), 1, "32-bit hashes all have the tag 0 before the mix");
+        let mixed: std::collections::HashSet<u64> = (0..1000).map(|i| tag(mix(fx(i)))).collect();
+        assert!(mixed.len() > 100, "only {} distinct 7-bit tags", mixed.len());
+        // Small integers too (the index's kept 32-bit hashes are mixed by `table_hash`).
+        let small: std::collections::HashSet<u64> = (0..1000u32).map(|i| tag(table_hash(i))).collect();
+        assert!(small.len() > 100, "only {} distinct tags for small hashes", small.len());
+    }
 
     #[test]
     fn the_top_bits_vary_between_similar_names() {

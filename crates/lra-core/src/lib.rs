@@ -35,6 +35,7 @@ mod partial;
 mod results;
 mod runs;
 mod scan;
+mod shown;
 mod stamps;
 mod summary;
 mod tables;
@@ -57,6 +58,7 @@ pub use markers::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_
 pub use parser::{CHECKPOINT_BYTES, DEFAULT_MAX_LINE, FileParser, Options, Segment};
 pub use results::ResultWords;
 pub use runs::{FailedRun, KEPT_RUNS, KeptRuns};
+pub use shown::{SHOWN_BYTES, as_shown, push_visible};
 pub use summary::{
     Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, FileStats, IterationStats, LineStart, Location,
     MergeError, Summary, TestStats,

@@ -447,7 +447,12 @@ impl Partial {
             opened: line.offset_of(open.line),
             closed: line.offset(),
         });
-        let duration = self.duration(open.stamp, end);
+        // Only a run that closed with a result has a duration (design rule 9): an empty word
+        // closes it as missing, whatever its stamps say.
+        let duration = match class {
+            Class::Missing => None,
+            _ => self.duration(open.stamp, end),
+        };
         let result = RunResult { word, class, detail, duration };
         self.tables.record(open.test, label, result, failed, || at(line.start()));
         self.totals.add(class);

@@ -7,6 +7,19 @@ use crate::partial::Partial;
 use crate::scan::scan;
 use crate::summary::Summary;
 
+/// Parses `bytes` as one file fed in pieces cut at `cuts` (in order; one past another is
+/// empty), as the push parser is fed by its callers.
+pub fn parse_in_pieces(name: &str, bytes: &[u8], options: &Options, cuts: &[usize]) -> Summary {
+    let mut p = crate::parser::FileParser::new(name, options.clone());
+    let mut start = 0;
+    for &c in cuts {
+        p.feed(&bytes[start..c.max(start)]);
+        start = c.max(start);
+    }
+    p.feed(&bytes[start..]);
+    p.finish()
+}
+
 /// How the segments' partial results are combined.
 #[derive(Clone, Copy, Debug)]
 pub enum Tree {

@@ -6,7 +6,12 @@
 //! memory; the single-threaded build serves pages that are not cross-origin isolated. Both give
 //! the same Summary.
 
+// The hook that tells memory exhausted from other traps (see `start`): nightly, as every wasm
+// build is (build-std); native builds do without it.
+#![cfg_attr(target_arch = "wasm32", feature(alloc_error_hook))]
+
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lra_protocol::{Reply, Request};
 use lra_view::lines::Source;
@@ -16,24 +21,50 @@ use wasm_bindgen::prelude::*;
 #[cfg(feature = "threads")]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
+#[cfg(feature = "fault-injection")]
+mod fault;
+
 /// The last panic's message: with `panic = "abort"` the call that panicked throws a bare
 /// `RuntimeError: unreachable`, so the worker asks for the reason here.
 static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
 
-/// Installs the panic hook that keeps the message for [`last_panic`].
+/// The size of the allocation that could not be had, when memory was exhausted: that also
+/// ends in a bare `unreachable`, without a panic.
+static FAILED_ALLOCATION: AtomicUsize = AtomicUsize::new(0);
+
+/// Installs the hooks that keep why the instance stopped: the panic's message for
+/// [`last_panic`], and the failed allocation's size for [`failed_allocation`] (kept without
+/// allocating, since memory is exhausted then; the instance aborts after the hook).
 #[wasm_bindgen(start)]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         if let Ok(mut last) = LAST_PANIC.lock() {
-            *last = info.to_string();
+            // One line, for the page's message: what, then where.
+            let payload = info.payload();
+            let what = (payload.downcast_ref::<&str>().copied())
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("a panic");
+            *last = match info.location() {
+                Some(at) => format!("{what} (at {at})"),
+                None => what.to_owned(),
+            };
         }
     }));
+    #[cfg(target_arch = "wasm32")]
+    std::alloc::set_alloc_error_hook(|layout| FAILED_ALLOCATION.store(layout.size(), Ordering::Relaxed));
 }
 
 /// The message of the last panic, or an empty string.
 #[wasm_bindgen]
 pub fn last_panic() -> String {
     LAST_PANIC.lock().map(|s| s.clone()).unwrap_or_default()
+}
+
+/// The bytes of the allocation that failed when memory was exhausted, or 0. A number, so that
+/// asking costs no memory.
+#[wasm_bindgen]
+pub fn failed_allocation() -> f64 {
+    FAILED_ALLOCATION.load(Ordering::Relaxed) as f64
 }
 
 /// `"threaded"` or `"single"`: which build this is.
@@ -117,6 +148,8 @@ impl Engine {
 
     /// Reads the file's next bytes.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        #[cfg(feature = "fault-injection")]
+        fault::inject(bytes);
         self.batch_mut()?.feed(bytes);
         Ok(())
     }
@@ -234,6 +267,8 @@ impl SegmentParser {
 
     /// The part's next bytes.
     pub fn feed(&mut self, bytes: &[u8]) {
+        #[cfg(feature = "fault-injection")]
+        fault::inject(bytes);
         self.0.feed(bytes);
     }
 

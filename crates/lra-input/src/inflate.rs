@@ -26,16 +26,19 @@ impl Inflater {
         let start = input.len();
         loop {
             let (in_before, out_before) = (self.z.total_in(), self.z.total_out());
-            let status = self
-                .z
-                .decompress(input, &mut self.out, FlushDecompress::None)
-                .map_err(|e| format!("corrupt deflate data ({e})"))?;
+            let status = self.z.decompress(input, &mut self.out, FlushDecompress::None);
             let used = (self.z.total_in() - in_before) as usize;
             let made = (self.z.total_out() - out_before) as usize;
             input = &input[used..];
+            // What a call made before it met damage counts too: else the lines before the
+            // damage would depend on how the input was cut into slices.
             if made > 0 {
                 emit(&self.out[..made]);
             }
+            // zlib-rs names the damage when a call meets it byte by byte, but its fast path
+            // returns as if nothing were wrong and the next call says only "repeated call with
+            // bad state": name the place instead, which is the same however the input was cut.
+            let status = status.map_err(|_| format!("corrupt deflate data at byte {}", self.z.total_in()))?;
             if status == Status::StreamEnd {
                 return Ok((start - input.len(), true));
             }

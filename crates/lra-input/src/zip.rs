@@ -54,6 +54,9 @@ struct Entry {
     hasher: crc32fast::Hasher,
     descriptor: bool,
     zip64: bool,
+    /// Where its data starts in the archive: damage found inside it is placed there, since how
+    /// far the decoder had read depends on how the archive was cut into slices.
+    data_start: u64,
 }
 
 fn u16_at(b: &[u8], at: usize) -> u16 {
@@ -74,7 +77,11 @@ impl Zip {
     }
 
     fn damaged(&mut self, reason: &str, sink: &mut dyn Sink) {
-        sink.problem(archive_damage(&self.archive, reason, self.offset, self.last.as_deref()));
+        self.damaged_at(reason, self.offset, sink);
+    }
+
+    fn damaged_at(&mut self, reason: &str, at: u64, sink: &mut dyn Sink) {
+        sink.problem(archive_damage(&self.archive, reason, at, self.last.as_deref()));
         self.state = State::Done;
     }
 
@@ -156,6 +163,7 @@ impl Zip {
             hasher: crc32fast::Hasher::new(),
             descriptor,
             zip64,
+            data_start: self.offset,
         };
         if left == Some(0) {
             // An empty member: nothing to wait for.
@@ -269,7 +277,11 @@ impl Layer for Zip {
                                     // Where the next entry starts is known only from a stated size.
                                     match entry.left {
                                         Some(left) => self.state = State::Skip { left, then: None },
-                                        None => self.damaged("corrupt deflate data with no size in its header", sink),
+                                        None => self.damaged_at(
+                                            "corrupt deflate data with no size in its header, in the entry whose data starts",
+                                            entry.data_start,
+                                            sink,
+                                        ),
                                     }
                                     continue;
                                 }

@@ -22,6 +22,9 @@ pub(crate) struct Zstd {
     out: Box<[u8]>,
     frames: u32,
     offset: u64,
+    /// Where the frame being decoded starts: how far the decoder got inside it depends on how
+    /// the input was cut, so damage is placed by its frame.
+    frame_start: u64,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -46,6 +49,7 @@ impl Zstd {
             out: vec![0; OUT].into_boxed_slice(),
             frames: 0,
             offset: 0,
+            frame_start: 0,
         }
     }
 
@@ -115,6 +119,7 @@ impl Zstd {
                     if let Err(e) = self.decoder.reset(&mut header) {
                         return self.stop(format!("corrupt zstd frame header at byte {} ({e})", self.offset), sink);
                     }
+                    self.frame_start = self.offset;
                     self.used(need);
                     self.frames += 1;
                     self.state = State::Frame;
@@ -155,8 +160,17 @@ impl Zstd {
                             }
                         }
                         Err(e) => {
-                            let (n, at) = (self.frames, self.offset);
-                            return self.stop(format!("corrupt zstd data in frame {n} near byte {at} ({e})"), sink);
+                            // Blocks decoded in this call before the damage count too, as they
+                            // would have had the input come in smaller slices (the decoder keeps
+                            // its window back either way).
+                            if let Some(before) = self.decoder.collect().filter(|b| !b.is_empty()) {
+                                self.inner.feed(&before, sink);
+                            }
+                            let (n, at) = (self.frames, self.frame_start);
+                            return self.stop(
+                                format!("corrupt zstd data in frame {n}, which starts at byte {at} ({e})"),
+                                sink,
+                            );
                         }
                     }
                 }

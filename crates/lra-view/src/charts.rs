@@ -1,5 +1,7 @@
 //! The charts' ECharts options, built by charming, and their data as tables for screen readers.
-//! The page draws them into a local ECharts; the report inlines them.
+//! The page draws them into a local ECharts; the report inlines them. Test names and iteration
+//! labels go into the options as they are shown ([`lra_core::as_shown`]): ECharts draws them on its
+//! canvas and in its tooltips, where a control would act and a megabyte would freeze the page.
 
 use charming::Chart;
 use charming::component::{
@@ -7,7 +9,7 @@ use charming::component::{
 };
 use charming::element::{AxisLabel, AxisType, Color, ItemStyle, NameLocation, Orient, Tooltip, Trigger};
 use charming::series::{Bar, Heatmap, Line, Pie};
-use lra_core::{Cell, FailureGrid, Summary, TestStats};
+use lra_core::{Cell, FailureGrid, Summary, TestStats, as_shown};
 use lra_protocol::{ChartSet, HeatmapRow, HeatmapSet};
 
 use crate::rows;
@@ -28,7 +30,7 @@ const TABLE_ROWS: usize = 200;
 const VISIBLE_CELLS: usize = 8_000;
 /// Rows visible before zooming.
 const ROWS_VISIBLE: usize = 20;
-/// Longer test names are cut on the heatmap's axis (the tooltip has them whole).
+/// Longer test names are cut on the heatmap's axis (the tooltip has them as shown, up to 2 KiB).
 const AXIS_NAME_CHARS: usize = 32;
 
 const GREEN: &str = "#2e9e5b";
@@ -48,7 +50,7 @@ pub(crate) fn most_failing(s: &Summary) -> Vec<&TestStats> {
 
 /// The bar chart of `tests`, those of [`most_failing`].
 pub(crate) fn tests_chart(tests: &[&TestStats]) -> Chart {
-    let names: Vec<String> = tests.iter().map(|t| t.name.to_string()).collect();
+    let names: Vec<String> = tests.iter().map(|t| as_shown(&t.name).into_owned()).collect();
     let end = if tests.len() <= BARS_VISIBLE { 100.0 } else { 100.0 * BARS_VISIBLE as f64 / tests.len() as f64 };
     Chart::new()
         .title(Title::new().text("Passed and failed per test (most failures first)"))
@@ -79,7 +81,9 @@ pub(crate) fn iterations_chart(s: &Summary) -> Chart {
         .title(Title::new().text("Pass rate per iteration (%)"))
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .toolbox(toolbox())
-        .x_axis(Axis::new().type_(AxisType::Category).data(its.iter().map(|i| i.label.to_string()).collect()))
+        .x_axis(
+            Axis::new().type_(AxisType::Category).data(its.iter().map(|i| as_shown(&i.label).into_owned()).collect()),
+        )
         .y_axis(Axis::new().type_(AxisType::Value).min(0).max(100))
         .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
         .series(
@@ -97,7 +101,9 @@ pub(crate) fn durations_chart(s: &Summary) -> Chart {
         .title(Title::new().text("Time of the timed runs per iteration (s)"))
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .toolbox(toolbox())
-        .x_axis(Axis::new().type_(AxisType::Category).data(its.iter().map(|i| i.label.to_string()).collect()))
+        .x_axis(
+            Axis::new().type_(AxisType::Category).data(its.iter().map(|i| as_shown(&i.label).into_owned()).collect()),
+        )
         .y_axis(Axis::new().type_(AxisType::Value))
         .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
         .series(
@@ -110,10 +116,12 @@ pub(crate) fn durations_chart(s: &Summary) -> Chart {
 
 /// The heatmap, and the rest of its option, to set after it: the cells as
 /// `[column, row, failure ratio, failed, judged]` (charming's heatmap series takes three values),
-/// the colour scale's labels (charming's VisualMap has no `text`), and `heatmapNames`, the whole
-/// test names and column labels that the page's tooltip (`web/charts.js`) names cells by.
+/// the colour scale's labels (charming's VisualMap has no `text`), and `heatmapNames`, the test
+/// names and column labels (as shown, not cut to the axis) that the page's tooltip
+/// (`web/charts.js`, which escapes them: its formatter writes HTML) names cells by.
 pub(crate) fn heatmap_chart(s: &Summary, grid: &FailureGrid) -> (Chart, serde_json::Value) {
-    let columns: Vec<String> = (0..grid.columns.len()).map(|c| grid.column_label(s, c)).collect();
+    let columns: Vec<String> =
+        (0..grid.columns.len()).map(|c| as_shown(&grid.column_label(s, c)).into_owned()).collect();
     let cells: Vec<serde_json::Value> = grid
         .cells
         .iter()
@@ -122,8 +130,8 @@ pub(crate) fn heatmap_chart(s: &Summary, grid: &FailureGrid) -> (Chart, serde_js
             serde_json::json!([column, row, ratio, cell.failed, cell.judged()])
         })
         .collect();
-    let names: Vec<&str> = grid.tests.iter().map(|t| &*t.name).collect();
-    let rows: Vec<String> = grid.tests.iter().map(|t| cut(&t.name, AXIS_NAME_CHARS)).collect();
+    let names: Vec<String> = grid.tests.iter().map(|t| as_shown(&t.name).into_owned()).collect();
+    let rows: Vec<String> = names.iter().map(|name| cut(name, AXIS_NAME_CHARS)).collect();
     let zoom_rows = if rows.len() <= ROWS_VISIBLE { 100.0 } else { 100.0 * ROWS_VISIBLE as f64 / rows.len() as f64 };
     // At first, the iterations that fit VISIBLE_CELLS with the rows shown: ECharts draws each
     // cell in view, and tens of thousands at once freeze the page for a tenth of a second.

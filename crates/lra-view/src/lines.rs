@@ -5,8 +5,8 @@
 
 use lra_protocol::{LinesWindow, ShownLine};
 
-/// A line is shown cut to this many bytes; its length is told.
-pub const SHOWN_BYTES: usize = 2048;
+/// A line is shown cut to this many bytes, as names are; its length is told.
+pub const SHOWN_BYTES: usize = lra_core::SHOWN_BYTES;
 
 /// Bytes read at once when looking for line ends.
 const BLOCK: u64 = 64 << 10;
@@ -174,7 +174,9 @@ fn line_at(src: &(impl Source + ?Sized), offset: u64) -> Result<(ShownLine, Opti
 }
 
 /// A line as the page shows it: text only, invalid UTF-8 as U+FFFD, without a CRLF's `\r`, cut
-/// at [`SHOWN_BYTES`] (on a character boundary), with its whole length in bytes.
+/// at [`SHOWN_BYTES`] (on a character boundary), with its whole length in bytes. Controls,
+/// bidirectional controls and characters of no width are made visible as in names
+/// ([`lra_core::as_shown`]), but a tab stays a tab: logs are indented with them.
 fn shown(offset: u64, start: &[u8], len: u64) -> ShownLine {
     let whole = len <= SHOWN_BYTES as u64;
     let mut bytes =
@@ -186,7 +188,9 @@ fn shown(offset: u64, start: &[u8], len: u64) -> ShownLine {
         // A character cut in two at the limit is dropped, not shown as U+FFFD.
         bytes = &bytes[..e.valid_up_to()];
     }
-    ShownLine { offset, text: String::from_utf8_lossy(bytes).into_owned(), len, cut: !whole }
+    let mut text = String::with_capacity(bytes.len());
+    lra_core::push_visible(&mut text, &String::from_utf8_lossy(bytes), true);
+    ShownLine { offset, text, len, cut: !whole }
 }
 
 /// Where to open a window.

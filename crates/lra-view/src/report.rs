@@ -1,8 +1,11 @@
 //! "Export report": one self-contained `.html` file that opens from disk with no network. It
 //! holds the header, the sortable and filterable tests table, the charts (with ECharts inlined)
-//! and the flaky and failure-reason views. Names are inserted as text only.
+//! and the flaky and failure-reason views. Names, reasons and file names are as shown on the page
+//! ([`lra_core::as_shown`]: controls visible, cut past 2 KiB), inserted as text only: escaped in the
+//! HTML written here, set as `textContent` by the report's script, and escaped by its heatmap
+//! tooltip, whose formatter writes HTML. The exact names are in Export JSON and CSV.
 
-use lra_core::{Summary, human_duration};
+use lra_core::{Summary, as_shown, human_duration};
 use lra_protocol::{count, human_bytes, percent};
 
 use crate::charts::{
@@ -42,12 +45,12 @@ pub(crate) fn build(s: &Summary, echarts: &str) -> String {
         .iter()
         .map(|t| {
             let c = t.counts;
-            let at = t.first_failure().map(|l| format!("{}:{}", s.file_name(l), l.line)).unwrap_or_default();
+            let at = t.first_failure().map(|l| format!("{}:{}", as_shown(s.file_name(l)), l.line)).unwrap_or_default();
             // The p95 as microseconds to sort by, and as people read it.
             let p95 = t.durations().map(|d| d.p95());
             let shown = p95.map(human_duration);
             serde_json::json!([
-                t.name,
+                as_shown(&t.name),
                 c.runs(),
                 c.passed,
                 c.failed,
@@ -67,7 +70,7 @@ pub(crate) fn build(s: &Summary, echarts: &str) -> String {
         .map(|t| {
             format!(
                 "<tr><td class=name>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td></tr>",
-                esc(&t.name),
+                esc(&as_shown(&t.name)),
                 t.counts.passed,
                 t.counts.failed,
                 t.transitions(),
@@ -80,13 +83,13 @@ pub(crate) fn build(s: &Summary, echarts: &str) -> String {
         .iter()
         .map(|g| {
             let reason = if g.example.is_empty() { "(no reason given)" } else { &g.example };
-            let tests = g.tests.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
+            let tests = g.tests.iter().map(|t| as_shown(t)).collect::<Vec<_>>().join(", ");
             format!(
                 "<tr><td class=name>{}</td><td>{}</td><td class=name>{}</td><td class=name>{}:{}</td></tr>",
-                esc(reason),
+                esc(&as_shown(reason)),
                 g.count,
                 esc(&tests),
-                esc(s.file_name(g.first)),
+                esc(&as_shown(s.file_name(g.first))),
                 g.first.line
             )
         })
@@ -106,7 +109,7 @@ pub(crate) fn build(s: &Summary, echarts: &str) -> String {
         }
     };
     let charts = script_json(&charts);
-    let files = s.files.iter().map(|f| f.name.to_string()).collect::<Vec<_>>().join(", ");
+    let files = s.files.iter().map(|f| esc(&as_shown(&f.name))).collect::<Vec<_>>().join(", ");
     format!(
         r##"<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -173,6 +176,8 @@ th button{color:inherit}}";
 
 /// The report's own script: charts, and the tests table's sort and filter (first 1000 rows).
 const SCRIPT: &str = r##"
+// ECharts writes a formatter's string as HTML: a name in it is escaped.
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const rows = JSON.parse(document.getElementById("rows").textContent);
 const charts = JSON.parse(document.getElementById("charts").textContent);
 for (const [id, options] of Object.entries(charts)) {
@@ -182,7 +187,7 @@ for (const [id, options] of Object.entries(charts)) {
     // As the page's web/charts.js does: the heatmap's cells are named in its tooltip.
     const names = option.heatmapNames;
     delete option.heatmapNames;
-    if (names) option.tooltip = { formatter: (p) => `${names.tests[p.value[1]]} · iteration ${names.columns[p.value[0]]}: ${p.value[3]} of ${p.value[4]} runs failed` };
+    if (names) option.tooltip = { formatter: (p) => `${esc(names.tests[p.value[1]])} · iteration ${esc(names.columns[p.value[0]])}: ${p.value[3]} of ${p.value[4]} runs failed` };
     chart.setOption(option);
   }
 }

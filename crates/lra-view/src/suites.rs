@@ -102,7 +102,8 @@ fn split_outside_brackets<'a>(text: &'a str, sep: &str) -> Vec<&'a str> {
         match bytes[i] {
             b'[' => depth += 1,
             b']' => depth = depth.saturating_sub(1),
-            _ if depth == 0 && text[i..].starts_with(sep) => {
+            // Bytes, not `text[i..]`: `i` may be inside a character of several bytes.
+            _ if depth == 0 && bytes[i..].starts_with(sep.as_bytes()) => {
                 out.push(&text[start..i]);
                 i += sep.len();
                 start = i;
@@ -160,7 +161,7 @@ mod tests {
 
     #[test]
     fn names_are_cut_as_their_format_writes_them() {
-        let cases: [(Cut, &str, &[&str]); 12] = [
+        let cases: [(Cut, &str, &[&str]); 14] = [
             (Cut::Paths, "suite17/case_123", &["suite17", "case_123"]),
             (Cut::Paths, "test_foo.py", &["test_foo.py"]),
             (Cut::Paths, "Apples Test", &["Apples Test"]),
@@ -177,6 +178,9 @@ mod tests {
             (Cut::Junit, "tests.test_suite.TestFoo.test_x", &["tests", "test_suite", "TestFoo", "test_x"]),
             (Cut::Go, "TestGroup/first", &["TestGroup", "first"]),
             (Cut::Go, "a/b/c/d/e/f/g/h", &["a", "b", "c", "d", "e", "f/g/h"]),
+            // Characters of several bytes, before and between the cuts.
+            (Cut::Paths, "ünï/cödé::é", &["ünï", "cödé", "é"]),
+            (Cut::Rust, "abc\u{202e}fed::x", &["abc\u{202e}fed", "x"]),
         ];
         for (cut, name, parts) in cases {
             assert_eq!(cut.parts(name), parts, "{cut:?} {name}");

@@ -29,8 +29,9 @@ enum In {
     /// Text between tags.
     #[default]
     Text,
-    /// A tag's markup, gathered from its `<`, and the quote it is inside, if any.
-    Tag { quote: Option<u8> },
+    /// A tag's markup, gathered from its `<`, and the quote it is inside, if any; `plain` once
+    /// its first bytes told that it is no comment, CDATA, processing instruction or DOCTYPE.
+    Tag { quote: Option<u8>, plain: bool },
     /// Something passed over until `end`: a comment, CDATA, a processing instruction.
     Skip { end: &'static [u8], matched: usize },
     /// A DOCTYPE, until its `>` (past an internal subset in brackets).
@@ -109,10 +110,25 @@ impl JunitReader {
                         at += i + 1;
                         self.tag.clear();
                         self.tag_line = LineStart { line: state.lines + 1, offset: self.line_start };
-                        self.state = In::Tag { quote: None };
+                        self.state = In::Tag { quote: None, plain: false };
                     }
                 },
-                In::Tag { quote } => {
+                // The first bytes tell a comment, CDATA, a processing instruction or a DOCTYPE,
+                // inside which quotes mean nothing: they are read one at a time until they do
+                // (at most 8), so that a markup is told the same however the file is cut.
+                In::Tag { plain: false, .. } => match opening(&self.tag) {
+                    // `<!>`: a tag that ended before it was told; a plain one.
+                    None if bytes[at] == b'>' => self.state = In::Tag { quote: None, plain: true },
+                    None => {
+                        state.lines += u64::from(bytes[at] == b'\n');
+                        self.tag.push(bytes[at]);
+                        at += 1;
+                    }
+                    Some(Opening::Plain) => self.state = In::Tag { quote: quote_after(&self.tag), plain: true },
+                    Some(Opening::Skip(end)) => self.state = In::Skip { end, matched: 0 },
+                    Some(Opening::Doctype) => self.state = In::Doctype { brackets: false },
+                },
+                In::Tag { quote, plain: true } => {
                     let rest = &bytes[at..];
                     // The tag ends at the first `>` outside quotes: jump from quote to quote.
                     let mut end = None;
@@ -145,12 +161,6 @@ impl JunitReader {
                     state.lines += count_lines(&rest[..take]);
                     if self.tag.len() < MAX_TAG {
                         self.tag.extend_from_slice(&rest[..take.min(MAX_TAG)]);
-                    }
-                    // Comments, CDATA and the like are known by their start: pass them over.
-                    if let Some(skip) = self.passed_over() {
-                        self.state = skip;
-                        at += take.min(self.tag.len());
-                        continue;
                     }
                     match end {
                         None => return,
@@ -200,39 +210,6 @@ impl JunitReader {
                 }
             }
         }
-    }
-
-    /// When the markup gathered starts a comment, CDATA, a processing instruction or a DOCTYPE:
-    /// what passes over the rest of it.
-    fn passed_over(&self) -> Option<In> {
-        let t = &self.tag;
-        let (start, end): (&[u8], &'static [u8]) = if t.starts_with(b"!--") {
-            (b"!--", b"-->")
-        } else if t.starts_with(b"![CDATA[") {
-            (b"![CDATA[", b"]]>")
-        } else if t.starts_with(b"?") {
-            (b"?", b"?>")
-        } else if t.starts_with(b"!") && t.len() >= 2 && !b"-[".contains(&t[1]) {
-            return Some(In::Doctype { brackets: t.contains(&b'[') && !t.contains(&b']') });
-        } else {
-            return None;
-        };
-        // What was gathered past the start may hold the end's first bytes already.
-        let after = &t[start.len()..];
-        let mut matched = 0;
-        for &b in after {
-            matched = if b == end[matched] {
-                matched + 1
-            } else if b == end[0] {
-                1
-            } else {
-                0
-            };
-            if matched == end.len() {
-                return Some(In::Text);
-            }
-        }
-        Some(In::Skip { end, matched })
     }
 
     /// Acts on a whole tag's markup (between `<` and `>`).
@@ -352,6 +329,42 @@ fn unescape(v: &[u8]) -> Vec<u8> {
         i += 1;
     }
     out
+}
+
+/// What a markup's first bytes say it is.
+enum Opening {
+    /// A tag: its attributes' quotes count.
+    Plain,
+    /// A comment, CDATA or a processing instruction, passed over until this end.
+    Skip(&'static [u8]),
+    /// A DOCTYPE.
+    Doctype,
+}
+
+/// What the markup gathered after a `<` is, or `None` while more bytes are needed to tell.
+fn opening(t: &[u8]) -> Option<Opening> {
+    const SKIPPED: [(&[u8], &[u8]); 3] = [(b"!--", b"-->"), (b"![CDATA[", b"]]>"), (b"?", b"?>")];
+    for (start, end) in SKIPPED {
+        if t.starts_with(start) {
+            return Some(Opening::Skip(end));
+        }
+        if start.starts_with(t) {
+            return None;
+        }
+    }
+    match t {
+        [b'!', second, ..] if !b"-[".contains(second) => Some(Opening::Doctype),
+        _ => Some(Opening::Plain),
+    }
+}
+
+/// The quote the markup `t` ends inside, if any.
+fn quote_after(t: &[u8]) -> Option<u8> {
+    t.iter().fold(None, |quote, &b| match quote {
+        Some(q) if q == b => None,
+        None if b == b'"' || b == b'\'' => Some(b),
+        q => q,
+    })
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod props;
 mod reference;
 mod rules;
 mod runners;
+mod saved;
 mod seed;
 
 use lra_core::{FileParser, NameMode, Options, Summary};

@@ -1,7 +1,7 @@
 //! Property tests over messy logs: chunking, segmenting, merge trees and a reference reading
 //! must all agree.
 
-use lra_core::testing::{Tree, parse_in_segments};
+use lra_core::testing::{Tree, parse_in_pieces, parse_in_segments};
 use lra_core::{FileParser, LogFormat, Markers, NameMode, Options, Summary};
 use proptest::prelude::*;
 
@@ -209,14 +209,7 @@ fn at(len: usize, fractions: &[f64]) -> Vec<usize> {
 }
 
 fn chunked(bytes: &[u8], cuts: &[usize], options: &Options) -> Summary {
-    let mut p = FileParser::new("t.log", options.clone());
-    let mut start = 0;
-    for &c in cuts {
-        p.feed(&bytes[start..c.max(start)]);
-        start = c.max(start);
-    }
-    p.feed(&bytes[start..]);
-    p.finish()
+    parse_in_pieces("t.log", bytes, options, cuts)
 }
 
 proptest! {

@@ -164,6 +164,15 @@ fn an_empty_word_closes_the_test_as_missing() {
 }
 
 #[test]
+fn an_empty_word_between_timestamps_gives_no_duration() {
+    // Found by the saved-summary check: the run was missing yet timed, so its own summary was refused.
+    let s = line_mode("[10:00:01.5] Test: a\n10:00:07 Result: \n");
+    assert_eq!(counts(&s, "a"), (0, 0, 0, 0, 1));
+    assert!(s.tests()[0].durations().is_none(), "a missing run has no duration (rule 9)");
+    Summary::from_json(&s.to_json()).expect("its own summary reads back");
+}
+
+#[test]
 fn a_result_without_an_open_test_is_an_orphan_counted_and_located() {
     let s = line_mode("noise\nResult: PASS\nTest: a\nResult: FAIL\nResult: OK\n");
     assert_eq!(s.orphan_results(), 2);

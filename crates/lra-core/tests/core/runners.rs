@@ -187,6 +187,17 @@ fn junit_markup_that_is_not_a_test_is_passed_over() {
     assert_eq!(counts(&s, "cut short"), (0, 0, 0, 0, 1), "a file cut inside a test case: missing");
 }
 
+/// A processing instruction ends at its first `?>`, whatever quotes it holds (found by the
+/// fuzzers): a file fed whole once read on past it, inside the quote, and lost its tests, while
+/// the same file fed in slices found them.
+#[test]
+fn junit_a_quote_inside_a_processing_instruction_hides_nothing() {
+    let xml = br#"<?xml version="1.0" encoding="utf-8 ?><testsuite><testcase name="a"/><testcase name="b"><failure message="x"/></testcase></testsuite>"#;
+    let s = parse_in_chunks(xml);
+    assert_eq!(names(&s), ["a", "b"]);
+    assert_eq!(counts(&s, "b"), (0, 1, 0, 0, 0));
+}
+
 #[test]
 fn a_tests_kth_run_counts_in_iteration_k_across_segments_and_files() {
     // Two files: the iterations restart with each, and are shared by label.

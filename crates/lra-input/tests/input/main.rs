@@ -194,6 +194,39 @@ fn a_corrupt_gzip_is_reported_with_the_reason() {
     assert_eq!(bytes[..], seed()[..bytes.len()]);
 }
 
+/// Each byte of compressed fixtures changed in turn: fed whole or a byte at a time, the same
+/// bytes come out before the damage, with the same reason. The fuzzers found two ways this
+/// broke: zlib-rs's fast path, taken on a whole input, went on as if nothing were wrong, so the
+/// bytes made before the damage were dropped and the next call named none; and zstd damage was
+/// placed by how far the decoder had read, which depends on the slices.
+#[test]
+fn damage_reads_the_same_whatever_the_slices() {
+    for path in ["archives/seed.log.gz", "archives/two-members.log.gz", "archives/seed.log.zst", "archives/logs.zip"] {
+        let bytes = read(path);
+        for at in 10..bytes.len() - 8 {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x55;
+            let (whole, _) = unpack(path, &damaged, damaged.len());
+            assert_eq!(unpack(path, &damaged, 1).0, whole, "{path} with byte {at} changed, fed a byte at a time");
+        }
+    }
+}
+
+/// A zstd frame whose block header claims more than 128 KiB (found by the fuzzers): its damage
+/// is placed by the frame's start, not by how far the decoder had read, which depends on the
+/// slices.
+#[test]
+fn zstd_damage_is_placed_by_its_frame_whatever_the_slices() {
+    let bytes =
+        [0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0xf2, 0x0d, 0x4f, 0xc7, 0x72, 0x3f, 0xae, 0x18, 0, 0, 0, 0];
+    let (whole, _) = unpack("bad.zst", &bytes, bytes.len());
+    for chunk in 1..bytes.len() {
+        assert_eq!(unpack("bad.zst", &bytes, chunk).0, whole, "in slices of {chunk}");
+    }
+    let damage = whole.files[0].2.as_deref().unwrap();
+    assert!(damage.starts_with("corrupt zstd data in frame 1, which starts at byte 0 ("), "{damage}");
+}
+
 #[test]
 fn a_truncated_zip_keeps_its_whole_members_and_flags_the_cut_one() {
     // Cut in the middle of messy.log's compressed bytes.

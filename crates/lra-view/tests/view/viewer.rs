@@ -11,7 +11,8 @@ use proptest::prelude::*;
 use crate::{analyze, ask};
 
 /// The lines of `bytes` as the viewer must show them: split at `\n`, a last line without one
-/// kept, the `\r` of a CRLF dropped, invalid UTF-8 as U+FFFD, with each line's start.
+/// kept, the `\r` of a CRLF dropped, invalid UTF-8 as U+FFFD, the controls that [`piece`] makes
+/// visible (docs/design.md §1: a tab stays), with each line's start.
 fn expected_lines(bytes: &[u8]) -> Vec<(u64, String, u64)> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -31,7 +32,9 @@ fn expected_lines(bytes: &[u8]) -> Vec<(u64, String, u64)> {
         } else {
             line.strip_suffix(b"\r").unwrap_or(line)
         };
-        out.push((at as u64, String::from_utf8_lossy(shown).into_owned(), line.len() as u64));
+        let text =
+            String::from_utf8_lossy(shown).replace('\r', "␍").replace('\u{1b}', "␛").replace('\u{202e}', "⟨U+202E⟩");
+        out.push((at as u64, text, line.len() as u64));
     }
     out
 }
@@ -46,6 +49,8 @@ fn piece() -> impl Strategy<Value = Vec<u8>> {
         Just(b"\xff\xfe".to_vec()),
         Just("é".as_bytes().to_vec()),
         Just(b"<script>alert(1)</script>".to_vec()),
+        // A terminal's escape, a tab and a bidirectional control: shown, not obeyed.
+        Just("\u{1b}[2J\t\u{202e}".as_bytes().to_vec()),
         (1usize..5000).prop_map(|n| vec![b'x'; n]),
     ]
 }

@@ -1,7 +1,10 @@
 //! The `lra-summary/1` JSON form of a [`Summary`] (docs/design.md §2), both ways.
 //!
 //! Besides the schema's fields, it carries what an exact merge of saved summaries needs: each
-//! location's file index, and every raw result word with its count.
+//! location's file index, and every raw result word with its count. A summary read back is
+//! checked first (`check`): its parts must agree.
+
+mod check;
 
 use std::collections::BTreeMap;
 
@@ -31,12 +34,13 @@ struct SummaryJson<T = Vec<TestJson>> {
     markers: Option<MarkersJson>,
     totals: CountsJson,
     orphan_results: u64,
+    /// These three follow from the files and tests; absent in summaries saved before them.
     #[serde(default)]
-    long_lines: u64,
+    long_lines: Option<u64>,
     #[serde(default)]
-    bytes: u64,
+    bytes: Option<u64>,
     #[serde(default)]
-    distinct_tests: u64,
+    distinct_tests: Option<u64>,
     files: Vec<FileJson>,
     tests: T,
     iterations: Vec<IterationJson>,
@@ -72,8 +76,9 @@ struct FailureGroupJson {
 /// Counts with `tests` (all runs) first, as the schema has them.
 #[derive(Serialize, Deserialize)]
 struct CountsJson {
+    /// All runs; absent in the iterations of summaries saved before it was written there.
     #[serde(default)]
-    tests: u64,
+    tests: Option<u64>,
     #[serde(flatten)]
     counts: Counts,
     pass_rate: Option<f64>,
@@ -81,7 +86,7 @@ struct CountsJson {
 
 impl From<Counts> for CountsJson {
     fn from(counts: Counts) -> CountsJson {
-        CountsJson { tests: counts.runs(), counts, pass_rate: counts.pass_rate() }
+        CountsJson { tests: Some(counts.runs()), counts, pass_rate: counts.pass_rate() }
     }
 }
 
@@ -118,8 +123,9 @@ struct TestJson {
     first_failure: Option<LocationJson>,
     #[serde(default)]
     transitions: u64,
+    /// Follows from the counts; absent in summaries saved before it.
     #[serde(default)]
-    flaky: bool,
+    flaky: Option<bool>,
     #[serde(default)]
     first_outcome: Option<Outcome>,
     #[serde(default)]
@@ -194,10 +200,13 @@ impl FailedRunsJson {
         })
     }
 
-    fn runs(self, files: usize) -> Result<KeptRuns, String> {
+    fn runs(self, files: &[FileStats]) -> Result<KeptRuns, String> {
         let run = |(file, opened, closed): (u32, u64, u64)| {
-            if file as usize >= files {
-                return Err(format!("a failed run names file #{file}, but there are {files}"));
+            let Some(f) = files.get(file as usize) else {
+                return Err(format!("a failed run names file #{file}, but there are {}", files.len()));
+            };
+            if closed >= f.bytes {
+                return Err(format!("a failed run closes at byte {closed} of {:?}, which has {}", f.name, f.bytes));
             }
             Ok(FailedRun { file, opened, closed })
         };
@@ -308,7 +317,7 @@ impl Summary {
             results: t.results.iter().map(|(w, n)| (w.to_owned(), n)).collect(),
             first_failure: t.first_failure().map(|l| self.location_json(l)),
             transitions: t.transitions(),
-            flaky: t.flaky(),
+            flaky: Some(t.flaky()),
             first_outcome: Outcome::of(t.first_outcome()),
             last_outcome: Outcome::of(t.last_outcome()),
             by_iteration: t
@@ -335,9 +344,9 @@ impl Summary {
             }),
             totals: self.totals().into(),
             orphan_results: self.orphan_results(),
-            long_lines: self.long_lines(),
-            bytes: self.bytes(),
-            distinct_tests: self.tests().len() as u64,
+            long_lines: Some(self.long_lines()),
+            bytes: Some(self.bytes()),
+            distinct_tests: Some(self.tests().len() as u64),
             files: self
                 .files
                 .iter()
@@ -417,11 +426,17 @@ impl Summary {
                  summaries with different duration schemes cannot be merged"
             ));
         }
-        let markers = match json.markers {
+        let markers = match &json.markers {
             None => Markers::default(),
             Some(m) => Markers::new(&m.test, &m.result, &m.iteration, m.ignore_case)
                 .map_err(|e| format!("the saved markers are not valid: {e}"))?,
         };
+        Summary::from_agreeing(json, markers).map_err(|e| format!("a saved summary whose parts do not agree: {e}"))
+    }
+
+    /// The summary `json` holds, read by `markers`, once its parts are found to agree.
+    fn from_agreeing(json: SummaryJson, markers: Markers) -> Result<Summary, String> {
+        check::check(&json)?;
         let files: Vec<FileStats> = json
             .files
             .into_iter()
@@ -449,6 +464,10 @@ impl Summary {
                     .position(|f| *f.name == *l.file)
                     .ok_or_else(|| format!("location names unknown file {:?}", l.file))? as u32,
             };
+            if l.line == 0 || l.offset.is_some_and(|o| o >= files[file as usize].bytes) {
+                let at = l.offset.map_or(String::new(), |o| format!(" (byte {o})"));
+                return Err(format!("location {:?}:{}{at} is not a line of that file", l.file, l.line));
+            }
             Ok(Location { file, line: l.line, offset: l.offset })
         };
         let mut tables = Tables::default();
@@ -484,8 +503,7 @@ impl Summary {
                 Outcome::class(t.last_outcome),
             );
             if let Some(runs) = t.failed_runs {
-                let runs = runs.runs(files.len()).map_err(|e| format!("test {:?}: {e}", t.name))?;
-                // A name listed twice in a saved summary adds up, as its counts do.
+                let runs = runs.runs(&files).map_err(|e| format!("test {:?}: {e}", t.name))?;
                 test.append_failed_runs(&runs, Shift::files(0));
             }
             if let Some(d) = t.durations {
@@ -503,7 +521,6 @@ impl Summary {
                     spans.push(Span { first, len, cell });
                 }
             }
-            // Overlapping spans and labels listed twice add up.
             test.by_iteration.merge_mapped(&spans, &iterations, &breaks);
         }
         for g in json.failure_groups {

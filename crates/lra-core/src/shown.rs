@@ -1,0 +1,158 @@
+//! Text from a log as people are shown it (docs/design.md §1, "Names shown and kept"). A test's
+//! name, a result word, a failure's reason and an iteration's label are whatever the log said:
+//! they may hold terminal escapes, bidirectional controls that reorder what is read
+//! ("Trojan Source"), characters of no width that make two names look alike, or a megabyte of
+//! text. The summary and every export keep them exact; the page, the charts and the report show
+//! them through [`as_shown`], as text with those characters made visible and a long one cut.
+
+use std::borrow::Cow;
+
+/// Text over this many bytes is shown cut, with its length (the run viewer's lines too).
+pub const SHOWN_BYTES: usize = 2048;
+
+/// How `c` is shown when it is not shown as itself, or `None`:
+/// - C0 controls (U+0000–U+001F, tab and line feed included) as their control pictures
+///   (U+2400–U+241F: `␀` … `␛` … `␟`), and DEL (U+007F) as `␡` (U+2421);
+/// - C1 controls (U+0080–U+009F), the bidirectional controls (U+061C, U+200E, U+200F,
+///   U+202A–U+202E, U+2066–U+2069), the characters of no width (U+200B–U+200D, U+2060, U+FEFF)
+///   and the line and paragraph separators (U+2028, U+2029) as their code point in angle
+///   brackets: `⟨U+202E⟩`.
+fn visible(c: char) -> Option<Visible> {
+    match c {
+        '\0'..='\u{1f}' => char::from_u32(0x2400 + c as u32).map(Visible::Picture),
+        '\u{7f}' => Some(Visible::Picture('\u{2421}')),
+        '\u{80}'..='\u{9f}'
+        | '\u{61c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200b}'..='\u{200d}'
+        | '\u{2060}'
+        | '\u{feff}'
+        | '\u{2028}'
+        | '\u{2029}' => Some(Visible::CodePoint(c as u32)),
+        _ => None,
+    }
+}
+
+/// A character's visible form.
+enum Visible {
+    Picture(char),
+    CodePoint(u32),
+}
+
+/// Appends `text` to `out` with the characters of [`visible`] made visible; a tab is kept as
+/// it is when `keep_tab` (a log's line is indented with tabs; a name's tab is shown).
+pub fn push_visible(out: &mut String, text: &str, keep_tab: bool) {
+    for c in text.chars() {
+        match visible(c) {
+            Some(_) if keep_tab && c == '\t' => out.push(c),
+            Some(Visible::Picture(p)) => out.push(p),
+            Some(Visible::CodePoint(u)) => {
+                use std::fmt::Write as _;
+                write!(out, "⟨U+{u:04X}⟩").expect("a String takes any text");
+            }
+            None => out.push(c),
+        }
+    }
+}
+
+/// `text` as it is shown: its characters of [`visible`] made visible (a tab too), and, when it
+/// is longer than [`SHOWN_BYTES`], its first bytes up to there (whole characters) followed by
+/// ` … (N bytes in all)`. Text with nothing to change is borrowed.
+pub fn as_shown(text: &str) -> Cow<'_, str> {
+    let long = text.len() > SHOWN_BYTES;
+    if !long && !text.chars().any(|c| visible(c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    let mut end = text.len().min(SHOWN_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = String::with_capacity(end + 32);
+    push_visible(&mut out, &text[..end], false);
+    if long {
+        use std::fmt::Write as _;
+        write!(out, " … ({} bytes in all)", text.len()).expect("a String takes any text");
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Expected values are written from the rule in the docs above, by hand.
+
+    #[test]
+    fn plain_text_is_itself_and_borrowed() {
+        for text in
+            ["", "Apples", "suite17/case_123", "ünïcode ✓ 测试", "a b", "<b>&amp;</b>", "x".repeat(2048).as_str()]
+        {
+            assert!(matches!(as_shown(text), Cow::Borrowed(t) if t == text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn c0_controls_and_del_are_control_pictures() {
+        assert_eq!(as_shown("bell\u{7}"), "bell␇");
+        assert_eq!(as_shown("\u{1b}[31mred\u{1b}[0m"), "␛[31mred␛[0m");
+        assert_eq!(as_shown("nul\0 tab\t lf\n cr\r us\u{1f}"), "nul␀ tab␉ lf␊ cr␍ us␟");
+        assert_eq!(as_shown("del\u{7f}"), "del␡");
+    }
+
+    #[test]
+    fn c1_bidi_zero_width_and_separators_are_code_points() {
+        assert_eq!(as_shown("next\u{85}line"), "next⟨U+0085⟩line");
+        assert_eq!(as_shown("\u{80}\u{9f}"), "⟨U+0080⟩⟨U+009F⟩");
+        assert_eq!(as_shown("abc\u{202e}fed"), "abc⟨U+202E⟩fed");
+        let bidi = "\u{202a}\u{202b}\u{202c}\u{202d}\u{2066}\u{2067}\u{2068}\u{2069}\u{200e}\u{200f}\u{61c}";
+        assert_eq!(
+            as_shown(bidi),
+            "⟨U+202A⟩⟨U+202B⟩⟨U+202C⟩⟨U+202D⟩⟨U+2066⟩⟨U+2067⟩⟨U+2068⟩⟨U+2069⟩⟨U+200E⟩⟨U+200F⟩⟨U+061C⟩"
+        );
+        assert_eq!(
+            as_shown("a\u{200b}b\u{200c}c\u{200d}d\u{2060}e\u{feff}"),
+            "a⟨U+200B⟩b⟨U+200C⟩c⟨U+200D⟩d⟨U+2060⟩e⟨U+FEFF⟩"
+        );
+        assert_eq!(as_shown("one\u{2028}two\u{2029}"), "one⟨U+2028⟩two⟨U+2029⟩");
+    }
+
+    #[test]
+    fn neighbours_of_the_ranges_are_themselves() {
+        // Just outside each range: space, `~`, U+00A0, U+2027, U+202F, U+2065, U+206A, U+FEFE.
+        for text in
+            [" ", "~", "\u{a0}", "\u{2027}", "\u{202f}", "\u{2065}", "\u{206a}", "\u{fefe}", "\u{200a}", "\u{2061}"]
+        {
+            assert_eq!(as_shown(text), text, "{:?}", text.chars().next().map(|c| c as u32));
+        }
+    }
+
+    #[test]
+    fn html_is_left_as_text_for_the_page_to_insert_as_text() {
+        // Making a name safe for HTML is the job of the place that writes HTML.
+        assert_eq!(as_shown("<img src=x onerror=alert(1)>"), "<img src=x onerror=alert(1)>");
+    }
+
+    #[test]
+    fn a_long_text_is_cut_at_2_kib_with_its_length() {
+        let name = "n".repeat(1 << 20);
+        assert_eq!(as_shown(&name), format!("{} … (1048576 bytes in all)", "n".repeat(2048)));
+        let name = "n".repeat(2049);
+        assert_eq!(as_shown(&name), format!("{} … (2049 bytes in all)", "n".repeat(2048)));
+        // A character across the bound is left out whole: 2047 bytes, `é` (2 bytes), ` tail` (5).
+        let name = format!("{}é tail", "n".repeat(2047));
+        assert_eq!(as_shown(&name), format!("{} … (2054 bytes in all)", "n".repeat(2047)));
+        // The cut is of the name's bytes; what is kept is then made visible.
+        let name = format!("\u{1b}{}", "n".repeat(3000));
+        assert_eq!(as_shown(&name), format!("␛{} … (3001 bytes in all)", "n".repeat(2047)));
+    }
+
+    #[test]
+    fn a_line_keeps_its_tabs() {
+        let mut out = String::new();
+        push_visible(&mut out, "\tindented\u{1b}[2J\u{202e}", true);
+        assert_eq!(out, "\tindented␛[2J⟨U+202E⟩");
+    }
+}
