@@ -52,20 +52,24 @@ impl Sum {
 /// Checks that `json`'s parts agree; the error says which part and how.
 pub(super) fn check(json: &SummaryJson) -> Result<(), String> {
     let mut files = Sum::default();
-    let (mut orphans, mut long_lines, mut dropped, mut bytes) = (0u128, 0u128, 0u128, 0u128);
+    // The files' orphan_results, long_lines, dropped_durations and bytes, each bounded and added up.
+    let mut sums = [0u128; 4];
     for f in &json.files {
         let what = || format!("file {:?}", f.name);
         let counts = counts(&f.totals, what)?;
         files.add(counts);
-        for (n, field) in [(f.orphan_results, "orphan_results"), (f.long_lines, "long_lines"), (f.bytes, "bytes")] {
+        let fields = [
+            (f.orphan_results, "orphan_results"),
+            (f.long_lines, "long_lines"),
+            (f.dropped_durations, "dropped_durations"),
+            (f.bytes, "bytes"),
+        ];
+        for ((n, field), sum) in fields.into_iter().zip(&mut sums) {
             bounded(n, || format!("{}'s {field}", what()))?;
+            *sum += u128::from(n);
         }
-        bounded(f.dropped_durations, || format!("{}'s dropped_durations", what()))?;
-        orphans += u128::from(f.orphan_results);
-        long_lines += u128::from(f.long_lines);
-        dropped += u128::from(f.dropped_durations);
-        bytes += u128::from(f.bytes);
     }
+    let [orphans, long_lines, dropped, bytes] = sums;
     let totals = counts(&json.totals, || "the totals".to_owned())?;
     if totals != files {
         return Err(format!("the totals ({}) are not the sum of the files' ({})", totals.describe(), files.describe()));

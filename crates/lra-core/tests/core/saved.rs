@@ -188,6 +188,18 @@ fn counts_past_2_to_the_53_are_refused() {
 }
 
 #[test]
+fn a_files_other_figures_past_2_to_the_53_are_refused_though_they_add_up() {
+    // The summary's own figure is made the files' sum, so that only the bound can refuse it.
+    for field in ["orphan_results", "long_lines", "dropped_durations", "bytes"] {
+        let mut v = saved();
+        let other = v["files"][0][field].as_u64().unwrap();
+        v["files"][1][field] = json!(1u64 << 53);
+        v[field] = json!(other + (1u64 << 53));
+        refused(&v, &format!(r#"file "b.log"'s {field} is 9007199254740992, more than 2^53 - 1"#));
+    }
+}
+
+#[test]
 fn a_summary_saved_before_the_newer_fields_still_reads() {
     // Without the fields that came after the first schema, it is read as it always was.
     let mut v = saved();
