@@ -12,7 +12,7 @@
 //! [`CONTROL`] zero bytes after each.
 
 use lra_core::testing::{Tree, parse_in_pieces, parse_in_segments};
-use lra_core::{DETECT_LEN, Diff, FileParser, LogFormat, Markers, NameMode, Options, Summary};
+use lra_core::{DETECT_LEN, Diff, LogFormat, Markers, NameMode, Options, Summary};
 use lra_input::{Sink, Unpacker};
 
 /// How many bytes at an input's end steer the check.
@@ -51,10 +51,9 @@ fn cuts(len: usize, control: &[u8]) -> Vec<usize> {
     cuts
 }
 
+/// A log fed whole: in pieces cut nowhere.
 fn parse(name: &str, bytes: &[u8], options: &Options) -> Summary {
-    let mut p = FileParser::new(name, options.clone());
-    p.feed(bytes);
-    p.finish()
+    parse_in_pieces(name, bytes, options, &[])
 }
 
 /// A saved summary as the CLI and the app read it back; our own must always be accepted.
