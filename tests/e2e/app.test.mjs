@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { serve } from "./server.mjs";
-import { engineReady, analyzeFixtures, analyzeTexts } from "./browser.mjs";
+import { engineReady, analyzeFixtures, analyzeTexts, watchProblems } from "./browser.mjs";
 import { DIST, LRA, ARTIFACTS, FIXTURES, LOGS, cli, essence, suite } from "./harness.mjs";
 
 const { open, browser: shared } = suite();
@@ -471,12 +471,7 @@ test("exported report opens from file:// with the network blocked", async () => 
       return route.request().url().startsWith("file:") ? route.continue() : route.abort();
     });
     const page = await offline.newPage();
-    const problems = [];
-    page.on("pageerror", (e) => problems.push(String(e)));
-    page.on("dialog", (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      d.dismiss();
-    });
+    const problems = watchProblems(page);
     await page.goto("file://" + file);
     await page.waitForSelector("#chart-tests canvas");
     assert.equal(await page.locator("#chart-iterations canvas").count(), 1);

@@ -21,6 +21,19 @@ export function launch({ args = [] } = {}) {
   });
 }
 
+/** Collects into `problems` what a test must not see on `page`: its uncaught errors (but those
+ * `ignore(error)` passes over) and its dialogs, which are dismissed. Returns `problems`. */
+export function watchProblems(page, problems = [], ignore = () => false) {
+  page.on("pageerror", (e) => {
+    if (!ignore(e)) problems.push(`page error: ${e}`);
+  });
+  page.on("dialog", (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    d.dismiss();
+  });
+  return problems;
+}
+
 /** Waits until the engine is loaded and reads nothing: the embedding API's `status()` says
  * "idle", with its build and threads (after a Cancel or a crash, once the engine is ready again). */
 export async function engineReady(page) {

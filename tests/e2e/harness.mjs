@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { before, after } from "node:test";
 
 import { serve } from "./server.mjs";
-import { engineReady, launch } from "./browser.mjs";
+import { engineReady, launch, watchProblems } from "./browser.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const DIST = path.join(ROOT, "dist");
@@ -80,17 +80,9 @@ export async function open(browser, { isolate, blockServiceWorkers = false, hash
   const page = await context.newPage();
   const requests = [];
   page.on("request", (r) => requests.push(r.url()));
-  const problems = [];
-  page.on("pageerror", (e) => {
-    // Playwright's blocking makes serviceWorker.register() resolve to undefined, which
-    // coi-serviceworker does not expect; a browser without service workers skips that code.
-    if (blockServiceWorkers && /reading 'scope'/.test(String(e))) return;
-    problems.push(String(e));
-  });
-  page.on("dialog", (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    d.dismiss();
-  });
+  // Playwright's blocking makes serviceWorker.register() resolve to undefined, which
+  // coi-serviceworker does not expect; a browser without service workers skips that code.
+  const problems = watchProblems(page, [], (e) => blockServiceWorkers && /reading 'scope'/.test(String(e)));
   await page.goto(server.url + hash);
   await engineReady(page);
   return { server, context, page, requests, problems, close: async () => { await context.close(); await server.close(); } };

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import { analyzeTexts } from "./browser.mjs";
+import { analyzeTexts, watchProblems } from "./browser.mjs";
 import { ARTIFACTS, DIST, suite } from "./harness.mjs";
 
 const { open, browser } = suite();
@@ -295,12 +295,7 @@ test("hostile names and lines are shown as text with their controls visible, cut
       const context = await browser().newContext({ offline: true });
       await context.addInitScript(watchInjections);
       const page = await context.newPage();
-      const problems = [];
-      page.on("pageerror", (e) => problems.push(String(e)));
-      page.on("dialog", (d) => {
-        problems.push(`dialog: ${d.message()}`);
-        d.dismiss();
-      });
+      const problems = watchProblems(page);
       try {
         await page.goto("file://" + file);
         await page.waitForSelector("#chart-heatmap canvas");

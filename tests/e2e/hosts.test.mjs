@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 
 import { startNginx } from "./nginx.mjs";
-import { engineReady, analyzeFixtures, launch } from "./browser.mjs";
+import { engineReady, analyzeFixtures, launch, watchProblems } from "./browser.mjs";
 import { DIST, FIXTURES, LOGS, cli, essence, prepareFixtures } from "./harness.mjs";
 
 const BASE = "/tools/lra/";
@@ -49,7 +49,7 @@ async function open(options, host = "127.0.0.1") {
     if (error === "net::ERR_ABORTED" && asker.get(r) < s.navigations) return;
     s.problems.push(`request failed: ${r.url()} ${error}`);
   });
-  page.on("pageerror", (e) => s.problems.push(`page error: ${e}`));
+  watchProblems(page, s.problems);
   page.on("console", (m) => {
     if (m.type() !== "error" && m.type() !== "warning") return;
     // The browser asks every origin for /favicon.ico, outside the app's sub-path: the host's 404.
@@ -58,10 +58,6 @@ async function open(options, host = "127.0.0.1") {
   });
   page.on("response", (r) => {
     if (r.status() >= 400 && new URL(r.url()).pathname !== "/favicon.ico") s.problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  page.on("dialog", (d) => {
-    s.problems.push(`dialog: ${d.message()}`);
-    d.dismiss();
   });
   s.close = async () => {
     await context.close();
