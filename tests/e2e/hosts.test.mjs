@@ -1,15 +1,19 @@
 // The app on a real static host: Debian's nginx serves dist/ under a sub-path, as users host it,
-// with and without the cross-origin-isolation headers, on an origin that is not a secure
-// context, and with gzip, as hosts commonly compress code. `make test` installs nginx (the
+// with the headers dist/nginx-headers.conf ships (scripts/host-config.mjs) and without any, on
+// an origin that is not a secure context, and with gzip, as hosts commonly compress code. `make test` installs nginx (the
 // `browser` target) and builds dist/ and the CLI first.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import http from "node:http";
+import path from "node:path";
 
 import { startNginx } from "./nginx.mjs";
 import { engineReady, analyzeFixtures, launch, watchProblems } from "./browser.mjs";
 import { DIST, FIXTURES, LOGS, cli, essence, prepareFixtures } from "./harness.mjs";
 
 const BASE = "/tools/lra/";
+/** The nginx snippet dist/ ships: COOP/COEP, the CSP with frame-ancestors, nosniff. */
+const SHIPPED_HEADERS = path.join(DIST, "nginx-headers.conf");
 // Chromium trusts all of 127.0.0.0/8 and localhost as secure contexts; a made-up name that it
 // resolves to loopback is plain HTTP from "another machine", which is not.
 const INSECURE_HOST = "lra.test";
@@ -93,10 +97,16 @@ function clean(s) {
   assert.doesNotMatch(s.server.errors(), /\[(error|crit|alert|emerg)\]/);
 }
 
-test("nginx with COOP/COEP: isolated at once, the threaded build, the CLI's summary", async () => {
-  const s = await open({ isolate: true });
+test("nginx with dist's nginx-headers.conf: isolated at once, the threaded build, the CLI's summary", async () => {
+  const s = await open({ isolate: false, headers: SHIPPED_HEADERS });
   try {
-    assert.equal((await s.document.allHeaders())["cross-origin-opener-policy"], "same-origin");
+    const headers = await s.document.allHeaders();
+    assert.equal(headers["cross-origin-opener-policy"], "same-origin");
+    assert.equal(headers["x-content-type-options"], "nosniff");
+    assert.match(headers["content-security-policy"], /(^|; )connect-src 'self'(;|$)/);
+    // dist's embedders.json allows no other origin: only the app's own may frame it.
+    assert.match(headers["content-security-policy"], /; frame-ancestors 'self'$/);
+    assert.equal(headers["cross-origin-resource-policy"], undefined);
     assert.equal(await s.page.evaluate(() => window.crossOriginIsolated), true);
     await engineReady(s.page);
     await analysesRight(s);
@@ -166,7 +176,7 @@ test("plain HTTP from a host other than localhost: no service worker, single-thr
 });
 
 test("nginx compressing with gzip: the .wasm and .js files arrive gzipped and the threaded app works", async () => {
-  const s = await open({ isolate: true, gzip: true });
+  const s = await open({ isolate: false, headers: SHIPPED_HEADERS, gzip: true });
   try {
     await engineReady(s.page);
     await analysesRight(s);
@@ -187,5 +197,68 @@ test("nginx compressing with gzip: the .wasm and .js files arrive gzipped and th
     clean(s);
   } finally {
     await s.close();
+  }
+});
+
+/** A server on another origin that counts the requests it gets and lets any page read its
+ * answers (CORS and CORP both allow it), so that only a Content-Security-Policy can stop them. */
+async function counter() {
+  let hits = 0;
+  const server = http.createServer((req, res) => {
+    hits++;
+    req.resume();
+    res.writeHead(200, {
+      "Access-Control-Allow-Origin": "*",
+      "Cross-Origin-Resource-Policy": "cross-origin",
+      "Content-Type": "text/plain",
+    });
+    res.end("received");
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/collect`, hits: () => hits, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** What the engine's worker, the one that holds the logs' bytes, gets when it posts to `url`. */
+async function postFromEngine(s, url) {
+  const deadline = Date.now() + 10_000;
+  let worker;
+  while (!(worker = s.page.workers().find((w) => w.url().endsWith("/engine/worker.js")))) {
+    if (Date.now() > deadline) throw new Error(`no engine worker among ${s.page.workers().map((w) => w.url())}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return worker.evaluate(async (url) => {
+    try {
+      const response = await fetch(url, { method: "POST", body: "test names and failure reasons" });
+      return `sent: ${await response.text()}`;
+    } catch (error) {
+      return `refused: ${error}`;
+    }
+  }, url);
+}
+
+test("under dist's nginx-headers.conf the engine's worker cannot send to another origin; without them it could", async () => {
+  const elsewhere = await counter();
+  try {
+    // A worker does not inherit the page's <meta> policy: without the host's header it can send.
+    const bare = await open({ isolate: true });
+    try {
+      await engineReady(bare.page);
+      assert.equal(await postFromEngine(bare, elsewhere.url), "sent: received");
+      assert.equal(elsewhere.hits(), 1);
+    } finally {
+      await bare.close();
+    }
+    const s = await open({ isolate: false, headers: SHIPPED_HEADERS });
+    try {
+      await engineReady(s.page);
+      assert.match(await postFromEngine(s, elsewhere.url), /^refused: TypeError/);
+      // Refused before it left: the other origin never saw the request.
+      assert.equal(elsewhere.hits(), 1);
+      assert.equal(await s.page.evaluate(() => window.crossOriginIsolated), true);
+    } finally {
+      await s.close();
+    }
+  } finally {
+    await elsewhere.close();
   }
 });

@@ -25,11 +25,13 @@ function freePort() {
 
 /**
  * The config: `isolate` adds the cross-origin-isolation headers to every response (`always`:
- * errors too); `gzip` compresses the app's code as hosts commonly do. The MIME types are our
+ * errors too); `headers` is the path of a snippet of scripts/host-config.mjs
+ * (`nginx-headers.conf`), included where the app is served, and `embedders` that of an
+ * embedders.json served in place of dist's; `gzip` compresses the app's code as hosts commonly do. The MIME types are our
  * own, not /etc/nginx/mime.types, so that .wasm is application/wasm (streaming compilation
  * needs it) and .js text/javascript whatever the machine has.
  */
-export function config({ dir, port, base, root, fixtures, isolate, gzip }) {
+export function config({ dir, port, base, root, fixtures, isolate, gzip, headers, embedders }) {
   const tmp = (name) => path.join(dir, name);
   return `
 # As root, nginx's workers would switch to "nobody", who may not read the work tree.
@@ -70,7 +72,12 @@ ${isolate ? `    add_header Cross-Origin-Opener-Policy same-origin always;
     location ${base} {
       alias ${root}/;
       index index.html;
+${headers ? `      include ${headers};` : ""}
     }
+${embedders ? `    location = ${base}embedders.json {
+      alias ${embedders};
+${headers ? `      include ${headers};` : ""}
+    }` : ""}
     location /fixtures/ {
       alias ${fixtures}/;
     }
@@ -98,11 +105,11 @@ async function answering(origin, child, logs) {
  * Starts nginx serving `root` under `base` and `fixtures` under /fixtures/.
  * Returns {origin, url, port, errors(), close()}: `errors()` is nginx's error log.
  */
-export async function startNginx({ root, fixtures, base = "/tools/lra/", isolate = true, gzip = false }) {
+export async function startNginx({ root, fixtures, base = "/tools/lra/", isolate = true, gzip = false, headers, embedders }) {
   for (let attempt = 1; ; attempt++) {
     const dir = mkdtempSync(path.join(os.tmpdir(), "lra-nginx-"));
     const port = await freePort();
-    writeFileSync(path.join(dir, "nginx.conf"), config({ dir, port, base, root, fixtures, isolate, gzip }));
+    writeFileSync(path.join(dir, "nginx.conf"), config({ dir, port, base, root, fixtures, isolate, gzip, headers, embedders }));
     // -e: the error log before the config is read is ours too, not /var/log/nginx/error.log.
     const child = spawn(
       NGINX,

@@ -15,7 +15,8 @@ const TYPES = {
 };
 
 /**
- * Serves `root` under `base` (e.g. "/lra/"), plus any `extra` pages ({path: html}) at the root,
+ * Serves `root` under `base` (e.g. "/lra/"), plus any `extra` pages ({path: html}) at any path
+ * (a page may be `{body, type, delay}`: another type, answered after `delay` ms),
  * and the files of the `fixtures` directory under /fixtures/. `overrides` ({prefix: directory})
  * serves the files under `base + prefix` from that directory instead of `root` (the fault tests'
  * engine, without touching dist/).
@@ -30,8 +31,11 @@ export async function serve({ root, base = "/lra/", isolate = true, extra = {}, 
       headers["Cross-Origin-Embedder-Policy"] = "require-corp";
     }
     if (extra[url.pathname] !== undefined) {
-      res.writeHead(200, { ...headers, "Content-Type": TYPES[".html"] });
-      res.end(extra[url.pathname]);
+      const page = extra[url.pathname];
+      const { body, type = TYPES[".html"], delay = 0 } = typeof page === "string" ? { body: page } : page;
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      res.writeHead(200, { ...headers, "Content-Type": type });
+      res.end(body);
       return;
     }
     if (fixtures && url.pathname.startsWith("/fixtures/")) {

@@ -51,12 +51,13 @@ fn App() -> impl IntoView {
     let engine = engine::Engine::start(state);
     provide_context(engine);
     charts::Charts::provide();
-    embed::install(engine);
+    embed::install(engine, state);
     links::install(state);
     view! {
         <header class="top">
             <h1>"LogResultAccumulator"</h1>
             <p class="tagline">"Test logs in, results out. Nothing leaves this machine."</p>
+            {move || state.embedding.with(embed::Embedding::message).map(|m| view! { <p class="embedding" id="embedding" role="status">{m}</p> })}
         </header>
         <main>
             <input::InputBar/>

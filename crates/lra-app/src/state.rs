@@ -105,6 +105,8 @@ pub struct AppState {
     pub viewer: RwSignal<Option<crate::viewer::Target>>,
     /// The file and line the viewer shows, for the URL's hash.
     pub lines_shown: RwSignal<Option<(String, u64)>>,
+    /// What is shared with the page around this one, when framed.
+    pub embedding: RwSignal<crate::embed::Embedding>,
 }
 
 impl AppState {
@@ -128,6 +130,7 @@ impl AppState {
             errors: RwSignal::new(Vec::new()),
             viewer: RwSignal::new(None),
             lines_shown: RwSignal::new(None),
+            embedding: RwSignal::new(crate::embed::Embedding::Top),
         }
     }
 }
