@@ -20,6 +20,7 @@
 mod cells;
 mod class;
 mod csv;
+mod cut;
 mod diff;
 mod durations;
 mod extract;
@@ -46,6 +47,7 @@ mod wire;
 pub use cells::{Cell, IterationCells, Span};
 pub use class::{Class, Counts};
 pub use csv::CSV_HEADER;
+pub use cut::{CUT_BYTES, Cut, cut_text, split_cut};
 pub use diff::{DIFF_SCHEMA, Diff};
 pub use durations::{DURATION_SCHEME, Durations, Timed, exact_ms, human_duration};
 pub use extract::NameMode;

@@ -1,5 +1,6 @@
 //! The push parser: feed a file's bytes in slices cut anywhere, then finish.
 
+use crate::cut::cut_string;
 use crate::extract::{Hits, NameMode};
 use crate::format::OrderedReader;
 use crate::format::go::GoReader;
@@ -126,7 +127,8 @@ impl FileParser {
         let mut p = FileParser {
             format: None,
             options,
-            name: name.into(),
+            // A member's name may be as long as an archive says: it is cut like any name.
+            name: cut_string(name.into().into()).into(),
             head: Vec::new(),
             junit: None,
             ordered: None,

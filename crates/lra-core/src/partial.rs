@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cells::Cell;
 use crate::class::{Class, Counts};
+use crate::cut::{CUT_BYTES, cut_text};
 use crate::durations::Timed;
 use crate::extract::{Hits, LineEvents, extract_at, lossy, same_bytes};
 use crate::format::LogFormat;
@@ -290,9 +291,16 @@ impl Partial {
         let guess = self.previous_test.and_then(|p| self.followed_by.get(p as usize).copied());
         let test = match guess {
             // Equal bytes decode to the same name; unequal ones may still, so they take the slow path.
-            Some(g) if g != NONE && same_bytes(self.tables.tests[g as usize].name.as_bytes(), name) => g,
+            // A name over the budget is kept cut, and its bytes are no kept name's.
+            Some(g)
+                if g != NONE
+                    && name.len() <= CUT_BYTES
+                    && same_bytes(self.tables.tests[g as usize].name.as_bytes(), name) =>
+            {
+                g
+            }
             _ => {
-                let t = self.tables.test(&lossy(name));
+                let t = self.tables.test(&cut_text(&lossy(name)));
                 if let Some(p) = self.previous_test {
                     if self.followed_by.len() <= p as usize {
                         self.followed_by.resize(self.tables.tests.len(), NONE);
@@ -338,7 +346,7 @@ impl Partial {
         }
         let opened = opened.map(LineAt::Known);
         if let Some(label) = iteration.filter(|_| !self.per_file) {
-            self.iteration = IterationAt::Label(self.tables.iteration(&lossy(&label)));
+            self.iteration = IterationAt::Label(self.tables.iteration(&cut_text(&lossy(&label))));
         }
         if let Some(name) = test {
             if let Open::Test(open) = self.open {
@@ -511,7 +519,7 @@ impl Partial {
 
     fn orphan(&mut self, word: &[u8], line: LineStart) {
         self.orphan_results += 1;
-        self.tables.anomaly(AnomalyKind::OrphanResult, at(line), lossy(word).into());
+        self.tables.anomaly(AnomalyKind::OrphanResult, at(line), cut_text(&lossy(word)).into());
     }
 
     /// Appends `right`, which starts where `self` ends.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::cells::{Cell, breaks_of};
+use crate::cut::{CUT_BYTES, cut_string, cut_text};
 use crate::hash::{FastMap, NameIndex, WordTexts};
 
 use crate::class::{Class, Counts};
@@ -182,7 +183,12 @@ impl Tables {
             test.by_iteration.add(i, 1, cell);
         }
         if class != Class::Missing {
-            test.results.add_raw(word, 1, &mut self.words);
+            if word.len() <= CUT_BYTES {
+                test.results.add_raw(word, 1, &mut self.words);
+            } else {
+                // Not shared: a word this long is rare, and its bytes are never kept.
+                test.results.add(cut_text(&lossy(word)).into(), 1);
+            }
         }
         if matches!(class, Class::Passed | Class::Failed) {
             test.add_outcome(class);
@@ -197,8 +203,12 @@ impl Tables {
                 None => {
                     let example = lossy(detail);
                     let example = example.trim();
-                    let g = self.failure_group(&fold_digits(example), example, here());
-                    self.raw_failure_index.insert(detail.into(), g);
+                    let folded = cut_string(fold_digits(example));
+                    let g = self.failure_group(&folded, &cut_text(example), here());
+                    // A reason over the budget is not kept whole, even as a key.
+                    if detail.len() <= CUT_BYTES {
+                        self.raw_failure_index.insert(detail.into(), g);
+                    }
                     g
                 }
             };

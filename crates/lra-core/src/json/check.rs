@@ -13,7 +13,8 @@ use crate::durations::bucket_of;
 use crate::summary::FAILURE_GROUP_TESTS;
 use crate::tables::ANOMALY_CAP;
 
-use super::{CountsJson, DurationsJson, Outcome, SummaryJson, TestJson};
+use super::{CountsJson, CutJson, DurationsJson, Outcome, SummaryJson, TestJson};
+use crate::cut::{CUT_BYTES, CutJsonParts, read_cut, split_cut};
 
 /// The most any count, byte total or total of microseconds may be. JSON readers in JavaScript
 /// (the app's embedding API, people's scripts) lose exactness past 2^53, and it keeps merges of
@@ -47,6 +48,65 @@ impl Sum {
         let [p, f, s, o, m] = self.0;
         format!("{p} passed, {f} failed, {s} skipped, {o} other, {m} missing")
     }
+}
+
+/// Reads every text of `json` into the form a summary keeps (`crate::cut`), checking each cut:
+/// a text given with its `cut` keeps at most [`CUT_BYTES`] and not fewer than a cut keeps, less
+/// than the whole's `bytes`, and a hash of 64 lowercase hex digits. A text over the budget given
+/// without one (a summary saved before cuts) is cut, its length and hash those of the text that
+/// is there. Texts written as keys or in lists (result words, a failure group's tests, an
+/// anomaly's test or word, a location's file) are cut forms when long.
+pub(super) fn read_cuts(json: &mut SummaryJson) -> Result<(), String> {
+    fn one(text: &mut String, cut: &mut Option<CutJson>, what: &str) -> Result<(), String> {
+        let parts = cut.take().map(|c| CutJsonParts { bytes: c.bytes, sha256: c.sha256 });
+        *text = read_cut(std::mem::take(text), parts.as_ref()).map_err(|e| format!("{what}: {e}"))?;
+        Ok(())
+    }
+    fn listed(text: &mut String, what: &str) -> Result<(), String> {
+        if text.len() <= CUT_BYTES {
+            return Ok(());
+        }
+        let (kept, cut) = split_cut(text);
+        let parts = cut.map(|c| CutJsonParts { bytes: c.bytes, sha256: c.sha256_hex() });
+        let kept = kept.to_owned();
+        *text = read_cut(kept, parts.as_ref()).map_err(|e| format!("{what}: {e}"))?;
+        Ok(())
+    }
+    for f in &mut json.files {
+        one(&mut f.name, &mut f.cut, "a file's name")?;
+    }
+    for t in json.tests.iter_mut() {
+        one(&mut t.name, &mut t.cut, "a test's name")?;
+        if t.results.keys().any(|w| w.len() > CUT_BYTES) {
+            let mut words = std::collections::BTreeMap::new();
+            for (mut w, n) in std::mem::take(&mut t.results) {
+                listed(&mut w, "a result word")?;
+                *words.entry(w).or_insert(0u64) += n;
+            }
+            t.results = words;
+        }
+        if let Some(l) = &mut t.first_failure {
+            listed(&mut l.file, "a location's file")?;
+        }
+    }
+    for i in &mut json.iterations {
+        one(&mut i.label, &mut i.cut, "an iteration's label")?;
+    }
+    for g in &mut json.failure_groups {
+        one(&mut g.detail, &mut g.detail_cut, "a failure group's reason")?;
+        one(&mut g.example, &mut g.example_cut, "a failure group's example")?;
+        for t in &mut g.tests {
+            listed(t, "a failure group's test")?;
+        }
+        listed(&mut g.first.file, "a location's file")?;
+    }
+    for a in &mut json.anomalies {
+        for text in [&mut a.test, &mut a.word].into_iter().flatten() {
+            listed(text, "an anomaly's text")?;
+        }
+        listed(&mut a.location.file, "a location's file")?;
+    }
+    Ok(())
 }
 
 /// Checks that `json`'s parts agree; the error says which part and how.

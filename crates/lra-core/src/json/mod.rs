@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cells::{Cell, Span, breaks_of};
 use crate::class::{Class, Counts};
+use crate::cut::{CUT_BYTES, Cut, split_cut};
 use crate::durations::{DURATION_SCHEME, Durations, Timed};
 use crate::extract::NameMode;
 use crate::format::LogFormat;
@@ -32,6 +33,10 @@ struct SummaryJson<T = Vec<TestJson>> {
     /// Absent in summaries saved before markers could be set: the default ones.
     #[serde(default)]
     markers: Option<MarkersJson>,
+    /// The budget its texts were cut at ([`CUT_BYTES`]); absent in summaries saved before cuts,
+    /// whose long texts are cut when read.
+    #[serde(default)]
+    cut_bytes: Option<u64>,
     totals: CountsJson,
     orphan_results: u64,
     /// These three follow from the files and tests; absent in summaries saved before them.
@@ -63,11 +68,35 @@ struct MarkersJson {
     ignore_case: bool,
 }
 
+/// What was cut from a text over [`CUT_BYTES`]: the whole's length and SHA-256 (lowercase hex).
+#[derive(Serialize, Deserialize)]
+struct CutJson {
+    bytes: u64,
+    sha256: String,
+}
+
+impl CutJson {
+    fn of(cut: Option<Cut>) -> Option<CutJson> {
+        cut.map(|c| CutJson { bytes: c.bytes, sha256: c.sha256_hex() })
+    }
+}
+
+/// A kept text as the JSON writes it where it is a value of its own: the kept text, and its
+/// `cut` beside it when it was cut.
+fn kept(text: &str) -> (String, Option<CutJson>) {
+    let (kept, cut) = split_cut(text);
+    (kept.to_owned(), CutJson::of(cut))
+}
+
 #[derive(Serialize, Deserialize)]
 struct FailureGroupJson {
     detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    detail_cut: Option<CutJson>,
     #[serde(default)]
     example: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    example_cut: Option<CutJson>,
     count: u64,
     tests: Vec<String>,
     first: LocationJson,
@@ -93,6 +122,8 @@ impl From<Counts> for CountsJson {
 #[derive(Serialize, Deserialize)]
 struct FileJson {
     name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cut: Option<CutJson>,
     bytes: u64,
     totals: CountsJson,
     orphan_results: u64,
@@ -115,6 +146,8 @@ struct FileJson {
 #[derive(Serialize, Deserialize)]
 struct TestJson {
     name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cut: Option<CutJson>,
     runs: u64,
     #[serde(flatten)]
     counts: Counts,
@@ -257,6 +290,8 @@ struct LocationJson {
 #[derive(Serialize, Deserialize)]
 struct IterationJson {
     label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cut: Option<CutJson>,
     #[serde(flatten)]
     counts: CountsJson,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -309,8 +344,10 @@ impl Summary {
     }
 
     fn test_json(&self, t: &TestStats) -> TestJson {
+        let (name, cut) = kept(&t.name);
         TestJson {
-            name: t.name.to_string(),
+            name,
+            cut,
             runs: t.counts.runs(),
             counts: t.counts,
             pass_rate: t.counts.pass_rate(),
@@ -342,6 +379,7 @@ impl Summary {
                 iteration: self.markers.iteration().to_owned(),
                 ignore_case: self.markers.ignore_case(),
             }),
+            cut_bytes: Some(CUT_BYTES as u64),
             totals: self.totals().into(),
             orphan_results: self.orphan_results(),
             long_lines: Some(self.long_lines()),
@@ -351,7 +389,8 @@ impl Summary {
                 .files
                 .iter()
                 .map(|f| FileJson {
-                    name: f.name.to_string(),
+                    name: kept(&f.name).0,
+                    cut: kept(&f.name).1,
                     bytes: f.bytes,
                     totals: f.totals.into(),
                     orphan_results: f.orphan_results,
@@ -368,7 +407,8 @@ impl Summary {
                 .iterations()
                 .iter()
                 .map(|i| IterationJson {
-                    label: i.label.to_string(),
+                    label: kept(&i.label).0,
+                    cut: kept(&i.label).1,
                     counts: i.counts.into(),
                     durations: (i.timed.runs > 0).then_some(TimedJson { runs: i.timed.runs, total_us: i.timed.total }),
                 })
@@ -387,8 +427,10 @@ impl Summary {
                 .failure_groups_by_size()
                 .into_iter()
                 .map(|g| FailureGroupJson {
-                    detail: g.detail.to_string(),
-                    example: g.example.to_string(),
+                    detail: kept(&g.detail).0,
+                    detail_cut: kept(&g.detail).1,
+                    example: kept(&g.example).0,
+                    example_cut: kept(&g.example).1,
                     count: g.count,
                     tests: g.tests.iter().map(|t| t.to_string()).collect(),
                     first: loc(g.first),
@@ -426,11 +468,20 @@ impl Summary {
                  summaries with different duration schemes cannot be merged"
             ));
         }
+        // Texts cut at another size are other keys: the same test would be two.
+        if let Some(n) = json.cut_bytes.filter(|&n| n != CUT_BYTES as u64) {
+            return Err(format!(
+                "its names are cut at {n} bytes, and this lra cuts them at {CUT_BYTES}: \
+                 summaries cut at different sizes cannot be merged"
+            ));
+        }
         let markers = match &json.markers {
             None => Markers::default(),
             Some(m) => Markers::new(&m.test, &m.result, &m.iteration, m.ignore_case)
                 .map_err(|e| format!("the saved markers are not valid: {e}"))?,
         };
+        let mut json = json;
+        check::read_cuts(&mut json).map_err(|e| format!("a saved summary whose parts do not agree: {e}"))?;
         Summary::from_agreeing(json, markers).map_err(|e| format!("a saved summary whose parts do not agree: {e}"))
     }
 

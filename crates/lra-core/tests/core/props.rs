@@ -89,7 +89,13 @@ const PIECES: &[&[u8]] = &[
     b"10:00:0",
     b"[10:00:01.5] ",
     b"23:59:58 ",
+    // Texts near the budget a name is cut at (4,096 bytes): one more piece and it is over.
+    &LONG_N,
+    &LONG_M,
 ];
+
+const LONG_N: [u8; 4094] = [b'n'; 4094];
+const LONG_M: [u8; 4097] = [b'm'; 4097];
 
 fn line() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(prop::sample::select(PIECES), 0..6).prop_map(|pieces| pieces.concat())

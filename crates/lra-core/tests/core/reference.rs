@@ -268,6 +268,7 @@ pub fn reference(files: &[(&str, &[u8])], mode: NameMode, markers: &Markers) -> 
             let line = String::from_utf8_lossy(raw);
             if let Some(at) = find(&line, iteration_marker, case) {
                 let label = line[at + iteration_marker.len()..].split_whitespace().next().unwrap_or("");
+                let label = &cut(label);
                 iteration = Some(match v.iterations.iter().position(|(l, ..)| l == label) {
                     Some(p) => p,
                     None => {
@@ -287,6 +288,8 @@ pub fn reference(files: &[(&str, &[u8])], mode: NameMode, markers: &Markers) -> 
                     NameMode::Line => rest.trim(),
                     NameMode::FirstWord => rest.split_whitespace().next().unwrap_or(""),
                 };
+                let test_name = cut(test_name);
+                let test_name = test_name.as_str();
                 if let Some(o) = open.take() {
                     let missing = Ended { stated: None, stamp: None, dropped: &mut *ended.dropped };
                     let lists =
@@ -323,7 +326,7 @@ pub fn reference(files: &[(&str, &[u8])], mode: NameMode, markers: &Markers) -> 
                     ended.stated = Some(us);
                     detail = rest;
                 }
-                let word = raw_word.to_uppercase();
+                let word = cut(&raw_word.to_uppercase());
                 match open.take() {
                     Some(o) => {
                         let lists =
@@ -433,12 +436,12 @@ fn close(
         }
     }
     if class == Class::Failed {
-        let folded = fold(detail);
+        let folded = cut(&fold(detail));
         let name = v.tests[o.test].0.clone();
         let g = match v.failure_groups.iter().position(|g| g.0 == folded) {
             Some(g) => g,
             None => {
-                v.failure_groups.push((folded, detail.to_owned(), 0, Vec::new(), place.clone()));
+                v.failure_groups.push((folded, cut(detail), 0, Vec::new(), place.clone()));
                 v.failure_groups.len() - 1
             }
         };
@@ -491,4 +494,19 @@ fn fold(text: &str) -> String {
         }
     }
     out
+}
+
+/// The rule of docs/design.md §1, "Names shown and kept": a text over 4,096 bytes keeps its first
+/// whole characters within them, followed by ` … (cut: N bytes, sha256 H)`, N and H the whole's.
+fn cut(text: &str) -> String {
+    use sha2::Digest;
+    if text.len() <= 4096 {
+        return text.to_owned();
+    }
+    let mut end = 4096;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let hash: String = sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    format!("{} … (cut: {} bytes, sha256 {hash})", &text[..end], text.len())
 }

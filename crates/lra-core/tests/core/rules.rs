@@ -303,7 +303,13 @@ fn a_multi_megabyte_line_is_read_whole() {
         p.feed(piece);
     }
     let s = p.finish();
-    assert_eq!(s.tests()[0].name.len(), 20 << 20);
+    // The name is read whole and kept cut: its first 4 KiB, its length and its hash
+    // (`head -c 20971520 /dev/zero | tr '\0' n | sha256sum`).
+    let (kept, cut) = lra_core::split_cut(&s.tests()[0].name);
+    assert_eq!(kept, "n".repeat(4096));
+    let cut = cut.unwrap();
+    assert_eq!(cut.bytes, 20 << 20);
+    assert_eq!(cut.sha256_hex(), "6d3013fca541bd30dd56136b444b35bcc3895215bd56baa734db2b5ceacdeae6");
     assert_eq!(s.totals().passed, 1);
     assert_eq!(s.totals().failed, 1);
     assert_eq!(s.long_lines(), 0);
