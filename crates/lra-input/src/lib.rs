@@ -26,4 +26,4 @@ mod zstd;
 
 pub use members::Members;
 pub use sniff::{Kind, is_saved_summary, kind_of_head, sniff};
-pub use unpack::{Sink, Unpacker};
+pub use unpack::{MAX_MEMBER_NAME_BYTES, MAX_MEMBERS, Sink, Unpacker};

@@ -2,7 +2,7 @@
 //! to 512. Regular files are members; a GNU long name (`L`) or a pax `path` names the next one;
 //! directories, links and other entries are skipped. Two zero blocks end the archive.
 
-use crate::unpack::{Layer, Node, Sink, archive_damage};
+use crate::unpack::{Budget, Layer, Node, Sink, archive_damage};
 
 const BLOCK: usize = 512;
 
@@ -12,6 +12,7 @@ const MAX_META: u64 = 1 << 20;
 pub(crate) struct Tar {
     archive: String,
     depth: u8,
+    budget: Budget,
     state: State,
     /// The header block gathered so far.
     block: Vec<u8>,
@@ -42,8 +43,9 @@ enum State {
 }
 
 impl Tar {
-    pub(crate) fn new(archive: String, depth: u8) -> Tar {
-        Tar { archive, depth, state: State::Header, block: Vec::new(), next_name: None, last: None, offset: 0 }
+    pub(crate) fn new(archive: String, depth: u8, budget: Budget) -> Tar {
+        let (block, next_name, last) = (Vec::new(), None, None);
+        Tar { archive, depth, budget, state: State::Header, block, next_name, last, offset: 0 }
     }
 
     fn damaged(&mut self, reason: &str, sink: &mut dyn Sink) {
@@ -75,8 +77,11 @@ impl Tar {
             }
             b'0' | b'\0' | b'7' => {
                 let path = self.next_name.take().unwrap_or_else(|| header_path(&h));
-                let name = format!("{}/{}", self.archive, path.trim_start_matches("./"));
-                let mut member = Node::new(name.clone(), self.depth);
+                let name = match self.budget.member(&self.archive, path.trim_start_matches("./")) {
+                    Ok(name) => name,
+                    Err(reason) => return self.damaged(&reason, sink),
+                };
+                let mut member = Node::new(name.clone(), self.depth, self.budget.clone());
                 self.last = Some(name);
                 if size == 0 {
                     member.finish(None, sink);
@@ -185,6 +190,8 @@ impl Layer for Tar {
                             let text = &data[..data.iter().position(|&b| b == 0).unwrap_or(data.len())];
                             Some(String::from_utf8_lossy(text).into_owned())
                         };
+                        // Held whole (at most MAX_META) until the member's name is made and cut, so
+                        // that the cut's hash is the whole name's.
                         self.next_name = name.or(self.next_name.take());
                         // Padding, as for an entry.
                         let pad = *pad;

@@ -9,6 +9,40 @@ use crate::{gzip::Gzip, tar::Tar, zip::Zip, zstd::Zstd};
 /// crafted file cannot recurse without end.
 const MAX_DEPTH: u8 = 8;
 
+/// One input (a file, stdin, an object) holds at most this many archive members, its archives
+/// and those nested in them together: past it, the rest of the archive is not read.
+pub const MAX_MEMBERS: u64 = 100_000;
+
+/// ...and member names of at most this many bytes in all, each name cut first at
+/// [`lra_core::CUT_BYTES`], so that the names a small compressed archive holds cannot fill the
+/// memory: 64 MiB.
+pub const MAX_MEMBER_NAME_BYTES: u64 = 64 << 20;
+
+/// What one input's archives have used of [`MAX_MEMBERS`] and [`MAX_MEMBER_NAME_BYTES`],
+/// shared by every layer of the input.
+#[derive(Clone, Default)]
+pub(crate) struct Budget(std::sync::Arc<std::sync::Mutex<(u64, u64)>>);
+
+impl Budget {
+    /// A member's name, `archive/path` cut as a summary keeps it, once counted; `Err` with the
+    /// reason when the input holds too many members or names.
+    pub(crate) fn member(&self, archive: &str, path: &str) -> Result<String, String> {
+        let name = lra_core::cut_text(&format!("{archive}/{path}")).into_owned();
+        let mut used = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if used.0 >= MAX_MEMBERS {
+            return Err(format!("more than {MAX_MEMBERS} archive members in one input"));
+        }
+        if used.1 + name.len() as u64 > MAX_MEMBER_NAME_BYTES {
+            return Err(format!(
+                "archive members' names of more than {} MiB in one input",
+                MAX_MEMBER_NAME_BYTES >> 20
+            ));
+        }
+        *used = (used.0 + 1, used.1 + name.len() as u64);
+        Ok(name)
+    }
+}
+
 /// Where the unpacked files go. Each file is `begin`, its bytes in order, then `end`; files
 /// never overlap.
 pub trait Sink {
@@ -32,7 +66,7 @@ pub struct Unpacker {
 impl Unpacker {
     /// An unpacker for the input called `name`.
     pub fn new(name: &str) -> Unpacker {
-        Unpacker { root: Node::new(name.to_owned(), 0) }
+        Unpacker { root: Node::new(name.to_owned(), 0, Budget::default()) }
     }
 
     /// The input's next bytes.
@@ -80,6 +114,7 @@ pub(crate) trait Layer: Send {
 pub(crate) struct Node {
     name: String,
     depth: u8,
+    budget: Budget,
     state: NodeState,
 }
 
@@ -89,9 +124,9 @@ enum NodeState {
 }
 
 impl Node {
-    /// A stream called `name`, `depth` layers into the input.
-    pub(crate) fn new(name: String, depth: u8) -> Node {
-        Node { name, depth, state: NodeState::Sniffing(Vec::new()) }
+    /// A stream called `name`, `depth` layers into the input whose archives share `budget`.
+    pub(crate) fn new(name: String, depth: u8, budget: Budget) -> Node {
+        Node { name, depth, budget, state: NodeState::Sniffing(Vec::new()) }
     }
 
     pub(crate) fn feed(&mut self, bytes: &[u8], sink: &mut dyn Sink) {
@@ -126,16 +161,16 @@ impl Node {
     }
 
     fn open(&mut self, kind: Kind, sink: &mut dyn Sink) -> &mut dyn Layer {
-        let (name, inner) = (self.name.clone(), self.depth + 1);
+        let (name, inner, budget) = (self.name.clone(), self.depth + 1, self.budget.clone());
         let layer: Box<dyn Layer> = if inner > MAX_DEPTH && kind != Kind::Plain {
             Box::new(Refused::new(name, "archives and compression nested too deeply", sink))
         } else {
             match kind {
                 Kind::Plain => Box::new(Plain::new(&name, sink)),
-                Kind::Gzip => Box::new(Gzip::new(Node::new(name, inner))),
-                Kind::Zstd => Box::new(Zstd::new(Node::new(name, inner))),
-                Kind::Tar => Box::new(Tar::new(name, inner)),
-                Kind::Zip => Box::new(Zip::new(name, inner)),
+                Kind::Gzip => Box::new(Gzip::new(Node::new(name, inner, budget))),
+                Kind::Zstd => Box::new(Zstd::new(Node::new(name, inner, budget))),
+                Kind::Tar => Box::new(Tar::new(name, inner, budget)),
+                Kind::Zip => Box::new(Zip::new(name, inner, budget)),
                 Kind::Bzip2 | Kind::Xz => Box::new(Refused::new(
                     name,
                     &format!("{} compression is not supported: decompress the file first", kind.as_str()),

@@ -7,7 +7,7 @@
 //! end); it is reported, and the entries after it cannot be found.
 
 use crate::inflate::Inflater;
-use crate::unpack::{Layer, Node, Sink, archive_damage};
+use crate::unpack::{Budget, Layer, Node, Sink, archive_damage};
 
 const LOCAL: u32 = 0x0403_4b50;
 const DESCRIPTOR: u32 = 0x0807_4b50;
@@ -17,6 +17,7 @@ const AFTER_ENTRIES: [u32; 6] = [0x0201_4b50, 0x0605_4b50, 0x0606_4b50, 0x0706_4
 pub(crate) struct Zip {
     archive: String,
     depth: u8,
+    budget: Budget,
     state: State,
     /// A header or descriptor gathered so far.
     pending: Vec<u8>,
@@ -72,8 +73,9 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 }
 
 impl Zip {
-    pub(crate) fn new(archive: String, depth: u8) -> Zip {
-        Zip { archive, depth, state: State::Signature, pending: Vec::new(), inflater: None, last: None, offset: 0 }
+    pub(crate) fn new(archive: String, depth: u8, budget: Budget) -> Zip {
+        let (pending, inflater, last) = (Vec::new(), None, None);
+        Zip { archive, depth, budget, state: State::Signature, pending, inflater, last, offset: 0 }
     }
 
     fn damaged(&mut self, reason: &str, sink: &mut dyn Sink) {
@@ -119,11 +121,17 @@ impl Zip {
             }
             extra = &extra[4 + len..];
         }
-        let name = format!("{}/{}", self.archive, String::from_utf8_lossy(raw_name));
         let descriptor = flags & 0b1000 != 0;
         // With a descriptor, the header's sizes may be zero: unknown.
         let left = (!descriptor || csize > 0).then_some(csize);
         let directory = raw_name.ends_with(b"/");
+        let name = match directory {
+            true => String::new(),
+            false => match self.budget.member(&self.archive, &String::from_utf8_lossy(raw_name)) {
+                Ok(name) => name,
+                Err(reason) => return self.damaged(&reason, sink),
+            },
+        };
         let unreadable = if flags & 1 != 0 {
             Some("encrypted: it cannot be read".to_owned())
         } else {
@@ -156,7 +164,7 @@ impl Zip {
         }
         self.last = Some(name.clone());
         let entry = Entry {
-            member: Some(Node::new(name, self.depth)),
+            member: Some(Node::new(name, self.depth, self.budget.clone())),
             method,
             left,
             crc,

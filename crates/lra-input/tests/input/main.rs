@@ -335,3 +335,118 @@ fn input_cut_short_ends_the_file_being_read_with_the_reason_even_before_it_is_sn
     assert_eq!(out.files[0].0, "logs.tar/logs/job-1/seed.log");
     assert_eq!(out.files[0].2.as_deref(), Some("could not be read to its end: gone"));
 }
+
+// Budgets (docs/design.md §1, "Inputs: compression and archives"): an input's members and
+// their names are bounded, and long names are kept cut.
+
+/// A tar header block: `name`, type `kind`, `size` bytes, its checksum filled in.
+fn tar_header(name: &[u8], kind: u8, size: usize) -> Vec<u8> {
+    let mut h = vec![0u8; 512];
+    h[..name.len()].copy_from_slice(name);
+    h[100..107].copy_from_slice(b"0000644");
+    h[124..135].copy_from_slice(format!("{size:011o}").as_bytes());
+    h[156] = kind;
+    h[257..263].copy_from_slice(b"ustar\0");
+    h[148..156].copy_from_slice(b"        ");
+    let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+    h[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+    h
+}
+
+/// `data` padded to whole blocks.
+fn blocks(data: &[u8]) -> Vec<u8> {
+    let mut b = data.to_vec();
+    b.resize(data.len().div_ceil(512) * 512, 0);
+    b
+}
+
+/// A member named by a GNU long name (`L`), holding `content`.
+fn long_named_member(name: &[u8], content: &[u8]) -> Vec<u8> {
+    let mut name0 = name.to_vec();
+    name0.push(0);
+    let mut out = tar_header(b"././@LongLink", b'L', name0.len());
+    out.extend(blocks(&name0));
+    out.extend(tar_header(b"short", b'0', content.len()));
+    out.extend(blocks(content));
+    out
+}
+
+#[test]
+fn a_tar_of_long_names_keeps_each_cut_and_apart() {
+    // Names of about 1 MiB that differ in their last byte. The hashes are of the whole member
+    // name, `(printf 't.tar/'; head -c 1048000 /dev/zero | tr '\0' a; printf 0) | sha256sum`.
+    let log = b"Test: x\nResult: PASS\n";
+    let mut tar = Vec::new();
+    for last in *b"01" {
+        let mut name = vec![b'a'; 1_048_000];
+        name.push(last);
+        tar.extend(long_named_member(&name, log));
+    }
+    tar.extend([0u8; 1024]);
+    let (out, _) = unpack("t.tar", &tar, 64 << 10);
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let expected = [
+        "cedfd7e2679bb0bed790e1288b6e99e3d550f9054df3bbf8eea4b244217c454f",
+        "19e0d35fe749cf07bd77f1d4353471475116916ca1850ea1c79b470e3d381cf6",
+    ];
+    assert_eq!(out.files.len(), 2);
+    for ((name, bytes, damage), hash) in out.files.iter().zip(expected) {
+        let (kept, cut) = lra_core::split_cut(name);
+        assert_eq!(kept, format!("t.tar/{}", "a".repeat(4090)));
+        let cut = cut.expect("cut");
+        assert_eq!((cut.bytes, cut.sha256_hex().as_str()), (6 + 1_048_001, hash));
+        assert_eq!((&bytes[..], damage), (&log[..], &None));
+    }
+}
+
+/// Counts what comes out, holding nothing.
+#[derive(Default)]
+struct Count {
+    files: u64,
+    problems: Vec<String>,
+}
+
+impl Sink for Count {
+    fn begin(&mut self, _: &str) {
+        self.files += 1;
+    }
+    fn data(&mut self, _: &[u8]) {}
+    fn end(&mut self, _: Option<String>) {}
+    fn problem(&mut self, message: String) {
+        self.problems.push(message);
+    }
+}
+
+#[test]
+fn an_input_holds_at_most_100_000_members_and_the_rest_is_damage() {
+    let mut out = Count::default();
+    let mut u = Unpacker::new("many.tar");
+    let empty = tar_header(b"e.log", b'0', 0);
+    for _ in 0..100_001 {
+        u.feed(&empty, &mut out);
+    }
+    u.feed(&[0u8; 1024], &mut out);
+    u.finish(&mut out);
+    assert_eq!(out.files, 100_000);
+    assert_eq!(out.problems.len(), 1);
+    let p = &out.problems[0];
+    assert!(p.starts_with("many.tar: more than 100000 archive members in one input at byte 51200000"), "{p}");
+    assert!(p.ends_with("; the rest of the archive is not read"), "{p}");
+}
+
+#[test]
+fn member_names_past_64_mib_in_all_are_not_read() {
+    // Each name is `n.tar/` and 4,200 bytes: 4,206 in all, kept as 4,096 bytes and ` … (cut:
+    // 4206 bytes, sha256 <64 hex>)` (95 bytes): 4,191 bytes. 64 MiB hold 16,012 of them.
+    let mut out = Count::default();
+    let mut u = Unpacker::new("n.tar");
+    for i in 0..16_013u32 {
+        let mut name = vec![b'n'; 4200 - 8];
+        name.extend(format!("{i:08}").as_bytes());
+        u.feed(&long_named_member(&name, b""), &mut out);
+    }
+    u.finish(&mut out);
+    assert_eq!(out.files, 16_012);
+    assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+    assert!(out.problems[0].contains("archive members' names of more than 64 MiB in one input"), "{:?}", out.problems);
+}
