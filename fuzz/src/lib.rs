@@ -61,6 +61,37 @@ fn read_back(json: &str) -> Summary {
     Summary::from_json(json).unwrap_or_else(|e| panic!("a summary we wrote is refused: {e}\n{json}"))
 }
 
+/// Every text a summary keeps is within the budget (docs/design.md, "Names shown and kept"): at
+/// most `CUT_BYTES`, or the cut form of a longer one, which keeps at most `CUT_BYTES` of it.
+fn assert_within_budget(s: &Summary) {
+    let check = |what: &str, text: &str| {
+        if text.len() > lra_core::CUT_BYTES {
+            let (kept, cut) = lra_core::split_cut(text);
+            let cut = cut.unwrap_or_else(|| panic!("{what} of {} bytes is kept whole", text.len()));
+            assert!(kept.len() <= lra_core::CUT_BYTES && cut.bytes > kept.len() as u64, "{what}: {cut:?}");
+        }
+    };
+    for t in s.tests() {
+        check("a test's name", &t.name);
+        for (word, _) in t.results.iter() {
+            check("a result word", word);
+        }
+    }
+    for i in s.iterations() {
+        check("an iteration's label", &i.label);
+    }
+    for f in &s.files {
+        check("a file's name", &f.name);
+    }
+    for g in s.failure_groups() {
+        check("a failure's reason", &g.detail);
+        check("a failure's example", &g.example);
+    }
+    for a in s.anomalies() {
+        check("an anomaly's text", &a.text);
+    }
+}
+
 /// A log read as `format` (`None`: told by its first bytes): fed whole, in pieces, one byte at
 /// a time (when short), as segments in a merge tree, through its JSON, and as two files whose
 /// saved summaries are merged must all give the same summary.
@@ -69,6 +100,7 @@ pub fn check_log(data: &[u8], format: Option<LogFormat>) {
     let options = options(control[0], format);
     let cuts = cuts(log.len(), &control[1..5]);
     let whole = parse("t.log", log, &options);
+    assert_within_budget(&whole);
 
     assert_eq!(parse_in_pieces("t.log", log, &options, &cuts), whole, "fed in pieces cut at {cuts:?}");
     if log.len() <= 256 {
@@ -167,12 +199,20 @@ pub fn check_archive(data: &[u8], magic: &[u8]) {
     let bytes = with_magic(input, magic);
     let piece = 1 + usize::from(u16::from_le_bytes([control[0], control[1]])) % (bytes.len() + 1);
     let whole = unpack(&bytes, bytes.len(), Unpacking::default()).0;
+    assert!(whole.files.len() as u64 <= lra_input::MAX_MEMBERS + 1, "{} members", whole.files.len());
+    for (name, ..) in &whole.files {
+        assert!(
+            name.len() <= lra_core::CUT_BYTES || lra_core::split_cut(name).1.is_some(),
+            "a member's name kept whole"
+        );
+    }
     assert_eq!(unpack(&bytes, piece, Unpacking::default()).0, whole, "fed in pieces of {piece} bytes");
     let options = options(control[2], None);
     let mut whole = unpack(&bytes, bytes.len(), lra_input::Members::new(options.clone()));
     let mut pieces = unpack(&bytes, piece, lra_input::Members::new(options));
     assert_eq!(pieces.take_problems(), whole.take_problems());
     let whole = whole.into_summary();
+    assert_within_budget(&whole);
     assert_eq!(pieces.into_summary(), whole, "fed in pieces of {piece} bytes");
     read_back(&whole.to_json());
 }
@@ -182,6 +222,7 @@ pub fn check_archive(data: &[u8], magic: &[u8]) {
 /// views (the heatmap, a diff, CSV, JUnit) can show without a panic.
 pub fn check_saved(data: &[u8]) {
     let Ok(s) = Summary::read_json(data) else { return };
+    assert_within_budget(&s);
     let json = s.to_json();
     let back = read_back(&json);
     assert_eq!(back.to_json(), json, "a saved summary read back is not stable");
