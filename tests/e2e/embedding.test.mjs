@@ -108,6 +108,10 @@ function postToFrame(page, type, file) {
   }, { type, file });
 }
 
+/** Problems of `page` and its frames; with service workers blocked, coi-serviceworker's
+ * `register()` resolves to undefined, which it does not expect (as in harness.mjs). */
+const watchFramed = (page) => watchProblems(page, [], (e) => /reading 'scope'/.test(String(e)));
+
 const PORTAL_LOG = ["portal.log", "Test: sent by the portal\nResult: PASS\n"];
 const USER_LOG = { name: "user.log", mimeType: "text/plain", buffer: Buffer.from("Test: dropped by the user\nResult: FAIL broke\n") };
 
@@ -117,7 +121,7 @@ test("a host without headers: a page of another origin frames the app, the user 
   const context = await browser.newContext({ serviceWorkers: "block" });
   try {
     const page = await context.newPage();
-    const problems = watchProblems(page);
+    const problems = watchFramed(page);
     await page.goto(hostile.origin + "/portal.html");
     const frame = await appFrame(page, app.url);
     assert.equal((await frame.textContent("#embedding")).trim(), "Inside another page: not shared with it.");
@@ -145,7 +149,7 @@ test("a host without headers: a page of another origin frames the app, the user 
   }
 });
 
-test("a host without headers: an allowed page of another origin is sent each summary, to its origin only, even when it asks before the list is read", async () => {
+test("a host without headers: an allowed page of another origin is sent each summary, even when it asks before the list is read", async () => {
   // The server reads its pages at each request: each page names the other server's origin.
   const appPages = {};
   const app = await serve({ root: DIST, isolate: false, extra: appPages });
@@ -155,7 +159,7 @@ test("a host without headers: an allowed page of another origin is sent each sum
   const context = await browser.newContext({ serviceWorkers: "block" });
   try {
     const page = await context.newPage();
-    const problems = watchProblems(page);
+    const problems = watchFramed(page);
     await page.goto(portal.origin + "/portal.html");
     await page.waitForFunction(() => window.frameLoaded);
     const frame = page.frames().find((f) => f !== page.mainFrame());
