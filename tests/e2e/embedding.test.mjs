@@ -3,26 +3,19 @@
 // headers of scripts/host-config.mjs, such a page cannot frame the app at all. The three host
 // configurations that script writes agree. Portals are pages of other origins (other ports of
 // 127.0.0.1), served by tests/e2e/server.mjs; the app is served by nginx or by that server.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
 import { configs, headers, pagePolicy, parseEmbedders, writeHostConfigs } from "../../scripts/host-config.mjs";
-import { engineReady, launch, watchProblems } from "./browser.mjs";
+import { engineReady, watchProblems } from "./browser.mjs";
 import { startNginx } from "./nginx.mjs";
 import { serve } from "./server.mjs";
-import { DIST, FIXTURES, prepareFixtures } from "./harness.mjs";
+import { DIST, FIXTURES, suite } from "./harness.mjs";
 
-let browser;
-before(() => prepareFixtures());
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const chromium = suite();
 
 /** The headers of each host configuration, read back as {name: value}, one map per file. */
 function readBack(dir) {
@@ -118,7 +111,7 @@ const USER_LOG = { name: "user.log", mimeType: "text/plain", buffer: Buffer.from
 test("a host without headers: a page of another origin frames the app, the user drops a file, and the page receives nothing", async () => {
   const app = await serve({ root: DIST, isolate: false });
   const hostile = await serve({ root: DIST, isolate: false, extra: { "/portal.html": portalPage(app.url) } });
-  const context = await browser.newContext({ serviceWorkers: "block" });
+  const context = await chromium.browser().newContext({ serviceWorkers: "block" });
   try {
     const page = await context.newPage();
     const problems = watchFramed(page);
@@ -156,7 +149,7 @@ test("a host without headers: an allowed page of another origin is sent each sum
   const portal = await serve({ root: DIST, isolate: false, extra: { "/portal.html": portalPage(app.url) } });
   // An embedders.json that answers late and allows the portal.
   appPages["/lra/embedders.json"] = { body: JSON.stringify({ embedders: [portal.origin] }), type: "application/json", delay: 1500 };
-  const context = await browser.newContext({ serviceWorkers: "block" });
+  const context = await chromium.browser().newContext({ serviceWorkers: "block" });
   try {
     const page = await context.newPage();
     const problems = watchFramed(page);
@@ -191,7 +184,7 @@ test("nginx with the headers: another origin cannot frame the app; an allowed, c
   });
   const hostile = await serve({ root: DIST, isolate: false, extra: { "/portal.html": portalPage(nginx.url) } });
   allowedPages["/portal.html"] = portalPage(nginx.url, 'allow="cross-origin-isolated"');
-  const context = await browser.newContext();
+  const context = await chromium.browser().newContext();
   try {
     // Blocked: the frame holds the browser's error page, never the app.
     const page = await context.newPage();
