@@ -13,9 +13,12 @@ use crate::partial::{Lines, Partial};
 use crate::scan::{read_runner_line, scan};
 use crate::summary::Summary;
 
-/// Lines longer than this are read for markers only in their first this-many bytes, so that a
-/// file with no newlines cannot take memory in proportion to its size.
-pub const DEFAULT_MAX_LINE: usize = 64 << 20;
+/// Lines longer than this are read only in their first this-many bytes (1 MiB), so that a file
+/// with no newlines, or a small compressed one whose line inflates to gigabytes, cannot take
+/// memory in proportion to its size: a parser holds at most this much of a line. A name, word or
+/// reason is at most what a line holds there, and over `CUT_BYTES` it is kept cut, hashed from
+/// what was read. (It was 64 MiB, which a 65 KB `.gz` could make a parser hold, twice.)
+pub const DEFAULT_MAX_LINE: usize = 1 << 20;
 
 /// A reader of the file's lines later (the app's run viewer) finds line numbers by counting from
 /// the nearest checkpoint before: one is kept about every this many bytes.

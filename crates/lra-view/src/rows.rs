@@ -42,7 +42,9 @@ pub(crate) fn overview(s: &Summary) -> Overview {
             let what = match a.kind {
                 AnomalyKind::OrphanResult => format!("Result: {} with no open test", a.text),
                 AnomalyKind::MissingResult => format!("test {} never got a result", a.text),
-                AnomalyKind::LongLine => "line over 64 MiB: markers past that point ignored".to_owned(),
+                AnomalyKind::LongLine => {
+                    format!("line over {} MiB: markers past that point ignored", lra_core::DEFAULT_MAX_LINE >> 20)
+                }
             };
             (at(s, a.location), what, Some(place(a.location)))
         })

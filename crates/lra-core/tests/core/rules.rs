@@ -296,23 +296,27 @@ fn a_marker_past_the_line_limit_is_reported_and_the_rest_of_the_line_ignored() {
 }
 
 #[test]
-fn a_multi_megabyte_line_is_read_whole() {
+fn a_multi_megabyte_line_is_read_in_its_first_mebibyte_and_its_name_kept_cut() {
+    // The name runs past the line limit (1 MiB): it is what the line holds there, after
+    // `Test: `, kept cut with that text's length and hash
+    // (`head -c 1048570 /dev/zero | tr '\0' n | sha256sum`); the result marker lies past the
+    // limit, so the test is missing and the line is a long line.
     let log = format!("Test: {} Result: PASS\nTest: b\nResult: FAIL\n", "n".repeat(20 << 20));
     let mut p = lra_core::FileParser::new("t.log", Options::default());
     for piece in log.as_bytes().chunks(1 << 20) {
         p.feed(piece);
     }
     let s = p.finish();
-    // The name is read whole and kept cut: its first 4 KiB, its length and its hash
-    // (`head -c 20971520 /dev/zero | tr '\0' n | sha256sum`).
+    assert_eq!(lra_core::DEFAULT_MAX_LINE, 1 << 20);
     let (kept, cut) = lra_core::split_cut(&s.tests()[0].name);
     assert_eq!(kept, "n".repeat(4096));
     let cut = cut.unwrap();
-    assert_eq!(cut.bytes, 20 << 20);
-    assert_eq!(cut.sha256_hex(), "6d3013fca541bd30dd56136b444b35bcc3895215bd56baa734db2b5ceacdeae6");
-    assert_eq!(s.totals().passed, 1);
+    assert_eq!(cut.bytes, (1 << 20) - 6);
+    assert_eq!(cut.sha256_hex(), "bf405958f5f231076de79062281842f456338b83a80b79b191bfb6033671a529");
+    assert_eq!(s.totals().missing, 1);
     assert_eq!(s.totals().failed, 1);
-    assert_eq!(s.long_lines(), 0);
+    assert_eq!(s.long_lines(), 1);
+    assert_eq!(s, crate::parse_with("t.log", log.as_bytes(), &Options::default()));
 }
 
 #[test]
