@@ -452,13 +452,13 @@ fn write_object(
 }
 
 /// Writes `path` through a file beside it, renamed over it once whole, so that a reader never
-/// sees half a summary and a failed write leaves the old one.
+/// sees half a summary and a failed write leaves the old one. The file beside it is made anew
+/// (`O_CREAT | O_EXCL`, which never follows a symlink), under a name no one can plant in
+/// advance; it is removed if anything fails.
 fn write_whole(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let mut out = BufWriter::new(std::fs::File::create(&partial).map_err(named)?);
+    let (partial, file) = create_partial(path).map_err(named)?;
+    let mut out = BufWriter::new(file);
     let written = write(&mut out).and_then(|()| out.flush()).and_then(|()| out.get_ref().sync_all());
     drop(out);
     if let Err(e) = written.and_then(|()| std::fs::rename(&partial, path)) {
@@ -466,6 +466,26 @@ fn write_whole(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>
         return Err(named(e));
     }
     Ok(())
+}
+
+/// A new file in `path`'s folder, named `path.<pid>-<random>.partial`: created exclusively, so
+/// that nothing already there (a file, a symlink planted to make us write elsewhere) is ever
+/// opened; another name is drawn if one is taken.
+fn create_partial(path: &Path) -> io::Result<(PathBuf, std::fs::File)> {
+    use std::hash::{BuildHasher, Hasher};
+    let mut tries = 0;
+    loop {
+        // RandomState's keys come from the system's random source (once a thread, then stepped).
+        let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(format!(".{}-{random:016x}.partial", std::process::id()));
+        let partial = PathBuf::from(partial);
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&partial) {
+            Ok(file) => return Ok((partial, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 16 => tries += 1,
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Under the table, the first failed run of this many failing tests (the first in the table),

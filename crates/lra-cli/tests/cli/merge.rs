@@ -119,6 +119,26 @@ fn summaries_read_by_other_rules_are_refused_naming_both_files_and_nothing_is_wr
 }
 
 #[test]
+fn o_never_writes_through_a_symlink_planted_beside_out() {
+    let dir = scratch("merge-symlink");
+    let s = saved(&dir, "x.json", &[&write(&dir.join("x.log"), "Test: a\nResult: PASS\n")]);
+    let victim = write(&dir.join("victim.txt"), "the victim's own bytes");
+    let out = dir.join("out.json");
+    // The name the result was once written through, and any other this pid could draw.
+    std::os::unix::fs::symlink(&victim, dir.join("out.json.partial")).unwrap();
+    let o = lra(&["merge", "-o", out.to_str().unwrap(), &s]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "the victim's own bytes");
+    assert!(!fs::symlink_metadata(&out).unwrap().file_type().is_symlink());
+    assert_eq!(fs::read_to_string(&out).unwrap(), fs::read_to_string(&s).unwrap());
+    // Nothing is left beside it but what was there.
+    let mut left: Vec<String> =
+        fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    left.sort();
+    assert_eq!(left, ["out.json", "out.json.partial", "victim.txt", "x.json", "x.log"]);
+}
+
+#[test]
 fn merge_takes_only_saved_summaries() {
     let dir = scratch("merge-logs");
     let log = write(&dir.join("x.log"), "Test: a\nResult: PASS\n");
