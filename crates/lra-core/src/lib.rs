@@ -60,7 +60,7 @@ pub use markers::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_
 pub use parser::{CHECKPOINT_BYTES, DEFAULT_MAX_LINE, FileParser, Options, Segment};
 pub use results::ResultWords;
 pub use runs::{FailedRun, KEPT_RUNS, KeptRuns};
-pub use shown::{SHOWN_BYTES, as_shown, push_visible};
+pub use shown::{SHOWN_BYTES, as_printed, as_shown, push_printed, push_visible};
 pub use summary::{
     Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, FileStats, IterationStats, LineStart, Location,
     MergeError, Summary, TestStats,

@@ -79,6 +79,73 @@ pub fn as_shown(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` as a terminal or a CI log is shown it: as [`as_shown`] shows it (controls, bidi and
+/// zero-width characters visible, line breaks never raw, a long text cut with its length), and
+/// with the two ways a CI log's line becomes a command of the CI made visible too:
+/// - text that starts with `::` after white space (a GitHub Actions workflow command,
+///   `::error file=x::…`, read at a line's start after its white space) has that first `:`
+///   shown as `⟨U+003A⟩`;
+/// - `##` before `[`, or before ASCII letters and `[` (`##[error]`, Azure's `##vso[`,
+///   TeamCity's `##teamcity[`, read anywhere in a line), has its first `#` shown as `⟨U+0023⟩`.
+///
+/// Every string from a log, an archive or a saved summary goes through this before the CLI
+/// prints it for people (the table, `lra show`, gate messages, warnings, Markdown).
+pub fn as_printed(text: &str) -> Cow<'_, str> {
+    let shown = as_shown(text);
+    if !is_command_like(&shown) {
+        return shown;
+    }
+    let mut out = String::with_capacity(shown.len() + 16);
+    push_defused(&mut out, &shown);
+    Cow::Owned(out)
+}
+
+/// Appends `text` to `out` as [`as_printed`] shows it, but whole (not cut): a log's line, cut
+/// by its reader; a tab is kept as it is when `keep_tab`.
+pub fn push_printed(out: &mut String, text: &str, keep_tab: bool) {
+    if !text.chars().any(|c| visible(c).is_some()) && !is_command_like(text) {
+        return out.push_str(text);
+    }
+    let mut visible = String::with_capacity(text.len() + 16);
+    push_visible(&mut visible, text, keep_tab);
+    push_defused(out, &visible);
+}
+
+/// Whether `text` (already made visible) holds what [`as_printed`] defuses.
+fn is_command_like(text: &str) -> bool {
+    text.trim_start().starts_with("::") || bracket_commands(text).next().is_some()
+}
+
+/// Where `##[` or `##word[` starts in `text`, each `##` in turn (`###[` holds one, at 1).
+fn bracket_commands(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'#', bytes).filter(move |&at| {
+        if bytes.get(at + 1) != Some(&b'#') {
+            return false;
+        }
+        let word = bytes[at + 2..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        bytes.get(at + 2 + word) == Some(&b'[')
+    })
+}
+
+/// Appends `text` (already made visible) with a leading `::` and every `##[` or `##word[`
+/// defused, as [`as_printed`] says.
+fn push_defused(out: &mut String, text: &str) {
+    let lead = text.len() - text.trim_start().len();
+    let mut from = 0;
+    if text[lead..].starts_with("::") {
+        out.push_str(&text[..lead]);
+        out.push_str("⟨U+003A⟩");
+        from = lead + 1;
+    }
+    for at in bracket_commands(text) {
+        out.push_str(&text[from..at]);
+        out.push_str("⟨U+0023⟩");
+        from = at + 1;
+    }
+    out.push_str(&text[from..]);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +214,37 @@ mod tests {
         // The cut is of the name's bytes; what is kept is then made visible.
         let name = format!("\u{1b}{}", "n".repeat(3000));
         assert_eq!(as_shown(&name), format!("␛{} … (3001 bytes in all)", "n".repeat(2047)));
+    }
+
+    #[test]
+    fn printed_text_is_shown_text() {
+        for text in ["", "Apples", "tests::a_b::c", "a ## b", "x::error", "#[test]", "## [x]", "#️⃣#["] {
+            assert!(matches!(as_printed(text), Cow::Borrowed(t) if t == text), "{text:?}");
+        }
+        assert_eq!(as_printed("\u{1b}]52;c;cHduZWQ=\u{7}"), "␛]52;c;cHduZWQ=␇");
+        assert_eq!(as_printed("ok\rFAIL"), "ok␍FAIL");
+        assert_eq!(as_printed("abc\u{202e}fed"), "abc⟨U+202E⟩fed");
+        let long = "n".repeat(3000);
+        assert_eq!(as_printed(&long), as_shown(&long));
+    }
+
+    #[test]
+    fn printed_text_cannot_be_a_ci_command() {
+        // A workflow command: `::` first on the line, after white space.
+        assert_eq!(as_printed("::error file=x::pwned"), "⟨U+003A⟩:error file=x::pwned");
+        assert_eq!(as_printed("  \u{a0}::add-mask::x"), "  \u{a0}⟨U+003A⟩:add-mask::x");
+        // Made visible, a line break is no line start: the `::` after it is left.
+        assert_eq!(as_printed("x\n::error::pwned"), "x␊::error::pwned");
+        assert_eq!(as_printed("\t::error::pwned"), "␉::error::pwned");
+        // The older form, anywhere in the line, and the other CIs' ones.
+        assert_eq!(as_printed("a ##[error]b"), "a ⟨U+0023⟩#[error]b");
+        assert_eq!(as_printed("##vso[task.setvariable]x"), "⟨U+0023⟩#vso[task.setvariable]x");
+        assert_eq!(as_printed("##teamcity[x] ##[y]"), "⟨U+0023⟩#teamcity[x] ⟨U+0023⟩#[y]");
+        assert_eq!(as_printed("###[x]"), "#⟨U+0023⟩#[x]");
+        assert_eq!(as_printed("::x ##[y]"), "⟨U+003A⟩:x ⟨U+0023⟩#[y]");
+        let mut line = String::from("    │ ");
+        push_printed(&mut line, "\t##[group]\u{1b}[2J", true);
+        assert_eq!(line, "    │ \t⟨U+0023⟩#[group]␛[2J");
     }
 
     #[test]
