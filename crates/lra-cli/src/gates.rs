@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use lra_core::{Diff, Summary};
+use lra_core::{Diff, Summary, as_printed};
 
 /// The exit status of a failed gate: 1 is a read error, 2 a usage error.
 const GATE_FAILED: u8 = 3;
@@ -17,7 +17,8 @@ pub enum FailOn {
     Failures,
 }
 
-/// The exit status for a gate's outcome (`None`: no gate was asked for); a failed gate says why.
+/// The exit status for a gate's outcome (`None`: no gate was asked for); a failed gate says why
+/// (the tests it names as [`as_printed`] shows them).
 pub fn verdict(gate: Option<Result<(), String>>) -> ExitCode {
     match gate {
         Some(Err(why)) => {
@@ -64,7 +65,7 @@ pub fn fail_on(gate: FailOn, diff: &Diff, current: &Summary) -> Result<(), Strin
         FailOn::NewFailures => ("new failure", "new-failures"),
         FailOn::Failures => ("failing test", "failures"),
     };
-    let shown: Vec<&str> = failing.iter().take(NAMES_SHOWN).copied().collect();
+    let shown: Vec<_> = failing.iter().take(NAMES_SHOWN).map(|name| as_printed(name)).collect();
     let more = match failing.len() - shown.len() {
         0 => String::new(),
         n => format!(" and {n} more"),

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use lra_core::{
     DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, Diff, GenOptions, GenStyle, LogFormat,
-    Markers, NameMode, Options, Summary,
+    Markers, NameMode, Options, Summary, as_printed,
 };
 
 #[derive(Parser)]
@@ -290,7 +290,7 @@ fn main() -> ExitCode {
         // A closed pipe (`lra … | head`) is not an error worth a message.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("lra: {e}");
+            eprintln!("lra: {}", as_printed(&e.to_string()));
             ExitCode::FAILURE
         }
     }
@@ -316,7 +316,7 @@ fn read_logs(read: &ReadArgs, paths: &[PathBuf]) -> io::Result<(Summary, bool)> 
     let mut failed = false;
     pool.install(|| {
         for problem in input::summarize_paths(paths, &options, &read.store.config(), &mut summary) {
-            eprintln!("lra: {problem}");
+            eprintln!("lra: {}", as_printed(&problem));
             failed = true;
         }
     });
@@ -327,21 +327,20 @@ fn read_logs(read: &ReadArgs, paths: &[PathBuf]) -> io::Result<(Summary, bool)> 
 /// Says which files were probably not meant to be read as logs.
 fn warn_about_files(summary: &Summary) {
     for f in &summary.files {
+        let name = as_printed(&f.name);
         if f.binary {
-            eprintln!("lra: {}: warning: this looks like a binary file, not a text log", f.name);
+            eprintln!("lra: {name}: warning: this looks like a binary file, not a text log");
         }
         if f.name.ends_with(".json") && f.totals.runs() == 0 {
             eprintln!(
-                "lra: {}: warning: no test runs found in it, and it is not a summary saved by lra (which \
-                 opens with its \"schema\": \"lra-summary/1\" member)",
-                f.name
+                "lra: {name}: warning: no test runs found in it, and it is not a summary saved by lra (which \
+                 opens with its \"schema\": \"lra-summary/1\" member)"
             );
         }
         if f.from_summary {
             eprintln!(
-                "lra: {}: warning: this JUnit file was written by `lra --format junit` from a summary: each of its \
-                 tests counts one run here, not the runs it summarized (merge the saved JSON summary instead)",
-                f.name
+                "lra: {name}: warning: this JUnit file was written by `lra --format junit` from a summary: each of its \
+                 tests counts one run here, not the runs it summarized (merge the saved JSON summary instead)"
             );
         }
     }
@@ -386,7 +385,7 @@ fn merge(output: Option<&Path>, store: &input::StoreConfig, paths: &[PathBuf]) -
     });
     if !problems.is_empty() {
         for p in &problems {
-            eprintln!("lra: {p}");
+            eprintln!("lra: {}", as_printed(p));
         }
         eprintln!("lra: nothing was merged");
         return Ok(ExitCode::FAILURE);
@@ -497,7 +496,7 @@ fn show(place: &str, context: usize, read: &ReadArgs) -> io::Result<ExitCode> {
     let place = match show::Place::parse(place) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("lra: {e}");
+            eprintln!("lra: {}", as_printed(&e));
             return Ok(ExitCode::from(2));
         }
     };
@@ -517,7 +516,7 @@ fn side(read: &ReadArgs, path: &Path) -> io::Result<Option<Summary>> {
         Ok(Some(s)) => return Ok(Some(s)),
         Ok(None) => {}
         Err(e) => {
-            eprintln!("lra: {}: {e}", path.display());
+            eprintln!("lra: {}", as_printed(&format!("{}: {e}", path.display())));
             return Ok(None);
         }
     }
@@ -536,7 +535,10 @@ fn diff(
         return Ok(ExitCode::FAILURE);
     };
     if let Err(e) = base.can_merge(&current) {
-        eprintln!("lra: warning: the two sides were read by different rules ({e}); names may not match");
+        eprintln!(
+            "lra: warning: the two sides were read by different rules ({}); names may not match",
+            as_printed(&e.to_string())
+        );
     }
     let diff = Diff::between(&base, &current);
     let mut out = BufWriter::new(io::stdout().lock());

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use lra_core::{Diff, Summary, TestStats};
+use lra_core::{Diff, Summary, TestStats, as_printed};
 
 use crate::render::{plural, rate};
 
@@ -126,14 +126,15 @@ fn more(n: usize, out: &mut impl Write) -> io::Result<()> {
     }
 }
 
-/// `text` as a code span, so that nothing in a test's name is read as Markdown or HTML: a fence
-/// of one more backtick than the longest run inside, `|` escaped (a table cell would end at it
-/// even in a span), control characters shown as U+FFFD.
+/// `text` as a code span, so that nothing in a test's name is read as Markdown or HTML: shown as
+/// [`as_printed`] shows it (controls, bidi and zero-width characters visible, so a line break is
+/// never raw, and a CI's commands defused), then fenced by one more backtick than the longest
+/// run inside, `|` escaped (a table cell would end at it even in a span).
 fn code(text: &str) -> String {
+    let text = as_printed(text);
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
-    let inner: String =
-        text.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect::<String>().replace('|', "\\|");
+    let inner = text.replace('|', "\\|");
     // A span that starts or ends with a backtick needs a space inside its fence.
     let pad = if inner.starts_with('`') || inner.ends_with('`') { " " } else { "" };
     format!("{fence}{pad}{inner}{pad}{fence}")
@@ -149,6 +150,9 @@ mod tests {
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x`"), "`` `x` ``");
         assert_eq!(code("a|b"), "`a\\|b`");
-        assert_eq!(code("<script>\u{7}"), "`<script>\u{fffd}`");
+        assert_eq!(code("<script>\u{7}"), "`<script>␇`");
+        assert_eq!(code("a\r\nb\u{202e}"), "`a␍␊b⟨U+202E⟩`");
+        assert_eq!(code("x\n::error::y ##[z]"), "`x␊::error::y ⟨U+0023⟩#[z]`");
+        assert_eq!(code("::error::y"), "`⟨U+003A⟩:error::y`");
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use lra_core::{Counts, Diff, LogFormat, Summary, human_duration};
+use lra_core::{Counts, Diff, LogFormat, Summary, as_printed, human_duration};
 
 /// How many anomalies the table lists by location.
 const ANOMALIES_SHOWN: usize = 10;
@@ -35,14 +35,15 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
     )?;
     if s.tests().is_empty() {
         if s.files.iter().all(|f| f.format == LogFormat::Markers) {
-            writeln!(out, "\nNo `{}` lines found.", s.markers.test())?;
+            writeln!(out, "\nNo `{}` lines found.", as_printed(s.markers.test()))?;
         } else {
             writeln!(out, "\nNo test runs found.")?;
         }
     } else {
         writeln!(out)?;
         let tests = s.tests_failures_first();
-        let width = tests.iter().map(|t| t.name.chars().count()).max().unwrap_or(0).clamp(4, 60);
+        // The column is as wide as the longest name as it is shown.
+        let width = tests.iter().map(|t| as_printed(&t.name).chars().count()).max().unwrap_or(0).clamp(4, 60);
         write!(
             out,
             "{:<width$}  {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}  ",
@@ -79,7 +80,7 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
                 row.push(' ');
             }
             if let Some(l) = test.first_failure() {
-                write!(row, "{}:{}", s.file_name(l), l.line).expect("a String takes any text");
+                write!(row, "{}:{}", as_printed(s.file_name(l)), l.line).expect("a String takes any text");
             }
             row.push('\n');
             out.write_all(row.as_bytes())?;
@@ -104,9 +105,9 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
     for a in s.anomalies().iter().take(ANOMALIES_SHOWN) {
         let what = match a.text.is_empty() {
             true => String::new(),
-            false => format!("  {:?}", a.text),
+            false => format!("  \"{}\"", as_printed(&a.text)),
         };
-        writeln!(out, "  {}:{}  {}{what}", s.file_name(a.location), a.location.line, a.kind.as_str())?;
+        writeln!(out, "  {}:{}  {}{what}", as_printed(s.file_name(a.location)), a.location.line, a.kind.as_str())?;
     }
     if total > ANOMALIES_SHOWN as u64 {
         writeln!(out, "  … and {} more (see --format json)", total - ANOMALIES_SHOWN as u64)?;
@@ -115,7 +116,7 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
     if !damaged.is_empty() {
         writeln!(out, "\nDamaged files: {} (their lines before the damage are counted)", damaged.len())?;
         for (name, damage) in damaged {
-            writeln!(out, "  {}  {damage}", clip(name, 200))?;
+            writeln!(out, "  {}  {}", clip(name, 200), as_printed(damage))?;
         }
     }
     Ok(())
@@ -154,11 +155,13 @@ pub(crate) fn rate(c: &Counts) -> String {
 
 /// Appends `name` as [`clip`] shows it, padded with spaces to `width` characters.
 fn push_clipped(row: &mut String, name: &str, width: usize) {
-    let chars = name.chars().count();
-    if chars <= width && !name.chars().any(char::is_control) {
-        row.push_str(name);
+    let shown = as_printed(name);
+    let chars = shown.chars().count();
+    if chars <= width {
+        row.push_str(&shown);
     } else {
-        row.push_str(&clip(name, width));
+        row.extend(shown.chars().take(width - 1));
+        row.push('…');
     }
     row.extend(std::iter::repeat_n(' ', width.saturating_sub(chars)));
 }
@@ -173,14 +176,14 @@ fn push_right(row: &mut String, value: std::fmt::Arguments<'_>, width: usize) {
     }
 }
 
-/// The name cut to `width` characters, with control characters (which could drive the terminal)
-/// shown as U+FFFD.
+/// The name as a terminal is shown it ([`as_printed`]: nothing in it can drive the terminal or
+/// the CI), cut to `width` characters.
 fn clip(name: &str, width: usize) -> String {
-    let shown = |c: char| if c.is_control() { '\u{fffd}' } else { c };
-    if name.chars().count() <= width {
-        return name.chars().map(shown).collect();
+    let shown = as_printed(name);
+    if shown.chars().count() <= width {
+        return shown.into_owned();
     }
-    let mut s: String = name.chars().take(width - 1).map(shown).collect();
+    let mut s: String = shown.chars().take(width - 1).collect();
     s.push('…');
     s
 }

@@ -1,13 +1,14 @@
 //! Reading a log's own lines back: the failed run at a line (`lra show`), and the first lines of
 //! a test's first failed run under the summary's table. Only local plain files can be read
 //! again: stdin cannot, and an archive member or a compressed file would have to be decoded up
-//! to the offset (not done here yet).
+//! to the offset (not done here yet). Every line, name and file name is printed as
+//! [`as_printed`] shows it.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use lra_core::{FailedRun, Summary, TestStats};
+use lra_core::{FailedRun, Summary, TestStats, as_printed, push_printed};
 
 use crate::input;
 
@@ -15,21 +16,15 @@ use crate::input;
 const SHOWN_BYTES: usize = 1000;
 
 /// How a line is written: as text, whatever its bytes. Invalid UTF-8 becomes U+FFFD, a CRLF
-/// line loses its `\r`, and control characters (a terminal's escape sequences) are written as
-/// `\x{1b}`, so that a log cannot drive the terminal. A line longer than [`SHOWN_BYTES`] is
-/// cut, with its length.
+/// line loses its `\r`, and the rest is shown as [`push_printed`] shows a line (controls, bidi
+/// and zero-width characters visible, a tab kept, a CI's commands defused), so that a log cannot
+/// drive the terminal or the CI. A line longer than [`SHOWN_BYTES`] is cut, with its length.
 pub fn printable(line: &Line) -> String {
     let text = &line.start;
     let text = if line.len as usize == text.len() { text.strip_suffix(b"\r").unwrap_or(text) } else { text };
     let cut = &text[..text.len().min(SHOWN_BYTES)];
     let mut out = String::with_capacity(cut.len());
-    for c in String::from_utf8_lossy(cut).chars() {
-        match c {
-            '\t' => out.push(c),
-            c if c.is_control() => out.push_str(&c.escape_default().to_string().replace("\\u{", "\\x{")),
-            c => out.push(c),
-        }
-    }
+    push_printed(&mut out, &String::from_utf8_lossy(cut), true);
     if text.len() > SHOWN_BYTES {
         out.push_str(&format!(" … ({} bytes in all)", line.len));
     }
@@ -126,8 +121,9 @@ pub fn first_runs(s: &Summary, tests: usize, lines: usize, out: &mut impl Write)
             writeln!(out, "\nFirst failed runs:")?;
             shown = true;
         }
-        let at = t.first_failure().map_or(String::new(), |l| format!(" (its result at {}:{})", f.name, l.line));
-        writeln!(out, "  {}{at}", t.name)?;
+        let at =
+            t.first_failure().map_or(String::new(), |l| format!(" (its result at {}:{})", as_printed(&f.name), l.line));
+        writeln!(out, "  {}{at}", as_printed(&t.name))?;
         let (read, cut) = lines_from(&mut file, run.opened, run.closed, lines)?;
         for line in &read {
             writeln!(out, "    │ {}", printable(line))?;
@@ -172,10 +168,13 @@ struct Window {
 pub fn show(summary: &Summary, place: &Place<'_>, context: usize, out: &mut impl Write) -> io::Result<()> {
     let bytes = summary.files.first().map_or(0, |f| f.bytes);
     let mut file = reopen(place.path, bytes).ok_or_else(|| {
-        io::Error::other(format!("{}: cannot be read again here (stdin, or a compressed file or archive)", place.path))
+        io::Error::other(format!(
+            "{}: cannot be read again here (stdin, or a compressed file or archive)",
+            as_printed(place.path)
+        ))
     })?;
     let Some(offset) = offset_of_line(&mut file, place.line)? else {
-        return Err(io::Error::other(format!("{}: has fewer than {} lines", place.path, place.line)));
+        return Err(io::Error::other(format!("{}: has fewer than {} lines", as_printed(place.path), place.line)));
     };
     // The kept run that holds the line; the one that closes on it, if several do.
     let mut best: Option<(&TestStats, FailedRun, usize)> = None;
@@ -199,11 +198,11 @@ pub fn show(summary: &Summary, place: &Place<'_>, context: usize, out: &mut impl
                     kept.seen()
                 )
             };
-            writeln!(out, "{}: a failed run of {} ({nth})", place.path, t.name)?;
+            writeln!(out, "{}: a failed run of {} ({nth})", as_printed(place.path), as_printed(&t.name))?;
             Window { first: run.opened, last: run.closed, context }
         }
         None => {
-            writeln!(out, "{}:{}: no failed run kept here; the lines around it", place.path, place.line)?;
+            writeln!(out, "{}:{}: no failed run kept here; the lines around it", as_printed(place.path), place.line)?;
             Window { first: offset, last: offset, context }
         }
     };

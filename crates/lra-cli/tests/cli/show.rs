@@ -88,7 +88,7 @@ fn show_writes_lines_as_text_cut_and_without_crlf_or_control_bytes() {
     let out = stdout(&lra(&["show", &format!("{path}:4"), "-C", "1"]));
     let rows = shown(&out);
     assert_eq!(rows[0], (true, 1, "Test: t".into()), "no \\r left");
-    assert_eq!(rows[1].2, "\\x{1b}[2J\\x{1b}]0;owned\\x{7} \u{ff} ok", "escape sequences are shown, not run");
+    assert_eq!(rows[1].2, "␛[2J␛]0;owned␇ \u{ff} ok", "escape sequences are shown, not run");
     assert!(rows[2].2.starts_with("xxx") && rows[2].2.ends_with(&format!(" … ({} bytes in all)", 3 << 20)), "cut");
     assert!(rows[2].2.len() < 2_000);
     assert_eq!(rows[3], (true, 4, "Result: FAIL".into()));
