@@ -26,12 +26,15 @@ const SERIAL_SLICE: usize = 64 << 10;
 /// with `--format json` (told by their content), merged where they stand. A path may be an
 /// object store's URL (with the `store` feature), read as `store` says. Returns one message per
 /// path that could not be read, or saved summary read by other rules than `summary`; the others
-/// are still summarized.
+/// are still summarized. Adds to `read_here` the index in `summary.files` of each file read as a
+/// plain local log: the only files whose lines may be read again and printed (a file named in a
+/// saved summary is anybody's choice, `.git/config` or a key).
 pub fn summarize_paths(
     paths: &[PathBuf],
     options: &Options,
     store: &StoreConfig,
     summary: &mut Summary,
+    read_here: &mut Vec<u32>,
 ) -> Vec<String> {
     let mut problems = Vec::new();
     for path in paths {
@@ -70,7 +73,9 @@ pub fn summarize_paths(
                 } else {
                     parse_stream(&name, f, options)?
                 };
+                let index = summary.files.len() as u32;
                 summary.merge(s).expect("every file is parsed with the same options");
+                read_here.extend(index..summary.files.len() as u32);
                 Ok(())
             });
             if let Err(e) = read {

@@ -297,8 +297,8 @@ fn main() -> ExitCode {
 }
 
 /// Reads `paths` into one summary, as `read` says. Problems go to stderr; returns whether there
-/// were any.
-fn read_logs(read: &ReadArgs, paths: &[PathBuf]) -> io::Result<(Summary, bool)> {
+/// were any, and the indices of the files read as plain local logs (whose lines may be printed).
+fn read_logs(read: &ReadArgs, paths: &[PathBuf]) -> io::Result<(Summary, bool, Vec<u32>)> {
     let options = match read.options() {
         Ok(o) => o,
         Err(e) => {
@@ -313,15 +313,15 @@ fn read_logs(read: &ReadArgs, paths: &[PathBuf]) -> io::Result<(Summary, bool)> 
         .map_err(|e| io::Error::other(format!("cannot start {threads} threads: {e}")))?;
     let options = Options { parallel: threads > 1, ..options };
     let mut summary = Summary::empty_for(&options);
-    let mut failed = false;
+    let (mut failed, mut read_here) = (false, Vec::new());
     pool.install(|| {
-        for problem in input::summarize_paths(paths, &options, &read.store.config(), &mut summary) {
+        for problem in input::summarize_paths(paths, &options, &read.store.config(), &mut summary, &mut read_here) {
             eprintln!("lra: {}", as_printed(&problem));
             failed = true;
         }
     });
     warn_about_files(&summary);
-    Ok((summary, failed))
+    Ok((summary, failed, read_here))
 }
 
 /// Says which files were probably not meant to be read as logs.
@@ -347,12 +347,12 @@ fn warn_about_files(summary: &Summary) {
 }
 
 fn summarize(format: Format, fail_under: Option<f64>, read: &ReadArgs, paths: &[PathBuf]) -> io::Result<ExitCode> {
-    let (summary, failed) = read_logs(read, paths)?;
+    let (summary, failed, read_here) = read_logs(read, paths)?;
     let mut out = BufWriter::new(io::stdout().lock());
     match format {
         Format::Table => {
             render::table(&summary, &mut out)?;
-            show::first_runs(&summary, FIRST_RUNS_SHOWN, FIRST_RUN_LINES, &mut out)?;
+            show::first_runs(&summary, &read_here, FIRST_RUNS_SHOWN, FIRST_RUN_LINES, &mut out)?;
         }
         Format::Json => {
             summary.write_json(&mut out, true)?;
@@ -500,7 +500,7 @@ fn show(place: &str, context: usize, read: &ReadArgs) -> io::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let (summary, failed) = read_logs(read, &[PathBuf::from(place.path)])?;
+    let (summary, failed, _) = read_logs(read, &[PathBuf::from(place.path)])?;
     if failed {
         return Ok(ExitCode::FAILURE);
     }
@@ -520,7 +520,7 @@ fn side(read: &ReadArgs, path: &Path) -> io::Result<Option<Summary>> {
             return Ok(None);
         }
     }
-    let (summary, failed) = read_logs(read, &[path.to_owned()])?;
+    let (summary, failed, _) = read_logs(read, &[path.to_owned()])?;
     Ok((!failed).then_some(summary))
 }
 

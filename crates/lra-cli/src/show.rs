@@ -1,8 +1,9 @@
 //! Reading a log's own lines back: the failed run at a line (`lra show`), and the first lines of
 //! a test's first failed run under the summary's table. Only local plain files can be read
 //! again: stdin cannot, and an archive member or a compressed file would have to be decoded up
-//! to the offset (not done here yet). Every line, name and file name is printed as
-//! [`as_printed`] shows it.
+//! to the offset (not done here yet). Under the table, only the files read as logs in this run
+//! are opened again: a file named inside a saved summary never is (that name is anybody's).
+//! Every line, name and file name is printed as [`as_printed`] shows it.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
@@ -108,13 +109,17 @@ fn skip_line(reader: &mut impl BufRead) -> io::Result<(u64, bool)> {
 }
 
 /// Under each of the first `tests` failing tests of the table, the first `lines` lines of its
-/// first failed run, when its file can be read again.
-pub fn first_runs(s: &Summary, tests: usize, lines: usize, out: &mut impl Write) -> io::Result<()> {
+/// first failed run, when its file is one of `read_here` (the indices in `s.files` of the files
+/// this run read as plain local logs) and can be read again.
+pub fn first_runs(s: &Summary, read_here: &[u32], tests: usize, lines: usize, out: &mut impl Write) -> io::Result<()> {
     let failing: Vec<&TestStats> =
         s.tests_failures_first().into_iter().filter(|t| t.counts.failed > 0).take(tests).collect();
     let mut shown = false;
     for t in failing {
         let Some(&run) = t.failed_runs().first().first() else { continue };
+        if !read_here.contains(&run.file) {
+            continue;
+        }
         let f = &s.files[run.file as usize];
         let Some(mut file) = reopen(&f.name, f.bytes) else { continue };
         if !shown {

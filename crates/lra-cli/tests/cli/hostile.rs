@@ -1,7 +1,8 @@
 //! Hostile input (issue 23): names, file and member names, words and lines that would drive a
 //! terminal (OSC 52 writes the clipboard, a title sequence renames the window, CSI clears the
 //! screen, `\r` overprints), reorder what is read (U+202E), or become a CI's command (a line that
-//! starts with `::error`, `##[error]` anywhere), delivered in logs and through saved summaries.
+//! starts with `::error`, `##[error]` anywhere), delivered in logs and through saved summaries;
+//! and a saved summary that names a local file to have its lines printed.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -209,4 +210,29 @@ fn names_from_a_saved_summary_reach_no_output_raw() {
     assert!(table.contains("⟨U+0023⟩#[warning]b"), "{table}");
     assert!(table.contains("orphan_result  \"⟨U+009B⟩2J␛[8m\""), "the orphan's word: {table}");
     assert!(table.contains("␛]0;file␇␊::notice::plain.log:2"), "{table}");
+}
+
+#[test]
+fn a_saved_summary_cannot_have_a_local_file_printed() {
+    let dir = scratch("hostile-secret");
+    // A log whose one test failed on its first line, and a secret file of its very size.
+    let log = write(&dir.join("t.log"), "Test: t\nResult: FAIL\n");
+    let secret = dir.join("secret.key");
+    let size = fs::metadata(&log).unwrap().len() as usize;
+    let text = format!("{:<1$}\n", "SECRET-TOKEN=hunter2", size - 1);
+    fs::write(&secret, &text).unwrap();
+    assert_eq!(fs::metadata(&secret).unwrap().len() as usize, size);
+    // The log's summary, then that summary naming the secret file where it named the log: a
+    // failed run at offset 0 of a file of the right size.
+    let json = String::from_utf8(lra(&["summarize", "--format", "json", &log]).stdout).unwrap();
+    assert!(json.contains("\"failed_runs\""), "{json}");
+    let untrusted = write(&dir.join("untrusted.json"), &json.replace(&log, secret.to_str().unwrap()));
+    let o = lra(&["summarize", &untrusted]);
+    let table = stdout(&o);
+    assert!(!table.contains("SECRET"), "a file named in a saved summary was printed:\n{table}");
+    assert!(!table.contains("First failed runs"), "{table}");
+    // Read as a log in this run, the same file's lines are printed.
+    fs::write(&secret, "Test: t\nResult: FAIL\n").unwrap();
+    let table = stdout(&lra(&["summarize", secret.to_str().unwrap(), &untrusted]));
+    assert_eq!(table.matches("    │ Test: t").count(), 1, "once, from the log read here:\n{table}");
 }
