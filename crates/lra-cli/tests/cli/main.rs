@@ -133,13 +133,24 @@ fn csv_has_a_header_and_one_quoted_row_per_test() {
 #[test]
 fn csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted_as_text() {
     let dir = scratch("csv-formulas");
-    let names = ["=HYPERLINK(\"http://x.invalid\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "a=b", "x-1"];
+    let names = [
+        "=HYPERLINK(\"http://x.invalid\",\"y\")",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1)",
+        "\tx",
+        "a=b",
+        "x-1",
+        "a;=HYPERLINK(\"http://x.invalid\")",
+        "x\t+cmd",
+    ];
     let log: String = names.iter().map(|n| format!("Test: {n}\nResult: PASS\n")).collect();
     let log = write(&dir.join("f.log"), &log);
     let out = stdout(&lra(&["summarize", "--format", "csv", "--name", "line", &log]));
     let names_as_written: Vec<&str> = out.lines().skip(1).map(|row| &row[..row.find(",1,1,").unwrap()]).collect();
     // A leading `=`, `+`, `-`, `@` or tab gets a `'` before it inside quotes (OWASP's advice);
-    // the same characters later in a name are left alone. The tab is trimmed off the name.
+    // the same characters later in a name are left alone. The tab is trimmed off the name. A
+    // name that holds a separator (`;` and tab too) is quoted: no cell starts inside it.
     assert_eq!(
         names_as_written,
         [
@@ -149,7 +160,9 @@ fn csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted_as_text() {
             r#""'@SUM(A1)""#,
             "x",
             "a=b",
-            "x-1"
+            "x-1",
+            r#""a;=HYPERLINK(""http://x.invalid"")""#,
+            "\"x\t+cmd\""
         ]
     );
 }
