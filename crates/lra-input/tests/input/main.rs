@@ -450,3 +450,30 @@ fn member_names_past_64_mib_in_all_are_not_read() {
     assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
     assert!(out.problems[0].contains("archive members' names of more than 64 MiB in one input"), "{:?}", out.problems);
 }
+
+#[test]
+fn nested_archives_share_their_input_s_member_budget() {
+    // An outer tar of two inner tars of 60,000 empty members each: 120,002 members in one input,
+    // the inner tars among them. The first 100,000 are read (the first inner tar and its 60,000,
+    // the second and 39,998 of its), then the second inner tar is damaged there.
+    let mut out = Count::default();
+    let mut u = Unpacker::new("outer.tar");
+    let inner_len = 60_000 * 512 + 1024;
+    let empty = tar_header(b"e.log", b'0', 0);
+    for i in 0..2 {
+        u.feed(&tar_header(format!("inner-{i}.tar").as_bytes(), b'0', inner_len), &mut out);
+        for _ in 0..60_000 {
+            u.feed(&empty, &mut out);
+        }
+        u.feed(&[0u8; 1024], &mut out);
+    }
+    u.feed(&[0u8; 1024], &mut out);
+    u.finish(&mut out);
+    assert_eq!(out.files, 60_000 + 39_998);
+    assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+    assert!(
+        out.problems[0].starts_with("outer.tar/inner-1.tar: more than 100000 archive members"),
+        "{:?}",
+        out.problems
+    );
+}
