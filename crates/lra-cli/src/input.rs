@@ -275,21 +275,21 @@ pub fn for_each_saved(paths: &[PathBuf], store: &StoreConfig, mut each: impl FnM
     }
 }
 
-/// The files and objects under `paths`, in the order they are read, and a message for each
-/// path that could not be listed.
-pub fn list(paths: &[PathBuf], store: &StoreConfig) -> (Vec<String>, Vec<String>) {
+/// The files and objects under `paths`, in the order they are read (as given: a file's name
+/// byte for byte), and a message for each path that could not be listed.
+pub fn list(paths: &[PathBuf], store: &StoreConfig) -> (Vec<std::ffi::OsString>, Vec<String>) {
     let (mut names, mut problems) = (Vec::new(), Vec::new());
     for path in paths {
         match url_of(path) {
             Some(url) => match object_names(url, store) {
-                Ok(objects) => names.extend(objects),
+                Ok(objects) => names.extend(objects.into_iter().map(Into::into)),
                 Err(e) => problems.push(format!("{url}: {e}")),
             },
-            None if path.as_os_str() == "-" => names.push("-".to_owned()),
+            None if path.as_os_str() == "-" => names.push("-".into()),
             None => {
                 let mut files = Vec::new();
                 collect(path, &mut files, &mut HashSet::new(), &mut problems);
-                names.extend(files.iter().map(|f| f.display().to_string()));
+                names.extend(files.into_iter().map(PathBuf::into_os_string));
             }
         }
     }

@@ -105,8 +105,14 @@ enum Command {
     },
     /// Print the files and objects that PATHS name, one a line, in the order `summarize` reads
     /// them: a directory's files sorted, a prefix's objects in key order. This is how a job that
-    /// spreads whole files over machines (the Spark job) lists its inputs.
+    /// spreads whole files over machines (the Spark job) lists its inputs: with `-0`, since a
+    /// name may hold a line break.
     List {
+        /// End each name with a NUL byte instead of a line break, as `find -print0` does, and
+        /// write it byte for byte: the form for programs (`xargs -0`), since file names and
+        /// object keys may hold line breaks but never NUL.
+        #[arg(short = '0', long)]
+        null: bool,
         #[command(flatten)]
         store: StoreArgs,
         /// Files, directories or objects (`s3://bucket/prefix/`).
@@ -278,7 +284,7 @@ fn main() -> ExitCode {
         Command::Summarize { format, fail_under, read, paths } => summarize(format, fail_under, &read, &paths),
         Command::Diff { format, fail_on, read, base, current } => diff(format, fail_on, &read, &base, &current),
         Command::Merge { output, store, paths } => merge(output.as_deref(), &store.config(), &paths),
-        Command::List { store, paths } => list(&store.config(), &paths),
+        Command::List { null, store, paths } => list(null, &store.config(), &paths),
         Command::Show { place, context, read } => show(&place, context, &read),
         Command::Generate { iterations, tests, fail_rate, flaky, seed, size, style } => {
             let options = GenOptions { iterations, tests, fail_rate, flaky, seed, style };
@@ -408,11 +414,15 @@ fn merge(output: Option<&Path>, store: &input::StoreConfig, paths: &[PathBuf]) -
     Ok(ExitCode::SUCCESS)
 }
 
-fn list(store: &input::StoreConfig, paths: &[PathBuf]) -> io::Result<ExitCode> {
+fn list(null: bool, store: &input::StoreConfig, paths: &[PathBuf]) -> io::Result<ExitCode> {
+    use std::os::unix::ffi::OsStrExt;
     let (names, problems) = input::list(paths, store);
     let mut out = BufWriter::new(io::stdout().lock());
     for name in names {
-        writeln!(out, "{name}")?;
+        match null {
+            true => out.write_all(name.as_bytes()).and_then(|()| out.write_all(b"\0"))?,
+            false => writeln!(out, "{}", name.to_string_lossy())?,
+        }
     }
     out.flush()?;
     for p in &problems {

@@ -139,6 +139,38 @@ fn o_never_writes_through_a_symlink_planted_beside_out() {
 }
 
 #[test]
+fn list_0_ends_each_name_with_a_nul_byte_and_writes_it_byte_for_byte() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("list-null");
+    // A name that holds a line break and then an option, and one that is not UTF-8.
+    let odd = write(&dir.join("logs/x\n--endpoint=http:/127.0.0.1:9/a.log"), "Test: odd\nResult: PASS\n");
+    let latin1 = dir.join(std::ffi::OsStr::from_bytes(b"logs/b\xe9.log"));
+    fs::write(&latin1, "Test: b\nResult: PASS\n").unwrap();
+    let logs = dir.join("logs");
+    let o = lra(&["list", "-0", "--", logs.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut expected = latin1.as_os_str().as_bytes().to_vec();
+    expected.push(0);
+    expected.extend_from_slice(odd.as_bytes());
+    expected.push(0);
+    assert_eq!(o.stdout, expected);
+    assert_eq!(lra(&["list", "--null", logs.to_str().unwrap()]).stdout, expected);
+    // Each read back after `--` as the file it is, never as an option.
+    let names: Vec<&std::ffi::OsStr> =
+        o.stdout.split(|&b| b == 0).filter(|n| !n.is_empty()).map(std::ffi::OsStr::from_bytes).collect();
+    let o = Command::new(env!("CARGO_BIN_EXE_lra"))
+        .args(["summarize", "--format", "json", "--"])
+        .args(&names)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["files"].as_array().unwrap().len(), 2);
+    assert_eq!(v["files"][1]["name"], odd.as_str());
+    assert_eq!(test_counts(&v, "odd"), (1, 0));
+}
+
+#[test]
 fn merge_takes_only_saved_summaries() {
     let dir = scratch("merge-logs");
     let log = write(&dir.join("x.log"), "Test: a\nResult: PASS\n");
