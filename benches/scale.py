@@ -57,7 +57,7 @@ def main():
     for _ in range(ROUNDS):
         # moto answers unsigned requests: curl needs no credentials.
         curl.append(timed(["bash", "-c", f"curl -sf {url} | cat > /dev/null"]))
-        lra.append(timed([LRA, "summarize", "--endpoint", server.endpoint, "--format", "json", f"s3://{BUCKET}/large.log"],
+        lra.append(timed([LRA, "summarize", "--endpoint", server.endpoint, "--allow-http", "--format", "json", f"s3://{BUCKET}/large.log"],
                          env=env))
     c, l = statistics.median(curl), statistics.median(lra)
     print(f"one object of {size / 1e9:.2f} GB: curl {size / c / 1e6:.0f} MB/s, lra {size / l / 1e6:.0f} MB/s; "
@@ -81,10 +81,10 @@ def main():
     os.mkfifo(done)
     driver = subprocess.Popen(
         [str(spark_submit), "--master", "local-cluster[2,1,1024]", "--files", LRA, "--conf", "spark.ui.enabled=false",
-         "--py-files", str(ROOT / "integrations/spark/lra_spark.py"), str(ROOT / "benches/spark_rounds.py"), str(go), str(done), "--endpoint", server.endpoint,
+         "--py-files", str(ROOT / "integrations/spark/lra_spark.py"), str(ROOT / "benches/spark_rounds.py"), str(go), str(done), "--endpoint", server.endpoint, "--allow-http",
          "--output", str(tmp / "out.json"), f"s3://{BUCKET}/many/"],
         env=dict(env, PYSPARK_PYTHON=sys.executable), stderr=subprocess.DEVNULL)
-    native_cmd = [LRA, "summarize", "--endpoint", server.endpoint, "--format", "json", f"s3://{BUCKET}/many/"]
+    native_cmd = [LRA, "summarize", "--endpoint", server.endpoint, "--allow-http", "--format", "json", f"s3://{BUCKET}/many/"]
     spark, native = [], []
     with open(go, "w") as ask, open(done) as answer:
         warm_up = round_trip(ask, answer)

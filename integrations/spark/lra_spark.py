@@ -46,6 +46,8 @@ def parse_args(argv):
                    help="the lra binary: a name shipped with --files (the default, `lra`), or a path every "
                         "machine has")
     p.add_argument("--endpoint", help="an S3-compatible store's endpoint, passed to lra")
+    p.add_argument("--allow-http", action="store_true",
+                   help="let lra speak plain HTTP (an http:// endpoint or object URL), passed to lra")
     p.add_argument("--files-per-task", type=int, default=0,
                    help="consecutive files in one task (default: the files spread over 4 tasks per core)")
     p.add_argument("--lra-arg", action="append", default=[],
@@ -74,7 +76,7 @@ def run(command, what):
 
 
 def store_flags(args):
-    return ["--endpoint", args.endpoint] if args.endpoint else []
+    return (["--endpoint", args.endpoint] if args.endpoint else []) + (["--allow-http"] if args.allow_http else [])
 
 
 def summarize_task(args):

@@ -44,7 +44,7 @@ class SparkJob(unittest.TestCase):
         for f in sorted(logs.iterdir()):
             root.upload_file(str(f), BUCKET, f"ci/{f.name}")
         cls.env = s3.lra_env(s3.ROOT_KEYS)
-        expected = subprocess.run([LRA, "summarize", "--endpoint", cls.server.endpoint, "--format", "json",
+        expected = subprocess.run([LRA, "summarize", "--endpoint", cls.server.endpoint, "--allow-http", "--format", "json",
                                    f"s3://{BUCKET}/ci/"], capture_output=True, env=cls.env, check=True)
         cls.expected = expected.stdout
 
@@ -57,7 +57,7 @@ class SparkJob(unittest.TestCase):
         spark_submit = pathlib.Path(sys.executable).with_name("spark-submit")
         command = [str(spark_submit), "--master", MASTER, "--files", LRA, "--conf", "spark.ui.enabled=false",
                    "--conf", "spark.task.maxFailures=4", str(HERE / "lra_spark.py"),
-                   "--endpoint", self.server.endpoint, "--output", output, *extra, f"s3://{BUCKET}/ci/"]
+                   "--endpoint", self.server.endpoint, "--allow-http", "--output", output, *extra, f"s3://{BUCKET}/ci/"]
         env = dict(self.env, PYSPARK_PYTHON=sys.executable)
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 

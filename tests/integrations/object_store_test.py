@@ -1,17 +1,22 @@
 """`lra` reading logs from, and writing summaries to, a real S3-compatible server (moto's server
 mode on loopback): prefixes and keys, a `.gz`, a 1 GB object read in flat memory, a missing and
-a denied key, `lra merge` to and from objects, and a dropped connection resumed.
+a denied key, `lra merge` to and from objects, a dropped connection resumed, a failed upload
+aborted, plain HTTP refused unless allowed, and a URL's user-info and query kept out of every
+name and message.
 
 Run by `make test-integrations`; LRA names the binary.
 """
 
+import functools
 import gzip
+import http.server
 import json
 import os
 import pathlib
 import shutil
 import subprocess
 import tempfile
+import threading
 import unittest
 
 import s3
@@ -58,8 +63,8 @@ class ObjectStore(unittest.TestCase):
 
     def lra(self, *args, check=True, endpoint_flag=True):
         """Runs lra with the `ci` user's keys, the endpoint given by --endpoint (or else by
-        AWS_ENDPOINT_URL)."""
-        flags = ["--endpoint", self.server.endpoint] if endpoint_flag else []
+        AWS_ENDPOINT_URL), plain HTTP allowed."""
+        flags = (["--endpoint", self.server.endpoint] if endpoint_flag else []) + ["--allow-http"]
         env = s3.lra_env(self.keys, None if endpoint_flag else self.server.endpoint)
         p = subprocess.run([LRA, args[0], *flags, *args[1:]], capture_output=True, env=env)
         if check:
@@ -101,7 +106,7 @@ class ObjectStore(unittest.TestCase):
     def test_a_1_gb_object_is_read_in_flat_memory(self):
         out = open(self.tmp / "large.json", "wb")
         env = s3.lra_env(self.keys)
-        child = subprocess.Popen([LRA, "summarize", "--endpoint", self.server.endpoint, "--format", "json",
+        child = subprocess.Popen([LRA, "summarize", "--endpoint", self.server.endpoint, "--allow-http", "--format", "json",
                                   f"s3://{BUCKET}/big/large.log"], stdout=out, env=env)
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -136,7 +141,7 @@ class ObjectStore(unittest.TestCase):
     def test_a_dropped_connection_is_resumed_from_where_it_stopped(self):
         proxy = s3.CuttingProxy(self.server.port, after=3 << 20, cuts=2)
         try:
-            p = subprocess.run([LRA, "summarize", "--endpoint", proxy.endpoint, "--format", "json",
+            p = subprocess.run([LRA, "summarize", "--endpoint", proxy.endpoint, "--allow-http", "--format", "json",
                                 f"s3://{BUCKET}/drop/medium.log"], capture_output=True, env=s3.lra_env(self.keys))
         finally:
             proxy.stop()
@@ -151,7 +156,8 @@ class ObjectStore(unittest.TestCase):
     def test_a_connection_that_keeps_dropping_cuts_the_object_short_and_the_others_count(self):
         proxy = s3.CuttingProxy(self.server.port, after=1 << 20, cuts=1000)
         try:
-            p = subprocess.run([LRA, "summarize", "--endpoint", proxy.endpoint, "--retries", "2", "--format", "json",
+            p = subprocess.run([LRA, "summarize", "--endpoint", proxy.endpoint, "--allow-http", "--retries", "2",
+                                "--format", "json",
                                 f"s3://{BUCKET}/drop/medium.log", f"s3://{BUCKET}/runs/job-05.log"],
                                capture_output=True, env=s3.lra_env(self.keys))
         finally:
@@ -164,6 +170,115 @@ class ObjectStore(unittest.TestCase):
         self.assertEqual([f["name"] for f in files], [f"s3://{BUCKET}/drop/medium.log", f"s3://{BUCKET}/runs/job-05.log"])
         self.assertIn("dropped", files[0]["damage"])
         self.assertEqual(files[1]["totals"], self.local(self.tmp / "runs/job-05.log")["files"][0]["totals"])
+
+    def test_a_failed_upload_is_aborted_and_leaves_no_part_stored(self):
+        # A summary of more than three 8 MiB parts, so that a failed part is seen while the
+        # rest is still being written (lra's own loop, not object_store's finish).
+        log = self.tmp / "many-tests.log"
+        generate(log, "--style", "flat", "--tests", "150000", "--iterations", "1")
+        saved = self.tmp / "many-tests.json"
+        with open(saved, "wb") as out:
+            subprocess.run([LRA, "summarize", "--format", "json", str(log)], stdout=out, check=True)
+        self.assertGreater(saved.stat().st_size, 26 << 20)
+        proxy = s3.PartRefusingProxy(self.server.port)
+        try:
+            p = subprocess.run([LRA, "merge", "--endpoint", proxy.endpoint, "--allow-http", "--retries", "0", "-o",
+                                f"s3://{BUCKET}/aborted/summary.json", str(saved)], capture_output=True,
+                               env=s3.lra_env(self.keys))
+        finally:
+            proxy.stop()
+        self.assertEqual(p.returncode, 1, p.stderr.decode())
+        self.assertIn(f"lra: s3://{BUCKET}/aborted/summary.json: ", p.stderr.decode())
+        self.assertGreater(proxy.refused, 0)
+        client = self.server.client("s3", self.keys)
+        self.assertEqual(client.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []), [])
+        self.assertNotIn("Contents", client.list_objects_v2(Bucket=BUCKET, Prefix="aborted/"))
+
+    def test_plain_http_is_refused_unless_allowed(self):
+        url = f"s3://{BUCKET}/runs/job-01.log"
+        env = s3.lra_env(self.keys)
+        for how, args, extra_env in [
+            ("--endpoint", ["--endpoint", self.server.endpoint], {}),
+            ("AWS_ENDPOINT_URL", [], {"AWS_ENDPOINT_URL": self.server.endpoint}),
+            ("an http:// object URL", [], {}),
+            ("AWS_ALLOW_HTTP=false", ["--endpoint", self.server.endpoint], {"AWS_ALLOW_HTTP": "false"}),
+        ]:
+            with self.subTest(how):
+                target = f"{self.server.endpoint}/{BUCKET}/runs/job-01.log" if "object URL" in how else url
+                p = subprocess.run([LRA, "summarize", "--format", "json", *args, target], capture_output=True,
+                                   env=dict(env, **extra_env))
+                self.assertEqual(p.returncode, 1, p.stderr.decode())
+                err = p.stderr.decode()
+                self.assertIn("plain HTTP (no TLS), which is refused: give --allow-http (or set "
+                              "AWS_ALLOW_HTTP=true)", err)
+                if "object URL" not in how:
+                    self.assertIn(f"the endpoint {self.server.endpoint} is plain HTTP", err)
+                self.assertEqual(json.loads(p.stdout)["files"], [])
+        # Allowed by the flag (the other tests) or by AWS_ALLOW_HTTP.
+        p = subprocess.run([LRA, "summarize", "--format", "json", "--endpoint", self.server.endpoint, url],
+                           capture_output=True, env=dict(env, AWS_ALLOW_HTTP="true"))
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        self.assertEqual(json.loads(p.stdout), self.local(self.tmp / "runs/job-01.log"))
+        # lra list and lra merge -o refuse it the same way.
+        for args in (["list", url], ["merge", "-o", f"s3://{BUCKET}/merged/http.json", url]):
+            p = subprocess.run([LRA, *args, "--endpoint", self.server.endpoint], capture_output=True, env=env)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("give --allow-http", p.stderr.decode())
+
+    def test_user_info_and_query_are_in_no_name_and_no_message(self):
+        served = self.tmp / "served"
+        served.mkdir(exist_ok=True)
+        shutil.copy(self.tmp / "runs/job-05.log", served / "job-05.log")
+        handler = functools.partial(QuietHandler, directory=str(served))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        host = f"127.0.0.1:{server.server_port}"
+        secrets = ["user:token", "token", "sekrit", "X-Amz-Signature"]
+        try:
+            url = f"http://user:token@{host}/job-05.log?X-Amz-Signature=sekrit"
+            expected = json.loads(json.dumps(self.local(served / "job-05.log")).replace(
+                f"s3://{BUCKET}/served/", f"http://{host}/"))
+            for fmt in ["json", "csv", "junit", "markdown", "table"]:
+                with self.subTest(fmt):
+                    p = self.lra("summarize", "--format", fmt, url)
+                    out = p.stdout.decode() + p.stderr.decode()
+                    self.assertIn(f"http://{host}/job-05.log", out)
+                    for secret in secrets:
+                        self.assertNotIn(secret, out)
+                    if fmt == "json":
+                        self.assertEqual(json.loads(p.stdout), expected)
+            self.assertEqual(self.lra("list", url).stdout.decode(), f"http://{host}/job-05.log\n")
+            saved = self.tmp / "job-05.json"
+            saved.write_bytes(subprocess.run([LRA, "summarize", "--format", "json", str(served / "job-05.log")],
+                                             capture_output=True, check=True).stdout)
+            # Messages: a missing object, a refused connection, a refused plain HTTP, a bad URL.
+            for args, says in [
+                (["summarize", "--retries", "0", f"http://user:token@{host}/nope.log?sig=sekrit"],
+                 f"http://{host}/nope.log: "),
+                (["summarize", "--retries", "0", "http://user:token@127.0.0.1:9/x.log?sig=sekrit"],
+                 "http://127.0.0.1:9/x.log: "),
+                (["merge", "-o", f"http://user:token@{host}/out.json?sig=sekrit", str(saved)],
+                 f"http://{host}/out.json: "),
+            ]:
+                with self.subTest(args[-1]):
+                    p = self.lra(*args, check=False)
+                    self.assertEqual(p.returncode, 1)
+                    err = p.stderr.decode()
+                    self.assertIn(says, err)
+                    for secret in secrets:
+                        self.assertNotIn(secret, err)
+            p = subprocess.run([LRA, "summarize", f"http://user:token@{host}/job-05.log?sig=sekrit"],
+                               capture_output=True, env=s3.lra_env(self.keys))
+            self.assertIn(f"http://{host}/job-05.log: plain HTTP (no TLS), which is refused", p.stderr.decode())
+            self.assertNotIn("token", p.stderr.decode())
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
 
 
 if __name__ == "__main__":

@@ -168,3 +168,60 @@ class CuttingProxy:
 
     def stop(self):
         self.listener.close()
+
+
+class PartRefusingProxy:
+    """A TCP proxy in front of the server that closes every connection that carries a multipart
+    upload's part (a request line with `partNumber=`), as a network that fails mid-upload does;
+    every other request (creating the upload, aborting it) passes. It counts the parts refused."""
+
+    def __init__(self, upstream_port):
+        import threading
+
+        self.upstream_port = upstream_port
+        self.refused = 0
+        self.lock = threading.Lock()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen()
+        self.port = self.listener.getsockname()[1]
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            threading.Thread(target=self.requests, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=self.responses, args=(upstream, client), daemon=True).start()
+
+    def requests(self, client, upstream):
+        with contextlib.suppress(OSError):
+            while data := client.recv(1 << 16):
+                if b"partNumber=" in data:
+                    with self.lock:
+                        self.refused += 1
+                    for sock in (client, upstream):
+                        sock.shutdown(socket.SHUT_RDWR)
+                        sock.close()
+                    return
+                upstream.sendall(data)
+        with contextlib.suppress(OSError):
+            upstream.shutdown(socket.SHUT_WR)
+
+    def responses(self, upstream, client):
+        with contextlib.suppress(OSError):
+            while data := upstream.recv(1 << 16):
+                client.sendall(data)
+        with contextlib.suppress(OSError):
+            client.shutdown(socket.SHUT_WR)
+            client.close()
+            upstream.close()
+
+    def stop(self):
+        self.listener.close()

@@ -160,6 +160,18 @@ pub fn url_of(path: &Path) -> Option<&str> {
     path.to_str().filter(|p| p.contains("://") && !p.starts_with("file://"))
 }
 
+/// `url` as it is shown and named: without its user-info (`user:token@`), query (a presigned
+/// URL's `?X-Amz-Signature=…`) and fragment, which may hold credentials. The user-info is
+/// everything up to the last `@` before the path (its first `/` or `\`), as a URL parser
+/// reads it; the query starts at the first `?` or `#` after that.
+pub fn shown_url(url: &str) -> String {
+    let Some(scheme) = url.find("://") else { return url.to_owned() };
+    let (head, rest) = url.split_at(scheme + 3);
+    let authority = rest.find(['/', '\\']).unwrap_or(rest.len());
+    let rest = &rest[rest[..authority].rfind('@').map_or(0, |at| at + 1)..];
+    format!("{head}{}", &rest[..rest.find(['?', '#']).unwrap_or(rest.len())])
+}
+
 /// Calls `each` with every object `url` names, in order, and a reader of its bytes; a URL that
 /// names none, or that cannot be listed, is a problem.
 #[cfg(feature = "store")]
@@ -171,11 +183,11 @@ pub fn for_each_object(
 ) {
     let objects = match objects_of(url, store) {
         Ok(objects) => objects,
-        Err(e) => return problems.push(format!("{url}: {e}")),
+        Err(e) => return problems.push(format!("{}: {e}", shown_url(url))),
     };
     match crate::store::read_all(objects) {
         Ok(objects) => objects.for_each(|(name, reader)| each(&name, reader, problems)),
-        Err(e) => problems.push(format!("{url}: {}", reason(&e))),
+        Err(e) => problems.push(format!("{}: {}", shown_url(url), reason(&e))),
     }
 }
 
@@ -188,7 +200,7 @@ pub fn for_each_object(
     _: impl FnMut(&str, io::Empty, &mut Vec<String>),
 ) {
     if let Err(e) = object_names(url, store) {
-        problems.push(format!("{url}: {e}"));
+        problems.push(format!("{}: {e}", shown_url(url)));
     }
 }
 
@@ -283,7 +295,7 @@ pub fn list(paths: &[PathBuf], store: &StoreConfig) -> (Vec<std::ffi::OsString>,
         match url_of(path) {
             Some(url) => match object_names(url, store) {
                 Ok(objects) => names.extend(objects.into_iter().map(Into::into)),
-                Err(e) => problems.push(format!("{url}: {e}")),
+                Err(e) => problems.push(format!("{}: {e}", shown_url(url))),
             },
             None if path.as_os_str() == "-" => names.push("-".into()),
             None => {

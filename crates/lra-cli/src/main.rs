@@ -190,12 +190,16 @@ struct StoreArgs {
     /// middle of an object (then resumed where it stopped), is tried again.
     #[arg(long, value_name = "N", default_value_t = 8)]
     retries: usize,
+    /// Allow plain HTTP, without TLS: an `http://` endpoint (`--endpoint`, `AWS_ENDPOINT_URL`)
+    /// or object URL. Without it (or `AWS_ALLOW_HTTP=true`) they are refused.
+    #[arg(long)]
+    allow_http: bool,
 }
 
 impl StoreArgs {
     #[cfg(feature = "store")]
     fn config(&self) -> input::StoreConfig {
-        input::StoreConfig { endpoint: self.endpoint.clone(), retries: self.retries }
+        input::StoreConfig { endpoint: self.endpoint.clone(), retries: self.retries, allow_http: self.allow_http }
     }
 
     #[cfg(not(feature = "store"))]
@@ -445,9 +449,14 @@ fn write_object(
             let mut out = BufWriter::with_capacity(1 << 20, writer);
             write(&mut out).and_then(|()| out.flush())
         });
-        let uploaded = store::write(&url, store, reader).map_err(|e| io::Error::other(format!("{url}: {e}")));
-        let written = writing.join().map_err(|_| io::Error::other("the summary's writer stopped"))?;
-        uploaded.and(written)
+        // The upload is completed only if the writer ended well: its end of the pipe closes
+        // either way.
+        let written = || match writing.join() {
+            Ok(written) => written.map_err(|e| e.to_string()),
+            Err(_) => Err("the summary's writer stopped".to_owned()),
+        };
+        store::write(&url, store, reader, written)
+            .map_err(|e| io::Error::other(format!("{}: {e}", input::shown_url(&url))))
     })
 }
 

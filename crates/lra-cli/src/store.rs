@@ -9,7 +9,10 @@
 //! objects are.
 //!
 //! Credentials come from the environment and the instance metadata, as `object_store` reads
-//! them (`AWS_*`, `GOOGLE_*`, `AZURE_*`; the README says which sources it does not read).
+//! them (`AWS_*`, `GOOGLE_*`, `AZURE_*`; the README says which sources it does not read). A
+//! URL's user-info and query, which may hold credentials or a signature, never reach a name or
+//! a message ([`crate::input::shown_url`], [`Secrets`]). Plain HTTP is refused unless allowed
+//! (`--allow-http`, `AWS_ALLOW_HTTP`).
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -17,9 +20,12 @@ use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use futures::StreamExt;
+use object_store::azure::AzureConfigKey;
+use object_store::gcp::GoogleConfigKey;
 use object_store::path::Path;
 use object_store::{
-    BackoffConfig, GetOptions, ObjectMeta, ObjectStore, ObjectStoreExt, ObjectStoreScheme, RetryConfig, WriteMultipart,
+    BackoffConfig, ClientConfigKey, GetOptions, ObjectMeta, ObjectStore, ObjectStoreExt, ObjectStoreScheme,
+    RetryConfig, WriteMultipart,
 };
 use tokio::sync::mpsc;
 use url::Url;
@@ -42,12 +48,36 @@ pub struct Config {
     pub endpoint: Option<String>,
     /// How many times a failed request, or a connection dropped mid-object, is tried again.
     pub retries: usize,
+    /// Whether plain HTTP may be spoken (`--allow-http`); `AWS_ALLOW_HTTP` allows it too.
+    pub allow_http: bool,
 }
 
 /// Retries back off from 100 ms, doubling, to at most this.
 const MAX_BACKOFF: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl Config {
+    /// Whether plain HTTP is allowed: `--allow-http`, or `AWS_ALLOW_HTTP` set to a true value
+    /// as `object_store` reads it.
+    fn http_allowed(&self) -> bool {
+        self.allow_http
+            || std::env::var("AWS_ALLOW_HTTP")
+                .is_ok_and(|v| ["1", "true", "on", "yes", "y"].contains(&v.to_ascii_lowercase().as_str()))
+    }
+
+    /// Refuses `url` if it speaks plain HTTP and that was not allowed; `what` says what it is
+    /// when it is not the URL the message is about (an endpoint).
+    fn check_http(&self, what: Option<&str>, url: &str) -> Result<(), String> {
+        let plain = url.trim_start().get(..5).is_some_and(|scheme| scheme.eq_ignore_ascii_case("http:"));
+        if !plain || self.http_allowed() {
+            return Ok(());
+        }
+        let what = what.map(|what| format!("{what} {} is ", crate::input::shown_url(url.trim_start())));
+        Err(format!(
+            "{}plain HTTP (no TLS), which is refused: give --allow-http (or set AWS_ALLOW_HTTP=true) to allow it",
+            what.unwrap_or_default()
+        ))
+    }
+
     fn retry(&self) -> RetryConfig {
         RetryConfig {
             backoff: BackoffConfig { max_backoff: MAX_BACKOFF, ..BackoffConfig::default() },
@@ -68,9 +98,83 @@ pub fn is_url(arg: &str) -> bool {
 pub struct Object {
     store: Arc<dyn ObjectStore>,
     path: Path,
-    /// Its URL, the name the summary gives it.
+    /// Its URL, the name the summary gives it (without the given URL's user-info).
     pub name: String,
     version: Option<String>,
+    secrets: Arc<Secrets>,
+}
+
+/// The parts of a URL that may be credentials (its user-info, its query): taken out of every
+/// message about it, whatever form the store's client quotes them in.
+#[derive(Default)]
+struct Secrets(Vec<String>);
+
+impl Secrets {
+    fn of(url: &str, parsed: &Url) -> Secrets {
+        let mut secrets = Vec::new();
+        // The given URL's own spelling of them, found as crate::input::shown_url finds them.
+        if let Some(scheme) = url.find("://") {
+            let rest = &url[scheme + 3..];
+            let authority = &rest[..rest.find(['/', '\\']).unwrap_or(rest.len())];
+            let after = match authority.rfind('@') {
+                Some(at) => {
+                    secrets.push(authority[..at].to_owned());
+                    secrets.extend(authority[..at].split(':').map(str::to_owned));
+                    &rest[at + 1..]
+                }
+                None => rest,
+            };
+            if let Some(query) = after.find(['?', '#']) {
+                secrets.push(after[query + 1..].to_owned());
+            }
+        }
+        // The parser's spelling, percent-encoded, and the decoded one.
+        let parts = [Some(parsed.username()), parsed.password(), parsed.query(), parsed.fragment()];
+        for part in parts.into_iter().flatten() {
+            secrets.push(part.to_owned());
+            if let Ok(decoded) = percent_decode(part) {
+                secrets.push(decoded);
+            }
+        }
+        // Short ones would take out ordinary words; the longest first, so that none is left
+        // in part.
+        secrets.retain(|s| s.len() >= 4);
+        secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        secrets.dedup();
+        Secrets(secrets)
+    }
+
+    /// `message` without the secrets: a user-info before its `@` is left out, any other
+    /// secret replaced by `…`.
+    fn scrub(&self, message: String) -> String {
+        let mut message = message;
+        for secret in &self.0 {
+            if message.contains(secret.as_str()) {
+                message = message.replace(&format!("{secret}@"), "").replace(secret.as_str(), "…");
+            }
+        }
+        message
+    }
+}
+
+/// `%XX` sequences decoded, if the result is UTF-8.
+fn percent_decode(s: &str) -> Result<String, std::string::FromUtf8Error> {
+    let bytes = s.as_bytes();
+    let (mut out, mut i) = (Vec::with_capacity(bytes.len()), 0);
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out)
 }
 
 /// The runtime every request runs on: two threads are plenty for a few streams at once.
@@ -83,70 +187,85 @@ fn runtime() -> io::Result<&'static tokio::runtime::Runtime> {
     Ok(RUNTIME.get_or_init(|| rt))
 }
 
-/// The store `url` is in, and the path it names in that store.
-fn store_for(url: &str, config: &Config) -> Result<(Arc<dyn ObjectStore>, Path, String), String> {
+/// Where a URL points.
+struct Located {
+    /// The store it is in.
+    store: Arc<dyn ObjectStore>,
+    /// The path it names in that store.
+    path: Path,
+    /// The URL of the store's root, as objects are named by (without user-info).
+    base: String,
+    /// What to keep out of messages.
+    secrets: Arc<Secrets>,
+}
+
+/// The store `url` is in, and where in it.
+fn store_for(url: &str, config: &Config) -> Result<Located, String> {
     let parsed = Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
+    let secrets = Arc::new(Secrets::of(url, &parsed));
+    let failed = |e: object_store::Error| secrets.scrub(describe(&e));
     let (scheme, path) = ObjectStoreScheme::parse(&parsed).map_err(|e| format!("not an object store's URL: {e}"))?;
-    let path = Path::parse(path).map_err(|e| format!("not an object's path: {e}"))?;
-    let base = parsed[..url::Position::BeforePath].to_owned();
+    let path = Path::parse(path).map_err(|e| secrets.scrub(format!("not an object's path: {e}")))?;
+    config.check_http(None, url)?;
+    let allow_http = ClientConfigKey::AllowHttp;
     let store: Arc<dyn ObjectStore> = match scheme {
         ObjectStoreScheme::AmazonS3 => {
             let mut b = object_store::aws::AmazonS3Builder::from_env().with_url(url).with_retry(config.retry());
-            // An endpoint given as http:// (a store on the local network) is one to reach over
-            // HTTP, without also setting AWS_ALLOW_HTTP.
             let endpoint = config
                 .endpoint
                 .clone()
                 .or_else(|| ["AWS_ENDPOINT_URL", "AWS_ENDPOINT"].into_iter().find_map(|k| std::env::var(k).ok()));
             if let Some(endpoint) = endpoint {
-                if endpoint.starts_with("http://") {
-                    b = b.with_allow_http(true);
-                }
+                config.check_http(Some("the endpoint"), &endpoint)?;
                 b = b.with_endpoint(endpoint);
             }
-            Arc::new(b.build().map_err(|e| describe(&e))?)
+            if config.http_allowed() {
+                b = b.with_allow_http(true);
+            }
+            Arc::new(b.build().map_err(failed)?)
         }
-        ObjectStoreScheme::GoogleCloudStorage => Arc::new(
-            object_store::gcp::GoogleCloudStorageBuilder::from_env()
-                .with_url(url)
+        ObjectStoreScheme::GoogleCloudStorage => {
+            let mut b =
+                object_store::gcp::GoogleCloudStorageBuilder::from_env().with_url(url).with_retry(config.retry());
+            if config.http_allowed() {
+                b = b.with_config(GoogleConfigKey::Client(allow_http), "true");
+            }
+            Arc::new(b.build().map_err(failed)?)
+        }
+        ObjectStoreScheme::MicrosoftAzure => {
+            let mut b = object_store::azure::MicrosoftAzureBuilder::from_env().with_url(url).with_retry(config.retry());
+            if config.http_allowed() {
+                b = b.with_config(AzureConfigKey::Client(allow_http), "true");
+            }
+            Arc::new(b.build().map_err(failed)?)
+        }
+        ObjectStoreScheme::Http => Arc::new(
+            object_store::http::HttpBuilder::new()
+                .with_url(&parsed[..url::Position::BeforePath])
+                .with_config(allow_http, config.http_allowed().to_string())
                 .with_retry(config.retry())
                 .build()
-                .map_err(|e| describe(&e))?,
+                .map_err(failed)?,
         ),
-        ObjectStoreScheme::MicrosoftAzure => Arc::new(
-            object_store::azure::MicrosoftAzureBuilder::from_env()
-                .with_url(url)
-                .with_retry(config.retry())
-                .build()
-                .map_err(|e| describe(&e))?,
-        ),
-        ObjectStoreScheme::Http => {
-            let options = object_store::ClientOptions::new().with_allow_http(base.starts_with("http://"));
-            Arc::new(
-                object_store::http::HttpBuilder::new()
-                    .with_url(&base)
-                    .with_client_options(options)
-                    .with_retry(config.retry())
-                    .build()
-                    .map_err(|e| describe(&e))?,
-            )
-        }
         other => return Err(format!("{other:?} URLs are not read here")),
     };
-    Ok((store, path, base))
+    let base = crate::input::shown_url(&parsed[..url::Position::BeforePath]);
+    Ok(Located { store, path, base, secrets })
 }
 
 /// The objects `url` names, in key order: the object itself, or every object under the
 /// prefix (a URL that ends with `/`, or that names no object).
 pub fn list(url: &str, config: &Config) -> Result<Vec<Object>, String> {
-    let (store, path, base) = store_for(url, config)?;
+    let Located { store, path, base, secrets } = store_for(url, config)?;
     let rt = runtime().map_err(|e| format!("cannot start the network runtime: {e}"))?;
     let object = |meta: ObjectMeta| Object {
         store: store.clone(),
         name: format!("{base}/{}", meta.location),
         path: meta.location,
         version: meta.version,
+        secrets: secrets.clone(),
     };
+    let describe = |e: &object_store::Error| secrets.scrub(describe(e));
     rt.block_on(async {
         if !url.ends_with('/') && !path.as_ref().is_empty() {
             match store.head(&path).await {
@@ -193,12 +312,15 @@ async fn fetch(object: Object, tx: mpsc::Sender<Result<Bytes, String>>) {
     let mut stream = match object.store.get_opts(&object.path, options).await {
         Ok(result) => result.into_stream(),
         Err(e) => {
-            let _ = tx.send(Err(describe(&e))).await;
+            let _ = tx.send(Err(object.secrets.scrub(describe(&e)))).await;
             return;
         }
     };
     while let Some(piece) = stream.next().await {
-        let piece = piece.map_err(|e| format!("the connection dropped and could not be resumed: {}", describe(&e)));
+        let piece = piece.map_err(|e| {
+            let reason = object.secrets.scrub(describe(&e));
+            format!("the connection dropped and could not be resumed: {reason}")
+        });
         let failed = piece.is_err();
         if tx.send(piece).await.is_err() || failed {
             return;
@@ -230,24 +352,41 @@ impl Read for ObjectReader {
 }
 
 /// Writes what `reader` holds to the object `url`, in parts, so that it is never held whole.
-/// The object appears only once complete.
-pub fn write(url: &str, config: &Config, mut reader: impl Read) -> Result<(), String> {
-    let (store, path, _) = store_for(url, config)?;
+/// Once `reader` ends, `written` says whether what it held is whole: the object appears only
+/// then. Otherwise, or if any part fails, the upload is aborted, so that no part is left
+/// stored (and billed) in an upload that will never complete.
+pub fn write(
+    url: &str,
+    config: &Config,
+    mut reader: impl Read,
+    written: impl FnOnce() -> Result<(), String>,
+) -> Result<(), String> {
+    let Located { store, path, secrets, .. } = store_for(url, config)?;
+    let describe = |e: &object_store::Error| secrets.scrub(describe(e));
     let rt = runtime().map_err(|e| format!("cannot start the network runtime: {e}"))?;
     rt.block_on(async {
         let upload = store.put_multipart(&path).await.map_err(|e| describe(&e))?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART);
         let mut buf = vec![0; PART];
-        loop {
-            let n = reader.read(&mut buf).map_err(|e| e.to_string())?;
-            if n == 0 {
-                break;
+        let sent = async {
+            loop {
+                let n = reader.read(&mut buf).map_err(|e| e.to_string())?;
+                if n == 0 {
+                    return written();
+                }
+                writer.wait_for_capacity(2).await.map_err(|e| describe(&e))?;
+                writer.write(&buf[..n]);
             }
-            writer.wait_for_capacity(2).await.map_err(|e| describe(&e))?;
-            writer.write(&buf[..n]);
         }
-        writer.finish().await.map_err(|e| describe(&e))?;
-        Ok(())
+        .await;
+        match sent {
+            // finish() aborts the upload itself when a part or the completion fails.
+            Ok(()) => writer.finish().await.map(drop).map_err(|e| describe(&e)),
+            Err(e) => match writer.abort().await {
+                Ok(()) => Err(e),
+                Err(abort) => Err(format!("{e} (and the upload could not be aborted: {})", describe(&abort))),
+            },
+        }
     })
 }
 
