@@ -60,9 +60,14 @@ pub fn push_visible(out: &mut String, text: &str, keep_tab: bool) {
 
 /// `text` as it is shown: its characters of [`visible`] made visible (a tab too), and, when it
 /// is longer than [`SHOWN_BYTES`], its first bytes up to there (whole characters) followed by
-/// ` … (N bytes in all)`. Text with nothing to change is borrowed.
+/// ` … (N bytes in all)`. A text the summary keeps cut (`crate::cut`) is shown by its kept
+/// text, with N the whole's length, not its cut form's. Text with nothing to change is borrowed.
 pub fn as_shown(text: &str) -> Cow<'_, str> {
-    let long = text.len() > SHOWN_BYTES;
+    let (text, whole) = match crate::cut::split_cut(text) {
+        (kept, Some(cut)) => (kept, Some(cut.bytes)),
+        (text, None) => (text, None),
+    };
+    let long = text.len() > SHOWN_BYTES || whole.is_some();
     if !long && !text.chars().any(|c| visible(c).is_some()) {
         return Cow::Borrowed(text);
     }
@@ -74,7 +79,8 @@ pub fn as_shown(text: &str) -> Cow<'_, str> {
     push_visible(&mut out, &text[..end], false);
     if long {
         use std::fmt::Write as _;
-        write!(out, " … ({} bytes in all)", text.len()).expect("a String takes any text");
+        let bytes = whole.unwrap_or(text.len() as u64);
+        write!(out, " … ({bytes} bytes in all)").expect("a String takes any text");
     }
     Cow::Owned(out)
 }
@@ -245,6 +251,15 @@ mod tests {
         let mut line = String::from("    │ ");
         push_printed(&mut line, "\t##[group]\u{1b}[2J", true);
         assert_eq!(line, "    │ \t⟨U+0023⟩#[group]␛[2J");
+    }
+
+    #[test]
+    fn a_text_kept_cut_is_shown_with_the_length_of_the_whole() {
+        // The summary keeps 1 MiB of `n` as its first 4 KiB and the whole's length and hash; it
+        // is shown as any long text is, by the whole's length.
+        let kept = crate::cut::cut_text(&"n".repeat(1 << 20)).into_owned();
+        assert!(kept.len() < 5000, "{}", kept.len());
+        assert_eq!(as_shown(&kept), format!("{} … (1048576 bytes in all)", "n".repeat(2048)));
     }
 
     #[test]
