@@ -7,7 +7,10 @@ sees, or object storage URLs (s3://bucket/prefix/, gs://, az://). OUT is a path 
 URL; it gets one `lra-summary/1` JSON, which the app and `lra` open like any saved summary.
 
 How it works (README, "At scale"):
-1. The driver lists the inputs with `lra list`, in the order `lra summarize` reads them.
+1. The driver lists the inputs with `lra list -0`, in the order `lra summarize` reads them:
+   NUL-separated, since a file name or an object key may hold a line break. Every name is
+   passed after `--`, so that none is ever taken for an option, and a name that is not under
+   one of the inputs given is refused: the job fails, saying which.
 2. Whole files are spread over tasks, consecutive files to a task: a file is never split,
    since a test's run can straddle any split, and never loaded whole (each task streams its
    files through `lra summarize --format json`).
@@ -30,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 from pyspark import SparkFiles
 from pyspark.sql import SparkSession
@@ -85,7 +89,7 @@ def summarize_task(args):
 
     def task(item):
         rank, files = item
-        command = [binary(lra), "summarize", "--format", "json", "--threads", "1", *flags, *extra, *files]
+        command = [binary(lra), "summarize", "--format", "json", "--threads", "1", *flags, *extra, "--", *files]
         return rank, run(command, f"lra summarize of {files[0]} and the {len(files) - 1} files after it")
 
     return task
@@ -112,14 +116,46 @@ def merge_in_order(lra, partials, flags, what):
             with open(path, "wb") as f:
                 f.write(summary)
             paths.append(path)
-        return run([binary(lra), "merge", *flags, *paths], what)
+        return run([binary(lra), "merge", *flags, "--", *paths], what)
 
 
 def list_inputs(args):
-    p = subprocess.run([binary(args.lra), "list", *store_flags(args), *args.inputs], capture_output=True)
+    """The files and objects the inputs name, as `lra list -0` lists them; the job fails if any
+    is not under one of the inputs."""
+    p = subprocess.run([binary(args.lra), "list", "-0", *store_flags(args), "--", *args.inputs], capture_output=True)
     if p.returncode != 0:
         sys.exit(f"lra_spark: listing the inputs failed: {p.stderr.decode(errors='replace')}")
-    return [line for line in p.stdout.decode().splitlines() if line]
+    # os.fsdecode: a file's name that is not UTF-8 goes back to lra byte for byte.
+    names = [os.fsdecode(name) for name in p.stdout.split(b"\0")[:-1]]
+    for name in names:
+        if not any(under(name, given) for given in args.inputs):
+            sys.exit(f"lra_spark: `lra list` named {name!r}, which is under none of the inputs given "
+                     f"({', '.join(map(repr, args.inputs))}); nothing was read")
+    return names
+
+
+def under(name, given):
+    """Whether `name`, as lra lists it, is the input `given` or under it: the same path, or a
+    path that continues it after a `/`. A URL is compared as lra names its objects: without
+    user-info, query and fragment, its path as written or percent-decoded."""
+    roots = [given]
+    if "://" in given and not given.startswith("file://"):
+        roots = [shown_url(given), urllib.parse.unquote(shown_url(given))]
+    return any(name == root or name.startswith(root.rstrip("/") + "/") for root in roots)
+
+
+def shown_url(url):
+    """`url` without its user-info, query and fragment, as lra shows it (`shown_url` in
+    crates/lra-cli/src/input.rs): the user-info is up to the last `@` before the first `/` or
+    `\\`; the query starts at the first `?` or `#` after it."""
+    scheme = url.find("://")
+    if scheme < 0:
+        return url
+    head, rest = url[:scheme + 3], url[scheme + 3:]
+    authority = min([i for i in (rest.find("/"), rest.find("\\")) if i >= 0], default=len(rest))
+    rest = rest[rest.rfind("@", 0, authority) + 1:]
+    end = min([i for i in (rest.find("?"), rest.find("#")) if i >= 0], default=len(rest))
+    return head + rest[:end]
 
 
 def main(argv):

@@ -175,7 +175,7 @@ class ObjectStore(unittest.TestCase):
         # A summary of more than three 8 MiB parts, so that a failed part is seen while the
         # rest is still being written (lra's own loop, not object_store's finish).
         log = self.tmp / "many-tests.log"
-        generate(log, "--style", "flat", "--tests", "150000", "--iterations", "1")
+        generate(log, "--style", "flat", "--tests", "60000", "--iterations", "1")
         saved = self.tmp / "many-tests.json"
         with open(saved, "wb") as out:
             subprocess.run([LRA, "summarize", "--format", "json", str(log)], stdout=out, check=True)
