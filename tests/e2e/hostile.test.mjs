@@ -7,6 +7,7 @@
 // forms are written by hand from the rule in docs/design.md §1 ("Names shown and kept").
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -24,8 +25,9 @@ const ZERO = "zero\u200bwidth\u200cnon\u200djoin\u2060word\ufeffbom";
 const ZERO_SHOWN = "zero⟨U+200B⟩width⟨U+200C⟩non⟨U+200D⟩join⟨U+2060⟩word⟨U+FEFF⟩bom";
 const CONTROL = "bell\u0007 esc\u001b[31mred\u001b[0m nel\u0085del\u007f";
 const CONTROL_SHOWN = "bell␇ esc␛[31mred␛[0m nel⟨U+0085⟩del␡";
-const BIG = "x".repeat(1 << 20);
-const BIG_SHOWN = `${"x".repeat(2048)} … (1048576 bytes in all)`;
+// Under the 1 MiB a line is read in, over the 4 KiB a name is kept in (design §1).
+const BIG = "x".repeat(1_000_000);
+const BIG_SHOWN = `${"x".repeat(2048)} … (1000000 bytes in all)`;
 const MISSING = `missing \u202e<img src=x onerror="window.__pwned='missing'">`;
 const MISSING_SHOWN = `missing ⟨U+202E⟩<img src=x onerror="window.__pwned='missing'">`;
 
@@ -200,7 +202,7 @@ test("hostile names and lines are shown as text with their controls visible, cut
       assert.equal(lines[3], `Result: FAIL ${REASON_SHOWN}`);
       // The 1 MB name's line: its first 2,048 bytes, and its length.
       assert.ok(lines.includes(`Test: ${"x".repeat(2042)}`), "a long line is cut");
-      assert.match(await s.page.textContent("#log-lines"), /the line is 1,048,582 bytes/);
+      assert.match(await s.page.textContent("#log-lines"), /the line is 1,000,006 bytes/);
       assert.match(await s.page.textContent("#viewer-where"), new RegExp(`^hostile\\.log line 4 · ${escapeRegExp(HTML)}: 1 failed runs`));
       assert.deepEqual(await rawTexts(s.page), []);
       await s.page.keyboard.press("Escape");
@@ -269,11 +271,12 @@ test("hostile names and lines are shown as text with their controls visible, cut
       assert.deepEqual(await rawTexts(s.page), []);
     });
 
-    await t.test("Export JSON keeps every name and label exact", async () => {
+    await t.test("Export JSON keeps every name and label exact, the 1 MB one as its first 4 KiB with its length and SHA-256", async () => {
       const [json] = await Promise.all([s.page.waitForEvent("download"), s.page.click("#export-json")]);
       const exported = JSON.parse(readFileSync(await json.path(), "utf8"));
-      assert.deepEqual(exported.tests.map((x) => x.name), NAMES);
-      assert.equal(Buffer.byteLength(exported.tests[5].name), 1 << 20);
+      assert.deepEqual(exported.tests.map((x) => x.name), NAMES.map((n) => (n === BIG ? "x".repeat(4096) : n)));
+      assert.deepEqual(exported.tests[5].cut, { bytes: 1_000_000, sha256: createHash("sha256").update(BIG).digest("hex") });
+      assert.deepEqual(exported.tests.filter((x) => x.cut).length, 1);
       assert.deepEqual(exported.iterations.map((i) => i.label), [LABEL_1, LABEL_2]);
     });
 
