@@ -6,7 +6,7 @@
 
 mod check;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -504,16 +504,27 @@ impl Summary {
                 format: f.format,
             })
             .collect();
+        // A location saved without its file's index names the file: the first of that name, found
+        // by a map (a scan of the files for each location made loading quadratic), made only
+        // when a location needs it.
+        let by_name: std::cell::OnceCell<HashMap<&str, u32>> = std::cell::OnceCell::new();
+        let index_of = |name: &str| {
+            let map = by_name.get_or_init(|| {
+                let mut map = HashMap::with_capacity(files.len());
+                for (i, f) in files.iter().enumerate() {
+                    map.entry(&*f.name).or_insert(i as u32);
+                }
+                map
+            });
+            map.get(name).copied()
+        };
         let loc = |l: LocationJson| -> Result<Location, String> {
             let file = match l.file_index {
                 Some(i) if (i as usize) < files.len() => i,
                 Some(i) => {
                     return Err(format!("location names file #{i}, but there are {}", files.len()));
                 }
-                None => files
-                    .iter()
-                    .position(|f| *f.name == *l.file)
-                    .ok_or_else(|| format!("location names unknown file {:?}", l.file))? as u32,
+                None => index_of(&l.file).ok_or_else(|| format!("location names unknown file {:?}", l.file))?,
             };
             if l.line == 0 || l.offset.is_some_and(|o| o >= files[file as usize].bytes) {
                 let at = l.offset.map_or(String::new(), |o| format!(" (byte {o})"));

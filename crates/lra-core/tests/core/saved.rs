@@ -221,3 +221,52 @@ fn a_summary_saved_before_the_newer_fields_still_reads() {
     assert_eq!(s.totals().failed, 3);
     assert_eq!(s.tests().len(), 5);
 }
+
+/// A summary of `n` files, each with its own failing test, an orphan result and a missing one,
+/// saved without `file_index` (as summaries were before it was written): every location names
+/// its file by name only.
+fn many_files_by_name(n: usize) -> (Summary, String) {
+    let logs: Vec<(String, Vec<u8>)> = (0..n)
+        .map(|i| {
+            (
+                format!("logs/{i:05}.log"),
+                format!("Test: t{i}\nResult: FAIL boom {i}\nResult: PASS\nTest: open{i}\n").into_bytes(),
+            )
+        })
+        .collect();
+    let named: Vec<(&str, &[u8])> = logs.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let s = parse_files(&named, NameMode::Line);
+    let mut v: Value = serde_json::from_str(&s.to_json()).unwrap();
+    fn strip(v: &mut Value) -> usize {
+        match v {
+            Value::Object(o) => {
+                usize::from(o.remove("file_index").is_some()) + o.values_mut().map(strip).sum::<usize>()
+            }
+            Value::Array(a) => a.iter_mut().map(strip).sum(),
+            _ => 0,
+        }
+    }
+    assert!(strip(&mut v) > n, "the locations had their file's index");
+    (s, v.to_string())
+}
+
+#[test]
+fn locations_named_by_file_name_alone_find_their_files_in_a_large_summary() {
+    // Each location was matched by a scan of the files: quadratic (issue 23: 8,000 files and
+    // tests took 4 s to load). Now by a map, first name first.
+    let (s, text) = many_files_by_name(4_000);
+    let read = Summary::from_json(&text).unwrap();
+    assert_eq!(read.to_json(), s.to_json(), "every location found its own file");
+    let t = read.tests().iter().find(|t| &*t.name == "t3210").unwrap();
+    assert_eq!(read.file_name(t.first_failure().unwrap()), "logs/03210.log");
+}
+
+#[test]
+fn a_location_named_by_a_file_name_listed_twice_is_its_first() {
+    let (_, text) = many_files_by_name(2);
+    let text = text.replace("logs/00001.log", "logs/00000.log");
+    let read = Summary::from_json(&text).unwrap();
+    let failures: Vec<_> = read.tests().iter().filter_map(|t| t.first_failure()).collect();
+    assert_eq!(failures.len(), 2);
+    assert!(failures.iter().all(|l| l.file == 0), "{failures:?}");
+}
