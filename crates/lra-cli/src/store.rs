@@ -425,3 +425,51 @@ fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
     let len = s[start..].find(close)?;
     Some(&s[start..start + len])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::shown_url;
+
+    #[test]
+    fn a_url_is_shown_without_its_user_info_query_and_fragment() {
+        for (url, shown) in [
+            ("https://user:token@host/a.log?X-Amz-Signature=abc#frag", "https://host/a.log"),
+            ("s3://key:secret@bucket/logs/", "s3://bucket/logs/"),
+            ("https://TOKEN@host:8443/a", "https://host:8443/a"),
+            // A URL parser ends the authority at the first `/` or `\`, not at `?`: the user-info
+            // is up to the last `@` before it.
+            ("https://u:p?x@host/a", "https://host/a"),
+            ("https://u:p@q@host\\a", "https://host\\a"),
+            ("https://host/a@b/c.log", "https://host/a@b/c.log"),
+            ("https://host?sig=secret", "https://host"),
+            ("s3://bucket/key", "s3://bucket/key"),
+            ("logs/a.log", "logs/a.log"),
+        ] {
+            assert_eq!(shown_url(url), shown, "{url}");
+        }
+    }
+
+    #[test]
+    fn secrets_are_taken_out_of_messages_in_any_spelling() {
+        let url = "https://us%40er:p%3Ass-word@host/x.log?X-Amz-Signature=0123abcd";
+        let secrets = Secrets::of(url, &Url::parse(url).unwrap());
+        for message in [
+            "Error performing HEAD https://us%40er:p%3Ass-word@host/x.log?X-Amz-Signature=0123abcd",
+            "denied for us@er with p:ss-word",
+            "signature X-Amz-Signature=0123abcd does not match",
+        ] {
+            let scrubbed = secrets.scrub(message.to_owned());
+            for secret in ["us%40er", "us@er", "p%3Ass-word", "p:ss-word", "0123abcd"] {
+                assert!(!scrubbed.contains(secret), "{scrubbed}");
+            }
+        }
+        assert_eq!(
+            secrets.scrub("Error performing HEAD https://us%40er:p%3Ass-word@host/x.log".to_owned()),
+            "Error performing HEAD https://host/x.log"
+        );
+        // A URL without them takes nothing out.
+        let plain = "https://host/x.log";
+        assert_eq!(Secrets::of(plain, &Url::parse(plain).unwrap()).scrub("host x.log".to_owned()), "host x.log");
+    }
+}
