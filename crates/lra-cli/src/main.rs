@@ -104,9 +104,10 @@ enum Command {
         read: ReadArgs,
     },
     /// Print the files and objects that PATHS name, one a line, in the order `summarize` reads
-    /// them: a directory's files sorted, a prefix's objects in key order. This is how a job that
-    /// spreads whole files over machines (the Spark job) lists its inputs: with `-0`, since a
-    /// name may hold a line break.
+    /// them: a directory's files sorted, a prefix's objects in key order; a name that holds a line
+    /// break or a control is shown with it made visible. This is how a job that spreads whole
+    /// files over machines (the Spark job) lists its inputs: with `-0`, which writes names as they
+    /// are.
     List {
         /// End each name with a NUL byte instead of a line break, as `find -print0` does, and
         /// write it byte for byte: the form for programs (`xargs -0`), since file names and
@@ -425,7 +426,9 @@ fn list(null: bool, store: &input::StoreConfig, paths: &[PathBuf]) -> io::Result
     for name in names {
         match null {
             true => out.write_all(name.as_bytes()).and_then(|()| out.write_all(b"\0"))?,
-            false => writeln!(out, "{}", name.to_string_lossy())?,
+            // For people: a name that holds a line break or a terminal's controls is shown as
+            // every name from an input is (lra_core::as_printed), one a line.
+            false => writeln!(out, "{}", as_printed(&name.to_string_lossy()))?,
         }
     }
     out.flush()?;

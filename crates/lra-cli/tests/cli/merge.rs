@@ -155,6 +155,10 @@ fn list_0_ends_each_name_with_a_nul_byte_and_writes_it_byte_for_byte() {
     expected.push(0);
     assert_eq!(o.stdout, expected);
     assert_eq!(lra(&["list", "--null", logs.to_str().unwrap()]).stdout, expected);
+    // For people, one name a line, the line break and the option shown inside it.
+    let lines = stdout(&lra(&["list", logs.to_str().unwrap()]));
+    assert_eq!(lines.lines().count(), 2, "{lines}");
+    assert!(lines.lines().nth(1).unwrap().ends_with("--endpoint=http:/127.0.0.1:9/a.log"), "{lines}");
     // Each read back after `--` as the file it is, never as an option.
     let names: Vec<&std::ffi::OsStr> =
         o.stdout.split(|&b| b == 0).filter(|n| !n.is_empty()).map(std::ffi::OsStr::from_bytes).collect();
