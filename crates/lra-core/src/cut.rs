@@ -140,7 +140,6 @@ pub(crate) struct CutJsonParts {
 /// Builds a text's kept form from its pieces as they come, never holding more than
 /// [`CUT_BYTES`] of it: the hash runs over every piece.
 #[derive(Clone, Default)]
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) struct CutBuilder {
     kept: String,
     bytes: u64,
@@ -153,7 +152,6 @@ impl std::fmt::Debug for CutBuilder {
     }
 }
 
-#[cfg_attr(not(test), allow(dead_code))]
 impl CutBuilder {
     /// Appends a piece of the text.
     pub(crate) fn push(&mut self, piece: &str) {

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::class::Class;
+use crate::cut::{CutBuilder, cut_string};
 use crate::markers::Markers;
 use crate::parser::Options;
 use crate::stamps::{self, Stamp};
@@ -43,6 +44,9 @@ pub(crate) struct LineEvents<'a> {
     pub(crate) iteration: Option<Text<'a>>,
     /// `Test: ` was found; the test's name.
     pub(crate) test: Option<Text<'a>>,
+    /// The test's name as a summary keeps it (`crate::cut`), when it is read from past the line
+    /// limit (then `test` is empty): a name not ended within the limit runs to the line's end.
+    pub(crate) test_kept: Option<String>,
     /// `Result: ` was found; its uppercased word (empty when there is none), the bytes after it,
     /// and the word's class.
     pub(crate) result: Option<(Text<'a>, Text<'a>, Class)>,
@@ -88,6 +92,7 @@ pub(crate) fn extract_at<'a>(line: &'a [u8], hits: Hits, options: &Options) -> L
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let mut hits = hits;
     let mut events = LineEvents::default();
+    let whole = Some(line);
     let line = if line.len() > max_line {
         // A marker that does not lie wholly within the first `max_line` bytes is past the limit.
         let from = max_line.saturating_sub(markers.longest() - 1);
@@ -109,11 +114,25 @@ pub(crate) fn extract_at<'a>(line: &'a [u8], hits: Hits, options: &Options) -> L
             Some(r) if r >= t + test_len => Some(r - t - test_len),
             Some(_) => Hits::find(rest, markers).result,
         };
-        let rest = cut.map_or(rest, |c| &rest[..c]);
-        events.test = Some(match options.name_mode {
-            NameMode::Line => trimmed(rest),
-            NameMode::FirstWord => first_token(rest),
-        });
+        if cut.is_none()
+            && let Some(whole) = whole.filter(|w| w.len() > max_line)
+        {
+            // Not ended within the limit: the name runs on to the line's end, whatever markers
+            // lie past the limit. Kept cut, so that only its first bytes and hash stay.
+            let rest = &whole[t + test_len..];
+            let name = match options.name_mode {
+                NameMode::Line => trimmed(rest),
+                NameMode::FirstWord => first_token(rest),
+            };
+            events.test = Some(Cow::Borrowed(b""));
+            events.test_kept = Some(cut_string(lossy(&name).into_owned()));
+        } else {
+            let rest = cut.map_or(rest, |c| &rest[..c]);
+            events.test = Some(match options.name_mode {
+                NameMode::Line => trimmed(rest),
+                NameMode::FirstWord => first_token(rest),
+            });
+        }
     }
     if let Some(r) = hits.result {
         let (word, detail) = split_first_token(&line[r + result_len..]);
@@ -288,4 +307,134 @@ mod tests {
         assert!(e.cut_marker);
         assert!(e.result.is_none());
     }
+}
+
+/// A test's name that runs past the line limit, read as its bytes stream by (docs/design.md §1,
+/// "Names shown and kept"): decoded as rule 1 says, trimmed (line mode) or its first token
+/// (first-word mode), and kept cut, never held whole. Fed the bytes after the test marker up to
+/// the line's end (without its `\n`), it gives what [`extract_at`] gives for the whole line.
+#[derive(Debug)]
+pub(crate) struct NameStream {
+    mode: NameMode,
+    /// A non-whitespace character was seen.
+    started: bool,
+    /// First-word mode: the token ended.
+    ended: bool,
+    /// The end of an unfinished UTF-8 sequence, decoded once the next bytes come.
+    carry: Vec<u8>,
+    /// A `\r` held back: dropped if it ends the line.
+    cr: bool,
+    /// The text so far, from its first non-whitespace character.
+    all: CutBuilder,
+    /// The same, up to its last non-whitespace character (line mode's trailing trim).
+    committed: CutBuilder,
+}
+
+impl NameStream {
+    pub(crate) fn new(mode: NameMode) -> NameStream {
+        NameStream {
+            mode,
+            started: false,
+            ended: false,
+            carry: Vec::new(),
+            cr: false,
+            all: CutBuilder::default(),
+            committed: CutBuilder::default(),
+        }
+    }
+
+    /// The name's next bytes.
+    pub(crate) fn feed(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() || self.ended {
+            return;
+        }
+        if std::mem::take(&mut self.cr) {
+            self.decode(b"\r");
+        }
+        let (bytes, cr) = match bytes.strip_suffix(b"\r") {
+            Some(b) => (b, true),
+            None => (bytes, false),
+        };
+        self.decode(bytes);
+        self.cr = cr;
+    }
+
+    /// Decodes `bytes` after the carried ones, carrying an unfinished sequence at their end.
+    fn decode(&mut self, bytes: &[u8]) {
+        let mut data = std::mem::take(&mut self.carry);
+        data.extend_from_slice(bytes);
+        let mut chunks = data.utf8_chunks().peekable();
+        while let Some(chunk) = chunks.next() {
+            self.text(chunk.valid());
+            let invalid = chunk.invalid();
+            if invalid.is_empty() {
+                continue;
+            }
+            if chunks.peek().is_none() && unfinished(invalid) {
+                self.carry = invalid.to_vec();
+            } else {
+                self.text("\u{FFFD}");
+            }
+        }
+    }
+
+    fn text(&mut self, s: &str) {
+        if self.ended || s.is_empty() {
+            return;
+        }
+        let s = if self.started { s } else { s.trim_start() };
+        if s.is_empty() {
+            return;
+        }
+        self.started = true;
+        match self.mode {
+            NameMode::FirstWord => match s.find(char::is_whitespace) {
+                Some(end) => {
+                    self.all.push(&s[..end]);
+                    self.ended = true;
+                }
+                None => self.all.push(s),
+            },
+            NameMode::Line => match s.char_indices().rev().find(|(_, c)| !c.is_whitespace()) {
+                Some((i, c)) => {
+                    let end = i + c.len_utf8();
+                    self.all.push(&s[..end]);
+                    self.committed = self.all.clone();
+                    self.all.push(&s[end..]);
+                }
+                None => self.all.push(s),
+            },
+        }
+    }
+
+    /// The name, at the line's end.
+    pub(crate) fn finish(mut self) -> String {
+        if !self.carry.is_empty() {
+            self.carry.clear();
+            self.text("\u{FFFD}");
+        }
+        match self.mode {
+            NameMode::FirstWord => self.all.finish(),
+            NameMode::Line => self.committed.finish(),
+        }
+    }
+}
+
+/// Whether `b` (1 to 3 bytes that did not decode) is the start of a UTF-8 sequence that more
+/// bytes could finish.
+fn unfinished(b: &[u8]) -> bool {
+    let width = match b[0] {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return false,
+    };
+    let second = match b[0] {
+        0xE0 => 0xA0..=0xBF,
+        0xED => 0x80..=0x9F,
+        0xF0 => 0x90..=0xBF,
+        0xF4 => 0x80..=0x8F,
+        _ => 0x80..=0xBF,
+    };
+    b.len() < width && b.get(1).is_none_or(|c| second.contains(c)) && b.get(2).is_none_or(|c| (0x80..=0xBF).contains(c))
 }

@@ -1,7 +1,7 @@
 //! The push parser: feed a file's bytes in slices cut anywhere, then finish.
 
 use crate::cut::cut_string;
-use crate::extract::{Hits, NameMode};
+use crate::extract::{Hits, NameMode, NameStream, extract_at};
 use crate::format::OrderedReader;
 use crate::format::go::GoReader;
 use crate::format::junit::JunitReader;
@@ -121,6 +121,8 @@ pub struct Segment {
 struct Overflow {
     tail: Vec<u8>,
     marker: bool,
+    /// A test's name not ended within the limit, read on to the line's end.
+    name: Option<NameStream>,
 }
 
 impl FileParser {
@@ -311,10 +313,18 @@ impl FileParser {
         if rest.is_empty() {
             return;
         }
-        let overflow = self.overflow.get_or_insert_with(|| Overflow {
-            tail: self.pending[self.pending.len() - (longest - 1)..].to_vec(),
-            marker: false,
-        });
+        if self.overflow.is_none() {
+            let name = match self.format == Some(LogFormat::Markers) {
+                true => open_name(&self.pending, &self.options),
+                false => None,
+            };
+            let tail = self.pending[self.pending.len() - (longest - 1)..].to_vec();
+            self.overflow = Some(Overflow { tail, marker: false, name });
+        }
+        let overflow = self.overflow.as_mut().expect("just made");
+        if let Some(name) = &mut overflow.name {
+            name.feed(rest);
+        }
         // Only markers are looked for past the limit: a runner's line is read from its start.
         if !overflow.marker && self.format == Some(LogFormat::Markers) {
             let mut window = std::mem::take(&mut overflow.tail);
@@ -326,12 +336,14 @@ impl FileParser {
 
     fn end_pending_line(&mut self) {
         let mut line = std::mem::take(&mut self.pending);
+        let mut streamed = None;
         if let Some(overflow) = self.overflow.take() {
             // Force `extract` to see the line as long; append a marker if one was found past
             // the kept bytes, so that it reports the cut.
             if overflow.marker {
                 line.extend_from_slice(self.options.markers.iteration().as_bytes());
             }
+            streamed = overflow.name.map(NameStream::finish);
         }
         let o = &self.options;
         let at = self.state.next_line(0);
@@ -343,6 +355,11 @@ impl FileParser {
             return;
         }
         match self.format.unwrap_or_default() {
+            LogFormat::Markers if streamed.is_some() => {
+                let mut events = extract_at(&line, Hits::find(&line, &o.markers), o);
+                events.test_kept = streamed;
+                self.state.apply(events, at);
+            }
             LogFormat::Markers => {
                 let hits = Hits::find(&line, &o.markers);
                 self.state.line(&line, hits, &mut Lines::Known(at), o)
@@ -398,6 +415,21 @@ impl FileParser {
             self.state.absorb(p);
         }
     }
+}
+
+/// The name of a test that `held` (the first `max_line` + a few bytes of a longer line) opens and
+/// does not end within `max_line`, to be read on as the line streams (docs/design.md §1,
+/// "Names shown and kept"), fed the held bytes after the test marker.
+fn open_name(held: &[u8], options: &Options) -> Option<NameStream> {
+    let markers = &options.markers;
+    let kept = &held[..options.max_line.min(held.len())];
+    let t = Hits::find(kept, markers).test? + markers.test().len();
+    if Hits::find(&kept[t..], markers).result.is_some() {
+        return None;
+    }
+    let mut name = NameStream::new(options.name_mode);
+    name.feed(&held[t..]);
+    Some(name)
 }
 
 /// Sets how `state` gives runs their iterations when the lines do not: by each test's k-th run

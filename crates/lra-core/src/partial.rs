@@ -338,7 +338,7 @@ impl Partial {
     }
 
     fn apply_at(&mut self, events: LineEvents<'_>, opened: Option<LineStart>, line: &mut Lines<'_, '_>) {
-        let LineEvents { iteration, test, result, cut_marker, duration, stamp } = events;
+        let LineEvents { iteration, test, test_kept, result, cut_marker, duration, stamp } = events;
         if cut_marker {
             self.long_lines += 1;
             let here = self.number(line);
@@ -354,7 +354,15 @@ impl Partial {
             }
             self.has_test = true;
             self.message = None;
-            let test = self.intern_test(&name);
+            let test = match &test_kept {
+                // Read past the line limit, and kept cut already.
+                Some(kept) => {
+                    let t = self.tables.test(kept);
+                    self.previous_test = Some(t);
+                    t
+                }
+                None => self.intern_test(&name),
+            };
             // A run opened and closed on one line has no duration between its stamps.
             let stamp = stamp.filter(|_| result.is_none() && opened.is_none());
             let at = opened.unwrap_or(line.here());

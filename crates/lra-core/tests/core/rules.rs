@@ -296,11 +296,11 @@ fn a_marker_past_the_line_limit_is_reported_and_the_rest_of_the_line_ignored() {
 }
 
 #[test]
-fn a_multi_megabyte_line_is_read_in_its_first_mebibyte_and_its_name_kept_cut() {
-    // The name runs past the line limit (1 MiB): it is what the line holds there, after
-    // `Test: `, kept cut with that text's length and hash
-    // (`head -c 1048570 /dev/zero | tr '\0' n | sha256sum`); the result marker lies past the
-    // limit, so the test is missing and the line is a long line.
+fn a_name_not_ended_within_the_line_limit_runs_to_the_line_s_end_kept_cut() {
+    // The line is read in its first 1 MiB: the result marker past it is ignored (a long line,
+    // and the test is missing), and the name, not ended within the limit, runs on to the line's
+    // end, read as it streams and kept cut with the whole's length and hash
+    // (`(head -c 20971520 /dev/zero | tr '\0' n; printf ' Result: PASS') | sha256sum`).
     let log = format!("Test: {} Result: PASS\nTest: b\nResult: FAIL\n", "n".repeat(20 << 20));
     let mut p = lra_core::FileParser::new("t.log", Options::default());
     for piece in log.as_bytes().chunks(1 << 20) {
@@ -311,8 +311,8 @@ fn a_multi_megabyte_line_is_read_in_its_first_mebibyte_and_its_name_kept_cut() {
     let (kept, cut) = lra_core::split_cut(&s.tests()[0].name);
     assert_eq!(kept, "n".repeat(4096));
     let cut = cut.unwrap();
-    assert_eq!(cut.bytes, (1 << 20) - 6);
-    assert_eq!(cut.sha256_hex(), "bf405958f5f231076de79062281842f456338b83a80b79b191bfb6033671a529");
+    assert_eq!(cut.bytes, (20 << 20) + 13);
+    assert_eq!(cut.sha256_hex(), "1498e9dfc18fbc7d9ec48951cee3cabf4156ef0a6887b5c3bf8428a43571aa40");
     assert_eq!(s.totals().missing, 1);
     assert_eq!(s.totals().failed, 1);
     assert_eq!(s.long_lines(), 1);
