@@ -101,85 +101,15 @@ def lra_env(keys, endpoint=None):
     return env
 
 
-class CuttingProxy:
-    """A TCP proxy in front of the server that drops connections mid-response: the first
-    `cuts` connections that carry more than `after` bytes back to the client are closed there.
-    It records whether each request asked for a range."""
-
-    def __init__(self, upstream_port, after, cuts):
-        import threading
-
-        self.upstream_port, self.after, self.cuts_left = upstream_port, after, cuts
-        self.cut = 0
-        self.ranges = []
-        self.lock = threading.Lock()
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen()
-        self.port = self.listener.getsockname()[1]
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        import threading
-
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
-            threading.Thread(target=self.requests, args=(client, upstream), daemon=True).start()
-            threading.Thread(target=self.responses, args=(upstream, client), daemon=True).start()
-
-    def requests(self, client, upstream):
-        with contextlib.suppress(OSError):
-            while data := client.recv(1 << 16):
-                for line in data.split(b"\r\n"):
-                    if line.lower().startswith(b"range:"):
-                        with self.lock:
-                            self.ranges.append(line.decode())
-                upstream.sendall(data)
-        with contextlib.suppress(OSError):
-            upstream.shutdown(socket.SHUT_WR)
-
-    def responses(self, upstream, client):
-        sent = 0
-        with contextlib.suppress(OSError):
-            while data := upstream.recv(1 << 16):
-                sent += len(data)
-                if sent > self.after:
-                    with self.lock:
-                        cut = self.cuts_left > 0
-                        self.cuts_left -= cut
-                        self.cut += cut
-                    if cut:
-                        # The connection ends mid-body, as a dropped one does. A shutdown, not
-                        # just a close: the other thread's recv holds the socket open.
-                        for sock in (client, upstream):
-                            sock.shutdown(socket.SHUT_RDWR)
-                            sock.close()
-                        return
-                client.sendall(data)
-        with contextlib.suppress(OSError):
-            client.shutdown(socket.SHUT_WR)
-        client.close()
-        upstream.close()
-
-    def stop(self):
-        self.listener.close()
-
-
-class PartRefusingProxy:
-    """A TCP proxy in front of the server that closes every connection that carries a multipart
-    upload's part (a request line with `partNumber=`), as a network that fails mid-upload does;
-    every other request (creating the upload, aborting it) passes. It counts the parts refused."""
+class Proxy:
+    """A TCP proxy on loopback in front of the server: each connection is relayed by two
+    threads, `requests` (client to server) and `responses` (server to client), which a fault
+    overrides; `endpoint` is what lra is pointed at."""
 
     def __init__(self, upstream_port):
         import threading
 
         self.upstream_port = upstream_port
-        self.refused = 0
         self.lock = threading.Lock()
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
@@ -203,16 +133,15 @@ class PartRefusingProxy:
     def requests(self, client, upstream):
         with contextlib.suppress(OSError):
             while data := client.recv(1 << 16):
-                if b"partNumber=" in data:
-                    with self.lock:
-                        self.refused += 1
-                    for sock in (client, upstream):
-                        sock.shutdown(socket.SHUT_RDWR)
-                        sock.close()
+                if not self.passes(data, client, upstream):
                     return
                 upstream.sendall(data)
         with contextlib.suppress(OSError):
             upstream.shutdown(socket.SHUT_WR)
+
+    def passes(self, data, client, upstream):
+        """Whether a piece of a request goes on to the server; the plain proxy passes all."""
+        return True
 
     def responses(self, upstream, client):
         with contextlib.suppress(OSError):
@@ -225,3 +154,67 @@ class PartRefusingProxy:
 
     def stop(self):
         self.listener.close()
+
+
+def drop(*socks):
+    """Ends connections mid-way, as a failing network does. A shutdown, not just a close: the
+    other thread's recv holds the socket open."""
+    for sock in socks:
+        sock.shutdown(socket.SHUT_RDWR)
+        sock.close()
+
+
+class CuttingProxy(Proxy):
+    """Drops connections mid-response: the first `cuts` connections that carry more than
+    `after` bytes back to the client are closed there. It records whether each request asked
+    for a range."""
+
+    def __init__(self, upstream_port, after, cuts):
+        self.after, self.cuts_left = after, cuts
+        self.cut = 0
+        self.ranges = []
+        super().__init__(upstream_port)
+
+    def passes(self, data, client, upstream):
+        for line in data.split(b"\r\n"):
+            if line.lower().startswith(b"range:"):
+                with self.lock:
+                    self.ranges.append(line.decode())
+        return True
+
+    def responses(self, upstream, client):
+        sent = 0
+        with contextlib.suppress(OSError):
+            while data := upstream.recv(1 << 16):
+                sent += len(data)
+                if sent > self.after:
+                    with self.lock:
+                        cut = self.cuts_left > 0
+                        self.cuts_left -= cut
+                        self.cut += cut
+                    if cut:
+                        drop(client, upstream)
+                        return
+                client.sendall(data)
+        with contextlib.suppress(OSError):
+            client.shutdown(socket.SHUT_WR)
+        client.close()
+        upstream.close()
+
+
+class PartRefusingProxy(Proxy):
+    """Closes every connection that carries a multipart upload's part (a request line with
+    `partNumber=`), as a network that fails mid-upload does; every other request (creating the
+    upload, aborting it) passes. It counts the parts refused."""
+
+    def __init__(self, upstream_port):
+        self.refused = 0
+        super().__init__(upstream_port)
+
+    def passes(self, data, client, upstream):
+        if b"partNumber=" not in data:
+            return True
+        with self.lock:
+            self.refused += 1
+        drop(client, upstream)
+        return False
