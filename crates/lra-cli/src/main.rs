@@ -301,10 +301,16 @@ fn main() -> ExitCode {
         // A closed pipe (`lra … | head`) is not an error worth a message.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("lra: {}", as_printed(&e.to_string()));
+            say(&e.to_string());
             ExitCode::FAILURE
         }
     }
+}
+
+/// Says a problem on stderr. Its text may hold names from the input (a file's, a member's, an
+/// object's), so it is printed as they are (`lra_core::as_printed`), whatever command said it.
+fn say(problem: &str) {
+    eprintln!("lra: {}", as_printed(problem));
 }
 
 /// Reads `paths` into one summary, as `read` says. Problems go to stderr; returns whether there
@@ -327,7 +333,7 @@ fn read_logs(read: &ReadArgs, paths: &[PathBuf]) -> io::Result<(Summary, bool, V
     let (mut failed, mut read_here) = (false, Vec::new());
     pool.install(|| {
         for problem in input::summarize_paths(paths, &options, &read.store.config(), &mut summary, &mut read_here) {
-            eprintln!("lra: {}", as_printed(&problem));
+            say(&problem);
             failed = true;
         }
     });
@@ -396,7 +402,7 @@ fn merge(output: Option<&Path>, store: &input::StoreConfig, paths: &[PathBuf]) -
     });
     if !problems.is_empty() {
         for p in &problems {
-            eprintln!("lra: {}", as_printed(p));
+            say(p);
         }
         eprintln!("lra: nothing was merged");
         return Ok(ExitCode::FAILURE);
@@ -433,7 +439,7 @@ fn list(null: bool, store: &input::StoreConfig, paths: &[PathBuf]) -> io::Result
     }
     out.flush()?;
     for p in &problems {
-        eprintln!("lra: {p}");
+        say(p);
     }
     Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
@@ -518,7 +524,7 @@ fn show(place: &str, context: usize, read: &ReadArgs) -> io::Result<ExitCode> {
     let place = match show::Place::parse(place) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("lra: {}", as_printed(&e));
+            say(&e);
             return Ok(ExitCode::from(2));
         }
     };
@@ -538,7 +544,7 @@ fn side(read: &ReadArgs, path: &Path) -> io::Result<Option<Summary>> {
         Ok(Some(s)) => return Ok(Some(s)),
         Ok(None) => {}
         Err(e) => {
-            eprintln!("lra: {}", as_printed(&format!("{}: {e}", path.display())));
+            say(&format!("{}: {e}", path.display()));
             return Ok(None);
         }
     }

@@ -236,3 +236,14 @@ fn a_saved_summary_cannot_have_a_local_file_printed() {
     let table = stdout(&lra(&["summarize", secret.to_str().unwrap(), &untrusted]));
     assert_eq!(table.matches("    │ Test: t").count(), 1, "once, from the log read here:\n{table}");
 }
+
+#[test]
+fn lra_lists_problems_are_shown_as_every_other_problem() {
+    // `lra list` said its problems raw while every other command printed them shown.
+    let dir = scratch("hostile-list");
+    let missing = dir.join("gone\x1b]0;owned\x07\r::error::x");
+    let o = lra(&["list", missing.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let (_, err) = harmless("lra list's problem", &o);
+    assert!(err.contains("gone␛]0;owned␇␍::error::x"), "{err}");
+}
