@@ -349,7 +349,7 @@ impl FileParser {
         let at = self.state.next_line(0);
         if let Some(ordered) = &mut self.ordered {
             let kept = &line[..line.len().min(o.max_line)];
-            ordered.line(runner_line(kept), at, &mut self.state);
+            ordered.line(&runner_line(kept), at, &mut self.state);
             line.clear();
             self.pending = line;
             return;
@@ -376,7 +376,7 @@ impl FileParser {
             for end in memchr::memchr_iter(b'\n', bytes) {
                 let line = &bytes[start..end.min(start + self.options.max_line)];
                 let at = self.state.next_line(start);
-                ordered.line(runner_line(line), at, &mut self.state);
+                ordered.line(&runner_line(line), at, &mut self.state);
                 self.state.lines += 1;
                 start = end + 1;
             }

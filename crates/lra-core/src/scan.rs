@@ -279,13 +279,13 @@ fn offer_gap(
 pub(crate) fn read_runner_line(state: &mut Partial, line: &[u8], at: LineStart, options: &Options, format: LogFormat) {
     let kept = &line[..line.len().min(options.max_line)];
     let line = runner_line(kept);
-    let mut events = format.read(line);
+    let mut events = format.read(&line);
     if events != LineEvents::default() {
         events.read_stamp(kept.strip_suffix(b"\r").unwrap_or(kept));
         state.apply(events, at);
     } else if format.has_messages()
         && state.wants_message()
-        && let Some(message) = format.message(line)
+        && let Some(message) = format.message(&line)
     {
         state.message(message);
     }

@@ -196,7 +196,7 @@ pub fn detect(head: &[u8]) -> LogFormat {
         (tap::is_telltale, LogFormat::Tap),
     ];
     for line in head.split(|&b| b == b'\n').map(prefix::runner_line) {
-        if let Some(&(_, format)) = telltales.iter().find(|(is, _)| is(line)) {
+        if let Some(&(_, format)) = telltales.iter().find(|(is, _)| is(&line)) {
             return format;
         }
     }
