@@ -35,9 +35,8 @@ const forced = params.get("build");
 const threaded = forced ? forced === "mt" : self.crossOriginIsolated;
 const POOL = threaded ? 1 : Number(params.get("pool")) || Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
 // A plain log this large is cut into one part per parser (`?split=BYTES` sets it); the first
-// bytes of a file tell whether it can be.
+// bytes of a file (`engine.head_len()`, as many as the CLI looks at) tell whether it can be.
 const SPLIT_MIN = Number(params.get("split")) || 64 << 20;
-const HEAD = 64 << 10;
 
 let wasm; // the wasm-bindgen module
 let engine; // its Engine: the page's summary
@@ -197,7 +196,7 @@ async function jobsFor(files) {
   const plans = [];
   for (let i = 0; i < files.length; i++) {
     const file = files[i];
-    const head = file.size >= SPLIT_MIN ? new Uint8Array(await file.slice(0, HEAD).arrayBuffer()) : null;
+    const head = file.size >= SPLIT_MIN ? new Uint8Array(await file.slice(0, engine.head_len()).arrayBuffer()) : null;
     const reading = head && engine.segment_reading(head);
     const parts = reading ? POOL : 1;
     plans.push({ reading, parts, done: new Array(parts).fill(0) });

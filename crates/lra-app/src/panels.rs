@@ -208,13 +208,20 @@ pub fn Files() -> impl IntoView {
                     let t = f.totals;
                     let note = if f.binary { " (looks binary)" } else { "" };
                     let damaged = f.damage.is_some();
+                    // How the format was chosen; said aloud when the file gave no run, so that
+                    // the user knows what the file was seen to be and what to change.
+                    let reading = f.reading.as_deref().map(|r| as_shown(r).into_owned()).unwrap_or_default();
+                    let unread = t.runs() == 0 && !reading.is_empty();
                     let damage = f.damage.map(|d| {
                         view! { <span class="damage">" damaged: " {as_shown(&d).into_owned()} "; its lines before that count"</span> }
                     });
                     view! {
                         <tr class:damaged=damaged>
                             <td class="name">{as_shown(&f.name).into_owned()}{note}{damage}</td>
-                            <td>{f.format.as_str()}</td>
+                            <td class="format" title=reading.clone()>
+                                {f.format.as_str()}
+                                {unread.then(|| view! { <span class="reading">{reading.clone()}</span> })}
+                            </td>
                             <td>{human_bytes(f.bytes as f64)}</td>
                             <td>{count(t.runs())}</td>
                             <td>{count(t.passed)}</td>

@@ -185,6 +185,7 @@ impl Reading {
             name_mode: self.name_mode,
             markers: (&self.markers).into(),
             format: self.log_format,
+            detected: None,
             iteration_per_file: self.iteration_per_file,
         }
     }

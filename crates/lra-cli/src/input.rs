@@ -461,19 +461,21 @@ const RANGES_MIN: u64 = 4 << 20;
 fn parse_in_ranges(name: &str, file: &File, size: u64, options: &Options) -> io::Result<Summary> {
     use rayon::prelude::*;
     // The parts after the first cannot tell the format: the file's head does, for all.
-    let format = match options.format {
-        Some(f) => f,
+    let detected = match &options.detected {
+        Some(detected) => detected.clone(),
         None => {
             let mut head = vec![0; lra_core::DETECT_LEN];
             let n = file.read_at(&mut head, 0)?;
-            lra_core::detect(&head[..n])
+            lra_core::detect_reading(&head[..n], options.format)
         }
     };
+    let format = detected.format;
+    let options = Options { format: Some(format), detected: Some(detected), ..options.clone() };
     if !format.is_line_format() {
         // Read in order: it cannot be cut at line ends.
-        return parse_stream(name, file, &Options { format: Some(format), ..options.clone() });
+        return parse_stream(name, file, &options);
     }
-    let options = Options { parallel: false, format: Some(format), ..options.clone() };
+    let options = Options { parallel: false, ..options };
     let parts = rayon::current_num_threads() as u64;
     let mut starts = vec![0];
     for k in 1..parts {

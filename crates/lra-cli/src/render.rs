@@ -8,6 +8,9 @@ use lra_core::{Counts, Diff, LogFormat, Summary, as_printed, human_duration};
 /// How many anomalies the table lists by location.
 const ANOMALIES_SHOWN: usize = 10;
 
+/// When no file gave a run, how many files' readings are shown.
+const READINGS_SHOWN: usize = 10;
+
 /// Totals, then one row per test (failures first), then the anomalies.
 pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
     let t = s.totals();
@@ -38,6 +41,15 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
             writeln!(out, "\nNo `{}` lines found.", as_printed(s.markers.test()))?;
         } else {
             writeln!(out, "\nNo test runs found.")?;
+        }
+        // What each file was seen to be, so that the user knows what to change.
+        for f in s.files.iter().take(READINGS_SHOWN) {
+            if let Some(reading) = &f.reading {
+                writeln!(out, "  {}: read as {}: {}", as_printed(&f.name), f.format, as_printed(reading))?;
+            }
+        }
+        if s.files.len() > READINGS_SHOWN {
+            writeln!(out, "  … and {} more files", s.files.len() - READINGS_SHOWN)?;
         }
     } else {
         writeln!(out)?;

@@ -7,7 +7,7 @@ use crate::format::go::GoReader;
 use crate::format::junit::JunitReader;
 use crate::format::nextest::NextestReader;
 use crate::format::prefix::runner_line;
-use crate::format::{DETECT_LEN, LogFormat, detect};
+use crate::format::{DETECT_LEN, Detected, LogFormat, detect_reading};
 use crate::markers::Markers;
 use crate::partial::{Lines, Partial};
 use crate::scan::{read_runner_line, scan};
@@ -48,6 +48,10 @@ pub struct Options {
     pub markers: Markers,
     /// The format logs are in; `None`: told by each file's first bytes ([`crate::detect`]).
     pub format: Option<LogFormat>,
+    /// What a file's head told, when it was told already: the format, the choices made from the
+    /// head, and why ([`crate::detect_reading`]). Given to every part of a file read in parts,
+    /// so that each reads it as the head said; `None`: each file's own head tells.
+    pub detected: Option<Detected>,
     /// Each file is one iteration, labelled by its name (a folder of JUnit files, one run
     /// each); iteration lines are then ignored.
     pub iteration_per_file: bool,
@@ -63,6 +67,7 @@ impl Default for Options {
             name_mode: NameMode::Line,
             markers: Markers::default(),
             format: None,
+            detected: None,
             iteration_per_file: false,
             max_line: DEFAULT_MAX_LINE,
             parallel: cfg!(feature = "parallel"),
@@ -85,6 +90,8 @@ pub struct FileParser {
     name: Box<str>,
     /// The file's format, once known.
     format: Option<LogFormat>,
+    /// How and why it was chosen, once known (`files[].reading`).
+    reading: Option<Box<str>>,
     /// The file's first bytes while its format is being told.
     head: Vec<u8>,
     /// The reader of a JUnit XML file, which is read as tags rather than lines.
@@ -131,6 +138,7 @@ impl FileParser {
         let format = options.format;
         let mut p = FileParser {
             format: None,
+            reading: None,
             options,
             // A member's name may be as long as an archive says: it is cut like any name.
             name: cut_string(name.into().into()).into(),
@@ -144,15 +152,20 @@ impl FileParser {
             nul_at: None,
             checkpoints: Vec::new(),
         };
-        if let Some(f) = format {
-            p.know_format(f);
+        // A named format is read at once, but pytest's choices are still the head's to make.
+        if let Some(detected) = p.options.detected.clone() {
+            p.know_format(detected);
+        } else if let Some(f) = format.filter(|&f| f != LogFormat::Pytest) {
+            p.know_format(detect_reading(b"", Some(f)));
         }
         p
     }
 
-    /// The file is in `format` from now on.
-    fn know_format(&mut self, format: LogFormat) {
+    /// The file is read as `detected` says from now on.
+    fn know_format(&mut self, detected: Detected) {
+        let format = detected.format;
         self.format = Some(format);
+        self.reading = Some(detected.why.into());
         match format {
             LogFormat::Junit => self.junit = Some(Box::default()),
             LogFormat::Go => self.ordered = Some(Box::<GoReader>::default()),
@@ -169,9 +182,12 @@ impl FileParser {
     /// one file's parts at once. The middle of a file cannot tell its format: `options.format`
     /// says it (markers if it does not).
     pub fn for_segment(options: Options) -> FileParser {
-        let format = options.format.unwrap_or_default();
+        let detected = match &options.detected {
+            Some(detected) => detected.clone(),
+            None => detect_reading(b"", Some(options.format.unwrap_or_default())),
+        };
         let mut p = FileParser { state: Partial::at_segment_start(), format: None, ..FileParser::new("", options) };
-        p.know_format(format);
+        p.know_format(detected);
         p
     }
 
@@ -225,7 +241,7 @@ impl FileParser {
             return self.feed_known(bytes);
         }
         if self.head.is_empty() && bytes.len() >= DETECT_LEN {
-            self.know_format(detect(&bytes[..DETECT_LEN]));
+            self.know_format(detect_reading(&bytes[..DETECT_LEN], self.options.format));
             return self.feed_known(bytes);
         }
         self.head.extend_from_slice(bytes);
@@ -239,7 +255,7 @@ impl FileParser {
     fn tell_format(&mut self) {
         if self.format.is_none() {
             let head = std::mem::take(&mut self.head);
-            self.know_format(detect(&head[..head.len().min(DETECT_LEN)]));
+            self.know_format(detect_reading(&head, self.options.format));
             self.feed_known(&head);
         }
     }
@@ -299,6 +315,7 @@ impl FileParser {
         let from_summary = self.junit.as_ref().is_some_and(|j| j.written_by_lra());
         let mut summary = self.state.finish(self.name, self.bytes, self.nul_at.is_some(), format, &self.options);
         summary.files[0].from_summary = from_summary;
+        summary.files[0].reading = self.reading;
         summary
     }
 

@@ -656,6 +656,7 @@ impl Partial {
             binary,
             damage: None,
             from_summary: false,
+            reading: None,
             format,
         };
         Summary {

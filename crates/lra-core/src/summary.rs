@@ -304,6 +304,11 @@ pub struct FileStats {
     pub from_summary: bool,
     /// The format it was read in.
     pub format: LogFormat,
+    /// How the format was chosen and the choices made from the file's head, in words: `named by
+    /// the user`, or what its head held (`go test -v: 12 lines of its own …`), or why a runner's
+    /// output was not read as runs (`pytest -q output, which names no tests: …`). `None` in
+    /// summaries saved before it was kept.
+    pub reading: Option<Box<str>>,
 }
 
 /// The summary of one or more logs. Build it with [`crate::FileParser`], combine with

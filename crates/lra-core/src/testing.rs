@@ -44,8 +44,8 @@ pub fn parse_in_segments(name: &str, bytes: &[u8], options: &Options, cuts: &[us
     bounds.push(bytes.len());
     bounds.sort_unstable();
     bounds.dedup();
-    let format =
-        options.format.unwrap_or_else(|| crate::format::detect(&bytes[..bytes.len().min(crate::format::DETECT_LEN)]));
+    let detected = options.detected.clone().unwrap_or_else(|| crate::format::detect_reading(bytes, options.format));
+    let format = detected.format;
     let parts: Vec<Partial> = bounds
         .windows(2)
         .map(|w| {
@@ -61,7 +61,9 @@ pub fn parse_in_segments(name: &str, bytes: &[u8], options: &Options, cuts: &[us
         whole.absorb(merged);
     }
     let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
-    whole.finish(name.into(), bytes.len() as u64, binary, format, options)
+    let mut summary = whole.finish(name.into(), bytes.len() as u64, binary, format, options);
+    summary.files[0].reading = Some(detected.why.into());
+    summary
 }
 
 fn combine(mut parts: Vec<Partial>, tree: Tree) -> Option<Partial> {

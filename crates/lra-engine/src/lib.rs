@@ -185,6 +185,12 @@ impl Engine {
         self.batch_mut()?.add_part(part).map_err(|e| JsError::new(&e))
     }
 
+    /// How many of a file's first bytes tell its format: the head to give
+    /// [`Engine::segment_reading`], the same size the CLI reads.
+    pub fn head_len(&self) -> u32 {
+        lra_core::DETECT_LEN as u32
+    }
+
     /// When the batch's next file, whose first bytes are `head`, can be read in parts by the
     /// pool's parsers: the reading (JSON) that each part's [`SegmentParser`] takes.
     pub fn segment_reading(&self, head: &[u8]) -> Option<String> {

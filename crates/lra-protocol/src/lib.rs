@@ -18,7 +18,7 @@
 mod column;
 mod text;
 
-use lra_core::{Counts, LogFormat, Markers, NameMode};
+use lra_core::{Counts, Detected, LogFormat, Markers, NameMode};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -32,6 +32,9 @@ pub struct Reading {
     pub markers: MarkerTexts,
     /// `None`: told by each file's first lines.
     pub format: Option<LogFormat>,
+    /// What the head of the file being read in parts told (a part's parser cannot see it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detected: Option<Detected>,
     /// Each file is one iteration, labelled by its name.
     pub iteration_per_file: bool,
 }
@@ -63,6 +66,7 @@ impl Default for Reading {
             name_mode: NameMode::Line,
             markers: (&Markers::default()).into(),
             format: None,
+            detected: None,
             iteration_per_file: false,
         }
     }
@@ -327,6 +331,9 @@ pub struct Overview {
 pub struct FileRow {
     pub name: String,
     pub format: LogFormat,
+    /// How the format was chosen, in words (`files[].reading`).
+    #[serde(default)]
+    pub reading: Option<String>,
     pub bytes: u64,
     pub totals: Counts,
     pub orphan_results: u64,

@@ -197,6 +197,7 @@ fn options_for(reading: &Reading, parallel: bool) -> Result<Options, String> {
         name_mode: reading.name_mode,
         markers,
         format,
+        detected: reading.detected.clone(),
         iteration_per_file: reading.iteration_per_file,
         parallel,
         ..Options::default()
@@ -292,9 +293,9 @@ impl Batch {
         if lra_input::sniff(head, false).is_some_and(|k| k != Kind::Plain) {
             return None;
         }
-        let format =
-            self.options.format.unwrap_or_else(|| lra_core::detect(&head[..head.len().min(lra_core::DETECT_LEN)]));
-        let reading = Reading { format: Some(format), ..self.reading.clone() };
+        let detected = lra_core::detect_reading(head, self.options.format);
+        let format = detected.format;
+        let reading = Reading { format: Some(format), detected: Some(detected), ..self.reading.clone() };
         format.is_line_format().then(|| serde_json::to_string(&reading).expect("a reading is JSON"))
     }
 
@@ -302,7 +303,8 @@ impl Batch {
     /// segments follow, in order, with [`Batch::add_segment`].
     pub fn begin_segments(&mut self, index: usize, reading: &str) -> Result<(), String> {
         self.end_file();
-        let options = Options { format: segment_reading_of(reading)?.format, ..self.options.clone() };
+        let reading = segment_reading_of(reading)?;
+        let options = Options { format: reading.format, detected: reading.detected, ..self.options.clone() };
         self.logs += 1;
         self.open = Some(Open::Segments(Box::new(FileParser::new(self.file_name(index), options))));
         Ok(())

@@ -56,6 +56,7 @@ pub(crate) fn overview(s: &Summary) -> Overview {
         .map(|f| FileRow {
             name: f.name.to_string(),
             format: f.format,
+            reading: f.reading.as_deref().map(str::to_owned),
             bytes: f.bytes,
             totals: f.totals,
             orphan_results: f.orphan_results,

@@ -15,8 +15,9 @@
 //! Formats with no iteration lines (libtest, TAP, JUnit) count each test's k-th run in a file in
 //! iteration `k`, so that a log of repeated runs has its iterations.
 //!
-//! Which one a file is in is told by its first lines ([`detect`]), unless the user says.
+//! Which one a file is in is told by its head ([`detect`]), unless the user says.
 
+pub(crate) mod detect;
 pub(crate) mod go;
 pub(crate) mod gtest;
 pub(crate) mod junit;
@@ -33,8 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::extract::LineEvents;
 
-/// How much of a file's start is looked at to tell its format.
-pub const DETECT_LEN: usize = 16 << 10;
+pub use detect::{DETECT_LEN, Detected, NOT_READ_AS_RUNS, detect, detect_reading};
 
 /// A log's format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -175,34 +175,6 @@ impl fmt::Display for LogFormat {
     }
 }
 
-/// Whether a line is one only a format's runner prints.
-type Telltale = fn(&[u8]) -> bool;
-
-/// The format of a file that starts with `head` (its first [`DETECT_LEN`] bytes, or all of it):
-/// a runner's when its telltale lines are there, else markers.
-pub fn detect(head: &[u8]) -> LogFormat {
-    let text = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head).trim_ascii_start();
-    if text.starts_with(b"<") && memchr::memmem::find(text, b"<testsuite").is_some() {
-        return LogFormat::Junit;
-    }
-    // In this order: the first telltale line found decides.
-    let telltales: [(Telltale, LogFormat); 7] = [
-        (gtest::is_telltale, LogFormat::GoogleTest),
-        (go::is_telltale, LogFormat::Go),
-        (go::is_json_telltale, LogFormat::GoJson),
-        (nextest::is_telltale, LogFormat::Nextest),
-        (pytest::is_telltale, LogFormat::Pytest),
-        (libtest::is_telltale, LogFormat::Libtest),
-        (tap::is_telltale, LogFormat::Tap),
-    ];
-    for line in head.split(|&b| b == b'\n').map(prefix::runner_line) {
-        if let Some(&(_, format)) = telltales.iter().find(|(is, _)| is(&line)) {
-            return format;
-        }
-    }
-    LogFormat::Markers
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,30 +185,5 @@ mod tests {
             assert_eq!(LogFormat::from_name(f.as_str()), Some(f));
         }
         assert_eq!(LogFormat::from_name("jest"), None);
-    }
-
-    #[test]
-    fn detection_looks_for_a_runners_telltale_lines() {
-        assert_eq!(
-            detect(b"Running main() from gtest_main.cc\n[==========] Running 4 tests from 2 test suites.\n"),
-            LogFormat::GoogleTest
-        );
-        assert_eq!(detect(b"2024-05-01T10:00:00.1234567Z [ RUN      ] A.B\n"), LogFormat::GoogleTest);
-        assert_eq!(
-            detect(b"============================= test session starts ==============================\n"),
-            LogFormat::Pytest
-        );
-        assert_eq!(detect(b"\nrunning 4 tests\ntest tests::a ... ok\n"), LogFormat::Libtest);
-        assert_eq!(detect(b"suite.t .. \n1..4\nok 1 - a\n"), LogFormat::Tap);
-        assert_eq!(detect(b"TAP version 14\n"), LogFormat::Tap);
-        assert_eq!(detect(b"=== RUN   TestA\n--- PASS: TestA (0.00s)\n"), LogFormat::Go);
-        assert_eq!(
-            detect(br#"{"Time":"2026-12-01T10:17:06Z","Action":"run","Package":"p","Test":"TestA"}"#),
-            LogFormat::GoJson
-        );
-        assert_eq!(detect(b"<?xml version=\"1.0\"?>\n<testsuites>"), LogFormat::Junit);
-        assert_eq!(detect(b"Test: <testsuite> in a log\n"), LogFormat::Markers);
-        assert_eq!(detect(b"# Iteration 1\n# Test: Apples Test\n# Result: PASS\n"), LogFormat::Markers);
-        assert_eq!(detect(b""), LogFormat::Markers);
     }
 }

@@ -45,6 +45,28 @@ fn token(line: &[u8]) -> (&[u8], &[u8]) {
     (&line[..end], &line[end..])
 }
 
+/// Whether pytest-repeat is evidently repeating the session whose head this is: its plugin is
+/// listed in the header (`plugins: repeat-0.9.4`) and every result in the head carries a `[K-N]`
+/// suffix. An installed plugin alone proves nothing: pytest lists it without `--count` too.
+pub(crate) fn repeats(head: &[u8]) -> bool {
+    let (mut listed, mut results) = (false, 0u64);
+    for line in head.split(|&b| b == b'\n') {
+        let line = crate::format::prefix::runner_line(line);
+        if let Some(plugins) = line.strip_prefix(b"plugins: ") {
+            listed |= plugins.split(|&b| b == b' ').any(|p| p.starts_with(b"repeat-"));
+            continue;
+        }
+        let events = read(&line);
+        if events.result.is_some() {
+            if events.iteration.is_none() {
+                return false;
+            }
+            results += 1;
+        }
+    }
+    listed && results > 0
+}
+
 /// Reads one line (its CI prefix and `\r` already gone).
 pub(crate) fn read(line: &[u8]) -> LineEvents<'_> {
     let (first, rest) = token(line);

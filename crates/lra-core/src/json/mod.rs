@@ -141,6 +141,9 @@ struct FileJson {
     /// Absent in summaries saved before formats: markers.
     #[serde(default)]
     format: LogFormat,
+    /// How the format was chosen, in words; absent in summaries saved before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reading: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -400,6 +403,7 @@ impl Summary {
                     dropped_durations: f.dropped_durations,
                     from_summary: f.from_summary,
                     format: f.format,
+                    reading: f.reading.as_deref().map(str::to_owned),
                 })
                 .collect(),
             tests: TestsOut(self),
@@ -502,6 +506,8 @@ impl Summary {
                 dropped_durations: f.dropped_durations,
                 from_summary: f.from_summary,
                 format: f.format,
+                // Words for people, from a file anyone may have written: kept short.
+                reading: f.reading.map(|r| crate::cut::cut_string(r.into()).into()),
             })
             .collect();
         // A location saved without its file's index names the file: the first of that name, found

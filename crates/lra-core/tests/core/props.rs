@@ -320,8 +320,8 @@ proptest! {
 
 /// `options` with the format told from the log's head, as a file cut into parts is read.
 fn told(log: &[u8], options: Options) -> Options {
-    let told = lra_core::detect(&log[..log.len().min(lra_core::DETECT_LEN)]);
-    Options { format: Some(options.format.unwrap_or(told)), ..options }
+    let told = lra_core::detect_reading(log, options.format);
+    Options { format: Some(told.format), detected: Some(told), ..options }
 }
 
 /// Where the parts of `log` cut at `cuts` end: each at the end of the line its cut falls in, the

@@ -63,7 +63,9 @@ fn parse_every_way(log: &[u8], options: &Options) -> Summary {
         }
         assert_eq!(p.finish(), whole, "chunks of {chunk}");
     }
-    let known = Options { format: Some(whole.files[0].format), ..options.clone() };
+    // As a file read in parts is: its head told once, for every part.
+    let detected = lra_core::detect_reading(log, options.format);
+    let known = Options { format: Some(detected.format), detected: Some(detected), ..options.clone() };
     for parts in [2, 3, 7, 40] {
         let cuts: Vec<usize> = (1..parts).map(|k| log.len() * k / parts).collect();
         for tree in [Tree::Left, Tree::Right, Tree::Balanced] {
