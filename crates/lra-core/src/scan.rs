@@ -214,6 +214,11 @@ impl<'h> Peeked<'h> {
 /// A runner's format: the lines around its needles' hits are read by the format. Lines with no
 /// events are offered as the open test's output while it has none (see [`read_runner_line`]).
 fn scan_runner(state: &mut Partial, bytes: &[u8], options: &Options, format: LogFormat) {
+    if memchr::memchr2(0x1b, 0x16, bytes).is_some() {
+        // Colour codes may fall inside a needle (`]\x1b[m `): every line is read, as the format
+        // reads it once they are gone.
+        return read_every_line(state, bytes, options, format);
+    }
     let mut hits: Vec<usize> = Vec::new();
     for needle in format.needles() {
         hits.extend(needle.find_iter(bytes));
@@ -245,6 +250,20 @@ fn scan_runner(state: &mut Partial, bytes: &[u8], options: &Options, format: Log
         pos = line_end + 1;
     }
     state.lines += count_lines(&bytes[pos..]);
+}
+
+/// Reads each line of `bytes` in a runner's line format, without looking for needles first.
+fn read_every_line(state: &mut Partial, bytes: &[u8], options: &Options, format: LogFormat) {
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+        read_runner_line(state, &bytes[pos..end], state.next_line(pos), options, format);
+        if end == bytes.len() {
+            return;
+        }
+        state.lines += 1;
+        pos = end + 1;
+    }
 }
 
 /// Offers the whole lines of `bytes[pos..hit]` (no needle in them, so no events) as output, one

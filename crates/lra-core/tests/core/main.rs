@@ -1,5 +1,6 @@
 //! The core's integration tests, compiled as one binary.
 
+mod colour;
 mod cuts;
 mod generator;
 mod heatmap;
