@@ -155,6 +155,29 @@ test("test runners' logs and JUnit XML are told by their first lines; a format c
   }
 });
 
+test("output that names no runs says what it was seen to be and the flag to add, in the files table", async () => {
+  const s = await open({ isolate: true });
+  try {
+    // pytest -q: a progress line of outcome letters, then the counts; no test is named.
+    const summary = await analyzeTexts(s.page, [
+      ["quiet.log", "..F.s                                                    [100%]\n1 failed, 3 passed, 1 skipped in 0.02s\n"],
+      ["verbose.log", "=== RUN   TestA\n--- PASS: TestA (0.00s)\nPASS\n"],
+    ]);
+    assert.equal(summary.totals.tests, 1);
+    assert.match(summary.files[0].reading, /pytest -q output.*run pytest with -v/);
+    assert.match(summary.files[1].reading, /^go test -v: 2 lines of its own/);
+    const quiet = s.page.locator("tr", { has: s.page.locator("td.name", { hasText: "quiet.log" }) });
+    assert.match(await quiet.locator("td.format .reading").textContent(), /run pytest with -v/);
+    // A file that gave runs keeps its reading in the tooltip only.
+    const verbose = s.page.locator("tr", { has: s.page.locator("td.name", { hasText: "verbose.log" }) });
+    assert.equal(await verbose.locator("td.format .reading").count(), 0);
+    assert.match(await verbose.locator("td.format").getAttribute("title"), /^go test -v/);
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
 test("each file one iteration, from a link: the iterations are the files' names", async () => {
   const s = await open({ isolate: true, hash: "#iteration-per-file=1" });
   try {

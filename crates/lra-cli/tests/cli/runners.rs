@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::{json, lra, scratch, stdout};
+use crate::{json, lra, scratch, stderr, stdout};
 
 fn fixture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/runners").join(name);
@@ -159,4 +159,28 @@ fn a_folder_of_junit_files_with_each_file_an_iteration() {
         .collect();
     assert_eq!(labels, ["run-1.xml", "run-2.xml", "run-3.xml"]);
     assert_eq!(v["tests"][0]["by_iteration"], serde_json::json!([[0, 1, 1, 0], [1, 1, 0, 1], [2, 1, 1, 0]]));
+}
+
+#[test]
+fn cargo_test_quiet_names_no_passing_test_so_it_is_not_read_and_the_flag_is_named() {
+    // `cargo test -q` prints dots, and names only the failed test: counts from it would be wrong.
+    let quiet = fixture("libtest-quiet.log");
+    let o = lra(&["summarize", &quiet]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("0 runs"), "{out}");
+    assert!(out.contains("No `Test: ` lines found."), "{out}");
+    assert!(out.contains("libtest-quiet.log: read as markers: cargo test -q output"), "{out}");
+    assert!(out.contains("run `cargo test` without -q"), "{out}");
+    assert!(stderr(&o).contains("warning: cargo test -q output"), "{}", stderr(&o));
+    let v = json(&lra(&["summarize", "--format", "json", &quiet]));
+    assert_eq!(v["files"][0]["format"], "markers");
+    assert!(v["files"][0]["reading"].as_str().unwrap().contains("without -q"), "{v}");
+    // The verbose run of the same binary says what it was read as, and why.
+    let v = json(&lra(&["summarize", "--format", "json", &fixture("libtest.log")]));
+    let reading = v["files"][0]["reading"].as_str().unwrap();
+    assert!(reading.starts_with("cargo test (libtest): "), "{reading}");
+    // Named by the user, it is read as the runner's, for the failure it names.
+    let v = json(&lra(&["summarize", "--format", "json", "--log-format", "libtest", &quiet]));
+    assert_eq!(v["files"][0]["reading"], "named by the user");
 }

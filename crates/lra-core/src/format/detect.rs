@@ -104,14 +104,14 @@ impl Terse {
                  (or `go test -json`)"
             }
             Terse::PytestQuiet => {
-                "pytest -q output, which names no tests: not read as runs; run pytest with -v (no -q)"
+                "pytest -q output, which does not name its passing tests: not read as runs; run pytest with -v (no -q)"
             }
             Terse::GtestBrief => {
                 "GoogleTest output with --gtest_brief=1, which names only the failed tests: not read as runs; run \
                  without --gtest_brief"
             }
             Terse::CargoQuiet => {
-                "cargo test -q output, which names no tests: not read as runs; run `cargo test` without -q"
+                "cargo test -q output, which does not name its passing tests: not read as runs; run `cargo test` without -q"
             }
         }
     }
