@@ -38,6 +38,7 @@ fn options(c: u8, format: Option<LogFormat>) -> Options {
         name_mode: if c & 1 == 0 { NameMode::Line } else { NameMode::FirstWord },
         markers: markers.expect("valid markers"),
         format,
+        detected: None,
         iteration_per_file: c & 2 != 0 && c & 0x10 != 0,
         max_line: if c & 0x60 == 0x60 { usize::from(c >> 7) * 16 + 8 } else { lra_core::DEFAULT_MAX_LINE },
         parallel: false,
