@@ -184,3 +184,52 @@ fn cargo_test_quiet_names_no_passing_test_so_it_is_not_read_and_the_flag_is_name
     let v = json(&lra(&["summarize", "--format", "json", "--log-format", "libtest", &quiet]));
     assert_eq!(v["files"][0]["reading"], "named by the user");
 }
+
+/// GoogleTest's XML counted a `DISABLED_` test as passed, and a skip written before a failure
+/// hid the failure (issue 24). The precedence suite (gtest/precedence_test.cc), run once.
+#[test]
+fn googletest_xml_disabled_tests_are_skipped_and_a_failure_beats_a_skip() {
+    let v = json(&lra(&["summarize", "--format", "json", &fixture("gtest-precedence.xml")]));
+    assert_eq!(v["files"][0]["format"], "junit");
+    let s = |n: &str| n.to_owned();
+    assert_eq!(
+        table(&v),
+        [
+            (s("Precedence.Passes"), 1, 0, 0),
+            (s("Precedence.DISABLED_Disabled"), 0, 0, 1),
+            (s("Precedence.Skips"), 0, 0, 1),
+            (s("Precedence.FailsThenSkips"), 0, 1, 0),
+            (s("SkipThenFail.SkipsThenTearDownFails"), 0, 1, 0),
+        ]
+    );
+    assert_eq!(v["tests"][1]["results"], serde_json::json!({"DISABLED": 1}));
+    // Run with --gtest_also_run_disabled_tests, it ran and passed.
+    let v = json(&lra(&["summarize", "--format", "json", &fixture("gtest-precedence-also-disabled.xml")]));
+    assert_eq!(table(&v)[1], (s("Precedence.DISABLED_Disabled"), 1, 0, 0));
+    assert_eq!(v["tests"][1]["results"], serde_json::json!({"PASSED": 1}));
+}
+
+/// Surefire's retries were not runs (issue 24): with `rerunFailingTestsCount=2` the test that
+/// always fails ran three times, and the flaky one failed once and passed on its rerun.
+#[test]
+fn surefire_reruns_and_flaky_runs_are_runs_of_their_own() {
+    let v = json(&lra(&["summarize", "--format", "json", &fixture("surefire-rerun.xml")]));
+    assert_eq!(v["files"][0]["format"], "junit");
+    let s = |n: &str| n.to_owned();
+    assert_eq!(
+        table(&v),
+        [
+            (s("suite.SuiteTest.alwaysPasses"), 1, 0, 0),
+            (s("suite.SuiteTest.alwaysFails"), 0, 3, 0),
+            (s("suite.SuiteTest.skipped"), 0, 0, 1),
+            (s("suite.SuiteTest.everyThirdRunFails"), 1, 1, 0),
+        ]
+    );
+    assert_eq!(v["tests"][1]["results"], serde_json::json!({"FAILED": 1, "RERUN FAILURE": 2}));
+    let flaky = &v["tests"][3];
+    assert_eq!(flaky["results"], serde_json::json!({"FLAKY FAILURE": 1, "PASSED": 1}));
+    assert_eq!(flaky["flaky"], true);
+    // A test's k-th run is iteration k: the flaky one failed, then passed on its rerun.
+    assert_eq!(flaky["by_iteration"], serde_json::json!([[0, 1, 0, 1], [1, 1, 1, 0]]));
+    assert_eq!(v["iterations"].as_array().unwrap().len(), 3, "the test that always fails ran 3 times");
+}

@@ -5,10 +5,18 @@
 //!
 //! - `<testcase classname="C" name="N">` opens the test `C.N` (`N` when there is no class name),
 //!   with pytest-repeat's `[K-N]` folded away as in pytest's own format.
-//! - Its `<failure>` makes the run failed (word `FAILED`), `<error>` failed (word `ERROR`), and
-//!   `<skipped>` skipped (word `SKIPPED`); the first such child's `message` is the reason.
-//!   Without one it passed (word `PASSED`). `</testcase>`, or the `/>` of an empty one, closes it.
-//! - Its `time` attribute, in seconds, is the run's duration.
+//! - A case GoogleTest did not run (`status="notrun"`, `result="suppressed"`) or marked
+//!   `status="disabled"` is skipped (word `DISABLED`), whatever its children say.
+//! - Otherwise its first `<failure>` makes the run failed (word `FAILED`), or its first `<error>`
+//!   (word `ERROR`), even after a `<skipped>` (GoogleTest writes a skip, then a failure in
+//!   `TearDown`, in that order); else `<skipped>` makes it skipped (word `SKIPPED`); the child's
+//!   `message` is the reason. Only without such a child does an attribute decide: GoogleTest's
+//!   `result="skipped"` is skipped. Else it passed (word `PASSED`). `</testcase>`, or the `/>` of
+//!   an empty one, closes it.
+//! - Surefire's retries are runs of their own, in the order they ran, which is the document's:
+//!   each `<flakyFailure>` / `<flakyError>` is a failed try before the case's own run, which
+//!   passed; each `<rerunFailure>` / `<rerunError>` a failed try after it, which failed.
+//! - Its `time` attribute, in seconds, is the duration of the case's own run.
 //! - JUnit has no iteration lines: a test's k-th run in a file counts in iteration `k`.
 
 use std::borrow::Cow;
@@ -38,8 +46,52 @@ enum In {
     Doctype { brackets: bool },
 }
 
-/// A test case's outcome from its children: the word, its class and the reason.
-type Outcome = (&'static [u8], Class, Vec<u8>);
+/// An open `<testcase>`: what decides its own run so far, and its retries (Surefire's
+/// `rerunFailingTestsCount`).
+#[derive(Debug, Default)]
+struct Case {
+    /// Not run (GoogleTest's `status="notrun"`, `result="suppressed"`) or `status="disabled"`:
+    /// skipped whatever the children say.
+    disabled: bool,
+    /// GoogleTest's `result="skipped"`: decides only when no child does.
+    skipped_attr: bool,
+    /// The first `<failure>` or `<error>`: its word and reason.
+    failed: Option<(&'static [u8], Vec<u8>)>,
+    /// The first `<skipped>`'s reason.
+    skipped: Option<Vec<u8>>,
+    /// The case's own run is recorded already (closed where its first `rerun*` retry began):
+    /// `</testcase>` adds none.
+    recorded: bool,
+    /// The retry element being read: its word, its reason, and whether it is a `flaky*` one.
+    retry: Option<Retry>,
+}
+
+/// A Surefire retry element being read, recorded as a failed run at its end.
+#[derive(Debug)]
+struct Retry {
+    word: &'static [u8],
+    reason: Vec<u8>,
+    /// `flakyFailure` / `flakyError`: a failed try before the case's own (passed) run, which is
+    /// opened again after it. `rerunFailure` / `rerunError` come after the case's own run.
+    flaky: bool,
+}
+
+impl Case {
+    /// The case's own run: its word, class and reason (docs/design.md, JUnit XML).
+    fn own_run(&mut self) -> (&'static [u8], Class, Vec<u8>) {
+        if self.disabled {
+            (b"DISABLED", Class::Skipped, Vec::new())
+        } else if let Some((word, reason)) = self.failed.take() {
+            (word, Class::Failed, reason)
+        } else if let Some(reason) = self.skipped.take() {
+            (b"SKIPPED", Class::Skipped, reason)
+        } else if self.skipped_attr {
+            (b"SKIPPED", Class::Skipped, Vec::new())
+        } else {
+            (b"PASSED", Class::Passed, Vec::new())
+        }
+    }
+}
 
 /// A push reader of JUnit XML, feeding the events it finds to a [`Partial`].
 #[derive(Debug, Default)]
@@ -55,8 +107,8 @@ pub(crate) struct JunitReader {
     line_start: u64,
     /// Of the bytes being read, those before this were looked at for line starts.
     scanned: usize,
-    /// A test case is open: the outcome its children gave so far.
-    open: Option<Option<Outcome>>,
+    /// The test case open.
+    open: Option<Case>,
     /// The open test case's `time`, in microseconds.
     time: Option<u64>,
     /// A test case's name as it is put together, kept to reuse its allocation.
@@ -229,33 +281,97 @@ impl JunitReader {
                 test_name(attr(attrs, b"classname"), attr(attrs, b"name"), &mut self.name);
                 self.time = attr(attrs, b"time").and_then(|t| stamps::seconds(&t));
                 state.apply(LineEvents { test: Some(Cow::Borrowed(&self.name)), ..LineEvents::default() }, line);
-                self.open = Some(None);
+                let (status, result) = (attr(attrs, b"status"), attr(attrs, b"result"));
+                let is =
+                    |v: &Option<Cow<'_, [u8]>>, word: &[u8]| v.as_ref().is_some_and(|v| v.eq_ignore_ascii_case(word));
+                self.open = Some(Case {
+                    disabled: is(&status, b"notrun") || is(&status, b"disabled") || is(&result, b"suppressed"),
+                    skipped_attr: is(&result, b"skipped"),
+                    ..Case::default()
+                });
                 if empty {
                     self.close(state, line);
                 }
             }
             (true, b"testcase") => self.close(state, line),
             (false, b"failure" | b"error" | b"skipped") => {
-                if let Some(outcome @ None) = &mut self.open {
-                    let (word, class): (&'static [u8], Class) = match name {
-                        b"failure" => (b"FAILED", Class::Failed),
-                        b"error" => (b"ERROR", Class::Failed),
-                        _ => (b"SKIPPED", Class::Skipped),
-                    };
-                    *outcome = Some((word, class, attr(attrs, b"message").unwrap_or_default().into_owned()));
+                if let Some(case) = self.open.as_mut().filter(|c| c.retry.is_none()) {
+                    let reason = || attr(attrs, b"message").unwrap_or_default().into_owned();
+                    match name {
+                        b"skipped" if case.skipped.is_none() => case.skipped = Some(reason()),
+                        b"skipped" => {}
+                        _ if case.failed.is_none() => {
+                            let word: &'static [u8] = if name == b"failure" { b"FAILED" } else { b"ERROR" };
+                            case.failed = Some((word, reason()));
+                        }
+                        _ => {}
+                    }
                 }
             }
+            (false, b"flakyFailure" | b"flakyError" | b"rerunFailure" | b"rerunError") => {
+                self.start_retry(name, attrs, state, line);
+                if empty {
+                    self.end_retry(state, line);
+                }
+            }
+            (true, b"flakyFailure" | b"flakyError" | b"rerunFailure" | b"rerunError") => self.end_retry(state, line),
             _ => {}
         }
         self.tag = markup;
     }
 
-    fn close(&mut self, state: &mut Partial, line: LineStart) {
-        if let Some(outcome) = self.open.take() {
-            let (word, class, reason) = outcome.unwrap_or((b"PASSED", Class::Passed, Vec::new()));
-            let result = Some((Cow::Borrowed(word), Cow::Owned(reason), class));
-            state.apply(LineEvents { result, duration: self.time, ..LineEvents::default() }, line);
+    /// Starts a Surefire retry element `name` (`flakyFailure`, `flakyError`, `rerunFailure`,
+    /// `rerunError`) of the open case, found at `line`; a disabled case's are not runs.
+    fn start_retry(&mut self, name: &[u8], attrs: &[u8], state: &mut Partial, line: LineStart) {
+        let Some(case) = self.open.as_mut().filter(|c| !c.disabled && c.retry.is_none()) else { return };
+        let (word, flaky): (&'static [u8], bool) = match name {
+            b"flakyFailure" => (b"FLAKY FAILURE", true),
+            b"flakyError" => (b"FLAKY ERROR", true),
+            b"rerunFailure" => (b"RERUN FAILURE", false),
+            _ => (b"RERUN ERROR", false),
+        };
+        let reason = attr(attrs, b"message").unwrap_or_default().into_owned();
+        case.retry = Some(Retry { word, reason, flaky });
+        // A `rerun*` try came after the case's own run, which ends where the first one starts.
+        // A `flaky*` try came before it: it is the run open already, unless the case's own run
+        // is recorded; then, as a `rerun*` try, it is a run of its own from here.
+        if !flaky && !case.recorded {
+            self.record_own(state, line);
         }
+        if self.open.as_ref().is_some_and(|c| c.recorded) {
+            state.apply(LineEvents { test: Some(Cow::Borrowed(&self.name)), ..LineEvents::default() }, line);
+        }
+    }
+
+    /// Ends the retry element being read: a failed run of the open test, located here. After a
+    /// `flaky*` try the test's next run (another try, or the case's own) starts here.
+    fn end_retry(&mut self, state: &mut Partial, line: LineStart) {
+        let Some(Retry { word, reason, flaky }) = self.open.as_mut().and_then(|c| c.retry.take()) else { return };
+        let result = Some((Cow::Borrowed(word), Cow::Owned(reason), Class::Failed));
+        state.apply(LineEvents { result, ..LineEvents::default() }, line);
+        if flaky && self.open.as_ref().is_some_and(|c| !c.recorded) {
+            state.apply(LineEvents { test: Some(Cow::Borrowed(&self.name)), ..LineEvents::default() }, line);
+        }
+    }
+
+    /// Records the open case's own run, located here, with the case's `time`.
+    fn record_own(&mut self, state: &mut Partial, line: LineStart) {
+        let Some(case) = self.open.as_mut() else { return };
+        case.recorded = true;
+        let (word, class, reason) = case.own_run();
+        // A case that did not run has no duration, whatever its `time` says.
+        let duration = self.time.filter(|_| !case.disabled);
+        let result = Some((Cow::Borrowed(word), Cow::Owned(reason), class));
+        state.apply(LineEvents { result, duration, ..LineEvents::default() }, line);
+    }
+
+    fn close(&mut self, state: &mut Partial, line: LineStart) {
+        // A retry left open ends with its case.
+        self.end_retry(state, line);
+        if self.open.as_ref().is_some_and(|c| !c.recorded) {
+            self.record_own(state, line);
+        }
+        self.open = None;
     }
 }
 
@@ -370,6 +486,176 @@ fn quote_after(t: &[u8]) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{FileParser, LogFormat, Options, Summary, TestStats};
+
+    /// `xml` read as JUnit whole, and in slices of every size up to 40, which must agree.
+    fn read(xml: &str) -> Summary {
+        let options = Options { format: Some(LogFormat::Junit), ..Options::default() };
+        let parse = |chunk: usize| {
+            let mut p = FileParser::new("t.xml", options.clone());
+            for piece in xml.as_bytes().chunks(chunk) {
+                p.feed(piece);
+            }
+            p.finish()
+        };
+        let whole = parse(xml.len().max(1));
+        for chunk in 1..=40 {
+            assert_eq!(parse(chunk), whole, "slices of {chunk}");
+        }
+        whole
+    }
+
+    fn test<'a>(s: &'a Summary, name: &str) -> &'a TestStats {
+        s.tests().iter().find(|t| &*t.name == name).unwrap_or_else(|| panic!("no test {name}"))
+    }
+
+    /// A test's runs per class (passed, failed, skipped) and its words.
+    fn runs(s: &Summary, name: &str) -> ((u64, u64, u64), Vec<(String, u64)>) {
+        let t = test(s, name);
+        let words = t.results.iter().map(|(w, n)| (w.to_owned(), n)).collect();
+        ((t.counts.passed, t.counts.failed, t.counts.skipped), words)
+    }
+
+    fn words(list: &[(&str, u64)]) -> Vec<(String, u64)> {
+        list.iter().map(|&(w, n)| (w.to_owned(), n)).collect()
+    }
+
+    /// The iterations a test failed in, and those it passed in (indexes).
+    fn failed_and_passed(s: &Summary, name: &str) -> (Vec<u32>, Vec<u32>) {
+        let t = test(s, name);
+        let n = s.iterations().len() as u32;
+        (
+            (0..n).filter(|&i| t.by_iteration.at(i).failed > 0).collect(),
+            (0..n).filter(|&i| t.by_iteration.at(i).passed > 0).collect(),
+        )
+    }
+
+    /// Disabled cases counted as passed (issue 24): GoogleTest's `DISABLED_` tests and
+    /// `status="disabled"` ones did not run, whatever their children say.
+    #[test]
+    fn disabled_cases_are_skipped_whatever_their_children() {
+        let s = read(
+            r#"<testsuite>
+<testcase name="DISABLED_a" status="notrun" result="suppressed" time="0" classname="G"/>
+<testcase name="b" status="disabled"><failure message="not this"/></testcase>
+<testcase name="c" result="SUPPRESSED"></testcase>
+<testcase name="d" status="disabled"><flakyFailure message="nor this"/></testcase>
+<testcase name="DISABLED_e" status="run" result="completed" classname="G"/>
+</testsuite>"#,
+        );
+        for name in ["G.DISABLED_a", "b", "c", "d"] {
+            assert_eq!(runs(&s, name), ((0, 0, 1), words(&[("DISABLED", 1)])), "{name}");
+            assert!(test(&s, name).durations().is_none(), "{name}: it did not run");
+        }
+        // --gtest_also_run_disabled_tests: it ran.
+        assert_eq!(runs(&s, "G.DISABLED_e"), ((1, 0, 0), words(&[("PASSED", 1)])));
+        assert!(s.failure_groups().is_empty());
+    }
+
+    /// `<skipped/>` before `<failure>` hid the failure (issue 24): GoogleTest writes a skip, then
+    /// a failure in `TearDown`, in that order, and counts the test failed.
+    #[test]
+    fn a_failure_after_a_skip_is_not_hidden() {
+        let s = read(
+            r#"<testsuite>
+<testcase name="a"><skipped message="skip"/><failure message="then failed"/></testcase>
+<testcase name="b"><skipped/><error message="broke"/><failure message="failed"/></testcase>
+<testcase name="c"><failure message="first"/><skipped/><error message="second"/></testcase>
+<testcase name="d"><skipped message="only skipped"/></testcase>
+</testsuite>"#,
+        );
+        assert_eq!(runs(&s, "a"), ((0, 1, 0), words(&[("FAILED", 1)])));
+        assert_eq!(runs(&s, "b"), ((0, 1, 0), words(&[("ERROR", 1)])), "the first failure or error");
+        assert_eq!(runs(&s, "c"), ((0, 1, 0), words(&[("FAILED", 1)])));
+        assert_eq!(runs(&s, "d"), ((0, 0, 1), words(&[("SKIPPED", 1)])));
+        let mut reasons: Vec<String> = s.failure_groups().iter().map(|g| g.example.to_string()).collect();
+        reasons.sort();
+        assert_eq!(reasons, ["broke", "first", "then failed"]);
+    }
+
+    /// GoogleTest's `result="skipped"` decides only where no child does.
+    #[test]
+    fn attributes_decide_only_without_a_child() {
+        let s = read(
+            r#"<testsuite>
+<testcase name="a" status="run" result="skipped"/>
+<testcase name="b" status="run" result="skipped"><failure message="x"/></testcase>
+<testcase name="c" status="run" result="completed"><skipped/></testcase>
+<testcase name="d" status="run" result="completed"/>
+</testsuite>"#,
+        );
+        assert_eq!(runs(&s, "a"), ((0, 0, 1), words(&[("SKIPPED", 1)])));
+        assert_eq!(runs(&s, "b"), ((0, 1, 0), words(&[("FAILED", 1)])));
+        assert_eq!(runs(&s, "c"), ((0, 0, 1), words(&[("SKIPPED", 1)])));
+        assert_eq!(runs(&s, "d"), ((1, 0, 0), words(&[("PASSED", 1)])));
+    }
+
+    /// Surefire's retries (`rerunFailingTestsCount`) were lost (issue 24): each is a run of its
+    /// own, in the order they ran, which is the document's, located where its element ends.
+    #[test]
+    fn surefire_retries_are_runs_of_their_own() {
+        let xml = r#"<testsuite>
+<testcase name="flaky" classname="C" time="0.5">
+  <flakyFailure message="first try" type="AssertionError">
+    <stackTrace>at C.flaky</stackTrace>
+  </flakyFailure>
+  <flakyError message="second try"><stackTrace/></flakyError>
+  <system-out>passed</system-out>
+</testcase>
+<testcase name="broken" classname="C" time="0.25">
+  <failure message="first run">trace</failure>
+  <system-out>first</system-out>
+  <rerunFailure message="second run"><stackTrace/></rerunFailure>
+  <rerunError message="third run"/>
+</testcase>
+<testcase name="plain" classname="C"/>
+</testsuite>"#;
+        let s = read(xml);
+        let flaky = test(&s, "C.flaky");
+        assert_eq!(runs(&s, "C.flaky"), ((1, 2, 0), words(&[("FLAKY ERROR", 1), ("FLAKY FAILURE", 1), ("PASSED", 1)])));
+        // A test's k-th run in a file is iteration k: the tries, then the run that passed.
+        assert_eq!(failed_and_passed(&s, "C.flaky"), (vec![0, 1], vec![2]));
+        assert!(flaky.flaky());
+        // `time` is the duration of the case's own run: Surefire's is the run that passed.
+        let d = flaky.durations().unwrap();
+        assert_eq!((d.runs(), d.total()), (1, 500_000));
+        assert_eq!(
+            runs(&s, "C.broken"),
+            ((0, 3, 0), words(&[("FAILED", 1), ("RERUN ERROR", 1), ("RERUN FAILURE", 1)]))
+        );
+        assert_eq!(failed_and_passed(&s, "C.broken"), (vec![0, 1, 2], vec![]));
+        assert_eq!(test(&s, "C.broken").durations().map(|d| (d.runs(), d.total())), Some((1, 250_000)));
+        assert_eq!(runs(&s, "C.plain"), ((1, 0, 0), words(&[("PASSED", 1)])));
+        assert_eq!(s.totals().missing, 0);
+        assert_eq!(s.orphan_results(), 0);
+        // Each try's reason is its own message.
+        let mut reasons: Vec<String> = s.failure_groups().iter().map(|g| g.example.to_string()).collect();
+        reasons.sort();
+        assert_eq!(reasons, ["first run", "first try", "second run", "second try", "third run"]);
+        // Each failed run spans its lines: a try from where the previous run ended to its own
+        // end; the case's own failed run ends where its first rerun starts.
+        let line_of = |needle: &str| xml[..xml.find(needle).unwrap()].matches('\n').count() as u64 + 1;
+        let start_of =
+            |line: u64| xml.split_inclusive('\n').take(line as usize - 1).map(str::len).sum::<usize>() as u64;
+        let spans = |name: &str| -> Vec<(u64, u64)> {
+            test(&s, name).failed_runs().first().iter().map(|r| (r.opened, r.closed)).collect()
+        };
+        assert_eq!(
+            spans("C.flaky"),
+            [
+                (start_of(line_of(r#"name="flaky""#)), start_of(line_of("</flakyFailure>"))),
+                (start_of(line_of("</flakyFailure>")), start_of(line_of("<flakyError"))),
+            ]
+        );
+        assert_eq!(
+            spans("C.broken"),
+            [
+                (start_of(line_of(r#"name="broken""#)), start_of(line_of("<rerunFailure"))),
+                (start_of(line_of("<rerunFailure")), start_of(line_of("</rerunFailure>"))),
+                (start_of(line_of("<rerunError")), start_of(line_of("<rerunError"))),
+            ]
+        );
+    }
 
     #[test]
     fn attributes_and_entities() {

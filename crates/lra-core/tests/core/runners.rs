@@ -176,6 +176,22 @@ fn junit_xml_from_googletest_with_cdata() {
     assert_eq!(fails.first_failure().map(|l| l.line), Some(line));
 }
 
+/// GoogleTest's XML (gtest/precedence_test.cc) and Surefire's retries (a hand-written report),
+/// read in slices of every size: a disabled test is skipped, a failure beats a skip written
+/// before it, and each retry is a run of its own, its lines where its element is.
+#[test]
+fn junit_disabled_cases_and_surefire_retries_in_any_slices() {
+    let s = parse_in_chunks(&fixture("gtest-precedence.xml"));
+    assert_eq!(counts(&s, "Precedence.DISABLED_Disabled"), (0, 0, 1, 0, 0));
+    assert_eq!(counts(&s, "Precedence.FailsThenSkips"), (0, 1, 0, 0, 0));
+    assert_eq!(counts(&s, "SkipThenFail.SkipsThenTearDownFails"), (0, 1, 0, 0, 0));
+    let s = parse_in_chunks(&fixture("surefire-rerun.xml"));
+    assert_eq!(counts(&s, "suite.SuiteTest.alwaysFails"), (0, 3, 0, 0, 0));
+    assert_eq!(counts(&s, "suite.SuiteTest.everyThirdRunFails"), (1, 1, 0, 0, 0));
+    assert_eq!(failing_iterations(&s, "suite.SuiteTest.alwaysFails"), ["1", "2", "3"]);
+    assert_eq!(failing_iterations(&s, "suite.SuiteTest.everyThirdRunFails"), ["1"]);
+}
+
 #[test]
 fn junit_markup_that_is_not_a_test_is_passed_over() {
     let xml = br#"<?xml version="1.0"?>
