@@ -174,19 +174,17 @@ fn result<'a>(events: &mut LineEvents<'a>, word: &'static [u8], class: Class, re
 mod tests {
     use super::*;
 
-    /// The result a line gives: word, class, the name it closes, and the duration.
-    fn result_of(line: &[u8]) -> Option<(Vec<u8>, Class, Vec<u8>, Option<u64>)> {
+    /// A result: word, class, the name it closes, and the duration.
+    type Read = Option<(Vec<u8>, Class, Vec<u8>, Option<u64>)>;
+
+    /// The result a line gives.
+    fn result_of(line: &[u8]) -> Read {
         let e = read(line);
         let (word, _, class) = e.result?;
         Some((word.into_owned(), class, e.names.expect("a result names its test").into_owned(), e.duration))
     }
 
-    fn r(
-        word: &str,
-        class: Class,
-        name: &str,
-        duration: Option<u64>,
-    ) -> Option<(Vec<u8>, Class, Vec<u8>, Option<u64>)> {
+    fn r(word: &str, class: Class, name: &str, duration: Option<u64>) -> Read {
         Some((word.into(), class, name.into(), duration))
     }
 
