@@ -50,6 +50,10 @@ pub(crate) struct LineEvents<'a> {
     /// `Result: ` was found; its uppercased word (empty when there is none), the bytes after it,
     /// and the word's class.
     pub(crate) result: Option<(Text<'a>, Text<'a>, Class)>,
+    /// The test the result names, for a runner whose result lines name their test (GoogleTest):
+    /// the result then closes only the open test of that name (docs/design.md, "The test
+    /// runners' formats").
+    pub(crate) names: Option<Text<'a>>,
     /// The line is longer than the limit and a marker occurs past it, so that marker was ignored.
     pub(crate) cut_marker: bool,
     /// The run's duration as the result states it, in microseconds (`crate::stamps`).

@@ -1,7 +1,7 @@
 //! The result of parsing a run of whole lines, possibly with no knowledge of what came before.
 //!
 //! A segment in the middle of a file does not know the iteration it starts in, nor whether a test
-//! is open at its start. So it records what happened before its first `Test: ` line (`head_result`,
+//! is open at its start. So it records what happened before its first `Test: ` line (`head_results`,
 //! `has_test`), the runs it could not attribute to an iteration (`incoming`), and the state it ends
 //! in (`open`, `iteration`). [`Partial::absorb`] resolves the left side's end state against the
 //! right side's head, which makes the merge associative: any split and any merge tree give the
@@ -161,8 +161,10 @@ pub(crate) enum Open {
     Test(OpenTest),
 }
 
-/// The first `Result: ` before any `Test: `: it closes the test open at the start, if any, or else
-/// it is an orphan. Only the merge can tell.
+/// A result before any `Test: `: it closes the test open at the start, if any, or else it is an
+/// orphan. Only the merge can tell. A result that names its test (GoogleTest) closes only the
+/// open test of that name, and leaves any other open: a partial keeps each of these, in order,
+/// until its first test.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct HeadResult {
     word: Box<[u8]>,
@@ -170,6 +172,22 @@ pub(crate) struct HeadResult {
     class: Class,
     line: LineStart,
     end: RunEnd,
+    /// The test the result names (see `LineEvents::names`).
+    name: Option<Box<[u8]>>,
+}
+
+impl HeadResult {
+    /// Whether, read when no test is open, the result is an orphan. A result that names its
+    /// test and states no duration is not: GoogleTest's end-of-run lists name failed and
+    /// skipped tests that way, and with `--gtest_print_time=0` so does every result.
+    fn orphan_when_closed(&self) -> bool {
+        orphan_when_closed(self.name.is_some(), self.end)
+    }
+}
+
+/// See [`HeadResult::orphan_when_closed`].
+fn orphan_when_closed(named: bool, end: RunEnd) -> bool {
+    !named || end.duration.is_some()
 }
 
 /// Serialized as a segment's part (`crate::wire`); what is not part of the result is skipped.
@@ -188,14 +206,18 @@ pub(crate) struct Partial {
     iteration: IterationAt,
     open: Open,
     has_test: bool,
-    head_result: Option<HeadResult>,
+    /// The results before the first test, while what was open at the start is unknown: at most
+    /// one that does not name its test (it settles what is open), any number that do.
+    head_results: Vec<HeadResult>,
     /// The first line of output of the open test, for formats that print a failure's message
     /// between a test's start and its result (docs/design.md, "A failure's reason"): the
     /// reason of a failure whose result line gives none.
     message: Option<Box<[u8]>>,
     /// The same, for lines before this partial's first test or result: they belong to the
-    /// test open at its start, if any.
+    /// test open at its start, if any,
     head_message: Option<Box<[u8]>>,
+    /// unless one of the first this many `head_results` closed it.
+    head_message_at: u32,
     /// Runs counted in the iteration that is current at the start.
     incoming: Counts,
     /// Their durations.
@@ -221,11 +243,21 @@ pub(crate) struct Partial {
 
 impl PartialEq for Partial {
     fn eq(&self, other: &Partial) -> bool {
-        type State<'p> = (&'p Tables, Counts, [u64; 5], IterationAt, Open, bool, Counts, &'p Option<HeadResult>);
+        type State<'p> = (&'p Tables, Counts, [u64; 5], IterationAt, Open, bool, Counts, &'p [HeadResult], u32);
         type Messages<'p> = [&'p Option<Box<[u8]>>; 2];
         fn state(p: &Partial) -> (State<'_>, Messages<'_>) {
             let n = [p.orphan_results, p.long_lines, p.dropped_durations, p.lines, p.offset];
-            let state = (&p.tables, p.totals, n, p.iteration, p.open, p.has_test, p.incoming, &p.head_result);
+            let state = (
+                &p.tables,
+                p.totals,
+                n,
+                p.iteration,
+                p.open,
+                p.has_test,
+                p.incoming,
+                &p.head_results[..],
+                p.head_message_at,
+            );
             (state, [&p.message, &p.head_message])
         }
         fn cells(p: &Partial) -> Vec<(usize, Cell)> {
@@ -261,9 +293,10 @@ impl Partial {
             iteration,
             open,
             has_test: false,
-            head_result: None,
+            head_results: Vec::new(),
             message: None,
             head_message: None,
+            head_message_at: 0,
             incoming: Counts::default(),
             incoming_timed: Timed::default(),
             incoming_cells: Vec::new(),
@@ -338,7 +371,7 @@ impl Partial {
     }
 
     fn apply_at(&mut self, events: LineEvents<'_>, opened: Option<LineStart>, line: &mut Lines<'_, '_>) {
-        let LineEvents { iteration, test, test_kept, result, cut_marker, duration, stamp } = events;
+        let LineEvents { iteration, test, test_kept, result, names, cut_marker, duration, stamp } = events;
         if cut_marker {
             self.long_lines += 1;
             let here = self.number(line);
@@ -369,7 +402,7 @@ impl Partial {
             self.open = Open::Test(OpenTest { test, iteration: self.iteration, line: at, stamp });
         }
         if let Some((word, detail, class)) = result {
-            self.result(&word, &detail, class, RunEnd { duration, stamp }, line);
+            self.result(&word, &detail, class, names.as_deref(), RunEnd { duration, stamp }, line);
         }
     }
 
@@ -404,7 +437,12 @@ impl Partial {
         };
         match self.open {
             Open::Test(_) => keep(&mut self.message),
-            Open::Unknown => keep(&mut self.head_message),
+            Open::Unknown => {
+                if self.head_message.is_none() {
+                    self.head_message_at = self.head_results.len() as u32;
+                }
+                keep(&mut self.head_message)
+            }
             Open::Closed => {}
         }
     }
@@ -418,19 +456,49 @@ impl Partial {
         }
     }
 
-    fn result(&mut self, word: &[u8], detail: &[u8], class: Class, end: RunEnd, line: &mut Lines<'_, '_>) {
+    /// A result, which closes the open test, unless it `names` another.
+    fn result(
+        &mut self,
+        word: &[u8],
+        detail: &[u8],
+        class: Class,
+        names: Option<&[u8]>,
+        end: RunEnd,
+        line: &mut Lines<'_, '_>,
+    ) {
         match self.open {
-            Open::Test(open) => self.close(open, word, detail, class, end, line),
+            Open::Test(open) => {
+                if names.is_none_or(|name| self.is_named(open.test, name)) {
+                    self.close(open, word, detail, class, end, line)
+                }
+            }
             Open::Closed => {
-                let here = self.number(line);
-                self.orphan(word, here)
+                if orphan_when_closed(names.is_some(), end) {
+                    let here = self.number(line);
+                    self.orphan(word, here)
+                }
             }
             Open::Unknown => {
                 let line = line.start();
-                self.head_result = Some(HeadResult { word: word.into(), detail: detail.into(), class, line, end });
-                self.open = Open::Closed;
+                let name = names.map(Box::from);
+                // A result that names its test may leave open what was open.
+                if name.is_none() {
+                    self.open = Open::Closed;
+                }
+                self.head_results.push(HeadResult { word: word.into(), detail: detail.into(), class, line, end, name });
             }
         }
+    }
+
+    /// Whether `name`, a result's bytes, names `test`: decoded and kept as a test's name is.
+    fn is_named(&self, test: u32, name: &[u8]) -> bool {
+        let kept = &self.tables.tests[test as usize].name;
+        if same_bytes(kept.as_bytes(), name) {
+            return true;
+        }
+        // Equal bytes decide, unless the name is one that decoding or cutting changes.
+        let plain = name.len() <= CUT_BYTES && std::str::from_utf8(name).is_ok();
+        !plain && *cut_text(&lossy(name)) == **kept
     }
 
     /// Closes `open` with `word` of `class` (missing: no word) and the text after it, found at
@@ -531,32 +599,44 @@ impl Partial {
     }
 
     /// Appends `right`, which starts where `self` ends.
-    pub(crate) fn absorb(&mut self, right: Partial) {
+    pub(crate) fn absorb(&mut self, mut right: Partial) {
         let shift = Shift { file: 0, line: self.lines, offset: self.offset };
         // Settle the boundary first, so that a first failure found here comes before the right
         // side's own.
         match self.open {
             Open::Test(open) => {
-                if self.message.is_none() {
+                // The first of the right side's head results that closes the open test; those
+                // before it name other tests, and those after it are read with nothing open.
+                let closing = right
+                    .head_results
+                    .iter()
+                    .position(|h| h.name.as_deref().is_none_or(|n| self.is_named(open.test, n)));
+                if self.message.is_none() && closing.is_none_or(|i| right.head_message_at as usize <= i) {
                     self.message = right.head_message.clone();
                 }
-                if let Some(head) = &right.head_result {
+                if let Some(i) = closing {
+                    let head = &right.head_results[i];
                     let line = &mut Lines::Known(shift.line(head.line));
                     self.close(open, &head.word, &head.detail, head.class, head.end, line);
+                    for head in right.head_results[i + 1..].iter().filter(|h| h.orphan_when_closed()) {
+                        self.orphan(&head.word, shift.line(head.line));
+                    }
                 } else if right.has_test {
                     self.close(open, b"", b"", Class::Missing, RunEnd::MISSING, &mut Lines::Known(NOWHERE));
                 }
             }
             Open::Closed => {
-                if let Some(head) = &right.head_result {
+                for head in right.head_results.iter().filter(|h| h.orphan_when_closed()) {
                     self.orphan(&head.word, shift.line(head.line));
                 }
             }
             Open::Unknown => {
-                self.head_result = right.head_result.clone().map(|h| HeadResult { line: shift.line(h.line), ..h });
-                if self.head_message.is_none() {
+                if self.head_message.is_none() && right.head_message.is_some() {
                     self.head_message = right.head_message.clone();
+                    self.head_message_at = self.head_results.len() as u32 + right.head_message_at;
                 }
+                let heads = std::mem::take(&mut right.head_results);
+                self.head_results.extend(heads.into_iter().map(|h| HeadResult { line: shift.line(h.line), ..h }));
             }
         }
         match self.iteration {
@@ -631,7 +711,7 @@ impl Partial {
         format: LogFormat,
         options: &Options,
     ) -> Summary {
-        debug_assert!(self.head_result.is_none() && self.incoming == Counts::default());
+        debug_assert!(self.head_results.is_empty() && self.incoming == Counts::default());
         debug_assert!(self.incoming_cells.iter().all(Cell::is_empty) && self.incoming_timed == Timed::default());
         if let Open::Test(open) = self.open {
             self.close(open, b"", b"", Class::Missing, RunEnd::MISSING, &mut Lines::Known(NOWHERE));

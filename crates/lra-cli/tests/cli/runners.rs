@@ -49,6 +49,31 @@ fn googletest_and_pytest_are_told_by_their_first_lines() {
 }
 
 #[test]
+fn googletest_without_times_and_after_unended_output() {
+    // `--gtest_print_time=0`, and the suite built with -DUNENDED_OUTPUT (results printed after
+    // output that did not end its line, and a disabled test), each repeated 6 times.
+    let v =
+        json(&lra(&["summarize", "--format", "json", &fixture("gtest-no-time.log"), &fixture("gtest-unended.log")]));
+    assert_eq!(v["files"][0]["format"], "gtest");
+    assert_eq!(v["files"][1]["format"], "gtest");
+    let s = |n: &str| n.to_owned();
+    assert_eq!(
+        table(&v),
+        [
+            (s("Suite.AlwaysPasses"), 12, 0, 0),
+            (s("Suite.AlwaysFails"), 0, 12, 0),
+            (s("Suite.Skipped"), 0, 0, 12),
+            (s("Flaky.EveryThirdRunFails"), 8, 4, 0),
+            (s("Suite.DISABLED_NotRun"), 0, 0, 6),
+        ]
+    );
+    assert_eq!(v["files"][0]["orphan_results"], 0);
+    // `--gtest_brief=1` names no run: none is counted.
+    let v = json(&lra(&["summarize", "--format", "json", &fixture("gtest-brief.log")]));
+    assert_eq!(v["tests"].as_array().unwrap().len(), 0);
+}
+
+#[test]
 fn libtest_and_tap_runs_are_iterations_by_their_count() {
     let v = json(&lra(&["summarize", "--format", "json", &fixture("libtest.log"), &fixture("tap.log")]));
     assert_eq!(v["files"][0]["format"], "libtest");

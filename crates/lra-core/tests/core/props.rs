@@ -442,3 +442,52 @@ proptest! {
         check_checkpoints(&log, &left.take_checkpoints(), slice as u64 + at as u64);
     }
 }
+
+/// GoogleTest's lines over a few names: results that name the open test, another or none, with
+/// and without durations, after unended output, the end-of-run lists, and output lines.
+fn gtest_log() -> impl Strategy<Value = Vec<u8>> {
+    const LINES: &[&str] = &[
+        "[ RUN      ] A.B",
+        "[ RUN      ] A.C",
+        "[       OK ] A.B",
+        "[       OK ] A.C (1 ms)",
+        "[  FAILED  ] A.B (2 ms)",
+        "[  FAILED  ] A.C",
+        "[  FAILED  ] A.B, where GetParam() = 1",
+        "[  SKIPPED ] A.C (3 ms)",
+        "[  SKIPPED ] A.B",
+        "out[       OK ] A.B",
+        "out[  FAILED  ] A.C (4 ms)",
+        "[ DISABLED ] A.D",
+        "[  DEATH   ] [       OK ] A.B (5 ms)",
+        "[  FAILED  ] 1 test, listed below:",
+        "Repeating all tests (iteration 2) . . .",
+        "a.cc:1: Failure",
+        "first message",
+        "second message",
+        "",
+    ];
+    (prop::collection::vec(prop::sample::select(LINES), 0..40), any::<bool>()).prop_map(|(lines, trailing)| {
+        let mut out = lines.join("\n").into_bytes();
+        if trailing {
+            out.push(b'\n');
+        }
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn googletest_results_close_only_the_open_test_of_their_name_in_any_segments(
+        log in gtest_log(), cuts in cuts(), tree in tree()
+    ) {
+        // A result closes only the open test it names (docs/design.md, "The test runners'
+        // formats"): what a segment's first results close is settled by the merge.
+        let options = Options { format: Some(LogFormat::GoogleTest), ..Options::default() };
+        let whole = parse_with("t.log", &log, &options);
+        prop_assert_eq!(&chunked(&log, &at(log.len(), &cuts), &options), &whole);
+        prop_assert_eq!(&parse_in_segments("t.log", &log, &options, &at(log.len(), &cuts), tree), &whole);
+    }
+}

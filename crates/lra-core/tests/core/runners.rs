@@ -91,6 +91,89 @@ fn googletest_repeated() {
     );
 }
 
+/// The suite's names in GoogleTest.
+const GTEST_SUITE: [&str; 4] = ["Suite.AlwaysPasses", "Suite.AlwaysFails", "Suite.Skipped", "Flaky.EveryThirdRunFails"];
+
+#[test]
+fn googletest_without_times_every_run_is_read_and_the_end_lists_are_not() {
+    // `--gtest_print_time=0`: no result line ends with `(N ms)`. Every run was missing; a result
+    // now closes the open test it names, and the end-of-run lists, which name the failed and
+    // skipped tests again with nothing open, are not runs.
+    let s = parse_every_way(&fixture("gtest-no-time.log"), &Options::default());
+    assert_eq!(s.files[0].format, LogFormat::GoogleTest);
+    check_suite(&s, GTEST_SUITE);
+    assert_eq!(
+        reasons(&s),
+        [
+            ("Expected equality of these values:".into(), 6),
+            ("Expected: (flaky_runs % 3) != (0), actual: 0 vs 0".into(), 2)
+        ]
+    );
+    assert!(s.tests().iter().all(|t| t.durations().is_none()), "no duration is stated");
+}
+
+#[test]
+fn googletest_a_quoted_result_line_closes_nothing() {
+    // A test's output that quotes another test's result line (googletest's own tests do) does
+    // not close the open test: a result closes only the open test it names.
+    let log = b"[==========] Running 2 tests from 1 test suite.\n[ RUN      ] A.B\n\
+a.cc:1: Failure\nExpected no line like\n[       OK ] A.C (0 ms)\n[  FAILED  ] A.B (1 ms)\n\
+[ RUN      ] A.C\n[       OK ] A.C (0 ms)\n";
+    let s = parse_every_way(log, &Options::default());
+    assert_eq!(names(&s), ["A.B", "A.C"]);
+    assert_eq!(counts(&s, "A.B"), (0, 1, 0, 0, 0));
+    assert_eq!(counts(&s, "A.C"), (1, 0, 0, 0, 0));
+    assert_eq!(s.orphan_results(), 0);
+}
+
+#[test]
+fn googletest_results_after_output_that_did_not_end_its_line() {
+    // The suite built with -DUNENDED_OUTPUT, without times: `no line end[       OK ] Suite.…`,
+    // and a disabled test, `[ DISABLED ] Suite.DISABLED_NotRun`, skipped in every iteration.
+    let s = parse_every_way(&fixture("gtest-unended.log"), &Options::default());
+    assert_eq!(counts(&s, "Suite.AlwaysPasses"), (6, 0, 0, 0, 0));
+    assert_eq!(counts(&s, "Suite.AlwaysFails"), (0, 6, 0, 0, 0));
+    assert_eq!(counts(&s, "Suite.Skipped"), (0, 0, 6, 0, 0));
+    assert_eq!(counts(&s, "Flaky.EveryThirdRunFails"), (4, 2, 0, 0, 0));
+    assert_eq!(counts(&s, "Suite.DISABLED_NotRun"), (0, 0, 6, 0, 0));
+    assert_eq!(failing_iterations(&s, "Flaky.EveryThirdRunFails"), ["3", "6"]);
+    assert_eq!((s.orphan_results(), s.totals().missing), (0, 0));
+    let t = s.tests().iter().find(|t| &*t.name == "Suite.DISABLED_NotRun").unwrap();
+    assert_eq!(t.results.as_slice(), vec![("DISABLED".into(), 6)]);
+}
+
+#[test]
+fn googletest_repeated_and_shuffled() {
+    // `--gtest_repeat=3 --gtest_shuffle`: each iteration runs the tests in another order.
+    let s = parse_every_way(&fixture("gtest-shuffle.log"), &Options::default());
+    assert_eq!(counts(&s, "Suite.AlwaysPasses"), (3, 0, 0, 0, 0));
+    assert_eq!(counts(&s, "Suite.AlwaysFails"), (0, 3, 0, 0, 0));
+    assert_eq!(counts(&s, "Suite.Skipped"), (0, 0, 3, 0, 0));
+    assert_eq!(counts(&s, "Flaky.EveryThirdRunFails"), (2, 1, 0, 0, 0));
+    assert_eq!(failing_iterations(&s, "Flaky.EveryThirdRunFails"), ["3"]);
+    assert_eq!((s.orphan_results(), s.totals().missing), (0, 0));
+}
+
+#[test]
+fn googletest_one_shard() {
+    // Shard 1 of 2 runs the tests whose index is even: the one that passes and the skipped one.
+    let s = parse_every_way(&fixture("gtest-shard.log"), &Options::default());
+    assert_eq!(names(&s), ["Suite.AlwaysPasses", "Suite.Skipped"]);
+    assert_eq!(counts(&s, "Suite.AlwaysPasses"), (6, 0, 0, 0, 0));
+    assert_eq!(counts(&s, "Suite.Skipped"), (0, 0, 6, 0, 0));
+    assert_eq!(s.iterations().len(), 6);
+}
+
+#[test]
+fn googletest_brief_output_names_no_runs() {
+    // `--gtest_brief=1` prints only the failures' results, with no test open: read as GoogleTest
+    // they are orphans (6 + 2), never runs; it has none of GoogleTest's telltale lines.
+    let log = fixture("gtest-brief.log");
+    let s = parse_every_way(&log, &Options { format: Some(LogFormat::GoogleTest), ..Options::default() });
+    assert_eq!((s.tests().len(), s.orphan_results()), (0, 8));
+    assert_eq!(parse_with("brief.log", &log, &Options::default()).tests().len(), 0);
+}
+
 #[test]
 fn googletest_reason_is_the_first_line_after_the_header_in_any_segment() {
     let log = b"[ RUN      ] A.B\n\nsuite.cc:1: Failure\n  Value of: ok()\nmore\n[  FAILED  ] A.B (1 ms)\n\
