@@ -141,8 +141,7 @@ fn tell(head: &[u8]) -> (LogFormat, String) {
                 tally.runs += 1;
             }
         }
-        gtest_ran |= line.starts_with(b"[==========] ") && line.trim_ascii_end().ends_with(b" ran.");
-        gtest_ran |= line.starts_with(b"[==========] ") && memchr::memmem::find(line, b" ran. (").is_some();
+        gtest_ran |= gtest::is_iteration_end(line);
         libtest_result |= line.starts_with(b"test result: ");
         if terse.is_none() {
             terse = if is_go_package_line(line) {

@@ -7,7 +7,7 @@
 //!   `--gtest_print_time=0` drops the duration. A result line names its test, and closes only
 //!   the open test of that name: the end-of-run lists print the same lines for the failed and
 //!   skipped tests, with nothing open, and are not runs. With nothing open, a result with a
-//!   duration is an orphan (what `--gtest_brief=1` prints: failures only, see [`is_brief`]).
+//!   duration is an orphan (what `--gtest_brief=1` prints: failures only, told apart by `format::detect`).
 //! - A result tag after other text on a line is read too: a test's output that did not end its
 //!   line has GoogleTest's result printed after it (`done[       OK ] Suite.Name (0 ms)`).
 //! - `[ DISABLED ] Suite.DISABLED_Name` (a disabled test the filter selects) is a skipped run
@@ -40,7 +40,6 @@ pub(crate) fn is_telltale(line: &[u8]) -> bool {
 
 /// Whether the line ends an iteration: `[==========] N tests from M test suites ran.`, then
 /// ` (N ms total)` unless `--gtest_print_time=0`. Both of GoogleTest's printers print it.
-#[allow(dead_code, reason = "for the \"No test runs found\" message, which names the flag to add")]
 pub(crate) fn is_iteration_end(line: &[u8]) -> bool {
     let Some(rest) = line.strip_prefix(b"[==========] ") else { return false };
     let rest = rest.trim_ascii_end();
@@ -49,24 +48,6 @@ pub(crate) fn is_iteration_end(line: &[u8]) -> bool {
         None => rest,
     };
     rest.ends_with(b" ran.") && memchr::memmem::find(rest, b" from ").is_some()
-}
-
-/// Whether `head` (a file's first lines) is GoogleTest's output with `--gtest_brief=1`
-/// (`BriefUnitTestResultPrinter`): it prints no `[ RUN      ]` line and no `[==========] Running`
-/// line, only each failure's result (`[  FAILED  ] Suite.Name (N ms)`) and each iteration's
-/// end, so it does not name the runs that passed or were skipped. Told by an iteration's end
-/// with none of GoogleTest's telltale lines before it.
-#[allow(dead_code, reason = "for the \"No test runs found\" message, which names the flag to add")]
-pub(crate) fn is_brief(head: &[u8]) -> bool {
-    for line in head.split(|&b| b == b'\n').map(crate::format::prefix::runner_line) {
-        if is_telltale(line) {
-            return false;
-        }
-        if is_iteration_end(line) {
-            return true;
-        }
-    }
-    false
 }
 
 /// The message a line of a test's output gives, if any: not a blank line, nor the
@@ -265,16 +246,9 @@ mod tests {
     }
 
     #[test]
-    fn brief_output_is_told_by_an_iteration_end_before_any_run() {
+    fn an_iterations_end_with_and_without_its_time() {
         assert!(is_iteration_end(b"[==========] 4 tests from 2 test suites ran. (0 ms total)"));
         assert!(is_iteration_end(b"[==========] 1 test from 1 test suite ran."));
         assert!(!is_iteration_end(b"[==========] Running 4 tests from 2 test suites."));
-        let brief = b"Running main() from gtest_main.cc\n[  FAILED  ] Suite.AlwaysFails (0 ms)\n\
-[==========] 4 tests from 2 test suites ran. (0 ms total)\n[  PASSED  ] 2 tests.\n";
-        assert!(is_brief(brief));
-        let full = b"[==========] Running 1 test from 1 test suite.\n[ RUN      ] A.B\n[       OK ] A.B (0 ms)\n\
-[==========] 1 test from 1 test suite ran. (0 ms total)\n";
-        assert!(!is_brief(full));
-        assert!(!is_brief(b"no GoogleTest here\n"));
     }
 }

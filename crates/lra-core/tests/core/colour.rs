@@ -114,3 +114,13 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn googletest_with_color_yes_reads_as_without() {
+    // The same suite run with --gtest_color=yes and with --gtest_color=no (tests/fixtures/runners).
+    let coloured = parse_with("run.log", &fixture("gtest-color.log"), &Options::default());
+    let plain = parse_with("run.log", &fixture("gtest.log"), &Options::default());
+    assert_eq!(coloured.files[0].format, LogFormat::GoogleTest);
+    assert_eq!(coloured.tests().len(), 4);
+    assert_eq!(without_offsets(&coloured), without_offsets(&plain));
+}

@@ -171,7 +171,11 @@ fn googletest_brief_output_names_no_runs() {
     let log = fixture("gtest-brief.log");
     let s = parse_every_way(&log, &Options { format: Some(LogFormat::GoogleTest), ..Options::default() });
     assert_eq!((s.tests().len(), s.orphan_results()), (0, 8));
-    assert_eq!(parse_with("brief.log", &log, &Options::default()).tests().len(), 0);
+    let told = parse_with("brief.log", &log, &Options::default());
+    assert_eq!(told.tests().len(), 0);
+    // Told apart, and the reason names the flag to drop.
+    let reading = told.files[0].reading.as_deref().unwrap_or_default();
+    assert!(reading.contains("run without --gtest_brief"), "{reading}");
 }
 
 #[test]
