@@ -186,10 +186,11 @@ pub fn detect(head: &[u8]) -> LogFormat {
         return LogFormat::Junit;
     }
     // In this order: the first telltale line found decides.
-    let telltales: [(Telltale, LogFormat); 7] = [
+    let telltales: [(Telltale, LogFormat); 8] = [
         (gtest::is_telltale, LogFormat::GoogleTest),
         (go::is_telltale, LogFormat::Go),
         (go::is_json_telltale, LogFormat::GoJson),
+        (go::is_non_verbose_telltale, LogFormat::Go),
         (nextest::is_telltale, LogFormat::Nextest),
         (pytest::is_telltale, LogFormat::Pytest),
         (libtest::is_telltale, LogFormat::Libtest),
@@ -234,6 +235,11 @@ mod tests {
             detect(br#"{"Time":"2026-12-01T10:17:06Z","Action":"run","Package":"p","Test":"TestA"}"#),
             LogFormat::GoJson
         );
+        assert_eq!(detect(br#"{"Action":"start","Package":"p"}"#), LogFormat::GoJson, "test2json without -t");
+        assert_eq!(detect(b"\x16=== RUN   TestA\n"), LogFormat::Go, "-test.v=test2json");
+        // go test without -v: its `ok` lines are not TAP's.
+        assert_eq!(detect(b"ok  \texample.com/a\t0.003s\nok  \texample.com/b\t0.001s\n"), LogFormat::Go);
+        assert_eq!(detect(b"--- FAIL: TestA (0.00s)\n    a_test.go:9: no\nFAIL\n"), LogFormat::Go);
         assert_eq!(detect(b"<?xml version=\"1.0\"?>\n<testsuites>"), LogFormat::Junit);
         assert_eq!(detect(b"Test: <testsuite> in a log\n"), LogFormat::Markers);
         assert_eq!(detect(b"# Iteration 1\n# Test: Apples Test\n# Result: PASS\n"), LogFormat::Markers);
