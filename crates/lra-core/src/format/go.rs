@@ -55,6 +55,10 @@ pub(crate) struct GoReader {
     /// With `-v`, the last framing line came with the `^V` frame byte (`-test.v=test2json`): until
     /// one comes without it, lines without it are the tests' output.
     need_frame: bool,
+    /// With `-v`, a line started with the frame byte. Only then does a framed line make the
+    /// frame needed: if the frame byte was taken off the lines' starts before they reach this
+    /// reader, the frames left inside lines still end them, but no line can be told framed.
+    frames_start_lines: bool,
 }
 
 /// The byte `-test.v=test2json` (Go 1.20 and later) writes before each framing line, and
@@ -162,7 +166,10 @@ impl GoReader {
         // test2json: a frame byte not at a line's start ends the line there (a test's output left
         // unterminated, then its framed result), and starts a framed one.
         let (mut framed, mut line) = match line.strip_prefix(&[FRAME]) {
-            Some(rest) => (true, rest),
+            Some(rest) => {
+                self.frames_start_lines = true;
+                (true, rest)
+            }
             None => (false, line),
         };
         while let Some(at) = memchr::memchr(FRAME, line) {
@@ -193,7 +200,7 @@ impl GoReader {
             return self.output(line);
         }
         if let Some(update) = update(line) {
-            self.need_frame = framed;
+            self.need_frame = framed && self.frames_start_lines;
             return self.update(update, n, state);
         }
         let indent = line.iter().take_while(|&&b| b == b' ').count() / 4;
@@ -202,11 +209,11 @@ impl GoReader {
             if indent > self.depth {
                 return self.output(line);
             }
-            self.need_frame = framed;
+            self.need_frame = framed && self.frames_start_lines;
             return self.report(report, indent, n, state);
         }
         if line == b"PASS" || line == b"FAIL" {
-            self.need_frame = framed;
+            self.need_frame = framed && self.frames_start_lines;
         }
         if is_package_end(line) {
             self.depth = 0;
@@ -560,7 +567,7 @@ mod tests {
         assert_eq!(result(b"    --- PASS: TestSub/a (0.01s)"), None);
         assert!(matches!(update(b"=== PASS  TestX"), Some(Update::Result(b"TestX", (_, Class::Passed, None)))));
         assert!(matches!(update(b"=== NAME"), Some(Update::Switch(b""))));
-        assert!(matches!(update(b"=== RUNNING x"), None));
+        assert!(update(b"=== RUNNING x").is_none());
     }
 
     /// The lines, each ended.
@@ -652,6 +659,23 @@ mod tests {
         // frame.test: a test printing `=== RUN`).
         let log = lines(&["\x16=== RUN   TestA", "=== RUN   TestNotReally", "\x16--- PASS: TestA", "FAIL", "\x16PASS"]);
         assert_eq!(read(&log), [t("TestA", 1, 0, 0, 0)]);
+        // The frame bytes at the lines' starts taken off, those inside lines left: no line can be
+        // told framed, and each still ends its line.
+        let log = lines(&[
+            "=== RUN   TestA",
+            "hello\x16--- PASS: TestA (0.00s)",
+            "=== RUN   TestB",
+            "--- PASS: TestB (0.00s)",
+            "PASS",
+        ]);
+        assert_eq!(read(&log[..]), [t("TestA", 1, 0, 0, 0), t("TestB", 1, 0, 0, 0)]);
+    }
+
+    #[test]
+    fn a_pass_update_line_is_a_result_as_test2json_reads_it() {
+        // test2json's framebig data: `=== PASS  NAME` after the result is a second pass event.
+        let log = lines(&["=== RUN   TestA", "--- PASS: TestA (0.00s)", "=== PASS  TestA", "=== NAME", "PASS"]);
+        assert_eq!(read(&log), [t("TestA", 2, 0, 0, 0)]);
     }
 
     #[test]
