@@ -2,7 +2,10 @@
 //! test's result names it and a package's end closes every test still running:
 //! - `=== RUN   NAME` starts a run of `NAME` (subtests are `Parent/sub`, tests of their own);
 //! - `--- PASS: NAME (0.00s)`, `--- FAIL: …` and `--- SKIP: …`, indented for subtests, are runs:
-//!   passed, failed and skipped; the result ends the run of `NAME` started last;
+//!   passed, failed and skipped; the result ends the run of `NAME` started last. Which of them are
+//!   results is test2json's rule (indentation against the results pending, the `^V` frame of
+//!   `-test.v=test2json`), and a result after a test's unended output is read: see
+//!   [`GoReader::text_line`];
 //! - a package's end (`PASS` or `FAIL` alone, `ok  \tPKG …`, `FAIL\tPKG …`) or `panic: …` leaves
 //!   every test still running missing, located at its `=== RUN` line, and so does the file's end.
 //! - `=== PAUSE`, `=== CONT` and `=== NAME` lines, and the tests' own output, are not runs.
