@@ -348,10 +348,7 @@ fn warn_about_files(summary: &Summary) {
         if f.binary {
             eprintln!("lra: {name}: warning: this looks like a binary file, not a text log");
         }
-        if f.totals.runs() == 0
-            && !f.name.ends_with(".json")
-            && let Some(reading) = f.reading.as_deref().filter(|r| r.contains(lra_core::NOT_READ_AS_RUNS))
-        {
+        if let Some(reading) = f.reading.as_deref().filter(|r| r.contains(lra_core::TERSE_OUTPUT)) {
             eprintln!("lra: {name}: warning: {}", as_printed(reading));
         }
         if f.name.ends_with(".json") && f.totals.runs() == 0 {

@@ -51,7 +51,7 @@ pub use cut::{CUT_BYTES, Cut, cut_text, split_cut};
 pub use diff::{DIFF_SCHEMA, Diff};
 pub use durations::{DURATION_SCHEME, Durations, Timed, exact_ms, human_duration};
 pub use extract::NameMode;
-pub use format::{DETECT_LEN, Detected, LogFormat, NOT_READ_AS_RUNS, detect, detect_reading};
+pub use format::{DETECT_LEN, Detected, LogFormat, TERSE_OUTPUT, detect, detect_reading};
 pub use generate::{GenOptions, GenStyle, Generator, generate};
 pub use grid::FailureGrid;
 pub use json::SUMMARY_SCHEMA;

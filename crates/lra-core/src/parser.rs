@@ -6,12 +6,17 @@ use crate::format::OrderedReader;
 use crate::format::go::GoReader;
 use crate::format::junit::JunitReader;
 use crate::format::nextest::NextestReader;
-use crate::format::prefix::runner_line;
+use crate::format::prefix::{framed_runner_line, runner_line};
 use crate::format::{DETECT_LEN, Detected, LogFormat, detect_reading};
 use crate::markers::Markers;
 use crate::partial::{Lines, Partial};
 use crate::scan::{read_runner_line, scan};
 use crate::summary::Summary;
+
+/// A line as an ordered reader reads it.
+fn ordered_line<'l>(reader: &dyn OrderedReader, line: &'l [u8]) -> std::borrow::Cow<'l, [u8]> {
+    if reader.keeps_frames() { framed_runner_line(line) } else { runner_line(line) }
+}
 
 /// Lines longer than this are read only in their first this-many bytes (1 MiB), so that a file
 /// with no newlines, or a small compressed one whose line inflates to gigabytes, cannot take
@@ -366,7 +371,7 @@ impl FileParser {
         let at = self.state.next_line(0);
         if let Some(ordered) = &mut self.ordered {
             let kept = &line[..line.len().min(o.max_line)];
-            ordered.line(&runner_line(kept), at, &mut self.state);
+            ordered.line(&ordered_line(&**ordered, kept), at, &mut self.state);
             line.clear();
             self.pending = line;
             return;
@@ -393,7 +398,7 @@ impl FileParser {
             for end in memchr::memchr_iter(b'\n', bytes) {
                 let line = &bytes[start..end.min(start + self.options.max_line)];
                 let at = self.state.next_line(start);
-                ordered.line(&runner_line(line), at, &mut self.state);
+                ordered.line(&ordered_line(&**ordered, line), at, &mut self.state);
                 self.state.lines += 1;
                 start = end + 1;
             }

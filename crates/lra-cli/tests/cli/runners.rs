@@ -141,6 +141,73 @@ fn go_test_is_read_in_order_and_a_timed_out_package_leaves_its_tests_missing() {
     assert_eq!(missing, ["TestGroup", "TestGroup/first", "TestGroup/hangs"]);
 }
 
+/// The tests' rows of one file summarized, sorted by name.
+fn sorted_table(file: &str) -> (Value, Vec<(String, u64, u64, u64)>) {
+    let v = json(&lra(&["summarize", "--format", "json", &fixture(file)]));
+    let mut t = table(&v);
+    t.sort();
+    (v, t)
+}
+
+#[test]
+fn go_test_output_left_unended_and_a_message_quoting_results_keep_the_suites_counts() {
+    // go/habits: the suite's design, where tests print without a line end before their result
+    // and a failure message quotes `--- FAIL: TestOther`, `--- PASS: TestAlwaysPasses` and its
+    // own result line; plain, and framed as -test.v=test2json frames it.
+    let s = |n: &str| n.to_owned();
+    for file in ["go-habits.log", "go-framed.log"] {
+        let (v, t) = sorted_table(file);
+        assert_eq!(v["files"][0]["format"], "go", "{file}");
+        assert_eq!(
+            t,
+            [
+                (s("TestAlwaysFails"), 0, 6, 0),
+                (s("TestAlwaysPasses"), 6, 0, 0),
+                (s("TestAlwaysPasses/sub"), 6, 0, 0),
+                (s("TestFlaky"), 4, 2, 0),
+                (s("TestSkipped"), 0, 0, 6),
+            ],
+            "{file}"
+        );
+        assert_eq!(v["totals"]["missing"], 0, "{file}");
+    }
+}
+
+#[test]
+fn go_test2json_without_times_is_go_json() {
+    let (v, t) = sorted_table("go-test2json.log");
+    assert_eq!(v["files"][0]["format"], "go-json");
+    let s = |n: &str| n.to_owned();
+    assert_eq!(
+        t,
+        [
+            (s("TestAlwaysFails"), 0, 6, 0),
+            (s("TestAlwaysPasses"), 6, 0, 0),
+            (s("TestFlaky"), 4, 2, 0),
+            (s("TestSkipped"), 0, 0, 6)
+        ]
+    );
+}
+
+#[test]
+fn go_test_without_v_is_go_and_not_tap() {
+    // Only failures are named: their runs are read; the passing runs cannot be.
+    let (v, t) = sorted_table("go-quiet.log");
+    assert_eq!(v["files"][0]["format"], "go");
+    assert_eq!(t, [("TestAlwaysFails".to_owned(), 0, 6, 0), ("TestFlaky".to_owned(), 0, 2, 0)]);
+    // Every test passing: the packages' `ok` lines, which are no TAP points.
+    let (v, t) = sorted_table("go-quiet-ok.log");
+    assert_eq!(v["files"][0]["format"], "go");
+    assert_eq!(t, []);
+    // Either way the user is told that passes are not named, and what to run.
+    for name in ["go-quiet.log", "go-quiet-ok.log"] {
+        let o = lra(&["summarize", &fixture(name)]);
+        let err = stderr(&o);
+        assert!(err.contains("go test output without -v, which does not name its passing tests"), "{err}");
+        assert!(err.contains("run `go test -v`"), "{err}");
+    }
+}
+
 #[test]
 fn a_format_can_be_named() {
     let v = json(&lra(&["summarize", "--format", "json", "--log-format", "markers", &fixture("gtest.log")]));

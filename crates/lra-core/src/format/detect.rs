@@ -11,9 +11,10 @@
 //!   outweighed by the runner that printed the log.
 //! - The markers format (`Test: `/`Result: `) wins when more lines hold its markers than any
 //!   runner has lines of its own, and is the format when no runner is seen.
-//! - Output that does not name its passing runs (`go test` without `-v`, `pytest -q`,
-//!   `--gtest_brief=1`, `cargo test -q`) is not read as runs: it is read as markers (so finds
-//!   none) and the reason names the flag to add.
+//! - Output that does not name its passing runs (`pytest -q`, `--gtest_brief=1`,
+//!   `cargo test -q`) is not read as runs: it is read as markers (so finds none) and the reason
+//!   names the flag to add. `go test` without `-v` is read as go, its failures as test2json
+//!   reads them, and its reason says that its passes are not named.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,9 +24,9 @@ use super::{LogFormat, go, gtest, libtest, nextest, prefix, pytest, tap};
 /// One size for the CLI and the app, so that a file is read alike in both.
 pub const DETECT_LEN: usize = 1 << 20;
 
-/// The words in [`Detected::why`] of runner output that does not name its runs, which is then
-/// not read as runs: the CLI warns when it sees them.
-pub const NOT_READ_AS_RUNS: &str = "not read as runs";
+/// The words in [`Detected::why`] of runner output that does not name its passing runs: the CLI
+/// warns when it sees them.
+pub const TERSE_OUTPUT: &str = "does not name its passing tests";
 
 /// What a file's head told: the format it is read in, a choice made with it, and why, in words
 /// for people (`files[].reading`). Decided once from the head and handed to every part of the
@@ -100,14 +101,14 @@ impl Terse {
     fn why(self) -> &'static str {
         match self {
             Terse::GoWithoutV => {
-                "go test output without -v, which names only the failed tests: not read as runs; run `go test -v` \
-                 (or `go test -json`)"
+                "go test output without -v, which does not name its passing tests: only its failures are read, as \
+                 test2json reads them; run `go test -v` (or `go test -json`)"
             }
             Terse::PytestQuiet => {
                 "pytest -q output, which does not name its passing tests: not read as runs; run pytest with -v (no -q)"
             }
             Terse::GtestBrief => {
-                "GoogleTest output with --gtest_brief=1, which names only the failed tests: not read as runs; run \
+                "GoogleTest output with --gtest_brief=1, which does not name its passing tests: not read as runs; run \
                  without --gtest_brief"
             }
             Terse::CargoQuiet => {
@@ -126,7 +127,7 @@ fn tell(head: &[u8]) -> (LogFormat, String) {
     let mut tallies = [Tally::default(); RUNNERS.len()];
     let mut markers = 0u64;
     let mut terse: Option<Terse> = None;
-    let (mut gtest_ran, mut libtest_result) = (false, false);
+    let (mut gtest_ran, mut libtest_result, mut go_started) = (false, false, false);
     for (n, raw) in (0u64..).zip(head.split(|&b| b == b'\n')) {
         if memchr::memmem::find(raw, b"Test: ").is_some() || memchr::memmem::find(raw, b"Result: ").is_some() {
             markers += 1;
@@ -143,8 +144,9 @@ fn tell(head: &[u8]) -> (LogFormat, String) {
         }
         gtest_ran |= gtest::is_iteration_end(line);
         libtest_result |= line.starts_with(b"test result: ");
+        go_started |= line.starts_with(b"=== RUN   ");
         if terse.is_none() {
-            terse = if is_go_package_line(line) {
+            terse = if go::is_non_verbose_telltale(line) {
                 Some(Terse::GoWithoutV)
             } else if is_pytest_progress(line) {
                 Some(Terse::PytestQuiet)
@@ -170,6 +172,11 @@ fn tell(head: &[u8]) -> (LogFormat, String) {
         .min_by_key(|(_, t)| (std::cmp::Reverse(t.telltales + t.runs), t.first));
     let head_size = if head.len() >= DETECT_LEN { "first 1 MiB" } else { "whole file" };
     match best {
+        // go test without -v: its failures are read (as test2json reads them), and the reason
+        // says its passes are not named.
+        Some((&LogFormat::Go, t)) if t.telltales + t.runs >= markers && !go_started => {
+            (LogFormat::Go, Terse::GoWithoutV.why().to_owned())
+        }
         Some((&format, t)) if t.telltales + t.runs >= markers => {
             let lines = t.telltales + t.runs;
             let why = format!(
@@ -190,6 +197,7 @@ fn tell(head: &[u8]) -> (LogFormat, String) {
             (LogFormat::Markers, why)
         }
         None => match terse {
+            Some(Terse::GoWithoutV) => (LogFormat::Go, Terse::GoWithoutV.why().to_owned()),
             Some(terse) => (LogFormat::Markers, terse.why().to_owned()),
             None if markers > 0 => (
                 LogFormat::Markers,
@@ -253,12 +261,6 @@ fn is_run_line(format: LogFormat, line: &[u8]) -> bool {
         LogFormat::Tap => line.starts_with(b"ok") || line.starts_with(b"not ok"),
         LogFormat::Markers | LogFormat::Junit | LogFormat::GoJson => false,
     }
-}
-
-/// `go test`'s line for a package, which it prints with or without `-v`: `ok  \tPKG\t0.01s`,
-/// `FAIL\tPKG\t0.01s`, `?   \tPKG\t[no test files]`.
-fn is_go_package_line(line: &[u8]) -> bool {
-    line.starts_with(b"ok  \t") || line.starts_with(b"FAIL\t") || line.starts_with(b"?   \t")
 }
 
 /// `pytest -q`'s progress: a letter a test (`.` passed, `F` failed, `s` skipped, …) and the
@@ -342,12 +344,24 @@ mod tests {
     }
 
     #[test]
-    fn plain_go_test_output_is_not_tap_and_names_the_flag() {
+    fn plain_go_test_output_is_go_not_tap_and_names_the_flag() {
         let (format, why) = told(
             "--- FAIL: TestB (0.00s)\n    x_test.go:9: no\nFAIL\nFAIL\texample.com/x\t0.003s\nok  \texample.com/y\t0.002s\n",
         );
-        assert_eq!(format, LogFormat::Markers);
+        assert_eq!(format, LogFormat::Go);
         assert!(why.contains("run `go test -v`"), "{why}");
+        let (format, why) = told("ok  \texample.com/a\t0.003s\nok  \texample.com/b\t0.001s\n");
+        assert_eq!(format, LogFormat::Go);
+        assert!(why.contains(TERSE_OUTPUT), "{why}");
+        // go test -v names its passing runs: no such reason.
+        let (_, why) = told("=== RUN   TestA\n--- PASS: TestA (0.00s)\nok  \texample.com/a\t0.003s\n");
+        assert!(!why.contains(TERSE_OUTPUT), "{why}");
+    }
+
+    #[test]
+    fn test2json_without_times_and_framed_lines_are_go() {
+        assert_eq!(detect(br#"{"Action":"start","Package":"p"}"#), LogFormat::GoJson, "test2json without -t");
+        assert_eq!(detect(b"\x16=== RUN   TestA\n"), LogFormat::Go, "-test.v=test2json");
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //! test's result names it and a package's end closes every test still running:
 //! - `=== RUN   NAME` starts a run of `NAME` (subtests are `Parent/sub`, tests of their own);
 //! - `--- PASS: NAME (0.00s)`, `--- FAIL: …` and `--- SKIP: …`, indented for subtests, are runs:
-//!   passed, failed and skipped; the result ends the run of `NAME` started last;
+//!   passed, failed and skipped; the result ends the run of `NAME` started last. Which of them are
+//!   results is test2json's rule (indentation against the results pending, the `^V` frame of
+//!   `-test.v=test2json`), and a result after a test's unended output is read: see
+//!   [`GoReader::text_line`];
 //! - a package's end (`PASS` or `FAIL` alone, `ok  \tPKG …`, `FAIL\tPKG …`) or `panic: …` leaves
 //!   every test still running missing, located at its `=== RUN` line, and so does the file's end.
 //! - `=== PAUSE`, `=== CONT` and `=== NAME` lines, and the tests' own output, are not runs.
@@ -49,7 +52,21 @@ pub(crate) struct GoReader {
     latest_name: Vec<u8>,
     /// With `-v`, whose output the next lines are, while that run has none kept.
     output_of: OutputOf,
+    /// With `-v`, how many result lines are pending in test2json's sense: a result line indented
+    /// by `k` groups of four spaces is one only when `k <= depth` (see [`GoReader::text_line`]).
+    depth: usize,
+    /// With `-v`, the last framing line came with the `^V` frame byte (`-test.v=test2json`): until
+    /// one comes without it, lines without it are the tests' output.
+    need_frame: bool,
+    /// With `-v`, a line started with the frame byte. Only then does a framed line make the
+    /// frame needed: if the frame byte was taken off the lines' starts before they reach this
+    /// reader, the frames left inside lines still end them, but no line can be told framed.
+    frames_start_lines: bool,
 }
+
+/// The byte `-test.v=test2json` (Go 1.20 and later) writes before each framing line, and
+/// test2json's line end when it is not at a line's start.
+const FRAME: u8 = 0x16;
 
 /// See [`GoReader::output_of`].
 #[derive(Debug, Default)]
@@ -78,14 +95,54 @@ struct Event<'a> {
     elapsed: Option<&'a serde_json::value::RawValue>,
 }
 
-/// Whether the line is one only `go test -json` prints.
+/// Whether the line is one only `go test -json` or `go tool test2json` prints: an event object,
+/// with its `"Time"` first (`-json`, `test2json -t`) or without one (`test2json` alone), whose
+/// `"Action"` is one test2json writes.
 pub(crate) fn is_json_telltale(line: &[u8]) -> bool {
-    line.starts_with(b"{\"Time\":") && memchr::memmem::find(line, b"\"Action\":\"").is_some()
+    let Some(rest) = line.strip_prefix(b"{\"Time\":\"").or_else(|| line.strip_prefix(b"{")) else { return false };
+    let Some(at) = memchr::memmem::find(rest, b"\"Action\":\"") else { return false };
+    let action = &rest[at + 10..];
+    let action = &action[..memchr::memchr(b'"', action).unwrap_or(action.len())];
+    (at == 0 || line.starts_with(b"{\"Time\":"))
+        && matches!(
+            action,
+            b"start" | b"run" | b"pause" | b"cont" | b"pass" | b"bench" | b"fail" | b"output" | b"skip" | b"attr"
+        )
 }
 
-/// Whether the line is one only `go test -v` prints.
+/// Whether the line is one only `go test -v` (or its test binary with `-test.v`, framed or not)
+/// prints: a test's start, or a test's result at a line's start.
 pub(crate) fn is_telltale(line: &[u8]) -> bool {
-    line.starts_with(b"=== RUN   ")
+    let line = line.strip_prefix(&[FRAME]).unwrap_or(line);
+    line.starts_with(b"=== RUN   ") || is_result_telltale(line)
+}
+
+/// `--- FAIL: NAME (0.00s)` (a benchmark's without its time) and its `PASS` and `SKIP` twins at a line's start: `go test` prints
+/// failures this way with or without `-v`.
+fn is_result_telltale(line: &[u8]) -> bool {
+    (line.starts_with(b"--- FAIL: ") || line.starts_with(b"--- PASS: ") || line.starts_with(b"--- SKIP: "))
+        && line.get(10).is_some_and(|b| !b.is_ascii_whitespace())
+}
+
+/// Whether the line is a package's summary as `go test` prints it with or without `-v`:
+/// `ok  \tPKG\t0.01s`, `FAIL\tPKG\t0.01s` (or `[build failed]`, `[setup failed]`) and
+/// `?   \tPKG\t[no test files]`. A file with these and no `=== RUN   ` line is `go test`
+/// without `-v`, which names only its failed tests: its passing runs cannot be read.
+pub(crate) fn is_non_verbose_telltale(line: &[u8]) -> bool {
+    let (rest, no_tests) = if let Some(rest) = line.strip_prefix(b"ok  \t") {
+        (rest, false)
+    } else if let Some(rest) = line.strip_prefix(b"FAIL\t") {
+        (rest, false)
+    } else if let Some(rest) = line.strip_prefix(b"?   \t") {
+        (rest, true)
+    } else {
+        return false;
+    };
+    let package_end = rest.iter().position(|&b| b == b'\t' || b == b' ').unwrap_or(rest.len());
+    let after = &rest[package_end..];
+    package_end > 0
+        && !rest[..package_end].contains(&b'\t')
+        && if no_tests { after == b"\t[no test files]" } else { after.starts_with(b"\t") || after.starts_with(b" [") }
 }
 
 impl OrderedReader for GoReader {
@@ -95,6 +152,12 @@ impl OrderedReader for GoReader {
 
     fn end(&mut self, state: &mut Partial) {
         GoReader::end(self, None, state);
+    }
+
+    /// test2json's framing rules need the `^V` byte: once lines come framed, unframed ones
+    /// are a test's output.
+    fn keeps_frames(&self) -> bool {
+        true
     }
 }
 
@@ -109,34 +172,134 @@ impl GoReader {
         if self.json {
             return self.json_line(line, n, state);
         }
-        if let Some(rest) = line.strip_prefix(b"=== ") {
-            if let Some(name) = rest.strip_prefix(b"RUN") {
-                self.start_latest(name.trim_ascii(), n);
-            } else if let Some(name) = rest.strip_prefix(b"CONT").or_else(|| rest.strip_prefix(b"NAME")) {
-                self.switch_to(name.trim_ascii());
+        // test2json: a frame byte not at a line's start ends the line there (a test's output left
+        // unterminated, then its framed result), and starts a framed one.
+        let (mut framed, mut line) = match line.strip_prefix(&[FRAME]) {
+            Some(rest) => {
+                self.frames_start_lines = true;
+                (true, rest)
             }
-        } else if let Some((name, ended)) = result(line) {
-            let started = match &self.latest {
-                Some(_) if self.latest_name == name => self.latest.take(),
-                _ => self.running.get_mut(&b""[..]).and_then(|tests| tests.get_mut(name)).and_then(Vec::pop),
-            };
-            self.output_of = OutputOf::Nobody;
-            run(started, name, ended, n, state);
-        } else if is_package_end(line) {
-            self.end(Some(b""), state);
-        } else if !matches!(self.output_of, OutputOf::Nobody)
-            && let Some(message) = output_message(line)
-        {
-            match std::mem::take(&mut self.output_of) {
-                OutputOf::Latest => {
-                    if let Some(run) = &mut self.latest {
-                        run.message = Some(message.into());
-                    }
-                }
-                OutputOf::Named(name) => self.keep_output(b"", &name, message),
-                OutputOf::Nobody => {}
-            }
+            None => (false, line),
+        };
+        while let Some(at) = memchr::memchr(FRAME, line) {
+            self.text_line(&line[..at], framed, n, state);
+            (framed, line) = (true, &line[at + 1..]);
         }
+        self.text_line(line, framed, n, state);
+    }
+
+    /// Reads one `-v` line, as test2json does (`src/cmd/internal/test2json/test2json.go`,
+    /// `handleInputLine`): a framing line is one of
+    /// - `=== RUN   `, `=== PAUSE `, `=== CONT  `, `=== NAME  ` and `=== PASS  `, `=== FAIL  `,
+    ///   `=== SKIP  ` (a result of the test named) at the line's start: none is pending after it;
+    /// - a result `--- PASS: ` (`FAIL`, `SKIP`, `BENCH`) after `k` groups of four spaces, only if
+    ///   `k` results are pending (a subtest's follows its parent's, one group deeper): it flushes
+    ///   the deeper ones and is pending itself; any other is the test's output, such as a failure
+    ///   message quoting result lines (indented past its `file.go:12: ` line);
+    /// - `PASS` or `FAIL` alone, or a package's summary line (`ok  \tPKG`, `FAIL\tPKG`), or
+    ///   `panic: `, which end the package.
+    ///
+    /// Framed lines are what the test binary wrote; once the last framing line was framed, a line
+    /// without the frame is output. A test's output that did not end its line before the result
+    /// (`hello--- PASS: TestX (0.00s)`) is read as test2json read it before frames existed, by
+    /// looking for the framing text inside the line; here only a result of a test still running,
+    /// or a start at no indentation, so that a message quoting another result stays a message.
+    fn text_line(&mut self, line: &[u8], framed: bool, n: LineStart, state: &mut Partial) {
+        if self.need_frame && !framed {
+            return self.output(line);
+        }
+        if let Some(update) = update(line) {
+            self.need_frame = framed && self.frames_start_lines;
+            return self.update(update, n, state);
+        }
+        let indent = line.iter().take_while(|&&b| b == b' ').count() / 4;
+        let rest = &line[indent * 4..];
+        if let Some(report) = report(rest) {
+            if indent > self.depth {
+                return self.output(line);
+            }
+            self.need_frame = framed && self.frames_start_lines;
+            return self.report(report, indent, n, state);
+        }
+        if line == b"PASS" || line == b"FAIL" {
+            self.need_frame = framed && self.frames_start_lines;
+        }
+        if is_package_end(line) {
+            self.depth = 0;
+            return self.end(Some(b""), state);
+        }
+        // A framing text inside the line: what is before it is output.
+        let Some(at) = find_framing(rest) else { return self.output(line) };
+        let (before, framing) = rest.split_at(at);
+        let (update, report) = (update(framing), report(framing));
+        let accepted = match (&update, &report) {
+            (Some(_), _) => indent == 0,
+            (_, Some(Report::Result(name, _))) => indent <= self.depth && self.is_running(name),
+            _ => false,
+        };
+        if !accepted {
+            return self.output(line);
+        }
+        self.output(before);
+        match (update, report) {
+            (Some(update), _) => self.update(update, n, state),
+            (_, Some(report)) => self.report(report, indent, n, state),
+            _ => {}
+        }
+    }
+
+    /// A test's output line, kept as its message if it is its first.
+    fn output(&mut self, line: &[u8]) {
+        if matches!(self.output_of, OutputOf::Nobody) {
+            return;
+        }
+        let Some(message) = output_message(line) else { return };
+        match std::mem::take(&mut self.output_of) {
+            OutputOf::Latest => {
+                if let Some(run) = &mut self.latest {
+                    run.message = Some(message.into());
+                }
+            }
+            OutputOf::Named(name) => self.keep_output(b"", &name, message),
+            OutputOf::Nobody => {}
+        }
+    }
+
+    /// An `=== ` line: no result is pending after it.
+    fn update(&mut self, update: Update<'_>, n: LineStart, state: &mut Partial) {
+        self.depth = 0;
+        match update {
+            Update::Run(name) => self.start_latest(name, n),
+            Update::Switch(name) => self.switch_to(name),
+            Update::Other => {}
+            Update::Result(name, ended) => self.result(name, ended, n, state),
+        }
+    }
+
+    /// A `--- ` result line at `indent` (at most the pending depth): pending, deeper ones
+    /// flushed.
+    fn report(&mut self, report: Report<'_>, indent: usize, n: LineStart, state: &mut Partial) {
+        self.depth = indent + 1;
+        match report {
+            Report::Result(name, ended) => self.result(name, ended, n, state),
+            Report::Bench => self.output_of = OutputOf::Nobody,
+        }
+    }
+
+    /// The latest run of `name` ended as `ended` at line `n`.
+    fn result(&mut self, name: &[u8], ended: Ended, n: LineStart, state: &mut Partial) {
+        let started = match &self.latest {
+            Some(_) if self.latest_name == name => self.latest.take(),
+            _ => self.running.get_mut(&b""[..]).and_then(|tests| tests.get_mut(name)).and_then(Vec::pop),
+        };
+        self.output_of = OutputOf::Nobody;
+        run(started, name, ended, n, state);
+    }
+
+    /// Whether a `-v` run of `name` started and has not ended.
+    fn is_running(&self, name: &[u8]) -> bool {
+        (self.latest.is_some() && self.latest_name == name)
+            || self.running.get(&b""[..]).and_then(|tests| tests.get(name)).is_some_and(|runs| !runs.is_empty())
     }
 
     /// A `-v` run of `name` starts at line `n`: it is the latest, and the one before it goes on.
@@ -285,22 +448,78 @@ fn run(started: Option<Run>, name: &[u8], ended: Ended, n: LineStart, state: &mu
 /// How a run ended: its word, class and stated duration.
 type Ended = (&'static [u8], Class, Option<u64>);
 
-/// A result line's test, and how its run ended.
-fn result(line: &[u8]) -> Option<(&[u8], Ended)> {
-    let rest = line.trim_ascii_start().strip_prefix(b"--- ")?;
+/// A line starting with `=== `, as test2json reads it.
+enum Update<'a> {
+    /// `=== RUN   NAME`.
+    Run(&'a [u8]),
+    /// `=== CONT  NAME` or `=== NAME  NAME`: the lines that follow are `NAME`'s output.
+    Switch(&'a [u8]),
+    /// `=== PAUSE NAME`.
+    Other,
+    /// `=== PASS  NAME` (`FAIL`, `SKIP`): test2json's result event for `NAME`.
+    Result(&'a [u8], Ended),
+}
+
+/// The `=== ` line `line` starts with, if it does.
+fn update(line: &[u8]) -> Option<Update<'_>> {
+    let rest = line.strip_prefix(b"=== ")?;
+    let word = |w: &[u8]| rest.strip_prefix(w).filter(|r| r.is_empty() || r[0] == b' ').map(<[u8]>::trim_ascii);
+    if let Some(name) = word(b"RUN") {
+        Some(Update::Run(name))
+    } else if let Some(name) = word(b"CONT").or_else(|| word(b"NAME")) {
+        Some(Update::Switch(name))
+    } else if word(b"PAUSE").is_some() {
+        Some(Update::Other)
+    } else {
+        let (word, class, name) = if let Some(name) = rest.strip_prefix(b"PASS  ") {
+            (&b"PASS"[..], Class::Passed, name)
+        } else if let Some(name) = rest.strip_prefix(b"FAIL  ") {
+            (&b"FAIL"[..], Class::Failed, name)
+        } else {
+            (&b"SKIP"[..], Class::Skipped, rest.strip_prefix(b"SKIP  ")?)
+        };
+        let name = name.trim_ascii();
+        (!name.is_empty()).then_some(Update::Result(name, (word, class, None)))
+    }
+}
+
+/// A `--- ` line, its indentation taken off, as test2json reads it.
+enum Report<'a> {
+    /// `--- PASS: NAME (0.00s)`, `--- FAIL: …`, `--- SKIP: …`.
+    Result(&'a [u8], Ended),
+    /// `--- BENCH: NAME`: a benchmark's report, not a run.
+    Bench,
+}
+
+/// The `--- ` line `line` starts with, if it does.
+fn report(line: &[u8]) -> Option<Report<'_>> {
+    let rest = line.strip_prefix(b"--- ")?;
     let (word, class, rest): (&'static [u8], Class, &[u8]) = if let Some(r) = rest.strip_prefix(b"PASS: ") {
         (b"PASS", Class::Passed, r)
     } else if let Some(r) = rest.strip_prefix(b"FAIL: ") {
         (b"FAIL", Class::Failed, r)
+    } else if let Some(r) = rest.strip_prefix(b"SKIP: ") {
+        (b"SKIP", Class::Skipped, r)
     } else {
-        (b"SKIP", Class::Skipped, rest.strip_prefix(b"SKIP: ")?)
+        return rest.starts_with(b"BENCH: ").then_some(Report::Bench);
     };
     let (name, took) = match memchr::memmem::rfind(rest, b" (") {
         Some(at) if rest.ends_with(b")") => (&rest[..at], stamps::stated(&rest[at + 2..rest.len() - 1])),
         _ => (rest, None),
     };
     let name = name.trim_ascii();
-    (!name.is_empty()).then_some((name, (word, class, took)))
+    (!name.is_empty()).then_some(Report::Result(name, (word, class, took)))
+}
+
+/// Where the first text that starts a framing line (`=== RUN   `, `--- PASS: `, …) is inside
+/// `line`, after its first byte.
+fn find_framing(line: &[u8]) -> Option<usize> {
+    memchr::memchr2_iter(b'=', b'-', line).skip_while(|&at| at == 0).find(|&at| {
+        let rest = &line[at..];
+        [&b"=== RUN   "[..], b"=== CONT  ", b"=== NAME  ", b"=== PAUSE ", b"--- PASS: ", b"--- FAIL: ", b"--- SKIP: "]
+            .iter()
+            .any(|framing| rest.starts_with(framing))
+    })
 }
 
 /// The message a line of a run's output gives: trimmed, not empty, and not an event line echoed
@@ -323,16 +542,172 @@ fn is_package_end(line: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    /// Each test's (name, passed, failed, skipped, missing), read as `go test -v` output.
+    fn read(log: &[u8]) -> Vec<(String, u64, u64, u64, u64)> {
+        let options = crate::Options { format: Some(crate::LogFormat::Go), ..crate::Options::default() };
+        let mut p = crate::FileParser::new("go.log", options);
+        p.feed(log);
+        let s = p.finish();
+        s.tests()
+            .iter()
+            .map(|t| (t.name.to_string(), t.counts.passed, t.counts.failed, t.counts.skipped, t.counts.missing))
+            .collect()
+    }
+
+    fn t(name: &str, passed: u64, failed: u64, skipped: u64, missing: u64) -> (String, u64, u64, u64, u64) {
+        (name.to_owned(), passed, failed, skipped, missing)
+    }
+
     #[test]
     fn result_lines() {
+        let result = |line: &'static [u8]| match report(line) {
+            Some(Report::Result(name, ended)) => Some((name, ended)),
+            _ => None,
+        };
         assert_eq!(
             result(b"--- FAIL: TestAlwaysFails (0.35s)"),
             Some((&b"TestAlwaysFails"[..], (&b"FAIL"[..], Class::Failed, Some(350_000))))
         );
-        assert_eq!(result(b"    --- PASS: TestSub/with_space (0.01s)").map(|r| r.0), Some(&b"TestSub/with_space"[..]));
+        assert_eq!(result(b"--- PASS: TestSub/with_space (0.01s)").map(|r| r.0), Some(&b"TestSub/with_space"[..]));
         assert_eq!(result(b"--- SKIP: TestSkipped (0.00s)").map(|r| r.1.1), Some(Class::Skipped));
-        assert_eq!(result(b"--- BENCH: BenchmarkX"), None);
+        assert!(matches!(report(b"--- BENCH: BenchmarkX"), Some(Report::Bench)));
         assert_eq!(result(b"=== RUN   TestX"), None);
+        // Indentation is the reader's to weigh, in groups of four spaces.
+        assert_eq!(result(b"    --- PASS: TestSub/a (0.01s)"), None);
+        assert!(matches!(update(b"=== PASS  TestX"), Some(Update::Result(b"TestX", (_, Class::Passed, None)))));
+        assert!(matches!(update(b"=== NAME"), Some(Update::Switch(b""))));
+        assert!(update(b"=== RUNNING x").is_none());
+    }
+
+    /// The lines, each ended.
+    fn lines(lines: &[&str]) -> Vec<u8> {
+        lines.iter().flat_map(|l| [l.as_bytes(), b"\n"]).flatten().copied().collect()
+    }
+
+    #[test]
+    fn a_failure_message_quoting_result_lines_is_the_tests_output() {
+        // What `t.Errorf("got:\n--- FAIL: TestOther (0.00s)\n    --- PASS: TestA (0.00s)")` prints
+        // with -v, then without -v (the message after the result).
+        let log = lines(&[
+            "=== RUN   TestA",
+            "    a_test.go:9: got:",
+            "        --- FAIL: TestOther (0.00s)",
+            "            --- PASS: TestA (0.00s)",
+            "--- FAIL: TestA (0.00s)",
+            "--- FAIL: TestB (0.00s)",
+            "    b_test.go:9: got:",
+            "        --- FAIL: TestOther (0.00s)",
+            "            --- PASS: TestB (0.00s)",
+            "FAIL",
+        ]);
+        assert_eq!(read(&log), [t("TestA", 0, 1, 0, 0), t("TestB", 0, 1, 0, 0)]);
+    }
+
+    #[test]
+    fn subtests_results_follow_their_parents_one_level_deeper() {
+        let log = lines(&[
+            "=== RUN   TestP",
+            "=== RUN   TestP/a",
+            "=== RUN   TestP/a/b",
+            "=== RUN   TestP/c",
+            "=== RUN   TestP/c/d",
+            "--- FAIL: TestP (0.00s)",
+            "    --- FAIL: TestP/a (0.00s)",
+            "        --- PASS: TestP/a/b (0.00s)",
+            "    --- SKIP: TestP/c (0.00s)",
+            "        --- PASS: TestP/c/d (0.00s)",
+            "FAIL",
+        ]);
+        let expected =
+            [t("TestP", 0, 1, 0, 0), t("TestP/a", 0, 1, 0, 0), t("TestP/a/b", 1, 0, 0, 0), t("TestP/c", 0, 0, 1, 0)];
+        assert_eq!(read(&log)[..4], expected);
+        assert_eq!(read(&log)[4], t("TestP/c/d", 1, 0, 0, 0));
+        // A result deeper than the results pending is output (test2json's issue 23036).
+        let log = lines(&["=== RUN   TestP", "--- FAIL: TestP (0.00s)", "        --- FAIL: TestQ (0.00s)", "FAIL"]);
+        assert_eq!(read(&log), [t("TestP", 0, 1, 0, 0)]);
+    }
+
+    #[test]
+    fn a_result_after_a_tests_unterminated_output_is_read() {
+        // `fmt.Print("no line end")` in TestA and in its subtest, then in TestB.
+        let log = lines(&[
+            "=== RUN   TestA",
+            "no line end=== RUN   TestA/sub",
+            "nor here--- PASS: TestA (0.00s)",
+            "    --- PASS: TestA/sub (0.00s)",
+            "=== RUN   TestB",
+            "run 1--- FAIL: TestB (0.00s)",
+            "FAIL",
+        ]);
+        assert_eq!(read(&log), [t("TestA", 1, 0, 0, 0), t("TestA/sub", 1, 0, 0, 0), t("TestB", 0, 1, 0, 0)]);
+        // Only a running test's result, and a start only at no indentation: quotes stay output.
+        let log = lines(&[
+            "=== RUN   TestA",
+            "said --- FAIL: TestOther (0.00s)",
+            "    a.go:1: === RUN   TestC",
+            "--- PASS: TestA (0.00s)",
+            "PASS",
+        ]);
+        assert_eq!(read(&log), [t("TestA", 1, 0, 0, 0)]);
+    }
+
+    #[test]
+    fn the_test2json_frame_byte_starts_a_framing_line_anywhere() {
+        // `-test.v=test2json`: a frame byte inside a line ends the test's output before it.
+        let log = lines(&[
+            "\x16=== RUN   TestA",
+            "hello\x16--- PASS: TestA (0.00s)",
+            "\x16=== RUN   TestB",
+            "\x16=== RUN   TestB/x",
+            "\x16--- FAIL: TestB (0.00s)",
+            "\x16    --- PASS: TestB/x (0.00s)",
+            "\x16FAIL",
+        ]);
+        assert_eq!(read(&log), [t("TestA", 1, 0, 0, 0), t("TestB", 0, 1, 0, 0), t("TestB/x", 1, 0, 0, 0)]);
+        // Once framing lines are framed, a line without the frame is output (test2json's
+        // frame.test: a test printing `=== RUN`).
+        let log = lines(&["\x16=== RUN   TestA", "=== RUN   TestNotReally", "\x16--- PASS: TestA", "FAIL", "\x16PASS"]);
+        assert_eq!(read(&log), [t("TestA", 1, 0, 0, 0)]);
+        // The frame bytes at the lines' starts taken off, those inside lines left: no line can be
+        // told framed, and each still ends its line.
+        let log = lines(&[
+            "=== RUN   TestA",
+            "hello\x16--- PASS: TestA (0.00s)",
+            "=== RUN   TestB",
+            "--- PASS: TestB (0.00s)",
+            "PASS",
+        ]);
+        assert_eq!(read(&log[..]), [t("TestA", 1, 0, 0, 0), t("TestB", 1, 0, 0, 0)]);
+    }
+
+    #[test]
+    fn a_pass_update_line_is_a_result_as_test2json_reads_it() {
+        // test2json's framebig data: `=== PASS  NAME` after the result is a second pass event.
+        let log = lines(&["=== RUN   TestA", "--- PASS: TestA (0.00s)", "=== PASS  TestA", "=== NAME", "PASS"]);
+        assert_eq!(read(&log), [t("TestA", 2, 0, 0, 0)]);
+    }
+
+    #[test]
+    fn telltales() {
+        assert!(is_telltale(b"=== RUN   TestA"));
+        assert!(is_telltale(b"\x16=== RUN   TestA"));
+        assert!(is_telltale(b"--- FAIL: TestA (0.00s)"));
+        assert!(is_telltale(b"--- FAIL: BenchmarkFoo"));
+        assert!(!is_telltale(b"--- "));
+        assert!(!is_telltale(b"---  FAIL"));
+        assert!(is_json_telltale(br#"{"Time":"2026-12-01T10:17:06Z","Action":"run","Package":"p","Test":"TestA"}"#));
+        assert!(is_json_telltale(br#"{"Action":"run","Test":"TestA"}"#));
+        assert!(is_json_telltale(br#"{"Action":"start"}"#));
+        assert!(!is_json_telltale(br#"{"Action":"deploy"}"#));
+        assert!(!is_json_telltale(br#"{"user":{"Action":"run"}}"#));
+        assert!(is_non_verbose_telltale(b"ok  \texample.com/suite\t0.003s"));
+        assert!(is_non_verbose_telltale(b"ok  \texample.com/suite\t(cached)"));
+        assert!(is_non_verbose_telltale(b"FAIL\texample.com/suite\t0.003s"));
+        assert!(is_non_verbose_telltale(b"FAIL\texample.com/suite [build failed]"));
+        assert!(is_non_verbose_telltale(b"?   \texample.com/suite/cmd\t[no test files]"));
+        assert!(!is_non_verbose_telltale(b"ok 1 - a"));
+        assert!(!is_non_verbose_telltale(b"ok  \t"));
+        assert!(!is_non_verbose_telltale(b"FAIL"));
     }
 
     #[test]

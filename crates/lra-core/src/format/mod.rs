@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::extract::LineEvents;
 
-pub use detect::{DETECT_LEN, Detected, NOT_READ_AS_RUNS, detect, detect_reading};
+pub use detect::{DETECT_LEN, Detected, TERSE_OUTPUT, detect, detect_reading};
 
 /// A log's format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -76,6 +76,10 @@ pub(crate) trait OrderedReader: Send + fmt::Debug {
     fn line(&mut self, line: &[u8], n: crate::summary::LineStart, state: &mut crate::partial::Partial);
     /// The file ended.
     fn end(&mut self, state: &mut crate::partial::Partial);
+    /// Whether its lines keep the `^V` frame byte (see [`prefix::framed_runner_line`]).
+    fn keeps_frames(&self) -> bool {
+        false
+    }
 }
 
 impl LogFormat {

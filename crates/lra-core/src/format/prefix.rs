@@ -10,11 +10,22 @@ use std::borrow::Cow;
 /// (colours, and the `^V` byte that frames `-test.v=test2json` events) and its leading CI
 /// timestamp. Borrowed unless the line holds an escape: most lines hold none.
 pub(crate) fn runner_line(line: &[u8]) -> Cow<'_, [u8]> {
+    plain(line, false)
+}
+
+/// [`runner_line`], keeping `^V`: the reader of `go test -v` follows test2json's framing rules,
+/// which need it (once the test binary frames its lines, unframed ones are a test's output).
+pub(crate) fn framed_runner_line(line: &[u8]) -> Cow<'_, [u8]> {
+    plain(line, true)
+}
+
+fn plain(line: &[u8], keep_frames: bool) -> Cow<'_, [u8]> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    match memchr::memchr2(ESC, SYN, line) {
+    let first = if keep_frames { memchr::memchr(ESC, line) } else { memchr::memchr2(ESC, SYN, line) };
+    match first {
         None => Cow::Borrowed(strip(line)),
         Some(first) => {
-            let plain = without_escapes(line, first);
+            let plain = without_escapes(line, first, keep_frames);
             Cow::Owned(strip(&plain).to_vec())
         }
     }
@@ -28,13 +39,13 @@ const SYN: u8 = 0x16;
 /// `line` without its terminal control sequences (ECMA-48: CSI `ESC [ params final`, OSC
 /// `ESC ] text BEL` or `ESC ] text ESC \`, and two-byte `ESC X`) and `^V` bytes; the first
 /// such byte is at `first`. A runner's colours wrap its words, and a reader must see the words.
-fn without_escapes(line: &[u8], first: usize) -> Vec<u8> {
+fn without_escapes(line: &[u8], first: usize, keep_frames: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(line.len());
     out.extend_from_slice(&line[..first]);
     let mut i = first;
     while i < line.len() {
         match line[i] {
-            SYN => i += 1,
+            SYN if !keep_frames => i += 1,
             ESC => i = past_escape(line, i),
             b => {
                 out.push(b);
