@@ -7,6 +7,7 @@ use crate::format::go::GoReader;
 use crate::format::junit::JunitReader;
 use crate::format::nextest::NextestReader;
 use crate::format::prefix::runner_line;
+use crate::format::pytest::{self, PytestReader};
 use crate::format::{DETECT_LEN, LogFormat, detect};
 use crate::markers::Markers;
 use crate::partial::{Lines, Partial};
@@ -144,16 +145,21 @@ impl FileParser {
             nul_at: None,
             checkpoints: Vec::new(),
         };
-        if let Some(f) = format {
-            p.know_format(f);
+        // LEAD: pytest's reader takes a flag decided from the file's head (`pytest::repeats`), so a
+        // pytest file given is known once its head is gathered, as a file told by it is; the
+        // head-decided flag from the options replaces this.
+        if let Some(f) = format.filter(|&f| f != LogFormat::Pytest) {
+            p.know_format(f, b"");
         }
         p
     }
 
-    /// The file is in `format` from now on.
-    fn know_format(&mut self, format: LogFormat) {
+    /// The file is in `format` from now on; `head` is its first bytes, if they were gathered.
+    fn know_format(&mut self, format: LogFormat, head: &[u8]) {
         self.format = Some(format);
         match format {
+            // LEAD: the head-decided flag from the options.
+            LogFormat::Pytest => self.ordered = Some(Box::new(PytestReader::new(pytest::repeats(head)))),
             LogFormat::Junit => self.junit = Some(Box::default()),
             LogFormat::Go => self.ordered = Some(Box::<GoReader>::default()),
             LogFormat::GoJson => self.ordered = Some(Box::new(GoReader::json())),
@@ -171,7 +177,7 @@ impl FileParser {
     pub fn for_segment(options: Options) -> FileParser {
         let format = options.format.unwrap_or_default();
         let mut p = FileParser { state: Partial::at_segment_start(), format: None, ..FileParser::new("", options) };
-        p.know_format(format);
+        p.know_format(format, b"");
         p
     }
 
@@ -225,7 +231,8 @@ impl FileParser {
             return self.feed_known(bytes);
         }
         if self.head.is_empty() && bytes.len() >= DETECT_LEN {
-            self.know_format(detect(&bytes[..DETECT_LEN]));
+            let head = &bytes[..DETECT_LEN];
+            self.know_format(self.options.format.unwrap_or_else(|| detect(head)), head);
             return self.feed_known(bytes);
         }
         self.head.extend_from_slice(bytes);
@@ -239,7 +246,8 @@ impl FileParser {
     fn tell_format(&mut self) {
         if self.format.is_none() {
             let head = std::mem::take(&mut self.head);
-            self.know_format(detect(&head[..head.len().min(DETECT_LEN)]));
+            let told = &head[..head.len().min(DETECT_LEN)];
+            self.know_format(self.options.format.unwrap_or_else(|| detect(told)), told);
             self.feed_known(&head);
         }
     }

@@ -99,7 +99,7 @@ fn googletest_reason_is_the_first_line_after_the_header_in_any_segment() {
 
 #[test]
 fn pytest_with_pytest_repeat() {
-    let s = parse_every_way(&fixture("pytest.log"), &Options::default());
+    let s = parse_in_chunks(&fixture("pytest.log"));
     assert_eq!(s.files[0].format, LogFormat::Pytest, "told by its first lines");
     let t = |n: &str| format!("test_suite.py::{n}");
     let names = [t("test_always_passes"), t("test_always_fails"), t("test_skipped"), t("test_flaky")];
