@@ -557,6 +557,15 @@ _____ test_a _____\n---- Captured stdout call ----\nt.py::test_other PASSED\nt.p
     }
 
     #[test]
+    fn a_second_word_for_the_same_test_is_a_run_of_its_own() {
+        // A teardown's error after the test passed, its node id printed again; a subtest's
+        // word (not one of pytest's outcomes), then the test's own.
+        let log = "t.py::test_a \nWARNING  suite:t.py:3 logged\nPASSED\nt.py::test_a ERROR\n\
+t.py::test_b SUBFAILED[msg] (i=1)\nt.py::test_b FAILED\nt.py::test_c PASSED\n";
+        assert_eq!(runs(log), [row("t.py::test_a", 1, 1, 0, 0), row("t.py::test_b", 0, 1, 0, 0), row("t.py::test_c", 1, 0, 0, 0)]);
+    }
+
+    #[test]
     fn xdist_results_end_the_node_ids_printed_before() {
         let log =
             "t.py::test_a \nt.py::test_b \n[gw1] [ 50%] PASSED t.py::test_b \n[gw0] [100%] FAILED t.py::test_a \n";
@@ -639,6 +648,7 @@ collecting ... collected 24 items\ntest_suite.py:26: AssertionError\nE       ass
             "t.py::test_x[1-2] PASSED",
             "collected 8 items",
             "a b .. [ 50%]",
+            "some words   [ 50%]",
         ] {
             assert!(!is_non_verbose_telltale(line.as_bytes()), "{line}");
         }
