@@ -46,6 +46,8 @@ pub(crate) fn is_telltale(line: &[u8]) -> bool {
 
 /// Whether the line is one pytest prints when it does not name its runs (`-q`, or no `-v`): the
 /// progress line of its outcome letters, `..F.s    [ 50%]` (after the file's path without `-q`).
+// LEAD: for the "No test runs found" message naming `-v`; drop the allow once it is called.
+#[allow(dead_code)]
 pub(crate) fn is_non_verbose_telltale(line: &[u8]) -> bool {
     let line = line.trim_ascii_end();
     let Some(inner) = line.strip_suffix(b"]") else { return false };
@@ -562,7 +564,10 @@ _____ test_a _____\n---- Captured stdout call ----\nt.py::test_other PASSED\nt.p
         // word (not one of pytest's outcomes), then the test's own.
         let log = "t.py::test_a \nWARNING  suite:t.py:3 logged\nPASSED\nt.py::test_a ERROR\n\
 t.py::test_b SUBFAILED[msg] (i=1)\nt.py::test_b FAILED\nt.py::test_c PASSED\n";
-        assert_eq!(runs(log), [row("t.py::test_a", 1, 1, 0, 0), row("t.py::test_b", 0, 1, 0, 0), row("t.py::test_c", 1, 0, 0, 0)]);
+        assert_eq!(
+            runs(log),
+            [row("t.py::test_a", 1, 1, 0, 0), row("t.py::test_b", 0, 1, 0, 0), row("t.py::test_c", 1, 0, 0, 0)]
+        );
     }
 
     #[test]
