@@ -110,6 +110,17 @@ fn pytest_with_pytest_repeat() {
 }
 
 #[test]
+fn pytest_output_between_node_ids_and_words_in_any_chunking() {
+    // pytest/test_output.py: 6 pass, 3 fail, 1 is skipped, with `-v -s`, live logging and `-v`.
+    for name in ["pytest-output-s.log", "pytest-output-live.log", "pytest-output.log"] {
+        let s = parse_in_chunks(&fixture(name));
+        assert_eq!(s.files[0].format, LogFormat::Pytest, "{name}");
+        let t = &s.files[0].totals;
+        assert_eq!((t.passed, t.failed, t.skipped, t.missing, s.tests().len()), (6, 3, 1, 0, 10), "{name}");
+    }
+}
+
+#[test]
 fn libtest_run_six_times_each_run_an_iteration_by_its_count() {
     let s = parse_every_way(&fixture("libtest.log"), &Options::default());
     assert_eq!(s.files[0].format, LogFormat::Libtest, "told by its first lines");
