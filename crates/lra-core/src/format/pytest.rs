@@ -16,7 +16,7 @@
 //! - Results are printed between `test session starts` (or the file's start) and the sections
 //!   after the run (`FAILURES`, `ERRORS`, `warnings summary`, `short test summary info`, the final
 //!   counts, …): lines there name tests again, quote a test's output or list node ids, and are
-//!   not runs.
+//!   not runs. Other `=` lines (a plugin's, a test's own) do not end the results.
 //! - A test whose node id was printed and no word followed before the session's end (a crash, a
 //!   timeout that killed pytest, a word no reader knows) is missing, located at its node id, once
 //!   the session printed some outcome (`--collect-only -q` prints node ids alone).
@@ -201,25 +201,22 @@ fn xdist(line: &[u8]) -> Option<(&[u8], Outcome)> {
 }
 
 /// Whether the line is one of the sections pytest writes after the run (`terminal.py`'s
-/// `summary_*` and `short_test_summary`, the final counts `== 1 failed in 0.12s ==`), or a
-/// `!!! … !!!` line it writes when stopping early: results are not printed after them.
+/// `summary_*` and `short_test_summary`), or its final counts (`== 1 failed in 0.12s ==`, which
+/// always follow, `--no-summary` and a `!!! KeyboardInterrupt !!!` too): results are not printed
+/// after them. Other `=` lines (a plugin's, a test's own) do not end the results.
 fn ends_results(line: &[u8]) -> bool {
-    if let Some(title) = sep_title(line, b'=') {
-        matches!(
-            title,
-            b"FAILURES"
-                | b"ERRORS"
-                | b"XFAILURES"
-                | b"PASSES"
-                | b"XPASSES"
-                | b"warnings summary"
-                | b"warnings summary (final)"
-                | b"short test summary info"
-        ) || memchr::memmem::find(title, b" in ")
-            .is_some_and(|at| title[at + 4..].first().is_some_and(u8::is_ascii_digit))
-    } else {
-        sep_title(line, b'!').is_some()
-    }
+    let Some(title) = sep_title(line, b'=') else { return false };
+    matches!(
+        title,
+        b"FAILURES"
+            | b"ERRORS"
+            | b"XFAILURES"
+            | b"PASSES"
+            | b"XPASSES"
+            | b"warnings summary"
+            | b"warnings summary (final)"
+            | b"short test summary info"
+    ) || memchr::memmem::find(title, b" in ").is_some_and(|at| title[at + 4..].first().is_some_and(u8::is_ascii_digit))
 }
 
 /// The title of a separator line pytest writes (`==== title ====`), made of `sep`.
@@ -538,16 +535,18 @@ t.py::test_c PASSED\n";
     #[test]
     fn sections_after_the_run_are_not_runs() {
         let log = format!(
-            "{HEADER}t.py::test_a FAILED\n\n=================== FAILURES ===================\n\
+            "{HEADER}t.py::test_b ==== a test's own banner ====\nPASSED\n==== and another ====\n\
+t.py::test_a FAILED\n\n=================== FAILURES ===================\n\
 _____ test_a _____\n---- Captured stdout call ----\nt.py::test_other PASSED\nt.py::test_x \n\
 =========== warnings summary ===========\nt.py::test_w\n  w.py:5: UserWarning: old\n\
 =========== short test summary info ===========\nFAILED t.py::test_a - assert 1 == 2\n\
 ========== 1 failed in 0.02s ==========\nt.py::test_after PASSED\n"
         );
-        assert_eq!(runs(&log), [row("t.py::test_a", 0, 1, 0, 0)]);
+        let first = [row("t.py::test_b", 1, 0, 0, 0), row("t.py::test_a", 0, 1, 0, 0)];
+        assert_eq!(runs(&log), first);
         // A new session reads results again.
-        let two = format!("{log}{HEADER}t.py::test_b PASSED\n");
-        assert_eq!(runs(&two), [row("t.py::test_a", 0, 1, 0, 0), row("t.py::test_b", 1, 0, 0, 0)]);
+        let two = format!("{log}{HEADER}t.py::test_c PASSED\n");
+        assert_eq!(runs(&two), [first[0].clone(), first[1].clone(), row("t.py::test_c", 1, 0, 0, 0)]);
     }
 
     #[test]
