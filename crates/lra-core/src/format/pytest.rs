@@ -77,10 +77,12 @@ fn is_progress(p: &[u8]) -> bool {
 /// Whether pytest-repeat is evidently repeating the session whose start is `head` (a file's
 /// first bytes): its plugin is listed in the header (`plugins: …, repeat-0.9.4`) and every node
 /// id printed where results are carries its `[K-N]` suffix. An installed plugin alone proves
-/// nothing: pytest lists it without `--count` too.
+/// nothing: pytest lists it without `--count` too. A last line not ended may be cut where the
+/// head ends, and is not looked at.
 pub(crate) fn repeats(head: &[u8]) -> bool {
     let (mut plugin, mut results, mut in_run) = (false, 0usize, true);
-    for line in head.split(|&b| b == b'\n').map(runner_line) {
+    let whole = &head[..memchr::memrchr(b'\n', head).map_or(0, |nl| nl + 1)];
+    for line in whole.split(|&b| b == b'\n').map(runner_line) {
         if let Some(plugins) = line.strip_prefix(b"plugins: ") {
             plugin |= plugins.split(|&b| b == b',').any(|p| {
                 p.trim_ascii().strip_prefix(b"repeat-").is_some_and(|v| v.first().is_some_and(u8::is_ascii_digit))
@@ -615,6 +617,8 @@ t.py::test_b SUBFAILED[msg] (i=1)\nt.py::test_b FAILED\nt.py::test_c PASSED\n";
         assert!(repeats(repeated.replace("repeat-0.9.4", "xdist-3.5.0, repeat-0.9.4").as_bytes()));
         // No results in the head: nothing shows a repeat.
         assert!(!repeats(HEADER.as_bytes()));
+        // The head cut inside a node id: that line is not looked at.
+        assert!(repeats(format!("{repeated}t.py::test_b[x-2").as_bytes()));
     }
 
     #[test]
