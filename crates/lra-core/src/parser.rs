@@ -7,6 +7,7 @@ use crate::format::go::GoReader;
 use crate::format::junit::JunitReader;
 use crate::format::nextest::NextestReader;
 use crate::format::prefix::{framed_runner_line, runner_line};
+use crate::format::pytest::PytestReader;
 use crate::format::{DETECT_LEN, Detected, LogFormat, detect_reading};
 use crate::markers::Markers;
 use crate::partial::{Lines, Partial};
@@ -172,6 +173,7 @@ impl FileParser {
         self.format = Some(format);
         self.reading = Some(detected.why.into());
         match format {
+            LogFormat::Pytest => self.ordered = Some(Box::new(PytestReader::new(detected.pytest_repeat))),
             LogFormat::Junit => self.junit = Some(Box::default()),
             LogFormat::Go => self.ordered = Some(Box::<GoReader>::default()),
             LogFormat::GoJson => self.ordered = Some(Box::new(GoReader::json())),

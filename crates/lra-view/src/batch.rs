@@ -285,7 +285,8 @@ impl Batch {
 
     /// When the next file, whose first bytes are `head`, can be read in parts by the parsers of
     /// the pool: the reading (JSON) each part's parser takes, its format told. Only a plain log
-    /// in a line format can (not a saved summary, an archive, JUnit XML, `go test`, nextest).
+    /// in a line format can (not a saved summary, an archive, JUnit XML, `go test`, nextest,
+    /// pytest).
     pub fn segment_reading(&self, head: &[u8]) -> Option<String> {
         if !matches!(self.purpose, Purpose::Add { .. }) || lra_input::is_saved_summary(head) {
             return None;

@@ -325,3 +325,57 @@ fn surefire_reruns_and_flaky_runs_are_runs_of_their_own() {
     assert_eq!(flaky["by_iteration"], serde_json::json!([[0, 1, 0, 1], [1, 1, 1, 0]]));
     assert_eq!(v["iterations"].as_array().unwrap().len(), 3, "the test that always fails ran 3 times");
 }
+
+/// pytest/test_output.py's design: 6 pass, 3 fail, 1 is skipped; `[1-2]` and `[2-2]` are
+/// parameters.
+fn pytest_output_table() -> Vec<(String, u64, u64, u64)> {
+    let t = |n: &str, p, f, s| (format!("test_output.py::{n}"), p, f, s);
+    vec![
+        t("test_prints_a_line", 1, 0, 0),
+        t("test_prints_no_line_end", 1, 0, 0),
+        t("test_logs", 1, 0, 0),
+        t("test_quotes_a_result_line", 0, 1, 0),
+        t("test_quotes_on_a_line_of_its_own", 0, 1, 0),
+        t("test_skips_after_output", 0, 0, 1),
+        t("test_equals[1-2]", 0, 1, 0),
+        t("test_equals[2-2]", 1, 0, 0),
+        t("test_spaced[a b]", 1, 0, 0),
+        t("test_spaced[c]", 1, 0, 0),
+    ]
+}
+
+#[test]
+fn pytest_output_between_a_node_id_and_its_word_regression() {
+    // `-v -s` and live logging print a test's output, or its log, before its word: 0 of 8 runs
+    // were found. Quoted result lines are the test's output, the word after them counts.
+    for log in ["pytest-output-s.log", "pytest-output-live.log"] {
+        let v = json(&lra(&["summarize", "--format", "json", &fixture(log)]));
+        assert_eq!(v["files"][0]["format"], "pytest", "{log}");
+        assert_eq!(table(&v), pytest_output_table(), "{log}");
+        assert_eq!(v["files"][0]["totals"]["missing"], 0, "{log}");
+    }
+}
+
+#[test]
+fn pytest_repeat_installed_and_not_repeating_keeps_ids_whole_regression() {
+    // `plugins: repeat-0.9.4` is listed without --count: test_equals[1-2] is a parameter, not
+    // repetition 1 of 2.
+    let text = std::fs::read_to_string(fixture("pytest-output.log")).unwrap();
+    assert!(text.contains("plugins: repeat-"));
+    let v = json(&lra(&["summarize", "--format", "json", &fixture("pytest-output.log")]));
+    assert_eq!(table(&v), pytest_output_table());
+    assert_eq!(v["iterations"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn pytest_quiet_names_no_runs() {
+    for args in [&["--log-format", "pytest"][..], &[]] {
+        let v =
+            json(&lra(&[&["summarize", "--format", "json"][..], args, &[&fixture("pytest-output-q.log")]].concat()));
+        assert_eq!(v["tests"].as_array().unwrap().len(), 0, "{args:?}");
+    }
+    // Told apart, it says why and what to add.
+    let o = lra(&["summarize", &fixture("pytest-output-q.log")]);
+    assert!(stdout(&o).contains("read as markers: pytest -q output"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("run pytest with -v (no -q)"), "{}", stderr(&o));
+}

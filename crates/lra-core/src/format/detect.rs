@@ -148,7 +148,7 @@ fn tell(head: &[u8]) -> (LogFormat, String) {
         if terse.is_none() {
             terse = if go::is_non_verbose_telltale(line) {
                 Some(Terse::GoWithoutV)
-            } else if is_pytest_progress(line) {
+            } else if pytest::is_non_verbose_telltale(line) {
                 Some(Terse::PytestQuiet)
             } else {
                 None
@@ -261,18 +261,6 @@ fn is_run_line(format: LogFormat, line: &[u8]) -> bool {
         LogFormat::Tap => line.starts_with(b"ok") || line.starts_with(b"not ok"),
         LogFormat::Markers | LogFormat::Junit | LogFormat::GoJson => false,
     }
-}
-
-/// `pytest -q`'s progress: a letter a test (`.` passed, `F` failed, `s` skipped, …) and the
-/// percentage, `..F.s   [ 45%]`.
-fn is_pytest_progress(line: &[u8]) -> bool {
-    let Some(open) = memchr::memrchr(b'[', line) else { return false };
-    let (letters, progress) = line.split_at(open);
-    let letters = letters.trim_ascii_end();
-    !letters.is_empty()
-        && letters.iter().all(|b| b".FEsxXR".contains(b))
-        && progress.ends_with(b"%]")
-        && progress[1..progress.len() - 2].trim_ascii().iter().all(u8::is_ascii_digit)
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 //! - `markers`: the `Test: `/`Result: `/`Iteration ` lines, or a user's own (the parser's fast
 //!   path, `scan`, reads them).
 //! - [`gtest`]: GoogleTest's `[ RUN      ]` and `[       OK ]` lines.
-//! - [`pytest`]: `pytest -v` lines, with pytest-repeat's `[3-200]` as the iteration.
+//! - [`pytest`]: `pytest -v`, read in order (a test's word may follow its output), with
+//!   pytest-repeat's `[3-200]` as the iteration when the session repeats.
 //! - [`libtest`]: `cargo test`'s `test NAME ... ok` lines.
 //! - [`tap`]: the Test Anything Protocol's `ok 1 - NAME` lines (`prove -v`).
 //! - [`junit`]: JUnit XML, read as a stream of tags rather than lines.
@@ -113,9 +114,10 @@ impl LogFormat {
 
     /// Whether a file in this format can be cut at line ends into segments parsed apart. JUnit
     /// XML is not lines; `go test`'s lines are read in order, since a package's end closes the
-    /// tests still running, and nextest's, since its reports repeat run lines.
+    /// tests still running, and nextest's, since its reports repeat run lines; pytest's, since a
+    /// test's outcome may follow its own output, lines after its node id.
     pub fn is_line_format(self) -> bool {
-        !matches!(self, LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest)
+        !matches!(self, LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest | LogFormat::Pytest)
     }
 
     /// Whether the format has no iteration lines, so that a test's k-th run in a file counts in
@@ -135,10 +137,9 @@ impl LogFormat {
         match self {
             LogFormat::Markers => &[],
             LogFormat::GoogleTest => &*gtest::NEEDLES,
-            LogFormat::Pytest => &*pytest::NEEDLES,
             LogFormat::Libtest => &*libtest::NEEDLES,
             LogFormat::Tap => &*tap::NEEDLES,
-            LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest => &[],
+            LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest | LogFormat::Pytest => &[],
         }
     }
 
@@ -162,11 +163,10 @@ impl LogFormat {
     pub(crate) fn read(self, line: &[u8]) -> LineEvents<'_> {
         match self {
             LogFormat::Markers => unreachable!("markers are read by extract"),
-            LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest => {
+            LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest | LogFormat::Pytest => {
                 unreachable!("read in order by their own readers")
             }
             LogFormat::GoogleTest => gtest::read(line),
-            LogFormat::Pytest => pytest::read(line),
             LogFormat::Libtest => libtest::read(line),
             LogFormat::Tap => tap::read(line),
         }

@@ -188,7 +188,7 @@ fn googletest_reason_is_the_first_line_after_the_header_in_any_segment() {
 
 #[test]
 fn pytest_with_pytest_repeat() {
-    let s = parse_every_way(&fixture("pytest.log"), &Options::default());
+    let s = parse_in_chunks(&fixture("pytest.log"));
     assert_eq!(s.files[0].format, LogFormat::Pytest, "told by its first lines");
     let t = |n: &str| format!("test_suite.py::{n}");
     let names = [t("test_always_passes"), t("test_always_fails"), t("test_skipped"), t("test_flaky")];
@@ -196,6 +196,17 @@ fn pytest_with_pytest_repeat() {
     // A skip's reason is kept as its result's text; failures have no reason on their line.
     let skipped = s.tests().iter().find(|t| t.name.ends_with("test_skipped")).unwrap();
     assert_eq!(skipped.results.as_slice(), [("SKIPPED".into(), 6)]);
+}
+
+#[test]
+fn pytest_output_between_node_ids_and_words_in_any_chunking() {
+    // pytest/test_output.py: 6 pass, 3 fail, 1 is skipped, with `-v -s`, live logging and `-v`.
+    for name in ["pytest-output-s.log", "pytest-output-live.log", "pytest-output.log"] {
+        let s = parse_in_chunks(&fixture(name));
+        assert_eq!(s.files[0].format, LogFormat::Pytest, "{name}");
+        let t = &s.files[0].totals;
+        assert_eq!((t.passed, t.failed, t.skipped, t.missing, s.tests().len()), (6, 3, 1, 0, 10), "{name}");
+    }
 }
 
 #[test]
