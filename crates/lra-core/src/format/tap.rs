@@ -7,8 +7,10 @@
 //!   passed. `\#` and `\\` in a description are `#` and `\` (TAP 14, "Escaping").
 //! - A point without a number is numbered by the count of points before it in its stream, plus
 //!   one; one without a description is named by its number, `#N`.
+//! - The directive's `#` is the first unescaped one that white space precedes (TAP 14).
 //! - A stream starts at the file's start, at `TAP version`, and at prove's `NAME .. ` line (prove
-//!   -v prints one before each script's TAP); nothing counts after `Bail out!` until the next.
+//!   -v prints one before each script's TAP); nothing counts after `Bail out!` until the next,
+//!   nor after a skip-all plan `1..0` (before any point) until the next or another plan.
 //! - Once a plan `1..N` has its N points, a bare `ok` (`ok   12 ms …` with `--timer`) is prove's
 //!   verdict on the script, not a run.
 //! - Subtests, indented by 4 spaces a level (TAP 14, Test::More, node's test runner), are tests
@@ -64,7 +66,10 @@ pub(crate) struct TapReader {
     /// The open subtests' names, each followed by `/`.
     prefix: Vec<u8>,
     /// `Bail out!` was read in this stream.
-    bailed: bool,
+    stopped: bool,
+    /// The stream's plan is `1..0` (skip all), read before any point: no point after it counts,
+    /// until another plan.
+    skipped_all: bool,
     /// The indentation of the last line, if it was a test point (a YAML block may follow).
     point_indent: Option<usize>,
     /// The indentation of the open YAML block's `---`.
@@ -78,7 +83,8 @@ impl Default for TapReader {
         TapReader {
             levels: vec![Level::TOP],
             prefix: Vec::new(),
-            bailed: false,
+            stopped: false,
+            skipped_all: false,
             point_indent: None,
             yaml: None,
             name: Vec::new(),
@@ -118,25 +124,32 @@ impl TapReader {
             return;
         }
         let depth = indent / 4;
-        if depth == 0 && (is_version(body) || is_prove_header(body)) {
+        let is_point = body.starts_with(b"ok") || body.starts_with(b"not ok");
+        if depth == 0 && !is_point && (is_version(body) || is_prove_header(body)) {
             return self.restart();
         }
-        if self.bailed {
+        if self.stopped {
             return;
         }
-        if body.starts_with(b"ok") || body.starts_with(b"not ok") {
-            if let Some(point) = point(body) {
+        if is_point {
+            if !self.skipped_all
+                && let Some(point) = point(body)
+            {
                 self.point_indent = Some(indent);
                 self.point(depth, point, n, state);
             }
         } else if let Some(count) = plan(body) {
             self.open_to(depth);
             self.levels[depth].plan = Some(count);
+            // `1..0`: the script skipped all its tests; points after it are not its runs.
+            if depth == 0 {
+                self.skipped_all = count == 0 && self.levels[0].count == 0;
+            }
         } else if let Some(name) = body.strip_prefix(b"# Subtest") {
             let name = name.strip_prefix(b":").unwrap_or(name).trim_ascii();
             self.open_subtest(depth, name);
         } else if body.len() >= 9 && body[..9].eq_ignore_ascii_case(b"bail out!") {
-            self.bailed = true;
+            self.stopped = true;
         }
     }
 
@@ -145,7 +158,8 @@ impl TapReader {
         self.levels.truncate(1);
         self.levels[0] = Level::TOP;
         self.prefix.clear();
-        self.bailed = false;
+        self.stopped = false;
+        self.skipped_all = false;
     }
 
     /// Makes `depth` the deepest level: the subtests below it have ended, and the ones down to
@@ -250,7 +264,11 @@ fn point(line: &[u8]) -> Option<Point<'_>> {
     }
     let rest = rest.trim_ascii();
     let verdict = passed && (rest.is_empty() || is_timer(rest));
-    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let mut digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if !rest.get(digits).is_none_or(u8::is_ascii_whitespace) {
+        // `ok 1st try`: no number, a description.
+        digits = 0;
+    }
     let (number, rest) = rest.split_at(digits);
     let (description, directive) = match directive_at(rest) {
         Some(hash) => (&rest[..hash], Some(rest[hash + 1..].trim_ascii())),
@@ -271,13 +289,25 @@ fn point(line: &[u8]) -> Option<Point<'_>> {
     Some(Point { number, description, escaped, word, reason, class, verdict })
 }
 
-/// Where the directive's `#` is: the first that no `\` escapes (a `\\` is an escaped `\`).
+/// Where the directive's `#` is in `text` (what follows a point's number, or its `ok`): the
+/// first that no `\` escapes (a `\\` is an escaped `\`) and that white space or an escaped `\`
+/// precedes (TAP 14, "Directive" and "Escaping": `hello \\# todo` is a todo; a `#` in a word, as
+/// in a URL's `page.html#skip`, is the description's).
 fn directive_at(text: &[u8]) -> Option<usize> {
     let mut at = 0;
+    // Where the last `\\` ended.
+    let mut after_escape = usize::MAX;
     while let Some(i) = memchr::memchr2(b'#', b'\\', &text[at..]) {
         let i = at + i;
         if text[i] == b'#' {
-            return Some(i);
+            if i == 0 || i == after_escape || text[i - 1].is_ascii_whitespace() {
+                return Some(i);
+            }
+            at = i + 1;
+            continue;
+        }
+        if text.get(i + 1) == Some(&b'\\') {
+            after_escape = i + 2;
         }
         at = i + 2;
         if at >= text.len() {
@@ -357,10 +387,11 @@ fn is_prove_header(line: &[u8]) -> bool {
         },
         None => name,
     };
+    // A script's path, in one word: a test's own output ending in `...` is not a header.
     line[space + 1..].iter().all(|&b| b == b'.')
         && !name.is_empty()
         && !name.starts_with(b"#")
-        && !name.starts_with(b" ")
+        && !name.iter().any(u8::is_ascii_whitespace)
 }
 
 #[cfg(test)]
@@ -509,6 +540,38 @@ mod tests {
         assert_eq!(names("ok 1 - a\n# c\n  ---\nok 2 - b\n"), ["a", "b"]);
     }
 
+    /// TAP 14, "Directive": its `#` follows white space; a `#` in a word is the description's.
+    #[test]
+    fn a_directive_follows_white_space() {
+        assert_eq!(
+            run("ok 4 not skipped, title#skip is no directive").map(|r| (r.0, r.3)),
+            Some(("not skipped, title#skip is no directive".into(), Class::Passed))
+        );
+        assert_eq!(
+            run("ok 5    #sKiPpPy weird spelling").map(|r| (r.0, r.2, r.3)),
+            Some(("#5".into(), "weird spelling".into(), Class::Skipped))
+        );
+        assert_eq!(run("ok # skip").map(|r| r.3), Some(Class::Skipped));
+        assert_eq!(run("ok 1st try").map(|r| r.0), Some("1st try".into()), "a number is a word of digits");
+    }
+
+    #[test]
+    fn a_point_ending_in_dots_is_no_prove_header() {
+        assert_eq!(
+            runs("1..2\nnot ok 1 # TODO if I heard a voice ...\nok\n"),
+            [("#1", "TODO"), ("#2", "OK")].map(|(n, w)| (n.to_string(), vec![w.to_string()]))
+        );
+    }
+
+    #[test]
+    fn nothing_counts_after_a_skip_all_plan() {
+        assert_eq!(names("1..0 # SKIP no network\nok 1 - a\n"), Vec::<String>::new());
+        // Until another plan: the next script's.
+        assert_eq!(names("1..0 # SKIP no network\nok 1 - a\n1..1\nok 1 - b\n"), ["b"]);
+        // A trailing `1..0` after points is no skip all.
+        assert_eq!(names("ok 1 - a\n1..0\nnot ok 2 - b\n"), ["a", "b"]);
+    }
+
     #[test]
     fn other_lines_are_not_runs() {
         assert_eq!(
@@ -521,10 +584,18 @@ mod tests {
 
     #[test]
     fn prove_headers() {
-        for line in ["suite.t .. ", "t/a b.t ...... ", "[11:00:07] pass.t ...... ", "x.t .."] {
+        for line in ["suite.t .. ", "t/a.t ...... ", "[11:00:07] pass.t ...... ", "x.t .."] {
             assert!(is_prove_header(line.as_bytes()), "{line}");
         }
-        for line in ["# wait ..", "skipall.t ... skipped: no network", "suite.t .. ok", "..", "loading...", " x.t .."] {
+        for line in [
+            "# wait ..",
+            "skipall.t ... skipped: no network",
+            "suite.t .. ok",
+            "..",
+            "loading...",
+            " x.t ..",
+            "waiting for the server ...",
+        ] {
             assert!(!is_prove_header(line.as_bytes()), "{line}");
         }
     }
