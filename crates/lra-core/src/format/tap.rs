@@ -17,6 +17,8 @@
 //!   of their own, named `parent/child` as go's are: the parent's name is its `# Subtest: NAME`
 //!   comment's, or `#N` (the number its point will have) without one. The parent's own point,
 //!   which follows, is a run too.
+//!   node-tap's older shapes are read too: a `# Subtest: NAME` indented as its subtest's points,
+//!   and a buffered subtest, `ok 1 - NAME {`, its points indented after it, up to a `}`.
 //! - YAML blocks (`  ---` to `  ...` after a point), plans, comments and anything else are not
 //!   runs.
 //!
@@ -150,6 +152,9 @@ impl TapReader {
             self.open_subtest(depth, name);
         } else if body.len() >= 9 && body[..9].eq_ignore_ascii_case(b"bail out!") {
             self.stopped = true;
+        } else if body.trim_ascii_end() == b"}" {
+            // The end of a buffered subtest (`ok 1 - name {`).
+            self.open_to(depth);
         }
     }
 
@@ -182,6 +187,12 @@ impl TapReader {
     /// `# Subtest: NAME` at `depth`: a subtest of that level starts (named by its point's
     /// number-to-be when the comment gives no name).
     fn open_subtest(&mut self, depth: usize, name: &[u8]) {
+        if depth > 0 && self.levels.len() <= depth {
+            // Indented as the subtest's own points (node-tap before TAP 14): it names the level
+            // at `depth`, which no point has opened yet.
+            self.open_to(depth - 1);
+            return self.push_level(name);
+        }
         self.open_to(depth);
         if name.is_empty() {
             self.open_to(depth + 1);
@@ -232,6 +243,20 @@ impl TapReader {
             ..LineEvents::default()
         };
         state.apply(events, n);
+        if point.opens {
+            // A buffered subtest (node-tap): its points follow, indented, up to a `}`.
+            let count = self.levels[depth].count;
+            let mut name = std::mem::take(&mut self.name);
+            name.clear();
+            match point.description {
+                b"" => {
+                    let _ = write!(name, "#{count}");
+                }
+                d => unescape_into(d, &mut name),
+            }
+            self.push_level(&name);
+            self.name = name;
+        }
     }
 }
 
@@ -251,6 +276,8 @@ struct Point<'a> {
     /// A bare `ok`, maybe with prove's `--timer` time after it: what prove prints for a script
     /// all of whose tests passed.
     verdict: bool,
+    /// It ends in ` {`: a buffered subtest's points follow.
+    opens: bool,
 }
 
 /// Reads a line (at its indentation) that starts with `ok` or `not ok`.
@@ -277,6 +304,11 @@ fn point(line: &[u8]) -> Option<Point<'_>> {
     let description = description.trim_ascii();
     let description = description.strip_prefix(b"- ").unwrap_or(description).trim_ascii();
     let description = if description == b"-" { &b""[..] } else { description };
+    // node-tap's buffered subtest: `ok 1 - name {`, its points after it.
+    let (description, opens) = match description.strip_suffix(b"{") {
+        Some(d) if d.is_empty() || d.ends_with(b" ") => (d.trim_ascii_end(), true),
+        _ => (description, false),
+    };
     let (word, class, reason): (&[u8], Class, &[u8]) = match directive {
         Some(d) if d.len() >= 4 && d[..4].eq_ignore_ascii_case(b"skip") => (b"SKIP", Class::Skipped, reason_of(d)),
         Some(d) if d.len() >= 4 && d[..4].eq_ignore_ascii_case(b"todo") && !passed => {
@@ -286,7 +318,7 @@ fn point(line: &[u8]) -> Option<Point<'_>> {
         _ => (b"NOT OK", Class::Failed, b""),
     };
     let escaped = description.contains(&b'\\');
-    Some(Point { number, description, escaped, word, reason, class, verdict })
+    Some(Point { number, description, escaped, word, reason, class, verdict, opens })
 }
 
 /// Where the directive's `#` is in `text` (what follows a point's number, or its `ok`): the
@@ -526,6 +558,15 @@ mod tests {
         );
         // `# Subtest` without a name.
         assert_eq!(names("# Subtest\n    ok 1 - x\nok 1\n"), ["#1/x", "#1"]);
+        // node-tap's comment indented as its subtest's points, and its buffered subtests.
+        assert_eq!(
+            names("    # Subtest: a\n    ok 1 - x\n        # Subtest: b\n        ok 1 - y\n    ok 2 - b\nok 1 - a\n"),
+            ["a/x", "a/b/y", "a/b", "a"]
+        );
+        assert_eq!(
+            names("not ok 1 - buffered {\n    ok 1 - x\n    not ok 2\n}\nok 2 - after\n"),
+            ["buffered", "buffered/x", "buffered/#2", "after"]
+        );
         // Bare points in a subtest count in the subtest's stream.
         assert_eq!(names("ok 1 - a\n# Subtest: s\n    ok\n    ok\nok 2 - s\n"), ["a", "s/#1", "s/#2", "s"]);
     }
