@@ -9,7 +9,8 @@
 //!   one; one without a description is named by its number, `#N`.
 //! - The directive's `#` is the first unescaped one that white space precedes (TAP 14).
 //! - A stream starts at the file's start, at `TAP version`, and at prove's `NAME .. ` line (prove
-//!   -v prints one before each script's TAP); nothing counts after `Bail out!` until the next,
+//!   -v prints one before each script's TAP); nothing counts after `Bail out!` until the next
+//!   (or, as a script run again without prove prints no header, until a plan or a point `1`),
 //!   nor after a skip-all plan `1..0` (before any point) until the next or another plan.
 //! - Once a plan `1..N` has its N points, a bare `ok` (`ok   12 ms …` with `--timer`) is prove's
 //!   verdict on the script, not a run.
@@ -131,7 +132,14 @@ impl TapReader {
             return self.restart();
         }
         if self.stopped {
-            return;
+            // Scripts run one after another without prove (`perl t.t; perl t.t`) print no
+            // header: the next one's plan or first point, numbered 1, starts its stream.
+            let first =
+                depth == 0 && (plan(body).is_some() || (is_point && point(body).is_some_and(|p| p.number == b"1")));
+            if !first {
+                return;
+            }
+            self.restart();
         }
         if is_point {
             if !self.skipped_all
@@ -521,6 +529,9 @@ mod tests {
         assert_eq!(names("ok 1 - a\nBail out! no database\nok 2 - b\nnot ok 3 - c\n"), ["a"]);
         assert_eq!(names("ok 1 - a\nbail out!\nok 2 - b\nTAP version 13\nok 1 - c\n"), ["a", "c"]);
         assert_eq!(names("ok 1 - a\n    Bail out!\nok 2 - b\n"), ["a"], "a subtest's bail out stops all");
+        // The next script's plan or first point starts a stream.
+        assert_eq!(names("ok 1 - a\nBail out!\nok 2 - b\n1..1\nok 1 - c\n"), ["a", "c"]);
+        assert_eq!(names("ok 1 - a\nBail out!\nok 2 - b\nok 1 - d\n"), ["a", "d"]);
     }
 
     #[test]
