@@ -45,6 +45,10 @@ pub(crate) fn is_telltale(line: &[u8]) -> bool {
     }
 }
 
+/// Subtests nested deeper than this are not read: a line of a million spaces before an `ok`
+/// would otherwise open a quarter of a million levels.
+const MAX_DEPTH: usize = 64;
+
 /// A stream's top level, or a subtest open in it.
 #[derive(Debug)]
 struct Level {
@@ -127,6 +131,9 @@ impl TapReader {
             return;
         }
         let depth = indent / 4;
+        if depth > MAX_DEPTH {
+            return;
+        }
         let is_point = body.starts_with(b"ok") || body.starts_with(b"not ok");
         if depth == 0 && !is_point && (is_version(body) || is_prove_header(body)) {
             return self.restart();
@@ -622,6 +629,13 @@ mod tests {
         assert_eq!(names("1..0 # SKIP no network\nok 1 - a\n1..1\nok 1 - b\n"), ["b"]);
         // A trailing `1..0` after points is no skip all.
         assert_eq!(names("ok 1 - a\n1..0\nnot ok 2 - b\n"), ["a", "b"]);
+    }
+
+    #[test]
+    fn subtests_nested_past_the_limit_are_not_read() {
+        let deep = |depth: usize| format!("{}ok 1 - x\n", " ".repeat(4 * depth));
+        assert_eq!(names(&deep(MAX_DEPTH)).len(), 1);
+        assert_eq!(names(&deep(MAX_DEPTH + 1)), Vec::<String>::new());
     }
 
     #[test]
