@@ -8,6 +8,7 @@ use crate::format::junit::JunitReader;
 use crate::format::nextest::NextestReader;
 use crate::format::prefix::{framed_runner_line, runner_line};
 use crate::format::pytest::PytestReader;
+use crate::format::tap::TapReader;
 use crate::format::{DETECT_LEN, Detected, LogFormat, detect_reading};
 use crate::markers::Markers;
 use crate::partial::{Lines, Partial};
@@ -102,7 +103,7 @@ pub struct FileParser {
     head: Vec<u8>,
     /// The reader of a JUnit XML file, which is read as tags rather than lines.
     junit: Option<Box<JunitReader>>,
-    /// The reader of a format whose lines are read in order (`go test`, nextest).
+    /// The reader of a format whose lines are read in order (`go test`, nextest, TAP).
     ordered: Option<Box<dyn OrderedReader>>,
     state: Partial,
     /// The start of a line that has not ended yet, at most `max_line` + a few bytes of it.
@@ -178,6 +179,7 @@ impl FileParser {
             LogFormat::Go => self.ordered = Some(Box::<GoReader>::default()),
             LogFormat::GoJson => self.ordered = Some(Box::new(GoReader::json())),
             LogFormat::Nextest => self.ordered = Some(Box::<NextestReader>::default()),
+            LogFormat::Tap => self.ordered = Some(Box::<TapReader>::default()),
             _ => {}
         }
         number(&mut self.state, format, &self.options);

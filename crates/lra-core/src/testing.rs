@@ -32,6 +32,8 @@ pub enum Tree {
 }
 
 /// Parses `bytes` as a whole file, cut after the first newline at or after each of `cuts`.
+/// A format read in order is never cut into segments (as the parallel parse does not): it is
+/// fed in pieces cut there instead.
 pub fn parse_in_segments(name: &str, bytes: &[u8], options: &Options, cuts: &[usize], tree: Tree) -> Summary {
     let mut bounds: Vec<usize> = cuts
         .iter()
@@ -46,6 +48,9 @@ pub fn parse_in_segments(name: &str, bytes: &[u8], options: &Options, cuts: &[us
     bounds.dedup();
     let detected = options.detected.clone().unwrap_or_else(|| crate::format::detect_reading(bytes, options.format));
     let format = detected.format;
+    if !format.is_line_format() {
+        return parse_in_pieces(name, bytes, options, cuts);
+    }
     let parts: Vec<Partial> = bounds
         .windows(2)
         .map(|w| {

@@ -8,7 +8,8 @@
 //! - [`pytest`]: `pytest -v`, read in order (a test's word may follow its output), with
 //!   pytest-repeat's `[3-200]` as the iteration when the session repeats.
 //! - [`libtest`]: `cargo test`'s `test NAME ... ok` lines.
-//! - [`tap`]: the Test Anything Protocol's `ok 1 - NAME` lines (`prove -v`).
+//! - [`tap`]: the Test Anything Protocol's `ok 1 - NAME` lines (`prove -v`), read in order (a
+//!   point's number, its subtests' names and `Bail out!` depend on the lines before).
 //! - [`junit`]: JUnit XML, read as a stream of tags rather than lines.
 //! - [`go`]: `go test -v`, read line by line in order (a package's end closes its running tests).
 //! - [`nextest`]: cargo-nextest, read in order too (its report repeats the run lines).
@@ -114,10 +115,19 @@ impl LogFormat {
 
     /// Whether a file in this format can be cut at line ends into segments parsed apart. JUnit
     /// XML is not lines; `go test`'s lines are read in order, since a package's end closes the
-    /// tests still running, and nextest's, since its reports repeat run lines; pytest's, since a
-    /// test's outcome may follow its own output, lines after its node id.
+    /// tests still running; nextest's, since its reports repeat run lines; pytest's, since a
+    /// test's outcome may follow its own output, lines after its node id; and TAP's, since a
+    /// point's number and name and whether it counts depend on the lines before it.
     pub fn is_line_format(self) -> bool {
-        !matches!(self, LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest | LogFormat::Pytest)
+        !matches!(
+            self,
+            LogFormat::Junit
+                | LogFormat::Go
+                | LogFormat::GoJson
+                | LogFormat::Nextest
+                | LogFormat::Pytest
+                | LogFormat::Tap
+        )
     }
 
     /// Whether the format has no iteration lines, so that a test's k-th run in a file counts in
@@ -138,8 +148,12 @@ impl LogFormat {
             LogFormat::Markers => &[],
             LogFormat::GoogleTest => &*gtest::NEEDLES,
             LogFormat::Libtest => &*libtest::NEEDLES,
-            LogFormat::Tap => &*tap::NEEDLES,
-            LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest | LogFormat::Pytest => &[],
+            LogFormat::Junit
+            | LogFormat::Go
+            | LogFormat::GoJson
+            | LogFormat::Nextest
+            | LogFormat::Pytest
+            | LogFormat::Tap => &[],
         }
     }
 
@@ -163,12 +177,16 @@ impl LogFormat {
     pub(crate) fn read(self, line: &[u8]) -> LineEvents<'_> {
         match self {
             LogFormat::Markers => unreachable!("markers are read by extract"),
-            LogFormat::Junit | LogFormat::Go | LogFormat::GoJson | LogFormat::Nextest | LogFormat::Pytest => {
+            LogFormat::Junit
+            | LogFormat::Go
+            | LogFormat::GoJson
+            | LogFormat::Nextest
+            | LogFormat::Pytest
+            | LogFormat::Tap => {
                 unreachable!("read in order by their own readers")
             }
             LogFormat::GoogleTest => gtest::read(line),
             LogFormat::Libtest => libtest::read(line),
-            LogFormat::Tap => tap::read(line),
         }
     }
 }

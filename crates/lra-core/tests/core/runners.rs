@@ -226,6 +226,68 @@ fn tap_from_prove_run_six_times() {
     check_suite(&s, ["always passes", "always fails", "#3", "flaky"]);
 }
 
+#[test]
+fn tap_proves_verdict_on_a_script_that_passed_is_not_a_run() {
+    // prove -v, twice, then with --timer: each time three passing tests and prove's `ok`.
+    let s = parse_every_way(&fixture("tap-pass.log"), &Options::default());
+    assert_eq!(s.files[0].format, LogFormat::Tap, "told by its plan line");
+    let mut found = names(&s);
+    found.sort_unstable();
+    assert_eq!(found, ["#2", "first", "third"]);
+    for test in ["first", "#2", "third"] {
+        assert_eq!(counts(&s, test), (3, 0, 0, 0, 0), "{test}");
+    }
+}
+
+/// The subtests' tests, sorted, and each one's passed, failed and skipped runs.
+fn subtests(s: &Summary) -> Vec<(String, (u64, u64, u64))> {
+    let mut found: Vec<(String, (u64, u64, u64))> = names(s)
+        .into_iter()
+        .map(|n| {
+            let (p, f, k, _, _) = counts(s, n);
+            (n.to_string(), (p, f, k))
+        })
+        .collect();
+    found.sort_unstable();
+    found
+}
+
+#[test]
+fn tap_test_more_subtests_are_tests_and_nothing_counts_after_bail_out() {
+    // No plan before the first test (it bails out before `done_testing`): told by its format.
+    let options = Options { format: Some(LogFormat::Tap), ..Options::default() };
+    // Run twice by perl: the second run, after the first one's `Bail out!`, starts at its point 1.
+    let s = parse_every_way(&fixture("tap-subtests.log"), &options);
+    let expected = [
+        ("#3", (2, 0, 0)),
+        ("always passes", (2, 0, 0)),
+        ("group", (0, 2, 0)),
+        ("group/#3", (0, 0, 2)),
+        ("group/deeper", (0, 2, 0)),
+        ("group/deeper/leaf fails", (0, 2, 0)),
+        ("group/inner passes", (2, 0, 0)),
+    ];
+    assert_eq!(subtests(&s), expected.map(|(n, c)| (n.to_string(), c)));
+}
+
+#[test]
+fn tap_from_nodes_test_runner_nested_tests_and_suites() {
+    let s = parse_every_way(&fixture("tap-node.log"), &Options::default());
+    assert_eq!(s.files[0].format, LogFormat::Tap, "told by its version line");
+    // A parent's result is a run of its own, as go's is: a failing leaf fails its suites too.
+    let expected = [
+        ("always passes", (1, 0, 0)),
+        ("group", (0, 1, 0)),
+        ("group/deeper", (0, 1, 0)),
+        ("group/deeper/leaf fails", (0, 1, 0)),
+        ("group/inner passes", (1, 0, 0)),
+        ("group/skipped", (0, 0, 1)),
+        ("parent", (1, 0, 0)),
+        ("parent/child passes", (1, 0, 0)),
+    ];
+    assert_eq!(subtests(&s), expected.map(|(n, c)| (n.to_string(), c)));
+}
+
 /// The XML parsed whole and in chunks of every size up to 64 (it is read in order: no segments).
 fn parse_in_chunks(log: &[u8]) -> Summary {
     let whole = parse_with("run.xml", log, &Options::default());
