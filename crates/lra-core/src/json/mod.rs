@@ -507,7 +507,7 @@ impl Summary {
                 from_summary: f.from_summary,
                 format: f.format,
                 // Words for people, from a file anyone may have written: kept short.
-                reading: f.reading.map(|r| crate::cut::cut_string(r.into()).into()),
+                reading: f.reading.map(|r| crate::cut::cut_string(r).into()),
             })
             .collect();
         // A location saved without its file's index names the file: the first of that name, found
