@@ -220,7 +220,7 @@ pub fn Files() -> impl IntoView {
                             <td class="name">{as_shown(&f.name).into_owned()}{note}{damage}</td>
                             <td class="format" title=reading.clone()>
                                 {f.format.as_str()}
-                                {unread.then(|| view! { <span class="readingX">{reading.clone()}</span> })}
+                                {unread.then(|| view! { <span class="reading">{reading.clone()}</span> })}
                             </td>
                             <td>{human_bytes(f.bytes as f64)}</td>
                             <td>{count(t.runs())}</td>

@@ -159,10 +159,10 @@ impl FileParser {
             nul_at: None,
             checkpoints: Vec::new(),
         };
-        // A named format is read at once, but pytest's choices are still the head's to make.
+        // A named format is read at once, but pytest-repeat's is still the head's to tell.
         if let Some(detected) = p.options.detected.clone() {
             p.know_format(detected);
-        } else if let Some(f) = format.filter(|&f| f != LogFormat::Pytest) {
+        } else if let Some(f) = format.filter(|f| !matches!(f, LogFormat::Pytest | LogFormat::Junit)) {
             p.know_format(detect_reading(b"", Some(f)));
         }
         p
@@ -175,7 +175,7 @@ impl FileParser {
         self.reading = Some(detected.why.into());
         match format {
             LogFormat::Pytest => self.ordered = Some(Box::new(PytestReader::new(detected.pytest_repeat))),
-            LogFormat::Junit => self.junit = Some(Box::default()),
+            LogFormat::Junit => self.junit = Some(Box::new(JunitReader::new(detected.pytest_repeat))),
             LogFormat::Go => self.ordered = Some(Box::<GoReader>::default()),
             LogFormat::GoJson => self.ordered = Some(Box::new(GoReader::json())),
             LogFormat::Nextest => self.ordered = Some(Box::<NextestReader>::default()),

@@ -379,3 +379,28 @@ fn pytest_quiet_names_no_runs() {
     assert!(stdout(&o).contains("read as markers: pytest -q output"), "{}", stdout(&o));
     assert!(stderr(&o).contains("run pytest with -v (no -q)"), "{}", stderr(&o));
 }
+
+/// JUnit XML folded `[K-N]` into an iteration whatever the session (issue 24): the report of a
+/// session that is not repeating keeps `test_equals[1-2]` and `[2-2]` as two tests, while the
+/// report of `--count=6` still folds them.
+#[test]
+fn pytest_junit_of_a_session_not_repeating_keeps_parametrized_ids_whole_regression() {
+    let v = json(&lra(&["summarize", "--format", "json", &fixture("pytest-output-junit.xml")]));
+    assert_eq!(v["files"][0]["format"], "junit");
+    // The report names a test `test_output.NAME` (its classname), where the console says
+    // `test_output.py::NAME`.
+    let mut expected: Vec<_> = pytest_output_table()
+        .into_iter()
+        .map(|(n, p, f, s)| (n.replace("test_output.py::", "test_output."), p, f, s))
+        .collect();
+    let mut found = table(&v);
+    expected.sort();
+    found.sort();
+    assert_eq!(found, expected);
+    let v = json(&lra(&["summarize", "--format", "json", &fixture("pytest-junit.xml")]));
+    assert_eq!(v["tests"].as_array().unwrap().len(), 4, "--count=6: each test's six runs are one test");
+    assert!(v["files"][0]["reading"].as_str().unwrap().contains("pytest-repeat's [K-N] read as the iteration"));
+    // Named by the user, the head still tells.
+    let v = json(&lra(&["summarize", "--format", "json", "--log-format", "junit", &fixture("pytest-junit.xml")]));
+    assert_eq!(v["tests"].as_array().unwrap().len(), 4);
+}

@@ -18,7 +18,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{LogFormat, go, gtest, libtest, nextest, prefix, pytest, tap};
+use super::{LogFormat, go, gtest, junit, libtest, nextest, prefix, pytest, tap};
 
 /// How much of a file's start is looked at to tell its format, and the choices made with it.
 /// One size for the CLI and the app, so that a file is read alike in both.
@@ -35,8 +35,8 @@ pub const TERSE_OUTPUT: &str = "does not name its passing tests";
 pub struct Detected {
     /// The format the file is read in.
     pub format: LogFormat,
-    /// pytest only: pytest-repeat is evidently repeating the session, so that a node id's
-    /// `[K-N]` suffix is its iteration (docs/design.md, "pytest").
+    /// pytest and JUnit only: pytest-repeat is evidently repeating the session, so that a node
+    /// id's `[K-N]` suffix is its iteration (docs/design.md, "pytest", "JUnit XML").
     #[serde(default)]
     pub pytest_repeat: bool,
     /// Why, for people.
@@ -56,12 +56,16 @@ pub fn detect_reading(head: &[u8], named: Option<LogFormat>) -> Detected {
         Some(format) => (format, "named by the user".to_owned()),
         None => tell(head),
     };
-    let pytest_repeat = format == LogFormat::Pytest && pytest::repeats(head);
+    let pytest_repeat = match format {
+        LogFormat::Pytest => pytest::repeats(head),
+        LogFormat::Junit => junit::repeats(head),
+        _ => false,
+    };
     if pytest_repeat {
-        why.push_str(
-            "; pytest-repeat's [K-N] read as the iteration (the plugin is listed and every result in the head \
-             carries the suffix)",
-        );
+        why.push_str(match format {
+            LogFormat::Junit => "; pytest-repeat's [K-N] read as the iteration (every test case in the head carries it)",
+            _ => "; pytest-repeat's [K-N] read as the iteration (the plugin is listed and every result in the head carries it)",
+        });
     }
     Detected { format, pytest_repeat, why }
 }

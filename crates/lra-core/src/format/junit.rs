@@ -115,12 +115,40 @@ pub(crate) struct JunitReader {
     name: Vec<u8>,
     /// The file's first [`LEAD_LEN`] bytes, to tell a report `lra` wrote.
     lead: Vec<u8>,
+    /// pytest-repeat's `[K-N]` is the test's iteration, not its parameters ([`repeats`]).
+    fold_repeats: bool,
 }
 
 /// `lra`'s own JUnit report says so within this many first bytes.
 const LEAD_LEN: usize = 512;
 
+/// Whether the report whose first bytes are `head` is pytest-repeat's: every test case in it
+/// has a name ending in `[K-N]` (at least one does). A report has no plugin list to show it, so
+/// a single parametrized `test_equals[1-2]` beside any other test keeps every id whole.
+pub(crate) fn repeats(head: &[u8]) -> bool {
+    let mut cases = 0u64;
+    for at in memchr::memmem::find_iter(head, b"<testcase") {
+        let rest = &head[at + 9..];
+        let Some(end) = memchr::memchr(b'>', rest) else { break };
+        let attrs = &rest[..end];
+        if !attrs.first().is_some_and(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let name = attr(attrs, b"name").unwrap_or_default();
+        if super::pytest::fold_repeat(&name).1.is_none() {
+            return false;
+        }
+        cases += 1;
+    }
+    cases > 0
+}
+
 impl JunitReader {
+    /// A reader that folds pytest-repeat's suffix into the iteration when `fold_repeats`.
+    pub(crate) fn new(fold_repeats: bool) -> JunitReader {
+        JunitReader { fold_repeats, ..JunitReader::default() }
+    }
+
     /// Whether the file is a report `lra --format junit` wrote from a summary, by the mark its
     /// opening comment holds.
     pub(crate) fn written_by_lra(&self) -> bool {
@@ -278,7 +306,7 @@ impl JunitReader {
         let line = self.tag_line;
         match (closing, name) {
             (false, b"testcase") => {
-                test_name(attr(attrs, b"classname"), attr(attrs, b"name"), &mut self.name);
+                test_name(attr(attrs, b"classname"), attr(attrs, b"name"), self.fold_repeats, &mut self.name);
                 self.time = attr(attrs, b"time").and_then(|t| stamps::seconds(&t));
                 state.apply(LineEvents { test: Some(Cow::Borrowed(&self.name)), ..LineEvents::default() }, line);
                 let (status, result) = (attr(attrs, b"status"), attr(attrs, b"result"));
@@ -375,10 +403,10 @@ impl JunitReader {
     }
 }
 
-/// Puts `C.N`, or `N`, with pytest-repeat's suffix folded away, in `out`.
-fn test_name(class: Option<Cow<'_, [u8]>>, name: Option<Cow<'_, [u8]>>, out: &mut Vec<u8>) {
+/// Puts `C.N`, or `N`, with pytest-repeat's suffix folded away when `fold`, in `out`.
+fn test_name(class: Option<Cow<'_, [u8]>>, name: Option<Cow<'_, [u8]>>, fold: bool, out: &mut Vec<u8>) {
     let name = name.unwrap_or_default();
-    let (name, _) = super::pytest::fold_repeat(&name);
+    let name = if fold { super::pytest::fold_repeat(&name).0 } else { Cow::Borrowed(&*name) };
     out.clear();
     if let Some(class) = class.filter(|c| !c.is_empty()) {
         out.extend_from_slice(&class);
@@ -672,10 +700,23 @@ mod tests {
     fn names_fold_pytest_repeat() {
         let name = |class: Option<&'static [u8]>, name: &'static [u8]| {
             let mut out = Vec::new();
-            test_name(class.map(Cow::Borrowed), Some(Cow::Borrowed(name)), &mut out);
+            test_name(class.map(Cow::Borrowed), Some(Cow::Borrowed(name)), true, &mut out);
             out
         };
         assert_eq!(name(Some(b"test_suite"), b"test_flaky[3-6]"), b"test_suite.test_flaky");
         assert_eq!(name(None, b"works"), b"works");
+    }
+
+    #[test]
+    fn a_repeat_is_told_by_every_case_carrying_its_suffix() {
+        let case = |n: &str| format!("<testcase classname=\"t\" name=\"{n}\" time=\"0\"/>");
+        let report = |names: &[&str]| {
+            let cases: String = names.iter().map(|n| case(n)).collect();
+            format!("<testsuites><testsuite name=\"pytest\"><testcases/>{cases}</testsuite></testsuites>")
+        };
+        assert!(repeats(report(&["test_a[1-2]", "test_a[2-2]", "test_b[x-1-2]"]).as_bytes()));
+        // A parametrized id among other tests is its parameters.
+        assert!(!repeats(report(&["test_equals[1-2]", "test_equals[2-2]", "test_a"]).as_bytes()));
+        assert!(!repeats(report(&[]).as_bytes()));
     }
 }
