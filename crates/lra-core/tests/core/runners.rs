@@ -218,6 +218,15 @@ fn libtest_run_six_times_each_run_an_iteration_by_its_count() {
     assert_eq!(skipped.results.as_slice(), [("IGNORED".into(), 6)]);
 }
 
+/// `cargo test -- --nocapture` lost every failed run: the panic message comes between
+/// `test NAME ... ` and `FAILED`, which stands on a line of its own.
+#[test]
+fn libtest_with_nocapture_the_word_after_the_tests_output_regression() {
+    let s = parse_every_way(&fixture("libtest-nocapture.log"), &Options::default());
+    assert_eq!(s.files[0].format, LogFormat::Libtest);
+    check_suite(&s, ["tests::always_passes", "tests::always_fails", "tests::skipped", "tests::flaky"]);
+}
+
 #[test]
 fn tap_from_prove_run_six_times() {
     let s = parse_every_way(&fixture("tap.log"), &Options::default());
