@@ -214,7 +214,7 @@ impl<'h> Peeked<'h> {
 /// A runner's format: the lines around its needles' hits are read by the format. Lines with no
 /// events are offered as the open test's output while it has none (see [`read_runner_line`]).
 fn scan_runner(state: &mut Partial, bytes: &[u8], options: &Options, format: LogFormat) {
-    if memchr::memchr2(0x1b, 0x16, bytes).is_some() {
+    if crate::format::prefix::first_escape(bytes).is_some() {
         // Colour codes may fall inside a needle (`]\x1b[m `): every line is read, as the format
         // reads it once they are gone.
         return read_every_line(state, bytes, options, format);

@@ -21,7 +21,7 @@ pub(crate) fn framed_runner_line(line: &[u8]) -> Cow<'_, [u8]> {
 
 fn plain(line: &[u8], keep_frames: bool) -> Cow<'_, [u8]> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let first = if keep_frames { memchr::memchr(ESC, line) } else { memchr::memchr2(ESC, SYN, line) };
+    let first = if keep_frames { memchr::memchr(ESC, line) } else { first_escape(line) };
     match first {
         None => Cow::Borrowed(strip(line)),
         Some(first) => {
@@ -34,7 +34,12 @@ fn plain(line: &[u8], keep_frames: bool) -> Cow<'_, [u8]> {
 /// The escape byte that starts a terminal control sequence.
 const ESC: u8 = 0x1b;
 /// `^V`, which Go's test binaries write before each event line with `-test.v=test2json`.
-const SYN: u8 = 0x16;
+pub(crate) const SYN: u8 = 0x16;
+
+/// Where the first byte that [`runner_line`] takes out (an `ESC` or a `^V`) is in `bytes`.
+pub(crate) fn first_escape(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr2(ESC, SYN, bytes)
+}
 
 /// `line` without its terminal control sequences (ECMA-48: CSI `ESC [ params final`, OSC
 /// `ESC ] text BEL` or `ESC ] text ESC \`, and two-byte `ESC X`) and `^V` bytes; the first
