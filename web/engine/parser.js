@@ -72,50 +72,22 @@ async function partOf(request, file) {
   return part;
 }
 
-/** The lines of `file` that start in [start, end), parsed as one segment. A line starts at 0 or
- * after a `\n`: the first such line at or after `start` opens the segment, and it reads past `end`
- * to the end of the line it is in. */
+/** The lines of `file` that start in [start, end), parsed as one segment: the engine's
+ * `SegmentParser` cuts them (lra_input::LinesInRange, as the CLI's threads do) and says where to
+ * start reading and when they are all read. */
 async function segmentOf({ reading, start, end }, file) {
-  const parser = new SegmentParser(reading);
-  // Before its first line: the end of the line that holds byte `start - 1`.
-  let skipping = start > 0;
-  let finished = false;
+  const parser = new SegmentParser(reading, start, end);
   const report = reporter();
   let damage = null;
-  const NL = 10;
   try {
     await readSlices(
       file,
       (bytes, at) => {
-        const from = at - bytes.length;
-        let begin = 0;
-        if (skipping) {
-          const nl = bytes.indexOf(NL);
-          if (nl < 0) {
-            if (at >= end) finished = true; // no line starts in [start, end)
-            return;
-          }
-          skipping = false;
-          begin = nl + 1;
-          if (from + begin >= end) {
-            finished = true;
-            return;
-          }
-        }
-        // The segment ends after the first `\n` at or after `end - 1`.
-        let stop = bytes.length;
-        if (at > end - 1) {
-          const nl = bytes.indexOf(NL, Math.max(begin, end - 1 - from));
-          if (nl >= 0) {
-            stop = nl + 1;
-            finished = true;
-          }
-        }
-        parser.feed(bytes.subarray(begin, stop));
-        report(Math.min(at, end) - start);
+        parser.feed(bytes);
+        report(Math.max(0, Math.min(at, end) - start));
       },
-      () => finished,
-      skipping ? start - 1 : 0,
+      () => parser.is_finished(),
+      parser.read_from(),
     );
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) throw error;

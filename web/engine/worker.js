@@ -23,8 +23,8 @@
 //
 // Without threads, the files of a request are read at once by a pool of parsers (parser.js),
 // one module worker per core (`?pool=N` sets how many; 1: none), each with a single-threaded
-// engine of its own; a large plain log is cut into parts for them. What they send is added here
-// in file order.
+// engine of its own; a large plain log is cut into parts for them. The engine plans what each
+// reads and adds what they send in file order (crates/lra-view, `Pool`).
 
 import { message as textOf, readSlices, stopped } from "./slices.js";
 
@@ -119,7 +119,7 @@ async function handle(message) {
   // Kept for the run viewer, which reads the lines it shows from them later.
   files.forEach((file, i) => engine.give_file(i, file));
   let parsers = 1;
-  if (pooled(files)) {
+  if (engine.plan_pool(POOL, SPLIT_MIN, files.map((file) => file.size))) {
     parsers = await readInPool(id, files, stop);
   } else {
     for (let i = 0; i < files.length && !stop(); i++) await readHere(id, files, i, stop);
@@ -183,87 +183,29 @@ function parseOn(k, job, file, onDone) {
   });
 }
 
-/** Whether a request's files go to the pool: several files, or one large enough to cut. */
-function pooled(files) {
-  return POOL > 1 && (files.length > 1 || files.some((f) => f.size >= SPLIT_MIN));
-}
-
-/** The pool's jobs for a request's files: a file is read whole by one parser, or, when it is a
- * large plain log in a line format, cut into one part per parser, each the lines that start in
- * its byte range. */
-async function jobsFor(files) {
-  const jobs = [];
-  const plans = [];
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i];
-    const head = file.size >= SPLIT_MIN ? new Uint8Array(await file.slice(0, engine.head_len()).arrayBuffer()) : null;
-    const reading = head && engine.segment_reading(head);
-    const parts = reading ? POOL : 1;
-    plans.push({ reading, parts, done: new Array(parts).fill(0) });
-    for (let k = 0; k < parts; k++) {
-      const range = { reading, start: Math.floor((file.size * k) / parts), end: Math.floor((file.size * (k + 1)) / parts) };
-      jobs.push({ i, k, job: reading ? { segment: range } : { request: engine.part_request(i) } });
-    }
-  }
-  return { jobs, plans };
-}
-
-/** Reads a request's files on the pool and adds what the parsers send in file order, as it
- * comes. Returns how many parsers worked. */
+/** Reads a request's files on the pool as the engine's plan says (crates/lra-view, `Pool`): this
+ * script gives it the files' first bytes it asks for, runs each job it hands out on a free
+ * parser and hands back what the parser sent; the engine adds the files in order. Returns how
+ * many parsers worked. */
 async function readInPool(id, files, stop) {
-  const { jobs, plans } = await jobsFor(files);
-  // Per file, the results of its jobs, in order.
-  const results = plans.map((p) => Array.from({ length: p.parts }));
-  let next = 0;
-  let added = 0;
-  const addFile = (i) => {
-    const plan = plans[i];
-    const got = results[i];
-    results[i] = null;
-    if (!plan.reading) {
-      const { part, fatal } = got[0];
-      if (part) engine.add_part(part);
-      else engine.lose_file(i, fatal);
-      return;
-    }
-    engine.begin_segments(i, plan.reading);
-    for (const { part, damage, fatal } of got) {
-      if (fatal) return engine.cut_file_short(`the parser of one of its parts stopped: ${fatal}`);
-      engine.add_segment(part);
-      if (damage) return engine.cut_file_short(damage);
-    }
-    engine.end_file();
-  };
-  const addReady = () => {
-    while (added < files.length && !stop() && results[added].every((r) => r !== undefined)) {
-      try {
-        addFile(added);
-      } catch (error) {
-        if (error instanceof WebAssembly.RuntimeError) throw error;
-        // A file read in parts is open by then: what was appended of it counts, flagged.
-        if (plans[added].reading) engine.cut_file_short(textOf(error));
-        else engine.lose_file(added, textOf(error));
-      }
-      progress(id, added, files[added].size, files[added].size, true);
-      added++;
-    }
-  };
-  const used = new Set();
+  for (let i; (i = engine.pool_head_wanted()) !== undefined; ) {
+    engine.pool_head(i, new Uint8Array(await files[i].slice(0, engine.head_len()).arrayBuffer()));
+  }
   const lane = async (k) => {
-    while (next < jobs.length && !stop()) {
-      used.add(k);
-      const { i, k: part, job } = jobs[next++];
-      const plan = plans[i];
-      const done = (bytes) => {
-        plan.done[part] = bytes;
-        progress(id, i, plan.done.reduce((a, b) => a + b, 0), files[i].size, false);
-      };
-      results[i][part] = await parseOn(k, job, files[i], done);
-      addReady();
+    for (let job; !stop() && (job = engine.pool_next_job()) !== undefined; ) {
+      const { file, part, work } = JSON.parse(job);
+      const size = files[file].size;
+      const done = (bytes) => progress(id, file, engine.pool_read(file, part, bytes), size, false);
+      const got = await parseOn(k, work, files[file], done);
+      if (got.cancelled || stop()) return;
+      for (const i of engine.pool_outcome(file, part, got.part, got.damage, got.fatal)) {
+        progress(id, i, files[i].size, files[i].size, true);
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(POOL, jobs.length) }, (_, k) => lane(k)));
-  return used.size;
+  const lanes = engine.pool_lanes();
+  await Promise.all(Array.from({ length: lanes }, (_, k) => lane(k)));
+  return lanes;
 }
 
 async function start() {

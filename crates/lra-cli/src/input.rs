@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, Read};
+use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -476,19 +477,14 @@ fn parse_in_ranges(name: &str, file: &File, size: u64, options: &Options) -> io:
         return parse_stream(name, file, &options);
     }
     let options = Options { parallel: false, ..options };
-    let parts = rayon::current_num_threads() as u64;
-    let mut starts = vec![0];
-    for k in 1..parts {
-        let start = next_line_start(file, size * k / parts, size)?;
-        starts.push(start.max(*starts.last().unwrap()));
-    }
-    starts.push(size);
-    let parsers: Vec<FileParser> = (0..starts.len() - 1)
+    let ranges = lra_input::byte_ranges(size, rayon::current_num_threads() as u64);
+    let parsers: Vec<FileParser> = ranges
         .into_par_iter()
-        .map(|k| {
+        .enumerate()
+        .map(|(k, range)| {
             let options = options.clone();
             let mut p = if k == 0 { FileParser::new(name, options) } else { FileParser::for_segment(options) };
-            read_range(file, starts[k], starts[k + 1], |bytes| p.feed(bytes))?;
+            read_lines_in(file, size, range, |bytes| p.feed(bytes))?;
             Ok(p)
         })
         .collect::<io::Result<_>>()?;
@@ -500,35 +496,19 @@ fn parse_in_ranges(name: &str, file: &File, size: u64, options: &Options) -> io:
     Ok(first.finish())
 }
 
-/// The start of the first line that starts at or after `from`: just after the first `\n` at or
-/// after `from - 1`.
-fn next_line_start(file: &File, from: u64, size: u64) -> io::Result<u64> {
-    let mut buf = vec![0; 64 << 10];
-    let mut at = from.saturating_sub(1);
-    while at < size {
-        let n = file.read_at(&mut buf, at)?;
-        if n == 0 {
-            break;
-        }
-        if let Some(i) = buf[..n].iter().position(|&b| b == b'\n') {
-            return Ok(at + i as u64 + 1);
-        }
-        at += n as u64;
-    }
-    Ok(size)
-}
-
-/// Feeds `file[start..end]` to `use_bytes` in slices that fit in cache.
-fn read_range(file: &File, start: u64, end: u64, mut use_bytes: impl FnMut(&[u8])) -> io::Result<()> {
+/// Feeds the lines of `file` that start in `range` ([`lra_input::LinesInRange`]) to `use_bytes`
+/// in slices that fit in cache.
+fn read_lines_in(file: &File, size: u64, range: Range<u64>, mut use_bytes: impl FnMut(&[u8])) -> io::Result<()> {
+    let mut lines = lra_input::LinesInRange::new(range);
     let mut buf = vec![0; SERIAL_SLICE];
-    let mut at = start;
-    while at < end {
-        let want = ((end - at) as usize).min(buf.len());
+    let mut at = lines.read_from();
+    while at < size && !lines.is_finished() {
+        let want = ((size - at) as usize).min(buf.len());
         let n = file.read_at(&mut buf[..want], at)?;
         if n == 0 {
             return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the file shrank while it was read"));
         }
-        use_bytes(&buf[..n]);
+        use_bytes(lines.take(&buf[..n]));
         at += n as u64;
     }
     Ok(())

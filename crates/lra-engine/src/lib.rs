@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lra_protocol::{Reply, Request};
 use lra_view::lines::Source;
-use lra_view::{Batch, Session};
+use lra_view::{Batch, Outcome, Pool, Session};
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "threads")]
@@ -91,6 +91,8 @@ pub struct Engine {
     batch: Option<Batch>,
     /// The batch's files, by name, for the run viewer to read again.
     given: Vec<(String, std::rc::Rc<dyn Source>)>,
+    /// The plan of the pool of parsers reading the batch, when one does.
+    pool: Option<Pool>,
 }
 
 impl Default for Engine {
@@ -104,7 +106,7 @@ impl Engine {
     /// An empty page.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Engine {
-        Engine { session: Session::new(cfg!(feature = "threads")), batch: None, given: Vec::new() }
+        Engine { session: Session::new(cfg!(feature = "threads")), batch: None, given: Vec::new(), pool: None }
     }
 
     /// The reply saying that the engine is loaded; `parsers`: the size of the worker's pool of
@@ -125,6 +127,7 @@ impl Engine {
         match begun {
             Ok(batch) => {
                 self.batch = Some(batch);
+                self.pool = None;
                 self.given.clear();
                 None
             }
@@ -167,55 +170,84 @@ impl Engine {
         Ok(())
     }
 
-    /// The request (JSON) that reads the batch's file `index` alone: a parser of the pool reads
-    /// it with an engine of its own, then [`Engine::take_part`].
-    pub fn part_request(&self, index: u32) -> Result<String, JsError> {
-        let batch = self.batch.as_ref().ok_or_else(|| JsError::new("no files are being read"))?;
-        Ok(batch.request_for(index as usize).to_text())
-    }
-
     /// Ends the batch of a parser of the pool: what it read, for [`Engine::add_part`].
     pub fn take_part(&mut self) -> Result<Vec<u8>, JsError> {
         let batch = self.batch.take().ok_or_else(|| JsError::new("no files were being read"))?;
         Ok(batch.into_part())
     }
 
-    /// Adds the batch's next file, read by a parser of the pool (`part`, its [`Engine::take_part`]).
-    pub fn add_part(&mut self, part: &[u8]) -> Result<(), JsError> {
-        self.batch_mut()?.add_part(part).map_err(|e| JsError::new(&e))
-    }
-
-    /// How many of a file's first bytes tell its format: the head to give
-    /// [`Engine::segment_reading`], the same size the CLI reads.
+    /// How many of a file's first bytes tell its format: the head [`Engine::pool_head`] takes,
+    /// the same size the CLI reads.
     pub fn head_len(&self) -> u32 {
         lra_core::DETECT_LEN as u32
     }
 
-    /// When the batch's next file, whose first bytes are `head`, can be read in parts by the
-    /// pool's parsers: the reading (JSON) that each part's [`SegmentParser`] takes.
-    pub fn segment_reading(&self, head: &[u8]) -> Option<String> {
-        self.batch.as_ref()?.segment_reading(head)
+    /// Whether the batch's files, of these `sizes`, are read by the worker's pool of `parsers`
+    /// (a file of `split_min` bytes or more may be cut into parts); if so, the pool's plan is
+    /// made (`lra_view::Pool`), and the worker follows it: the heads it asks for
+    /// ([`Engine::pool_head_wanted`]), then its jobs ([`Engine::pool_next_job`]).
+    pub fn plan_pool(&mut self, parsers: u32, split_min: f64, sizes: Vec<f64>) -> bool {
+        let sizes: Vec<u64> = sizes.into_iter().map(|s| s as u64).collect();
+        let wanted = self.batch.is_some() && Pool::wanted(parsers as usize, split_min as u64, &sizes);
+        self.pool = wanted.then(|| Pool::new(parsers as usize, split_min as u64, &sizes));
+        wanted
     }
 
-    /// Starts the batch's file `index`, next, read in parts as `reading` says.
-    pub fn begin_segments(&mut self, index: u32, reading: &str) -> Result<(), JsError> {
-        self.batch_mut()?.begin_segments(index as usize, reading).map_err(|e| JsError::new(&e))
+    /// The file whose first [`Engine::head_len`] bytes the plan needs next.
+    pub fn pool_head_wanted(&self) -> Option<u32> {
+        self.pool.as_ref()?.head_wanted().map(|i| i as u32)
     }
 
-    /// Appends the next part of that file, read by a [`SegmentParser`] of the pool.
-    pub fn add_segment(&mut self, segment: &[u8]) -> Result<(), JsError> {
-        self.batch_mut()?.add_segment(segment).map_err(|e| JsError::new(&e))
-    }
-
-    /// The batch's file `index`, next, was not read: its parser stopped, for `why`.
-    pub fn lose_file(&mut self, index: u32, why: &str) -> Result<(), JsError> {
-        self.batch_mut()?.lose_file(index as usize, why);
+    /// The first bytes of the batch's file `index`, as the plan asked.
+    pub fn pool_head(&mut self, index: u32, head: &[u8]) -> Result<(), JsError> {
+        let (pool, batch) = self.pool_and_batch()?;
+        pool.give_head(batch, index as usize, head);
         Ok(())
+    }
+
+    /// How many parsers of the pool the plan keeps busy.
+    pub fn pool_lanes(&mut self) -> Result<u32, JsError> {
+        let (pool, batch) = self.pool_and_batch()?;
+        Ok(pool.lanes(batch) as u32)
+    }
+
+    /// The next job for a free parser, as JSON `{file, part, work}`, `work` being what
+    /// `web/engine/parser.js` takes: `{request}` (a whole file) or `{segment: {reading, start,
+    /// end}}` (the lines that start in that byte range); none when all are handed out.
+    pub fn pool_next_job(&mut self) -> Result<Option<String>, JsError> {
+        let (pool, batch) = self.pool_and_batch()?;
+        Ok(pool.next_job(batch).map(|job| serde_json::to_string(&job).expect("a job is JSON")))
+    }
+
+    /// A job of file `index` has read `bytes` of it: the bytes of the file read so far.
+    pub fn pool_read(&mut self, index: u32, part: u32, bytes: f64) -> f64 {
+        self.pool.as_mut().map_or(0.0, |pool| pool.read(index as usize, part as usize, bytes as u64) as f64)
+    }
+
+    /// What a job sent: what it `read`, and the `damage` that cut it short, or why its parser
+    /// `stopped`. Returns the files this completed, added to the batch in order.
+    pub fn pool_outcome(
+        &mut self,
+        index: u32,
+        part: u32,
+        read: Option<Vec<u8>>,
+        damage: Option<String>,
+        stopped: Option<String>,
+    ) -> Result<Vec<u32>, JsError> {
+        let outcome = match (read, damage, stopped) {
+            (_, _, Some(why)) => Outcome::Stopped(why),
+            (Some(read), Some(damage), None) => Outcome::Damaged(read, damage),
+            (Some(read), None, None) => Outcome::Read(read),
+            (None, _, None) => Outcome::Stopped("the parser sent nothing".to_owned()),
+        };
+        let (pool, batch) = self.pool_and_batch()?;
+        Ok(pool.outcome(batch, index as usize, part as usize, outcome).map(|i| i as u32).collect())
     }
 
     /// Adds the batch's files to the summary, which took `seconds` and `parsers` workers (the
     /// pool's, or 1: this one); the reply to its request.
     pub fn end_batch(&mut self, seconds: f64, parsers: u32) -> String {
+        self.pool = None;
         match self.batch.take() {
             Some(batch) => {
                 let mut reply = self.session.finish(batch, seconds, std::mem::take(&mut self.given));
@@ -231,6 +263,7 @@ impl Engine {
     /// Drops the batch: its request was cancelled, and adds nothing.
     pub fn cancel_batch(&mut self) -> String {
         self.batch = None;
+        self.pool = None;
         self.given.clear();
         Reply::Cancelled.to_text()
     }
@@ -253,34 +286,58 @@ impl Engine {
         Ok(answer.into())
     }
 
+    fn pool_and_batch(&mut self) -> Result<(&mut Pool, &mut Batch), JsError> {
+        match (&mut self.pool, &mut self.batch) {
+            (Some(pool), Some(batch)) => Ok((pool, batch)),
+            _ => Err(JsError::new("no files are being read by the pool")),
+        }
+    }
+
     fn batch_mut(&mut self) -> Result<&mut Batch, JsError> {
         self.batch.as_mut().ok_or_else(|| JsError::new("a file outside of a batch"))
     }
 }
 
-/// The parser of one part of a file, in a parser worker of the pool: whole lines in, the
-/// segment's partial result out, as bytes for [`Engine::add_segment`].
+/// The parser of one part of a file, in a parser worker of the pool: the lines that start in
+/// a byte range of the file ([`lra_input::LinesInRange`]), fed the file's bytes from
+/// [`SegmentParser::read_from`] on; their segment's partial result out, as bytes for the pool's
+/// plan.
 #[wasm_bindgen]
-pub struct SegmentParser(lra_core::FileParser);
+pub struct SegmentParser {
+    parser: lra_core::FileParser,
+    lines: lra_input::LinesInRange,
+}
 
 #[wasm_bindgen]
 impl SegmentParser {
-    /// A parser for lines read as `reading` ([`Engine::segment_reading`]) says.
+    /// A parser of the lines that start in `[start, end)`, read as `reading` (the plan's) says.
     #[wasm_bindgen(constructor)]
-    pub fn new(reading: &str) -> Result<SegmentParser, JsError> {
-        lra_view::segment_parser(reading).map(SegmentParser).map_err(|e| JsError::new(&e))
+    pub fn new(reading: &str, start: f64, end: f64) -> Result<SegmentParser, JsError> {
+        let parser = lra_view::segment_parser(reading).map_err(|e| JsError::new(&e))?;
+        Ok(SegmentParser { parser, lines: lra_input::LinesInRange::new(start as u64..end as u64) })
     }
 
-    /// The part's next bytes.
+    /// Where to start reading the file.
+    pub fn read_from(&self) -> f64 {
+        self.lines.read_from() as f64
+    }
+
+    /// The file's next bytes; what belongs to the range's lines is parsed.
     pub fn feed(&mut self, bytes: &[u8]) {
+        let lines = self.lines.take(bytes);
         #[cfg(feature = "fault-injection")]
-        fault::inject(bytes);
-        self.0.feed(bytes);
+        fault::inject(lines);
+        self.parser.feed(lines);
+    }
+
+    /// Whether the range's lines are all read.
+    pub fn is_finished(&self) -> bool {
+        self.lines.is_finished()
     }
 
     /// Ends the part: its segment, as bytes.
     pub fn finish(self) -> Vec<u8> {
-        self.0.into_segment().to_bytes()
+        self.parser.into_segment().to_bytes()
     }
 }
 

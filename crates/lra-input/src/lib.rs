@@ -10,7 +10,8 @@
 //! Damage is reported, never fatal: a corrupt or truncated member ends with the reason, after
 //! the bytes read before the damage, and the other members still count.
 //!
-//! [`Members`] is the sink that parses each member into a `lra_core::Summary`.
+//! [`Members`] is the sink that parses each member into a `lra_core::Summary`. A large plain log
+//! is read as parts at once, cut by [`byte_ranges`] and [`LinesInRange`].
 //!
 //! Every decoder is pure Rust, so that the browser engine (wasm32) unpacks exactly as the CLI
 //! does.
@@ -18,6 +19,7 @@
 mod gzip;
 mod inflate;
 mod members;
+mod parts;
 mod sniff;
 mod tar;
 mod unpack;
@@ -25,5 +27,6 @@ mod zip;
 mod zstd;
 
 pub use members::Members;
+pub use parts::{LinesInRange, byte_ranges};
 pub use sniff::{Kind, is_saved_summary, kind_of_head, sniff};
 pub use unpack::{MAX_MEMBER_NAME_BYTES, MAX_MEMBERS, Sink, Unpacker};

@@ -8,6 +8,7 @@ mod batch;
 mod charts;
 mod decoded;
 pub mod lines;
+mod pool;
 mod report;
 pub mod rescan;
 mod rows;
@@ -15,4 +16,5 @@ mod session;
 mod suites;
 
 pub use batch::{Batch, segment_parser};
+pub use pool::{Job, Outcome, Pool, Work};
 pub use session::Session;

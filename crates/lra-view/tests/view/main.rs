@@ -6,6 +6,7 @@ use lra_view::Session;
 use lra_view::lines::Source;
 use std::rc::Rc;
 
+mod pool;
 mod viewer;
 
 /// Reads `files` ([name, text]) into the session as one request, each fed in slices of `slice`.
