@@ -64,7 +64,7 @@ fn read_line(reader: &mut impl BufRead) -> io::Result<Option<(Line, u64)>> {
 fn reopen(name: &str, bytes: u64) -> Option<File> {
     let file = File::open(Path::new(name)).ok()?;
     let meta = file.metadata().ok()?;
-    (meta.is_file() && meta.len() == bytes && input::is_plain(&file, bytes)).then_some(file)
+    (meta.is_file() && meta.len() == bytes && input::is_plain(&file)).then_some(file)
 }
 
 /// Up to `most` lines of `file` from `offset`, ending with the line that starts at `last` if it

@@ -25,5 +25,5 @@ mod zip;
 mod zstd;
 
 pub use members::Members;
-pub use sniff::{Kind, is_saved_summary, kind_of_head, sniff};
+pub use sniff::{Content, HEAD_LEN, Kind, classify};
 pub use unpack::{MAX_MEMBER_NAME_BYTES, MAX_MEMBERS, Sink, Unpacker};

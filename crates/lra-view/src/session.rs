@@ -366,8 +366,8 @@ fn unreadable(name: &str) -> String {
 
 /// Whether the bytes are a plain log, not compressed and not an archive.
 fn is_plain(src: &dyn Source) -> bool {
-    let head = src.read(0, 512).unwrap_or_default();
-    lra_input::kind_of_head(&head, src.size()) == lra_input::Kind::Plain
+    let head = src.read(0, lra_input::HEAD_LEN as u64).unwrap_or_default();
+    !lra_input::classify(&head).is_packed()
 }
 
 /// The nearest kept failed run of any test after (`forward`) or before `place`, by its result
