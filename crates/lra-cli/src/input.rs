@@ -84,11 +84,6 @@ pub fn summarize_paths(
     problems
 }
 
-/// Whether `file` holds a plain log, not a compressed one or an archive.
-pub fn is_plain(file: &File) -> bool {
-    head_of(file).is_ok_and(|head| !lra_input::classify(&head).is_packed())
-}
-
 /// A regular file's first bytes, [`HEAD_LEN`] of them (enough for [`lra_input::classify`]) or
 /// all it has.
 fn head_of(file: &File) -> io::Result<Vec<u8>> {

@@ -10,13 +10,18 @@
 //! Damage is reported, never fatal: a corrupt or truncated member ends with the reason, after
 //! the bytes read before the damage, and the other members still count.
 //!
-//! [`Members`] is the sink that parses each member into a `lra_core::Summary`.
+//! [`Members`] is the sink that parses each member into a `lra_core::Summary`. [`classify`]
+//! tells what an input holds by its first bytes. [`lines`] reads a file's lines back at the
+//! offsets a summary keeps, from any [`lines::Source`]; [`Decoded`] is a compressed file's or an
+//! archive member's decoded bytes as one.
 //!
 //! Every decoder is pure Rust, so that the browser engine (wasm32) unpacks exactly as the CLI
 //! does.
 
+mod decoded;
 mod gzip;
 mod inflate;
+pub mod lines;
 mod members;
 mod sniff;
 mod tar;
@@ -24,6 +29,7 @@ mod unpack;
 mod zip;
 mod zstd;
 
+pub use decoded::Decoded;
 pub use members::Members;
 pub use sniff::{Content, HEAD_LEN, Kind, classify};
 pub use unpack::{MAX_MEMBER_NAME_BYTES, MAX_MEMBERS, Sink, Unpacker};

@@ -9,8 +9,9 @@ use lra_protocol::{
     Column, Export, LinesQuery, Place, Reading, Reply, Request, RunAt, TestsPage, TestsQuery, ViewerLines,
 };
 
+use lra_input::Decoded;
+
 use crate::batch::{Batch, Purpose};
-use crate::decoded::Decoded;
 use crate::lines::{Anchor, LineIndex, Source, search, window};
 use crate::rescan::{RESCAN_BUDGET, Rescan, next_failed_run};
 use crate::rows::runs_of;
