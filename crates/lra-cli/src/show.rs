@@ -194,16 +194,19 @@ fn prefixes(path: &str, floor: usize) -> impl Iterator<Item = &str> {
     std::iter::once(path).chain(cuts.into_iter().rev().map(move |i| &path[..i]))
 }
 
+/// An input opened again: its name, as a summary names its files, and its bytes.
+type Reopened = (String, Rc<dyn Source>);
+
 /// The object `url` names, read where asked; `None` when there is none.
 #[cfg(feature = "store")]
-fn object(url: &str, store: &input::StoreConfig) -> Result<Option<(String, Rc<dyn Source>)>, String> {
+fn object(url: &str, store: &input::StoreConfig) -> Result<Option<Reopened>, String> {
     let object = crate::store::ObjectSource::open(url, store)?;
     Ok(object.map(|o| (o.name().to_owned(), Rc::new(o) as Rc<dyn Source>)))
 }
 
 /// Without the `store` feature, no object can be read.
 #[cfg(not(feature = "store"))]
-fn object(_: &str, _: &input::StoreConfig) -> Result<Option<(String, Rc<dyn Source>)>, String> {
+fn object(_: &str, _: &input::StoreConfig) -> Result<Option<Reopened>, String> {
     Err("this lra was built without object storage (the `store` feature)".to_owned())
 }
 
@@ -295,7 +298,7 @@ fn read_again(
 ) -> io::Result<Rc<dyn Source>> {
     let f = &summary.files[file];
     let fail = failed(place.path);
-    let (name, whole): (String, Rc<dyn Source>) = match input::url_of(Path::new(input)) {
+    let (name, whole): Reopened = match input::url_of(Path::new(input)) {
         Some(url) => object(url, store)
             .map_err(&fail)?
             .ok_or_else(|| fail(format!("{}: no such object", input::shown_url(url))))?,

@@ -394,8 +394,7 @@ impl ObjectSource {
     fn fetch(&self, start: u64) -> Result<Bytes, String> {
         let o = &self.object;
         let range = start..start.saturating_add(RANGE).min(self.size);
-        let options =
-            GetOptions { range: Some(range.into()), version: o.version.clone(), ..GetOptions::default() };
+        let options = GetOptions { range: Some(range.into()), version: o.version.clone(), ..GetOptions::default() };
         let rt = runtime().map_err(|e| format!("cannot start the network runtime: {e}"))?;
         rt.block_on(async { o.store.get_opts(&o.path, options).await?.bytes().await })
             .map_err(|e| o.secrets.scrub(describe(&e)))

@@ -126,7 +126,11 @@ fn archive(name: &str) -> String {
 }
 
 /// `lines` of `text` (1-based, inclusive) as `lra show` shows them, those in `marked` marked.
-fn rows_of(text: &str, lines: std::ops::RangeInclusive<u64>, marked: std::ops::RangeInclusive<u64>) -> Vec<(bool, u64, String)> {
+fn rows_of(
+    text: &str,
+    lines: std::ops::RangeInclusive<u64>,
+    marked: std::ops::RangeInclusive<u64>,
+) -> Vec<(bool, u64, String)> {
     let all: Vec<&str> = text.lines().collect();
     lines.map(|n| (marked.contains(&n), n, all[n as usize - 1].to_owned())).collect()
 }
