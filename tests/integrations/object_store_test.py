@@ -1,8 +1,8 @@
 """`lra` reading logs from, and writing summaries to, a real S3-compatible server (moto's server
 mode on loopback): prefixes and keys, a `.gz`, a 1 GB object read in flat memory, a missing and
 a denied key, `lra merge` to and from objects, a dropped connection resumed, a failed upload
-aborted, plain HTTP refused unless allowed, and a URL's user-info and query kept out of every
-name and message.
+aborted, plain HTTP refused unless allowed, a URL's user-info and query kept out of every
+name and message, and `lra show` of an object's line (plain, gzipped, a zip's member).
 
 Run by `make test-integrations`; LRA names the binary.
 """
@@ -10,6 +10,7 @@ Run by `make test-integrations`; LRA names the binary.
 import functools
 import gzip
 import http.server
+import io
 import json
 import os
 import pathlib
@@ -18,6 +19,7 @@ import subprocess
 import tempfile
 import threading
 import unittest
+import zipfile
 
 import s3
 from s3 import LRA, generate
@@ -47,6 +49,17 @@ class ObjectStore(unittest.TestCase):
         for f in sorted(runs.iterdir()):
             root.upload_file(str(f), BUCKET, f"runs/{f.name}")
         root.put_object(Bucket=BUCKET, Key="secret/denied.log", Body=b"Test: hidden\nResult: PASS\n")
+        # For `lra show`: lines numbered in their text (more than one ranged read's worth), with a
+        # failed run on lines 150,000 to 150,002; as it is, gzipped, and as a zip's member.
+        cls.numbered = "".join(
+            {150_000: "Test: far\n", 150_002: "Result: FAIL far\n"}.get(n, f"line {n}\n") for n in range(1, 200_001))
+        numbered = cls.numbered.encode()
+        bundle = io.BytesIO()
+        with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("job-3/test.log", numbered)
+        for key, body in [("show/numbered.log", numbered), ("show/numbered.log.gz", gzip.compress(numbered)),
+                          ("show/build.zip", bundle.getvalue())]:
+            root.put_object(Bucket=BUCKET, Key=key, Body=body)
         cls.medium = cls.tmp / "medium.log"
         generate(cls.medium, "--size", "24M", "--style", "verbose", "--tests", "300")
         root.upload_file(str(cls.medium), BUCKET, "drop/medium.log")
@@ -274,6 +287,22 @@ class ObjectStore(unittest.TestCase):
         finally:
             server.shutdown()
             server.server_close()
+
+
+    def test_show_prints_an_objects_lines_at_the_location_lra_names(self):
+        lines = self.numbered.splitlines()
+        for key in ["show/numbered.log", "show/numbered.log.gz", "show/build.zip/job-3/test.log"]:
+            with self.subTest(key):
+                url = f"s3://{BUCKET}/{key}"
+                out = self.lra("show", f"{url}:150,001", "-C", "1").stdout.decode().splitlines()
+                self.assertEqual(out[0], f"{url}: a failed run of far (its failed run 1 of 1)")
+                rows = [line.split(" │ ", 1) for line in out[1:]]
+                self.assertEqual([(int(left.strip(" >")), text) for left, text in rows],
+                                 [(n, lines[n - 1]) for n in range(149_999, 150_004)])
+                self.assertEqual([left.startswith(">") for left, _ in rows], [False, True, True, True, False])
+                p = self.lra("show", f"{url}:200,001", check=False)
+                self.assertEqual(p.returncode, 1)
+                self.assertIn(f"{url}: has fewer than 200001 lines", p.stderr.decode())
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

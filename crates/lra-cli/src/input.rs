@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use lra_core::{FileParser, Options, Summary};
-use lra_input::{Kind, Members, Sink, Unpacker};
+use lra_input::{Content, HEAD_LEN, Members, Sink, Unpacker};
 
 /// The size of one read when several threads parse it. Two are in memory at a time: one parsed
 /// while the next is read.
@@ -62,12 +62,10 @@ pub fn summarize_paths(
                 if !meta.is_file() {
                     return read_stream(&name, f, options, summary, &mut problems);
                 }
-                let head = head_of(&f)?;
-                if lra_input::is_saved_summary(&head) {
-                    return add_saved(&name, f, summary, &mut problems);
-                }
-                if lra_input::kind_of_head(&head, meta.len()) != Kind::Plain {
-                    return unpack_stream(&name, f, options, summary, &mut problems);
+                match lra_input::classify(&head_of(&f)?) {
+                    Content::SavedSummary => return add_saved(&name, f, summary, &mut problems),
+                    Content::Packed(_) => return unpack_stream(&name, f, options, summary, &mut problems),
+                    Content::Log => {}
                 }
                 let s = if rayon::current_num_threads() > 1 && meta.len() >= RANGES_MIN {
                     parse_in_ranges(&name, &f, meta.len(), options)?
@@ -87,15 +85,8 @@ pub fn summarize_paths(
     problems
 }
 
-/// Whether `file` (of `size` bytes) holds a plain log, not a compressed one or an archive.
-pub fn is_plain(file: &File, size: u64) -> bool {
-    head_of(file).is_ok_and(|head| lra_input::kind_of_head(&head, size) == Kind::Plain)
-}
-
-/// Bytes enough to tell what a file holds.
-const HEAD_LEN: usize = 512;
-
-/// A regular file's first bytes, [`HEAD_LEN`] of them or all it has.
+/// A regular file's first bytes, [`HEAD_LEN`] of them (enough for [`lra_input::classify`]) or
+/// all it has.
 fn head_of(file: &File) -> io::Result<Vec<u8>> {
     let mut head = vec![0; HEAD_LEN];
     let mut n = 0;
@@ -141,9 +132,9 @@ fn read_stream(
     problems: &mut Vec<String>,
 ) -> io::Result<()> {
     let (head, reader) = peek(reader);
-    match lra_input::is_saved_summary(&head) {
-        true => add_saved(name, reader, summary, problems),
-        false => unpack_stream(name, reader, options, summary, problems),
+    match lra_input::classify(&head) {
+        Content::SavedSummary => add_saved(name, reader, summary, problems),
+        Content::Packed(_) | Content::Log => unpack_stream(name, reader, options, summary, problems),
     }
 }
 
@@ -253,7 +244,7 @@ pub fn open_saved(path: &Path) -> Result<Option<Summary>, String> {
         return Ok(None);
     }
     let file = File::open(path).map_err(reason)?;
-    if !lra_input::is_saved_summary(&head_of(&file).map_err(reason)?) {
+    if lra_input::classify(&head_of(&file).map_err(reason)?) != Content::SavedSummary {
         return Ok(None);
     }
     read_saved(file).map(Some)
@@ -267,9 +258,11 @@ pub fn for_each_saved(paths: &[PathBuf], store: &StoreConfig, mut each: impl FnM
         if let Some(url) = url_of(path) {
             for_each_object(url, store, &mut problems, |name, reader, _| {
                 let (head, reader) = peek(reader);
-                each(match lra_input::is_saved_summary(&head) {
-                    true => read_saved(reader).map(|s| (name.to_owned(), s)).map_err(|e| format!("{name}: {e}")),
-                    false => Err(format!("{name}: {NOT_SAVED}")),
+                each(match lra_input::classify(&head) {
+                    Content::SavedSummary => {
+                        read_saved(reader).map(|s| (name.to_owned(), s)).map_err(|e| format!("{name}: {e}"))
+                    }
+                    Content::Packed(_) | Content::Log => Err(format!("{name}: {NOT_SAVED}")),
                 })
             });
         } else {

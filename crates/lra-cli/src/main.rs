@@ -91,8 +91,11 @@ enum Command {
     },
     /// Print a log's own lines at FILE:LINE: the failed run that holds that line (from the line
     /// that opened it to its result), or the lines around it, with line numbers. The line may
-    /// be written as the app and the table show it (`build.log:1,204,711`). FILE must be a
-    /// plain local file: it is read once to find the runs, then again for the lines.
+    /// be written as the app and the table show it (`build.log:1,204,711`). FILE is any file as
+    /// lra names it: a local file, a compressed one, an archive's member
+    /// (`build.zip/job-3/test.log`), an object (`s3://bucket/key`), but not stdin. Its input is
+    /// read once to find the runs, then again for the lines (a compressed one decoded again up
+    /// to them).
     Show {
         /// FILE:LINE.
         place: String,
@@ -531,12 +534,15 @@ fn show(place: &str, context: usize, read: &ReadArgs) -> io::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let (summary, failed, _) = read_logs(read, &[PathBuf::from(place.path)])?;
+    // The file itself, or the archive or object that holds it.
+    let store = read.store.config();
+    let input = place.input(&store);
+    let (summary, failed, _) = read_logs(read, &[PathBuf::from(&input)])?;
     if failed {
         return Ok(ExitCode::FAILURE);
     }
     let mut out = BufWriter::new(io::stdout().lock());
-    show::show(&summary, &place, context, &mut out)?;
+    show::show(&summary, &input, &store, &place, context, &mut out)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,15 +1,22 @@
 //! Reading a log's own lines back: the failed run at a line (`lra show`), and the first lines of
-//! a test's first failed run under the summary's table. Only local plain files can be read
-//! again: stdin cannot, and an archive member or a compressed file would have to be decoded up
-//! to the offset (not done here yet). Under the table, only the files read as logs in this run
-//! are opened again: a file named inside a saved summary never is (that name is anybody's).
-//! Every line, name and file name is printed as [`as_printed`] shows it.
+//! a test's first failed run under the summary's table, read by [`lra_input::lines`] at the
+//! offsets the summary keeps. `lra show` takes any location `lra` prints: a local file, an
+//! object, a compressed one or an archive's member (`build.zip/job-3/test.log`), whose decoded
+//! bytes are reached by decoding the input from its start ([`Decoded`]). Stdin cannot be read
+//! again. Under the table, only the files read as plain local logs in this run are opened
+//! again, and `lra show` opens only the input it was given: a file named inside a saved summary
+//! never is (that name is anybody's). Every line, name and file name is printed as
+//! [`as_printed`] shows it.
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::os::unix::fs::FileExt;
 use std::path::Path;
+use std::rc::Rc;
 
 use lra_core::{FailedRun, Summary, TestStats, as_printed, push_printed};
+use lra_input::lines::{Line, LineIndex, Source, line_at, line_start};
+use lra_input::{Content, Decoded, HEAD_LEN};
 
 use crate::input;
 
@@ -22,7 +29,7 @@ const SHOWN_BYTES: usize = 1000;
 /// drive the terminal or the CI. A line longer than [`SHOWN_BYTES`] is cut, with its length.
 pub fn printable(line: &Line) -> String {
     let text = &line.start;
-    let text = if line.len as usize == text.len() { text.strip_suffix(b"\r").unwrap_or(text) } else { text };
+    let text = if line.is_whole() { text.strip_suffix(b"\r").unwrap_or(text) } else { text };
     let cut = &text[..text.len().min(SHOWN_BYTES)];
     let mut out = String::with_capacity(cut.len());
     push_printed(&mut out, &String::from_utf8_lossy(cut), true);
@@ -32,80 +39,76 @@ pub fn printable(line: &Line) -> String {
     out
 }
 
-/// A line read back: its first bytes, as many as are shown and one more, and its length
-/// without its `\n`.
-pub struct Line {
-    start: Vec<u8>,
-    len: u64,
+/// A local file, read where asked.
+struct FileSource {
+    file: File,
+    size: u64,
 }
 
-/// Reads the next line; `None` at the end of the file. Returns the bytes it took, with its
-/// `\n`. A line of many megabytes is read only as far as it is shown.
-fn read_line(reader: &mut impl BufRead) -> io::Result<Option<(Line, u64)>> {
-    let mut start = Vec::new();
-    let n = reader.by_ref().take(SHOWN_BYTES as u64 + 1).read_until(b'\n', &mut start)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    let (rest, ended) = match start.last() {
-        Some(b'\n') => {
-            start.pop();
-            (0, true)
+impl FileSource {
+    /// The regular file at `path`, or why it cannot be read again.
+    fn open(path: &str) -> io::Result<FileSource> {
+        let cannot = || {
+            io::Error::other(format!("{}: cannot be read again here (stdin, or not a regular file)", as_printed(path)))
+        };
+        let file = File::open(Path::new(path)).map_err(|_| cannot())?;
+        let meta = file.metadata()?;
+        if !meta.is_file() {
+            return Err(cannot());
         }
-        _ if n > SHOWN_BYTES => skip_line(reader)?,
-        _ => (0, false),
-    };
-    let taken = n as u64 + rest;
-    Ok(Some((Line { start, len: taken - u64::from(ended) }, taken)))
+        Ok(FileSource { file, size: meta.len() })
+    }
+}
+
+impl Source for FileSource {
+    fn size(&self) -> u64 {
+        self.size
+    }
+
+    fn read(&self, offset: u64, len: u64) -> Result<Vec<u8>, String> {
+        let end = offset.saturating_add(len).min(self.size);
+        let mut buf = vec![0; end.saturating_sub(offset) as usize];
+        let mut n = 0;
+        while n < buf.len() {
+            match self.file.read_at(&mut buf[n..], offset + n as u64) {
+                Ok(0) => break,
+                Ok(read) => n += read,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        buf.truncate(n);
+        Ok(buf)
+    }
+}
+
+/// An error of a [`Source`], named by the file it reads.
+fn failed(path: &str) -> impl Fn(String) -> io::Error + '_ {
+    move |e| io::Error::other(format!("{}: {e}", as_printed(path)))
 }
 
 /// A local plain file named `name` of `bytes` bytes, as the summary read it, opened again; `None`
 /// if it is stdin, gone, changed in size, or compressed.
-fn reopen(name: &str, bytes: u64) -> Option<File> {
-    let file = File::open(Path::new(name)).ok()?;
-    let meta = file.metadata().ok()?;
-    (meta.is_file() && meta.len() == bytes && input::is_plain(&file, bytes)).then_some(file)
+fn reopen(name: &str, bytes: u64) -> Option<FileSource> {
+    let src = FileSource::open(name).ok()?;
+    let head = src.read(0, HEAD_LEN as u64).ok()?;
+    (src.size == bytes && !lra_input::classify(&head).is_packed()).then_some(src)
 }
 
-/// Up to `most` lines of `file` from `offset`, ending with the line that starts at `last` if it
+/// Up to `most` lines of `src` from `offset`, ending with the line that starts at `last` if it
 /// comes first; and whether lines of the run were left out.
-fn lines_from(file: &mut File, offset: u64, last: u64, most: usize) -> io::Result<(Vec<Line>, bool)> {
-    file.seek(SeekFrom::Start(offset))?;
-    let mut reader = BufReader::new(file);
-    let (mut lines, mut at) = (Vec::new(), offset);
+fn lines_from(src: &dyn Source, offset: u64, last: u64, most: usize) -> Result<(Vec<Line>, bool), String> {
+    let (mut lines, mut next) = (Vec::new(), (offset < src.size()).then_some(offset));
     while lines.len() < most {
-        let Some((line, taken)) = read_line(&mut reader)? else { return Ok((lines, false)) };
-        let start = at;
-        at += taken;
+        let Some(start) = next else { return Ok((lines, false)) };
+        let (line, after) = line_at(src, start)?;
         lines.push(line);
         if start >= last {
             return Ok((lines, false));
         }
+        next = after;
     }
     Ok((lines, true))
-}
-
-/// Reads past the rest of a line: the bytes passed over, with its `\n`, and whether there was
-/// one (not the end of the file).
-fn skip_line(reader: &mut impl BufRead) -> io::Result<(u64, bool)> {
-    let mut passed = 0;
-    loop {
-        let buf = reader.fill_buf()?;
-        if buf.is_empty() {
-            return Ok((passed, false));
-        }
-        match memchr::memchr(b'\n', buf) {
-            Some(i) => {
-                reader.consume(i + 1);
-                return Ok((passed + i as u64 + 1, true));
-            }
-            None => {
-                let n = buf.len();
-                reader.consume(n);
-                passed += n as u64;
-            }
-        }
-    }
 }
 
 /// Under each of the first `tests` failing tests of the table, the first `lines` lines of its
@@ -121,7 +124,7 @@ pub fn first_runs(s: &Summary, read_here: &[u32], tests: usize, lines: usize, ou
             continue;
         }
         let f = &s.files[run.file as usize];
-        let Some(mut file) = reopen(&f.name, f.bytes) else { continue };
+        let Some(src) = reopen(&f.name, f.bytes) else { continue };
         if !shown {
             writeln!(out, "\nFirst failed runs:")?;
             shown = true;
@@ -129,7 +132,7 @@ pub fn first_runs(s: &Summary, read_here: &[u32], tests: usize, lines: usize, ou
         let at =
             t.first_failure().map_or(String::new(), |l| format!(" (its result at {}:{})", as_printed(&f.name), l.line));
         writeln!(out, "  {}{at}", as_printed(&t.name))?;
-        let (read, cut) = lines_from(&mut file, run.opened, run.closed, lines)?;
+        let (read, cut) = lines_from(&src, run.opened, run.closed, lines).map_err(failed(&f.name))?;
         for line in &read {
             writeln!(out, "    │ {}", printable(line))?;
         }
@@ -142,14 +145,16 @@ pub fn first_runs(s: &Summary, read_here: &[u32], tests: usize, lines: usize, ou
 
 /// A line of a file that `lra show` was asked for: `path:line`.
 pub struct Place<'a> {
-    /// The file.
+    /// The file, as `lra` names it: a path, an object's URL, either followed by a member's path
+    /// inside it (`build.zip/job-3/test.log`).
     pub path: &'a str,
     /// Its 1-based line.
     pub line: u64,
 }
 
 impl<'a> Place<'a> {
-    /// `path:line`, the line perhaps written with thousands separators as the app shows it.
+    /// `path:line`, the line perhaps written with thousands separators as the app shows it. The
+    /// path may hold `:` itself: the line is what follows the last one.
     pub fn parse(text: &'a str) -> Result<Place<'a>, String> {
         let (path, line) = text.rsplit_once(':').ok_or_else(|| format!("{text:?} is not FILE:LINE"))?;
         let digits: String = line.chars().filter(|c| !matches!(c, ',' | '_' | '\u{202f}' | '\u{a0}')).collect();
@@ -158,6 +163,51 @@ impl<'a> Place<'a> {
             _ => Err(format!("{text:?} is not FILE:LINE (a line number from 1)")),
         }
     }
+
+    /// The input that holds the file, to be read as `lra` reads its inputs: the path itself
+    /// when it exists (a file, a compressed file), else the longest part of it before a `/`
+    /// that is a regular file or an object (an archive, whose member the rest names). A path
+    /// that names nothing is the input as it is, for the reader to say why.
+    pub fn input(&self, store: &input::StoreConfig) -> String {
+        let path = self.path;
+        match input::url_of(Path::new(path)) {
+            Some(url) => {
+                // An object's key starts after the bucket's (or host's) name.
+                let key_from = url.find("://").map_or(0, |s| s + 3);
+                let key_from = url[key_from..].find('/').map_or(url.len(), |k| key_from + k);
+                let exists = |url: &str| matches!(object(url, store), Ok(Some(_)));
+                prefixes(url, key_from).find(|&p| exists(p)).unwrap_or(url).to_owned()
+            }
+            None if fs::metadata(path).is_ok() => path.to_owned(),
+            None => prefixes(path, 0)
+                .skip(1)
+                .find(|p| fs::metadata(p).is_ok_and(|m| m.is_file()))
+                .unwrap_or(path)
+                .to_owned(),
+        }
+    }
+}
+
+/// `path`, then each part of it before one of its `/` past byte `floor`, the longest first.
+fn prefixes(path: &str, floor: usize) -> impl Iterator<Item = &str> {
+    let cuts = path.match_indices('/').map(|(i, _)| i).filter(move |&i| i > floor).collect::<Vec<_>>();
+    std::iter::once(path).chain(cuts.into_iter().rev().map(move |i| &path[..i]))
+}
+
+/// An input opened again: its name, as a summary names its files, and its bytes.
+type Reopened = (String, Rc<dyn Source>);
+
+/// The object `url` names, read where asked; `None` when there is none.
+#[cfg(feature = "store")]
+fn object(url: &str, store: &input::StoreConfig) -> Result<Option<Reopened>, String> {
+    let object = crate::store::ObjectSource::open(url, store)?;
+    Ok(object.map(|o| (o.name().to_owned(), Rc::new(o) as Rc<dyn Source>)))
+}
+
+/// Without the `store` feature, no object can be read.
+#[cfg(not(feature = "store"))]
+fn object(_: &str, _: &input::StoreConfig) -> Result<Option<Reopened>, String> {
+    Err("this lra was built without object storage (the `store` feature)".to_owned())
 }
 
 /// What `lra show` prints: the lines from `first` to `last` (offsets of line starts), with
@@ -168,17 +218,22 @@ struct Window {
     context: usize,
 }
 
-/// Prints the failed run of `summary` (the summary of the one file at `place.path`) that holds
-/// line `place.line`, or, if no kept run does, the lines around it, `context` lines either side.
-pub fn show(summary: &Summary, place: &Place<'_>, context: usize, out: &mut impl Write) -> io::Result<()> {
-    let bytes = summary.files.first().map_or(0, |f| f.bytes);
-    let mut file = reopen(place.path, bytes).ok_or_else(|| {
-        io::Error::other(format!(
-            "{}: cannot be read again here (stdin, or a compressed file or archive)",
-            as_printed(place.path)
-        ))
-    })?;
-    let Some(offset) = offset_of_line(&mut file, place.line)? else {
+/// Prints the failed run of `summary` (the summary of `input`, as [`Place::input`] chose it)
+/// that holds line `place.line` of the file `place.path`, or, if no kept run does, the lines
+/// around it, `context` lines either side.
+pub fn show(
+    summary: &Summary,
+    input: &str,
+    store: &input::StoreConfig,
+    place: &Place<'_>,
+    context: usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let file = file_of(summary, input, place)?;
+    let src = read_again(summary, file, input, store, place)?;
+    let src = &*src;
+    let mut index = known_lines(summary, file);
+    let Some(offset) = index.offset_of_line(src, place.line).map_err(failed(place.path))? else {
         return Err(io::Error::other(format!("{}: has fewer than {} lines", as_printed(place.path), place.line)));
     };
     // The kept run that holds the line; the one that closes on it, if several do.
@@ -186,7 +241,8 @@ pub fn show(summary: &Summary, place: &Place<'_>, context: usize, out: &mut impl
     for t in summary.tests() {
         let kept = t.failed_runs();
         for (k, run) in kept.first().iter().chain(kept.last()).enumerate() {
-            if run.opened <= offset && offset <= run.closed && best.is_none_or(|(_, b, _)| run.closed < b.closed) {
+            let holds = run.file as usize == file && run.opened <= offset && offset <= run.closed;
+            if holds && best.is_none_or(|(_, b, _)| run.closed < b.closed) {
                 best = Some((t, *run, k));
             }
         }
@@ -211,45 +267,101 @@ pub fn show(summary: &Summary, place: &Place<'_>, context: usize, out: &mut impl
             Window { first: offset, last: offset, context }
         }
     };
-    print_window(&mut file, &window, place.line, offset, out)
+    print_window(src, &mut index, &window, place.line, place.path, out)
 }
 
-/// The offset of line `line`, counting newlines from the start; `None` past the end.
-fn offset_of_line(file: &mut File, line: u64) -> io::Result<Option<u64>> {
-    if line == 1 {
-        return Ok(Some(0));
+/// The index in `summary.files` of the file `place` names: the first of that name, or the one
+/// file `input` held when the place names the input itself (an object's URL spelled otherwise
+/// than its name, with its query).
+fn file_of(summary: &Summary, input: &str, place: &Place<'_>) -> io::Result<usize> {
+    if let Some(k) = summary.files.iter().position(|f| *f.name == *place.path) {
+        return Ok(k);
     }
-    file.seek(SeekFrom::Start(0))?;
-    let (mut seen, mut at) = (1u64, 0u64);
-    let mut buf = vec![0; 1 << 20];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            return Ok(None);
+    if place.path == input && summary.files.len() == 1 {
+        return Ok(0);
+    }
+    let why = match place.path == input {
+        true => "cannot be read again here (stdin, a directory or a saved summary)".to_owned(),
+        false => format!("{} holds no file of that name", as_printed(input)),
+    };
+    Err(io::Error::other(format!("{}: {why}", as_printed(place.path))))
+}
+
+/// The bytes of file `file` of `summary`, read from `input` again: the input itself when it is
+/// that file, a plain log of the same size; else its member, decoded from the input's start.
+fn read_again(
+    summary: &Summary,
+    file: usize,
+    input: &str,
+    store: &input::StoreConfig,
+    place: &Place<'_>,
+) -> io::Result<Rc<dyn Source>> {
+    let f = &summary.files[file];
+    let fail = failed(place.path);
+    let (name, whole): Reopened = match input::url_of(Path::new(input)) {
+        Some(url) => object(url, store)
+            .map_err(&fail)?
+            .ok_or_else(|| fail(format!("{}: no such object", input::shown_url(url))))?,
+        None => (input.to_owned(), Rc::new(FileSource::open(input)?)),
+    };
+    let head = whole.read(0, HEAD_LEN as u64).map_err(&fail)?;
+    match lra_input::classify(&head) {
+        Content::Log if *f.name == *name => match whole.size() == f.bytes {
+            true => Ok(whole),
+            false => Err(fail("changed since it was read".to_owned())),
+        },
+        Content::Packed(_) => {
+            // Members of the same name (a tar may hold two) are told apart by their order.
+            let nth = summary.files[..file].iter().filter(|g| g.name == f.name).count();
+            Ok(Rc::new(Decoded::new(whole, name, f.name.to_string(), nth, f.bytes)))
         }
-        for i in memchr::memchr_iter(b'\n', &buf[..n]) {
-            seen += 1;
-            if seen == line {
-                let start = at + i as u64 + 1;
-                // A newline that ends the file starts no line.
-                return Ok((start < file.metadata()?.len()).then_some(start));
-            }
+        Content::Log | Content::SavedSummary => {
+            Err(fail("cannot be read again here: it was not read from a log (a saved summary names it)".to_owned()))
         }
-        at += n as u64;
     }
 }
 
-/// Prints `window` of `file`, whose line `line` starts at `offset`. Lines before the window's
-/// first line are found by reading back from it.
-fn print_window(file: &mut File, window: &Window, line: u64, offset: u64, out: &mut impl Write) -> io::Result<()> {
-    // The number of the window's first line: counted between it and the known line.
-    let first_line = line - newlines_between(file, window.first, offset)?;
-    let (before, start) = lines_back(file, window.first, window.context)?;
+/// The places of file `file` whose line the summary knows (its tests' first failures, its
+/// anomalies), from which counting lines starts.
+fn known_lines(summary: &Summary, file: usize) -> LineIndex {
+    let mut index = LineIndex::default();
+    let mut known = |l: lra_core::Location| {
+        if let (true, Some(offset)) = (l.file as usize == file, l.offset) {
+            index.insert(offset, l.line - 1);
+        }
+    };
+    for t in summary.tests() {
+        if let Some(l) = t.first_failure() {
+            known(l);
+        }
+    }
+    for a in summary.anomalies() {
+        known(a.location);
+    }
+    index
+}
+
+/// Prints `window` of `src` (the file `path`), whose lines `index` counts; `line`, the line
+/// asked for, sets the numbers' width. Lines before the window's first line are found by
+/// reading back from it.
+fn print_window(
+    src: &dyn Source,
+    index: &mut LineIndex,
+    window: &Window,
+    line: u64,
+    path: &str,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let fail = failed(path);
+    let first_line = index.newlines_before(src, window.first).map_err(&fail)? + 1;
+    let (mut start, mut before) = (window.first, 0);
+    while before < window.context && start > 0 {
+        start = line_start(src, start - 1).map_err(&fail)?;
+        before += 1;
+    }
     let width = (line + 1_000).to_string().len();
-    file.seek(SeekFrom::Start(start))?;
-    let mut reader = BufReader::new(file);
-    let (mut n, mut at, mut after) = (first_line - before as u64, start, 0);
-    while let Some((text, taken)) = read_line(&mut reader)? {
+    let (mut n, mut next, mut after) = (first_line - before as u64, (start < src.size()).then_some(start), 0);
+    while let Some(at) = next {
         let inside = at >= window.first && at <= window.last;
         if at > window.last {
             if after == window.context {
@@ -257,54 +369,11 @@ fn print_window(file: &mut File, window: &Window, line: u64, offset: u64, out: &
             }
             after += 1;
         }
+        let (text, following) = line_at(src, at).map_err(&fail)?;
         let mark = if inside { '>' } else { ' ' };
         writeln!(out, "{mark} {n:>width$} │ {}", printable(&text))?;
         n += 1;
-        at += taken;
+        next = following;
     }
     Ok(())
-}
-
-/// Newlines in `file[from..to]`.
-fn newlines_between(file: &mut File, from: u64, to: u64) -> io::Result<u64> {
-    file.seek(SeekFrom::Start(from))?;
-    let mut left = to.saturating_sub(from);
-    let (mut count, mut buf) = (0, vec![0; 1 << 20]);
-    while left > 0 {
-        let n = file.read(&mut buf[..left.min(1 << 20) as usize])?;
-        if n == 0 {
-            break;
-        }
-        count += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
-        left -= n as u64;
-    }
-    Ok(count)
-}
-
-/// Where the line `lines` lines before the one at `offset` starts (fewer at the file's start):
-/// how many lines back that is, and its offset. Reads backwards a block at a time.
-fn lines_back(file: &mut File, offset: u64, lines: usize) -> io::Result<(usize, u64)> {
-    const BLOCK: u64 = 64 << 10;
-    if lines == 0 || offset == 0 {
-        return Ok((0, offset));
-    }
-    // The newline just before `offset` ends the line before it; each newline before that one
-    // starts a line one further back.
-    let (mut found, mut end) = (0, offset - 1);
-    let mut buf = vec![0; BLOCK as usize];
-    while end > 0 {
-        let start = end.saturating_sub(BLOCK);
-        let chunk = &mut buf[..(end - start) as usize];
-        file.seek(SeekFrom::Start(start))?;
-        file.read_exact(chunk)?;
-        for i in memchr::memrchr_iter(b'\n', chunk) {
-            found += 1;
-            if found == lines {
-                return Ok((found, start + i as u64 + 1));
-            }
-        }
-        end = start;
-    }
-    // The file's first line.
-    Ok((found + 1, 0))
 }

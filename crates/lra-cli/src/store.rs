@@ -351,6 +351,85 @@ impl Read for ObjectReader {
     }
 }
 
+/// Bytes one ranged GET of an [`ObjectSource`] asks for.
+const RANGE: u64 = 1 << 20;
+
+/// One object read where asked, by ranged GETs of the version first seen: a
+/// [`lra_input::lines::Source`], so that `lra show` reads an object's lines (or decodes a
+/// compressed object up to them) without downloading it whole. Lines are read a few KiB at a
+/// time: the last range fetched is kept.
+pub struct ObjectSource {
+    object: Object,
+    size: u64,
+    /// The range that starts at this offset, as fetched.
+    kept: std::cell::RefCell<(u64, Bytes)>,
+}
+
+impl ObjectSource {
+    /// The object `url` names itself (not the objects under a prefix), or `None` when there is
+    /// no such object.
+    pub fn open(url: &str, config: &Config) -> Result<Option<ObjectSource>, String> {
+        let Located { store, path, base, secrets } = store_for(url, config)?;
+        if url.ends_with('/') || path.as_ref().is_empty() {
+            return Ok(None);
+        }
+        let rt = runtime().map_err(|e| format!("cannot start the network runtime: {e}"))?;
+        let meta = match rt.block_on(store.head(&path)) {
+            Ok(meta) => meta,
+            Err(object_store::Error::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(secrets.scrub(describe(&e))),
+        };
+        let size = meta.size;
+        let name = format!("{base}/{}", meta.location);
+        let object = Object { store, name, path: meta.location, version: meta.version, secrets };
+        Ok(Some(ObjectSource { object, size, kept: Default::default() }))
+    }
+
+    /// Its URL, the name a summary gives it (see [`Object::name`]).
+    pub fn name(&self) -> &str {
+        &self.object.name
+    }
+
+    /// The [`RANGE`] bytes from `start` (fewer at the end).
+    fn fetch(&self, start: u64) -> Result<Bytes, String> {
+        let o = &self.object;
+        let range = start..start.saturating_add(RANGE).min(self.size);
+        let options = GetOptions { range: Some(range.into()), version: o.version.clone(), ..GetOptions::default() };
+        let rt = runtime().map_err(|e| format!("cannot start the network runtime: {e}"))?;
+        rt.block_on(async { o.store.get_opts(&o.path, options).await?.bytes().await })
+            .map_err(|e| o.secrets.scrub(describe(&e)))
+    }
+}
+
+impl lra_input::lines::Source for ObjectSource {
+    fn size(&self) -> u64 {
+        self.size
+    }
+
+    fn read(&self, offset: u64, len: u64) -> Result<Vec<u8>, String> {
+        let end = offset.saturating_add(len).min(self.size);
+        let mut out = Vec::with_capacity(end.saturating_sub(offset) as usize);
+        let mut at = offset;
+        while at < end {
+            let start = at - at % RANGE;
+            let mut kept = self.kept.borrow_mut();
+            if kept.0 != start || kept.1.is_empty() {
+                *kept = (start, self.fetch(start)?);
+            }
+            let bytes = &kept.1;
+            let to = ((end - start) as usize).min(bytes.len());
+            let from = (at - start) as usize;
+            if from >= to {
+                // The object is shorter than it was: what is there is read.
+                break;
+            }
+            out.extend_from_slice(&bytes[from..to]);
+            at = start + to as u64;
+        }
+        Ok(out)
+    }
+}
+
 /// Writes what `reader` holds to the object `url`, in parts, so that it is never held whole.
 /// Once `reader` ends, `written` says whether what it held is whole: the object appears only
 /// then. Otherwise, or if any part fails, the upload is aborted, so that no part is left

@@ -10,14 +10,19 @@
 //! Damage is reported, never fatal: a corrupt or truncated member ends with the reason, after
 //! the bytes read before the damage, and the other members still count.
 //!
-//! [`Members`] is the sink that parses each member into a `lra_core::Summary`. A large plain log
-//! is read as parts at once, cut by [`byte_ranges`] and [`LinesInRange`].
+//! [`Members`] is the sink that parses each member into a `lra_core::Summary`. [`classify`]
+//! tells what an input holds by its first bytes. A large plain log is read as parts at once,
+//! cut by [`byte_ranges`] and [`LinesInRange`]. [`lines`] reads a file's lines back at the
+//! offsets a summary keeps, from any [`lines::Source`]; [`Decoded`] is a compressed file's or an
+//! archive member's decoded bytes as one.
 //!
 //! Every decoder is pure Rust, so that the browser engine (wasm32) unpacks exactly as the CLI
 //! does.
 
+mod decoded;
 mod gzip;
 mod inflate;
+pub mod lines;
 mod members;
 mod parts;
 mod sniff;
@@ -26,7 +31,8 @@ mod unpack;
 mod zip;
 mod zstd;
 
+pub use decoded::Decoded;
 pub use members::Members;
 pub use parts::{LinesInRange, byte_ranges};
-pub use sniff::{Kind, is_saved_summary, kind_of_head, sniff};
+pub use sniff::{Content, HEAD_LEN, Kind, classify};
 pub use unpack::{MAX_MEMBER_NAME_BYTES, MAX_MEMBERS, Sink, Unpacker};

@@ -1,4 +1,5 @@
-//! What a stream of bytes is, by its first bytes.
+//! What a stream of bytes is, by its first bytes: the one classifier of an input (saved summary,
+//! compressed, archive, plain log) that the CLI, the browser engine and the unpacker share.
 
 /// The kinds of input the unpacker tells apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,18 +20,45 @@ pub enum Kind {
     Xz,
 }
 
-/// Bytes enough to tell every kind apart: a tar header's magic ends at byte 263.
-pub(crate) const SNIFF_LEN: usize = 512;
+/// Bytes enough to tell every kind apart (a tar header's magic ends at byte 263), and a saved
+/// summary from a log: the head an input is held back by until [`classify`] can tell.
+pub const HEAD_LEN: usize = 512;
 
-/// The kind of a stream of `size` bytes whose first bytes (512 are enough) are
-/// `head`: a head that says nothing else is a plain log's.
-pub fn kind_of_head(head: &[u8], size: u64) -> Kind {
-    sniff(head, head.len() as u64 >= size || head.len() >= SNIFF_LEN).unwrap_or(Kind::Plain)
+/// What an input holds, told by its first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Content {
+    /// A summary saved by `lra` (see [`is_saved_summary`]): merged, not parsed.
+    SavedSummary,
+    /// Compressed or archived (or a compression recognised and refused): for the [`Unpacker`].
+    ///
+    /// [`Unpacker`]: crate::Unpacker
+    Packed(Kind),
+    /// A plain log, whose format its first MiB tells (`lra_core::detect_reading`).
+    Log,
+}
+
+impl Content {
+    /// Whether the input must be decoded before its bytes are a log's.
+    pub fn is_packed(self) -> bool {
+        matches!(self, Content::Packed(_))
+    }
+}
+
+/// What the input whose first bytes are `head` holds: its first [`HEAD_LEN`] bytes, or all of
+/// it when it is shorter. A head that says nothing else is a plain log's.
+pub fn classify(head: &[u8]) -> Content {
+    if is_saved_summary(head) {
+        return Content::SavedSummary;
+    }
+    match sniff(head, true).unwrap_or(Kind::Plain) {
+        Kind::Plain => Content::Log,
+        kind => Content::Packed(kind),
+    }
 }
 
 /// The kind of a stream whose first bytes are `head`. `None` when more bytes are needed to
 /// tell; when `complete`, `head` is the whole stream and the answer is never `None`.
-pub fn sniff(head: &[u8], complete: bool) -> Option<Kind> {
+pub(crate) fn sniff(head: &[u8], complete: bool) -> Option<Kind> {
     let signatures: [(&[u8], Kind); 6] = [
         (b"\x1f\x8b", Kind::Gzip),
         (b"\x28\xb5\x2f\xfd", Kind::Zstd),
@@ -61,7 +89,7 @@ pub fn sniff(head: &[u8], complete: bool) -> Option<Kind> {
 /// after an optional byte order mark and white space. The schema comes first in what `lra`
 /// writes, and stays first through `jq` and most rewriters; a summary whose keys were sorted is
 /// read as a log. 64 bytes are enough to tell.
-pub fn is_saved_summary(head: &[u8]) -> bool {
+fn is_saved_summary(head: &[u8]) -> bool {
     let rest = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let mut rest = rest.trim_ascii_start();
     for token in [&b"{"[..], b"\"schema\"", b":", b"\"lra-summary/"] {
@@ -115,6 +143,20 @@ mod tests {
         assert!(!is_saved_summary(b"{\"schema\": \"lra-diff/1\"}"));
         assert!(!is_saved_summary(b"Test: schema lra-summary/1"));
         assert!(!is_saved_summary(b""));
+    }
+
+    #[test]
+    fn an_input_is_a_saved_summary_a_packed_one_or_a_log() {
+        assert_eq!(classify(b"{\"schema\": \"lra-summary/1\"}"), Content::SavedSummary);
+        assert_eq!(classify(b"\x1f\x8b\x08\0"), Content::Packed(Kind::Gzip));
+        assert_eq!(classify(b"BZh91AY"), Content::Packed(Kind::Bzip2));
+        let mut tar = vec![0u8; HEAD_LEN];
+        tar[257..263].copy_from_slice(b"ustar ");
+        assert_eq!(classify(&tar), Content::Packed(Kind::Tar));
+        // Too short to be anything else, or a magic's first byte only: a log.
+        for head in [&b"Test: a\n"[..], b"\x1f", b"PK\x03", b"", b"{\"Action\":\"run\"}"] {
+            assert_eq!(classify(head), Content::Log, "{head:?}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! sniffing node wherever a new stream starts (the file itself, a gzip member's content, each
 //! archive entry).
 
-use crate::sniff::{Kind, SNIFF_LEN, sniff};
+use crate::sniff::{HEAD_LEN, Kind, sniff};
 use crate::{gzip::Gzip, tar::Tar, zip::Zip, zstd::Zstd};
 
 /// Archives and compression nest at most this deep (a zip of a tar.gz is 4 deep), so that a
@@ -141,7 +141,7 @@ impl Node {
                     return;
                 }
                 head.extend_from_slice(bytes);
-                if let Some(kind) = sniff(head, head.len() >= SNIFF_LEN) {
+                if let Some(kind) = sniff(head, head.len() >= HEAD_LEN) {
                     let head = std::mem::take(head);
                     self.open(kind, sink).feed(&head, sink);
                 }

@@ -2,7 +2,7 @@
 //! that a cancelled request adds nothing.
 
 use lra_core::{FileParser, LogFormat, Options, Segment, Summary};
-use lra_input::{Kind, Members, Unpacker};
+use lra_input::{Content, HEAD_LEN, Members, Unpacker};
 use lra_protocol::{Reading, Request};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -19,13 +19,9 @@ pub(crate) enum Purpose {
     Baseline,
 }
 
-/// A file's first bytes are held until this many have come (or the file ended), to tell a saved
-/// summary from a log by its content.
-const HEAD_LEN: usize = 512;
-
 /// The file being read.
 enum Open {
-    /// Its first bytes, until they tell what it is.
+    /// Its first bytes, until they tell what it is ([`HEAD_LEN`] of them, or the whole file).
     Head {
         name: String,
         bytes: Vec<u8>,
@@ -97,7 +93,7 @@ impl Batch {
             return;
         }
         if let Some(Open::Head { name, bytes }) = self.open.take() {
-            if lra_input::is_saved_summary(&bytes) {
+            if lra_input::classify(&bytes) == Content::SavedSummary {
                 self.open = Some(Open::Json { name, bytes });
             } else {
                 let mut u = self.unpacker(&name);
@@ -288,10 +284,7 @@ impl Batch {
     /// in a line format can (not a saved summary, an archive, JUnit XML, `go test`, nextest,
     /// pytest).
     pub fn segment_reading(&self, head: &[u8]) -> Option<String> {
-        if !matches!(self.purpose, Purpose::Add { .. }) || lra_input::is_saved_summary(head) {
-            return None;
-        }
-        if lra_input::sniff(head, false).is_some_and(|k| k != Kind::Plain) {
+        if !matches!(self.purpose, Purpose::Add { .. }) || lra_input::classify(head) != Content::Log {
             return None;
         }
         let detected = lra_core::detect_reading(head, self.options.format);

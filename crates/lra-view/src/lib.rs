@@ -6,7 +6,6 @@
 
 mod batch;
 mod charts;
-mod decoded;
 pub mod lines;
 mod pool;
 mod report;

@@ -1,183 +1,42 @@
-//! A log's own lines, read back for the run viewer: a window of lines around a place, with their
-//! numbers, from a file of any size, reading only the bytes it shows (and those it counts lines
-//! in). Where the file's bytes come from is a [`Source`]: a Blob in the engine worker, memory in
-//! tests.
+//! The run viewer's lines: windows of a log's own lines read by [`lra_input::lines`], shown as
+//! the page shows text (a line cut at [`SHOWN_BYTES`], its controls made visible).
 
+use lra_input::lines::Line;
+pub use lra_input::lines::{Anchor, LineIndex, SEARCH_BUDGET, Source, search};
 use lra_protocol::{LinesWindow, ShownLine};
 
 /// A line is shown cut to this many bytes, as names are; its length is told.
 pub const SHOWN_BYTES: usize = lra_core::SHOWN_BYTES;
 
-/// Bytes read at once when looking for line ends.
-const BLOCK: u64 = 64 << 10;
-
-/// Bytes read at once when counting lines.
-const COUNT_BLOCK: u64 = 4 << 20;
-
-/// Bytes a search reads for one request; it says where it stopped, so that the page can go on
-/// (and stop: a search is cancelled by not asking again).
-pub const SEARCH_BUDGET: u64 = 32 << 20;
-
-/// A file's bytes, read where asked.
-pub trait Source {
-    /// Its length in bytes.
-    fn size(&self) -> u64;
-    /// `len` bytes from `offset` (fewer at the end).
-    fn read(&self, offset: u64, len: u64) -> Result<Vec<u8>, String>;
-}
-
-impl Source for Vec<u8> {
-    fn size(&self) -> u64 {
-        self.as_slice().size()
-    }
-
-    fn read(&self, offset: u64, len: u64) -> Result<Vec<u8>, String> {
-        self.as_slice().read(offset, len)
-    }
-}
-
-impl Source for [u8] {
-    fn size(&self) -> u64 {
-        self.len() as u64
-    }
-
-    fn read(&self, offset: u64, len: u64) -> Result<Vec<u8>, String> {
-        let start = (offset as usize).min(self.len());
-        let end = (offset.saturating_add(len) as usize).min(self.len());
-        Ok(self[start..end].to_vec())
-    }
-}
-
-/// Known places of a file as `(offset, newlines before it)`, sorted by offset: the parse's
-/// checkpoints, the summary's locations, and what counting found since. A line number anywhere
-/// is then a count from the nearest one before.
-#[derive(Clone, Debug)]
-pub struct LineIndex {
-    points: Vec<(u64, u64)>,
-}
-
-impl Default for LineIndex {
-    /// Only the file's start is known.
-    fn default() -> LineIndex {
-        LineIndex::new(Vec::new())
-    }
-}
-
-impl LineIndex {
-    /// An index of these points (any order).
-    pub fn new(mut points: Vec<(u64, u64)>) -> LineIndex {
-        points.push((0, 0));
-        points.sort_unstable();
-        points.dedup_by_key(|p| p.0);
-        LineIndex { points }
-    }
-
-    /// Adds a known place: `newlines` newlines come before `offset`.
-    pub fn insert(&mut self, offset: u64, newlines: u64) {
-        if let Err(i) = self.points.binary_search_by_key(&offset, |p| p.0) {
-            self.points.insert(i, (offset, newlines));
-        }
-    }
-
-    /// The newlines before `offset`, counted from the nearest known place before it.
-    fn newlines_before(&mut self, src: &(impl Source + ?Sized), offset: u64) -> Result<u64, String> {
-        let i = self.points.partition_point(|p| p.0 <= offset) - 1;
-        let (mut at, mut newlines) = self.points[i];
-        while at < offset {
-            let chunk = src.read(at, (offset - at).min(COUNT_BLOCK))?;
-            if chunk.is_empty() {
-                break;
-            }
-            newlines += memchr::memchr_iter(b'\n', &chunk).count() as u64;
-            at += chunk.len() as u64;
-            // What was counted is kept, a place a block.
-            if at < offset {
-                self.insert(at, newlines);
-            }
-        }
-        self.insert(offset, newlines);
-        Ok(newlines)
-    }
-
-    /// The nearest known place at or before the start of line `line` (1-based): where counting
-    /// to it starts.
-    pub fn known_before_line(&self, line: u64) -> u64 {
-        let wanted = line.saturating_sub(1);
-        self.points[self.points.partition_point(|p| p.1 <= wanted) - 1].0
-    }
-
-    /// Where line `line` (1-based) starts, counted from the nearest known place before it;
-    /// `None` past the file's last line.
-    fn offset_of_line(&mut self, src: &(impl Source + ?Sized), line: u64) -> Result<Option<u64>, String> {
-        let wanted = line.saturating_sub(1);
-        let i = self.points.partition_point(|p| p.1 <= wanted) - 1;
-        let (mut at, mut newlines) = self.points[i];
-        // A known place is not always a line start: back to the start of its line first.
-        if newlines == wanted {
-            return Ok(Some(line_start(src, at)?));
-        }
-        while at < src.size() {
-            let chunk = src.read(at, COUNT_BLOCK)?;
-            for nl in memchr::memchr_iter(b'\n', &chunk) {
-                newlines += 1;
-                if newlines == wanted {
-                    let start = at + nl as u64 + 1;
-                    self.insert(start, newlines);
-                    return Ok((start < src.size()).then_some(start));
-                }
-            }
-            at += chunk.len() as u64;
-            self.insert(at, newlines);
-        }
-        Ok(None)
-    }
-}
-
-/// Where the line holding byte `offset` starts.
-fn line_start(src: &(impl Source + ?Sized), offset: u64) -> Result<u64, String> {
-    let mut end = offset.min(src.size());
-    while end > 0 {
-        let start = end.saturating_sub(BLOCK);
-        let chunk = src.read(start, end - start)?;
-        if let Some(i) = memchr::memrchr(b'\n', &chunk) {
-            return Ok(start + i as u64 + 1);
-        }
-        end = start;
-    }
-    Ok(0)
-}
-
-/// The line that starts at `offset`: shown, and where the next one starts (`None` at the end).
-fn line_at(src: &(impl Source + ?Sized), offset: u64) -> Result<(ShownLine, Option<u64>), String> {
-    let mut start = Vec::new();
-    let mut at = offset;
-    // Read until the line's end; keep only what is shown.
-    loop {
-        let chunk = src.read(at, BLOCK)?;
-        if chunk.is_empty() {
-            let len = at - offset;
-            return Ok((shown(offset, &start, len), None));
-        }
-        let end = memchr::memchr(b'\n', &chunk);
-        let part = &chunk[..end.unwrap_or(chunk.len())];
-        let room = (SHOWN_BYTES + 1).saturating_sub(start.len());
-        start.extend_from_slice(&part[..part.len().min(room)]);
-        match end {
-            Some(i) => {
-                let len = at + i as u64 - offset;
-                let next = at + i as u64 + 1;
-                return Ok((shown(offset, &start, len), (next < src.size()).then_some(next)));
-            }
-            None => at += chunk.len() as u64,
-        }
-    }
+/// The lines around `anchor` in `src` (see [`lra_input::lines::window`]), as the page shows them.
+pub fn window(
+    src: &(impl Source + ?Sized),
+    index: &mut LineIndex,
+    anchor: Anchor,
+    before: usize,
+    after: usize,
+) -> Result<LinesWindow, String> {
+    let Some(window) = lra_input::lines::window(src, index, anchor, before, after)? else {
+        return Err(match anchor {
+            Anchor::Line(n) => format!("the file has fewer than {} lines", lra_protocol::count(n)),
+            Anchor::Offset(o) => format!("the file has no line at byte {o}"),
+        });
+    };
+    Ok(LinesWindow {
+        first_line: window.first_line,
+        lines: window.lines.iter().map(shown).collect(),
+        anchor: window.anchor as u32,
+        at_start: window.at_start,
+        at_end: window.at_end,
+    })
 }
 
 /// A line as the page shows it: text only, invalid UTF-8 as U+FFFD, without a CRLF's `\r`, cut
 /// at [`SHOWN_BYTES`] (on a character boundary), with its whole length in bytes. Controls,
 /// bidirectional controls and characters of no width are made visible as in names
 /// ([`lra_core::as_shown`]), but a tab stays a tab: logs are indented with them.
-fn shown(offset: u64, start: &[u8], len: u64) -> ShownLine {
+fn shown(line: &Line) -> ShownLine {
+    let Line { offset, ref start, len } = *line;
     let whole = len <= SHOWN_BYTES as u64;
     let mut bytes =
         if whole { start.strip_suffix(b"\r").unwrap_or(start) } else { &start[..start.len().min(SHOWN_BYTES)] };
@@ -191,113 +50,4 @@ fn shown(offset: u64, start: &[u8], len: u64) -> ShownLine {
     let mut text = String::with_capacity(bytes.len());
     lra_core::push_visible(&mut text, &String::from_utf8_lossy(bytes), true);
     ShownLine { offset, text, len, cut: !whole }
-}
-
-/// Where to open a window.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Anchor {
-    /// At the line holding this byte.
-    Offset(u64),
-    /// At this 1-based line.
-    Line(u64),
-}
-
-/// The lines around `anchor` in `src`: up to `before` lines before it, the anchor's line, and
-/// up to `after` lines after it, with the first one's number.
-pub fn window(
-    src: &(impl Source + ?Sized),
-    index: &mut LineIndex,
-    anchor: Anchor,
-    before: usize,
-    after: usize,
-) -> Result<LinesWindow, String> {
-    let offset = match anchor {
-        Anchor::Offset(o) => line_start(src, o.min(src.size()))?,
-        Anchor::Line(n) => index
-            .offset_of_line(src, n)?
-            .ok_or_else(|| format!("the file has fewer than {} lines", lra_protocol::count(n)))?,
-    };
-    let line = index.newlines_before(src, offset)? + 1;
-    // The lines before, read backwards from the anchor's start.
-    let mut starts = Vec::new();
-    let mut start = offset;
-    while starts.len() < before && start > 0 {
-        start = line_start(src, start - 1)?;
-        starts.push(start);
-    }
-    starts.reverse();
-    let mut lines = Vec::with_capacity(before + after + 1);
-    for &s in &starts {
-        lines.push(line_at(src, s)?.0);
-    }
-    let anchor_at = lines.len();
-    let mut next = Some(offset);
-    while let Some(at) = next {
-        if lines.len() > anchor_at + after {
-            break;
-        }
-        let (l, n) = line_at(src, at)?;
-        lines.push(l);
-        next = n;
-    }
-    Ok(LinesWindow {
-        first_line: line - starts.len() as u64,
-        at_start: lines.first().is_none_or(|l| l.offset == 0),
-        at_end: next.is_none(),
-        anchor: anchor_at as u32,
-        lines,
-    })
-}
-
-/// Looks for `needle` from byte `from` (forward) or before it (backward), reading at most
-/// [`SEARCH_BUDGET`] bytes: the start of the line that holds the first hit, or where to go on
-/// from (`Err`), or `Ok(None)` when the file holds no more hits that way.
-pub fn search(
-    src: &(impl Source + ?Sized),
-    from: u64,
-    needle: &[u8],
-    forward: bool,
-) -> Result<Result<Option<u64>, u64>, String> {
-    if needle.is_empty() {
-        return Ok(Ok(None));
-    }
-    let overlap = needle.len() as u64 - 1;
-    let size = src.size();
-    let mut read = 0;
-    if forward {
-        let mut at = from.min(size);
-        let finder = memchr::memmem::Finder::new(needle);
-        while at < size {
-            if read >= SEARCH_BUDGET {
-                return Ok(Err(at));
-            }
-            let chunk = src.read(at, COUNT_BLOCK + overlap)?;
-            if let Some(i) = finder.find(&chunk) {
-                return Ok(Ok(Some(line_start(src, at + i as u64)?)));
-            }
-            let step = (chunk.len() as u64).saturating_sub(overlap).max(1);
-            at += step;
-            read += step;
-            if chunk.len() as u64 <= overlap {
-                break;
-            }
-        }
-        Ok(Ok(None))
-    } else {
-        let mut end = from.min(size);
-        while end > 0 {
-            if read >= SEARCH_BUDGET {
-                return Ok(Err(end));
-            }
-            let start = end.saturating_sub(COUNT_BLOCK);
-            let chunk = src.read(start, (end - start + overlap).min(size - start))?;
-            // The last hit that starts before `end`.
-            if let Some(i) = memchr::memmem::rfind_iter(&chunk, needle).find(|&i| start + (i as u64) < end) {
-                return Ok(Ok(Some(line_start(src, start + i as u64)?)));
-            }
-            read += end - start;
-            end = start;
-        }
-        Ok(Ok(None))
-    }
 }

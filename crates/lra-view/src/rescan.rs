@@ -3,8 +3,7 @@
 //! per request, so that the viewer's `n` goes on through every failed run of a test.
 
 use lra_core::{AnomalyKind, FileParser, Options};
-
-use crate::lines::Source;
+use lra_input::lines::Source;
 
 /// Bytes one request parses; it says where it stopped, so that the page can go on (or stop).
 pub const RESCAN_BUDGET: u64 = 32 << 20;

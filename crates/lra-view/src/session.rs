@@ -9,8 +9,9 @@ use lra_protocol::{
     Column, Export, LinesQuery, Place, Reading, Reply, Request, RunAt, TestsPage, TestsQuery, ViewerLines,
 };
 
+use lra_input::Decoded;
+
 use crate::batch::{Batch, Purpose};
-use crate::decoded::Decoded;
 use crate::lines::{Anchor, LineIndex, Source, search, window};
 use crate::rescan::{RESCAN_BUDGET, Rescan, next_failed_run};
 use crate::rows::runs_of;
@@ -366,8 +367,8 @@ fn unreadable(name: &str) -> String {
 
 /// Whether the bytes are a plain log, not compressed and not an archive.
 fn is_plain(src: &dyn Source) -> bool {
-    let head = src.read(0, 512).unwrap_or_default();
-    lra_input::kind_of_head(&head, src.size()) == lra_input::Kind::Plain
+    let head = src.read(0, lra_input::HEAD_LEN as u64).unwrap_or_default();
+    !lra_input::classify(&head).is_packed()
 }
 
 /// The nearest kept failed run of any test after (`forward`) or before `place`, by its result

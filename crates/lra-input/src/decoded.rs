@@ -1,5 +1,5 @@
-//! A member of a compressed file or an archive as a [`Source`]: its decoded bytes, which the
-//! run viewer's offsets count in. There is no way to start decoding in the middle of a deflate
+//! A member of a compressed file or an archive as a [`Source`]: its decoded bytes, which a
+//! summary's offsets count in, for the run viewer and `lra show`. There is no way to start decoding in the middle of a deflate
 //! or zstd stream without an index, so the member is reached by decoding the input from its
 //! start; a cursor then stays where it stopped, so that reading on (the lines after, the next
 //! failed run, a search) continues from there, and the last few MiB decoded are kept, so that
@@ -8,9 +8,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use lra_input::{Sink, Unpacker};
-
 use crate::lines::Source;
+use crate::unpack::{Sink, Unpacker};
 
 /// Decoded bytes kept behind the cursor.
 const KEEP: usize = 8 << 20;
@@ -109,7 +108,8 @@ impl Decoded {
     /// Decodes towards decoded byte `offset` (from the start again if it is behind what is
     /// kept), feeding at most `budget` compressed bytes: `None` once the bytes from `offset` on
     /// can be read, else how many of the input's bytes are fed, of how many. The run viewer
-    /// asks again and again, so that a long decoding shows its progress and can be stopped.
+    /// asks again and again, so that a long decoding shows its progress and can be stopped;
+    /// reading ([`Source::read`]) decodes as far as it must.
     pub fn advance(&self, offset: u64, budget: u64) -> Result<Option<(u64, u64)>, String> {
         let mut cursor = self.cursor.borrow_mut();
         self.decode(&mut cursor, offset, offset.saturating_add(1).min(self.size), budget)?;
