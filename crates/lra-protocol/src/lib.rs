@@ -16,6 +16,7 @@
 #![allow(missing_docs)]
 
 mod column;
+mod query;
 mod text;
 
 use lra_core::{Counts, Detected, LogFormat, Markers, NameMode};
@@ -23,6 +24,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 pub use column::Column;
+pub use query::{
+    Baseline, ChartsQuery, Clear, CompareQuery, FailuresQuery, FlakyQuery, Found, HeatmapQuery, LinesAnswer, MadeFile,
+    NextFailureQuery, NextRunQuery, NoAnswer, OverviewQuery, Query, RunFound, Sample, SearchQuery, SlowestQuery,
+    SuitesQuery, SummaryAsBaseline, TestQuery,
+};
 pub use text::{count, human_bytes, percent};
 
 /// How logs are read: everything that, changed, calls for reading the files again.
