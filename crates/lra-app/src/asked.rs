@@ -3,7 +3,7 @@
 //! (`lra_protocol::Query`): a view never reads the worker's replies itself.
 
 use leptos::prelude::*;
-use lra_protocol::{NoAnswer, Query};
+use lra_protocol::query::{NoAnswer, Query};
 
 use crate::engine::Engine;
 use crate::state::AppState;

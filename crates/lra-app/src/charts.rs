@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use lra_core::{as_shown, human_duration};
-use lra_protocol::{ChartSet, ChartsQuery, HeatmapQuery, HeatmapSet};
+use lra_protocol::query::{ChartsQuery, HeatmapQuery};
+use lra_protocol::{ChartSet, HeatmapSet};
 use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 

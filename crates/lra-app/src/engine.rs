@@ -8,9 +8,8 @@
 
 use js_sys::{Function, Object};
 use leptos::prelude::*;
-use lra_protocol::{
-    Baseline, Clear, Export, MadeFile, NoAnswer, OverviewQuery, Query, Reply, Sample, SummaryAsBaseline,
-};
+use lra_protocol::query::{Baseline, Clear, MadeFile, NoAnswer, OverviewQuery, Query, Sample, SummaryAsBaseline};
+use lra_protocol::{Export, Reply};
 use wasm_bindgen::JsValue;
 use web_sys::Blob;
 

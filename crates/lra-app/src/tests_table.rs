@@ -5,9 +5,8 @@
 
 use leptos::prelude::*;
 use lra_core::{Counts, as_shown, human_duration};
-use lra_protocol::{
-    Column, LinesAnswer, LinesQuery, NoAnswer, Place, StripCell, TestQuery, TestRow, TestsQuery, ViewerLines,
-};
+use lra_protocol::query::{LinesAnswer, NoAnswer, TestQuery};
+use lra_protocol::{Column, LinesQuery, Place, StripCell, TestRow, TestsQuery, ViewerLines};
 
 use crate::asked::{asked_of_summary, asked_then};
 use crate::state::{AppState, count, percent};

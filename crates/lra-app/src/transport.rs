@@ -11,7 +11,8 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect};
 use leptos::prelude::*;
-use lra_protocol::{NoAnswer, Query, Reply, Request};
+use lra_protocol::query::{NoAnswer, Query};
+use lra_protocol::{Reply, Request};
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, MessageEvent, Worker, WorkerOptions, WorkerType};
 

@@ -7,10 +7,8 @@
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use lra_core::{KEPT_RUNS, as_shown};
-use lra_protocol::{
-    Found, LinesAnswer, LinesQuery, NextFailureQuery, NextRunQuery, NoAnswer, Place, RunAt, RunFound, SearchQuery,
-    ShownLine, ViewerLines,
-};
+use lra_protocol::query::{Found, LinesAnswer, NextFailureQuery, NextRunQuery, NoAnswer, RunFound, SearchQuery};
+use lra_protocol::{LinesQuery, Place, RunAt, ShownLine, ViewerLines};
 
 use crate::engine::Engine;
 use crate::state::{AppState, BEFORE, Target, count, human_bytes};

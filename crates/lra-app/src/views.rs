@@ -4,7 +4,7 @@
 use leptos::html;
 use leptos::prelude::*;
 use lra_core::{as_shown, human_duration};
-use lra_protocol::{CompareQuery, FailuresQuery, FlakyQuery, SlowestQuery, SuitesQuery};
+use lra_protocol::query::{CompareQuery, FailuresQuery, FlakyQuery, SlowestQuery, SuitesQuery};
 
 use crate::asked::{asked, asked_of_summary};
 use crate::batches::Input;
