@@ -6,11 +6,13 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use lra_core::{as_shown, human_duration};
-use lra_protocol::{ChartSet, HeatmapSet, Reply, Request};
+use lra_protocol::query::{ChartsQuery, HeatmapQuery};
+use lra_protocol::{ChartSet, HeatmapSet};
 use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 
-use crate::engine::{Engine, asked_of_summary};
+use crate::asked::asked_of_summary_then;
+use crate::engine::Engine;
 use crate::state::{count, percent};
 use crate::viewer::OpenAt;
 
@@ -39,13 +41,7 @@ pub struct Charts(ReadSignal<Option<Arc<ChartSet>>>);
 impl Charts {
     /// Asks for the charts whenever the summary changes; provided as context.
     pub fn provide() {
-        let charts = asked_of_summary(
-            || Request::Charts,
-            |reply| match reply {
-                Reply::Charts(c) => c.map(Arc::from),
-                _ => None,
-            },
-        );
+        let charts = asked_of_summary_then(|| ChartsQuery, |answer| answer.ok().flatten().map(Arc::from));
         provide_context(Charts(charts));
         if echarts_loaded() {
             let _ = warm_charts();
@@ -135,13 +131,7 @@ fn ChartFigure<T: Send + Sync + 'static>(
 /// asked for only when shown.
 #[component]
 pub fn HeatmapFigure() -> impl IntoView {
-    let heatmap = asked_of_summary(
-        || Request::Heatmap,
-        |reply| match reply {
-            Reply::Heatmap(h) => h.map(Arc::<HeatmapSet>::from),
-            _ => None,
-        },
-    );
+    let heatmap = asked_of_summary_then(|| HeatmapQuery, |answer| answer.ok().flatten().map(Arc::<HeatmapSet>::from));
     let available = echarts_loaded();
     // Whether there is none, and why; until the answer comes, nothing is said.
     let why = Memo::new(move |_| heatmap.with(|h| h.as_ref().map(|h| h.why_none.clone())));

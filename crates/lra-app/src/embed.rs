@@ -3,7 +3,7 @@
 //! - `window.LogResultAccumulator.analyze(files)` adds an array of File or Blob objects;
 //! - `window.LogResultAccumulator.summary()` resolves, once every file given so far has been
 //!   analysed, to the `lra-summary/1` object, or to `null` when no file was given;
-//! - `window.LogResultAccumulator.status()` is the engine's state now (see `Engine::status`);
+//! - `window.LogResultAccumulator.status()` is the engine's state now (see `ForEmbedding::status`);
 //! - inside an iframe, `{type: "lra:analyze", files}` and `{type: "lra:watch"}` are accepted from
 //!   the parent window only, and only when its origin is allowed: the page's own, or one listed
 //!   by the host in `embedders.json` beside `index.html` (docs/design.md, "Threat model"). Once an
@@ -12,7 +12,9 @@
 //!   summary, so that a million tests are not decoded for nobody; one that is not allowed is
 //!   sent nothing, and the page says so.
 //!
-//! The summary is built in the engine worker and decoded here only when it is asked for.
+//! The summary is built in the engine worker and decoded here only when it is asked for. The
+//! engine is driven through [`ForEmbedding`], which does only what this API needs; what the
+//! page shares is this module's own signal, [`Embedding`], shown by the page's header.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -23,8 +25,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, MessageEvent, RequestCache, RequestInit, RequestMode, Response, Window};
 
-use crate::engine::{Engine, Input};
-use crate::state::AppState;
+use crate::batches::Input;
+use crate::engine::ForEmbedding;
 
 /// Where the host lists the origins allowed to embed the app, beside `index.html`.
 const EMBEDDERS_URL: &str = "./embedders.json";
@@ -103,10 +105,12 @@ fn is_origin(text: &str) -> bool {
     host_ok && port_ok
 }
 
-/// Installs `window.LogResultAccumulator` and, in an iframe, the message bridge.
-pub fn install(engine: Engine, state: AppState) {
+/// Installs `window.LogResultAccumulator` and, in an iframe, the message bridge; returns what
+/// the page shares with the page around it.
+pub fn install(engine: ForEmbedding) -> ReadSignal<Embedding> {
+    let embedding = RwSignal::new(Embedding::Top);
     let Some(window) = web_sys::window() else {
-        return;
+        return embedding.read_only();
     };
     let api = Object::new();
     let summary = Closure::<dyn Fn() -> Promise>::new(move || summary_promise(engine));
@@ -125,15 +129,16 @@ pub fn install(engine: Engine, state: AppState) {
     status.forget();
 
     if let Some(parent) = parent_frame(&window) {
-        state.embedding.set(Embedding::Framed);
-        Bridge::install(&window, parent, engine, state);
+        embedding.set(Embedding::Framed);
+        Bridge::install(&window, parent, engine, embedding);
     }
+    embedding.read_only()
 }
 
 /// The iframe's side of the `lra:*` messages.
 struct Bridge {
-    engine: Engine,
-    state: AppState,
+    engine: ForEmbedding,
+    embedding: RwSignal<Embedding>,
     parent: Window,
     /// The allowed origins; `None` until `embedders.json` has been read.
     allowed: Option<Vec<String>>,
@@ -144,10 +149,10 @@ struct Bridge {
 }
 
 impl Bridge {
-    fn install(window: &Window, parent: Window, engine: Engine, state: AppState) {
+    fn install(window: &Window, parent: Window, engine: ForEmbedding, embedding: RwSignal<Embedding>) {
         let bridge = Rc::new(RefCell::new(Bridge {
             engine,
-            state,
+            embedding,
             parent,
             allowed: None,
             waiting: Vec::new(),
@@ -194,10 +199,10 @@ impl Bridge {
         };
         let origin = event.origin();
         if !allowed.contains(&origin) {
-            b.state.embedding.set(Embedding::NotShared(origin));
+            b.embedding.set(Embedding::NotShared(origin));
             return;
         }
-        b.state.embedding.set(Embedding::SharedWith(origin.clone()));
+        b.embedding.set(Embedding::SharedWith(origin.clone()));
         if b.shared_with.replace(origin).is_none() {
             let watcher = bridge.clone();
             b.engine.watch(move || Bridge::post_summary(&watcher));
@@ -249,7 +254,7 @@ fn parent_frame(window: &Window) -> Option<Window> {
     (!Object::is(&parent, window)).then_some(parent)
 }
 
-fn summary_promise(engine: Engine) -> Promise {
+fn summary_promise(engine: ForEmbedding) -> Promise {
     Promise::new(&mut |resolve: Function, _reject: Function| engine.when_idle(resolve))
 }
 

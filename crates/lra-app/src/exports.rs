@@ -9,8 +9,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, HtmlAnchorElement, Url};
 
-use crate::engine::{Engine, js_text};
+use crate::engine::Engine;
 use crate::state::AppState;
+use crate::transport::js_text;
 
 /// The export buttons.
 #[component]

@@ -10,8 +10,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
 
-use crate::engine::{Engine, Input};
+use crate::batches::Input;
+use crate::engine::Engine;
 use crate::state::{AppState, Reading};
+use crate::transport::js_text;
 
 /// The drop zone and the controls beside it.
 #[component]
@@ -97,7 +99,10 @@ pub fn InputBar() -> impl IntoView {
                         <option value="first-word">"first word after Test:"</option>
                     </select>
                 </label>
-                <button id="clear" on:click=move |_| engine.clear()>"Clear"</button>
+                <button id="clear" on:click=move |_| {
+                    engine.clear();
+                    state.errors.set(Vec::new());
+                }>"Clear"</button>
             </div>
             <crate::settings::MarkerSettings/>
         </section>
@@ -169,7 +174,7 @@ async fn walk(entry: FileSystemEntry, inputs: &mut Vec<Input>, errors: &mut Vec<
                         children.extend(list.iter().map(|e| e.unchecked_into::<FileSystemEntry>()));
                     }
                     Err(e) => {
-                        errors.push(format!("{path}: {}", crate::engine::js_text(&e)));
+                        errors.push(format!("{path}: {}", js_text(&e)));
                         break;
                     }
                 }
@@ -185,7 +190,7 @@ async fn walk(entry: FileSystemEntry, inputs: &mut Vec<Input>, errors: &mut Vec<
             .await
             {
                 Ok(file) => inputs.push(Input::from_file(file.unchecked_into(), Some(path))),
-                Err(e) => errors.push(format!("{path}: {}", crate::engine::js_text(&e))),
+                Err(e) => errors.push(format!("{path}: {}", js_text(&e))),
             }
         }
     }

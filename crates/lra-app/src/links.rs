@@ -77,7 +77,7 @@ pub fn install(state: AppState) {
                 && let Some((_, line)) = pending.try_update_value(Option::take).flatten()
             {
                 let place = lra_protocol::Place { file: file as u32, line: Some(line), offset: None };
-                state.viewer.set(Some(crate::viewer::Target::at(place, None)));
+                state.viewer.set(Some(crate::state::Target::at(place, None)));
             }
         });
     }

@@ -4,7 +4,15 @@
 //! hands File objects to the engine worker (`web/engine/worker.js`), which streams them through
 //! `lra-core`, keeps the merged summary, and answers the page's requests (`lra-protocol`) with
 //! only what is on screen: a page of tests, the first flaky tests, the charts' options.
+//!
+//! The engine client is in layers, each file naming only those below it: [`transport`] (the
+//! worker, its messages, its lifeline, the answers awaited), [`batches`] (the files being read,
+//! over the rules of [`client`]) and [`watchers`] (the embedding API's waits), then [`engine`],
+//! the handle that ties them and that views ask typed queries through, directly or with the
+//! hooks of [`asked`].
 
+mod asked;
+mod batches;
 mod charts;
 mod client;
 mod embed;
@@ -16,8 +24,10 @@ mod panels;
 mod settings;
 mod state;
 mod tests_table;
+mod transport;
 mod viewer;
 mod views;
+mod watchers;
 
 use leptos::prelude::*;
 
@@ -51,13 +61,13 @@ fn App() -> impl IntoView {
     let engine = engine::Engine::start(state);
     provide_context(engine);
     charts::Charts::provide();
-    embed::install(engine, state);
+    let embedding = embed::install(engine.for_embedding());
     links::install(state);
     view! {
         <header class="top">
             <h1>"LogResultAccumulator"</h1>
             <p class="tagline">"Test logs in, results out. Nothing leaves this machine."</p>
-            {move || state.embedding.with(embed::Embedding::message).map(|m| view! { <p class="embedding" id="embedding" role="status">{m}</p> })}
+            {move || embedding.with(embed::Embedding::message).map(|m| view! { <p class="embedding" id="embedding" role="status">{m}</p> })}
         </header>
         <main>
             <input::InputBar/>

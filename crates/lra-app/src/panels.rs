@@ -2,8 +2,8 @@
 //! names and what an anomaly says (a test's name, a result word) are shown as [`as_shown`] makes
 //! them.
 
-use crate::engine::Engine;
-use crate::state::{AppState, EngineStatus, count, human_bytes, now, percent};
+use crate::engine::{Engine, EngineStatus};
+use crate::state::{AppState, count, human_bytes, now, percent};
 use crate::viewer::OpenAt;
 use leptos::prelude::*;
 use lra_core::as_shown;
@@ -25,7 +25,6 @@ pub fn Welcome() -> impl IntoView {
 /// Per-file and overall progress, with MB/s, ETA and Cancel.
 #[component]
 pub fn Progress() -> impl IntoView {
-    let state = expect_context::<AppState>();
     let engine = expect_context::<Engine>();
     // Re-read the clock while the analysis runs, for the rate and the ETA.
     let (tick, set_tick) = signal(0u32);
@@ -37,7 +36,7 @@ pub fn Progress() -> impl IntoView {
     });
     move || {
         tick.track();
-        state.progress.get().map(|p| {
+        engine.progress().get().map(|p| {
             let total: f64 = p.files.iter().map(|f| f.size).sum();
             let done: f64 = p.files.iter().map(|f| f.done).sum();
             let seconds = ((now() - p.started) / 1000.0).max(1e-3);
@@ -105,11 +104,12 @@ const NOT_SECURE: &str = ". It is not a secure context (plain HTTP, not from loc
 #[component]
 pub fn Header() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let engine = expect_context::<Engine>();
     // Served over plain HTTP from a host other than localhost, a page gets no service worker, so
     // coi-serviceworker cannot isolate it: the user is told why, and what would give threads.
     let secure = web_sys::window().is_none_or(|w| w.is_secure_context());
     let why = if secure { "" } else { NOT_SECURE };
-    let threads = move || match state.engine.get() {
+    let threads = move || match engine.status().get() {
         EngineStatus::Starting => "Starting the engine…".to_owned(),
         EngineStatus::Failed(e) => format!("The engine failed: {e}"),
         EngineStatus::Ready { threads, isolated: true, .. } => {

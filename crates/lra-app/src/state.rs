@@ -2,35 +2,8 @@
 
 use leptos::prelude::*;
 use lra_core::{LogFormat, Markers, NameMode};
-use lra_protocol::{Column, Overview};
+use lra_protocol::{Column, Overview, Place};
 pub use lra_protocol::{count, human_bytes, percent};
-
-/// What the engine worker said about itself.
-#[derive(Clone, Debug, PartialEq)]
-pub enum EngineStatus {
-    /// The worker is loading its wasm.
-    Starting,
-    /// Ready: which build, how many threads, and whether the page is cross-origin isolated.
-    Ready { build: String, threads: u32, isolated: bool },
-    /// The worker could not start.
-    Failed(String),
-}
-
-/// One file of the running analysis.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FileProgress {
-    pub name: String,
-    pub size: f64,
-    pub done: f64,
-}
-
-/// The running analysis.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Progress {
-    pub files: Vec<FileProgress>,
-    /// `performance.now()` when it started, in ms.
-    pub started: f64,
-}
 
 /// The views of a summary, one shown at a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +43,26 @@ impl View {
     }
 }
 
+/// Lines shown before and after the place asked for.
+pub const BEFORE: u32 = 12;
+const AFTER: u32 = 40;
+/// Where the viewer is open: a place, and the test whose failed runs it marks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub place: Place,
+    pub test: Option<String>,
+    /// Lines before and after it.
+    pub before: u32,
+    pub after: u32,
+}
+
+impl Target {
+    /// The lines around `place`, with `test`'s failed runs marked.
+    pub fn at(place: Place, test: Option<String>) -> Target {
+        Target { place, test, before: BEFORE, after: AFTER }
+    }
+}
+
 /// Shared state of the page.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -95,18 +88,12 @@ pub struct AppState {
     pub log_format: RwSignal<Option<LogFormat>>,
     /// Each file is one iteration. In the URL's hash when set.
     pub iteration_per_file: RwSignal<bool>,
-    pub engine: RwSignal<EngineStatus>,
-    pub progress: RwSignal<Option<Progress>>,
-    /// How many workers read the last files added at once (0 before any).
-    pub parsers: RwSignal<u32>,
     /// Messages for the user: unreadable files, engine failures.
     pub errors: RwSignal<Vec<String>>,
     /// Where the run viewer is open, if it is.
-    pub viewer: RwSignal<Option<crate::viewer::Target>>,
+    pub viewer: RwSignal<Option<Target>>,
     /// The file and line the viewer shows, for the URL's hash.
     pub lines_shown: RwSignal<Option<(String, u64)>>,
-    /// What is shared with the page around this one, when framed.
-    pub embedding: RwSignal<crate::embed::Embedding>,
 }
 
 impl AppState {
@@ -124,13 +111,9 @@ impl AppState {
             markers: RwSignal::new(Markers::default()),
             log_format: RwSignal::new(None),
             iteration_per_file: RwSignal::new(false),
-            engine: RwSignal::new(EngineStatus::Starting),
-            progress: RwSignal::new(None),
-            parsers: RwSignal::new(0),
             errors: RwSignal::new(Vec::new()),
             viewer: RwSignal::new(None),
             lines_shown: RwSignal::new(None),
-            embedding: RwSignal::new(crate::embed::Embedding::Top),
         }
     }
 }

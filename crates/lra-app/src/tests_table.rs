@@ -5,9 +5,10 @@
 
 use leptos::prelude::*;
 use lra_core::{Counts, as_shown, human_duration};
-use lra_protocol::{Column, LinesQuery, Place, Reply, Request, StripCell, TestRow, TestsQuery, ViewerLines};
+use lra_protocol::query::{LinesAnswer, NoAnswer, TestQuery};
+use lra_protocol::{Column, LinesQuery, Place, StripCell, TestRow, TestsQuery, ViewerLines};
 
-use crate::engine::{asked, asked_of_summary};
+use crate::asked::{asked_of_summary, asked_then};
 use crate::state::{AppState, count, percent};
 use crate::viewer::{OpenAt, log_line};
 
@@ -126,48 +127,35 @@ pub fn TestsTable() -> impl IntoView {
         now
     });
     // The worker filters, sorts and pages; only the rows shown come here.
-    let shown = asked_of_summary(
-        move || {
-            let (sort, descending) = sort.get();
-            Request::Tests(TestsQuery { filter: filter.get(), sort, descending, page: page.get(), page_size: PAGE })
-        },
-        |reply| match reply {
-            Reply::Tests(t) => Some(t),
-            _ => None,
-        },
-    );
+    let shown = asked_of_summary(move || {
+        let (sort, descending) = sort.get();
+        TestsQuery { filter: filter.get(), sort, descending, page: page.get(), page_size: PAGE }
+    });
     let pages = move || shown.with(|t| t.as_ref().map_or(1, |t| t.pages));
     let at_page = move || shown.with(|t| t.as_ref().map_or(0, |t| t.page));
     let at_last = move || at_page() + 1 >= pages();
-    let detail = asked(
+    let detail = asked_then(
         move || {
             state.revision.track();
-            selected.get().map(|name| Request::Test { name })
+            selected.get().map(|name| TestQuery { name })
         },
-        |reply| match reply {
-            Reply::Test(t) => t,
-            _ => None,
-        },
+        |answer| answer.ok().flatten(),
     );
     // The selected test's first failed run, its own lines read from the log.
-    let first_run = asked(
+    let first_run = asked_then(
         move || {
             detail.with(|d| {
                 let d = d.as_ref()?;
                 let run = d.runs.first()?;
                 let at = Place { file: run.file, line: None, offset: Some(run.opened) };
-                Some(Request::Lines(LinesQuery {
-                    at,
-                    before: 0,
-                    after: FIRST_RUN_LINES,
-                    test: Some(d.row.name.clone()),
-                }))
+                Some(LinesQuery { at, before: 0, after: FIRST_RUN_LINES, test: Some(d.row.name.clone()) })
             })
         },
-        |reply| match reply {
-            Reply::Lines(v) => Some(Ok(*v)),
-            Reply::Failed { message } => Some(Err(message)),
-            _ => None,
+        // Shown once the lines come, or why they cannot.
+        |answer| match answer {
+            Ok(LinesAnswer::Lines(v)) => Some(Ok(*v)),
+            Err(NoAnswer::Failed(message)) => Some(Err(message)),
+            Ok(LinesAnswer::Decoding { .. }) | Err(NoAnswer::Unexpected(_)) => None,
         },
     );
     let header = move |(column, label): (Column, &'static str)| {

@@ -7,33 +7,14 @@
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use lra_core::{KEPT_RUNS, as_shown};
-use lra_protocol::{LinesQuery, Place, Reply, Request, RunAt, ShownLine, ViewerLines};
+use lra_protocol::query::{Found, LinesAnswer, NextFailureQuery, NextRunQuery, NoAnswer, RunFound, SearchQuery};
+use lra_protocol::{LinesQuery, Place, RunAt, ShownLine, ViewerLines};
 
 use crate::engine::Engine;
-use crate::state::{AppState, count, human_bytes};
+use crate::state::{AppState, BEFORE, Target, count, human_bytes};
 
-/// Lines shown before and after the place asked for.
-const BEFORE: u32 = 12;
-const AFTER: u32 = 40;
 /// A step of "earlier" and "later": the window moves by this many lines.
 const STEP: u32 = 40;
-
-/// Where the viewer is open: a place, and the test whose failed runs it marks.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Target {
-    pub place: Place,
-    pub test: Option<String>,
-    /// Lines before and after it.
-    pub before: u32,
-    pub after: u32,
-}
-
-impl Target {
-    /// The lines around `place`, with `test`'s failed runs marked.
-    pub fn at(place: Place, test: Option<String>) -> Target {
-        Target { place, test, before: BEFORE, after: AFTER }
-    }
-}
 
 /// A control that opens the viewer at `place`, showing `label` (its `file:line`).
 #[component]
@@ -173,15 +154,11 @@ pub fn RunViewer() -> impl IntoView {
         }
         let file = v.file;
         let place = Place { file, line: None, offset: Some(at) };
-        engine.ask(Request::NextFailure { place, forward }, move |reply, _| match reply {
-            Reply::NextFailure(Some((test, run))) => {
-                go(Place { file: run.file, line: None, offset: Some(run.closed) }, Some(test))
-            }
-            Reply::NextFailure(None) => {
-                message.set(Some(format!("no {} failure kept", if forward { "later" } else { "earlier" })))
-            }
-            Reply::Failed { message: m } => message.set(Some(m)),
-            _ => {}
+        engine.ask(NextFailureQuery { place, forward }, move |answer| match answer {
+            Ok(Some((test, run))) => go(Place { file: run.file, line: None, offset: Some(run.closed) }, Some(test)),
+            Ok(None) => message.set(Some(format!("no {} failure kept", if forward { "later" } else { "earlier" }))),
+            Err(NoAnswer::Failed(m)) => message.set(Some(m)),
+            Err(NoAnswer::Unexpected(_)) => {}
         });
     };
     // Search: each request reads a bounded part of the file; the next is asked until a hit,
@@ -323,18 +300,18 @@ impl LinesAsk {
     /// Stop button ends) until the lines come.
     fn ask(self, query: LinesQuery, chase: Option<Chase>) {
         let again = query.clone();
-        self.engine.ask(Request::Lines(query), move |reply, _| {
+        self.engine.ask(query, move |answer| {
             if chase.is_some_and(|c| c.stopped()) {
                 return;
             }
-            match reply {
-                Reply::Lines(v) => {
+            match answer {
+                Ok(LinesAnswer::Lines(v)) => {
                     if let Some(c) = chase {
                         c.end(None);
                     }
                     self.show(*v);
                 }
-                Reply::Decoding { file, done, size } => {
+                Ok(LinesAnswer::Decoding { file, done, size }) => {
                     let what = format!(
                         "Decoding the file from its start to reach these lines: {} of {} compressed ({}%)…",
                         human_bytes(done as f64),
@@ -358,11 +335,11 @@ impl LinesAsk {
                     };
                     self.ask(again, Some(chase));
                 }
-                Reply::Failed { message: m } => match chase {
+                Err(NoAnswer::Failed(m)) => match chase {
                     Some(c) => c.end(Some(m)),
                     None => self.message.set(Some(m)),
                 },
-                other => self.message.set(Some(format!("the engine answered {other:?}"))),
+                Err(other) => self.message.set(Some(other.to_string())),
             }
         });
     }
@@ -434,13 +411,13 @@ impl Chase {
 /// summary kept, and opens the viewer there; `then` is the kept run opened if the file holds
 /// none before its end. A run found again is added to `trail`.
 fn rescan_from(chase: Chase, test: String, after: u64, then: RunAt, trail: StoredValue<Vec<RunAt>>) {
-    let request = Request::NextRun { test: test.clone(), file: chase.file, after };
-    chase.engine.ask(request, move |reply, _| {
+    let query = NextRunQuery { test: test.clone(), file: chase.file, after };
+    chase.engine.ask(query, move |answer| {
         if chase.stopped() {
             return;
         }
-        match reply {
-            Reply::NextRun { run: Some(run), .. } => {
+        match answer {
+            Ok(RunFound { run: Some(run), .. }) => {
                 chase.end(None);
                 // The kept run itself is not one found again.
                 if (run.file, run.opened) != (then.file, then.opened) {
@@ -448,11 +425,11 @@ fn rescan_from(chase: Chase, test: String, after: u64, then: RunAt, trail: Store
                 }
                 chase.open(run.opened, Some(test));
             }
-            Reply::NextRun { run: None, done: true, .. } => {
+            Ok(RunFound { run: None, done: true, .. }) => {
                 chase.end(None);
                 chase.open(then.opened, Some(test));
             }
-            Reply::NextRun { run: None, next, .. } => {
+            Ok(RunFound { run: None, next, .. }) => {
                 chase.message.set(Some(format!(
                     "Looking for {}'s next failed run in the file… at byte {}",
                     as_shown(&test),
@@ -460,35 +437,35 @@ fn rescan_from(chase: Chase, test: String, after: u64, then: RunAt, trail: Store
                 )));
                 rescan_from(chase, test, next, then, trail);
             }
-            Reply::Failed { message: m } => chase.end(Some(m)),
-            _ => chase.end(None),
+            Err(NoAnswer::Failed(m)) => chase.end(Some(m)),
+            Err(NoAnswer::Unexpected(_)) => chase.end(None),
         }
     });
 }
 
 /// Searches on for `text` from `from`; goes on while a share is read without a hit.
 fn search_from(chase: Chase, from: u64, text: String, forward: bool) {
-    let request = Request::Search { file: chase.file, from, text: text.clone(), forward };
-    chase.engine.ask(request, move |reply, _| {
+    let query = SearchQuery { file: chase.file, from, text: text.clone(), forward };
+    chase.engine.ask(query, move |answer| {
         if chase.stopped() {
             return;
         }
-        match reply {
-            Reply::Found { offset: Some(offset), .. } => {
+        match answer {
+            Ok(Found { offset: Some(offset), .. }) => {
                 chase.end(None);
                 let test = chase.state.viewer.with_untracked(|t| t.as_ref().and_then(|t| t.test.clone()));
                 chase.open(offset, test);
             }
-            Reply::Found { offset: None, done: true, .. } => {
+            Ok(Found { offset: None, done: true, .. }) => {
                 let way = if forward { "further on" } else { "earlier" };
                 chase.end(Some(format!("“{text}” is not {way} in this file")));
             }
-            Reply::Found { offset: None, next, .. } => {
+            Ok(Found { offset: None, next, .. }) => {
                 chase.message.set(Some(format!("Searching for “{text}”… at byte {}", count(next))));
                 search_from(chase, next, text, forward);
             }
-            Reply::Failed { message: m } => chase.end(Some(m)),
-            _ => chase.end(None),
+            Err(NoAnswer::Failed(m)) => chase.end(Some(m)),
+            Err(NoAnswer::Unexpected(_)) => chase.end(None),
         }
     });
 }

@@ -4,10 +4,12 @@
 use leptos::html;
 use leptos::prelude::*;
 use lra_core::{as_shown, human_duration};
-use lra_protocol::{Reply, Request};
+use lra_protocol::query::{CompareQuery, FailuresQuery, FlakyQuery, SlowestQuery, SuitesQuery};
 
+use crate::asked::{asked, asked_of_summary};
+use crate::batches::Input;
 use crate::charts::{DurationsFigure, HeatmapFigure};
-use crate::engine::{Engine, Input, asked, asked_of_summary};
+use crate::engine::Engine;
 use crate::state::{AppState, View, count, percent};
 use crate::tests_table::TestsTable;
 use crate::viewer::OpenAt;
@@ -52,13 +54,7 @@ pub fn Views() -> impl IntoView {
 #[component]
 fn Suites() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let level = asked_of_summary(
-        move || Request::Suites { path: state.suite.get() },
-        |reply| match reply {
-            Reply::Suites(l) => Some(l),
-            _ => None,
-        },
-    );
+    let level = asked_of_summary(move || SuitesQuery { path: state.suite.get() });
     let crumbs = move || {
         let path = state.suite.get();
         let up = (0..=path.len()).map(|depth| {
@@ -146,13 +142,7 @@ fn Suites() -> impl IntoView {
 /// Tests that both passed and failed, the most often flipping first.
 #[component]
 fn Flaky() -> impl IntoView {
-    let flaky = asked_of_summary(
-        || Request::Flaky,
-        |reply| match reply {
-            Reply::Flaky(f) => Some(f),
-            _ => None,
-        },
-    );
+    let flaky = asked_of_summary(|| FlakyQuery);
     move || {
         let flaky = flaky.get()?;
         let shown = flaky.rows.len();
@@ -199,13 +189,7 @@ fn Flaky() -> impl IntoView {
 #[component]
 fn Slowest() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let slowest = asked_of_summary(
-        || Request::Slowest,
-        |reply| match reply {
-            Reply::Slowest(s) => Some(s),
-            _ => None,
-        },
-    );
+    let slowest = asked_of_summary(|| SlowestQuery);
     move || {
         let slowest = slowest.get()?;
         let shown = slowest.rows.len();
@@ -268,13 +252,7 @@ fn Slowest() -> impl IntoView {
 /// Failed runs grouped by the reason given after the result word, largest group first.
 #[component]
 fn Failures() -> impl IntoView {
-    let failures = asked_of_summary(
-        || Request::Failures,
-        |reply| match reply {
-            Reply::Failures(f) => Some(f),
-            _ => None,
-        },
-    );
+    let failures = asked_of_summary(|| FailuresQuery);
     move || {
         let failures = failures.get()?;
         let rows = failures
@@ -326,16 +304,10 @@ fn Compare() -> impl IntoView {
             engine.baseline(Input::from_file(file, None));
         }
     };
-    let comparison = asked(
-        move || {
-            state.revision.track();
-            Some(Request::Compare)
-        },
-        |reply| match reply {
-            Reply::Compare(c) => Some(c),
-            _ => None,
-        },
-    );
+    let comparison = asked(move || {
+        state.revision.track();
+        Some(CompareQuery)
+    });
     let lists = move |lists: Vec<lra_protocol::DiffList>| {
         let lists = lists
             .into_iter()
@@ -369,7 +341,7 @@ fn Compare() -> impl IntoView {
                 </label>
                 <button
                     id="files-as-baseline"
-                    disabled=move || state.progress.with(Option::is_some) || state.overview.with(Option::is_none)
+                    disabled=move || engine.progress().with(Option::is_some) || state.overview.with(Option::is_none)
                     on:click=move |_| {
                         engine.summary_as_baseline();
                         state.view.set(View::Compare);

@@ -10,12 +10,15 @@
 //! - worker to page: `{id, reply, blob?}`, where `reply` is a [`Reply`] as JSON and `blob` the
 //!   file an export or a sample log made; `{id, fatal}` when the engine itself stopped (a trap),
 //!   which only the worker's script can say.
+//!
+//! The page asks through [`query`]: a type per request of one reply shape, whose answer is typed.
 
 // Plain data: each type's documentation says what it carries, and its fields are named for
 // what they hold, so they are not documented one by one.
 #![allow(missing_docs)]
 
 mod column;
+pub mod query;
 mod text;
 
 use lra_core::{Counts, Detected, LogFormat, Markers, NameMode};
