@@ -25,25 +25,25 @@ pub mod testing;
 mod write;
 
 pub use base::cut::{CUT_BYTES, Cut, cut_text, split_cut};
+pub use base::location::{LineStart, Location};
+pub use base::log_format::LogFormat;
 pub use base::markers::{
     DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, MAX_MARKER_LEN, Markers,
 };
+pub use base::options::{DEFAULT_MAX_LINE, Detected, NameMode, Options};
 pub use model::cells::{Cell, IterationCells, Span};
 pub use model::class::{Class, Counts};
 pub use model::durations::{DURATION_SCHEME, Durations, Timed, exact_ms, human_duration};
 pub use model::results::ResultWords;
 pub use model::runs::{FailedRun, KEPT_RUNS, KeptRuns};
-pub use model::summary::{
-    Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, FileStats, IterationStats, LineStart, Location,
-    MergeError, Summary, TestStats,
-};
-pub use read::extract::NameMode;
-pub use read::format::{DETECT_LEN, Detected, LogFormat, TERSE_OUTPUT, detect, detect_reading};
-pub use read::parser::{CHECKPOINT_BYTES, DEFAULT_MAX_LINE, FileParser, Options, Segment};
+pub use model::stats::{Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, IterationStats, TestStats};
+pub use model::summary::{FileStats, MergeError, Summary};
+pub use read::format::detect::{DETECT_LEN, TERSE_OUTPUT, detect, detect_reading};
+pub use read::format::junit::JUNIT_REPORT_MARK;
+pub use read::parser::{CHECKPOINT_BYTES, FileParser, Segment};
 pub use write::csv::CSV_HEADER;
 pub use write::diff::{DIFF_SCHEMA, Diff};
 pub use write::generate::{GenOptions, GenStyle, Generator, generate};
 pub use write::grid::FailureGrid;
 pub use write::json::SUMMARY_SCHEMA;
-pub use write::junit_report::JUNIT_REPORT_MARK;
 pub use write::shown::{SHOWN_BYTES, as_printed, as_shown, push_printed, push_visible};

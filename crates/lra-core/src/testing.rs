@@ -2,8 +2,8 @@
 //! chosen tree shape, exactly as the parallel parse does, but on one thread and with cuts the
 //! caller picks. Not part of the supported API.
 
+use crate::base::options::Options;
 use crate::model::summary::Summary;
-use crate::read::parser::Options;
 use crate::read::partial::Partial;
 use crate::read::scan::scan;
 
@@ -47,7 +47,7 @@ pub fn parse_in_segments(name: &str, bytes: &[u8], options: &Options, cuts: &[us
     bounds.sort_unstable();
     bounds.dedup();
     let detected =
-        options.detected.clone().unwrap_or_else(|| crate::read::format::detect_reading(bytes, options.format));
+        options.detected.clone().unwrap_or_else(|| crate::read::format::detect::detect_reading(bytes, options.format));
     let format = detected.format;
     if !format.is_line_format() {
         return parse_in_pieces(name, bytes, options, cuts);

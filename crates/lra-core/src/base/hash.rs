@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHasher;
 
-use crate::read::extract::lossy;
+use crate::base::text::lossy;
 
 /// A `HashMap` with [`MixedFxHasher`].
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<MixedFxHasher>>;
@@ -103,7 +103,7 @@ impl NameIndex {
 pub(crate) struct WordTexts(FastMap<Box<[u8]>, Arc<str>>);
 
 impl WordTexts {
-    /// The text of the word written as `raw` (see `extract::Text`).
+    /// The text of the word written as `raw` (see `base::text::Text`).
     pub(crate) fn get(&mut self, raw: &[u8]) -> Arc<str> {
         if let Some(w) = self.0.get(raw) {
             return Arc::clone(w);

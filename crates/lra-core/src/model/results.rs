@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::base::hash::WordTexts;
-use crate::read::extract::same_bytes;
+use crate::base::text::same_bytes;
 
 /// Every uppercased result word of a test with its count, sorted by word. Each word's text is
 /// shared by every test that gave it.
@@ -51,7 +51,7 @@ impl ResultWords {
     }
 
     /// Counts `n` runs with the word written as `raw` (bytes of an uppercased word; see
-    /// `extract::Text`), whose text is kept once in `texts`.
+    /// `base::text::Text`), whose text is kept once in `texts`.
     pub(crate) fn add_raw(&mut self, raw: &[u8], n: u64, texts: &mut WordTexts) {
         // Most tests give one word: it is checked first.
         if let Repr::One([(only, count)]) = &mut self.0

@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::tables::Shift;
+use crate::base::location::Shift;
 
 /// A test keeps at most this many of its first failed runs, and as many of its last.
 pub const KEPT_RUNS: usize = 10;

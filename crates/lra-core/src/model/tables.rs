@@ -9,40 +9,15 @@ use crate::base::cut::{CUT_BYTES, cut_string, cut_text};
 use crate::base::hash::{FastMap, NameIndex, WordTexts};
 use crate::model::cells::{Cell, breaks_of};
 
+use crate::base::location::{Location, Shift};
+use crate::base::text::lossy;
 use crate::model::class::{Class, Counts};
 use crate::model::durations::Timed;
 use crate::model::runs::FailedRun;
-use crate::model::summary::{
-    Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, IterationStats, LineStart, Location, TestStats,
-};
-use crate::read::extract::lossy;
+use crate::model::stats::{Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, IterationStats, TestStats};
 
 /// At most this many anomalies keep their location; their counts are never capped.
 pub(crate) const ANOMALY_CAP: usize = 1000;
-
-/// How the locations of a right-hand side move when it is appended to a left-hand side.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Shift {
-    pub(crate) file: u32,
-    pub(crate) line: u64,
-    pub(crate) offset: u64,
-}
-
-impl Shift {
-    /// Files only: the right side's files follow the left side's.
-    pub(crate) fn files(file: u32) -> Shift {
-        Shift { file, line: 0, offset: 0 }
-    }
-
-    pub(crate) fn apply(self, loc: Location) -> Location {
-        Location { file: loc.file + self.file, line: loc.line + self.line, offset: loc.offset.map(|o| o + self.offset) }
-    }
-
-    /// A line of the same file.
-    pub(crate) fn line(self, at: LineStart) -> LineStart {
-        LineStart { line: at.line + self.line, offset: at.offset + self.offset }
-    }
-}
 
 /// How a run ended: its result word, the word's class, the text after the word, and how long
 /// it took, if known.

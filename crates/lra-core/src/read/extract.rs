@@ -2,40 +2,12 @@
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Serialize};
-
 use crate::base::cut::{CutBuilder, cut_string};
 use crate::base::markers::Markers;
+use crate::base::options::{NameMode, Options};
+use crate::base::text::{Text, lossy};
 use crate::model::class::Class;
-use crate::read::parser::Options;
 use crate::read::stamps::{self, Stamp};
-
-/// How a test's name is taken from its `Test: ` line.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum NameMode {
-    /// The rest of the line after `Test: `, cut before a later `Result: `, trimmed.
-    #[default]
-    #[serde(rename = "line")]
-    Line,
-    /// The first whitespace-separated token of that text (`# Test: Apples Test` gives `Apples`).
-    #[serde(rename = "first-word")]
-    FirstWord,
-}
-
-impl NameMode {
-    /// The name used in the JSON schema and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NameMode::Line => "line",
-            NameMode::FirstWord => "first-word",
-        }
-    }
-}
-
-/// Text taken from a line, as bytes whose lossy UTF-8 decoding is the text. Borrowed bytes may
-/// still need repair; owned bytes are already valid. Keeping bytes lets the hot path compare and
-/// look up names and words without decoding them.
-pub(crate) type Text<'a> = Cow<'a, [u8]>;
 
 /// The markers found on one line.
 #[derive(Debug, Default, PartialEq)]
@@ -165,30 +137,6 @@ impl LineEvents<'_> {
     }
 }
 
-/// `a == b`, for the short names and words compared once per run: a few fixed-size loads,
-/// where `==` on slices calls `memcmp` (8% of a parse of the seed's logs).
-pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let u32_at = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().expect("four bytes"));
-    let u64_at = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("eight bytes"));
-    match n {
-        0 => true,
-        // Overlapping loads cover every byte.
-        1..4 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
-        4..8 => u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4),
-        8..=16 => u64_at(a, 0) == u64_at(b, 0) && u64_at(a, n - 8) == u64_at(b, n - 8),
-        _ => a == b,
-    }
-}
-
-/// Decodes bytes, each invalid UTF-8 sequence becoming U+FFFD.
-pub(crate) fn lossy(bytes: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
-}
-
 /// Applies `f` to the decoded text, for the rare text where the ASCII fast paths cannot decide.
 fn decoded(bytes: &[u8], f: impl FnOnce(&str) -> &str) -> Text<'_> {
     Cow::Owned(f(&lossy(bytes)).as_bytes().to_vec())
@@ -282,21 +230,6 @@ mod tests {
         assert_eq!(e.test.as_deref(), Some(&b"gamma one"[..]));
         let (w, d, _) = e.result.unwrap();
         assert_eq!((w.as_ref(), d.as_ref()), (&b"PASS"[..], &b" now"[..]));
-    }
-
-    #[test]
-    fn same_bytes_is_equality_at_every_length() {
-        let a: Vec<u8> = (0..40).collect();
-        for n in 0..=a.len() {
-            let copy = a[..n].to_vec();
-            assert!(same_bytes(&a[..n], &copy));
-            for i in 0..n {
-                let mut b = a[..n].to_vec();
-                b[i] ^= 0x20;
-                assert!(!same_bytes(&a[..n], &b), "a byte {i} of {n} differs");
-            }
-            assert!(n == 0 || !same_bytes(&a[..n], &a[..n - 1]));
-        }
     }
 
     #[test]

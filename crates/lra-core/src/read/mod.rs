@@ -1,6 +1,9 @@
-//! Reading logs into the model: the push parser, the scan of whole lines, the partial result of
-//! a run of lines and its merge, and `format/` (one reader per input format, and telling which
-//! one a file is in). Built on `model` and `base`.
+//! Reading logs into the model. The push parser (`parser`) takes a file's bytes in any slices and
+//! hands whole lines to `scan` (the markers' fast path, and the formats read line by line) or to
+//! a format's ordered reader; `format/` holds one file per input format and `detect`, which tells
+//! the format from a file's head. What a line says (`extract`, `stamps`) is applied to the partial
+//! result of a run of lines (`partial`), which merges in order into a Summary; `wire` carries a
+//! segment's partial result between workers. Built on `model` and `base`.
 
 pub(crate) mod extract;
 pub(crate) mod format;

@@ -1,17 +1,19 @@
 //! The push parser: feed a file's bytes in slices cut anywhere, then finish.
 
 use crate::base::cut::cut_string;
-use crate::base::markers::Markers;
+use crate::base::log_format::LogFormat;
+use crate::base::options::Detected;
+use crate::base::options::Options;
 use crate::model::summary::Summary;
-use crate::read::extract::{Hits, NameMode, NameStream, extract_at};
+use crate::read::extract::{Hits, NameStream, extract_at};
 use crate::read::format::OrderedReader;
+use crate::read::format::detect::{DETECT_LEN, detect_reading};
 use crate::read::format::go::GoReader;
 use crate::read::format::junit::JunitReader;
 use crate::read::format::nextest::NextestReader;
 use crate::read::format::prefix::{framed_runner_line, runner_line};
 use crate::read::format::pytest::PytestReader;
 use crate::read::format::tap::TapReader;
-use crate::read::format::{DETECT_LEN, Detected, LogFormat, detect_reading};
 use crate::read::partial::{Lines, Partial};
 use crate::read::scan::{read_runner_line, scan};
 
@@ -19,13 +21,6 @@ use crate::read::scan::{read_runner_line, scan};
 fn ordered_line<'l>(reader: &dyn OrderedReader, line: &'l [u8]) -> std::borrow::Cow<'l, [u8]> {
     if reader.keeps_frames() { framed_runner_line(line) } else { runner_line(line) }
 }
-
-/// Lines longer than this are read only in their first this-many bytes (1 MiB), so that a file
-/// with no newlines, or a small compressed one whose line inflates to gigabytes, cannot take
-/// memory in proportion to its size: a parser holds at most this much of a line. A name, word or
-/// reason is at most what a line holds there, and over `CUT_BYTES` it is kept cut, hashed from
-/// what was read. (It was 64 MiB, which a 65 KB `.gz` could make a parser hold, twice.)
-pub const DEFAULT_MAX_LINE: usize = 1 << 20;
 
 /// A reader of the file's lines later (the app's run viewer) finds line numbers by counting from
 /// the nearest checkpoint before: one is kept about every this many bytes.
@@ -45,49 +40,6 @@ const MIN_SEGMENT: usize = 128 << 10;
 /// the parse 2× (natively) to 6× (in wasm) slower than on one thread.
 #[cfg(feature = "parallel")]
 const SEGMENT_BYTES_PER_TEST: usize = 4096;
-
-/// How logs are read.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Options {
-    /// How test names are taken.
-    pub name_mode: NameMode,
-    /// The markers that open a test, close it and start an iteration.
-    pub markers: Markers,
-    /// The format logs are in; `None`: told by each file's first bytes ([`crate::detect`]).
-    pub format: Option<LogFormat>,
-    /// What a file's head told, when it was told already: the format, the choices made from the
-    /// head, and why ([`crate::detect_reading`]). Given to every part of a file read in parts,
-    /// so that each reads it as the head said; `None`: each file's own head tells.
-    pub detected: Option<Detected>,
-    /// Each file is one iteration, labelled by its name (a folder of JUnit files, one run
-    /// each); iteration lines are then ignored.
-    pub iteration_per_file: bool,
-    /// See [`DEFAULT_MAX_LINE`].
-    pub max_line: usize,
-    /// Parse large slices on rayon's current thread pool (needs the `parallel` feature).
-    pub parallel: bool,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            name_mode: NameMode::Line,
-            markers: Markers::default(),
-            format: None,
-            detected: None,
-            iteration_per_file: false,
-            max_line: DEFAULT_MAX_LINE,
-            parallel: cfg!(feature = "parallel"),
-        }
-    }
-}
-
-impl Options {
-    /// Default options with this name mode.
-    pub fn with_name_mode(name_mode: NameMode) -> Options {
-        Options { name_mode, ..Options::default() }
-    }
-}
 
 /// Parses one file. All state lives here; [`FileParser::feed`] takes any slices and
 /// [`FileParser::finish`] settles the end of input.

@@ -12,16 +12,19 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::base::cut::{CUT_BYTES, cut_text};
+use crate::base::location::Shift;
+use crate::base::location::{LineStart, Location};
+use crate::base::log_format::LogFormat;
+use crate::base::options::Options;
+use crate::base::text::{count_lines, lossy, same_bytes};
 use crate::model::cells::Cell;
 use crate::model::class::{Class, Counts};
 use crate::model::durations::Timed;
 use crate::model::runs::FailedRun;
-use crate::model::summary::{AnomalyKind, FileStats, LineStart, Location, Summary};
-use crate::model::tables::{RunResult, Shift, Tables};
-use crate::read::extract::{Hits, LineEvents, extract_at, lossy, same_bytes};
-use crate::read::format::LogFormat;
-use crate::read::parser::Options;
-use crate::read::scan::count_lines;
+use crate::model::stats::AnomalyKind;
+use crate::model::summary::{FileStats, Summary};
+use crate::model::tables::{RunResult, Tables};
+use crate::read::extract::{Hits, LineEvents, extract_at};
 use crate::read::stamps::{Between, Stamp};
 
 /// The iteration a run counts in.
@@ -318,7 +321,7 @@ impl Partial {
         self.occurrences.get_or_insert_with(Vec::new);
     }
 
-    /// The index of the test named by `name` (see `extract::Text`).
+    /// The index of the test named by `name` (see `base::text::Text`).
     fn intern_test(&mut self, name: &[u8]) -> u32 {
         const NONE: u32 = u32::MAX;
         let guess = self.previous_test.and_then(|p| self.followed_by.get(p as usize).copied());

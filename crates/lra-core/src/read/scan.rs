@@ -6,11 +6,13 @@
 
 use memchr::memmem::{FindIter, Finder};
 
-use crate::model::summary::LineStart;
+use crate::base::text::count_lines;
+
+use crate::base::location::LineStart;
+use crate::base::log_format::LogFormat;
+use crate::base::options::Options;
 use crate::read::extract::{Hits, LineEvents};
-use crate::read::format::LogFormat;
 use crate::read::format::prefix::runner_line;
-use crate::read::parser::Options;
 use crate::read::partial::{BlockLines, Lines, Partial};
 
 /// Blocks of about this size stay in L2 while the finders pass over them.
@@ -307,16 +309,6 @@ pub(crate) fn read_runner_line(state: &mut Partial, line: &[u8], at: LineStart, 
         && let Some(message) = format.message(&line)
     {
         state.message(message);
-    }
-}
-
-pub(crate) fn count_lines(bytes: &[u8]) -> u64 {
-    // Gaps between marker lines are usually a few short lines, where a plain loop (which the
-    // compiler vectorizes) beats the set-up cost of the SIMD routine.
-    if bytes.len() < 128 {
-        bytes.iter().filter(|&&b| b == b'\n').count() as u64
-    } else {
-        memchr::memchr_iter(b'\n', bytes).count() as u64
     }
 }
 

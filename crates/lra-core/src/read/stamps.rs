@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
 
-use crate::read::extract::{Text, lossy};
+use crate::base::text::{Text, lossy};
 use crate::read::format::prefix;
 
 /// Microseconds in a day: a computed duration longer than this is dropped.
@@ -356,8 +356,8 @@ pub(crate) fn cut_elapsed(detail: &[u8]) -> Option<(u64, Cow<'_, [u8]>)> {
     Some((us, rest))
 }
 
-/// [`cut_elapsed`] for a text of `crate::read::extract` (borrowed bytes may need repair, owned ones
-/// are valid): the text back when it states no duration.
+/// [`cut_elapsed`] for a `Text` (borrowed bytes may need repair, owned ones are valid): the text
+/// back when it states no duration.
 pub(crate) fn cut_elapsed_text(text: Text<'_>) -> Result<(u64, Text<'_>), Text<'_>> {
     match text {
         Cow::Borrowed(bytes) => match cut_elapsed(bytes) {

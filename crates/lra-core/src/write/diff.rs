@@ -3,7 +3,8 @@
 use crate::base::hash::FastMap;
 use serde::Serialize;
 
-use crate::model::summary::{Summary, TestStats};
+use crate::model::stats::TestStats;
+use crate::model::summary::Summary;
 
 /// The `schema` value of a diff.
 pub const DIFF_SCHEMA: &str = "lra-diff/1";

@@ -5,7 +5,8 @@
 use std::ops::Range;
 
 use crate::model::cells::Cell;
-use crate::model::summary::{Summary, TestStats};
+use crate::model::stats::TestStats;
+use crate::model::summary::Summary;
 
 /// A grid ready to draw.
 #[derive(Clone, Debug, PartialEq)]

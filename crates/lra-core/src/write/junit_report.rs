@@ -11,11 +11,9 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use crate::model::class::Counts;
-use crate::model::summary::{Summary, TestStats};
-
-/// Written in the comment that opens the report; a JUnit file whose first bytes hold it was
-/// written by `lra` ([`crate::FileStats::from_summary`]).
-pub const JUNIT_REPORT_MARK: &str = "Written by lra from a summary";
+use crate::model::stats::TestStats;
+use crate::model::summary::Summary;
+use crate::read::format::junit::JUNIT_REPORT_MARK;
 
 /// A failure's body lists at most this many of the reasons its test failed for.
 const REASONS_SHOWN: usize = 10;

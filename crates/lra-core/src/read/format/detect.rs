@@ -16,9 +16,10 @@
 //!   names the flag to add. `go test` without `-v` is read as go, its failures as test2json
 //!   reads them, and its reason says that its passes are not named.
 
-use serde::{Deserialize, Serialize};
+use crate::base::log_format::LogFormat;
+use crate::base::options::Detected;
 
-use super::{LogFormat, go, gtest, junit, libtest, nextest, prefix, pytest, tap};
+use super::{go, gtest, junit, libtest, nextest, prefix, pytest, tap};
 
 /// How much of a file's start is looked at to tell its format, and the choices made with it.
 /// One size for the CLI and the app, so that a file is read alike in both.
@@ -27,21 +28,6 @@ pub const DETECT_LEN: usize = 1 << 20;
 /// The words in [`Detected::why`] of runner output that does not name its passing runs: the CLI
 /// warns when it sees them.
 pub const TERSE_OUTPUT: &str = "does not name its passing tests";
-
-/// What a file's head told: the format it is read in, a choice made with it, and why, in words
-/// for people (`files[].reading`). Decided once from the head and handed to every part of the
-/// file, so that a file read in parts is read as one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Detected {
-    /// The format the file is read in.
-    pub format: LogFormat,
-    /// pytest and JUnit only: pytest-repeat is evidently repeating the session, so that a node
-    /// id's `[K-N]` suffix is its iteration (docs/design.md, "pytest", "JUnit XML").
-    #[serde(default)]
-    pub pytest_repeat: bool,
-    /// Why, for people.
-    pub why: String,
-}
 
 /// The format of a file that starts with `head` (its first [`DETECT_LEN`] bytes, or all of it).
 pub fn detect(head: &[u8]) -> LogFormat {

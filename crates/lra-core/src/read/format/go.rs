@@ -23,8 +23,8 @@
 use std::borrow::Cow;
 
 use crate::base::hash::FastMap;
+use crate::base::location::LineStart;
 use crate::model::class::Class;
-use crate::model::summary::LineStart;
 use crate::read::extract::LineEvents;
 use crate::read::format::OrderedReader;
 use crate::read::partial::Partial;

@@ -21,12 +21,18 @@
 
 use std::borrow::Cow;
 
+use crate::base::location::LineStart;
+use crate::base::text::count_lines;
 use crate::model::class::Class;
-use crate::model::summary::LineStart;
 use crate::read::extract::LineEvents;
 use crate::read::partial::Partial;
-use crate::read::scan::count_lines;
 use crate::read::stamps;
+
+/// Written in the comment that opens the report `lra` writes from a summary
+/// (`write::junit_report`); a JUnit file whose first bytes hold it was written by `lra`
+/// ([`crate::FileStats::from_summary`]). Defined here, by the reader that looks for it, so that
+/// reading needs nothing of the writers above it.
+pub const JUNIT_REPORT_MARK: &str = "Written by lra from a summary";
 
 /// The markup of one tag may be at most this long: a longer one is not a test's.
 const MAX_TAG: usize = 1 << 20;
@@ -152,7 +158,7 @@ impl JunitReader {
     /// Whether the file is a report `lra --format junit` wrote from a summary, by the mark its
     /// opening comment holds.
     pub(crate) fn written_by_lra(&self) -> bool {
-        memchr::memmem::find(&self.lead, crate::write::junit_report::JUNIT_REPORT_MARK.as_bytes()).is_some()
+        memchr::memmem::find(&self.lead, JUNIT_REPORT_MARK.as_bytes()).is_some()
     }
 
     /// Reads the next bytes; `state.lines` counts their line ends.

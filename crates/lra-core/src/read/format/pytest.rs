@@ -32,8 +32,8 @@
 use std::borrow::Cow;
 
 use crate::base::hash::FastMap;
+use crate::base::location::LineStart;
 use crate::model::class::Class;
-use crate::model::summary::LineStart;
 use crate::read::extract::LineEvents;
 use crate::read::format::OrderedReader;
 use crate::read::format::prefix::runner_line;
@@ -455,8 +455,9 @@ fn parse(digits: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::options::Options;
     use crate::model::summary::Summary;
-    use crate::read::parser::{FileParser, Options};
+    use crate::read::parser::FileParser;
 
     fn parse(log: &str) -> Summary {
         let mut p = FileParser::new("t.log", Options { format: Some(crate::LogFormat::Pytest), ..Options::default() });

@@ -28,8 +28,8 @@
 use std::borrow::Cow;
 use std::io::Write as _;
 
+use crate::base::location::LineStart;
 use crate::model::class::Class;
-use crate::model::summary::LineStart;
 use crate::read::extract::LineEvents;
 use crate::read::format::OrderedReader;
 use crate::read::partial::Partial;
@@ -444,8 +444,9 @@ fn is_prove_header(line: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::options::Options;
     use crate::model::summary::Summary;
-    use crate::read::parser::{FileParser, Options};
+    use crate::read::parser::FileParser;
 
     fn run(line: &str) -> Option<(String, String, String, Class)> {
         let p = point(line.as_bytes())?;

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 
 use crate::model::durations::bucket_of;
-use crate::model::summary::FAILURE_GROUP_TESTS;
+use crate::model::stats::FAILURE_GROUP_TESTS;
 use crate::model::tables::ANOMALY_CAP;
 
 use super::{CountsJson, CutJson, DurationsJson, Outcome, SummaryJson, TestJson};
