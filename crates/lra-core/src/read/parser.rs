@@ -11,10 +11,10 @@ use crate::read::format::detect::{DETECT_LEN, detect_reading};
 use crate::read::format::go::GoReader;
 use crate::read::format::junit::JunitReader;
 use crate::read::format::nextest::NextestReader;
-use crate::read::format::prefix::{framed_runner_line, runner_line};
 use crate::read::format::pytest::PytestReader;
 use crate::read::format::tap::TapReader;
 use crate::read::partial::{Lines, Partial};
+use crate::read::prefix::{framed_runner_line, runner_line};
 use crate::read::scan::{read_runner_line, scan};
 
 /// A line as an ordered reader reads it.

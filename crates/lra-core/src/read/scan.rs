@@ -12,8 +12,8 @@ use crate::base::location::LineStart;
 use crate::base::log_format::LogFormat;
 use crate::base::options::Options;
 use crate::read::extract::{Hits, LineEvents};
-use crate::read::format::prefix::runner_line;
 use crate::read::partial::{BlockLines, Lines, Partial};
+use crate::read::prefix::runner_line;
 
 /// Blocks of about this size stay in L2 while the finders pass over them.
 const BLOCK: usize = 128 * 1024;
@@ -216,7 +216,7 @@ impl<'h> Peeked<'h> {
 /// A runner's format: the lines around its needles' hits are read by the format. Lines with no
 /// events are offered as the open test's output while it has none (see [`read_runner_line`]).
 fn scan_runner(state: &mut Partial, bytes: &[u8], options: &Options, format: LogFormat) {
-    if crate::read::format::prefix::first_escape(bytes).is_some() {
+    if crate::read::prefix::first_escape(bytes).is_some() {
         // Colour codes may fall inside a needle (`]\x1b[m `): every line is read, as the format
         // reads it once they are gone.
         return read_every_line(state, bytes, options, format);

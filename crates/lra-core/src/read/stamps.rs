@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use memchr::memmem::Finder;
 
 use crate::base::text::{Text, lossy};
-use crate::read::format::prefix;
+use crate::read::prefix;
 
 /// Microseconds in a day: a computed duration longer than this is dropped.
 pub(crate) const DAY_US: i64 = 86_400 * 1_000_000;

@@ -19,7 +19,8 @@
 use crate::base::log_format::LogFormat;
 use crate::base::options::Detected;
 
-use super::{go, gtest, junit, libtest, nextest, prefix, pytest, tap};
+use super::{go, gtest, junit, libtest, nextest, pytest, tap};
+use crate::read::prefix;
 
 /// How much of a file's start is looked at to tell its format, and the choices made with it.
 /// One size for the CLI and the app, so that a file is read alike in both.

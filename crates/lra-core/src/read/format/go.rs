@@ -66,7 +66,7 @@ pub(crate) struct GoReader {
 
 /// The byte `-test.v=test2json` (Go 1.20 and later) writes before each framing line, and
 /// test2json's line end when it is not at a line's start.
-const FRAME: u8 = super::prefix::SYN;
+const FRAME: u8 = crate::read::prefix::SYN;
 
 /// See [`GoReader::output_of`].
 #[derive(Debug, Default)]

@@ -27,7 +27,6 @@ pub(crate) mod gtest;
 pub(crate) mod junit;
 pub(crate) mod libtest;
 pub(crate) mod nextest;
-pub(crate) mod prefix;
 pub(crate) mod pytest;
 pub(crate) mod tap;
 
@@ -45,7 +44,7 @@ pub(crate) trait OrderedReader: Send + fmt::Debug {
     fn line(&mut self, line: &[u8], n: crate::base::location::LineStart, state: &mut crate::read::partial::Partial);
     /// The file ended.
     fn end(&mut self, state: &mut crate::read::partial::Partial);
-    /// Whether its lines keep the `^V` frame byte (see [`prefix::framed_runner_line`]).
+    /// Whether its lines keep the `^V` frame byte (see [`crate::read::prefix::framed_runner_line`]).
     fn keeps_frames(&self) -> bool {
         false
     }
@@ -84,7 +83,7 @@ impl LogFormat {
     }
 
     /// Reads one line of a format other than markers (without its `\n`, its CI prefix and
-    /// `\r`: see [`prefix::runner_line`]).
+    /// `\r`: see [`crate::read::prefix::runner_line`]).
     pub(crate) fn read(self, line: &[u8]) -> LineEvents<'_> {
         match self {
             LogFormat::Markers => unreachable!("markers are read by extract"),

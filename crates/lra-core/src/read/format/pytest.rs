@@ -36,8 +36,8 @@ use crate::base::location::LineStart;
 use crate::model::class::Class;
 use crate::read::extract::LineEvents;
 use crate::read::format::OrderedReader;
-use crate::read::format::prefix::runner_line;
 use crate::read::partial::Partial;
+use crate::read::prefix::runner_line;
 
 /// Whether the line is one only pytest prints.
 pub(crate) fn is_telltale(line: &[u8]) -> bool {
