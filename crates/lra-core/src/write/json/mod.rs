@@ -24,7 +24,8 @@ use crate::model::summary::FileStats;
 pub const SUMMARY_SCHEMA: &str = "lra-summary/1";
 
 /// The JSON form. `T` is how the tests are held: read into a vector, written one by one from
-/// the summary ([`TestsOut`]), so that writing a million tests never holds their JSON form.
+/// the summary (`TestsOut`, in `convert`), so that writing a million tests never holds their
+/// JSON form.
 #[derive(Serialize, Deserialize)]
 struct SummaryJson<T = Vec<TestJson>> {
     schema: String,
@@ -32,7 +33,7 @@ struct SummaryJson<T = Vec<TestJson>> {
     /// Absent in summaries saved before markers could be set: the default ones.
     #[serde(default)]
     markers: Option<MarkersJson>,
-    /// The budget its texts were cut at ([`CUT_BYTES`]); absent in summaries saved before cuts,
+    /// The budget its texts were cut at ([`crate::CUT_BYTES`]); absent in summaries saved before cuts,
     /// whose long texts are cut when read.
     #[serde(default)]
     cut_bytes: Option<u64>,
@@ -51,7 +52,7 @@ struct SummaryJson<T = Vec<TestJson>> {
     anomalies: Vec<AnomalyJson>,
     #[serde(default)]
     failure_groups: Vec<FailureGroupJson>,
-    /// How the tests' durations are bucketed ([`DURATION_SCHEME`]); absent in summaries saved
+    /// How the tests' durations are bucketed ([`crate::DURATION_SCHEME`]); absent in summaries saved
     /// before durations, which have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     duration_scheme: Option<String>,
@@ -67,7 +68,7 @@ struct MarkersJson {
     ignore_case: bool,
 }
 
-/// What was cut from a text over [`CUT_BYTES`]: the whole's length and SHA-256 (lowercase hex).
+/// What was cut from a text over [`crate::CUT_BYTES`]: the whole's length and SHA-256 (lowercase hex).
 #[derive(Serialize, Deserialize)]
 struct CutJson {
     bytes: u64,
