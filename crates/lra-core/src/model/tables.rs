@@ -7,10 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::base::cut::{CUT_BYTES, cut_string, cut_text};
 use crate::base::hash::{FastMap, NameIndex, WordTexts};
-use crate::model::cells::{Cell, breaks_of};
-
 use crate::base::location::{Location, Shift};
 use crate::base::text::lossy;
+use crate::model::cells::{Cell, breaks_of};
 use crate::model::class::{Class, Counts};
 use crate::model::durations::Timed;
 use crate::model::runs::FailedRun;

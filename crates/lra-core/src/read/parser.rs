@@ -2,8 +2,7 @@
 
 use crate::base::cut::cut_string;
 use crate::base::log_format::LogFormat;
-use crate::base::options::Detected;
-use crate::base::options::Options;
+use crate::base::options::{Detected, Options};
 use crate::model::summary::Summary;
 use crate::read::extract::{Hits, NameStream, extract_at};
 use crate::read::format::OrderedReader;

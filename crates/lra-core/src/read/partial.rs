@@ -12,8 +12,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::base::cut::{CUT_BYTES, cut_text};
-use crate::base::location::Shift;
-use crate::base::location::{LineStart, Location};
+use crate::base::location::{LineStart, Location, Shift};
 use crate::base::log_format::LogFormat;
 use crate::base::options::Options;
 use crate::base::text::{count_lines, lossy, same_bytes};

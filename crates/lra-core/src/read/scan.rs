@@ -6,11 +6,10 @@
 
 use memchr::memmem::{FindIter, Finder};
 
-use crate::base::text::count_lines;
-
 use crate::base::location::LineStart;
 use crate::base::log_format::LogFormat;
 use crate::base::options::Options;
+use crate::base::text::count_lines;
 use crate::read::extract::{Hits, LineEvents};
 use crate::read::partial::{BlockLines, Lines, Partial};
 use crate::read::prefix::runner_line;

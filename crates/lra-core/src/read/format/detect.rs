@@ -16,10 +16,9 @@
 //!   names the flag to add. `go test` without `-v` is read as go, its failures as test2json
 //!   reads them, and its reason says that its passes are not named.
 
+use super::{go, gtest, junit, libtest, nextest, pytest, tap};
 use crate::base::log_format::LogFormat;
 use crate::base::options::Detected;
-
-use super::{go, gtest, junit, libtest, nextest, pytest, tap};
 use crate::read::prefix;
 
 /// How much of a file's start is looked at to tell its format, and the choices made with it.

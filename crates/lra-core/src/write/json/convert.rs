@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::base::cut::CUT_BYTES;
-use crate::base::location::Location;
-use crate::base::location::Shift;
+use crate::base::location::{Location, Shift};
 use crate::base::markers::Markers;
 use crate::model::cells::{Cell, Span, breaks_of};
 use crate::model::durations::{DURATION_SCHEME, Timed};
