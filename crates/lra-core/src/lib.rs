@@ -17,51 +17,33 @@
 //! - [`Diff::between`] compares two runs: new failures, fixed, still failing, new and removed tests.
 //! - [`generate`] writes deterministic logs in the seed's format, for samples and benchmarks.
 
-mod cells;
-mod class;
-mod csv;
-mod cut;
-mod diff;
-mod durations;
-mod extract;
-mod format;
-mod generate;
-mod grid;
-mod hash;
-mod json;
-mod junit_report;
-mod markers;
-mod parser;
-mod partial;
-mod results;
-mod runs;
-mod scan;
-mod shown;
-mod stamps;
-mod summary;
-mod tables;
+mod base;
+mod model;
+mod read;
 #[doc(hidden)]
 pub mod testing;
-mod wire;
+mod write;
 
-pub use cells::{Cell, IterationCells, Span};
-pub use class::{Class, Counts};
-pub use csv::CSV_HEADER;
-pub use cut::{CUT_BYTES, Cut, cut_text, split_cut};
-pub use diff::{DIFF_SCHEMA, Diff};
-pub use durations::{DURATION_SCHEME, Durations, Timed, exact_ms, human_duration};
-pub use extract::NameMode;
-pub use format::{DETECT_LEN, Detected, LogFormat, TERSE_OUTPUT, detect, detect_reading};
-pub use generate::{GenOptions, GenStyle, Generator, generate};
-pub use grid::FailureGrid;
-pub use json::SUMMARY_SCHEMA;
-pub use junit_report::JUNIT_REPORT_MARK;
-pub use markers::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, MAX_MARKER_LEN, Markers};
-pub use parser::{CHECKPOINT_BYTES, DEFAULT_MAX_LINE, FileParser, Options, Segment};
-pub use results::ResultWords;
-pub use runs::{FailedRun, KEPT_RUNS, KeptRuns};
-pub use shown::{SHOWN_BYTES, as_printed, as_shown, push_printed, push_visible};
-pub use summary::{
-    Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, FileStats, IterationStats, LineStart, Location,
-    MergeError, Summary, TestStats,
+pub use base::cut::{CUT_BYTES, Cut, cut_text, split_cut};
+pub use base::location::{LineStart, Location};
+pub use base::log_format::LogFormat;
+pub use base::markers::{
+    DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, MAX_MARKER_LEN, Markers,
 };
+pub use base::options::{DEFAULT_MAX_LINE, Detected, NameMode, Options};
+pub use model::cells::{Cell, IterationCells, Span};
+pub use model::class::{Class, Counts};
+pub use model::durations::{DURATION_SCHEME, Durations, Timed, exact_ms, human_duration};
+pub use model::results::ResultWords;
+pub use model::runs::{FailedRun, KEPT_RUNS, KeptRuns};
+pub use model::stats::{Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, IterationStats, TestStats};
+pub use model::summary::{FileStats, MergeError, Summary};
+pub use read::format::detect::{DETECT_LEN, TERSE_OUTPUT, detect, detect_reading};
+pub use read::format::junit::JUNIT_REPORT_MARK;
+pub use read::parser::{CHECKPOINT_BYTES, FileParser, Segment};
+pub use write::csv::CSV_HEADER;
+pub use write::diff::{DIFF_SCHEMA, Diff};
+pub use write::generate::{GenOptions, GenStyle, Generator, generate};
+pub use write::grid::FailureGrid;
+pub use write::json::SUMMARY_SCHEMA;
+pub use write::shown::{SHOWN_BYTES, as_printed, as_shown, push_printed, push_visible};

@@ -2,15 +2,15 @@
 //! chosen tree shape, exactly as the parallel parse does, but on one thread and with cuts the
 //! caller picks. Not part of the supported API.
 
-use crate::parser::Options;
-use crate::partial::Partial;
-use crate::scan::scan;
-use crate::summary::Summary;
+use crate::base::options::Options;
+use crate::model::summary::Summary;
+use crate::read::partial::Partial;
+use crate::read::scan::scan;
 
 /// Parses `bytes` as one file fed in pieces cut at `cuts` (in order; one past another is
 /// empty), as the push parser is fed by its callers.
 pub fn parse_in_pieces(name: &str, bytes: &[u8], options: &Options, cuts: &[usize]) -> Summary {
-    let mut p = crate::parser::FileParser::new(name, options.clone());
+    let mut p = crate::read::parser::FileParser::new(name, options.clone());
     let mut start = 0;
     for &c in cuts {
         p.feed(&bytes[start..c.max(start)]);
@@ -46,7 +46,8 @@ pub fn parse_in_segments(name: &str, bytes: &[u8], options: &Options, cuts: &[us
     bounds.push(bytes.len());
     bounds.sort_unstable();
     bounds.dedup();
-    let detected = options.detected.clone().unwrap_or_else(|| crate::format::detect_reading(bytes, options.format));
+    let detected =
+        options.detected.clone().unwrap_or_else(|| crate::read::format::detect::detect_reading(bytes, options.format));
     let format = detected.format;
     if !format.is_line_format() {
         return parse_in_pieces(name, bytes, options, cuts);
@@ -55,13 +56,13 @@ pub fn parse_in_segments(name: &str, bytes: &[u8], options: &Options, cuts: &[us
         .windows(2)
         .map(|w| {
             let mut p = Partial::at_segment_start();
-            crate::parser::number(&mut p, format, options);
+            crate::read::parser::number(&mut p, format, options);
             scan(&mut p, &bytes[w[0]..w[1]], options, format);
             p
         })
         .collect();
     let mut whole = Partial::at_file_start();
-    crate::parser::number(&mut whole, format, options);
+    crate::read::parser::number(&mut whole, format, options);
     if let Some(merged) = combine(parts, tree) {
         whole.absorb(merged);
     }
