@@ -107,8 +107,12 @@ test-e2e: dist fault-engine browser
 	$(CARGO) build --release --locked -p lra-cli
 	node --test --test-concurrency=1 tests/e2e/
 
-## fmt and clippy, also over the fuzz targets' own workspace (fuzz/Cargo.toml).
+## fmt and clippy, also over the fuzz targets' own workspace (fuzz/Cargo.toml); and no file of a
+## crate names an item of a file that names one of its own, however far round (scripts/file-cycles.py,
+## with its own tests, which plant cycles).
 lint: setup
+	python3 scripts/file-cycles.py crates/*
+	python3 -m unittest discover -s scripts -p 'file_cycles_test.py'
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check

@@ -15,6 +15,8 @@ use std::sync::mpsc;
 use lra_core::{FileParser, Options, Summary};
 use lra_input::{Content, HEAD_LEN, Members, Sink, Unpacker};
 
+use crate::object_url::{shown_url, url_of};
+
 /// The size of one read when several threads parse it. Two are in memory at a time: one parsed
 /// while the next is read.
 const PARALLEL_SLICE: usize = 8 << 20;
@@ -146,23 +148,6 @@ pub use crate::store::Config as StoreConfig;
 #[cfg(not(feature = "store"))]
 #[derive(Clone, Debug, Default)]
 pub struct StoreConfig;
-
-/// The URL `path` is, when it names objects rather than a local file.
-pub fn url_of(path: &Path) -> Option<&str> {
-    path.to_str().filter(|p| p.contains("://") && !p.starts_with("file://"))
-}
-
-/// `url` as it is shown and named: without its user-info (`user:token@`), query (a presigned
-/// URL's `?X-Amz-Signature=…`) and fragment, which may hold credentials. The user-info is
-/// everything up to the last `@` before the path (its first `/` or `\`), as a URL parser
-/// reads it; the query starts at the first `?` or `#` after that.
-pub fn shown_url(url: &str) -> String {
-    let Some(scheme) = url.find("://") else { return url.to_owned() };
-    let (head, rest) = url.split_at(scheme + 3);
-    let authority = rest.find(['/', '\\']).unwrap_or(rest.len());
-    let rest = &rest[rest[..authority].rfind('@').map_or(0, |at| at + 1)..];
-    format!("{head}{}", &rest[..rest.find(['?', '#']).unwrap_or(rest.len())])
-}
 
 /// Calls `each` with every object `url` names, in order, and a reader of its bytes; a URL that
 /// names none, or that cannot be listed, is a problem.

@@ -3,6 +3,7 @@
 mod gates;
 mod input;
 mod markdown;
+mod object_url;
 mod render;
 mod show;
 #[cfg(feature = "store")]
@@ -425,7 +426,7 @@ fn merge(output: Option<&Path>, store: &input::StoreConfig, paths: &[PathBuf]) -
             write_json(&mut out)?;
             out.flush()?;
         }
-        Some(path) if input::url_of(path).is_some() => write_object(path, store, write_json)?,
+        Some(path) if crate::object_url::url_of(path).is_some() => write_object(path, store, write_json)?,
         Some(path) => write_whole(path, |out| write_json(out))?,
     }
     Ok(ExitCode::SUCCESS)
@@ -471,7 +472,7 @@ fn write_object(
             Err(_) => Err("the summary's writer stopped".to_owned()),
         };
         store::write(&url, store, reader, written)
-            .map_err(|e| io::Error::other(format!("{}: {e}", input::shown_url(&url))))
+            .map_err(|e| io::Error::other(format!("{}: {e}", crate::object_url::shown_url(&url))))
     })
 }
 

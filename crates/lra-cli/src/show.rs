@@ -170,7 +170,7 @@ impl<'a> Place<'a> {
     /// that names nothing is the input as it is, for the reader to say why.
     pub fn input(&self, store: &input::StoreConfig) -> String {
         let path = self.path;
-        match input::url_of(Path::new(path)) {
+        match crate::object_url::url_of(Path::new(path)) {
             Some(url) => {
                 // An object's key starts after the bucket's (or host's) name.
                 let key_from = url.find("://").map_or(0, |s| s + 3);
@@ -298,10 +298,10 @@ fn read_again(
 ) -> io::Result<Rc<dyn Source>> {
     let f = &summary.files[file];
     let fail = failed(place.path);
-    let (name, whole): Reopened = match input::url_of(Path::new(input)) {
+    let (name, whole): Reopened = match crate::object_url::url_of(Path::new(input)) {
         Some(url) => object(url, store)
             .map_err(&fail)?
-            .ok_or_else(|| fail(format!("{}: no such object", input::shown_url(url))))?,
+            .ok_or_else(|| fail(format!("{}: no such object", crate::object_url::shown_url(url))))?,
         None => (input.to_owned(), Rc::new(FileSource::open(input)?)),
     };
     let head = whole.read(0, HEAD_LEN as u64).map_err(&fail)?;

@@ -11,7 +11,7 @@
 //! Credentials come from the environment and the instance metadata, as `object_store` reads
 //! them (`AWS_*`, `GOOGLE_*`, `AZURE_*`; the README says which sources it does not read). A
 //! URL's user-info and query, which may hold credentials or a signature, never reach a name or
-//! a message ([`crate::input::shown_url`], [`Secrets`]). Plain HTTP is refused unless allowed
+//! a message ([`crate::object_url::shown_url`], [`Secrets`]). Plain HTTP is refused unless allowed
 //! (`--allow-http`, `AWS_ALLOW_HTTP`).
 
 use std::collections::VecDeque;
@@ -71,7 +71,7 @@ impl Config {
         if !plain || self.http_allowed() {
             return Ok(());
         }
-        let what = what.map(|what| format!("{what} {} is ", crate::input::shown_url(url.trim_start())));
+        let what = what.map(|what| format!("{what} {} is ", crate::object_url::shown_url(url.trim_start())));
         Err(format!(
             "{}plain HTTP (no TLS), which is refused: give --allow-http (or set AWS_ALLOW_HTTP=true) to allow it",
             what.unwrap_or_default()
@@ -112,7 +112,7 @@ struct Secrets(Vec<String>);
 impl Secrets {
     fn of(url: &str, parsed: &Url) -> Secrets {
         let mut secrets = Vec::new();
-        // The given URL's own spelling of them, found as crate::input::shown_url finds them.
+        // The given URL's own spelling of them, found as crate::object_url::shown_url finds them.
         if let Some(scheme) = url.find("://") {
             let rest = &url[scheme + 3..];
             let authority = &rest[..rest.find(['/', '\\']).unwrap_or(rest.len())];
@@ -249,7 +249,7 @@ fn store_for(url: &str, config: &Config) -> Result<Located, String> {
         ),
         other => return Err(format!("{other:?} URLs are not read here")),
     };
-    let base = crate::input::shown_url(&parsed[..url::Position::BeforePath]);
+    let base = crate::object_url::shown_url(&parsed[..url::Position::BeforePath]);
     Ok(Located { store, path, base, secrets })
 }
 
@@ -508,7 +508,7 @@ fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::shown_url;
+    use crate::object_url::shown_url;
 
     #[test]
     fn a_url_is_shown_without_its_user_info_query_and_fragment() {

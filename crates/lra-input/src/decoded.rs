@@ -8,8 +8,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::layer::Sink;
 use crate::lines::Source;
-use crate::unpack::{Sink, Unpacker};
+use crate::unpack::Unpacker;
 
 /// Decoded bytes kept behind the cursor.
 const KEEP: usize = 8 << 20;

@@ -3,7 +3,7 @@
 //! reads them.
 
 use crate::inflate::Inflater;
-use crate::unpack::{Layer, Node, Sink};
+use crate::layer::{Layer, Sink};
 
 /// Flags a decoder must refuse (RFC 1952: reserved, must be zero).
 const RESERVED: u8 = 0b1110_0000;
@@ -13,7 +13,7 @@ const FNAME: u8 = 0b1000;
 const FCOMMENT: u8 = 0b1_0000;
 
 pub(crate) struct Gzip {
-    inner: Node,
+    inner: Box<dyn Layer>,
     state: State,
     /// Header or trailer bytes gathered so far.
     pending: Vec<u8>,
@@ -38,7 +38,7 @@ enum State {
 }
 
 impl Gzip {
-    pub(crate) fn new(inner: Node) -> Gzip {
+    pub(crate) fn new(inner: Box<dyn Layer>) -> Gzip {
         Gzip {
             inner,
             state: State::Header,

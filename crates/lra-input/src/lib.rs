@@ -22,6 +22,7 @@
 mod decoded;
 mod gzip;
 mod inflate;
+mod layer;
 pub mod lines;
 mod members;
 mod parts;
@@ -32,7 +33,8 @@ mod zip;
 mod zstd;
 
 pub use decoded::Decoded;
+pub use layer::{MAX_MEMBER_NAME_BYTES, MAX_MEMBERS, Sink};
 pub use members::Members;
 pub use parts::{LinesInRange, byte_ranges};
 pub use sniff::{Content, HEAD_LEN, Kind, classify};
-pub use unpack::{MAX_MEMBER_NAME_BYTES, MAX_MEMBERS, Sink, Unpacker};
+pub use unpack::Unpacker;

@@ -3,7 +3,7 @@
 
 use lra_core::{FileParser, Options, Summary};
 
-use crate::unpack::Sink;
+use crate::layer::Sink;
 
 /// Decoded bytes are gathered into slices this large for a parallel parse to split.
 const PARALLEL_SLICE: usize = 8 << 20;

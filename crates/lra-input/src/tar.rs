@@ -2,7 +2,7 @@
 //! to 512. Regular files are members; a GNU long name (`L`) or a pax `path` names the next one;
 //! directories, links and other entries are skipped. Two zero blocks end the archive.
 
-use crate::unpack::{Budget, Layer, Node, Sink, archive_damage};
+use crate::layer::{Budget, Layer, OpenMember, Sink, archive_damage};
 
 const BLOCK: usize = 512;
 
@@ -11,7 +11,8 @@ const MAX_META: u64 = 1 << 20;
 
 pub(crate) struct Tar {
     archive: String,
-    depth: u8,
+    /// Opens each member's stream.
+    open_member: OpenMember,
     budget: Budget,
     state: State,
     /// The header block gathered so far.
@@ -27,7 +28,7 @@ enum State {
     Header,
     /// An entry's bytes: to a member (or skipped), then its padding.
     Entry {
-        member: Option<Node>,
+        member: Option<Box<dyn Layer>>,
         left: u64,
         pad: u64,
     },
@@ -43,9 +44,9 @@ enum State {
 }
 
 impl Tar {
-    pub(crate) fn new(archive: String, depth: u8, budget: Budget) -> Tar {
+    pub(crate) fn new(archive: String, budget: Budget, open_member: OpenMember) -> Tar {
         let (block, next_name, last) = (Vec::new(), None, None);
-        Tar { archive, depth, budget, state: State::Header, block, next_name, last, offset: 0 }
+        Tar { archive, open_member, budget, state: State::Header, block, next_name, last, offset: 0 }
     }
 
     fn damaged(&mut self, reason: &str, sink: &mut dyn Sink) {
@@ -81,7 +82,7 @@ impl Tar {
                     Ok(name) => name,
                     Err(reason) => return self.damaged(&reason, sink),
                 };
-                let mut member = Node::new(name.clone(), self.depth, self.budget.clone());
+                let mut member = (self.open_member)(name.clone());
                 self.last = Some(name);
                 if size == 0 {
                     member.finish(None, sink);

@@ -7,7 +7,7 @@
 //! end); it is reported, and the entries after it cannot be found.
 
 use crate::inflate::Inflater;
-use crate::unpack::{Budget, Layer, Node, Sink, archive_damage};
+use crate::layer::{Budget, Layer, OpenMember, Sink, archive_damage};
 
 const LOCAL: u32 = 0x0403_4b50;
 const DESCRIPTOR: u32 = 0x0807_4b50;
@@ -16,7 +16,8 @@ const AFTER_ENTRIES: [u32; 6] = [0x0201_4b50, 0x0605_4b50, 0x0606_4b50, 0x0706_4
 
 pub(crate) struct Zip {
     archive: String,
-    depth: u8,
+    /// Opens each member's stream.
+    open_member: OpenMember,
     budget: Budget,
     state: State,
     /// A header or descriptor gathered so far.
@@ -47,7 +48,7 @@ enum Method {
 }
 
 struct Entry {
-    member: Option<Node>,
+    member: Option<Box<dyn Layer>>,
     method: Method,
     /// Compressed bytes left, when the local header states them.
     left: Option<u64>,
@@ -73,9 +74,9 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 }
 
 impl Zip {
-    pub(crate) fn new(archive: String, depth: u8, budget: Budget) -> Zip {
+    pub(crate) fn new(archive: String, budget: Budget, open_member: OpenMember) -> Zip {
         let (pending, inflater, last) = (Vec::new(), None, None);
-        Zip { archive, depth, budget, state: State::Signature, pending, inflater, last, offset: 0 }
+        Zip { archive, open_member, budget, state: State::Signature, pending, inflater, last, offset: 0 }
     }
 
     fn damaged(&mut self, reason: &str, sink: &mut dyn Sink) {
@@ -164,7 +165,7 @@ impl Zip {
         }
         self.last = Some(name.clone());
         let entry = Entry {
-            member: Some(Node::new(name, self.depth, self.budget.clone())),
+            member: Some((self.open_member)(name)),
             method,
             left,
             crc,

@@ -3,7 +3,7 @@
 
 use ruzstd::decoding::FrameDecoder;
 
-use crate::unpack::{Layer, Node, Sink};
+use crate::layer::{Layer, Sink};
 
 /// Compressed bytes given to the decoder at a time: a block is at most 128 KiB, so this always
 /// holds one when that many are there, and bounds the output of one call.
@@ -13,7 +13,7 @@ const STEP: usize = 256 << 10;
 const OUT: usize = 256 << 10;
 
 pub(crate) struct Zstd {
-    inner: Node,
+    inner: Box<dyn Layer>,
     decoder: FrameDecoder,
     /// Compressed bytes not yet used: `pending[start..]`.
     pending: Vec<u8>,
@@ -39,7 +39,7 @@ enum State {
 }
 
 impl Zstd {
-    pub(crate) fn new(inner: Node) -> Zstd {
+    pub(crate) fn new(inner: Box<dyn Layer>) -> Zstd {
         Zstd {
             inner,
             decoder: FrameDecoder::new(),
