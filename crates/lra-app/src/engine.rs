@@ -9,13 +9,13 @@
 use js_sys::{Function, Object};
 use leptos::prelude::*;
 use lra_protocol::query::{Baseline, Clear, MadeFile, NoAnswer, OverviewQuery, Query, Sample, SummaryAsBaseline};
-use lra_protocol::{Export, Reply};
+use lra_protocol::{Export, Reading, Reply};
 use wasm_bindgen::JsValue;
 use web_sys::Blob;
 
 use crate::batches::{BatchEnd, Batches, Input, Progress};
 use crate::client::Phase;
-use crate::state::{AppState, Reading};
+use crate::state::AppState;
 use crate::transport::{Heard, Transport, set};
 use crate::watchers::{Watchers, summary_object};
 
@@ -87,7 +87,7 @@ impl Engine {
         if inputs.is_empty() {
             return;
         }
-        self.batches.submit(inputs, Reading::of(self.state).wire(), true);
+        self.batches.submit(inputs, self.state.reading(), true);
     }
 
     /// Stops reading: the batches not answered add nothing, and the page stays usable.
@@ -132,17 +132,19 @@ impl Engine {
     /// Reads every file again, as `reading` says.
     pub fn set_reading(self, reading: Reading) {
         let state = self.state;
-        if Reading::of(state) == reading {
+        if state.reading() == reading {
             return;
         }
         self.cancel();
         let all = self.batches.take_all();
-        reading.clone().set(state);
+        if let Err(e) = state.set_reading(&reading) {
+            return self.error(e);
+        }
         self.ask(Clear, |_| {});
         state.overview.set(None);
         if !all.is_empty() {
             // Saved summaries read otherwise are left out with a message, not adopted.
-            self.batches.submit(all, reading.wire(), false);
+            self.batches.submit(all, reading, false);
         }
         self.changed();
     }
@@ -224,8 +226,9 @@ impl Engine {
                 if !problems.is_empty() {
                     self.state.errors.update(|errs| errs.extend(problems));
                 }
-                if let Some(reading) = adopted.and_then(|r| Reading::from_wire(&r).ok()) {
-                    reading.set(self.state);
+                if let Some(reading) = adopted {
+                    // A saved summary's markers are checked when it is read: these are valid.
+                    let _ = self.state.set_reading(&reading);
                 }
             }
             BatchEnd::Failed(message) => self.error(message),
@@ -258,7 +261,7 @@ impl Engine {
         self.transport.spawn();
         self.state.overview.set(None);
         if !recovery.again.is_empty() {
-            self.batches.submit(recovery.again, Reading::of(self.state).wire(), false);
+            self.batches.submit(recovery.again, self.state.reading(), false);
         }
         self.batches.show_progress();
         self.changed();

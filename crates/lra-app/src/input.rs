@@ -5,14 +5,14 @@ use js_sys::{Array, Function, Promise};
 use leptos::ev::{DragEvent, KeyboardEvent};
 use leptos::html;
 use leptos::prelude::*;
-use lra_core::NameMode;
+use lra_core::{NameMode, Reading};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
 
 use crate::batches::Input;
 use crate::engine::Engine;
-use crate::state::{AppState, Reading};
+use crate::state::AppState;
 use crate::transport::js_text;
 
 /// The drop zone and the controls beside it.
@@ -91,7 +91,7 @@ pub fn InputBar() -> impl IntoView {
                                 "first-word" => NameMode::FirstWord,
                                 _ => NameMode::Line,
                             };
-                            engine.set_reading(Reading { name_mode: mode, ..Reading::of(state) });
+                            engine.set_reading(Reading { name_mode: mode, ..state.reading() });
                         }
                         prop:value=move || state.name_mode.get().as_str()
                     >

@@ -5,10 +5,10 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use lra_core::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, LogFormat, Markers};
+use lra_core::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, LogFormat, Markers, Reading};
 
 use crate::engine::Engine;
-use crate::state::{AppState, Reading};
+use crate::state::AppState;
 
 /// The three marker fields, the case switch, Apply and Reset.
 #[component]
@@ -25,10 +25,10 @@ pub fn MarkerSettings() -> impl IntoView {
         Ok(m) => {
             set_problem.set(None);
             engine.set_reading(Reading {
-                markers: m,
-                log_format: chosen_format(),
+                markers: (&m).into(),
+                format: chosen_format(),
                 iteration_per_file: per_file.get().is_some_and(|i| i.checked()),
-                ..Reading::of(state)
+                ..state.reading()
             });
         }
         Err(e) => set_problem.set(Some(e)),

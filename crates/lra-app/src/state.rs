@@ -1,7 +1,7 @@
 //! The app's shared state, provided as context: signals only, so it is `Copy`.
 
 use leptos::prelude::*;
-use lra_core::{LogFormat, Markers, NameMode};
+use lra_core::{LogFormat, Markers, NameMode, Reading};
 use lra_protocol::{Column, Overview, Place};
 pub use lra_protocol::{count, human_bytes, percent};
 
@@ -142,53 +142,28 @@ impl AppState {
 /// Past this many tests, the page opens on the suites, unless a view was chosen.
 const SUITES_BY_DEFAULT: u64 = 5_000;
 
-/// How the page reads logs: everything that, changed, calls for analysing the files again.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Reading {
-    pub name_mode: NameMode,
-    pub markers: Markers,
-    pub log_format: Option<LogFormat>,
-    pub iteration_per_file: bool,
-}
-
-impl Reading {
-    /// The page's reading now.
-    pub fn of(state: AppState) -> Reading {
+impl AppState {
+    /// How the page reads logs now: everything that, changed, calls for analysing the files
+    /// again (the type the CLI's flags set and the engine's requests carry).
+    pub fn reading(self) -> Reading {
         Reading {
-            name_mode: state.name_mode.get_untracked(),
-            markers: state.markers.get_untracked(),
-            log_format: state.log_format.get_untracked(),
-            iteration_per_file: state.iteration_per_file.get_untracked(),
-        }
-    }
-
-    /// As the worker is told it.
-    pub fn wire(&self) -> lra_protocol::Reading {
-        lra_protocol::Reading {
-            name_mode: self.name_mode,
-            markers: (&self.markers).into(),
-            format: self.log_format,
+            name_mode: self.name_mode.get_untracked(),
+            markers: (&self.markers.get_untracked()).into(),
+            format: self.log_format.get_untracked(),
             detected: None,
-            iteration_per_file: self.iteration_per_file,
+            iteration_per_file: self.iteration_per_file.get_untracked(),
         }
     }
 
-    /// As the worker tells it.
-    pub fn from_wire(r: &lra_protocol::Reading) -> Result<Reading, String> {
-        Ok(Reading {
-            name_mode: r.name_mode,
-            markers: r.markers.markers()?,
-            log_format: r.format,
-            iteration_per_file: r.iteration_per_file,
-        })
-    }
-
-    /// Makes it the page's.
-    pub fn set(self, state: AppState) {
-        state.name_mode.set(self.name_mode);
-        state.markers.set(self.markers);
-        state.log_format.set(self.log_format);
-        state.iteration_per_file.set(self.iteration_per_file);
+    /// Makes `reading` the page's, once its markers are checked; nothing changes if they are
+    /// not valid.
+    pub fn set_reading(self, reading: &Reading) -> Result<(), String> {
+        let markers = reading.markers.markers()?;
+        self.name_mode.set(reading.name_mode);
+        self.markers.set(markers);
+        self.log_format.set(reading.format);
+        self.iteration_per_file.set(reading.iteration_per_file);
+        Ok(())
     }
 }
 

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use lra_core::{
     DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, Diff, GenOptions, GenStyle, LogFormat,
-    Markers, NameMode, Options, Summary, as_printed,
+    MarkerTexts, NameMode, Options, Reading, Summary, as_printed,
 };
 
 #[derive(Parser)]
@@ -214,15 +214,19 @@ impl StoreArgs {
 }
 
 impl ReadArgs {
-    /// The core's options, or a usage error.
-    fn options(&self) -> Result<Options, String> {
+    /// The reading these flags set: the type the app and the engine's requests carry too.
+    fn reading(&self) -> Reading {
         let name_mode = match self.name {
             Name::Line => NameMode::Line,
             Name::FirstWord => NameMode::FirstWord,
         };
-        let markers = Markers::new(&self.test_marker, &self.result_marker, &self.iteration_marker, self.ignore_case)?;
+        let markers = MarkerTexts {
+            test: self.test_marker.clone(),
+            result: self.result_marker.clone(),
+            iteration: self.iteration_marker.clone(),
+            ignore_case: self.ignore_case,
+        };
         let format = match self.log_format {
-            FormatArg::Auto if !markers.is_default() => Some(LogFormat::Markers),
             FormatArg::Auto => None,
             FormatArg::Markers => Some(LogFormat::Markers),
             FormatArg::Gtest => Some(LogFormat::GoogleTest),
@@ -234,7 +238,12 @@ impl ReadArgs {
             FormatArg::GoJson => Some(LogFormat::GoJson),
             FormatArg::Nextest => Some(LogFormat::Nextest),
         };
-        Ok(Options { name_mode, markers, format, iteration_per_file: self.iteration_per_file, ..Options::default() })
+        Reading { name_mode, markers, format, detected: None, iteration_per_file: self.iteration_per_file }
+    }
+
+    /// The core's options, or a usage error.
+    fn options(&self) -> Result<Options, String> {
+        self.reading().options()
     }
 }
 

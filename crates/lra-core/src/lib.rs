@@ -30,7 +30,7 @@ pub use base::log_format::LogFormat;
 pub use base::markers::{
     DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, MAX_MARKER_LEN, Markers,
 };
-pub use base::options::{DEFAULT_MAX_LINE, Detected, NameMode, Options};
+pub use base::options::{DEFAULT_MAX_LINE, Detected, MarkerTexts, NameMode, Options, Reading};
 pub use model::cells::{Cell, IterationCells, Span};
 pub use model::class::{Class, Counts};
 pub use model::durations::{DURATION_SCHEME, Durations, Timed, exact_ms, human_duration};

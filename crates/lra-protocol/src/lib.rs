@@ -21,66 +21,14 @@ mod column;
 pub mod query;
 mod text;
 
-use lra_core::{Counts, Detected, LogFormat, Markers, NameMode};
+use lra_core::{Counts, LogFormat};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 pub use column::Column;
+/// How logs are read, as the page sets it and the CLI's flags do: one type, in the core.
+pub use lra_core::{MarkerTexts, Reading};
 pub use text::{count, human_bytes, percent};
-
-/// How logs are read: everything that, changed, calls for reading the files again.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Reading {
-    pub name_mode: NameMode,
-    pub markers: MarkerTexts,
-    /// `None`: told by each file's first lines.
-    pub format: Option<LogFormat>,
-    /// What the head of the file being read in parts told (a part's parser cannot see it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detected: Option<Detected>,
-    /// Each file is one iteration, labelled by its name.
-    pub iteration_per_file: bool,
-}
-
-/// The markers as their texts, for the wire; [`MarkerTexts::markers`] checks them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MarkerTexts {
-    pub test: String,
-    pub result: String,
-    pub iteration: String,
-    pub ignore_case: bool,
-}
-
-impl From<&Markers> for MarkerTexts {
-    fn from(m: &Markers) -> MarkerTexts {
-        MarkerTexts {
-            test: m.test().to_owned(),
-            result: m.result().to_owned(),
-            iteration: m.iteration().to_owned(),
-            ignore_case: m.ignore_case(),
-        }
-    }
-}
-
-impl Default for Reading {
-    /// Line names, the default markers, the format told by each file, no iteration per file.
-    fn default() -> Reading {
-        Reading {
-            name_mode: NameMode::Line,
-            markers: (&Markers::default()).into(),
-            format: None,
-            detected: None,
-            iteration_per_file: false,
-        }
-    }
-}
-
-impl MarkerTexts {
-    /// The markers these texts make, or why they make none.
-    pub fn markers(&self) -> Result<Markers, String> {
-        Markers::new(&self.test, &self.result, &self.iteration, self.ignore_case)
-    }
-}
 
 /// What the page asks. Each is answered by one [`Reply`], in the order asked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! A request's files, read one after another before they are added to the summary at once, so
 //! that a cancelled request adds nothing.
 
-use lra_core::{FileParser, LogFormat, Options, Segment, Summary};
+use lra_core::{FileParser, Options, Segment, Summary};
 use lra_input::{Content, HEAD_LEN, Members, Unpacker};
 use lra_protocol::{Reading, Request};
 use serde::{Deserialize, Serialize};
@@ -186,18 +186,7 @@ impl Batch {
 /// How files are parsed when read as `reading` says; `parallel`: each large slice on the thread
 /// pool.
 fn options_for(reading: &Reading, parallel: bool) -> Result<Options, String> {
-    let markers = reading.markers.markers()?;
-    // Custom markers mean the markers format, as on the command line.
-    let format = reading.format.or((!markers.is_default()).then_some(LogFormat::Markers));
-    Ok(Options {
-        name_mode: reading.name_mode,
-        markers,
-        format,
-        detected: reading.detected.clone(),
-        iteration_per_file: reading.iteration_per_file,
-        parallel,
-        ..Options::default()
-    })
+    Ok(Options { parallel, ..reading.options()? })
 }
 
 /// The parser of one part of a file, for a parser of the pool: `reading` is the JSON

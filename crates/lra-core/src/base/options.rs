@@ -56,6 +56,86 @@ impl Options {
     }
 }
 
+/// How logs are read, as a user sets it: the CLI's flags, the app's Reading panel and its link,
+/// and the page's requests to the engine all carry this one type (serde: it is the protocol's
+/// `reading`), and [`Reading::options`] alone turns it into the parser's [`Options`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reading {
+    /// How test names are taken.
+    pub name_mode: NameMode,
+    /// The markers, as their texts; [`MarkerTexts::markers`] checks them.
+    pub markers: MarkerTexts,
+    /// `None`: told by each file's first lines.
+    pub format: Option<LogFormat>,
+    /// What the head of the file being read in parts told (a part's parser cannot see it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detected: Option<Detected>,
+    /// Each file is one iteration, labelled by its name.
+    pub iteration_per_file: bool,
+}
+
+impl Default for Reading {
+    /// Line names, the default markers, the format told by each file, no iteration per file.
+    fn default() -> Reading {
+        Reading {
+            name_mode: NameMode::Line,
+            markers: (&Markers::default()).into(),
+            format: None,
+            detected: None,
+            iteration_per_file: false,
+        }
+    }
+}
+
+impl Reading {
+    /// The parser's options for this reading, or why the markers make none. Custom markers
+    /// mean the markers format unless a format is given (a log in another runner's format has
+    /// no markers to customize).
+    pub fn options(&self) -> Result<Options, String> {
+        let markers = self.markers.markers()?;
+        let format = self.format.or((!markers.is_default()).then_some(LogFormat::Markers));
+        Ok(Options {
+            name_mode: self.name_mode,
+            markers,
+            format,
+            detected: self.detected.clone(),
+            iteration_per_file: self.iteration_per_file,
+            ..Options::default()
+        })
+    }
+}
+
+/// The markers as their texts, as a user gives them; [`MarkerTexts::markers`] checks them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkerTexts {
+    /// The text that opens a test.
+    pub test: String,
+    /// The text that closes it.
+    pub result: String,
+    /// The text that starts an iteration.
+    pub iteration: String,
+    /// Whether they match in any case of ASCII letters.
+    pub ignore_case: bool,
+}
+
+impl From<&Markers> for MarkerTexts {
+    fn from(m: &Markers) -> MarkerTexts {
+        MarkerTexts {
+            test: m.test().to_owned(),
+            result: m.result().to_owned(),
+            iteration: m.iteration().to_owned(),
+            ignore_case: m.ignore_case(),
+        }
+    }
+}
+
+impl MarkerTexts {
+    /// The markers these texts make, or why they make none.
+    pub fn markers(&self) -> Result<Markers, String> {
+        Markers::new(&self.test, &self.result, &self.iteration, self.ignore_case)
+    }
+}
+
 /// How a test's name is taken from its `Test: ` line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NameMode {
@@ -91,4 +171,43 @@ pub struct Detected {
     pub pytest_repeat: bool,
     /// Why, for people.
     pub why: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(test: &str) -> MarkerTexts {
+        MarkerTexts { test: test.to_owned(), ..(&Markers::default()).into() }
+    }
+
+    #[test]
+    fn custom_markers_mean_the_markers_format_unless_a_format_is_given() {
+        assert_eq!(Reading::default().options().unwrap().format, None, "the default: told by each file");
+        let custom = Reading { markers: texts("TESTCASE: "), ..Reading::default() };
+        let options = custom.options().unwrap();
+        assert_eq!((options.format, options.markers.test()), (Some(LogFormat::Markers), "TESTCASE: "));
+        let told = Reading { format: Some(LogFormat::GoogleTest), ..custom };
+        assert_eq!(told.options().unwrap().format, Some(LogFormat::GoogleTest));
+    }
+
+    #[test]
+    fn markers_that_make_none_are_refused_with_why() {
+        let empty = Reading { markers: texts(""), ..Reading::default() };
+        assert!(empty.options().is_err());
+    }
+
+    #[test]
+    fn a_reading_reads_back_from_its_json_as_it_was() {
+        let reading = Reading {
+            name_mode: NameMode::FirstWord,
+            markers: MarkerTexts { ignore_case: true, ..texts("case: ") },
+            format: Some(LogFormat::Tap),
+            detected: None,
+            iteration_per_file: true,
+        };
+        let json = serde_json::to_string(&reading).unwrap();
+        assert!(!json.contains("detected"), "told only when a head told it: {json}");
+        assert_eq!(serde_json::from_str::<Reading>(&json).unwrap(), reading);
+    }
 }
