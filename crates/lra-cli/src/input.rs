@@ -344,7 +344,7 @@ fn unpack_stream(
             let decoder = scope.spawn(move || unpack(name, reader, &mut Pipe { tx, batch: Vec::new() }));
             for event in rx {
                 match event {
-                    Event::Begin(name) => members.begin(&name),
+                    Event::Begin(name, is_member) => members.begin(&name, is_member),
                     Event::Data(bytes) => members.data(&bytes),
                     Event::End(damage) => members.end(damage),
                     Event::Problem(message) => members.problem(message),
@@ -383,7 +383,8 @@ const PIPE_DEPTH: usize = 8;
 
 /// What the decoding thread tells the parsing side.
 enum Event {
-    Begin(String),
+    /// A file begins: its name, and whether it is a member (see `Sink::begin`).
+    Begin(String, bool),
     Data(Vec<u8>),
     End(Option<String>),
     Problem(String),
@@ -410,8 +411,8 @@ impl Pipe {
 }
 
 impl Sink for Pipe {
-    fn begin(&mut self, name: &str) {
-        self.send(Event::Begin(name.to_owned()));
+    fn begin(&mut self, name: &str, is_member: bool) {
+        self.send(Event::Begin(name.to_owned(), is_member));
     }
 
     fn data(&mut self, bytes: &[u8]) {

@@ -89,8 +89,8 @@ pub fn threads() -> usize {
 pub struct Engine {
     session: Session,
     batch: Option<Batch>,
-    /// The batch's files, by name, for the run viewer to read again.
-    given: Vec<(String, std::rc::Rc<dyn Source>)>,
+    /// The batch's files, by their index in it, for the run viewer to read again.
+    given: std::collections::BTreeMap<usize, std::rc::Rc<dyn Source>>,
     /// The plan of the pool of parsers reading the batch, when one does.
     pool: Option<Pool>,
 }
@@ -106,7 +106,7 @@ impl Engine {
     /// An empty page.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Engine {
-        Engine { session: Session::new(cfg!(feature = "threads")), batch: None, given: Vec::new(), pool: None }
+        Engine { session: Session::new(cfg!(feature = "threads")), batch: None, given: Default::default(), pool: None }
     }
 
     /// The reply saying that the engine is loaded; `parsers`: the size of the worker's pool of
@@ -138,8 +138,9 @@ impl Engine {
     /// Keeps the batch's file `index`, so that the run viewer can read its lines later (only
     /// the ranges it shows are read, when it shows them).
     pub fn give_file(&mut self, index: u32, file: web_sys::Blob) -> Result<(), JsError> {
-        let name = self.batch_mut()?.file_name(index as usize);
-        self.given.push((name, std::rc::Rc::new(BlobSource(file))));
+        // A file is given only within a batch.
+        self.batch_mut()?;
+        self.given.insert(index as usize, std::rc::Rc::new(BlobSource(file)));
         Ok(())
     }
 

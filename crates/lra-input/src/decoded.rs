@@ -53,7 +53,7 @@ struct Capture {
 }
 
 impl Sink for Capture {
-    fn begin(&mut self, name: &str) {
+    fn begin(&mut self, name: &str, _: bool) {
         if name == self.name {
             self.seen += 1;
             self.inside = self.seen == self.nth + 1;

@@ -40,8 +40,10 @@ impl Budget {
 /// Where the unpacked files go. Each file is `begin`, its bytes in order, then `end`; files
 /// never overlap.
 pub trait Sink {
-    /// A file starts: the input itself, or a member of an archive (`build.zip/job-3/test.log`).
-    fn begin(&mut self, name: &str);
+    /// A file starts: the input itself (`is_member` false: its bytes are the input's own), or a
+    /// member, decoded: a compressed file's content or an archive's member
+    /// (`build.zip/job-3/test.log`).
+    fn begin(&mut self, name: &str, is_member: bool);
     /// The file's next bytes.
     fn data(&mut self, bytes: &[u8]);
     /// The file ended. `damage` says why it ended early (corrupt, truncated, not supported):

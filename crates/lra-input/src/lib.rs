@@ -10,7 +10,8 @@
 //! Damage is reported, never fatal: a corrupt or truncated member ends with the reason, after
 //! the bytes read before the damage, and the other members still count.
 //!
-//! [`Members`] is the sink that parses each member into a `lra_core::Summary`. [`classify`]
+//! [`Members`] is the sink that parses each member into a `lra_core::Summary`, recording each
+//! file's [`Origin`] (which input, which member, its checkpoints) when it begins. [`classify`]
 //! tells what an input holds by its first bytes. A large plain log is read as parts at once,
 //! cut by [`byte_ranges`] and [`LinesInRange`]. [`lines`] reads a file's lines back at the
 //! offsets a summary keeps, from any [`lines::Source`]; [`Decoded`] is a compressed file's or an
@@ -34,7 +35,7 @@ mod zstd;
 
 pub use decoded::Decoded;
 pub use layer::{MAX_MEMBER_NAME_BYTES, MAX_MEMBERS, Sink};
-pub use members::Members;
+pub use members::{Member, Members, Origin};
 pub use parts::{LinesInRange, byte_ranges};
 pub use sniff::{Content, HEAD_LEN, Kind, classify};
 pub use unpack::Unpacker;

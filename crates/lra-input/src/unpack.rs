@@ -111,7 +111,7 @@ impl Node {
             Box::new(Refused::new(name, "archives and compression nested too deeply", sink))
         } else {
             match kind {
-                Kind::Plain => Box::new(Plain::new(&name, sink)),
+                Kind::Plain => Box::new(Plain::new(&name, self.depth > 0, sink)),
                 Kind::Gzip => Box::new(Gzip::new(Box::new(Node::new(name, inner, budget)))),
                 Kind::Zstd => Box::new(Zstd::new(Box::new(Node::new(name, inner, budget)))),
                 Kind::Tar => Box::new(Tar::new(name, budget.clone(), Node::opener(inner, budget))),
@@ -135,8 +135,9 @@ impl Node {
 struct Plain;
 
 impl Plain {
-    fn new(name: &str, sink: &mut dyn Sink) -> Plain {
-        sink.begin(name);
+    /// `is_member`: the stream was decoded from the input (it is not the input itself).
+    fn new(name: &str, is_member: bool, sink: &mut dyn Sink) -> Plain {
+        sink.begin(name, is_member);
         Plain
     }
 }
@@ -156,7 +157,8 @@ struct Refused;
 
 impl Refused {
     fn new(name: String, reason: &str, sink: &mut dyn Sink) -> Refused {
-        sink.begin(&name);
+        // Never the input's own bytes as lines: what is refused is compressed or archived.
+        sink.begin(&name, true);
         sink.end(Some(reason.to_owned()));
         Refused
     }

@@ -144,7 +144,7 @@ impl Zip {
         let method = if method == 8 { Method::Deflate } else { Method::Stored };
         if directory || unreadable.is_some() {
             if let Some(reason) = unreadable.filter(|_| !directory) {
-                sink.begin(&name);
+                sink.begin(&name, true);
                 sink.end(Some(reason));
                 self.last = Some(name);
             }
@@ -155,7 +155,7 @@ impl Zip {
             return;
         }
         if left.is_none() && method != Method::Deflate {
-            sink.begin(&name);
+            sink.begin(&name, true);
             sink.end(Some("stored without its size in the header: it cannot be read as a stream".to_owned()));
             self.last = Some(name);
             return self.damaged("an entry with no size in its header", sink);

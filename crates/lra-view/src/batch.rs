@@ -2,7 +2,7 @@
 //! that a cancelled request adds nothing.
 
 use lra_core::{FileParser, Options, Segment, Summary};
-use lra_input::{Content, HEAD_LEN, Members, Unpacker};
+use lra_input::{Content, HEAD_LEN, Member, Members, Origin, Unpacker};
 use lra_protocol::{Reading, Request};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -28,7 +28,8 @@ enum Open {
     },
     Log(Unpacker),
     /// A plain log whose parts parsers of the pool read: their segments are appended in order.
-    Segments(Box<FileParser>),
+    /// `input`: its index in the request.
+    Segments { parser: Box<FileParser>, input: usize },
     /// Kept whole until its end, to be tried as a saved summary.
     Json {
         name: String,
@@ -42,7 +43,7 @@ pub struct Batch {
     pub(crate) options: Options,
     pub(crate) reading: Reading,
     /// The files' names, in the order they are read.
-    names: Vec<String>,
+    pub(crate) names: Vec<String>,
     /// The logs, parsed in order.
     pub(crate) members: Members,
     pub(crate) logs: usize,
@@ -78,6 +79,7 @@ impl Batch {
     /// Starts the file `index` of the request's names (past them: `blob-N`).
     pub fn begin_file(&mut self, index: usize) {
         self.end_file();
+        self.members.begin_input(index);
         let name = self.file_name(index);
         let name = name.as_str();
         self.open = Some(match self.purpose {
@@ -105,7 +107,7 @@ impl Batch {
 
     /// The name of file `index` of the request (past its names: `blob-N`).
     pub fn file_name(&self, index: usize) -> String {
-        self.names.get(index).cloned().unwrap_or_else(|| format!("blob-{}", index + 1))
+        file_name(&self.names, index)
     }
 
     /// A log's unpacker, counted.
@@ -144,9 +146,9 @@ impl Batch {
         self.tell_head();
         match self.open.take() {
             Some(Open::Log(u)) => u.finish(&mut self.members),
-            Some(Open::Segments(mut parser)) => {
-                let checkpoints = parser.take_checkpoints();
-                self.members.add_file(parser.finish(), None, checkpoints)
+            Some(Open::Segments { mut parser, input }) => {
+                let origin = Origin { input, member: None, checkpoints: parser.take_checkpoints() };
+                self.members.add_file(parser.finish(), None, origin)
             }
             Some(Open::Json { name, bytes }) => self.end_json(name, bytes),
             Some(Open::Head { .. }) | None => {}
@@ -172,15 +174,21 @@ impl Batch {
         self.tell_head();
         match self.open.take() {
             Some(Open::Log(u)) => u.cut_short(reason, &mut self.members),
-            Some(Open::Segments(mut parser)) => {
-                let checkpoints = parser.take_checkpoints();
-                self.members.add_file(parser.finish(), Some(reason.to_owned()), checkpoints)
+            Some(Open::Segments { mut parser, input }) => {
+                let origin = Origin { input, member: None, checkpoints: parser.take_checkpoints() };
+                self.members.add_file(parser.finish(), Some(reason.to_owned()), origin)
             }
             Some(Open::Json { name, .. }) => self.problems.push(format!("{name}: {reason}")),
             Some(Open::Head { .. }) | None => {}
         }
         self.problems.extend(self.members.take_problems());
     }
+}
+
+/// The name of file `index` of a request whose files are called `names` (past them: `blob-N`):
+/// the name its unpacker was given.
+pub(crate) fn file_name(names: &[String], index: usize) -> String {
+    names.get(index).cloned().unwrap_or_else(|| format!("blob-{}", index + 1))
 }
 
 /// How files are parsed when read as `reading` says; `parallel`: each large slice on the thread
@@ -216,9 +224,17 @@ struct PartWire<'a> {
     #[serde(borrow)]
     saved: Vec<(String, &'a RawValue)>,
     problems: Vec<String>,
-    /// Each log file's checkpoints, in order.
-    #[serde(default)]
-    checkpoints: Vec<Vec<(u64, u64)>>,
+    /// Each log file's origin, in order; its input is the part's own file (0), re-indexed when
+    /// the part is added.
+    origins: Vec<OriginWire>,
+}
+
+/// An [`Origin`] in a [`PartWire`].
+#[derive(Serialize, Deserialize)]
+struct OriginWire {
+    /// The member's name and number, when the file is not the input itself.
+    member: Option<(String, usize)>,
+    checkpoints: Vec<(u64, u64)>,
 }
 
 impl Batch {
@@ -232,7 +248,11 @@ impl Batch {
     /// [`Batch::add_part`].
     pub fn into_part(mut self) -> Vec<u8> {
         self.end_file();
-        let (summary, checkpoints) = self.members.into_parts();
+        let (summary, origins) = self.members.into_parts();
+        let origins = origins
+            .into_iter()
+            .map(|o| OriginWire { member: o.member.map(|m| (m.name, m.nth)), checkpoints: o.checkpoints })
+            .collect();
         let summary = summary.to_json();
         let saved: Vec<(String, String)> = self.saved.iter().map(|(n, s)| (n.clone(), s.to_json())).collect();
         fn raw(text: &str) -> &RawValue {
@@ -243,14 +263,14 @@ impl Batch {
             summary: raw(&summary),
             saved: saved.iter().map(|(n, s)| (n.clone(), raw(s))).collect(),
             problems: self.problems,
-            checkpoints,
+            origins,
         };
         serde_json::to_vec(&wire).expect("a part is JSON")
     }
 
-    /// Adds, in the place of the next file, what a parser of the pool read of it (its
-    /// [`Batch::into_part`]).
-    pub fn add_part(&mut self, part: &[u8]) -> Result<(), String> {
+    /// Adds, in the place of the next file, file `index`, what a parser of the pool read of it
+    /// (its [`Batch::into_part`]).
+    pub fn add_part(&mut self, index: usize, part: &[u8]) -> Result<(), String> {
         self.end_file();
         let wire: PartWire = serde_json::from_slice(part).map_err(|e| format!("a parser's part: {e}"))?;
         let summary = Summary::from_json(wire.summary.get())?;
@@ -260,7 +280,24 @@ impl Batch {
             .map(|(name, s)| Summary::from_json(s.get()).map(|s| (name.clone(), s)))
             .collect::<Result<Vec<_>, _>>()?;
         if wire.logs > 0 {
-            self.members.add(summary, wire.checkpoints).map_err(|e| e.to_string())?;
+            if wire.origins.len() != summary.files.len() {
+                return Err(format!(
+                    "a parser's part: {} origins for {} files",
+                    wire.origins.len(),
+                    summary.files.len()
+                ));
+            }
+            // The part's own batch read its file as its first: here it is file `index`.
+            let origins = wire
+                .origins
+                .into_iter()
+                .map(|o| Origin {
+                    input: index,
+                    member: o.member.map(|(name, nth)| Member { name, nth }),
+                    checkpoints: o.checkpoints,
+                })
+                .collect();
+            self.members.add(summary, origins).map_err(|e| e.to_string())?;
         }
         self.logs += wire.logs;
         self.saved.extend(saved);
@@ -289,7 +326,8 @@ impl Batch {
         let reading = segment_reading_of(reading)?;
         let options = Options { format: reading.format, detected: reading.detected, ..self.options.clone() };
         self.logs += 1;
-        self.open = Some(Open::Segments(Box::new(FileParser::new(self.file_name(index), options))));
+        let parser = Box::new(FileParser::new(self.file_name(index), options));
+        self.open = Some(Open::Segments { parser, input: index });
         Ok(())
     }
 
@@ -298,7 +336,7 @@ impl Batch {
     pub fn add_segment(&mut self, bytes: &[u8]) -> Result<(), String> {
         let segment = Segment::from_bytes(bytes)?;
         match &mut self.open {
-            Some(Open::Segments(parser)) => {
+            Some(Open::Segments { parser, .. }) => {
                 parser.append(segment);
                 Ok(())
             }

@@ -186,7 +186,7 @@ impl Pool {
             // A file read whole: its part, or the reason it was lost.
             match outcomes.into_iter().next() {
                 Some(Outcome::Read(part) | Outcome::Damaged(part, _)) => {
-                    if let Err(why) = batch.add_part(&part) {
+                    if let Err(why) = batch.add_part(index, &part) {
                         batch.lose_file(index, &why);
                     }
                 }

@@ -1,7 +1,7 @@
 //! The summary the worker keeps for the page, and the answers to the page's requests.
 
+use std::collections::BTreeMap;
 use std::io::Write;
-
 use std::rc::Rc;
 
 use lra_core::{GenOptions, Options, Summary, generate};
@@ -9,9 +9,9 @@ use lra_protocol::{
     Column, Export, LinesQuery, Place, Reading, Reply, Request, RunAt, TestsPage, TestsQuery, ViewerLines,
 };
 
-use lra_input::Decoded;
+use lra_input::{Decoded, Origin};
 
-use crate::batch::{Batch, Purpose};
+use crate::batch::{Batch, Purpose, file_name};
 use crate::lines::{Anchor, LineIndex, Source, search, window};
 use crate::rescan::{RESCAN_BUDGET, Rescan, next_failed_run};
 use crate::rows::runs_of;
@@ -77,11 +77,11 @@ impl Session {
     }
 
     /// Adds what `batch` read, which took `seconds`; the answer to its request. `given`: the
-    /// request's files by name, for the run viewer to read again.
-    pub fn finish(&mut self, mut batch: Batch, seconds: f64, given: Vec<(String, Rc<dyn Source>)>) -> Reply {
+    /// request's files by their index in it, for the run viewer to read again.
+    pub fn finish(&mut self, mut batch: Batch, seconds: f64, given: BTreeMap<usize, Rc<dyn Source>>) -> Reply {
         // A file still open ends here.
         batch.end_file();
-        let Batch { purpose, options, reading, members, logs, saved, mut problems, .. } = batch;
+        let Batch { purpose, options, reading, names, members, logs, saved, mut problems, .. } = batch;
         let before = self.summary.as_ref().map_or(0, |s| s.files.len());
         if let Purpose::Baseline = purpose {
             return match saved.into_iter().next() {
@@ -112,21 +112,21 @@ impl Session {
                 }
             }
         }
-        let mut checkpoints = Vec::new();
+        let mut origins = Vec::new();
         if logs > 0 {
-            let (read, points) = members.into_parts();
+            let (read, read_origins) = members.into_parts();
             match &mut self.summary {
                 None => {
                     self.summary = Some(read);
-                    checkpoints = points;
+                    origins = read_origins;
                 }
                 Some(current) => match current.merge(read) {
-                    Ok(()) => checkpoints = points,
+                    Ok(()) => origins = read_origins,
                     Err(e) => problems.push(format!("the files analysed: {e}: change the settings to match")),
                 },
             }
         }
-        self.add_files(before, checkpoints, given);
+        self.add_files(before, origins, &names, &given);
         self.order = None;
         Reply::Analyzed { problems, adopted, seconds, parsers: 1 }
     }
@@ -188,55 +188,42 @@ impl Session {
         }
     }
 
-    /// Keeps, for each file the summary gained past its first `before`, its bytes when one of
-    /// `given` is it (same name and size, plain) or holds it (a compressed file, an archive's
-    /// member: decoded when read), and its known line starts: `checkpoints` for the logs just
-    /// read (the last of the new files), and every location the summary holds.
-    fn add_files(&mut self, before: usize, checkpoints: Vec<Vec<(u64, u64)>>, given: Vec<(String, Rc<dyn Source>)>) {
+    /// Keeps, for each file the summary gained past its first `before`, its bytes and its known
+    /// line starts. The logs just read (the last of the new files) have `origins`: a file that is
+    /// a plain input is read from it as it is, a member is decoded from its input (called as in
+    /// `names`) when read; each is read from the input of its origin's index in `given`, and
+    /// starts with its checkpoints. The files of saved summaries have no origin and no bytes.
+    /// Every location the summary holds is a known line start too.
+    fn add_files(
+        &mut self,
+        before: usize,
+        origins: Vec<Origin>,
+        names: &[String],
+        given: &BTreeMap<usize, Rc<dyn Source>>,
+    ) {
         let Some(s) = &self.summary else { return };
         let new = s.files.len() - before;
-        let first_log = s.files.len() - checkpoints.len().min(new);
-        let mut points: Vec<Vec<(u64, u64)>> = vec![Vec::new(); new];
-        for (k, c) in checkpoints.into_iter().enumerate() {
-            if let Some(p) = points.get_mut(first_log - before + k) {
-                *p = c;
-            }
+        let first_log = s.files.len() - origins.len().min(new);
+        for _ in before..first_log {
+            self.files.push(FileLines { source: None, decoder: None, index: LineIndex::new(Vec::new()) });
         }
-        // Each given input serves the files that follow it, in order; a name may come twice.
-        let mut used = vec![false; given.len()];
-        // The members read so far, by input, to tell apart members of the same name.
-        let mut members_seen: Vec<(usize, &str)> = Vec::new();
-        for (k, f) in s.files[before..].iter().enumerate() {
-            let plain = given.iter().enumerate().position(|(i, (name, src))| {
-                !used[i] && **name == *f.name && src.size() == f.bytes && is_plain(&**src)
-            });
-            let (source, decoder): (Option<Rc<dyn Source>>, Option<Rc<Decoded>>) = match plain {
-                Some(i) => {
-                    used[i] = true;
-                    (Some(Rc::clone(&given[i].1)), None)
-                }
-                None => match given
-                    .iter()
-                    .position(|(name, _)| *f.name == **name || f.name.starts_with(&format!("{name}/")))
-                {
-                    Some(i) => {
-                        let nth = members_seen.iter().filter(|&&(g, n)| g == i && n == &*f.name).count();
-                        members_seen.push((i, &f.name));
-                        let (input_name, input) = &given[i];
-                        let member = Rc::new(Decoded::new(
+        for (f, origin) in s.files[first_log..].iter().zip(origins) {
+            let (source, decoder): (Option<Rc<dyn Source>>, Option<Rc<Decoded>>) =
+                match (given.get(&origin.input), origin.member) {
+                    (None, _) => (None, None),
+                    (Some(input), None) => (Some(Rc::clone(input)), None),
+                    (Some(input), Some(member)) => {
+                        let decoded = Rc::new(Decoded::new(
                             Rc::clone(input),
-                            input_name.clone(),
-                            f.name.to_string(),
-                            nth,
+                            file_name(names, origin.input),
+                            member.name,
+                            member.nth,
                             f.bytes,
                         ));
-                        (Some(Rc::clone(&member) as Rc<dyn Source>), Some(member))
+                        (Some(Rc::clone(&decoded) as Rc<dyn Source>), Some(decoded))
                     }
-                    None => (None, None),
-                },
-            };
-            let index = LineIndex::new(std::mem::take(&mut points[k]));
-            self.files.push(FileLines { source, decoder, index });
+                };
+            self.files.push(FileLines { source, decoder, index: LineIndex::new(origin.checkpoints) });
         }
         self.files.truncate(s.files.len());
         // Every location is a known line start too.
@@ -363,12 +350,6 @@ fn unreadable(name: &str) -> String {
         "{name} cannot be shown: its lines are read from the file itself, which this page was not given \
          (it came from a saved summary, or the page was reloaded: give the file again)"
     )
-}
-
-/// Whether the bytes are a plain log, not compressed and not an archive.
-fn is_plain(src: &dyn Source) -> bool {
-    let head = src.read(0, lra_input::HEAD_LEN as u64).unwrap_or_default();
-    !lra_input::classify(&head).is_packed()
 }
 
 /// The nearest kept failed run of any test after (`forward`) or before `place`, by its result

@@ -23,7 +23,7 @@ struct Out {
 }
 
 impl Sink for Out {
-    fn begin(&mut self, name: &str) {
+    fn begin(&mut self, name: &str, _: bool) {
         assert!(!self.open, "{name} begun inside another file");
         self.open = true;
         self.files.push((name.to_owned(), Vec::new(), None));
@@ -407,7 +407,7 @@ struct Count {
 }
 
 impl Sink for Count {
-    fn begin(&mut self, _: &str) {
+    fn begin(&mut self, _: &str, _: bool) {
         self.files += 1;
     }
     fn data(&mut self, _: &[u8]) {}

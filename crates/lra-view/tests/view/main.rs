@@ -21,7 +21,8 @@ pub(crate) fn analyze(session: &mut Session, files: &[(&str, &str)], reading: Re
         batch.end_file();
     }
     // The page's files, for the viewer to read again.
-    let given = files.iter().map(|(n, t)| (n.to_string(), Rc::new(t.as_bytes().to_vec()) as Rc<dyn Source>)).collect();
+    let given =
+        files.iter().enumerate().map(|(i, (_, t))| (i, Rc::new(t.as_bytes().to_vec()) as Rc<dyn Source>)).collect();
     session.finish(batch, 0.0, given)
 }
 
@@ -263,7 +264,7 @@ fn saved_summaries_lend_their_reading_to_an_empty_page_only() {
     let mut batch = s.begin(&Request::Analyze { names, reading: Reading::default(), adopt: false }).unwrap();
     batch.begin_file(0);
     batch.feed(first_word.as_bytes());
-    let Reply::Analyzed { problems, adopted, .. } = s.finish(batch, 0.0, Vec::new()) else { panic!() };
+    let Reply::Analyzed { problems, adopted, .. } = s.finish(batch, 0.0, Default::default()) else { panic!() };
     assert_eq!(adopted, None);
     assert_eq!(
         problems,
@@ -298,7 +299,7 @@ fn a_baseline_from_the_summary_or_a_saved_one() {
     batch.begin_file(0);
     batch.feed(b"Test: a\n");
     assert!(
-        matches!(s.finish(batch, 0.0, Vec::new()), Reply::Failed { ref message } if message.starts_with("oops.json: not a saved summary"))
+        matches!(s.finish(batch, 0.0, Default::default()), Reply::Failed { ref message } if message.starts_with("oops.json: not a saved summary"))
     );
 }
 
@@ -445,9 +446,9 @@ fn analyze_in_parts(session: &mut Session, files: &[(&str, &[u8])], reading: Rea
         for piece in bytes.chunks(slice) {
             alone.feed(piece);
         }
-        batch.add_part(&alone.into_part()).unwrap();
+        batch.add_part(i, &alone.into_part()).unwrap();
     }
-    session.finish(batch, 0.0, Vec::new())
+    session.finish(batch, 0.0, Default::default())
 }
 
 /// The same files read by one batch, each fed in slices of `slice`.
@@ -461,7 +462,7 @@ fn analyze_bytes(session: &mut Session, files: &[(&str, &[u8])], reading: Readin
         }
         batch.end_file();
     }
-    session.finish(batch, 0.0, Vec::new())
+    session.finish(batch, 0.0, Default::default())
 }
 
 fn exported_json(session: &mut Session) -> String {
@@ -516,9 +517,9 @@ fn a_file_whose_parser_stopped_is_left_out_with_its_name() {
         let mut alone = Session::new(false).begin(&batch.request_for(i)).unwrap();
         alone.begin_file(0);
         alone.feed(text.as_bytes());
-        batch.add_part(&alone.into_part()).unwrap();
+        batch.add_part(i, &alone.into_part()).unwrap();
     }
-    let Reply::Analyzed { problems, .. } = s.finish(batch, 0.0, Vec::new()) else { panic!() };
+    let Reply::Analyzed { problems, .. } = s.finish(batch, 0.0, Default::default()) else { panic!() };
     assert_eq!(problems, ["lost.log was left out: the parser stopped: out of memory"]);
     let Reply::Overview(Some(o)) = ask(&mut s, Request::Overview).0 else { panic!() };
     assert_eq!((o.files, o.tests), (2, 2));
@@ -586,7 +587,7 @@ fn analyze_in_segments(session: &mut Session, name: &str, bytes: &[u8], parts: u
         p.feed(&bytes[start..end.max(start)]);
         batch.add_segment(&p.into_segment().to_bytes()).unwrap();
     }
-    session.finish(batch, 0.0, Vec::new())
+    session.finish(batch, 0.0, Default::default())
 }
 
 #[test]

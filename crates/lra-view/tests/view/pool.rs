@@ -69,7 +69,7 @@ fn analyze_on_pool(
     }
     assert!(pool.is_done());
     assert_eq!(added, (0..files.len()).collect::<Vec<_>>(), "each file added once, in order");
-    (session.finish(batch, 0.0, Vec::new()), jobs)
+    (session.finish(batch, 0.0, Default::default()), jobs)
 }
 
 /// Puts the jobs' outcomes in the order they come back.

@@ -174,7 +174,7 @@ fn a_file_the_page_did_not_give_again_is_not_shown_and_says_why() {
     batch.begin_file(0);
     batch.feed(LOG.as_bytes());
     batch.end_file();
-    s.finish(batch, 0.0, Vec::new());
+    s.finish(batch, 0.0, Default::default());
     let q = LinesQuery { at: Place { file: 0, line: Some(1), offset: None }, before: 0, after: 0, test: None };
     let Reply::Failed { message } = ask(&mut s, Request::Lines(q)).0 else { panic!() };
     assert!(message.starts_with("a.log cannot be shown"), "{message}");
@@ -190,7 +190,7 @@ fn analyze_input(name: &str, input: Vec<u8>) -> Session {
         batch.feed(piece);
     }
     batch.end_file();
-    let given: Vec<(String, Rc<dyn Source>)> = vec![(name.to_owned(), Rc::new(input))];
+    let given = [(0, Rc::new(input) as Rc<dyn Source>)].into();
     s.finish(batch, 0.0, given);
     s
 }
