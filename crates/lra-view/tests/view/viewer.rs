@@ -328,3 +328,52 @@ fn a_long_way_into_a_compressed_file_is_decoded_a_share_at_a_time_with_its_progr
     assert_eq!(texts, ["Test: t", "Result: FAIL at the end"]);
     assert!(v.decoded);
 }
+
+/// Reads `inputs` ([name, bytes]) as one request, keeping their bytes as the page gives them:
+/// by one batch, or (`in_parts`) each by a parser of the pool, its part added to the batch.
+fn analyze_inputs(inputs: &[(&str, &[u8])], in_parts: bool) -> Session {
+    let mut s = Session::new(false);
+    let names = inputs.iter().map(|(n, _)| n.to_string()).collect();
+    let mut batch = s.begin(&Request::Analyze { names, reading: Reading::default(), adopt: true }).unwrap();
+    for (i, (_, bytes)) in inputs.iter().enumerate() {
+        if in_parts {
+            let mut alone = Session::new(false).begin(&batch.request_for(i)).unwrap();
+            alone.begin_file(0);
+            alone.feed(bytes);
+            batch.add_part(i, &alone.into_part()).unwrap();
+        } else {
+            batch.begin_file(i);
+            batch.feed(bytes);
+            batch.end_file();
+        }
+    }
+    let given = inputs.iter().enumerate().map(|(i, (_, b))| (i, Rc::new(b.to_vec()) as Rc<dyn Source>)).collect();
+    s.finish(batch, 0.0, given);
+    s
+}
+
+#[test]
+fn two_inputs_of_the_same_name_and_size_one_compressed_are_each_read_from_its_own() {
+    use std::io::Write;
+    // Two `run.log` from different folders, one gzipped, whose logs are the same size: nothing
+    // but where each file came from tells them apart.
+    let zipped_log = "Test: a\nResult: FAIL gz\n";
+    let plain_log = "Test: b\nResult: FAIL pl\n";
+    assert_eq!(zipped_log.len(), plain_log.len());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(zipped_log.as_bytes()).unwrap();
+    let zipped = gz.finish().unwrap();
+    let first_line = |s: &mut Session, file: u32| {
+        let q = LinesQuery { at: Place { file, line: Some(1), offset: None }, before: 0, after: 1, test: None };
+        let Reply::Lines(v) = ask(s, Request::Lines(q)).0 else { panic!("file {file}") };
+        (v.window.lines.iter().map(|l| l.text.clone()).collect::<Vec<_>>().join("\n"), v.decoded)
+    };
+    for in_parts in [false, true] {
+        let mut s = analyze_inputs(&[("run.log", &zipped), ("run.log", plain_log.as_bytes())], in_parts);
+        assert_eq!(first_line(&mut s, 0), ("Test: a\nResult: FAIL gz".to_owned(), true), "parts: {in_parts}");
+        assert_eq!(first_line(&mut s, 1), ("Test: b\nResult: FAIL pl".to_owned(), false), "parts: {in_parts}");
+        let mut s = analyze_inputs(&[("run.log", plain_log.as_bytes()), ("run.log", &zipped)], in_parts);
+        assert_eq!(first_line(&mut s, 0), ("Test: b\nResult: FAIL pl".to_owned(), false), "parts: {in_parts}");
+        assert_eq!(first_line(&mut s, 1), ("Test: a\nResult: FAIL gz".to_owned(), true), "parts: {in_parts}");
+    }
+}
