@@ -29,7 +29,10 @@ enum Open {
     Log(Unpacker),
     /// A plain log whose parts parsers of the pool read: their segments are appended in order.
     /// `input`: its index in the request.
-    Segments { parser: Box<FileParser>, input: usize },
+    Segments {
+        parser: Box<FileParser>,
+        input: usize,
+    },
     /// Kept whole until its end, to be tried as a saved summary.
     Json {
         name: String,
