@@ -143,7 +143,7 @@ struct Unpacked {
 struct Unpacking(Unpacked, crc32fast::Hasher);
 
 impl Sink for Unpacking {
-    fn begin(&mut self, name: &str) {
+    fn begin(&mut self, name: &str, _: bool) {
         self.0.files.push((name.to_owned(), 0, 0, None));
         self.1 = crc32fast::Hasher::new();
     }
