@@ -200,21 +200,18 @@ impl Pool {
         }
         // Its parts in order; what follows a part that stopped or was cut short is not added.
         for outcome in outcomes {
-            match outcome {
+            let (segment, damage) = match outcome {
                 Outcome::Stopped(why) => {
                     return batch.cut_file_short(&format!("the parser of one of its parts stopped: {why}"));
                 }
-                Outcome::Read(segment) => {
-                    if let Err(why) = batch.add_segment(&segment) {
-                        return batch.cut_file_short(&why);
-                    }
-                }
-                Outcome::Damaged(segment, damage) => {
-                    if let Err(why) = batch.add_segment(&segment) {
-                        return batch.cut_file_short(&why);
-                    }
-                    return batch.cut_file_short(&damage);
-                }
+                Outcome::Read(segment) => (segment, None),
+                Outcome::Damaged(segment, damage) => (segment, Some(damage)),
+            };
+            if let Err(why) = batch.add_segment(&segment) {
+                return batch.cut_file_short(&why);
+            }
+            if let Some(damage) = damage {
+                return batch.cut_file_short(&damage);
             }
         }
         batch.end_file();
