@@ -60,7 +60,7 @@ dist: tools
 ## the engine's sources change.
 FAULT_ENGINE := target/fault-engine/engine/.built
 fault-engine: $(FAULT_ENGINE)
-$(FAULT_ENGINE): $(shell find crates/lra-core crates/lra-input crates/lra-protocol crates/lra-view crates/lra-engine \
+$(FAULT_ENGINE): $(shell find crates/lra-core crates/lra-input crates/lra-protocol crates/lra-session crates/lra-engine \
 		web/engine -type f) Cargo.toml Cargo.lock scripts/build-engine.sh | tools
 	$(WASM_ENV) FAULTS=1 bash scripts/build-engine.sh target/fault-engine/engine
 	touch $@

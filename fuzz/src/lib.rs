@@ -209,8 +209,8 @@ pub fn check_archive(data: &[u8], magic: &[u8]) {
     }
     assert_eq!(unpack(&bytes, piece, Unpacking::default()).0, whole, "fed in pieces of {piece} bytes");
     let options = options(control[2], None);
-    let mut whole = unpack(&bytes, bytes.len(), lra_input::Members::new(options.clone()));
-    let mut pieces = unpack(&bytes, piece, lra_input::Members::new(options));
+    let mut whole = unpack(&bytes, bytes.len(), lra_input::SummarySink::new(options.clone()));
+    let mut pieces = unpack(&bytes, piece, lra_input::SummarySink::new(options));
     assert_eq!(pieces.take_problems(), whole.take_problems());
     let whole = whole.into_summary();
     assert_within_budget(&whole);

@@ -1,6 +1,6 @@
 // A parser of the engine worker's pool, for pages without threads: it reads one file, or one
 // part of a large one, with a single-threaded engine of its own and sends back what it read,
-// encoded: a whole file as its part (crates/lra-view, Batch::into_part: the file's lra-summary/1
+// encoded: a whole file as its part (crates/lra-session, Batch::into_part: the file's lra-summary/1
 // JSON, whose round trip is exact), a part of a file as its segment (lra-core, Segment::to_bytes:
 // the open test, the head, the end state). The engine worker adds them in file order, so the
 // summary is the one a single engine would make; a trap here loses only this file.

@@ -24,7 +24,7 @@
 // Without threads, the files of a request are read at once by a pool of parsers (parser.js),
 // one module worker per core (`?pool=N` sets how many; 1: none), each with a single-threaded
 // engine of its own; a large plain log is cut into parts for them. The engine plans what each
-// reads and adds what they send in file order (crates/lra-view, `Pool`).
+// reads and adds what they send in file order (crates/lra-session, `Pool`).
 
 import { message as textOf, readSlices, stopped } from "./slices.js";
 
@@ -183,7 +183,7 @@ function parseOn(k, job, file, onDone) {
   });
 }
 
-/** Reads a request's files on the pool as the engine's plan says (crates/lra-view, `Pool`): this
+/** Reads a request's files on the pool as the engine's plan says (crates/lra-session, `Pool`): this
  * script gives it the files' first bytes it asks for, runs each job it hands out on a free
  * parser and hands back what the parser sent; the engine adds the files in order. Returns how
  * many parsers worked. */

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use lra_protocol::query::{NoAnswer, Query};
 
-use crate::engine::Engine;
+use crate::engine_handle::EngineHandle;
 use crate::state::AppState;
 
 /// What a view keeps of an answer.
@@ -32,7 +32,7 @@ where
     Q: Query + Clone + 'static,
     T: Send + Sync + 'static,
 {
-    let engine = expect_context::<Engine>();
+    let engine = expect_context::<EngineHandle>();
     let (answer, set_answer) = signal(None);
     let waiting = StoredValue::new_local(Waiting::<Q>::default());
     Effect::new(move |_| {
@@ -102,7 +102,7 @@ impl<Q> Default for Waiting<Q> {
 }
 
 fn send<Q, T>(
-    engine: Engine,
+    engine: EngineHandle,
     number: u64,
     query: Q,
     waiting: StoredValue<Waiting<Q>, LocalStorage>,

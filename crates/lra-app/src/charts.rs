@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 
 use crate::asked::asked_of_summary_then;
-use crate::engine::Engine;
+use crate::engine_handle::EngineHandle;
 use crate::state::{count, percent};
 use crate::viewer::OpenAt;
 
@@ -167,7 +167,7 @@ pub fn HeatmapFigure() -> impl IntoView {
 /// several is never one long task of the page, nor one slowed by a busy worker.
 fn draw_later<T: 'static>(id: &'static str, charts: &Arc<T>, pick: fn(&T) -> (&RawValue, Option<&RawValue>)) {
     let charts = Arc::clone(charts);
-    expect_context::<Engine>().when_quiet(move || {
+    expect_context::<EngineHandle>().when_quiet(move || {
         let (option, rest) = pick(&charts);
         draw(id, option, rest);
     });

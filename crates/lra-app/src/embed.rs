@@ -26,7 +26,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, MessageEvent, RequestCache, RequestInit, RequestMode, Response, Window};
 
 use crate::batches::Input;
-use crate::engine::ForEmbedding;
+use crate::engine_handle::ForEmbedding;
 
 /// Where the host lists the origins allowed to embed the app, beside `index.html`.
 const EMBEDDERS_URL: &str = "./embedders.json";

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, HtmlAnchorElement, Url};
 
-use crate::engine::Engine;
+use crate::engine_handle::EngineHandle;
 use crate::state::AppState;
 use crate::transport::js_text;
 
@@ -17,7 +17,7 @@ use crate::transport::js_text;
 #[component]
 pub fn ExportBar() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let engine = expect_context::<Engine>();
+    let engine = expect_context::<EngineHandle>();
     let saved = move |file: Result<(String, Blob), String>| {
         let saved = file
             .and_then(|(name, blob)| save(&blob, &name).map_err(|e| format!("could not save {name}: {}", js_text(&e))));

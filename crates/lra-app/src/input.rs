@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
 
 use crate::batches::Input;
-use crate::engine::Engine;
+use crate::engine_handle::EngineHandle;
 use crate::state::AppState;
 use crate::transport::js_text;
 
@@ -19,7 +19,7 @@ use crate::transport::js_text;
 #[component]
 pub fn InputBar() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let engine = expect_context::<Engine>();
+    let engine = expect_context::<EngineHandle>();
     let files_input = NodeRef::<html::Input>::new();
     let folder_input = NodeRef::<html::Input>::new();
     let (over, set_over) = signal(false);
@@ -87,10 +87,7 @@ pub fn InputBar() -> impl IntoView {
                     <select
                         aria-label="How test names are read"
                         on:change=move |ev| {
-                            let mode = match event_target_value(&ev).as_str() {
-                                "first-word" => NameMode::FirstWord,
-                                _ => NameMode::Line,
-                            };
+                            let mode = NameMode::from_name(&event_target_value(&ev)).unwrap_or_default();
                             engine.set_reading(Reading { name_mode: mode, ..state.reading() });
                         }
                         prop:value=move || state.name_mode.get().as_str()
@@ -123,7 +120,7 @@ fn from_file_list(list: &FileList) -> Vec<Input> {
 
 /// Takes the dropped entries now (the browser empties the list after the event), then walks
 /// folders asynchronously, in sorted order.
-fn dropped(ev: &DragEvent, state: AppState, engine: Engine) {
+fn dropped(ev: &DragEvent, state: AppState, engine: EngineHandle) {
     let Some(dt) = ev.data_transfer() else { return };
     let items = dt.items();
     let entries: Vec<FileSystemEntry> = (0..items.length())

@@ -1,11 +1,12 @@
 //! Deep links: the view, the tests table's filter and sort, and the selected test live in the
-//! URL's hash (`#view=flaky&filter=login&sort=failed-desc&test=Apples`), and so do markers that
-//! are not the default ones (`test-marker=TESTCASE%3A%20&ignore-case=1`) and the line the run
-//! viewer shows (`lines=build.log%3A1204711`). Reloading or sharing the URL restores them; they
-//! apply once the same files are given again.
+//! URL's hash (`#view=flaky&filter=login&sort=failed-desc&test=Apples`), and so does the reading
+//! when it is not the default one (`test-marker=TESTCASE%3A%20&ignore-case=1`, the pairs of
+//! [`lra_core::Reading::link_pairs`]) and the line the run viewer shows
+//! (`lines=build.log%3A1204711`). Reloading or sharing the URL restores them; they apply once the
+//! same files are given again.
 
 use leptos::prelude::*;
-use lra_core::{LogFormat, Markers};
+use lra_core::{READING_LINK_KEYS, Reading};
 use wasm_bindgen::JsValue;
 
 use crate::state::{AppState, View};
@@ -15,10 +16,9 @@ use lra_protocol::Column;
 pub fn install(state: AppState) {
     let Some(window) = web_sys::window() else { return };
     let hash = window.location().hash().unwrap_or_default();
-    let mut marker_texts: [Option<String>; 3] = Default::default();
     // The viewer's place, opened once a file of that name is in the summary.
     let mut lines: Option<(String, u64)> = None;
-    let mut ignore_case = false;
+    let mut reading_pairs: Vec<(String, String)> = Vec::new();
     for pair in hash.trim_start_matches('#').split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let value: String = js_sys::decode_uri_component(value).map(String::from).unwrap_or_default();
@@ -41,29 +41,15 @@ pub fn install(state: AppState) {
             }
             "test" => state.selected.set(Some(value)),
             "lines" => lines = value.rsplit_once(':').and_then(|(f, n)| Some((f.to_owned(), n.parse().ok()?))),
-            "test-marker" => marker_texts[0] = Some(value),
-            "result-marker" => marker_texts[1] = Some(value),
-            "iteration-marker" => marker_texts[2] = Some(value),
-            "ignore-case" => ignore_case = value == "1",
-            "iteration-per-file" => state.iteration_per_file.set(value == "1"),
-            "format" => match LogFormat::from_name(&value) {
-                Some(f) => state.log_format.set(Some(f)),
-                None => state.errors.update(|errs| errs.push(format!("the link's log format {value:?} is not known"))),
-            },
+            key if READING_LINK_KEYS.contains(&key) => reading_pairs.push((key.to_owned(), value)),
             _ => {}
         }
     }
-    if marker_texts.iter().any(Option::is_some) || ignore_case {
-        let m = Markers::default();
-        let [t, r, i] = marker_texts;
-        let (t, r, i) = (
-            t.as_deref().unwrap_or(m.test()),
-            r.as_deref().unwrap_or(m.result()),
-            i.as_deref().unwrap_or(m.iteration()),
-        );
-        match Markers::new(t, r, i, ignore_case) {
-            Ok(markers) => state.markers.set(markers),
-            Err(e) => state.errors.update(|errs| errs.push(format!("the link's markers are not valid: {e}"))),
+    if !reading_pairs.is_empty() {
+        let (reading, problems) = Reading::from_link_pairs(reading_pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        state.errors.update(|errs| errs.extend(problems));
+        if let Err(e) = state.set_reading(&reading) {
+            state.errors.update(|errs| errs.push(e));
         }
     }
     if let Some((name, line)) = lines {
@@ -92,26 +78,8 @@ pub fn install(state: AppState) {
         if let Some(test) = state.selected.get() {
             parts.push(format!("test={}", encode(&test)));
         }
-        state.markers.with(|m| {
-            let default = Markers::default();
-            for (key, text, default) in [
-                ("test-marker", m.test(), default.test()),
-                ("result-marker", m.result(), default.result()),
-                ("iteration-marker", m.iteration(), default.iteration()),
-            ] {
-                if text != default {
-                    parts.push(format!("{key}={}", encode(text)));
-                }
-            }
-            if m.ignore_case() {
-                parts.push("ignore-case=1".to_owned());
-            }
-        });
-        if let Some(f) = state.log_format.get() {
-            parts.push(format!("format={f}"));
-        }
-        if state.iteration_per_file.get() {
-            parts.push("iteration-per-file=1".to_owned());
+        for (key, value) in state.reading_tracked().link_pairs() {
+            parts.push(format!("{key}={}", encode(&value)));
         }
         if let Some((name, line)) = state.lines_shown.get() {
             parts.push(format!("lines={}", encode(&format!("{name}:{line}"))));

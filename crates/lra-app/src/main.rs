@@ -16,7 +16,7 @@ mod batches;
 mod charts;
 mod client;
 mod embed;
-mod engine;
+mod engine_handle;
 mod exports;
 mod input;
 mod links;
@@ -58,7 +58,7 @@ fn show_fatal(message: &str) {
 fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
-    let engine = engine::Engine::start(state);
+    let engine = engine_handle::EngineHandle::start(state);
     provide_context(engine);
     charts::Charts::provide();
     let embedding = embed::install(engine.for_embedding());

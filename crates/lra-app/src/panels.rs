@@ -2,7 +2,7 @@
 //! names and what an anomaly says (a test's name, a result word) are shown as [`as_shown`] makes
 //! them.
 
-use crate::engine::{Engine, EngineStatus};
+use crate::engine_handle::{EngineHandle, EngineStatus};
 use crate::state::{AppState, count, human_bytes, now, percent};
 use crate::viewer::OpenAt;
 use leptos::prelude::*;
@@ -25,7 +25,7 @@ pub fn Welcome() -> impl IntoView {
 /// Per-file and overall progress, with MB/s, ETA and Cancel.
 #[component]
 pub fn Progress() -> impl IntoView {
-    let engine = expect_context::<Engine>();
+    let engine = expect_context::<EngineHandle>();
     // Re-read the clock while the analysis runs, for the rate and the ETA.
     let (tick, set_tick) = signal(0u32);
     let handle = set_interval_with_handle(move || set_tick.update(|t| *t += 1), std::time::Duration::from_millis(250));
@@ -104,7 +104,7 @@ const NOT_SECURE: &str = ". It is not a secure context (plain HTTP, not from loc
 #[component]
 pub fn Header() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let engine = expect_context::<Engine>();
+    let engine = expect_context::<EngineHandle>();
     // Served over plain HTTP from a host other than localhost, a page gets no service worker, so
     // coi-serviceworker cannot isolate it: the user is told why, and what would give threads.
     let secure = web_sys::window().is_none_or(|w| w.is_secure_context());

@@ -7,14 +7,14 @@ use leptos::html;
 use leptos::prelude::*;
 use lra_core::{DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, LogFormat, Markers, Reading};
 
-use crate::engine::Engine;
+use crate::engine_handle::EngineHandle;
 use crate::state::AppState;
 
 /// The three marker fields, the case switch, Apply and Reset.
 #[component]
 pub fn MarkerSettings() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let engine = expect_context::<Engine>();
+    let engine = expect_context::<EngineHandle>();
     let (test, result, iteration) = (NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new(), NodeRef::new());
     let ignore_case = NodeRef::<html::Input>::new();
     let format = NodeRef::<html::Select>::new();

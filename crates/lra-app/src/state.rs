@@ -155,6 +155,15 @@ impl AppState {
         }
     }
 
+    /// [`AppState::reading`], tracked: an effect that asks runs again when the reading changes.
+    pub fn reading_tracked(self) -> Reading {
+        self.name_mode.track();
+        self.markers.track();
+        self.log_format.track();
+        self.iteration_per_file.track();
+        self.reading()
+    }
+
     /// Makes `reading` the page's, once its markers are checked; nothing changes if they are
     /// not valid.
     pub fn set_reading(self, reading: &Reading) -> Result<(), String> {

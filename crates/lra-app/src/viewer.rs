@@ -1,7 +1,7 @@
 //! The run viewer: the log's own lines at a place the summary names (a first failure, an
 //! anomaly, a reason's first run), read from the File by the engine worker, a window at a time.
 //! The page holds only the lines on screen, whatever the file's size. The worker sends each line
-//! with its controls made visible (`lra_view::lines`); file and test names are shown as
+//! with its controls made visible (`lra_session::lines`); file and test names are shown as
 //! [`as_shown`] makes them.
 
 use leptos::ev::KeyboardEvent;
@@ -10,7 +10,7 @@ use lra_core::{KEPT_RUNS, as_shown};
 use lra_protocol::query::{Found, LinesAnswer, NextFailureQuery, NextRunQuery, NoAnswer, RunFound, SearchQuery};
 use lra_protocol::{LinesQuery, Place, RunAt, ShownLine, ViewerLines};
 
-use crate::engine::Engine;
+use crate::engine_handle::EngineHandle;
 use crate::state::{AppState, BEFORE, Target, count, human_bytes};
 
 /// A step of "earlier" and "later": the window moves by this many lines.
@@ -42,7 +42,7 @@ pub fn OpenAt(place: Option<Place>, label: String, #[prop(optional)] test: Optio
 #[component]
 pub fn RunViewer() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let engine = expect_context::<Engine>();
+    let engine = expect_context::<EngineHandle>();
     let shown: RwSignal<Option<ViewerLines>> = RwSignal::new(None);
     let message: RwSignal<Option<String>> = RwSignal::new(None);
     let search = RwSignal::new(String::new());
@@ -284,7 +284,7 @@ pub fn log_line(number: u64, line: &ShownLine, in_run: bool, anchor: bool) -> im
 /// runs found again.
 #[derive(Clone, Copy)]
 struct LinesAsk {
-    engine: Engine,
+    engine: EngineHandle,
     state: AppState,
     shown: RwSignal<Option<ViewerLines>>,
     message: RwSignal<Option<String>>,
@@ -364,7 +364,7 @@ impl LinesAsk {
 /// and where to say how it goes.
 #[derive(Clone, Copy)]
 struct Chase {
-    engine: Engine,
+    engine: EngineHandle,
     state: AppState,
     file: u32,
     number: u64,
@@ -375,7 +375,7 @@ struct Chase {
 impl Chase {
     /// Starts a chase in `file`, saying `what`: the one running from now on.
     fn start(
-        engine: Engine,
+        engine: EngineHandle,
         state: AppState,
         file: u32,
         searches: StoredValue<u64>,

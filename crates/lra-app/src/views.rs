@@ -9,7 +9,7 @@ use lra_protocol::query::{CompareQuery, FailuresQuery, FlakyQuery, SlowestQuery,
 use crate::asked::{asked, asked_of_summary};
 use crate::batches::Input;
 use crate::charts::{DurationsFigure, HeatmapFigure};
-use crate::engine::Engine;
+use crate::engine_handle::EngineHandle;
 use crate::state::{AppState, View, count, percent};
 use crate::tests_table::TestsTable;
 use crate::viewer::OpenAt;
@@ -297,7 +297,7 @@ fn Failures() -> impl IntoView {
 #[component]
 fn Compare() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let engine = expect_context::<Engine>();
+    let engine = expect_context::<EngineHandle>();
     let saved = NodeRef::<html::Input>::new();
     let load = move |_| {
         if let Some(file) = saved.get().and_then(|i| i.files()).and_then(|l| l.get(0)) {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use lra_core::{FileParser, Options, Summary};
-use lra_input::{Content, HEAD_LEN, Members, Sink, Unpacker};
+use lra_input::{Content, HEAD_LEN, Sink, SummarySink, Unpacker};
 
 use crate::object_url::{shown_url, url_of};
 
@@ -337,7 +337,7 @@ fn unpack_stream(
     summary: &mut Summary,
     problems: &mut Vec<String>,
 ) -> io::Result<()> {
-    let mut members = Members::new(options.clone());
+    let mut members = SummarySink::new(options.clone());
     let read = if rayon::current_num_threads() > 1 {
         std::thread::scope(|scope| {
             let (tx, rx) = mpsc::sync_channel(PIPE_DEPTH);

@@ -311,7 +311,7 @@ fn read_again(
             false => Err(fail("changed since it was read".to_owned())),
         },
         Content::Packed(_) => {
-            // Members of the same name (a tar may hold two) are told apart by their order.
+            // SummarySink of the same name (a tar may hold two) are told apart by their order.
             let nth = summary.files[..file].iter().filter(|g| g.name == f.name).count();
             Ok(Rc::new(Decoded::new(whole, name, f.name.to_string(), nth, f.bytes)))
         }

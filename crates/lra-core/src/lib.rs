@@ -25,6 +25,7 @@ pub mod testing;
 mod write;
 
 pub use base::cut::{CUT_BYTES, Cut, cut_text, split_cut};
+pub use base::link::READING_LINK_KEYS;
 pub use base::location::{LineStart, Location};
 pub use base::log_format::LogFormat;
 pub use base::markers::{

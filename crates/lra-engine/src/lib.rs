@@ -1,5 +1,5 @@
 //! The wasm face of the engine, loaded by `web/engine/worker.js` inside a module Web Worker. It
-//! keeps the page's summary (`lra_view::Session`) and answers the page's requests.
+//! keeps the page's summary (`lra_session::Session`) and answers the page's requests.
 //!
 //! The worker reads each File in slices and feeds them here. In the threaded build
 //! (feature `threads`), each slice is parsed on a rayon pool of Web Workers sharing this module's
@@ -14,8 +14,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lra_protocol::{Reply, Request};
-use lra_view::lines::Source;
-use lra_view::{Batch, Outcome, Pool, Session};
+use lra_session::lines::Source;
+use lra_session::{Batch, Outcome, Pool, Session};
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "threads")]
@@ -185,7 +185,7 @@ impl Engine {
 
     /// Whether the batch's files, of these `sizes`, are read by the worker's pool of `parsers`
     /// (a file of `split_min` bytes or more may be cut into parts); if so, the pool's plan is
-    /// made (`lra_view::Pool`), and the worker follows it: the heads it asks for
+    /// made (`lra_session::Pool`), and the worker follows it: the heads it asks for
     /// ([`Engine::pool_head_wanted`]), then its jobs ([`Engine::pool_next_job`]).
     pub fn plan_pool(&mut self, parsers: u32, split_min: f64, sizes: Vec<f64>) -> bool {
         let sizes: Vec<u64> = sizes.into_iter().map(|s| s as u64).collect();
@@ -314,7 +314,7 @@ impl SegmentParser {
     /// A parser of the lines that start in `[start, end)`, read as `reading` (the plan's) says.
     #[wasm_bindgen(constructor)]
     pub fn new(reading: &str, start: f64, end: f64) -> Result<SegmentParser, JsError> {
-        let parser = lra_view::segment_parser(reading).map_err(|e| JsError::new(&e))?;
+        let parser = lra_session::segment_parser(reading).map_err(|e| JsError::new(&e))?;
         Ok(SegmentParser { parser, lines: lra_input::LinesInRange::new(start as u64..end as u64) })
     }
 

@@ -41,7 +41,7 @@ struct Cursor {
 struct Capture {
     name: String,
     nth: usize,
-    /// Members of that name begun so far.
+    /// SummarySink of that name begun so far.
     seen: usize,
     inside: bool,
     /// Decoded bytes of the member so far,

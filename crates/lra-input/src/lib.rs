@@ -10,7 +10,7 @@
 //! Damage is reported, never fatal: a corrupt or truncated member ends with the reason, after
 //! the bytes read before the damage, and the other members still count.
 //!
-//! [`Members`] is the sink that parses each member into a `lra_core::Summary`, recording each
+//! [`SummarySink`] is the sink that parses each member into a `lra_core::Summary`, recording each
 //! file's [`Origin`] (which input, which member, its checkpoints) when it begins. [`classify`]
 //! tells what an input holds by its first bytes. A large plain log is read as parts at once,
 //! cut by [`byte_ranges`] and [`LinesInRange`]. [`lines`] reads a file's lines back at the
@@ -25,9 +25,9 @@ mod gzip;
 mod inflate;
 mod layer;
 pub mod lines;
-mod members;
 mod parts;
 mod sniff;
+mod summary_sink;
 mod tar;
 mod unpack;
 mod zip;
@@ -35,7 +35,7 @@ mod zstd;
 
 pub use decoded::Decoded;
 pub use layer::{MAX_MEMBER_NAME_BYTES, MAX_MEMBERS, Sink};
-pub use members::{Member, Members, Origin};
 pub use parts::{LinesInRange, byte_ranges};
 pub use sniff::{Content, HEAD_LEN, Kind, classify};
+pub use summary_sink::{Member, Origin, SummarySink};
 pub use unpack::Unpacker;

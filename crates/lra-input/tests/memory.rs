@@ -1,5 +1,5 @@
 //! The attack of issue 23: a 65 KB `.gz` whose one line is a 64 MiB test name. Unpacked and
-//! parsed as the CLI and the engine do (`Members`), it must not make the process hold the line:
+//! parsed as the CLI and the engine do (`SummarySink`), it must not make the process hold the line:
 //! a parser holds at most `DEFAULT_MAX_LINE` (1 MiB) of a line, and reads the name on as it
 //! streams, keeping it cut (docs/design.md, "Names shown and kept"). Measured as the process's peak resident memory
 //! (`VmHWM`), so this test is a binary of its own: nothing else runs beside it.
@@ -7,7 +7,7 @@
 use std::io::Write as _;
 
 use lra_core::{NameMode, Options};
-use lra_input::{Members, Unpacker};
+use lra_input::{SummarySink, Unpacker};
 
 /// The process's peak resident memory so far, in bytes (Linux).
 fn peak_rss() -> Option<u64> {
@@ -33,7 +33,7 @@ fn a_small_gz_of_a_64_mib_name_is_read_in_bounded_memory() {
     assert!(gz.len() < 100_000, "{} bytes", gz.len());
 
     let Some(before) = peak_rss() else { return };
-    let mut members = Members::new(Options::with_name_mode(NameMode::Line));
+    let mut members = SummarySink::new(Options::with_name_mode(NameMode::Line));
     let mut u = Unpacker::new("attack.log.gz");
     for slice in gz.chunks(64 << 10) {
         u.feed(slice, &mut members);

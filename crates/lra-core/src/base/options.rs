@@ -156,6 +156,11 @@ impl NameMode {
             NameMode::FirstWord => "first-word",
         }
     }
+
+    /// The mode [`NameMode::as_str`] calls `name`.
+    pub fn from_name(name: &str) -> Option<NameMode> {
+        [NameMode::Line, NameMode::FirstWord].into_iter().find(|m| m.as_str() == name)
+    }
 }
 
 /// What a file's head told: the format it is read in, a choice made with it, and why, in words

@@ -2,7 +2,7 @@
 //! that a cancelled request adds nothing.
 
 use lra_core::{FileParser, Options, Segment, Summary};
-use lra_input::{Content, HEAD_LEN, Member, Members, Origin, Unpacker};
+use lra_input::{Content, HEAD_LEN, Member, Origin, SummarySink, Unpacker};
 use lra_protocol::{Reading, Request};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -48,7 +48,7 @@ pub struct Batch {
     /// The files' names, in the order they are read.
     pub(crate) names: Vec<String>,
     /// The logs, parsed in order.
-    pub(crate) members: Members,
+    pub(crate) members: SummarySink,
     pub(crate) logs: usize,
     /// Saved summaries, by the name they were given under.
     pub(crate) saved: Vec<(String, Summary)>,
@@ -65,7 +65,7 @@ impl Batch {
         parallel: bool,
     ) -> Result<Batch, String> {
         let options = options_for(reading, parallel)?;
-        let members = Members::new(options.clone());
+        let members = SummarySink::new(options.clone());
         Ok(Batch {
             purpose,
             options,

@@ -36,13 +36,13 @@ pub struct Member {
 
 /// Parses every file it is given (see [`Sink`]) into one [`Summary`], in order. A file that
 /// ended early is flagged (`FileStats::damage`), and each damage is also a problem message.
-pub struct Members {
+pub struct SummarySink {
     options: Options,
     parser: Option<FileParser>,
     /// Decoded bytes gathered into large slices, which a parallel parse can split.
     pending: Vec<u8>,
     summary: Summary,
-    /// The input the files begun from now on come from (see [`Members::begin_input`]).
+    /// The input the files begun from now on come from (see [`SummarySink::begin_input`]).
     input: usize,
     /// How many files of each name the input has begun, to number members of the same name.
     names_begun: HashMap<String, usize>,
@@ -53,11 +53,11 @@ pub struct Members {
     problems: Vec<String>,
 }
 
-impl Members {
+impl SummarySink {
     /// An empty summary, to be filled with files read with `options`.
-    pub fn new(options: Options) -> Members {
+    pub fn new(options: Options) -> SummarySink {
         let summary = Summary::empty_for(&options);
-        Members {
+        SummarySink {
             options,
             parser: None,
             pending: Vec::new(),
@@ -119,7 +119,7 @@ impl Members {
     }
 }
 
-impl Sink for Members {
+impl Sink for SummarySink {
     fn begin(&mut self, name: &str, is_member: bool) {
         let begun = self.names_begun.entry(name.to_owned()).or_default();
         let nth = *begun;

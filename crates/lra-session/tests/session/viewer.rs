@@ -2,10 +2,10 @@
 //! window, CRLF, invalid UTF-8, long lines, no final newline; and search against a plain scan.
 
 use lra_protocol::{LinesQuery, Place, Reading, Reply, Request};
-use lra_view::Session;
+use lra_session::Session;
 use std::rc::Rc;
 
-use lra_view::lines::{Anchor, LineIndex, SHOWN_BYTES, Source, search, window};
+use lra_session::lines::{Anchor, LineIndex, SHOWN_BYTES, Source, search, window};
 use proptest::prelude::*;
 
 use crate::{analyze, ask};
@@ -260,7 +260,7 @@ fn often_failing() -> (String, Vec<(u64, u64)>) {
 #[test]
 fn every_failed_run_past_the_kept_ones_is_found_again_in_order() {
     use lra_core::Options;
-    use lra_view::rescan::{Rescan, next_failed_run};
+    use lra_session::rescan::{Rescan, next_failed_run};
     let (log, expected) = often_failing();
     let src = log.as_bytes();
     // Whole shares, and shares so small that runs straddle them, down to the longest run (47

@@ -2,8 +2,8 @@
 
 use lra_core::{FileParser, NameMode, Options, Summary};
 use lra_protocol::{Column, Export, Reading, Reply, Request, TestsQuery};
-use lra_view::Session;
-use lra_view::lines::Source;
+use lra_session::Session;
+use lra_session::lines::Source;
 use std::rc::Rc;
 
 mod pool;
@@ -583,7 +583,7 @@ fn analyze_in_segments(session: &mut Session, name: &str, bytes: &[u8], parts: u
     };
     for k in 0..parts {
         let (start, end) = (line_start(bytes.len() * k / parts), line_start(bytes.len() * (k + 1) / parts));
-        let mut p = lra_view::segment_parser(&reading).unwrap();
+        let mut p = lra_session::segment_parser(&reading).unwrap();
         p.feed(&bytes[start..end.max(start)]);
         batch.add_segment(&p.into_segment().to_bytes()).unwrap();
     }

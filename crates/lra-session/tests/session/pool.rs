@@ -1,10 +1,10 @@
-//! The pool's plan (`lra_view::Pool`) driven as `web/engine/worker.js` drives it: heads given,
+//! The pool's plan (`lra_session::Pool`) driven as `web/engine/worker.js` drives it: heads given,
 //! each job run as `web/engine/parser.js` runs it, outcomes handed back in any order. What it
 //! adds must be what one engine reading every file adds.
 
 use lra_input::LinesInRange;
 use lra_protocol::{Reading, Reply, Request};
-use lra_view::{Job, Outcome, Pool, Session, Work};
+use lra_session::{Job, Outcome, Pool, Session, Work};
 
 use super::{analyze_bytes, ask, exported_json};
 
@@ -21,7 +21,7 @@ fn run(job: &Job, bytes: &[u8], slice: usize) -> Outcome {
             Outcome::Read(alone.into_part())
         }
         Work::Segment { reading, start, end } => {
-            let mut parser = lra_view::segment_parser(reading).unwrap();
+            let mut parser = lra_session::segment_parser(reading).unwrap();
             let mut lines = LinesInRange::new(*start..*end);
             let mut at = lines.read_from() as usize;
             while at < bytes.len() && !lines.is_finished() {
@@ -176,7 +176,7 @@ fn a_part_that_stopped_or_was_cut_short_ends_its_file_there_flagged() {
             // A part cut short still sends what it read: here, nothing.
             (Outcome::Damaged(..), 2) => {
                 let Work::Segment { reading, .. } = &job.work else { panic!("part 2 of a cut file") };
-                let empty = lra_view::segment_parser(reading).unwrap().into_segment().to_bytes();
+                let empty = lra_session::segment_parser(reading).unwrap().into_segment().to_bytes();
                 Some(Outcome::Damaged(empty, "gone".to_owned()))
             }
             _ => None,

@@ -3,7 +3,7 @@
 //! its messages), the [`Batches`] (the files being read), the [`Watchers`] (the embedding API's
 //! waits); it hears what the worker says, restarts it when it stops, and, whenever the summary
 //! changes, bumps the page's revision (every view asks again) and shows the new overview. Views
-//! ask typed queries ([`Engine::ask`], or the hooks of `asked`); the embedding API gets a
+//! ask typed queries ([`EngineHandle::ask`], or the hooks of `asked`); the embedding API gets a
 //! narrower handle, [`ForEmbedding`].
 
 use js_sys::{Function, Object};
@@ -32,7 +32,7 @@ pub enum EngineStatus {
 
 /// The handle to the engine, `Copy`, provided as context.
 #[derive(Clone, Copy)]
-pub struct Engine {
+pub struct EngineHandle {
     transport: Transport,
     batches: Batches,
     watchers: Watchers,
@@ -41,12 +41,12 @@ pub struct Engine {
     status: RwSignal<EngineStatus>,
 }
 
-impl Engine {
+impl EngineHandle {
     /// Starts the engine worker.
-    pub fn start(state: AppState) -> Engine {
+    pub fn start(state: AppState) -> EngineHandle {
         let transport = Transport::new();
         let batches = Batches::new(transport);
-        let engine = Engine {
+        let engine = EngineHandle {
             transport,
             batches,
             watchers: Watchers::new(transport),
@@ -271,7 +271,7 @@ impl Engine {
 /// What the embedding API (`embed`) may do with the engine: add files, wait for the summary,
 /// read the status, and watch the summary change.
 #[derive(Clone, Copy)]
-pub struct ForEmbedding(Engine);
+pub struct ForEmbedding(EngineHandle);
 
 impl ForEmbedding {
     /// Adds files to the summary.
@@ -299,7 +299,7 @@ impl ForEmbedding {
     /// The engine's state for the embedding API's `status()`: `{phase, build, threads,
     /// isolated, parsers}`; `phase` is "starting", "idle", "running" or "failed" (then `reason`).
     pub fn status(self) -> JsValue {
-        let Engine { batches, status: engine, .. } = self.0;
+        let EngineHandle { batches, status: engine, .. } = self.0;
         let status = Object::new();
         let Some(phase) = batches.phase() else { return status.into() };
         let phase = match phase {
