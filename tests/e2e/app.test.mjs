@@ -396,7 +396,7 @@ test("compare with a baseline: files given so far, or a saved summary", async ()
   const CURRENT = "Test: a\nResult: FAIL\nTest: b\nResult: PASS\nTest: c\nResult: ERROR\nTest: new\nResult: PASS\n";
   const lists = (page) =>
     page.$$eval(".diff-list", (divs) => divs.map((d) => [d.id, [...d.querySelectorAll("li")].map((li) => li.textContent)]));
-  const expected = [["new-failures", ["a"]], ["fixed", ["b"]], ["still-failing", ["c"]], ["new-tests", ["new"]], ["removed-tests", ["gone"]]];
+  const expected = [["new-failures", ["a"]], ["fixed", ["b"]], ["still-failing", ["c"]], ["new-tests", ["new"]], ["removed-tests", ["gone"]], ["regressions", []]];
   const s = await open({ isolate: true });
   try {
     const base = await analyzeTexts(s.page, [["base.log", BASE]]);

@@ -15,6 +15,8 @@ pub enum FailOn {
     NewFailures,
     /// Any test with a failed run now.
     Failures,
+    /// A test whose failure rate rose beyond chance (the diff's `regressions`).
+    Regressions,
 }
 
 /// The exit status for a gate's outcome (`None`: no gate was asked for); a failed gate says why
@@ -57,6 +59,7 @@ pub fn fail_on(gate: FailOn, diff: &Diff, current: &Summary) -> Result<(), Strin
             diff.new_failures.iter().map(String::as_str).chain(new_failing.map(|t| &*t.name)).collect()
         }
         FailOn::Failures => current.tests().iter().filter(|t| t.counts.failed > 0).map(|t| &*t.name).collect(),
+        FailOn::Regressions => diff.regressions.iter().map(String::as_str).collect(),
     };
     if failing.is_empty() {
         return Ok(());
@@ -64,6 +67,7 @@ pub fn fail_on(gate: FailOn, diff: &Diff, current: &Summary) -> Result<(), Strin
     let (what, flag) = match gate {
         FailOn::NewFailures => ("new failure", "new-failures"),
         FailOn::Failures => ("failing test", "failures"),
+        FailOn::Regressions => ("regression", "regressions"),
     };
     let shown: Vec<_> = failing.iter().take(NAMES_SHOWN).map(|name| as_printed(name)).collect();
     let more = match failing.len() - shown.len() {

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use lra_core::{
     DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, Diff, GenOptions, GenStyle, LogFormat,
-    MarkerTexts, NameMode, Options, Reading, Summary, as_printed,
+    MarkerTexts, NameMode, Options, Plan, Reading, Summary, as_printed,
 };
 
 #[derive(Parser)]
@@ -63,10 +63,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
         format: DiffFormat,
         /// Exit with 3 when the current run has `new-failures` (tests failing now that did not
-        /// fail in the base, new tests among them) or any `failures`. A current run with no
-        /// passed or failed run fails either.
+        /// fail in the base, new tests among them), any `failures`, or `regressions` (tests
+        /// whose failure rate rose beyond chance at `--alpha`). A current run with no passed or
+        /// failed run fails any gate.
         #[arg(long, value_enum, value_name = "GATE")]
         fail_on: Option<gates::FailOn>,
+        /// The significance level of regressions: the chance that any test is called a
+        /// regression by chance alone is at most ALPHA (Fisher's exact test per test, one-sided,
+        /// with Holm's method over the tests judged on both sides).
+        #[arg(long, value_name = "ALPHA", default_value_t = lra_core::DEFAULT_ALPHA, value_parser = parse_alpha)]
+        alpha: f64,
         /// How logs are read (saved summaries keep their own rules).
         #[command(flatten)]
         read: ReadArgs,
@@ -106,6 +112,24 @@ enum Command {
         /// How the log is read.
         #[command(flatten)]
         read: ReadArgs,
+    },
+    /// Plan reruns: for each test that has failed, how many more runs, every one clean, would
+    /// show its failure rate (failed over passed and failed runs) under RATE at 95% confidence
+    /// (the one-sided Clopper–Pearson bound; about 3 / RATE runs when none failed), and so how
+    /// many more runs of the suite (the most any of them needs). The input is a log file, a
+    /// directory of logs, or a summary saved with `--format json`.
+    Plan {
+        /// The failure rate to show each test under: above 0, under 1 (0.01 is 1%).
+        #[arg(long, value_name = "RATE", value_parser = parse_target_rate)]
+        target_rate: f64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+        format: PlanFormat,
+        /// How logs are read (a saved summary keeps its own rules).
+        #[command(flatten)]
+        read: ReadArgs,
+        /// The run to plan from.
+        path: PathBuf,
     },
     /// Print the files and objects that PATHS name, one a line, in the order `summarize` reads
     /// them: a directory's files sorted, a prefix's objects in key order; a name that holds a line
@@ -289,6 +313,12 @@ enum DiffFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum PlanFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum Name {
     /// The rest of the line after `Test: `, trimmed.
     Line,
@@ -300,7 +330,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Summarize { format, fail_under, read, paths } => summarize(format, fail_under, &read, &paths),
-        Command::Diff { format, fail_on, read, base, current } => diff(format, fail_on, &read, &base, &current),
+        Command::Diff { format, fail_on, alpha, read, base, current } => {
+            diff(format, fail_on, alpha, &read, &base, &current)
+        }
+        Command::Plan { target_rate, format, read, path } => plan(target_rate, format, &read, &path),
         Command::Merge { output, store, paths } => merge(output.as_deref(), &store.config(), &paths),
         Command::List { null, store, paths } => list(null, &store.config(), &paths),
         Command::Show { place, context, read } => show(&place, context, &read),
@@ -574,6 +607,7 @@ fn side(read: &ReadArgs, path: &Path) -> io::Result<Option<Summary>> {
 fn diff(
     format: DiffFormat,
     fail_on: Option<gates::FailOn>,
+    alpha: f64,
     read: &ReadArgs,
     base: &Path,
     current: &Path,
@@ -587,7 +621,7 @@ fn diff(
             as_printed(&e.to_string())
         );
     }
-    let diff = Diff::between(&base, &current);
+    let diff = Diff::between(&base, &current, alpha);
     let mut out = BufWriter::new(io::stdout().lock());
     match format {
         DiffFormat::Json => writeln!(out, "{}", diff.to_json_pretty())?,
@@ -596,6 +630,20 @@ fn diff(
     }
     out.flush()?;
     Ok(gates::verdict(fail_on.map(|gate| gates::fail_on(gate, &diff, &current))))
+}
+
+fn plan(target_rate: f64, format: PlanFormat, read: &ReadArgs, path: &Path) -> io::Result<ExitCode> {
+    let Some(summary) = side(read, path)? else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let plan = Plan::of(&summary, target_rate);
+    let mut out = BufWriter::new(io::stdout().lock());
+    match format {
+        PlanFormat::Json => writeln!(out, "{}", plan.to_json_pretty())?,
+        PlanFormat::Table => render::plan(&plan, &mut out)?,
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn parse_style(name: &str) -> Result<GenStyle, String> {
@@ -620,6 +668,22 @@ fn generate(options: GenOptions, size: Option<u64>) -> io::Result<()> {
         }
     }
     out.flush()
+}
+
+/// A significance level: above 0, under 1.
+fn parse_alpha(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(a) if a > 0.0 && a < 1.0 => Ok(a),
+        _ => Err(format!("{s:?} is not a significance level: give a number above 0 and under 1 (0.01)")),
+    }
+}
+
+/// A failure rate to show tests under: above 0, under 1.
+fn parse_target_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r > 0.0 && r < 1.0 => Ok(r),
+        _ => Err(format!("{s:?} is not a target failure rate: give a number above 0 and under 1 (0.01)")),
+    }
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use lra_core::{Counts, Diff, LogFormat, Summary, as_printed, human_duration};
+use lra_core::{Counts, Diff, LogFormat, Plan, Summary, as_printed, human_duration};
 
 /// How many anomalies the table lists by location.
 const ANOMALIES_SHOWN: usize = 10;
@@ -227,5 +227,43 @@ pub fn diff(d: &Diff, out: &mut impl Write) -> io::Result<()> {
             writeln!(out, "  {}", clip(name, 200))?;
         }
     }
+    let regressions: std::collections::HashSet<&str> = d.regressions.iter().map(String::as_str).collect();
+    let worse = d.compared.iter().filter(|c| regressions.contains(c.name.as_str()));
+    writeln!(out, "Failing more often, beyond chance at alpha {} ({}):", d.alpha, d.regressions.len())?;
+    for c in worse {
+        writeln!(
+            out,
+            "  {}  failed {} of {} before, {} of {} now (p = {:.2e})",
+            clip(&c.name, 200),
+            c.before.failed,
+            c.before.runs,
+            c.after.failed,
+            c.after.runs,
+            c.p_worse
+        )?;
+    }
     Ok(())
+}
+
+/// `lra plan`'s table: the tests most runs needed first.
+pub fn plan(p: &Plan, out: &mut impl Write) -> io::Result<()> {
+    let target = format!("{}%", p.target_rate * 100.0);
+    if p.tests.is_empty() {
+        return writeln!(out, "No test failed: nothing to show under {target}.");
+    }
+    writeln!(
+        out,
+        "Clean runs to show each failure rate under {target} ({}% one-sided Clopper-Pearson bound):",
+        p.confidence * 100.0
+    )?;
+    writeln!(out, "{:>12}  {:>15}  {:>9}  test", "more runs", "failed / runs", "bound now")?;
+    for t in &p.tests {
+        let more = t.more_runs.map_or("never".to_owned(), |n| n.to_string());
+        let share = format!("{} / {}", t.failed, t.runs);
+        writeln!(out, "{more:>12}  {share:>15}  {:>8.2}%  {}", t.upper_bound * 100.0, clip(&t.name, 200))?;
+    }
+    match p.suite_more_runs {
+        Some(n) => writeln!(out, "The suite needs {n} more clean runs."),
+        None => writeln!(out, "No number of runs shows every test under {target}."),
+    }
 }

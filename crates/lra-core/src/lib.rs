@@ -14,7 +14,8 @@
 //! - Each test keeps its passed and failed runs per iteration ([`IterationCells`]), run-length
 //!   encoded so that memory follows the changes, not tests × iterations;
 //!   [`Summary::failure_grid`] lays them out for a heatmap.
-//! - [`Diff::between`] compares two runs: new failures, fixed, still failing, new and removed tests.
+//! - [`Diff::between`] compares two runs: new failures, fixed, still failing, new and removed tests,
+//!   and the failure rates that rose beyond chance.
 //! - [`generate`] writes deterministic logs in the seed's format, for samples and benchmarks.
 
 mod base;
@@ -32,6 +33,7 @@ pub use base::markers::{
     DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, MAX_MARKER_LEN, Markers,
 };
 pub use base::options::{DEFAULT_MAX_LINE, Detected, MarkerTexts, NameMode, Options, Reading};
+pub use base::statistics::{binomial_cdf, clean_runs_needed, fisher_p_worse, holm_rejects, wilson_interval};
 pub use model::cells::{Cell, IterationCells, Span};
 pub use model::class::{Class, Counts};
 pub use model::durations::{DURATION_SCHEME, Durations, Timed, exact_ms, human_duration};
@@ -43,8 +45,9 @@ pub use read::format::detect::{DETECT_LEN, TERSE_OUTPUT, detect, detect_reading}
 pub use read::format::junit::JUNIT_REPORT_MARK;
 pub use read::parser::{CHECKPOINT_BYTES, FileParser, Segment};
 pub use write::csv::CSV_HEADER;
-pub use write::diff::{DIFF_SCHEMA, Diff};
+pub use write::diff::{Compared, DEFAULT_ALPHA, DIFF_SCHEMA, Diff, Judged};
 pub use write::generate::{GenOptions, GenStyle, Generator, generate};
 pub use write::grid::FailureGrid;
 pub use write::json::SUMMARY_SCHEMA;
+pub use write::plan::{PLAN_SCHEMA, Plan, PlannedTest};
 pub use write::shown::{SHOWN_BYTES, as_printed, as_shown, push_printed, push_visible};

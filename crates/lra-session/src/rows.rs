@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use lra_core::{AnomalyKind, Diff, Location, Summary, TestStats};
+use lra_core::{AnomalyKind, DEFAULT_ALPHA, Diff, Location, Summary, TestStats};
 use lra_protocol::{
     Column, Comparison, DiffList, FailureList, FailureRow, FileRow, FlakyList, FlakyRow, Overview, Place, RunAt,
     SlowestList, StripCell, TestDetail, TestRow, TestsPage, TestsQuery, Timing,
@@ -242,7 +242,7 @@ pub(crate) fn failures(s: &Summary) -> FailureList {
 pub(crate) fn comparison(base: Option<&Summary>, current: Option<&Summary>) -> Comparison {
     let baseline = base.map(|b| (b.files.len() as u64, b.tests().len() as u64));
     let lists = base.zip(current).map(|(base, current)| {
-        let d = Diff::between(base, current);
+        let d = Diff::between(base, current, DEFAULT_ALPHA);
         let list = |id: &str, title: &str, names: Vec<String>| DiffList {
             id: id.to_owned(),
             title: title.to_owned(),
@@ -255,6 +255,11 @@ pub(crate) fn comparison(base: Option<&Summary>, current: Option<&Summary>) -> C
             list("still-failing", "Still failing", d.still_failing),
             list("new-tests", "New tests", d.new_tests),
             list("removed-tests", "Removed tests", d.removed_tests),
+            list(
+                "regressions",
+                &format!("Failing more often, beyond chance (Fisher's test, Holm's method, α = {DEFAULT_ALPHA})"),
+                d.regressions,
+            ),
         ]
     });
     Comparison { baseline, lists }

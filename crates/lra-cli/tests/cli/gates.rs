@@ -83,3 +83,56 @@ fn fail_on_new_failures_counts_new_tests_that_fail_and_not_old_failures() {
     assert_eq!(lra(&["diff", "--fail-on", "new-failures", &saved, &broke]).status.code(), Some(3));
     assert_eq!(lra(&["diff", "--fail-on", "new-failures", &saved, &same]).status.code(), Some(0));
 }
+
+/// A log in which test `name` runs `runs` times, one iteration each, `failed` of them failing
+/// (the first ones), beside a test that always passes.
+fn failing_at(dir: &Path, file: &str, name: &str, failed: usize, runs: usize) -> String {
+    let mut log = String::new();
+    for i in 0..runs {
+        let word = if i < failed { "FAIL" } else { "PASS" };
+        log.push_str(&format!("Iteration {i}\nTest: {name}\nResult: {word}\nTest: steady\nResult: PASS\n"));
+    }
+    write(&dir.join(file), &log)
+}
+
+#[test]
+fn regressions_are_rates_that_rose_beyond_chance_not_any_new_failure() {
+    let dir = scratch("gate-regressions");
+    // 3 of 100, then 5 of 100: a rise that chance explains (Fisher's p is about 0.36).
+    let (before, after) = (failing_at(&dir, "a.log", "t", 3, 100), failing_at(&dir, "b.log", "t", 5, 100));
+    let o = lra(&["diff", "--format", "json", "--fail-on", "regressions", &before, &after]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json_of(&o);
+    assert_eq!(v["regressions"], serde_json::json!([]));
+    let t = v["compared"].as_array().unwrap().iter().find(|c| c["name"] == "t").unwrap();
+    assert_eq!((t["before"]["failed"].as_u64(), t["before"]["runs"].as_u64()), (Some(3), Some(100)));
+    assert_eq!((t["after"]["failed"].as_u64(), t["after"]["runs"].as_u64()), (Some(5), Some(100)));
+    let p = t["p_worse"].as_f64().unwrap();
+    assert!(p > 0.3 && p < 0.4, "{p}");
+    // A test that never failed on either side is compared, with no evidence it got worse.
+    let steady = v["compared"].as_array().unwrap().iter().find(|c| c["name"] == "steady").unwrap();
+    assert_eq!(steady["p_worse"], 1.0);
+
+    // 0 of 1000, then 30 of 1000: no chance at all.
+    let (before, after) = (failing_at(&dir, "c.log", "t", 0, 1000), failing_at(&dir, "d.log", "t", 30, 1000));
+    let o = lra(&["diff", "--fail-on", "regressions", &before, &after]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("--fail-on regressions: 1 regression: t"), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Failing more often, beyond chance at alpha 0.01 (1):"), "{out}");
+    assert!(out.contains("  t  failed 0 of 1000 before, 30 of 1000 now (p = "), "{out}");
+    // The same rise is a new failure too, and the markdown names it with its figures.
+    let md = stdout(&lra(&["diff", "--format", "markdown", &before, &after]));
+    assert!(md.contains("- `t`: failed 0 of 1000 before, 30 of 1000 now"), "{md}");
+
+    // 1 of 20, then 6 of 20: p is about 0.046, a regression at 0.05 but not at the default 0.01.
+    let (before, after) = (failing_at(&dir, "e.log", "t", 1, 20), failing_at(&dir, "f.log", "t", 6, 20));
+    assert_eq!(lra(&["diff", "--fail-on", "regressions", &before, &after]).status.code(), Some(0));
+    let o = lra(&["diff", "--fail-on", "regressions", "--alpha", "0.05", &before, &after]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    for bad in ["0", "1", "-0.1", "NaN", "often"] {
+        let o = lra(&["diff", &format!("--alpha={bad}"), &before, &after]);
+        assert_eq!(o.status.code(), Some(2), "--alpha {bad}");
+        assert!(stderr(&o).contains("is not a significance level"), "{}", stderr(&o));
+    }
+}

@@ -13,6 +13,7 @@ mod gates;
 mod hostile;
 mod markers;
 mod merge;
+mod plan;
 mod reports;
 mod runners;
 mod show;
@@ -123,10 +124,11 @@ fn csv_has_a_header_and_one_quoted_row_per_test() {
     assert_eq!(
         lines[0],
         "name,runs,passed,failed,skipped,other,missing,pass_rate,first_failure_file,first_failure_line,\
-         timed_runs,total_ms,min_ms,p50_ms,p95_ms,max_ms"
+         timed_runs,total_ms,min_ms,p50_ms,p95_ms,max_ms,failure_rate,failure_rate_ci95_low,failure_rate_ci95_high"
     );
-    assert_eq!(lines[1], format!("\"a, \"\"b\"\"\",1,0,1,0,0,0,0.000000,{log},2,,,,,,"));
-    assert_eq!(lines[2], "plain,1,1,0,0,0,0,1.000000,,,,,,,,");
+    // Wilson's interval of 1 in 1 is [1 / (1 + z²), 1], of 0 in 1 [0, z² / (1 + z²)], z = 1.96.
+    assert_eq!(lines[1], format!("\"a, \"\"b\"\"\",1,0,1,0,0,0,0.000000,{log},2,,,,,,,1.000000,0.206549,1.000000"));
+    assert_eq!(lines[2], "plain,1,1,0,0,0,0,1.000000,,,,,,,,,0.000000,0.000000,0.793451");
     assert_eq!(lines.len(), 3);
 }
 

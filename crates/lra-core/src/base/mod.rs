@@ -1,6 +1,6 @@
 //! The bottom layer: small types and helpers that every layer above shares, and that use nothing
 //! above them: how logs are read (`options`, `log_format`, `markers`; `link`, the reading as a link's pairs), where things are
-//! (`location`), and text (`text`; `cut`, the budget on kept texts; `hash`, for interning).
+//! (`location`), how sure a rate is (`statistics`), and text (`text`; `cut`, the budget on kept texts; `hash`, for interning).
 
 pub(crate) mod cut;
 pub(crate) mod hash;
@@ -9,4 +9,5 @@ pub(crate) mod location;
 pub(crate) mod log_format;
 pub(crate) mod markers;
 pub(crate) mod options;
+pub(crate) mod statistics;
 pub(crate) mod text;

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::base::statistics::wilson_interval;
+
 /// The class of one test run (docs/design.md §1.4; `Missing` is a run that never got a word).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Class {
@@ -79,5 +81,20 @@ impl Counts {
     pub fn pass_rate(&self) -> Option<f64> {
         let judged = self.runs() - self.skipped;
         (judged > 0).then(|| self.passed as f64 / judged as f64)
+    }
+
+    /// The judged runs: passed + failed, what a failure rate is over.
+    pub fn judged(&self) -> u64 {
+        self.passed + self.failed
+    }
+
+    /// Failed runs over the judged ones, or `None` when there are none.
+    pub fn failure_rate(&self) -> Option<f64> {
+        (self.judged() > 0).then(|| self.failed as f64 / self.judged() as f64)
+    }
+
+    /// The 95% Wilson score interval of [`Counts::failure_rate`].
+    pub fn failure_rate_ci95(&self) -> Option<[f64; 2]> {
+        wilson_interval(self.failed, self.judged())
     }
 }

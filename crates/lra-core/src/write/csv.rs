@@ -8,9 +8,11 @@ use crate::model::durations::exact_ms;
 use crate::model::summary::Summary;
 
 /// The header row. Durations are in milliseconds with three decimals (exact microseconds),
-/// empty for a test none of whose runs had one.
+/// empty for a test none of whose runs had one. The failure rate (failed over passed + failed)
+/// and its 95% Wilson interval come last, empty for a test with no judged run.
 pub const CSV_HEADER: &str = "name,runs,passed,failed,skipped,other,missing,pass_rate,first_failure_file,\
-first_failure_line,timed_runs,total_ms,min_ms,p50_ms,p95_ms,max_ms";
+first_failure_line,timed_runs,total_ms,min_ms,p50_ms,p95_ms,max_ms,failure_rate,failure_rate_ci95_low,\
+failure_rate_ci95_high";
 
 impl Summary {
     /// One row per test in order of first appearance, after a header (RFC 4180 quoting).
@@ -44,7 +46,7 @@ impl Summary {
                 None => write!(out, ",,")?,
             }
             match test.durations() {
-                Some(d) => writeln!(
+                Some(d) => write!(
                     out,
                     ",{},{},{},{},{},{}",
                     d.runs(),
@@ -54,7 +56,11 @@ impl Summary {
                     exact_ms(d.p95()),
                     exact_ms(d.max())
                 )?,
-                None => writeln!(out, ",,,,,,")?,
+                None => write!(out, ",,,,,,")?,
+            }
+            match (c.failure_rate(), c.failure_rate_ci95()) {
+                (Some(rate), Some([low, high])) => writeln!(out, ",{rate:.6},{low:.6},{high:.6}")?,
+                _ => writeln!(out, ",,,")?,
             }
         }
         Ok(())

@@ -61,6 +61,8 @@ impl Summary {
             runs: t.counts.runs(),
             counts: t.counts,
             pass_rate: t.counts.pass_rate(),
+            failure_rate: t.counts.failure_rate(),
+            failure_rate_ci95: t.counts.failure_rate_ci95(),
             results: t.results.iter().map(|(w, n)| (w.to_owned(), n)).collect(),
             first_failure: t.first_failure().map(|l| self.location_json(l)),
             transitions: t.transitions(),

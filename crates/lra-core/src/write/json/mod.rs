@@ -155,6 +155,12 @@ struct TestJson {
     #[serde(flatten)]
     counts: Counts,
     pass_rate: Option<f64>,
+    /// Failed over passed + failed, and its 95% Wilson interval: follow from the counts, written
+    /// for scripts and never read back (absent in summaries saved before them).
+    #[serde(default)]
+    failure_rate: Option<f64>,
+    #[serde(default)]
+    failure_rate_ci95: Option<[f64; 2]>,
     results: BTreeMap<String, u64>,
     first_failure: Option<LocationJson>,
     #[serde(default)]
