@@ -41,7 +41,7 @@ browser:
 	@[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -x /usr/sbin/nginx ] || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver nginx; }
 
-## The integration tests' Python packages (moto's S3 server, pyspark, xmlschema), exactly as
+## The integration tests' Python packages (moto's S3 server, pyspark, xmlschema, scipy), exactly as
 ## tests/integrations/requirements.txt pins them, in target/venv; reinstalled only when it changes.
 VENV := target/venv
 venv: $(VENV)/.installed
@@ -118,12 +118,12 @@ lint: setup
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check
 	$(CARGO) clippy --manifest-path fuzz/Cargo.toml --all-targets --locked --target-dir target/fuzz-clippy -- -D warnings
 
-## The released CLI against real peers: a local S3 server (moto), Jenkins' JUnit schema, and a
-## Spark local cluster (pyspark with the machine's Java 17).
+## The released CLI against real peers: a local S3 server (moto), Jenkins' JUnit schema, SciPy's
+## statistics, and a Spark local cluster (pyspark with the machine's Java 17).
 test-integrations: venv
 	$(CARGO) build --release --locked -p lra-cli
 	cd tests/integrations && LRA=$(CURDIR)/target/release/lra PYTHONDONTWRITEBYTECODE=1 \
-		$(CURDIR)/$(VENV)/bin/python -W ignore::ResourceWarning -m unittest -v junit_schema_test object_store_test
+		$(CURDIR)/$(VENV)/bin/python -W ignore::ResourceWarning -m unittest -v junit_schema_test object_store_test statistics_test
 	cd integrations/spark && LRA=$(CURDIR)/target/release/lra PYTHONDONTWRITEBYTECODE=1 \
 		$(CURDIR)/$(VENV)/bin/python -W ignore::ResourceWarning -m unittest -v lra_spark_test
 
