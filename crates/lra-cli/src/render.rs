@@ -58,8 +58,8 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
         let width = tests.iter().map(|t| as_printed(&t.name).chars().count()).max().unwrap_or(0).clamp(4, 60);
         write!(
             out,
-            "{:<width$}  {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}  ",
-            "TEST", "RUNS", "PASSED", "FAILED", "SKIPPED", "OTHER", "MISSING", "PASS%"
+            "{:<width$}  {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7} {:>22}  ",
+            "TEST", "RUNS", "PASSED", "FAILED", "SKIPPED", "OTHER", "MISSING", "PASS%", "FAIL% [95% INTERVAL]"
         )?;
         if timed {
             write!(out, "{:>9} {:>9}  ", "P50", "P95")?;
@@ -80,6 +80,16 @@ pub fn table(s: &Summary, out: &mut impl Write) -> io::Result<()> {
             match c.pass_rate() {
                 Some(r) => push_right(&mut row, format_args!("{:.1}%", r * 100.0), 7),
                 None => push_right(&mut row, format_args!("-"), 7),
+            }
+            row.push(' ');
+            // Failed over passed and failed runs, and its Wilson interval.
+            match (c.failure_rate(), c.failure_rate_ci95()) {
+                (Some(r), Some([low, high])) => push_right(
+                    &mut row,
+                    format_args!("{:.1}% [{:.1}, {:.1}]", r * 100.0, low * 100.0, high * 100.0),
+                    22,
+                ),
+                _ => push_right(&mut row, format_args!("-"), 22),
             }
             row.push_str("  ");
             if timed {
@@ -178,13 +188,14 @@ fn push_clipped(row: &mut String, name: &str, width: usize) {
     row.extend(std::iter::repeat_n(' ', width.saturating_sub(chars)));
 }
 
-/// Appends `value`, right-aligned in `width` characters (its text is ASCII).
+/// Appends `value`, right-aligned in `width` characters (its text is ASCII; `width` at most 32).
 fn push_right(row: &mut String, value: std::fmt::Arguments<'_>, width: usize) {
+    const SPACES: &str = "                                ";
     let start = row.len();
     row.write_fmt(value).expect("a String takes any text");
     let len = row.len() - start;
     if len < width {
-        row.insert_str(start, &"        "[..width - len]);
+        row.insert_str(start, &SPACES[..width - len]);
     }
 }
 

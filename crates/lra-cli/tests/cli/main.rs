@@ -377,3 +377,21 @@ fn diff_with_a_broken_side_says_why_and_fails() {
     assert!(stderr(&o).contains("missing.log: No such file or directory"), "{}", stderr(&o));
     assert_eq!(lra(&["diff", &good]).status.code(), Some(2));
 }
+
+#[test]
+fn the_table_gives_each_failure_rate_with_its_wilson_interval() {
+    let dir = scratch("table-interval");
+    let log = write(
+        &dir.join("t.log"),
+        "Test: b\nResult: FAIL\nTest: b\nResult: PASS\nTest: b\nResult: SKIP\nTest: a\nResult: PASS\nTest: c\nResult: SKIP\n",
+    );
+    let out = stdout(&lra(&["summarize", &log]));
+    assert!(out.contains("FAIL% [95% INTERVAL]"), "{out}");
+    let row = |name: &str| out.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap().to_owned();
+    // 1 of 2 (the skip left out): 0.5 ± z / (1 + z²/2) · √(1/8 + z²/16) with z = 1.96.
+    assert!(row("b").contains(" 50.0% [9.5, 90.5]  "), "{out}");
+    // 0 of 1: [0, z² / (1 + z²)].
+    assert!(row("a").contains(" 0.0% [0.0, 79.3]  "), "{out}");
+    // No judged run: no rate.
+    assert!(row("c").trim_end().ends_with(" -"), "{out}");
+}
