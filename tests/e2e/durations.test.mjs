@@ -69,12 +69,13 @@ test("the slowest tests, the p95 column, a test's durations and the time per ite
     await s.page.click("#tests-table th button:text-is('p95 time')");
     await s.page.waitForFunction(() => document.querySelector("#tests-table th[aria-sort='descending']"));
     const rows = await cells(s.page, "#tests-table tbody tr");
+    // The failure rate and its Wilson interval: 2 of 2 is [2 / (2 + z²), 1] with z = 1.96.
     assert.deepEqual(
-      rows.map((r) => [r[0], r[8]]),
+      rows.map((r) => [r[0], r[8], r[9]]),
       [
-        ["checkout/slow", "2.50 s"],
-        ["checkout/quick", "12.0 ms"],
-        ["untimed", "–"],
+        ["checkout/slow", "0.0% (0.0–65.8%)", "2.50 s"],
+        ["checkout/quick", "100.0% (34.2–100.0%)", "12.0 ms"],
+        ["untimed", "0.0% (0.0–79.3%)", "–"],
       ],
     );
   } finally {

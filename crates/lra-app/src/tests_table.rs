@@ -218,6 +218,7 @@ pub fn TestsTable() -> impl IntoView {
                             <td>{count(c.other)}</td>
                             <td>{count(c.missing)}</td>
                             <td>{percent(c.pass_rate())}</td>
+                            <td>{failure_rate(&c)}</td>
                             <td>{row.timing.map_or_else(|| "–".to_owned(), |d| human_duration(d.p95_us))}</td>
                             <td class="at">
                                 <OpenAt place=row.first_failure_at label=row.first_failure.unwrap_or_default() test=test_name/>
@@ -282,5 +283,14 @@ pub fn TestsTable() -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </section>
+    }
+}
+
+/// A test's failure rate with its 95% Wilson interval (`20.0% (5.7–51.0%)`), `–` with no
+/// judged run.
+fn failure_rate(c: &Counts) -> String {
+    match (c.failure_rate(), c.failure_rate_ci95()) {
+        (Some(r), Some([low, high])) => format!("{:.1}% ({:.1}–{:.1}%)", r * 100.0, low * 100.0, high * 100.0),
+        _ => "–".to_owned(),
     }
 }

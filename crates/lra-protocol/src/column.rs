@@ -14,6 +14,9 @@ pub enum Column {
     Other,
     Missing,
     PassRate,
+    /// Failed over passed and failed runs, with its 95% Wilson interval; sorted by the
+    /// interval's low end, so that a test surely failing often comes before one seen failing once.
+    FailureRate,
     /// The 95th percentile of its runs' durations.
     P95,
     FirstFailure,
@@ -21,7 +24,7 @@ pub enum Column {
 
 impl Column {
     /// Every column, in the table's order, with its heading.
-    pub const ALL: [(Column, &'static str); 10] = [
+    pub const ALL: [(Column, &'static str); 11] = [
         (Column::Name, "Test"),
         (Column::Runs, "Runs"),
         (Column::Passed, "Passed"),
@@ -30,6 +33,7 @@ impl Column {
         (Column::Other, "Other"),
         (Column::Missing, "Missing"),
         (Column::PassRate, "Pass rate"),
+        (Column::FailureRate, "Failure rate (95%)"),
         (Column::P95, "p95 time"),
         (Column::FirstFailure, "First failure"),
     ];
@@ -45,6 +49,7 @@ impl Column {
             Column::Other => "other",
             Column::Missing => "missing",
             Column::PassRate => "pass-rate",
+            Column::FailureRate => "failure-rate",
             Column::P95 => "p95",
             Column::FirstFailure => "first-failure",
         }

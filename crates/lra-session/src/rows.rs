@@ -101,6 +101,16 @@ fn compare(s: &Summary, column: Column, a: &TestStats, b: &TestStats) -> Orderin
             let rate = |r: Option<f64>| r.unwrap_or(-1.0);
             rate(ca.pass_rate()).total_cmp(&rate(cb.pass_rate()))
         }
+        Column::FailureRate => {
+            let key =
+                |c: &lra_core::Counts| c.failure_rate_ci95().map(|[low, _]| (low, c.failure_rate().unwrap_or(0.0)));
+            let (ka, kb) = (key(ca), key(cb));
+            // Tests with no judged run sort below every other.
+            match (ka, kb) {
+                (Some(a), Some(b)) => a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)),
+                (a, b) => a.is_some().cmp(&b.is_some()),
+            }
+        }
         // Untimed tests sort below every timed one.
         Column::P95 => p95(a).cmp(&p95(b)),
         Column::FirstFailure => {

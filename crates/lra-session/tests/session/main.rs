@@ -654,3 +654,22 @@ fn the_slowest_tests_their_column_and_the_time_per_iteration() {
     assert!(html.contains("<button data-col=9>p95 time</button>"), "the column");
     assert!(html.contains(r#"3000000,"3.00 s"]"#) && html.contains(r#"null,null]"#), "the rows");
 }
+
+#[test]
+fn sorted_by_failure_rate_a_test_surely_failing_often_comes_before_one_seen_failing_once() {
+    // `often` fails 30 of 100 runs, `once` its 1 run, `never` 0 of 100, `skipped` is never judged.
+    let mut log = String::new();
+    for i in 0..100 {
+        let word = if i < 30 { "FAIL" } else { "PASS" };
+        log.push_str(&format!("Test: often\nResult: {word}\nTest: never\nResult: PASS\n"));
+    }
+    log.push_str("Test: once\nResult: FAIL\nTest: skipped\nResult: SKIP\n");
+    let mut s = Session::new(false);
+    analyze(&mut s, &[("rates.log", &log)], Reading::default(), 4096);
+    let mut names = |descending| -> Vec<String> {
+        page(&mut s, "", Column::FailureRate, descending, 0, 10).rows.into_iter().map(|r| r.name).collect()
+    };
+    // The Wilson intervals' low ends: 30 of 100 about 0.219, 1 of 1 1 / (1 + z²) = 0.207, 0 of 100 0.
+    assert_eq!(names(true), ["often", "once", "never", "skipped"]);
+    assert_eq!(names(false), ["skipped", "never", "once", "often"]);
+}
