@@ -228,7 +228,7 @@ pub fn check_saved(data: &[u8]) {
     let back = read_back(&json);
     assert_eq!(back.to_json(), json, "a saved summary read back is not stable");
     let _ = s.failure_grid(50, 10_000);
-    let _ = Diff::between(&s, &back);
+    let _ = Diff::between(&s, &back, lra_core::DEFAULT_ALPHA);
     let _ = s.to_csv();
     let mut junit = Vec::new();
     s.write_junit(&mut junit).expect("a Vec takes any bytes");
