@@ -109,9 +109,8 @@ fn regressions_are_rates_that_rose_beyond_chance_not_any_new_failure() {
     assert_eq!((t["after"]["failed"].as_u64(), t["after"]["runs"].as_u64()), (Some(5), Some(100)));
     let p = t["p_worse"].as_f64().unwrap();
     assert!(p > 0.3 && p < 0.4, "{p}");
-    // A test that never failed on either side is compared, with no evidence it got worse.
-    let steady = v["compared"].as_array().unwrap().iter().find(|c| c["name"] == "steady").unwrap();
-    assert_eq!(steady["p_worse"], 1.0);
+    // A test that never failed on either side has nothing to compare.
+    assert_eq!(v["compared"].as_array().unwrap().len(), 1, "{v}");
 
     // 0 of 1000, then 30 of 1000: no chance at all.
     let (before, after) = (failing_at(&dir, "c.log", "t", 0, 1000), failing_at(&dir, "d.log", "t", 30, 1000));

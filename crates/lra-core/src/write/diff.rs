@@ -31,12 +31,12 @@ pub struct Diff {
     /// Only in the base.
     pub removed_tests: Vec<String>,
     /// The level `regressions` are found at: the chance that any test of `compared` is named
-    /// there by chance alone is at most this (Holm's method over the `p_worse` of those that
-    /// failed on either side).
+    /// there by chance alone is at most this (Holm's method over their `p_worse`).
     pub alpha: f64,
     /// The tests of `compared` whose failure rate rose beyond chance at `alpha`.
     pub regressions: Vec<String>,
-    /// Each test with a passed or failed run on both sides, with how it fared on each.
+    /// Each test with a passed or failed run on both sides and a failed run on either, with how
+    /// it fared on each. (One that never failed has nothing to compare: its `p_worse` is 1.)
     pub compared: Vec<Compared>,
 }
 
@@ -100,7 +100,8 @@ impl Diff {
             let name = t.name.to_string();
             if let Some(b) = in_base.get(&*t.name) {
                 let (before, after) = (Judged::of(b), Judged::of(t));
-                if before.runs > 0 && after.runs > 0 {
+                // One that never failed on either side has a p of 1, and is left out.
+                if before.runs > 0 && after.runs > 0 && before.failed + after.failed > 0 {
                     let p_worse = fisher_p_worse((before.failed, before.runs), (after.failed, after.runs));
                     diff.compared.push(Compared { name: name.clone(), before, after, p_worse });
                 }
@@ -119,10 +120,10 @@ impl Diff {
         // regression (its smallest possible p-value is 1, Fisher's test being conditional on
         // the failures in all), so counting it would only hold the others to a smaller share of
         // alpha (Tarone's remark on discrete tests, in its simplest case).
-        let family: Vec<&Compared> = diff.compared.iter().filter(|c| c.before.failed + c.after.failed > 0).collect();
-        let p_values: Vec<f64> = family.iter().map(|c| c.p_worse).collect();
+        let p_values: Vec<f64> = diff.compared.iter().map(|c| c.p_worse).collect();
         let rejected = holm_rejects(&p_values, alpha);
-        diff.regressions = family.iter().zip(rejected).filter(|(_, r)| *r).map(|(c, _)| c.name.clone()).collect();
+        diff.regressions =
+            diff.compared.iter().zip(rejected).filter(|(_, r)| *r).map(|(c, _)| c.name.clone()).collect();
         diff
     }
 
