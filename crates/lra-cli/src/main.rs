@@ -37,7 +37,9 @@ enum Command {
     /// a usage error, 3 when `--fail-under` fails (a read error wins over it).
     Summarize {
         /// Output format: `junit` is JUnit XML with one testcase per test, for CI test reports;
-        /// `markdown` a short summary for CI job summaries.
+        /// `markdown` a short summary for CI job summaries; `html` the single-file report the
+        /// app exports (charts, heatmap, sortable tables; opens from disk with no network), to
+        /// publish as a CI artifact.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
         /// Exit with 3 when the pass rate (passed runs among those passed, failed, other or
@@ -303,6 +305,8 @@ enum Format {
     Csv,
     Junit,
     Markdown,
+    /// The single-file report the app exports: charts, heatmap, tables; opens offline.
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -427,6 +431,7 @@ fn summarize(format: Format, fail_under: Option<f64>, read: &ReadArgs, paths: &[
         Format::Csv => summary.write_csv(&mut out)?,
         Format::Junit => summary.write_junit(&mut out)?,
         Format::Markdown => markdown::summary(&summary, &mut out)?,
+        Format::Html => out.write_all(lra_session::report_html(&summary, lra_session::BUNDLED_ECHARTS).as_bytes())?,
     }
     out.flush()?;
     if failed {

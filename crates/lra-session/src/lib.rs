@@ -16,4 +16,11 @@ mod suites;
 
 pub use batch::{Batch, segment_parser};
 pub use pool::{Job, Outcome, Pool, Work};
+pub use report::report_html;
 pub use session::Session;
+
+/// ECharts 5.6.0 (Apache-2.0: `assets/echarts-LICENSE`, `assets/echarts-NOTICE`), the same file
+/// npm pins for the page (`package.json`; `tests/e2e/report.test.mjs` checks they are one), for
+/// [`report_html`] where no page serves it.
+#[cfg(feature = "bundled-echarts")]
+pub const BUNDLED_ECHARTS: &str = include_str!("../assets/echarts-5.6.0.min.js");

@@ -22,8 +22,9 @@ fn script_json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".into()).replace('<', "\\u003c")
 }
 
-/// The report of `s`, with the charting library's source `echarts` inlined.
-pub(crate) fn build(s: &Summary, echarts: &str) -> String {
+/// The report of `s`, with the charting library's source `echarts` inlined: what the page's
+/// "Export report" and the CLI's `--format html` write.
+pub fn report_html(s: &Summary, echarts: &str) -> String {
     let t = s.totals();
     let figures = [
         ("files", count(s.files.len() as u64)),

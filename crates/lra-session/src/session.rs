@@ -377,7 +377,7 @@ fn export_to(s: &Summary, export: &Export, out: &mut dyn Write) -> std::io::Resu
         // Ended by a newline, as a text file is, and as `lra summarize --format json` writes it.
         Export::Json { pretty } => s.write_json(&mut *out, *pretty).and_then(|()| out.write_all(b"\n")),
         Export::Csv => s.write_csv(&mut &mut *out),
-        Export::Report { echarts } => out.write_all(report::build(s, echarts).as_bytes()),
+        Export::Report { echarts } => out.write_all(report::report_html(s, echarts).as_bytes()),
     }
 }
 

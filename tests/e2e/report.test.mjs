@@ -1,0 +1,87 @@
+// The report from the CLI (`lra summarize --format html`): the single-file report the app
+// exports, opened from disk in Chromium with the network blocked. Its figures must be the JSON's,
+// it must draw its charts, raise no page error and send no request.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import { watchProblems } from "./browser.mjs";
+import { ARTIFACTS, LRA, ROOT, suite } from "./harness.mjs";
+
+const { browser } = suite();
+
+// `steady` passes, `wobbly` is flaky, `broken` always fails, `gone` only skips; a name that would
+// be markup if it were written as HTML.
+const HOSTILE = "<img src=x onerror=alert(1)>";
+const LOG = [
+  "Iteration 1", "Test: steady", "Result: PASS", "Test: wobbly", "Result: PASS", "Test: broken", "Result: FAIL expected 3 got 4",
+  "Iteration 2", "Test: steady", "Result: PASS", "Test: wobbly", "Result: FAIL timeout after 30 s", "Test: broken", "Result: FAIL expected 10 got 7",
+  "Iteration 3", "Test: steady", "Result: PASS", "Test: wobbly", "Result: PASS", "Test: broken", "Result: FAIL expected 1 got 2",
+  "Test: gone", "Result: SKIP", `Test: ${HOSTILE}`, "Result: FAIL <b>why</b>",
+  "",
+].join("\n");
+
+function lra(args) {
+  const run = spawnSync(LRA, args, { maxBuffer: 64 << 20 });
+  assert.equal(run.status, 0, String(run.stderr));
+  return run.stdout;
+}
+
+test("the report inlines the same ECharts the page loads", () => {
+  const bundled = readFileSync(path.join(ROOT, "crates/lra-session/assets/echarts-5.6.0.min.js"));
+  const npm = readFileSync(path.join(ROOT, "node_modules/echarts/dist/echarts.min.js"));
+  assert.ok(bundled.equals(npm), "crates/lra-session/assets/echarts-5.6.0.min.js differs from npm's: copy it again");
+  const version = JSON.parse(readFileSync(path.join(ROOT, "node_modules/echarts/package.json"), "utf8")).version;
+  assert.equal(version, "5.6.0");
+});
+
+test("lra summarize --format html: the app's report, offline, its figures the JSON's", async () => {
+  const log = path.join(ARTIFACTS, "report-cli.log");
+  writeFileSync(log, LOG);
+  const file = path.join(ARTIFACTS, "lra-cli-report.html");
+  writeFileSync(file, lra(["summarize", "--format", "html", log]));
+  const summary = JSON.parse(lra(["summarize", "--format", "json", log]));
+  const offline = await browser().newContext({ offline: true });
+  const requests = [];
+  await offline.route("**/*", (route) => {
+    requests.push(route.request().url());
+    return route.request().url().startsWith("file:") ? route.continue() : route.abort();
+  });
+  try {
+    const page = await offline.newPage();
+    const problems = watchProblems(page);
+    await page.goto("file://" + file);
+    for (const chart of ["tests", "iterations", "classes", "heatmap"]) {
+      await page.waitForSelector(`#chart-${chart} canvas`);
+    }
+    const figures = Object.fromEntries(
+      await page.$$eval(".fig", (figs) => figs.map((f) => [f.querySelector("span").textContent, f.querySelector("b").textContent])),
+    );
+    const t = summary.totals;
+    const runs = t.passed + t.failed + t.skipped + t.other + t.missing;
+    assert.deepEqual(
+      [figures["tests run"], figures.passed, figures.failed, figures.skipped, figures.other, figures.missing, figures.files],
+      [runs, t.passed, t.failed, t.skipped, t.other, t.missing, summary.files.length].map(String),
+    );
+    assert.equal(figures["pass rate"], `${((100 * t.passed) / (runs - t.skipped)).toFixed(1)}%`);
+    // Every test, with the JSON's counts.
+    const rows = await page.$$eval("#tests-table tbody tr", (trs) =>
+      trs.map((tr) => [...tr.cells].slice(0, 5).map((c) => c.textContent)),
+    );
+    const expected = summary.tests.map((x) => [x.name, x.runs, x.passed, x.failed, x.skipped].map(String));
+    assert.deepEqual(
+      rows.sort((a, b) => a[0].localeCompare(b[0])),
+      expected.sort((a, b) => a[0].localeCompare(b[0])),
+    );
+    assert.equal(await page.locator("img").count(), 0, "a name is text, never markup");
+    assert.equal(await page.locator("#flaky-table tbody tr").count(), 1);
+    await page.waitForTimeout(1500); // the charts' animation settles
+    await page.screenshot({ path: path.join(ARTIFACTS, "cli-report.png"), fullPage: true });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(requests.filter((u) => !u.startsWith("file:")), []);
+  } finally {
+    await offline.close();
+  }
+});
