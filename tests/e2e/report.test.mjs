@@ -75,6 +75,17 @@ test("lra summarize --format html: the app's report, offline, its figures the JS
       rows.sort((a, b) => a[0].localeCompare(b[0])),
       expected.sort((a, b) => a[0].localeCompare(b[0])),
     );
+    // The failure rate with its Wilson interval (3 of 3: [3 / (3 + z²), 1]), sorted by the
+    // interval's low end: 3 of 3 (0.439), 1 of 1 (0.207), 1 of 3 (0.061), 0 of 3, none judged.
+    await page.click("#tests-table th button[data-col='10']");
+    const rates = await page.$$eval("#tests-table tbody tr", (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[10].textContent]));
+    assert.deepEqual(rates, [
+      ["broken", "100.0% (43.9–100.0%)"],
+      [HOSTILE, "100.0% (20.7–100.0%)"],
+      ["wobbly", "33.3% (6.1–79.2%)"],
+      ["steady", "0.0% (0.0–56.1%)"],
+      ["gone", "–"],
+    ]);
     assert.equal(await page.locator("img").count(), 0, "a name is text, never markup");
     assert.equal(await page.locator("#flaky-table tbody tr").count(), 1);
     await page.waitForTimeout(1500); // the charts' animation settles

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use lra_core::{Counts, as_shown, human_duration};
 use lra_protocol::query::{LinesAnswer, NoAnswer, TestQuery};
-use lra_protocol::{Column, LinesQuery, Place, StripCell, TestRow, TestsQuery, ViewerLines};
+use lra_protocol::{Column, LinesQuery, Place, StripCell, TestRow, TestsQuery, ViewerLines, failure_rate};
 
 use crate::asked::{asked_of_summary, asked_then};
 use crate::state::{AppState, count, percent};
@@ -283,14 +283,5 @@ pub fn TestsTable() -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </section>
-    }
-}
-
-/// A test's failure rate with its 95% Wilson interval (`20.0% (5.7–51.0%)`), `–` with no
-/// judged run.
-fn failure_rate(c: &Counts) -> String {
-    match (c.failure_rate(), c.failure_rate_ci95()) {
-        (Some(r), Some([low, high])) => format!("{:.1}% ({:.1}–{:.1}%)", r * 100.0, low * 100.0, high * 100.0),
-        _ => "–".to_owned(),
     }
 }

@@ -28,7 +28,7 @@ use serde_json::value::RawValue;
 pub use column::Column;
 /// How logs are read, as the page sets it and the CLI's flags do: one type, in the core.
 pub use lra_core::{MarkerTexts, Reading};
-pub use text::{count, human_bytes, percent};
+pub use text::{count, failure_rate, human_bytes, percent};
 
 /// What the page asks. Each is answered by one [`Reply`], in the order asked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -28,6 +28,15 @@ pub fn percent(rate: Option<f64>) -> String {
     rate.map_or("–".to_owned(), |r| format!("{:.1}%", r * 100.0))
 }
 
+/// A test's failure rate with its 95% Wilson interval, `20.0% (5.7–51.0%)`, or `–` with no
+/// passed or failed run: as the tests tables (the page's, the report's) show it.
+pub fn failure_rate(c: &lra_core::Counts) -> String {
+    match (c.failure_rate(), c.failure_rate_ci95()) {
+        (Some(r), Some([low, high])) => format!("{:.1}% ({:.1}–{:.1}%)", r * 100.0, low * 100.0, high * 100.0),
+        _ => "–".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

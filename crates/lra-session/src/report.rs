@@ -6,7 +6,7 @@
 //! tooltip, whose formatter writes HTML. The exact names are in Export JSON and CSV.
 
 use lra_core::{Summary, as_shown, human_duration};
-use lra_protocol::{count, human_bytes, percent};
+use lra_protocol::{count, failure_rate, human_bytes, percent};
 
 use crate::charts::{
     classes_chart, heatmap_chart, heatmap_grid, iterations_chart, most_failing, no_heatmap, tests_chart,
@@ -61,7 +61,10 @@ pub fn report_html(s: &Summary, echarts: &str) -> String {
                 c.pass_rate(),
                 at,
                 p95,
-                shown
+                shown,
+                // Sorted by its Wilson interval's low end, then the rate, as the app's table is.
+                c.failure_rate_ci95().map(|[low, _]| [low, c.failure_rate().unwrap_or(0.0)]),
+                failure_rate(&c)
             ])
         })
         .collect();
@@ -154,7 +157,8 @@ pub fn report_html(s: &Summary, echarts: &str) -> String {
             "Missing",
             "Pass rate",
             "First failure",
-            "p95 time"
+            "p95 time",
+            "Failure rate (95%)"
         ]
         .iter()
         .enumerate()
@@ -197,21 +201,28 @@ const body = document.querySelector("#tests-table tbody");
 function cell(r, i) {
   const v = r[i];
   if (i === 7) return v === null ? "–" : (v * 100).toFixed(1) + "%";
-  // The p95 is sorted by its microseconds and shown as written beside them.
+  // The p95 is sorted by its microseconds and shown as written beside them; the failure rate
+  // by its interval's low end and then the rate, and shown as written.
   if (i === 9) return r[10] ?? "–";
+  if (i === 10) return r[12];
   return String(v);
 }
+// What column `i` sorts by: a test with no value below every other.
+function key(r, i) {
+  if (i === 10) return r[11] ?? [-1, -1];
+  return r[i] ?? -1;
+}
+const compare = (x, y) => Array.isArray(x) ? compare(x[0], y[0]) || compare(x[1], y[1]) : x < y ? -1 : x > y ? 1 : 0;
 function render() {
   const f = filter.toLowerCase();
   const shown = rows.filter((r) => !f || r[0].toLowerCase().includes(f));
   shown.sort((a, b) => {
-    const x = a[sort] ?? -1, y = b[sort] ?? -1;
-    const o = x < y ? -1 : x > y ? 1 : 0;
+    const o = compare(key(a, sort), key(b, sort));
     return desc ? -o : o;
   });
   body.replaceChildren(...shown.slice(0, 1000).map((r) => {
     const tr = document.createElement("tr");
-    r.slice(0, 10).forEach((_, i) => {
+    r.slice(0, 11).forEach((_, i) => {
       const td = document.createElement("td");
       if (i === 0 || i === 8) td.className = "name";
       td.textContent = cell(r, i);
