@@ -63,19 +63,8 @@ pub fn diff(d: &Diff, current: &Summary, out: &mut impl Write) -> io::Result<()>
     }
     if !d.regressions.is_empty() {
         writeln!(out, "\n### Failing more often, beyond chance ({})\n", d.regressions.len())?;
-        let regressions: std::collections::HashSet<&str> = d.regressions.iter().map(String::as_str).collect();
-        let worse = d.compared.iter().filter(|c| regressions.contains(c.name.as_str()));
-        for c in worse.take(LISTED) {
-            writeln!(
-                out,
-                "- {}: failed {} of {} before, {} of {} now (p = {:.2e})",
-                code(&c.name),
-                c.before.failed,
-                c.before.runs,
-                c.after.failed,
-                c.after.runs,
-                c.p_worse
-            )?;
+        for c in d.regressed().take(LISTED) {
+            writeln!(out, "- {}: {}", code(&c.name), c.figures())?;
         }
         more(d.regressions.len(), out)?;
     }

@@ -224,7 +224,7 @@ fn human_bytes(n: u64) -> String {
     }
 }
 
-/// The five lists of a diff, each with its count.
+/// The lists of a diff, each with its count, the regressions with their figures.
 pub fn diff(d: &Diff, out: &mut impl Write) -> io::Result<()> {
     for (title, names) in [
         ("New failures", &d.new_failures),
@@ -238,20 +238,9 @@ pub fn diff(d: &Diff, out: &mut impl Write) -> io::Result<()> {
             writeln!(out, "  {}", clip(name, 200))?;
         }
     }
-    let regressions: std::collections::HashSet<&str> = d.regressions.iter().map(String::as_str).collect();
-    let worse = d.compared.iter().filter(|c| regressions.contains(c.name.as_str()));
     writeln!(out, "Failing more often, beyond chance at alpha {} ({}):", d.alpha, d.regressions.len())?;
-    for c in worse {
-        writeln!(
-            out,
-            "  {}  failed {} of {} before, {} of {} now (p = {:.2e})",
-            clip(&c.name, 200),
-            c.before.failed,
-            c.before.runs,
-            c.after.failed,
-            c.after.runs,
-            c.p_worse
-        )?;
+    for c in d.regressed() {
+        writeln!(out, "  {}  {}", clip(&c.name, 200), c.figures())?;
     }
     Ok(())
 }

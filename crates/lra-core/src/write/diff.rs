@@ -63,6 +63,16 @@ pub struct Judged {
     pub runs: u64,
 }
 
+impl Compared {
+    /// Its figures for people: `failed 0 of 1000 before, 30 of 1000 now (p = 7.47e-10)`.
+    pub fn figures(&self) -> String {
+        format!(
+            "failed {} of {} before, {} of {} now (p = {:.2e})",
+            self.before.failed, self.before.runs, self.after.failed, self.after.runs, self.p_worse
+        )
+    }
+}
+
 impl Judged {
     fn of(t: &TestStats) -> Judged {
         Judged { failed: t.counts.failed, runs: t.counts.judged() }
@@ -125,6 +135,12 @@ impl Diff {
         diff.regressions =
             diff.compared.iter().zip(rejected).filter(|(_, r)| *r).map(|(c, _)| c.name.clone()).collect();
         diff
+    }
+
+    /// The tests of `regressions`, with their figures, in order.
+    pub fn regressed(&self) -> impl Iterator<Item = &Compared> {
+        let names: std::collections::HashSet<&str> = self.regressions.iter().map(String::as_str).collect();
+        self.compared.iter().filter(move |c| names.contains(c.name.as_str()))
     }
 
     /// The diff as `lra-diff/1` JSON, indented for people.
