@@ -652,7 +652,13 @@ fn the_slowest_tests_their_column_and_the_time_per_iteration() {
     let (_, html) = ask(&mut s, Request::Export(Export::Report { echarts: String::new() }));
     let html = String::from_utf8(html).unwrap();
     assert!(html.contains("<button data-col=9>p95 time</button>"), "the column");
-    assert!(html.contains(r#"3000000,"3.00 s"]"#) && html.contains(r#"null,null]"#), "the rows");
+    assert!(
+        html.contains(r#"3000000,"3.00 s",["#) && html.contains(r#"null,null,[0.0,0.0],"0.0% (0.0–79.3%)"]"#),
+        "the rows"
+    );
+    // Then the failure rate: its sort key (the interval's low end, the rate) and as shown.
+    assert!(html.contains(r#"<button data-col=10>Failure rate (95%)</button>"#), "the column");
+    assert!(html.contains(r#",1.0],"100.0% (20.7–100.0%)"]"#), "1 of 1 failed: [1 / (1 + z²), 1]");
 }
 
 #[test]
