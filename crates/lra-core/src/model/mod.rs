@@ -6,6 +6,7 @@
 pub(crate) mod cells;
 pub(crate) mod class;
 pub(crate) mod durations;
+pub(crate) mod history;
 pub(crate) mod results;
 pub(crate) mod runs;
 pub(crate) mod stats;
