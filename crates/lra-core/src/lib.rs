@@ -37,6 +37,7 @@ pub use base::statistics::{binomial_cdf, clean_runs_needed, fisher_p_worse, holm
 pub use model::cells::{Cell, IterationCells, Span};
 pub use model::class::{Class, Counts};
 pub use model::durations::{DURATION_SCHEME, Durations, Timed, exact_ms, human_duration};
+pub use model::history::{ChangePoint, History, TestHistory};
 pub use model::results::ResultWords;
 pub use model::runs::{FailedRun, KEPT_RUNS, KeptRuns};
 pub use model::stats::{Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, IterationStats, TestStats};

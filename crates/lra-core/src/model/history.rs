@@ -11,7 +11,8 @@ use crate::model::cells::{Cell, IterationCells, Span};
 /// Builds in order, and each test's passed and failed runs in each.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct History {
-    /// Each build's label, unique, in order.
+    /// Each build's label as given, in order: two builds may be given one label (see
+    /// [`History::labels`]). Kept as given so that merges only concatenate, in any tree.
     pub builds: Vec<Box<str>>,
     /// Each test's cells over build indexes, by the summary's test index.
     pub(crate) cells: Vec<IterationCells>,
@@ -70,13 +71,10 @@ impl History {
     }
 
     /// Appends `other`'s builds after this one's: its test `k` is this side's `tests[k]`, and this
-    /// side then has `tests_len` tests. A label already here gets ` #2` (` #3`, …).
+    /// side then has `tests_len` tests.
     pub fn append(&mut self, other: History, tests: &[u32], tests_len: usize) {
         let shift = self.builds.len() as u32;
-        for label in other.builds {
-            let label = unique_label(&self.builds, &label);
-            self.builds.push(label);
-        }
+        self.builds.extend(other.builds);
         self.cells.resize_with(tests_len.max(self.cells.len()), IterationCells::default);
         for (k, theirs) in other.cells.into_iter().enumerate() {
             let shifted: Vec<Span> =
@@ -118,16 +116,27 @@ impl History {
     }
 }
 
-/// `label`, or `label #2` (`#3`, …) when `taken` holds it already.
-pub fn unique_label(taken: &[Box<str>], label: &str) -> Box<str> {
-    if !taken.iter().any(|t| &**t == label) {
-        return label.into();
+impl History {
+    /// The builds' labels as shown, unique: in order, a label already shown gets ` #2` (` #3`,
+    /// …, the first number not shown yet). Made when written, from the labels as given, so that
+    /// a history written, read back and extended shows what one made at once shows.
+    pub fn labels(&self) -> Vec<Box<str>> {
+        let mut shown: std::collections::HashSet<Box<str>> = std::collections::HashSet::new();
+        let mut labels = Vec::with_capacity(self.builds.len());
+        for label in &self.builds {
+            let unique: Box<str> = match shown.contains(label) {
+                false => label.clone(),
+                true => (2..)
+                    .map(|n| format!("{label} #{n}"))
+                    .find(|l| !shown.contains(l.as_str()))
+                    .expect("some number is free")
+                    .into(),
+            };
+            shown.insert(unique.clone());
+            labels.push(unique);
+        }
+        labels
     }
-    (2..)
-        .map(|n| format!("{label} #{n}"))
-        .find(|l| !taken.iter().any(|t| **t == **l))
-        .expect("some number is free")
-        .into()
 }
 
 /// The build boundary where a test's failure rate changed most, given its cells in build order,
@@ -254,9 +263,12 @@ mod tests {
     }
 
     #[test]
-    fn labels_are_made_unique() {
-        let taken: Vec<Box<str>> = vec!["a".into(), "a #2".into()];
-        assert_eq!(&*unique_label(&taken, "a"), "a #3");
-        assert_eq!(&*unique_label(&taken, "b"), "b");
+    fn labels_are_shown_unique_and_the_same_after_a_round_trip() {
+        let given = |labels: &[&str]| History { builds: labels.iter().map(|&l| l.into()).collect(), cells: vec![] };
+        let at_once = given(&["a", "a", "b", "a"]).labels();
+        assert_eq!(at_once.iter().map(|l| &**l).collect::<Vec<_>>(), ["a", "a #2", "b", "a #3"]);
+        // Written after two builds (`a`, `a #2`), read back, then extended by `b` and `a`.
+        let extended = given(&["a", "a #2", "b", "a"]).labels();
+        assert_eq!(extended, at_once);
     }
 }

@@ -6,8 +6,10 @@ use crate::base::location::{Location, Shift};
 use crate::base::log_format::LogFormat;
 use crate::base::markers::Markers;
 use crate::base::options::{NameMode, Options};
+use crate::model::cells::Cell;
 use crate::model::class::Counts;
 use crate::model::durations::Durations;
+use crate::model::history::History;
 use crate::model::stats::{Anomaly, FailureGroup, IterationStats, TestStats};
 use crate::model::tables::Tables;
 
@@ -55,6 +57,8 @@ pub struct Summary {
     /// The files, in the order given.
     pub files: Vec<FileStats>,
     pub(crate) tables: Tables,
+    /// Its builds, when it is a history (`lra history`); `None` for a summary of logs.
+    pub(crate) history: Option<History>,
 }
 
 /// Two summaries that cannot be merged: their logs were read by different rules, so the same
@@ -75,6 +79,12 @@ pub enum MergeError {
         /// The summary merged.
         right: Markers,
     },
+    /// One is a history of builds and the other a summary of no builds: its runs would belong
+    /// to no build.
+    History {
+        /// Whether the summary merged into is the history.
+        left_is_history: bool,
+    },
 }
 
 impl fmt::Display for MergeError {
@@ -83,6 +93,14 @@ impl fmt::Display for MergeError {
             MergeError::NameMode { left, right } => {
                 write!(f, "cannot merge a summary with {} names into one with {} names", right.as_str(), left.as_str())
             }
+            MergeError::History { left_is_history: true } => f.write_str(
+                "cannot merge a summary of no builds into a history: read it as the history's next build \
+                 (`lra history HISTORY.json SUMMARY`)",
+            ),
+            MergeError::History { left_is_history: false } => f.write_str(
+                "cannot merge a history into a summary of no builds: give the history first, and the summary \
+                 as its next build (`lra history HISTORY.json SUMMARY`)",
+            ),
             MergeError::Markers { left, right } => write!(
                 f,
                 "cannot merge a summary read with the markers {} into one read with {}",
@@ -108,6 +126,7 @@ impl Summary {
             markers: options.markers.clone(),
             files: Vec::new(),
             tables: Tables::default(),
+            history: None,
         }
     }
 
@@ -119,22 +138,48 @@ impl Summary {
         if self.markers != other.markers {
             return Err(MergeError::Markers { left: self.markers.clone(), right: other.markers.clone() });
         }
+        if self.history.is_some() != other.history.is_some() && !self.is_empty() && !other.is_empty() {
+            return Err(MergeError::History { left_is_history: self.history.is_some() });
+        }
         Ok(())
+    }
+
+    /// No file and no test.
+    fn is_empty(&self) -> bool {
+        self.files.is_empty() && self.tables.is_empty()
+    }
+
+    /// This summary as one build called `label`, to be merged with other builds into a history:
+    /// each test's passed and failed runs are its cells in that build. A history stays as it is.
+    pub fn into_build(mut self, label: &str) -> Summary {
+        if self.history.is_none() {
+            let cells = self.tables.tests.iter().map(|t| Cell { passed: t.counts.passed, failed: t.counts.failed });
+            self.history = Some(History::one_build(label, cells));
+        }
+        self
+    }
+
+    /// Its builds, if it is a history.
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_ref()
     }
 
     /// Appends `other`, as if its files had been given after this summary's files.
     /// The merge is exact and associative.
     pub fn merge(&mut self, other: Summary) -> Result<(), MergeError> {
         self.can_merge(&other)?;
-        if self.files.is_empty() && self.tables.is_empty() {
+        if self.is_empty() && self.history.as_ref().is_none_or(|h| h.builds.is_empty()) {
             // Into nothing: the other side as it is (a merge would rebuild the same tables).
             *self = other;
             self.tables.settle();
             return Ok(());
         }
         let shift = Shift::files(self.files.len() as u32);
-        self.tables.absorb(other.tables, shift, None);
+        let (tests, _) = self.tables.absorb(other.tables, shift, None);
         self.files.extend(other.files);
+        if let (Some(mine), Some(theirs)) = (self.history.as_mut(), other.history) {
+            mine.append(theirs, &tests, self.tables.tests.len());
+        }
         Ok(())
     }
 

@@ -746,6 +746,7 @@ impl Partial {
             markers: options.markers.clone(),
             files: vec![file],
             tables: self.tables,
+            history: None,
         }
     }
 }

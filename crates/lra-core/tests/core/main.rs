@@ -4,6 +4,7 @@ mod colour;
 mod cuts;
 mod generator;
 mod heatmap;
+mod history;
 mod json;
 mod markers;
 mod parallel;

@@ -320,6 +320,6 @@ impl Summary {
             let text = a.test.or(a.word).unwrap_or_default().into();
             tables.anomaly(kind, loc(a.location)?, text);
         }
-        Ok(Summary { name_mode: json.name_mode, markers, files, tables })
+        Ok(Summary { name_mode: json.name_mode, markers, files, tables, history: None })
     }
 }

@@ -1,0 +1,83 @@
+//! Builds merged into a history: exact under any merge tree of builds in order, and never mixed
+//! with a summary of no builds.
+
+use lra_core::{MergeError, NameMode, Summary};
+
+use super::parse;
+
+/// Build `b` of a designed suite: `steady` always passes, `broke` fails from build 3 on, `fixed`
+/// fails until build 2, `new` only runs from build 4; three iterations each.
+fn build(b: usize) -> Summary {
+    let mut log = String::new();
+    for i in 1..=3 {
+        log.push_str(&format!("Iteration {i}\nTest: steady\nResult: PASS\n"));
+        log.push_str(&format!("Test: broke\nResult: {}\n", if b >= 3 { "FAIL" } else { "PASS" }));
+        log.push_str(&format!("Test: fixed\nResult: {}\n", if b <= 2 { "FAIL" } else { "PASS" }));
+        if b >= 4 {
+            log.push_str("Test: new\nResult: PASS\n");
+        }
+    }
+    parse(&format!("build-{b}.log"), log.as_bytes(), NameMode::Line).into_build(&format!("build-{b}"))
+}
+
+fn merged(parts: Vec<Summary>) -> Summary {
+    let mut all = Summary::empty(NameMode::Line);
+    for p in parts {
+        all.merge(p).unwrap();
+    }
+    all
+}
+
+#[test]
+fn builds_merge_the_same_in_any_tree() {
+    let flat = merged((1..=5).map(build).collect());
+    let h = flat.history().unwrap();
+    assert_eq!(
+        h.builds.iter().map(|b| &**b).collect::<Vec<_>>(),
+        ["build-1", "build-2", "build-3", "build-4", "build-5"]
+    );
+    let left = merged(vec![merged(vec![build(1), build(2)]), build(3), merged(vec![build(4), build(5)])]);
+    let right =
+        merged(vec![build(1), merged(vec![build(2), merged(vec![build(3), merged(vec![build(4), build(5)])])])]);
+    assert_eq!(left, flat);
+    assert_eq!(right, flat);
+}
+
+#[test]
+fn each_tests_row_says_what_the_design_says() {
+    let s = merged((1..=5).map(build).collect());
+    let h = s.history().unwrap();
+    let row = |name: &str| h.test(s.tests().iter().position(|t| &*t.name == name).unwrap(), 0.01);
+    let broke = row("broke");
+    assert_eq!(
+        (broke.builds_run, broke.builds_failed, broke.failing_since, broke.last_passed),
+        (5, 3, Some(2), Some(1))
+    );
+    let fixed = row("fixed");
+    assert_eq!((fixed.builds_failed, fixed.failing_since, fixed.last_passed), (2, None, Some(4)));
+    let new = row("new");
+    assert_eq!((new.first_build, new.last_build, new.builds_run), (Some(3), Some(4), 2));
+    let steady = row("steady");
+    assert_eq!((steady.builds_failed, steady.change_point), (0, None));
+}
+
+#[test]
+fn a_history_and_a_summary_of_no_builds_do_not_merge() {
+    let plain = parse("plain.log", b"Test: a\nResult: PASS\n", NameMode::Line);
+    let mut history = build(1);
+    let e = history.merge(plain.clone()).unwrap_err();
+    assert_eq!(e, MergeError::History { left_is_history: true });
+    assert!(e.to_string().contains("read it as the history's next build"), "{e}");
+    let mut plain = plain;
+    assert_eq!(plain.merge(build(2)).unwrap_err(), MergeError::History { left_is_history: false });
+}
+
+#[test]
+fn a_repeated_label_is_numbered() {
+    let s = merged(vec![build(1), build(1), build(1)]);
+    let labels = s.history().unwrap().labels();
+    assert_eq!(labels.iter().map(|b| &**b).collect::<Vec<_>>(), ["build-1", "build-1 #2", "build-1 #3"]);
+    // In any tree.
+    let other = merged(vec![build(1), merged(vec![build(1), build(1)])]);
+    assert_eq!(other.history().unwrap().labels(), labels);
+}
