@@ -33,7 +33,9 @@ pub use base::markers::{
     DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, MAX_MARKER_LEN, Markers,
 };
 pub use base::options::{DEFAULT_MAX_LINE, Detected, MarkerTexts, NameMode, Options, Reading};
-pub use base::statistics::{binomial_cdf, clean_runs_needed, fisher_p_worse, holm_rejects, wilson_interval};
+pub use base::statistics::{
+    DEFAULT_ALPHA, binomial_cdf, clean_runs_needed, fisher_p_worse, holm_rejects, wilson_interval,
+};
 pub use model::cells::{Cell, IterationCells, Span};
 pub use model::class::{Class, Counts};
 pub use model::durations::{DURATION_SCHEME, Durations, Timed, exact_ms, human_duration};
@@ -46,7 +48,7 @@ pub use read::format::detect::{DETECT_LEN, TERSE_OUTPUT, detect, detect_reading}
 pub use read::format::junit::JUNIT_REPORT_MARK;
 pub use read::parser::{CHECKPOINT_BYTES, FileParser, Segment};
 pub use write::csv::CSV_HEADER;
-pub use write::diff::{Compared, DEFAULT_ALPHA, DIFF_SCHEMA, Diff, Judged};
+pub use write::diff::{Compared, DIFF_SCHEMA, Diff, Judged};
 pub use write::generate::{GenOptions, GenStyle, Generator, generate};
 pub use write::grid::FailureGrid;
 pub use write::json::SUMMARY_SCHEMA;

@@ -11,6 +11,9 @@
 /// The standard normal quantile of 0.975: a two-sided 95% interval.
 const Z_95: f64 = 1.959_963_984_540_054;
 
+/// The significance level of regressions and change points unless `--alpha` says otherwise.
+pub const DEFAULT_ALPHA: f64 = 0.01;
+
 /// The confidence of the one-sided bounds: 95%.
 pub const CONFIDENCE: f64 = 0.95;
 

@@ -223,7 +223,7 @@ pub(crate) fn breaks_of(map: &[u32]) -> Vec<u32> {
 }
 
 /// Spans in any order, overlapping or not, as a canonical list of their cell-wise sum.
-fn canonical(mut spans: Vec<Span>) -> Vec<Span> {
+pub(crate) fn canonical(mut spans: Vec<Span>) -> Vec<Span> {
     // A log read again from its first iteration adds in order, one iteration at a time.
     if spans.windows(2).all(|w| w[0].end() <= w[1].first) {
         let mut joined = Vec::with_capacity(spans.len());

@@ -5,17 +5,19 @@
 //!
 //! Work in progress on the `history` branch: not yet part of `Summary`, the JSON or the CLI.
 
-use crate::base::statistics::chi_square_1_sf;
+use crate::base::statistics::{DEFAULT_ALPHA, chi_square_1_sf};
 use crate::model::cells::{Cell, IterationCells, Span};
 
 /// Builds in order, and each test's passed and failed runs in each.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct History {
     /// Each build's label as given, in order: two builds may be given one label (see
     /// [`History::labels`]). Kept as given so that merges only concatenate, in any tree.
     pub builds: Vec<Box<str>>,
     /// Each test's cells over build indexes, by the summary's test index.
     pub(crate) cells: Vec<IterationCells>,
+    /// The level a test's change point must be significant at to be shown.
+    pub alpha: f64,
 }
 
 /// What a test's row of a history says; builds are indexes into [`History::builds`]. Every
@@ -67,7 +69,7 @@ impl History {
                 c
             })
             .collect();
-        History { builds: vec![label.into()], cells }
+        History { builds: vec![label.into()], cells, alpha: DEFAULT_ALPHA }
     }
 
     /// Appends `other`'s builds after this one's: its test `k` is this side's `tests[k]`, and this
@@ -199,7 +201,11 @@ mod tests {
                 c.add(b as u32, 1, cell(*p, *f));
             }
         }
-        History { builds: (0..builds.len()).map(|b| format!("build-{}", b + 1).into()).collect(), cells: vec![c] }
+        History {
+            builds: (0..builds.len()).map(|b| format!("build-{}", b + 1).into()).collect(),
+            cells: vec![c],
+            alpha: 0.01,
+        }
     }
 
     #[test]
@@ -264,7 +270,11 @@ mod tests {
 
     #[test]
     fn labels_are_shown_unique_and_the_same_after_a_round_trip() {
-        let given = |labels: &[&str]| History { builds: labels.iter().map(|&l| l.into()).collect(), cells: vec![] };
+        let given = |labels: &[&str]| History {
+            builds: labels.iter().map(|&l| l.into()).collect(),
+            cells: vec![],
+            alpha: 0.01,
+        };
         let at_once = given(&["a", "a", "b", "a"]).labels();
         assert_eq!(at_once.iter().map(|l| &**l).collect::<Vec<_>>(), ["a", "a #2", "b", "a #3"]);
         // Written after two builds (`a`, `a #2`), read back, then extended by `b` and `a`.

@@ -11,9 +11,6 @@ use crate::model::summary::Summary;
 /// The `schema` value of a diff.
 pub const DIFF_SCHEMA: &str = "lra-diff/1";
 
-/// The significance level of `lra diff`'s regressions unless `--alpha` says otherwise.
-pub const DEFAULT_ALPHA: f64 = 0.01;
-
 /// The lists of `lra diff`, each in order of first appearance (`removed_tests` in the base's
 /// order, the others in the current run's).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

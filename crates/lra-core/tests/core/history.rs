@@ -81,3 +81,35 @@ fn a_repeated_label_is_numbered() {
     let other = merged(vec![build(1), merged(vec![build(1), build(1)])]);
     assert_eq!(other.history().unwrap().labels(), labels);
 }
+
+#[test]
+fn a_saved_history_extended_equals_one_made_at_once_byte_for_byte() {
+    let at_once = merged((1..=5).map(build).collect()).to_json();
+    for saved_after in 1..5 {
+        let saved = merged((1..=saved_after).map(build).collect()).to_json();
+        let mut extended = Summary::from_json(&saved).unwrap();
+        for b in saved_after + 1..=5 {
+            extended.merge(build(b)).unwrap();
+        }
+        assert_eq!(extended.to_json(), at_once, "saved after build {saved_after}");
+    }
+    let v: serde_json::Value = serde_json::from_str(&at_once).unwrap();
+    assert_eq!(v["builds"][4]["label"], "build-5");
+    let broke = v["tests"].as_array().unwrap().iter().find(|t| t["name"] == "broke").unwrap();
+    assert_eq!(broke["by_build"], serde_json::json!([[0, 2, 3, 0], [2, 3, 0, 3]]));
+    assert_eq!(broke["history"]["failing_since"], "build-3");
+    assert_eq!(broke["history"]["last_passed"], "build-2");
+}
+
+#[test]
+fn a_history_whose_builds_do_not_hold_its_runs_is_refused() {
+    let json = merged((1..=2).map(build).collect()).to_json();
+    for (from, to, why) in
+        [("[[0,2,3,0]]", "[[0,3,3,0]]", "past the 2 listed"), ("[[0,2,3,0]]", "[[0,1,3,0]]", "are not its runs")]
+    {
+        let hostile = json.replacen(from, to, 1);
+        assert_ne!(hostile, json, "{from}");
+        let e = Summary::from_json(&hostile).unwrap_err();
+        assert!(e.contains(why), "{e}");
+    }
+}

@@ -8,23 +8,27 @@ use serde::Serialize;
 use crate::base::cut::CUT_BYTES;
 use crate::base::location::{Location, Shift};
 use crate::base::markers::Markers;
-use crate::model::cells::{Cell, Span, breaks_of};
+use crate::base::statistics::DEFAULT_ALPHA;
+use crate::model::cells::{Cell, IterationCells, Span, breaks_of, canonical};
 use crate::model::durations::{DURATION_SCHEME, Timed};
+use crate::model::history::History;
 use crate::model::stats::{AnomalyKind, FailureGroup, TestStats};
 use crate::model::summary::{FileStats, Summary};
 use crate::model::tables::Tables;
 
 use super::{
-    AnomalyJson, DurationsJson, FailedRunsJson, FailureGroupJson, FileJson, IterationJson, LocationJson, MarkersJson,
-    Outcome, SUMMARY_SCHEMA, SummaryJson, TestJson, TimedJson, check, kept,
+    AnomalyJson, BuildJson, ChangePointJson, DurationsJson, FailedRunsJson, FailureGroupJson, FileJson, IterationJson,
+    JudgedJson, LocationJson, MarkersJson, Outcome, SUMMARY_SCHEMA, SummaryJson, TestHistoryJson, TestJson, TimedJson,
+    check, kept,
 };
 
-/// A summary's tests, serialized one by one as they are written.
-struct TestsOut<'a>(&'a Summary);
+/// A summary's tests, serialized one by one as they are written; a history's labels, made once.
+struct TestsOut<'a>(&'a Summary, Option<Vec<Box<str>>>);
 
 impl Serialize for TestsOut<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.tests().iter().map(|t| self.0.test_json(t)))
+        let labels = self.1.as_deref();
+        serializer.collect_seq(self.0.tests().iter().enumerate().map(|(i, t)| self.0.test_json(i, t, labels)))
     }
 }
 
@@ -53,8 +57,41 @@ impl Summary {
         LocationJson { file: self.file_name(l).to_owned(), line: l.line, offset: l.offset, file_index: Some(l.file) }
     }
 
-    fn test_json(&self, t: &TestStats) -> TestJson {
+    /// A history's row of test `i`: its cells and what they say, builds by `labels`.
+    fn test_history_json(&self, i: usize, labels: &[Box<str>]) -> (Vec<(u32, u32, u64, u64)>, TestHistoryJson) {
+        let history = self.history.as_ref().expect("a history");
+        let spans = history.cells.get(i).map(|c| c.spans()).unwrap_or_default();
+        let by_build = spans.iter().map(|s| (s.first, s.len, s.cell.passed, s.cell.failed)).collect();
+        let h = history.test(i, history.alpha);
+        let label = |b: Option<u32>| b.map(|b| labels[b as usize].to_string());
+        let judged = |c: Cell| JudgedJson { failed: c.failed, runs: c.judged() };
+        let row = TestHistoryJson {
+            builds_run: h.builds_run,
+            builds_failed: h.builds_failed,
+            builds_flaky: h.builds_flaky,
+            first_build: label(h.first_build),
+            last_build: label(h.last_build),
+            failing_since: label(h.failing_since),
+            last_passed: label(h.last_passed),
+            change_point: h.change_point.map(|c| ChangePointJson {
+                build: labels[c.build as usize].to_string(),
+                before: judged(c.before),
+                after: judged(c.after),
+                p_value: c.p_value,
+            }),
+        };
+        (by_build, row)
+    }
+
+    fn test_json(&self, i: usize, t: &TestStats, labels: Option<&[Box<str>]>) -> TestJson {
         let (name, cut) = kept(&t.name);
+        let (by_build, history) = match labels {
+            Some(labels) => {
+                let (cells, row) = self.test_history_json(i, labels);
+                (Some(cells), Some(row))
+            }
+            None => (None, None),
+        };
         TestJson {
             name,
             cut,
@@ -77,6 +114,8 @@ impl Summary {
                 .collect(),
             failed_runs: FailedRunsJson::of(t.failed_runs()),
             durations: t.durations().map(DurationsJson::of),
+            by_build,
+            history,
         }
     }
 
@@ -115,7 +154,7 @@ impl Summary {
                     reading: f.reading.as_deref().map(str::to_owned),
                 })
                 .collect(),
-            tests: TestsOut(self),
+            tests: TestsOut(self, self.history.as_ref().map(History::labels)),
             iterations: self
                 .iterations()
                 .iter()
@@ -151,6 +190,11 @@ impl Summary {
                 .collect(),
             duration_scheme: Some(DURATION_SCHEME.to_owned()),
             dropped_durations: self.dropped_durations(),
+            builds: self
+                .history
+                .as_ref()
+                .map(|h| h.labels().into_iter().map(|label| BuildJson { label: label.into() }).collect()),
+            change_point_alpha: self.history.as_ref().map(|h| h.alpha),
         }
     }
 
@@ -262,8 +306,37 @@ impl Summary {
             })
             .collect();
         let breaks = breaks_of(&iterations);
+        let builds = json.builds.as_ref().map_or(0, Vec::len);
+        let mut by_build: Vec<(usize, Vec<Span>)> = Vec::new();
         for t in json.tests {
             let i = tables.test(&t.name) as usize;
+            if let Some(cells) = &t.by_build {
+                if json.builds.is_none() {
+                    return Err(format!("test {:?} has runs by build, and the summary lists no builds", t.name));
+                }
+                let mut spans = Vec::with_capacity(cells.len());
+                let mut sum = Cell::default();
+                for &(first, len, passed, failed) in cells {
+                    if first.checked_add(len).is_none_or(|end| end as usize > builds) {
+                        return Err(format!("test {:?} has runs in builds past the {builds} listed", t.name));
+                    }
+                    let cell = Cell { passed, failed };
+                    sum = sum.plus(cell.times(u64::from(len)));
+                    if len > 0 && !cell.is_empty() {
+                        spans.push(Span { first, len, cell });
+                    }
+                }
+                // Every judged run belongs to one build.
+                if (sum.passed, sum.failed) != (t.counts.passed, t.counts.failed) {
+                    return Err(format!(
+                        "test {:?}'s runs by build ({} passed, {} failed) are not its runs ({} passed, {} failed)",
+                        t.name, sum.passed, sum.failed, t.counts.passed, t.counts.failed
+                    ));
+                }
+                by_build.push((i, spans));
+            } else if json.builds.is_some() && t.counts.passed + t.counts.failed > 0 {
+                return Err(format!("test {:?} of a history has no runs by build", t.name));
+            }
             let test = &mut tables.tests[i];
             test.counts.add_all(&t.counts);
             for (word, n) in &t.results {
@@ -300,6 +373,17 @@ impl Summary {
             }
             test.by_iteration.merge_mapped(&spans, &iterations, &breaks);
         }
+        let history = json.builds.map(|listed| {
+            let mut cells = vec![IterationCells::default(); tables.tests.len()];
+            for (i, spans) in by_build {
+                cells[i].merge(&canonical(spans));
+            }
+            History {
+                builds: listed.into_iter().map(|b| b.label.into()).collect(),
+                cells,
+                alpha: json.change_point_alpha.unwrap_or(DEFAULT_ALPHA),
+            }
+        });
         for g in json.failure_groups {
             tables.add_failure_group(FailureGroup {
                 detail: g.detail.into(),
@@ -320,6 +404,6 @@ impl Summary {
             let text = a.test.or(a.word).unwrap_or_default().into();
             tables.anomaly(kind, loc(a.location)?, text);
         }
-        Ok(Summary { name_mode: json.name_mode, markers, files, tables, history: None })
+        Ok(Summary { name_mode: json.name_mode, markers, files, tables, history })
     }
 }

@@ -58,6 +58,19 @@ struct SummaryJson<T = Vec<TestJson>> {
     duration_scheme: Option<String>,
     #[serde(default)]
     dropped_durations: u64,
+    /// A history's builds, in order (absent in a summary of logs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    builds: Option<Vec<BuildJson>>,
+    /// The level a history's change points are significant at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    change_point_alpha: Option<f64>,
+}
+
+/// A build of a history.
+#[derive(Serialize, Deserialize)]
+struct BuildJson {
+    /// Unique: a label given twice is shown with ` #2`.
+    label: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -181,6 +194,40 @@ struct TestJson {
     /// Its runs' durations; absent when none had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     durations: Option<DurationsJson>,
+    /// In a history: `[first build index, builds, passed, failed]` per span of equal cells.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    by_build: Option<Vec<(u32, u32, u64, u64)>>,
+    /// In a history: what its row says (derived: written, never read back).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    history: Option<TestHistoryJson>,
+}
+
+/// [`crate::TestHistory`] with builds by label.
+#[derive(Serialize, Deserialize)]
+struct TestHistoryJson {
+    builds_run: u32,
+    builds_failed: u32,
+    builds_flaky: u32,
+    first_build: Option<String>,
+    last_build: Option<String>,
+    failing_since: Option<String>,
+    last_passed: Option<String>,
+    change_point: Option<ChangePointJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ChangePointJson {
+    build: String,
+    before: JudgedJson,
+    after: JudgedJson,
+    p_value: f64,
+}
+
+/// Failed runs among the passed and failed ones.
+#[derive(Serialize, Deserialize)]
+struct JudgedJson {
+    failed: u64,
+    runs: u64,
 }
 
 /// A test's durations, in microseconds: the percentiles are written for people and scripts, and
