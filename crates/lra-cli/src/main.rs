@@ -1,6 +1,7 @@
 //! `lra`: summarize test-result logs in CI pipelines and scripts, with the same core as the app.
 
 mod gates;
+mod history;
 mod input;
 mod markdown;
 mod object_url;
@@ -82,6 +83,33 @@ enum Command {
         base: PathBuf,
         /// The run to compare with it.
         current: PathBuf,
+    },
+    /// Read builds in order into one history: each test's runs per build, the builds it failed
+    /// and was flaky in, since when it fails, and where its failure rate changed beyond chance.
+    /// Each BUILD is one build (a log, an archive, a saved summary, an object), labelled by its
+    /// name; a folder or an object prefix gives one build per entry in it (a file, an archive, a
+    /// subfolder). A saved history contributes its builds, so `lra history week.json new.log -o
+    /// week.json` reads only the new build. All or nothing: if a build cannot be read, nothing is
+    /// written (exit status 1).
+    History {
+        /// Write here instead of to stdout (replaced only once it is whole).
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Output format: `json` the history (`lra-summary/1` with its builds), `table` for people.
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Json)]
+        format: HistoryFormat,
+        /// The order of a folder's or a prefix's entries: `natural` (`build-9` before `build-10`)
+        /// or by their bytes.
+        #[arg(long, value_enum, default_value_t = history::Order::Natural)]
+        order: history::Order,
+        /// The level a test's change point must be significant at to be shown.
+        #[arg(long, value_name = "ALPHA", default_value_t = lra_core::DEFAULT_ALPHA, value_parser = parse_alpha)]
+        alpha: f64,
+        #[command(flatten)]
+        read: ReadArgs,
+        /// The builds, oldest first.
+        #[arg(required = true)]
+        builds: Vec<PathBuf>,
     },
     /// Merge summaries saved with `--format json` into one, exactly as if their logs had been
     /// summarized together in the order given. Each is read as it streams, so memory is that of
@@ -317,6 +345,12 @@ enum DiffFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum HistoryFormat {
+    Json,
+    Table,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum PlanFormat {
     Table,
     Json,
@@ -338,6 +372,9 @@ fn main() -> ExitCode {
             diff(format, fail_on, alpha, &read, &base, &current)
         }
         Command::Plan { target_rate, format, read, path } => plan(target_rate, format, &read, &path),
+        Command::History { output, format, order, alpha, read, builds } => {
+            history_of(output.as_deref(), format, order, alpha, &read, &builds)
+        }
         Command::Merge { output, store, paths } => merge(output.as_deref(), &store.config(), &paths),
         Command::List { null, store, paths } => list(null, &store.config(), &paths),
         Command::Show { place, context, read } => show(&place, context, &read),
@@ -438,6 +475,69 @@ fn summarize(format: Format, fail_under: Option<f64>, read: &ReadArgs, paths: &[
         return Ok(ExitCode::FAILURE);
     }
     Ok(gates::verdict(fail_under.map(|rate| gates::pass_rate(&summary, rate))))
+}
+
+/// `lra history`: all or nothing, as `lra merge`, since a history without one of its builds
+/// would be wrong.
+fn history_of(
+    output: Option<&Path>,
+    format: HistoryFormat,
+    order: history::Order,
+    alpha: f64,
+    read: &ReadArgs,
+    paths: &[PathBuf],
+) -> io::Result<ExitCode> {
+    let store = read.store.config();
+    let (builds, mut problems) = history::builds(paths, order, &store);
+    let mut all: Option<Summary> = None;
+    for b in builds {
+        let (summary, failed, _) = read_logs(read, std::slice::from_ref(&b.path))?;
+        if failed {
+            problems.push(format!("{}: build {:?} was not read whole", b.path.display(), b.label));
+            continue;
+        }
+        let build = summary.into_build(&b.label);
+        match &mut all {
+            None => all = Some(build),
+            Some(history) => {
+                if let Err(e) = history.merge(build) {
+                    problems.push(format!("{}: {e}", b.path.display()));
+                }
+            }
+        }
+    }
+    let Some(mut history) = all.filter(|_| problems.is_empty()) else {
+        for p in &problems {
+            say(p);
+        }
+        eprintln!("lra: no history was written");
+        return Ok(ExitCode::FAILURE);
+    };
+    history.set_change_point_alpha(alpha);
+    let write = |out: &mut dyn Write| -> io::Result<()> {
+        match format {
+            HistoryFormat::Json => {
+                history.write_json(&mut *out, true)?;
+                writeln!(out)
+            }
+            HistoryFormat::Table => {
+                let mut text = Vec::new();
+                render::table(&history, &mut text)?;
+                render::history(&history, &mut text)?;
+                out.write_all(&text)
+            }
+        }
+    };
+    match output {
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            write(&mut out)?;
+            out.flush()?;
+        }
+        Some(path) if crate::object_url::url_of(path).is_some() => write_object(path, &store, write)?,
+        Some(path) => write_whole(path, write)?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `lra merge`: all or nothing, since a merge that silently left a file out would be wrong.

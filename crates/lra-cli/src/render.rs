@@ -267,3 +267,43 @@ pub fn plan(p: &Plan, out: &mut impl Write) -> io::Result<()> {
         None => writeln!(out, "No number of runs shows every test under {target}."),
     }
 }
+
+/// A history's own section: its builds, then the tests whose failure rate changed beyond chance,
+/// the most recent change first, then those failing in every run since some build.
+pub fn history(s: &Summary, out: &mut impl Write) -> io::Result<()> {
+    let Some(h) = s.history() else { return Ok(()) };
+    let labels = h.labels();
+    let (first, last) = (labels.first().map_or("", |l| &**l), labels.last().map_or("", |l| &**l));
+    writeln!(
+        out,
+        "\nHistory: {} build{}, {} … {}",
+        labels.len(),
+        plural(labels.len() as u64),
+        as_printed(first),
+        as_printed(last)
+    )?;
+    let rows: Vec<_> = s.tests().iter().enumerate().map(|(i, t)| (t, h.test(i, h.alpha))).collect();
+    let mut changed: Vec<_> = rows.iter().filter_map(|(t, r)| r.change_point.map(|c| (t, c))).collect();
+    changed.sort_by_key(|(_, c)| std::cmp::Reverse(c.build));
+    writeln!(out, "Changed beyond chance at alpha {} ({}):", h.alpha, changed.len())?;
+    for (t, c) in changed {
+        writeln!(
+            out,
+            "  {}  at {}: failed {} of {} runs before, {} of {} from then on (p = {:.2e})",
+            clip(&t.name, 200),
+            as_printed(&labels[c.build as usize]),
+            c.before.failed,
+            c.before.judged(),
+            c.after.failed,
+            c.after.judged(),
+            c.p_value
+        )?;
+    }
+    let mut failing: Vec<_> = rows.iter().filter_map(|(t, r)| r.failing_since.map(|b| (t, b))).collect();
+    failing.sort_by_key(|(_, b)| std::cmp::Reverse(*b));
+    writeln!(out, "Failing in every run since ({}):", failing.len())?;
+    for (t, b) in failing {
+        writeln!(out, "  {}  since {}", clip(&t.name, 200), as_printed(&labels[b as usize]))?;
+    }
+    Ok(())
+}

@@ -10,6 +10,7 @@ use serde_json::Value;
 mod archives;
 mod durations;
 mod gates;
+mod history;
 mod hostile;
 mod markers;
 mod merge;

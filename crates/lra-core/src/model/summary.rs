@@ -164,6 +164,13 @@ impl Summary {
         self.history.as_ref()
     }
 
+    /// The level a history's change points must be significant at to be shown.
+    pub fn set_change_point_alpha(&mut self, alpha: f64) {
+        if let Some(h) = &mut self.history {
+            h.alpha = alpha;
+        }
+    }
+
     /// Appends `other`, as if its files had been given after this summary's files.
     /// The merge is exact and associative.
     pub fn merge(&mut self, other: Summary) -> Result<(), MergeError> {
