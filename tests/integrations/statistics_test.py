@@ -13,7 +13,9 @@ import subprocess
 import tempfile
 import unittest
 
-from scipy.stats import beta, binomtest, fisher_exact
+import math
+
+from scipy.stats import beta, binomtest, chi2, fisher_exact
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LRA = os.environ.get("LRA", str(ROOT / "target/release/lra"))
@@ -93,6 +95,37 @@ class Statistics(unittest.TestCase):
                 if more > 0:
                     self.assertGreaterEqual(bound(failed, runs + more - 1), target)
         self.assertEqual(plan["suite_more_runs"], max(t["more_runs"] for t in plan["tests"]))
+
+
+    def test_change_point_p_values_equal_scipys_chi_square_tail(self):
+        # Builds of (passed, failed) runs of one test; the change point's p-value is P(chi2_1 > G)
+        # at the boundary of largest G, times the boundaries tried.
+        for runs in [[(30, 0), (28, 2), (10, 20)], [(50, 1), (49, 2), (50, 0), (40, 10), (35, 15)], [(5, 0), (0, 5)]]:
+            with self.subTest(runs=runs):
+                paths = []
+                for b, (passed, failed) in enumerate(runs):
+                    p = self.tmp / f"build-{b}.log"
+                    p.write_text("Test: t\nResult: FAIL\n" * failed + "Test: t\nResult: PASS\n" * passed)
+                    paths.append(str(p))
+                history = json.loads(lra("history", "--alpha", "0.5", *paths))
+                cp = history["tests"][0]["history"]["change_point"]
+
+                def ll(f, n):
+                    return sum(k * math.log(k / n) for k in (f, n - f) if k > 0)
+
+                best = None
+                for k in range(1, len(runs)):
+                    f1, n1 = sum(r[1] for r in runs[:k]), sum(sum(r) for r in runs[:k])
+                    f2, n2 = sum(r[1] for r in runs[k:]), sum(sum(r) for r in runs[k:])
+                    g = 2 * (ll(f1, n1) + ll(f2, n2) - ll(f1 + f2, n1 + n2))
+                    if best is None or g > best[0]:
+                        best = (g, k, (f1, n1), (f2, n2))
+                g, k, before, after = best
+                expected = min(1.0, chi2.sf(g, 1) * (len(runs) - 1))
+                self.assertEqual(cp["build"], f"build-{k}.log")
+                self.assertEqual((cp["before"]["failed"], cp["before"]["runs"]), before)
+                self.assertEqual((cp["after"]["failed"], cp["after"]["runs"]), after)
+                self.assertLessEqual(abs(cp["p_value"] - expected), 1e-6 * expected, (cp["p_value"], expected))
 
 
 if __name__ == "__main__":
