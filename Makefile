@@ -12,7 +12,7 @@ CARGO := cargo +$(TOOLCHAIN)
 # This nightly has no prebuilt wasm32 std: every wasm build builds it (docs/design.md §4).
 WASM_ENV := CARGO_UNSTABLE_BUILD_STD=panic_abort,std PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH"
 
-.PHONY: setup tools browser venv dist fault-engine serve test test-native test-wasm test-e2e test-integrations \
+.PHONY: setup tools browser runners venv dist fault-engine serve test test-native test-wasm test-e2e test-integrations \
 	lint bench bench-browser bench-scale fuzz fuzz-ci fuzz-tools
 
 ## The pinned toolchain and its components (a no-op once they are there).
@@ -40,6 +40,11 @@ tools: setup
 browser:
 	@[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -x /usr/sbin/nginx ] || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver nginx; }
+
+## What the quarantine test builds the fixture suite with: g++ and Debian's GoogleTest.
+runners:
+	@command -v g++ >/dev/null && [ -f /usr/include/gtest/gtest.h ] || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq g++ libgtest-dev; }
 
 ## The integration tests' Python packages (moto's S3 server, pyspark, xmlschema, scipy), exactly as
 ## tests/integrations/requirements.txt pins them, in target/venv; reinstalled only when it changes.
@@ -119,11 +124,12 @@ lint: setup
 	$(CARGO) clippy --manifest-path fuzz/Cargo.toml --all-targets --locked --target-dir target/fuzz-clippy -- -D warnings
 
 ## The released CLI against real peers: a local S3 server (moto), Jenkins' JUnit schema, SciPy's
-## statistics, and a Spark local cluster (pyspark with the machine's Java 17).
-test-integrations: venv
+## statistics, the test runners its quarantine is for, and a Spark local cluster (pyspark with
+## the machine's Java 17).
+test-integrations: venv runners
 	$(CARGO) build --release --locked -p lra-cli
 	cd tests/integrations && LRA=$(CURDIR)/target/release/lra PYTHONDONTWRITEBYTECODE=1 \
-		$(CURDIR)/$(VENV)/bin/python -W ignore::ResourceWarning -m unittest -v junit_schema_test object_store_test statistics_test
+		$(CURDIR)/$(VENV)/bin/python -W ignore::ResourceWarning -m unittest -v junit_schema_test object_store_test statistics_test quarantine_test
 	cd integrations/spark && LRA=$(CURDIR)/target/release/lra PYTHONDONTWRITEBYTECODE=1 \
 		$(CURDIR)/$(VENV)/bin/python -W ignore::ResourceWarning -m unittest -v lra_spark_test
 

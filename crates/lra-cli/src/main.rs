@@ -5,6 +5,7 @@ mod history;
 mod input;
 mod markdown;
 mod object_url;
+mod quarantine;
 mod render;
 mod show;
 #[cfg(feature = "store")]
@@ -17,7 +18,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use lra_core::{
     DEFAULT_ITERATION_MARKER, DEFAULT_RESULT_MARKER, DEFAULT_TEST_MARKER, Diff, GenOptions, GenStyle, LogFormat,
-    MarkerTexts, NameMode, Options, Plan, Reading, Summary, as_printed,
+    MarkerTexts, NameMode, Options, Plan, Quarantine, Reading, Runner, Select, Summary, as_printed,
 };
 
 #[derive(Parser)]
@@ -159,6 +160,33 @@ enum Command {
         #[command(flatten)]
         read: ReadArgs,
         /// The run to plan from.
+        path: PathBuf,
+    },
+    /// Print the arguments that make a test runner skip the tests judged flaky (the default; in
+    /// a history, flaky within some build) or failing (every run failed; in a history, failing
+    /// since some build), each named by the runner's own id: GoogleTest's `--gtest_filter=-…`,
+    /// pytest's `--deselect` node ids, go's `-skip` pattern (Go 1.20 and later), a nextest
+    /// filterset (`-E`), libtest's `--exact --skip …` (after cargo test's `--`). A test whose
+    /// name cannot be that runner's exact id (read from another format, cut, a pytest id that
+    /// would deselect another test too) is listed on stderr. The input is a log file, a
+    /// directory of logs, or a saved summary or history.
+    Quarantine {
+        /// The runner: gtest, pytest, go, nextest or libtest.
+        #[arg(long, value_parser = quarantine::parse_runner)]
+        runner: Runner,
+        /// Quarantine the flaky tests (the default when neither is given).
+        #[arg(long)]
+        flaky: bool,
+        /// Quarantine the failing tests.
+        #[arg(long)]
+        failing: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = quarantine::QuarantineFormat::Args)]
+        format: quarantine::QuarantineFormat,
+        /// How logs are read (a saved summary keeps its own rules).
+        #[command(flatten)]
+        read: ReadArgs,
+        /// The run or history to quarantine from.
         path: PathBuf,
     },
     /// Print the files and objects that PATHS name, one a line, in the order `summarize` reads
@@ -372,6 +400,10 @@ fn main() -> ExitCode {
             diff(format, fail_on, alpha, &read, &base, &current)
         }
         Command::Plan { target_rate, format, read, path } => plan(target_rate, format, &read, &path),
+        Command::Quarantine { runner, flaky, failing, format, read, path } => {
+            let select = Select { flaky: flaky || !failing, failing };
+            quarantine_of(runner, select, format, &read, &path)
+        }
         Command::History { output, format, order, alpha, read, builds } => {
             history_of(output.as_deref(), format, order, alpha, &read, &builds)
         }
@@ -747,6 +779,23 @@ fn plan(target_rate: f64, format: PlanFormat, read: &ReadArgs, path: &Path) -> i
         PlanFormat::Json => writeln!(out, "{}", plan.to_json_pretty())?,
         PlanFormat::Table => render::plan(&plan, &mut out)?,
     }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn quarantine_of(
+    runner: Runner,
+    select: Select,
+    format: quarantine::QuarantineFormat,
+    read: &ReadArgs,
+    path: &Path,
+) -> io::Result<ExitCode> {
+    let Some(summary) = side(read, path)? else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let quarantine = Quarantine::of(&summary, runner, select);
+    let mut out = BufWriter::new(io::stdout().lock());
+    quarantine::print(&quarantine, format, &mut out, &mut io::stderr().lock())?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -53,4 +53,5 @@ pub use write::generate::{GenOptions, GenStyle, Generator, generate};
 pub use write::grid::FailureGrid;
 pub use write::json::SUMMARY_SCHEMA;
 pub use write::plan::{PLAN_SCHEMA, Plan, PlannedTest};
+pub use write::quarantine::{QUARANTINE_SCHEMA, Quarantine, Runner, Select, Unnamed};
 pub use write::shown::{SHOWN_BYTES, as_printed, as_shown, push_printed, push_visible};

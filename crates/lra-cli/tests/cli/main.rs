@@ -15,6 +15,7 @@ mod hostile;
 mod markers;
 mod merge;
 mod plan;
+mod quarantine;
 mod reports;
 mod runners;
 mod show;
