@@ -67,7 +67,7 @@ window.lraCharts = {
   /** Sets `option` (charming's) with `rest`, the part charming cannot express, merged into it
    * as ECharts would merge a second setOption (objects key by key, component arrays by index),
    * so that the chart is drawn once: a second setOption drew the heatmap's 50,000 cells again,
-   * a task twice as long. The `heatmapNames` of `rest` ({tests, columns}) name the heatmap's
+   * a task twice as long. The `heatmapNames` of `rest` ({tests, columns, axis}) name the heatmap's
    * cells, [column, row, failure ratio, failed, judged], in the tooltip: plain arrays, which
    * ECharts takes far faster than one object per cell. */
   setWithRest(chart, option, rest) {
@@ -77,7 +77,7 @@ window.lraCharts = {
       // ECharts writes what a formatter returns as HTML: the names, a log's text, are escaped.
       // They come as shown (controls visible, at most 2 KiB), and the box wraps them.
       rest.tooltip = {
-        formatter: (p) => `${escapeHtml(names.tests[p.value[1]])} · iteration ${escapeHtml(names.columns[p.value[0]])}: ${p.value[3]} of ${p.value[4]} runs failed`,
+        formatter: (p) => `${escapeHtml(names.tests[p.value[1]])} · ${escapeHtml(names.axis)} ${escapeHtml(names.columns[p.value[0]])}: ${p.value[3]} of ${p.value[4]} runs failed`,
         confine: true,
         extraCssText: "white-space: normal; overflow-wrap: anywhere; max-width: 40em",
       };

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { watchProblems } from "./browser.mjs";
@@ -90,6 +90,61 @@ test("lra summarize --format html: the app's report, offline, its figures the JS
     assert.equal(await page.locator("#flaky-table tbody tr").count(), 1);
     await page.waitForTimeout(1500); // the charts' animation settles
     await page.screenshot({ path: path.join(ARTIFACTS, "cli-report.png"), fullPage: true });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(requests.filter((u) => !u.startsWith("file:")), []);
+  } finally {
+    await offline.close();
+  }
+});
+
+// Build `b` of a designed suite, ten iterations: `steady` always passes, `broke` fails from build 8
+// on, `fixed` fails until build 3, `flaky` fails the first iteration of every build; a name that
+// would be markup fails in build 12 only.
+function buildLog(b) {
+  const lines = [];
+  for (let i = 1; i <= 10; i++) {
+    const word = (failing) => (failing ? "FAIL boom" : "PASS");
+    lines.push(`Iteration ${i}`, "Test: steady", "Result: PASS", "Test: broke", `Result: ${word(b >= 8)}`);
+    lines.push("Test: fixed", `Result: ${word(b <= 3)}`, "Test: flaky", `Result: ${word(i === 1)}`);
+    if (b === 12) lines.push(`Test: ${HOSTILE}`, "Result: FAIL");
+  }
+  return lines.join("\n") + "\n";
+}
+
+test("lra history --format html: the tests × builds grid and each row, newly broken first", async () => {
+  const dir = path.join(ARTIFACTS, "history-builds");
+  mkdirSync(dir, { recursive: true });
+  for (let b = 1; b <= 12; b++) writeFileSync(path.join(dir, `build-${b}.log`), buildLog(b));
+  const file = path.join(ARTIFACTS, "lra-cli-history.html");
+  writeFileSync(file, lra(["history", "--format", "html", dir]));
+  const offline = await browser().newContext({ offline: true });
+  const requests = [];
+  await offline.route("**/*", (route) => {
+    requests.push(route.request().url());
+    return route.request().url().startsWith("file:") ? route.continue() : route.abort();
+  });
+  try {
+    const page = await offline.newPage();
+    const problems = watchProblems(page);
+    await page.goto("file://" + file);
+    await page.waitForSelector("#chart-history canvas");
+    assert.equal(await page.textContent("section[aria-label=History] h2"), "History: 12 builds, build-1.log … build-12.log");
+    const rows = await page.$$eval("#history-table tbody tr", (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    const change = (row) => row[6].replace(/ \(p = [0-9.e+-]+\)$/, "");
+    // By the design: broke changed at build 8 (the latest change point), fixed at build 4; the
+    // hostile name fails in build 12 alone (too few runs for a change point), flaky never changes.
+    assert.deepEqual(
+      rows.map((r) => [r[0], r[1], r[2], r[3], r[4], r[5], change(r)]),
+      [
+        ["broke", "12", "5", "0", "build-8.log", "build-7.log", "build-8.log: failed 0 of 70 runs before, 50 of 50 from then on"],
+        ["fixed", "12", "3", "0", "–", "build-12.log", "build-4.log: failed 30 of 30 runs before, 0 of 90 from then on"],
+        [HOSTILE, "1", "1", "0", "build-12.log", "–", "–"],
+        ["flaky", "12", "12", "12", "–", "build-12.log", "–"],
+      ],
+    );
+    assert.equal(await page.locator("img").count(), 0, "a name is text, never markup");
+    await page.waitForTimeout(1500); // the charts' animation settles
+    await page.screenshot({ path: path.join(ARTIFACTS, "cli-history-report.png"), fullPage: true });
     assert.deepEqual(problems, []);
     assert.deepEqual(requests.filter((u) => !u.startsWith("file:")), []);
   } finally {

@@ -96,7 +96,8 @@ enum Command {
         /// Write here instead of to stdout (replaced only once it is whole).
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
-        /// Output format: `json` the history (`lra-summary/1` with its builds), `table` for people.
+        /// Output format: `json` the history (`lra-summary/1` with its builds), `table` for people,
+        /// `html` the single-file report with the tests × builds grid (offline, as `summarize`'s).
         #[arg(long, value_enum, default_value_t = HistoryFormat::Json)]
         format: HistoryFormat,
         /// The order of a folder's or a prefix's entries: `natural` (`build-9` before `build-10`)
@@ -376,6 +377,8 @@ enum DiffFormat {
 enum HistoryFormat {
     Json,
     Table,
+    /// The single-file report, with the tests × builds grid and each test's history row.
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -557,6 +560,9 @@ fn history_of(
                 render::table(&history, &mut text)?;
                 render::history(&history, &mut text)?;
                 out.write_all(&text)
+            }
+            HistoryFormat::Html => {
+                out.write_all(lra_session::report_html(&history, lra_session::BUNDLED_ECHARTS).as_bytes())
             }
         }
     };

@@ -287,17 +287,7 @@ pub fn history(s: &Summary, out: &mut impl Write) -> io::Result<()> {
     changed.sort_by_key(|(_, c)| std::cmp::Reverse(c.build));
     writeln!(out, "Changed beyond chance at alpha {} ({}):", h.alpha, changed.len())?;
     for (t, c) in changed {
-        writeln!(
-            out,
-            "  {}  at {}: failed {} of {} runs before, {} of {} from then on (p = {:.2e})",
-            clip(&t.name, 200),
-            as_printed(&labels[c.build as usize]),
-            c.before.failed,
-            c.before.judged(),
-            c.after.failed,
-            c.after.judged(),
-            c.p_value
-        )?;
+        writeln!(out, "  {}  at {}: {}", clip(&t.name, 200), as_printed(&labels[c.build as usize]), c.runs_text())?;
     }
     let mut failing: Vec<_> = rows.iter().filter_map(|(t, r)| r.failing_since.map(|b| (t, b))).collect();
     failing.sort_by_key(|(_, b)| std::cmp::Reverse(*b));

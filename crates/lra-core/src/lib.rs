@@ -50,7 +50,7 @@ pub use read::parser::{CHECKPOINT_BYTES, FileParser, Segment};
 pub use write::csv::CSV_HEADER;
 pub use write::diff::{Compared, DIFF_SCHEMA, Diff, Judged};
 pub use write::generate::{GenOptions, GenStyle, Generator, generate};
-pub use write::grid::FailureGrid;
+pub use write::grid::{FailureGrid, GridAxis};
 pub use write::json::SUMMARY_SCHEMA;
 pub use write::plan::{PLAN_SCHEMA, Plan, PlannedTest};
 pub use write::quarantine::{QUARANTINE_SCHEMA, Quarantine, Runner, Select, Unnamed};

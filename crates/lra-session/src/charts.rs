@@ -9,7 +9,7 @@ use charming::component::{
 };
 use charming::element::{AxisLabel, AxisType, Color, ItemStyle, NameLocation, Orient, Tooltip, Trigger};
 use charming::series::{Bar, Heatmap, Line, Pie};
-use lra_core::{Cell, FailureGrid, Summary, TestStats, as_shown};
+use lra_core::{Cell, FailureGrid, GridAxis, Summary, TestStats, as_shown};
 use lra_protocol::{ChartSet, HeatmapRow, HeatmapSet};
 
 use crate::rows;
@@ -117,11 +117,11 @@ pub(crate) fn durations_chart(s: &Summary) -> Chart {
 /// The heatmap, and the rest of its option, to set after it: the cells as
 /// `[column, row, failure ratio, failed, judged]` (charming's heatmap series takes three values),
 /// the colour scale's labels (charming's VisualMap has no `text`), and `heatmapNames`, the test
-/// names and column labels (as shown, not cut to the axis) that the page's tooltip
-/// (`web/charts.js`, which escapes them: its formatter writes HTML) names cells by.
-pub(crate) fn heatmap_chart(s: &Summary, grid: &FailureGrid) -> (Chart, serde_json::Value) {
-    let columns: Vec<String> =
-        (0..grid.columns.len()).map(|c| as_shown(&grid.column_label(s, c)).into_owned()).collect();
+/// names, column labels (as shown, not cut to the axis) and what a column is that the page's
+/// tooltip (`web/charts.js`, which escapes them: its formatter writes HTML) names cells by. A
+/// history's grid also marks each row's change point, a second series of `[column, row]`.
+pub(crate) fn heatmap_chart(grid: &FailureGrid) -> (Chart, serde_json::Value) {
+    let columns: Vec<String> = (0..grid.columns.len()).map(|c| as_shown(grid.column_label(c)).into_owned()).collect();
     let cells: Vec<serde_json::Value> = grid
         .cells
         .iter()
@@ -137,10 +137,16 @@ pub(crate) fn heatmap_chart(s: &Summary, grid: &FailureGrid) -> (Chart, serde_js
     // cell in view, and tens of thousands at once freeze the page for a tenth of a second.
     let in_view = rows.len().min(ROWS_VISIBLE) * columns.len();
     let zoom_columns = if in_view <= VISIBLE_CELLS { 100.0 } else { 100.0 * VISIBLE_CELLS as f64 / in_view as f64 };
-    let title = if grid.columns.iter().any(|c| c.len() > 1) {
-        "Failure ratio per test and iteration (flaky tests first; iterations grouped to fit)"
-    } else {
-        "Failure ratio per test and iteration (flaky tests first)"
+    let grouped = grid.columns.iter().any(|c| c.len() > 1);
+    let title = match (grid.axis, grouped) {
+        (GridAxis::Iterations, true) => {
+            "Failure ratio per test and iteration (flaky tests first; iterations grouped to fit)"
+        }
+        (GridAxis::Iterations, false) => "Failure ratio per test and iteration (flaky tests first)",
+        (GridAxis::Builds, true) => {
+            "Failure ratio per test and build (newly broken first, ▲ change point; builds grouped to fit)"
+        }
+        (GridAxis::Builds, false) => "Failure ratio per test and build (newly broken first, ▲ change point)",
     };
     let chart = Chart::new()
         .title(Title::new().text(title))
@@ -150,7 +156,7 @@ pub(crate) fn heatmap_chart(s: &Summary, grid: &FailureGrid) -> (Chart, serde_js
         .x_axis(
             Axis::new()
                 .type_(AxisType::Category)
-                .name("iteration")
+                .name(grid.axis.noun())
                 .name_location(NameLocation::Middle)
                 .name_gap(26)
                 .data(columns.clone()),
@@ -175,10 +181,20 @@ pub(crate) fn heatmap_chart(s: &Summary, grid: &FailureGrid) -> (Chart, serde_js
         .data_zoom(DataZoom::new().type_(DataZoomType::Inside).y_axis_index(0).start(0.0).end(zoom_rows))
         .series(Heatmap::new().name("failure ratio"));
     // The ends of the colour scale, high first.
+    let mut series = vec![serde_json::json!({ "data": cells })];
+    if !grid.marks.is_empty() {
+        // Drawn over the cells; the colour scale is the heatmap's alone (`seriesIndex`).
+        let marks: Vec<[u32; 2]> = grid.marks.iter().map(|&(row, column)| [column, row]).collect();
+        series.push(serde_json::json!({
+            "type": "scatter", "name": "change point", "symbol": "triangle", "symbolSize": 11,
+            "itemStyle": { "color": "#1d2330", "borderColor": "#ffffff", "borderWidth": 1 },
+            "tooltip": { "show": false }, "data": marks,
+        }));
+    }
     let rest = serde_json::json!({
-        "series": [{ "data": cells }],
-        "visualMap": [{ "text": ["every run failed", "none failed"] }],
-        "heatmapNames": { "tests": names, "columns": columns },
+        "series": series,
+        "visualMap": [{ "text": ["every run failed", "none failed"], "seriesIndex": 0 }],
+        "heatmapNames": { "tests": names, "columns": columns, "axis": grid.axis.noun() },
     });
     (chart, rest)
 }
@@ -213,9 +229,9 @@ fn heatmap_rows(s: &Summary, grid: &FailureGrid) -> Vec<HeatmapRow> {
                 .map(|(first, last, cell)| {
                     let judged = cell.judged();
                     if first == last {
-                        format!("{} ({}/{judged})", grid.column_label(s, first as usize), cell.failed)
+                        format!("{} ({}/{judged})", grid.column_label(first as usize), cell.failed)
                     } else {
-                        let (a, b) = (grid.column_label(s, first as usize), grid.column_label(s, last as usize));
+                        let (a, b) = (grid.column_label(first as usize), grid.column_label(last as usize));
                         format!("{a}…{b} ({}/{judged} each)", cell.failed)
                     }
                 })
@@ -324,7 +340,7 @@ pub(crate) fn heatmap_set(s: &Summary) -> HeatmapSet {
         Some(why) => HeatmapSet { chart: None, why_none: Some(why.to_owned()), rows: Vec::new() },
         None => {
             let grid = heatmap_grid(s);
-            let (chart, rest) = heatmap_chart(s, &grid);
+            let (chart, rest) = heatmap_chart(&grid);
             HeatmapSet { chart: Some((raw(&chart), raw(&rest))), why_none: None, rows: heatmap_rows(s, &grid) }
         }
     }

@@ -107,11 +107,12 @@ pub fn report_html(s: &Summary, echarts: &str) -> String {
         Some(why) => format!("<p class=muted>{}</p>", esc(why)),
         None => {
             // Set in order, as the app does.
-            let (chart, rest) = heatmap_chart(s, &heatmap_grid(s));
+            let (chart, rest) = heatmap_chart(&heatmap_grid(s));
             charts["chart-heatmap"] = serde_json::json!([serde_json::to_value(chart).unwrap_or_default(), rest]);
             "<div id=\"chart-heatmap\" class=\"chart wide\" role=\"img\" aria-label=\"Failure ratio per test and iteration: flaky tests first, then tests that always failed\"></div>".to_owned()
         }
     };
+    let history = history_section(s, &mut charts);
     let charts = script_json(&charts);
     let files = s.files.iter().map(|f| esc(&as_shown(&f.name))).collect::<Vec<_>>().join(", ");
     format!(
@@ -130,7 +131,7 @@ pub fn report_html(s: &Summary, echarts: &str) -> String {
 <div id="chart-iterations" class="chart" role="img" aria-label="Pass rate per iteration"></div>
 <div id="chart-classes" class="chart" role="img" aria-label="Runs by class"></div>
 </section>
-<section aria-label="Tests"><h2>Tests ({count})</h2>
+{history}<section aria-label="Tests"><h2>Tests ({count})</h2>
 <input id="filter" type="search" placeholder="Filter by name" aria-label="Filter tests by name">
 <table id="tests-table"><thead><tr>{heads}</tr></thead><tbody></tbody></table>
 <p id="more" class=muted></p></section>
@@ -169,11 +170,68 @@ pub fn report_html(s: &Summary, echarts: &str) -> String {
     )
 }
 
+/// A history's section (nothing for a summary of no builds): its tests × builds grid, newly
+/// broken first with change points marked, and the rows of the tests that failed in some build.
+fn history_section(s: &Summary, charts: &mut serde_json::Value) -> String {
+    let Some(h) = s.history() else { return String::new() };
+    let labels = h.labels();
+    let label = |b: Option<u32>| b.map_or_else(|| "–".to_owned(), |b| esc(&as_shown(&labels[b as usize])));
+    let rows = s.history_rows(HISTORY_TABLE_ROWS);
+    let failed_in_some = s.history_rows(usize::MAX).len();
+    let table = rows
+        .iter()
+        .map(|(i, r)| {
+            let t = &s.tests()[*i];
+            let change = r.change_point.map_or_else(
+                || "–".to_owned(),
+                |c| format!("{}: {}", label(Some(c.build)), esc(&c.runs_text())),
+            );
+            format!(
+                "<tr><td class=name>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=name>{}</td><td class=name>{}</td><td class=name>{}</td><td>{}</td></tr>",
+                esc(&as_shown(&t.name)),
+                r.builds_run,
+                r.builds_failed,
+                r.builds_flaky,
+                label(r.failing_since),
+                label(r.last_passed),
+                change,
+                esc(&failure_rate(&t.counts))
+            )
+        })
+        .collect::<String>();
+    let chart = match s.history_grid(HISTORY_GRID_TESTS, HISTORY_GRID_CELLS) {
+        Some(grid) if !grid.tests.is_empty() => {
+            let (chart, rest) = heatmap_chart(&grid);
+            charts["chart-history"] = serde_json::json!([serde_json::to_value(chart).unwrap_or_default(), rest]);
+            "<div id=\"chart-history\" class=\"chart wide\" role=\"img\" aria-label=\"Failure ratio per test and build: newly broken tests first, each change point marked\"></div>"
+        }
+        _ => "<p class=muted>No test failed in any build.</p>",
+    };
+    let shown = if failed_in_some > rows.len() {
+        format!("<p class=muted>The first {} of {failed_in_some} tests that failed in some build.</p>", rows.len())
+    } else {
+        String::new()
+    };
+    format!(
+        "<section aria-label=\"History\"><h2>History: {} builds, {} … {}</h2>\n{chart}\n<p class=muted>Change points at alpha {}.</p>\n<table id=\"history-table\"><thead><tr><th>Test</th><th>Builds run</th><th>Builds failed</th><th>Builds flaky</th><th>Failing since</th><th>Last passed</th><th>Change point</th><th>Failure rate (95%)</th></tr></thead><tbody>{table}</tbody></table>{shown}</section>\n",
+        labels.len(),
+        label((!labels.is_empty()).then_some(0)),
+        label(labels.len().checked_sub(1).map(|b| b as u32)),
+        h.alpha,
+    )
+}
+
+/// The tests the history's grid shows, and the cells it draws at most (as the heatmap's).
+const HISTORY_GRID_TESTS: usize = 50;
+const HISTORY_GRID_CELLS: usize = 50_000;
+/// The history's table lists at most this many tests.
+const HISTORY_TABLE_ROWS: usize = 1000;
+
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1d2330;background:#f7f8fa}\
 section{background:#fff;border:1px solid #d9dde5;border-radius:8px;padding:1rem;margin:1rem 0}\
 .figs{display:flex;flex-wrap:wrap;gap:1.25rem}.fig{display:flex;flex-direction:column}.fig b{font-size:1.3rem}\
 .fig span,.muted{color:#5b6475}.charts{display:grid;grid-template-columns:1fr 1fr;gap:1rem}\
-.chart{height:320px}.chart.wide{grid-column:1/-1;height:380px}#chart-heatmap{height:520px}table{width:100%;border-collapse:collapse}\
+.chart{height:320px}.chart.wide{grid-column:1/-1;height:380px}#chart-heatmap,#chart-history{height:520px}table{width:100%;border-collapse:collapse}\
 th,td{text-align:right;padding:.3rem .5rem;border-bottom:1px solid #d9dde5}th:first-child,td.name{text-align:left}\
 td.name{overflow-wrap:anywhere}th button{border:0;background:none;font:inherit;font-weight:600;cursor:pointer}\
 @media (prefers-color-scheme:dark){body{background:#12151c;color:#e4e8f0}section{background:#1b2029;border-color:#2f3644}\
@@ -192,7 +250,7 @@ for (const [id, options] of Object.entries(charts)) {
     // As the page's web/charts.js does: the heatmap's cells are named in its tooltip.
     const names = option.heatmapNames;
     delete option.heatmapNames;
-    if (names) option.tooltip = { formatter: (p) => `${esc(names.tests[p.value[1]])} · iteration ${esc(names.columns[p.value[0]])}: ${p.value[3]} of ${p.value[4]} runs failed` };
+    if (names) option.tooltip = { formatter: (p) => `${esc(names.tests[p.value[1]])} · ${esc(names.axis)} ${esc(names.columns[p.value[0]])}: ${p.value[3]} of ${p.value[4]} runs failed` };
     chart.setOption(option);
   }
 }

@@ -57,6 +57,20 @@ pub struct ChangePoint {
     pub p_value: f64,
 }
 
+impl ChangePoint {
+    /// Its runs before and after, as people read them (the build is named by the caller).
+    pub fn runs_text(&self) -> String {
+        format!(
+            "failed {} of {} runs before, {} of {} from then on (p = {:.2e})",
+            self.before.failed,
+            self.before.judged(),
+            self.after.failed,
+            self.after.judged(),
+            self.p_value
+        )
+    }
+}
+
 impl History {
     /// A history of one build, `label`, of tests whose runs `cells` gives (passed, failed), by
     /// test index.

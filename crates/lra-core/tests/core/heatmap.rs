@@ -86,7 +86,7 @@ fn the_grid_shows_failing_tests_only_flaky_first_then_most_failures_first() {
     let names: Vec<&str> = s.failure_grid(50, 10_000).tests.iter().map(|t| &*t.name).collect();
     assert_eq!(names, ["c", "a"]);
     assert_eq!(grid.columns.len(), 6);
-    assert_eq!(grid.column_label(&s, 4), "5");
+    assert_eq!(grid.column_label(4), "5");
     // Every judged cell of both rows is there; c failed in iterations 2, 4 and 6.
     assert_eq!(grid.cells.len(), 12);
     let failed: Vec<(u32, u32)> = grid.cells.iter().filter(|c| c.2.failed > 0).map(|c| (c.0, c.1)).collect();
@@ -105,7 +105,7 @@ fn a_grid_too_large_to_draw_bins_consecutive_iterations_and_keeps_the_sums() {
     // Two rows and at most 8 cells: 4 columns of 3 iterations (the last holds one).
     let grid = s.failure_grid(50, 8);
     assert_eq!(grid.columns, [0..3, 3..6, 6..9, 9..10]);
-    assert_eq!(grid.column_label(&s, 1), "4–6");
+    assert_eq!(grid.column_label(1), "4–6");
     let row0: Vec<(u64, u64)> = grid.cells.iter().filter(|c| c.0 == 0).map(|c| (c.2.passed, c.2.failed)).collect();
     assert_eq!(row0, [(2, 1), (2, 1), (2, 1), (1, 0)]);
     assert!(grid.cells.len() <= 8);
