@@ -97,7 +97,7 @@ enum Command {
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
         /// Output format: `json` the history (`lra-summary/1` with its builds), `table` for people,
-        /// `html` the single-file report with the tests × builds grid (offline, as `summarize`'s).
+        /// `csv` a row per test with the history's columns, `html` the single-file report with the tests × builds grid (offline, as `summarize`'s).
         #[arg(long, value_enum, default_value_t = HistoryFormat::Json)]
         format: HistoryFormat,
         /// The order of a folder's or a prefix's entries: `natural` (`build-9` before `build-10`)
@@ -377,6 +377,8 @@ enum DiffFormat {
 enum HistoryFormat {
     Json,
     Table,
+    /// One row per test, with the history's columns after the summary's.
+    Csv,
     /// The single-file report, with the tests × builds grid and each test's history row.
     Html,
 }
@@ -438,29 +440,48 @@ fn say(problem: &str) {
 /// Reads `paths` into one summary, as `read` says. Problems go to stderr; returns whether there
 /// were any, and the indices of the files read as plain local logs (whose lines may be printed).
 fn read_logs(read: &ReadArgs, paths: &[PathBuf]) -> io::Result<(Summary, bool, Vec<u32>)> {
-    let options = match read.options() {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("lra: {e}");
-            std::process::exit(2);
-        }
-    };
-    let threads = read.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| io::Error::other(format!("cannot start {threads} threads: {e}")))?;
-    let options = Options { parallel: threads > 1, ..options };
-    let mut summary = Summary::empty_for(&options);
-    let (mut failed, mut read_here) = (false, Vec::new());
-    pool.install(|| {
-        for problem in input::summarize_paths(paths, &options, &read.store.config(), &mut summary, &mut read_here) {
-            say(&problem);
-            failed = true;
-        }
-    });
-    warn_about_files(&summary);
-    Ok((summary, failed, read_here))
+    Reader::new(read)?.read(read, paths)
+}
+
+/// How logs are read, and the threads that read them: made once for a command that reads
+/// many inputs one after another (`lra history`'s builds).
+struct Reader {
+    options: Options,
+    pool: rayon::ThreadPool,
+}
+
+impl Reader {
+    fn new(read: &ReadArgs) -> io::Result<Reader> {
+        let options = match read.options() {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("lra: {e}");
+                std::process::exit(2);
+            }
+        };
+        let threads =
+            read.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| io::Error::other(format!("cannot start {threads} threads: {e}")))?;
+        Ok(Reader { options: Options { parallel: threads > 1, ..options }, pool })
+    }
+
+    /// Reads `paths` into one summary (see [`read_logs`]).
+    fn read(&self, read: &ReadArgs, paths: &[PathBuf]) -> io::Result<(Summary, bool, Vec<u32>)> {
+        let mut summary = Summary::empty_for(&self.options);
+        let (mut failed, mut read_here) = (false, Vec::new());
+        self.pool.install(|| {
+            let store = read.store.config();
+            for problem in input::summarize_paths(paths, &self.options, &store, &mut summary, &mut read_here) {
+                say(&problem);
+                failed = true;
+            }
+        });
+        warn_about_files(&summary);
+        Ok((summary, failed, read_here))
+    }
 }
 
 /// Says which files were probably not meant to be read as logs.
@@ -525,8 +546,9 @@ fn history_of(
     let store = read.store.config();
     let (builds, mut problems) = history::builds(paths, order, &store);
     let mut all: Option<Summary> = None;
+    let reader = Reader::new(read)?;
     for b in builds {
-        let (summary, failed, _) = read_logs(read, std::slice::from_ref(&b.path))?;
+        let (summary, failed, _) = reader.read(read, std::slice::from_ref(&b.path))?;
         if failed {
             problems.push(format!("{}: build {:?} was not read whole", b.path.display(), b.label));
             continue;
@@ -561,6 +583,7 @@ fn history_of(
                 render::history(&history, &mut text)?;
                 out.write_all(&text)
             }
+            HistoryFormat::Csv => history.write_csv(&mut &mut *out),
             HistoryFormat::Html => {
                 out.write_all(lra_session::report_html(&history, lra_session::BUNDLED_ECHARTS).as_bytes())
             }

@@ -47,7 +47,7 @@ pub use model::summary::{FileStats, MergeError, Summary};
 pub use read::format::detect::{DETECT_LEN, TERSE_OUTPUT, detect, detect_reading};
 pub use read::format::junit::JUNIT_REPORT_MARK;
 pub use read::parser::{CHECKPOINT_BYTES, FileParser, Segment};
-pub use write::csv::CSV_HEADER;
+pub use write::csv::{CSV_HEADER, CSV_HISTORY_HEADER};
 pub use write::diff::{Compared, DIFF_SCHEMA, Diff, Judged};
 pub use write::generate::{GenOptions, GenStyle, Generator, generate};
 pub use write::grid::{FailureGrid, GridAxis};

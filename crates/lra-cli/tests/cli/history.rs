@@ -68,6 +68,34 @@ fn each_tests_row_says_what_the_builds_were_designed_to() {
     assert!(table.contains("  broke  at build-8.log: failed 0 of 70 runs before, 50 of 50 from then on"), "{table}");
     assert!(table.contains("  broke  since build-8.log"), "{table}");
 
+    // The CSV: the summary's columns, then the history's, by the same design.
+    let csv = stdout(&lra(&["history", "--format", "csv", &folder]));
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |column: &str| header.iter().position(|h| *h == column).unwrap();
+    assert_eq!(header[..at("builds_run")].join(","), lra_core::CSV_HEADER);
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let row = |name: &str| rows.iter().find(|r| r[0] == name).unwrap();
+    let columns = [
+        "builds_run",
+        "builds_failed",
+        "builds_flaky",
+        "first_build",
+        "failing_since",
+        "last_passed",
+        "change_point_build",
+    ];
+    let cells = |name: &str| columns.iter().map(|c| row(name)[at(c)]).collect::<Vec<_>>();
+    assert_eq!(cells("broke"), ["12", "5", "0", "build-1.log", "build-8.log", "build-7.log", "build-8.log"]);
+    assert_eq!(cells("fixed"), ["12", "3", "0", "build-1.log", "", "build-12.log", "build-4.log"]);
+    assert_eq!(cells("new"), ["8", "0", "0", "build-5.log", "", "build-12.log", ""]);
+    assert_eq!(cells("flaky"), ["12", "12", "12", "build-1.log", "", "build-12.log", ""]);
+    let p: f64 = row("broke")[at("change_point_p_value")].parse().unwrap();
+    assert!(p < 1e-20, "{p}");
+    // A summary of no builds has the summary's columns alone.
+    let plain = stdout(&lra(&["summarize", "--format", "csv", &format!("{folder}/build-1.log")]));
+    assert_eq!(plain.lines().next(), Some(lra_core::CSV_HEADER));
+
     let given = json_of(&lra(&["history", "--order", "given", &folder]));
     assert_eq!(given["builds"][1]["label"], "build-10.log", "by bytes: build-1, build-10, build-11, …");
 }

@@ -1,4 +1,4 @@
-//! The CSV form of a Summary: one row per test, with a header. The CLI's `--format csv` and the
+//! The CSV form of a Summary: one row per test, with a header (and a history's columns). The CLI's `--format csv` and the
 //! app's "Export CSV" both write this.
 
 use std::borrow::Cow;
@@ -14,6 +14,11 @@ pub const CSV_HEADER: &str = "name,runs,passed,failed,skipped,other,missing,pass
 first_failure_line,timed_runs,total_ms,min_ms,p50_ms,p95_ms,max_ms,failure_rate,failure_rate_ci95_low,\
 failure_rate_ci95_high";
 
+/// The columns a history's CSV appends to [`CSV_HEADER`] (a summary of no builds has none):
+/// each test's row across builds (§2, "History"), builds by label, empty where there is none.
+pub const CSV_HISTORY_HEADER: &str = "builds_run,builds_failed,builds_flaky,first_build,last_build,\
+failing_since,last_passed,change_point_build,change_point_p_value";
+
 impl Summary {
     /// One row per test in order of first appearance, after a header (RFC 4180 quoting).
     pub fn to_csv(&self) -> String {
@@ -24,8 +29,13 @@ impl Summary {
 
     /// Writes [`Summary::to_csv`]'s rows to `out`, one at a time.
     pub fn write_csv(&self, out: &mut impl Write) -> io::Result<()> {
-        writeln!(out, "{CSV_HEADER}")?;
-        for test in self.tests() {
+        let history = self.history();
+        let labels = history.map(|h| h.labels()).unwrap_or_default();
+        match history {
+            Some(_) => writeln!(out, "{CSV_HEADER},{CSV_HISTORY_HEADER}")?,
+            None => writeln!(out, "{CSV_HEADER}")?,
+        }
+        for (i, test) in self.tests().iter().enumerate() {
             let c = &test.counts;
             write!(
                 out,
@@ -59,9 +69,29 @@ impl Summary {
                 None => write!(out, ",,,,,,")?,
             }
             match (c.failure_rate(), c.failure_rate_ci95()) {
-                (Some(rate), Some([low, high])) => writeln!(out, ",{rate:.6},{low:.6},{high:.6}")?,
-                _ => writeln!(out, ",,,")?,
+                (Some(rate), Some([low, high])) => write!(out, ",{rate:.6},{low:.6},{high:.6}")?,
+                _ => write!(out, ",,,")?,
             }
+            if let Some(h) = history {
+                let r = h.test(i, h.alpha);
+                let label = |b: Option<u32>| b.map_or(Cow::Borrowed(""), |b| field(&labels[b as usize]));
+                write!(
+                    out,
+                    ",{},{},{},{},{},{},{},",
+                    r.builds_run,
+                    r.builds_failed,
+                    r.builds_flaky,
+                    label(r.first_build),
+                    label(r.last_build),
+                    label(r.failing_since),
+                    label(r.last_passed)
+                )?;
+                match r.change_point {
+                    Some(cp) => write!(out, "{},{:e}", label(Some(cp.build)), cp.p_value)?,
+                    None => write!(out, ",")?,
+                }
+            }
+            writeln!(out)?;
         }
         Ok(())
     }

@@ -508,3 +508,36 @@ proptest! {
         prop_assert_eq!(&parse_in_segments("t.log", &log, &options, &at(log.len(), &cuts), tree), &whole);
     }
 }
+
+/// A history of `logs` in order, each read in pieces cut at `cuts` and made a build labelled
+/// from `labels` (repeats included, which the JSON numbers).
+fn history_of(logs: &[Vec<u8>], labels: &[usize], cuts: &[f64], options: &Options) -> Summary {
+    let mut all = Summary::empty_for(options);
+    for (i, log) in logs.iter().enumerate() {
+        let build = chunked(log, &at(log.len(), cuts), options).into_build(&format!("build-{}", labels[i]));
+        all.merge(build).unwrap();
+    }
+    all
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn a_history_at_once_equals_a_saved_one_extended_under_any_chunking(
+        logs in prop::collection::vec(log(), 1..5),
+        labels in prop::collection::vec(0usize..3, 5),
+        cuts in cuts(),
+        other_cuts in cuts(),
+        split in 0usize..5,
+        options in any_options(),
+    ) {
+        let at_once = history_of(&logs, &labels, &[], &options);
+        let split = split.min(logs.len());
+        let saved = Summary::from_json(&history_of(&logs[..split], &labels, &cuts, &options).to_json()).unwrap();
+        let mut extended = if split == 0 { Summary::empty_for(&options) } else { saved };
+        extended.merge(history_of(&logs[split..], &labels[split..], &other_cuts, &options)).unwrap();
+        prop_assert_eq!(extended.to_json(), at_once.to_json());
+        prop_assert_eq!(extended.to_csv(), at_once.to_csv());
+    }
+}
