@@ -8,7 +8,7 @@ import path from "node:path";
 
 import { serve } from "./server.mjs";
 import { engineReady, analyzeFixtures, analyzeTexts, watchProblems } from "./browser.mjs";
-import { DIST, LRA, ARTIFACTS, FIXTURES, LOGS, cli, essence, suite } from "./harness.mjs";
+import { DIST, LRA, ARTIFACTS, FIXTURES, LOGS, cli, essence, historyBuildLog, suite } from "./harness.mjs";
 
 const { open, browser: shared } = suite();
 
@@ -650,6 +650,48 @@ test("suites: names with parts group into a tree with rolled-up counts; a test o
     assert.equal(await s.page.inputValue("#filter"), "api/users/list");
     assert.match(await s.page.textContent("#selected-test"), /^api\/users\/list: 2 runs/);
     assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("a saved history on the page: the tests table says since when, the report carries its History", async () => {
+  const dir = path.join(ARTIFACTS, "app-history-builds");
+  mkdirSync(dir, { recursive: true });
+  const hostile = "<img src=x onerror=alert(1)>";
+  for (let b = 1; b <= 12; b++) writeFileSync(path.join(dir, `build-${b}.log`), historyBuildLog(b, hostile));
+  const history = execFileSync(LRA, ["history", dir], { maxBuffer: 64 << 20 }).toString();
+  const s = await open({ isolate: true });
+  try {
+    await analyzeTexts(s.page, [["history.json", history]]);
+    await s.page.waitForSelector("#tests-table tbody tr");
+    const heads = await s.page.$$eval("#tests-table th", (ths) => ths.map((th) => th.textContent.replace(/ [▲▼]$/, "")));
+    assert.equal(heads.at(-1), "Failing since");
+    // The latest build each test fails since first: by the design, broke since build 8 and the
+    // hostile name since build 12, which is later.
+    await s.page.click("#tests-table th:last-child button");
+    await s.page.waitForFunction(() => document.querySelector("#tests-table th:last-child").getAttribute("aria-sort") === "descending");
+    const rows = () =>
+      s.page.$$eval("#tests-table tbody tr", (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[tr.cells.length - 1].textContent]));
+    await s.page.waitForFunction(() => document.querySelector("#tests-table tbody td").textContent !== "steady");
+    assert.deepEqual((await rows()).slice(0, 3), [[hostile, "build-12.log"], ["broke", "build-8.log"], ["steady", "–"]]);
+    const [download] = await Promise.all([s.page.waitForEvent("download"), s.page.click("#export-report")]);
+    const file = path.join(ARTIFACTS, "lra-history-report.html");
+    await download.saveAs(file);
+    const offline = await shared().newContext({ offline: true });
+    try {
+      const page = await offline.newPage();
+      const problems = watchProblems(page);
+      await page.goto("file://" + file);
+      await page.waitForSelector("#chart-history canvas");
+      assert.equal(await page.textContent("section[aria-label=History] h2"), "History: 12 builds, build-1.log … build-12.log");
+      const names = await page.$$eval("#history-table tbody tr", (trs) => trs.map((tr) => tr.cells[0].textContent));
+      assert.deepEqual(names, ["broke", "fixed", hostile, "flaky"]);
+      assert.equal(await page.locator("img").count(), 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await offline.close();
+    }
   } finally {
     await s.close();
   }

@@ -102,3 +102,17 @@ export function suite() {
   });
   return { open: (options) => open(browser, options), browser: () => browser };
 }
+
+// Build `b` of a designed suite, ten iterations: `steady` always passes, `broke` fails from build 8
+// on, `fixed` fails until build 3, `flaky` fails the first iteration of every build; a name that
+// would be markup (`hostile`) fails in build 12 only.
+export function historyBuildLog(b, hostile) {
+  const lines = [];
+  for (let i = 1; i <= 10; i++) {
+    const word = (failing) => (failing ? "FAIL boom" : "PASS");
+    lines.push(`Iteration ${i}`, "Test: steady", "Result: PASS", "Test: broke", `Result: ${word(b >= 8)}`);
+    lines.push("Test: fixed", `Result: ${word(b <= 3)}`, "Test: flaky", `Result: ${word(i === 1)}`);
+    if (b === 12) lines.push(`Test: ${hostile}`, "Result: FAIL");
+  }
+  return lines.join("\n") + "\n";
+}

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { watchProblems } from "./browser.mjs";
-import { ARTIFACTS, LRA, ROOT, suite } from "./harness.mjs";
+import { ARTIFACTS, LRA, ROOT, historyBuildLog, suite } from "./harness.mjs";
 
 const { browser } = suite();
 
@@ -97,24 +97,10 @@ test("lra summarize --format html: the app's report, offline, its figures the JS
   }
 });
 
-// Build `b` of a designed suite, ten iterations: `steady` always passes, `broke` fails from build 8
-// on, `fixed` fails until build 3, `flaky` fails the first iteration of every build; a name that
-// would be markup fails in build 12 only.
-function buildLog(b) {
-  const lines = [];
-  for (let i = 1; i <= 10; i++) {
-    const word = (failing) => (failing ? "FAIL boom" : "PASS");
-    lines.push(`Iteration ${i}`, "Test: steady", "Result: PASS", "Test: broke", `Result: ${word(b >= 8)}`);
-    lines.push("Test: fixed", `Result: ${word(b <= 3)}`, "Test: flaky", `Result: ${word(i === 1)}`);
-    if (b === 12) lines.push(`Test: ${HOSTILE}`, "Result: FAIL");
-  }
-  return lines.join("\n") + "\n";
-}
-
 test("lra history --format html: the tests × builds grid and each row, newly broken first", async () => {
   const dir = path.join(ARTIFACTS, "history-builds");
   mkdirSync(dir, { recursive: true });
-  for (let b = 1; b <= 12; b++) writeFileSync(path.join(dir, `build-${b}.log`), buildLog(b));
+  for (let b = 1; b <= 12; b++) writeFileSync(path.join(dir, `build-${b}.log`), historyBuildLog(b, HOSTILE));
   const file = path.join(ARTIFACTS, "lra-cli-history.html");
   writeFileSync(file, lra(["history", "--format", "html", dir]));
   const offline = await browser().newContext({ offline: true });

@@ -117,6 +117,8 @@ const FIRST_RUN_LINES: u32 = 15;
 pub fn TestsTable() -> impl IntoView {
     let state = expect_context::<AppState>();
     let (sort, filter, selected) = (state.sort, state.filter, state.selected);
+    // A history's table also says since which build each test fails.
+    let history = move || state.overview.with(|o| o.as_ref().is_some_and(|o| o.builds > 0));
     let page = RwSignal::new(0u32);
     // Back to the first page when the rows change.
     Effect::new(move |previous: Option<(String, (Column, bool))>| {
@@ -223,6 +225,9 @@ pub fn TestsTable() -> impl IntoView {
                             <td class="at">
                                 <OpenAt place=row.first_failure_at label=row.first_failure.unwrap_or_default() test=test_name/>
                             </td>
+                            {history().then(|| view! {
+                                <td class="name">{row.since.as_deref().map_or_else(|| "–".to_owned(), |b| as_shown(b).into_owned())}</td>
+                            })}
                         </tr>
                     }
                 })
@@ -278,7 +283,15 @@ pub fn TestsTable() -> impl IntoView {
             })}
             <table id="tests-table">
                 <thead>
-                    <tr>{Column::ALL.into_iter().map(header).collect_view()}</tr>
+                    <tr>
+                        {move || {
+                            Column::ALL
+                                .into_iter()
+                                .filter(|&(c, _)| c != Column::Since || history())
+                                .map(header)
+                                .collect_view()
+                        }}
+                    </tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -20,11 +20,13 @@ pub enum Column {
     /// The 95th percentile of its runs' durations.
     P95,
     FirstFailure,
+    /// In a history, the build since which every run of it failed; shown only for a history.
+    Since,
 }
 
 impl Column {
     /// Every column, in the table's order, with its heading.
-    pub const ALL: [(Column, &'static str); 11] = [
+    pub const ALL: [(Column, &'static str); 12] = [
         (Column::Name, "Test"),
         (Column::Runs, "Runs"),
         (Column::Passed, "Passed"),
@@ -36,6 +38,7 @@ impl Column {
         (Column::FailureRate, "Failure rate (95%)"),
         (Column::P95, "p95 time"),
         (Column::FirstFailure, "First failure"),
+        (Column::Since, "Failing since"),
     ];
 
     /// Its name in the URL.
@@ -52,6 +55,7 @@ impl Column {
             Column::FailureRate => "failure-rate",
             Column::P95 => "p95",
             Column::FirstFailure => "first-failure",
+            Column::Since => "since",
         }
     }
 
@@ -60,7 +64,8 @@ impl Column {
         Column::ALL.iter().map(|(c, _)| *c).find(|c| c.key() == key)
     }
 
-    /// The order a click on its heading sorts by first: names and places A to Z, counts most first.
+    /// The order a click on its heading sorts by first: names and places A to Z, counts (and
+    /// the latest build a test fails since) most first.
     pub fn descending_first(self) -> bool {
         self != Column::Name && self != Column::FirstFailure
     }

@@ -275,6 +275,9 @@ pub struct Overview {
     pub timed_runs: u64,
     #[serde(default)]
     pub dropped_durations: u64,
+    /// The builds of a history; 0 for a summary of no builds.
+    #[serde(default)]
+    pub builds: u64,
 }
 
 /// One file of the summary.
@@ -315,6 +318,9 @@ pub struct TestRow {
     /// Its runs' durations, if any had one.
     #[serde(default)]
     pub timing: Option<Timing>,
+    /// In a history, the label of the build since which every run of it failed.
+    #[serde(default)]
+    pub since: Option<String>,
 }
 
 /// A test's durations, in microseconds (docs/design.md, "Durations").

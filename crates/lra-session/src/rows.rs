@@ -78,6 +78,7 @@ pub(crate) fn overview(s: &Summary) -> Overview {
         file_rows,
         timed_runs: timed_runs(s),
         dropped_durations: s.dropped_durations(),
+        builds: s.history().map_or(0, |h| h.builds.len() as u64),
     }
 }
 
@@ -117,6 +118,8 @@ fn compare(s: &Summary, column: Column, a: &TestStats, b: &TestStats) -> Orderin
             let at = |t: &TestStats| t.first_failure().map(|l| (s.file_name(l), l.line));
             at(a).cmp(&at(b))
         }
+        // Sorted by `order` from keys made once: a test's history is not a field.
+        Column::Since => Ordering::Equal,
     }
 }
 
@@ -128,10 +131,21 @@ pub(crate) fn order(s: &Summary, q: &TestsQuery) -> Vec<u32> {
         .filter(|&i| needle.is_empty() || tests[i as usize].name.to_lowercase().contains(&needle))
         .collect();
     // A stable sort keeps first-appearance order among equals.
-    order.sort_by(|&a, &b| {
-        let o = compare(s, q.sort, &tests[a as usize], &tests[b as usize]);
-        if q.descending { o.reverse() } else { o }
-    });
+    match (q.sort, s.history()) {
+        // The build each fails since, the latest last (so first when descending); a test not
+        // failing now below every other.
+        (Column::Since, Some(h)) => {
+            let since: Vec<Option<u32>> = (0..tests.len()).map(|i| h.test(i, h.alpha).failing_since).collect();
+            order.sort_by(|&a, &b| {
+                let o = since[a as usize].cmp(&since[b as usize]);
+                if q.descending { o.reverse() } else { o }
+            });
+        }
+        _ => order.sort_by(|&a, &b| {
+            let o = compare(s, q.sort, &tests[a as usize], &tests[b as usize]);
+            if q.descending { o.reverse() } else { o }
+        }),
+    }
     order
 }
 
@@ -142,6 +156,7 @@ fn p95(t: &TestStats) -> Option<u64> {
 
 pub(crate) fn test_row(s: &Summary, t: &TestStats) -> TestRow {
     TestRow {
+        since: None,
         name: t.name.to_string(),
         counts: t.counts,
         first_failure: t.first_failure().map(|l| at(s, l)),
@@ -157,6 +172,16 @@ pub(crate) fn test_row(s: &Summary, t: &TestStats) -> TestRow {
     }
 }
 
+/// [`test_row`] of test `i`, with the build it fails since when `s` is a history (the tests
+/// table's rows and a selected test; other lists leave it out).
+pub(crate) fn test_row_since(s: &Summary, i: usize) -> TestRow {
+    let since = s.history().and_then(|h| {
+        let b = h.test(i, h.alpha).failing_since?;
+        h.labels().get(b as usize).map(|l| l.to_string())
+    });
+    TestRow { since, ..test_row(s, &s.tests()[i]) }
+}
+
 /// The tests with a timed run, the longest p95 first (then the longest total), at most
 /// [`ROWS`].
 pub(crate) fn slowest(s: &Summary) -> SlowestList {
@@ -170,7 +195,7 @@ pub(crate) fn tests_page(s: &Summary, order: &[u32], q: &TestsQuery) -> TestsPag
     let size = q.page_size.max(1) as usize;
     let pages = order.len().div_ceil(size).max(1);
     let page = (q.page as usize).min(pages - 1);
-    let rows = order.iter().skip(page * size).take(size).map(|&i| test_row(s, &s.tests()[i as usize])).collect();
+    let rows = order.iter().skip(page * size).take(size).map(|&i| test_row_since(s, i as usize)).collect();
     TestsPage { matching: order.len() as u64, page: page as u32, pages: pages as u32, rows }
 }
 
