@@ -33,14 +33,9 @@ THEN=$TREE/target/release/lra
 
 for style in seed verbose stamped; do
     LOG=$DIR/compare-$style-$SIZE.log
-    if [[ $style == stamped ]]; then
-        # The seed's log with a time of day before every line, 7 ms apart: every run has a
-        # duration from its lines' stamps (what durations cost where logs have them).
-        [[ -s $LOG ]] || awk '{ t = NR * 7; printf "%02d:%02d:%02d.%03d %s\n", int(t / 3600000) % 24,
-            int(t / 60000) % 60, int(t / 1000) % 60, t % 1000, $0 }' "$DIR/compare-seed-$SIZE.log" > "$LOG"
-    else
-        [[ -s $LOG ]] || "$NOW" generate --style "$style" --tests 200 --flaky 10 --fail-rate 0.1 --size "$SIZE" > "$LOG"
-    fi
+    # `stamped`: the seed's lines with a time of day before each, 7 ms apart, so that every run
+    # has a duration from its lines' stamps (what durations cost where logs have them).
+    [[ -s $LOG ]] || "$NOW" generate --style "$style" --tests 200 --flaky 10 --fail-rate 0.1 --size "$SIZE" > "$LOG"
     best_now="" best_then=""
     "$NOW" summarize "${threads[@]}" "$LOG" > /dev/null # warm-up: the file in the page cache
     for _ in $(seq "$ROUNDS"); do

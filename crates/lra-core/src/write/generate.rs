@@ -49,12 +49,20 @@ pub enum GenStyle {
     /// Two lines, `Test: suite17/case_17042` and `Result: PASS`: for many distinct tests, named
     /// in 1,000 suites of 1,000.
     Flat,
+    /// The seed's lines with a time of day before every line, 7 ms apart
+    /// (`00:00:00.007 # Test: apples Test`): every run gets a duration from its lines' stamps,
+    /// which is what durations cost where logs have them.
+    Stamped,
 }
 
 impl GenStyle {
     /// Every style, by its name on the command line.
-    pub const ALL: [(GenStyle, &'static str); 3] =
-        [(GenStyle::Verbose, "verbose"), (GenStyle::Seed, "seed"), (GenStyle::Flat, "flat")];
+    pub const ALL: [(GenStyle, &'static str); 4] = [
+        (GenStyle::Verbose, "verbose"),
+        (GenStyle::Seed, "seed"),
+        (GenStyle::Flat, "flat"),
+        (GenStyle::Stamped, "stamped"),
+    ];
 }
 
 /// What to generate.
@@ -85,12 +93,14 @@ impl Default for GenOptions {
 pub struct Generator {
     options: GenOptions,
     next_iteration: u64,
+    /// Lines written so far (the stamped style's clock).
+    lines: u64,
 }
 
 impl Generator {
     /// A generator at iteration 1.
     pub fn new(options: GenOptions) -> Generator {
-        Generator { options, next_iteration: 1 }
+        Generator { options, next_iteration: 1, lines: 0 }
     }
 
     /// The name of test `i`: `Apples`, `Oranges`, … then `Apples2`, `Oranges2`, …
@@ -110,17 +120,28 @@ impl Generator {
             return false;
         }
         self.next_iteration += 1;
+        let start = out.len();
         let _ = writeln!(out, "# Iteration {n}");
         let stable = o.tests.saturating_sub(o.flaky);
         for i in 0..o.tests {
             let failed = if i < stable { unit(mix(o.seed, i, 0)) < o.fail_rate } else { mix(o.seed, i, n) & 1 == 1 };
             let _ = match o.style {
                 GenStyle::Verbose => verbose_run(out, &o, i, n, failed),
-                GenStyle::Seed => seed_run(out, i, failed),
+                GenStyle::Seed | GenStyle::Stamped => seed_run(out, i, failed),
                 GenStyle::Flat => {
                     writeln!(out, "Test: suite{}/case_{i}\nResult: {}", i / 1000, if failed { "FAIL" } else { "PASS" })
                 }
             };
+        }
+        if o.style == GenStyle::Stamped {
+            let lines = out.split_off(start);
+            for line in lines.split_inclusive(|&b| b == b'\n') {
+                self.lines += 1;
+                let ms = self.lines * 7;
+                let (h, m, s) = (ms / 3_600_000 % 24, ms / 60_000 % 60, ms / 1000 % 60);
+                let _ = write!(out, "{h:02}:{m:02}:{s:02}.{:03} ", ms % 1000);
+                out.extend_from_slice(line);
+            }
         }
         true
     }

@@ -78,3 +78,21 @@ fn the_flat_style_names_many_distinct_tests_in_suites() {
     let failed = s.totals().failed;
     assert!((60..=190).contains(&failed), "{failed} of 2,500 failed at a 0.05 rate");
 }
+
+#[test]
+fn the_stamped_style_gives_every_run_the_time_between_its_stamps() {
+    let options = GenOptions { iterations: 3, tests: 4, fail_rate: 0.0, flaky: 0, seed: 1, style: GenStyle::Stamped };
+    let mut log = Vec::new();
+    generate(options, &mut log).unwrap();
+    let text = String::from_utf8(log).unwrap();
+    // Line k is stamped k × 7 ms: the first iteration line, then apples' five lines.
+    assert!(text.starts_with("00:00:00.007 # Iteration 1\n00:00:00.014 # Test: apples Test\n"), "{}", &text[..80]);
+    assert!(text.lines().all(|l| l.as_bytes()[12] == b' ' && l[..12].contains(':')));
+    let s = parse("g.log", text.as_bytes(), NameMode::Line);
+    assert_eq!(s.totals().passed, 12);
+    // Each run's Result: line comes 4 lines after its Test: line: 28 ms.
+    for t in s.tests() {
+        let d = t.durations().expect("every run is timed");
+        assert_eq!((d.runs(), d.min(), d.max()), (3, 28_000, 28_000), "{}", t.name);
+    }
+}
