@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { serve } from "./server.mjs";
-import { engineReady, analyzeFixtures, analyzeTexts, watchProblems } from "./browser.mjs";
+import { engineReady, analyzeFixtures, analyzeTexts, openOffline } from "./browser.mjs";
 import { DIST, LRA, ARTIFACTS, FIXTURES, LOGS, cli, essence, historyBuildLog, suite } from "./harness.mjs";
 
 const { open, browser: shared } = suite();
@@ -464,15 +464,7 @@ test("exported report opens from file:// with the network blocked", async () => 
     const [download] = await Promise.all([s.page.waitForEvent("download"), s.page.click("#export-report")]);
     const file = path.join(ARTIFACTS, "lra-report.html");
     await download.saveAs(file);
-    const offline = await shared().newContext({ offline: true });
-    const requests = [];
-    await offline.route("**/*", (route) => {
-      requests.push(route.request().url());
-      return route.request().url().startsWith("file:") ? route.continue() : route.abort();
-    });
-    const page = await offline.newPage();
-    const problems = watchProblems(page);
-    await page.goto("file://" + file);
+    const { page, problems, requests, close } = await openOffline(shared(), file);
     await page.waitForSelector("#chart-tests canvas");
     assert.equal(await page.locator("#chart-iterations canvas").count(), 1);
     assert.equal(await page.locator("#chart-classes canvas").count(), 1);
@@ -492,8 +484,8 @@ test("exported report opens from file:// with the network blocked", async () => 
     await page.waitForTimeout(1500);
     await page.screenshot({ path: path.join(ARTIFACTS, "report.png"), fullPage: true });
     assert.deepEqual(problems, []);
-    assert.deepEqual(requests.filter((u) => !u.startsWith("file:")), []);
-    await offline.close();
+    assert.deepEqual(requests(), []);
+    await close();
   } finally {
     await s.close();
   }
@@ -678,19 +670,17 @@ test("a saved history on the page: the tests table says since when, the report c
     const [download] = await Promise.all([s.page.waitForEvent("download"), s.page.click("#export-report")]);
     const file = path.join(ARTIFACTS, "lra-history-report.html");
     await download.saveAs(file);
-    const offline = await shared().newContext({ offline: true });
+    const { page, problems, requests, close } = await openOffline(shared(), file);
     try {
-      const page = await offline.newPage();
-      const problems = watchProblems(page);
-      await page.goto("file://" + file);
       await page.waitForSelector("#chart-history canvas");
       assert.equal(await page.textContent("section[aria-label=History] h2"), "History: 12 builds, build-1.log … build-12.log");
       const names = await page.$$eval("#history-table tbody tr", (trs) => trs.map((tr) => tr.cells[0].textContent));
       assert.deepEqual(names, ["broke", "fixed", hostile, "flaky"]);
       assert.equal(await page.locator("img").count(), 0);
       assert.deepEqual(problems, []);
+      assert.deepEqual(requests(), []);
     } finally {
-      await offline.close();
+      await close();
     }
   } finally {
     await s.close();

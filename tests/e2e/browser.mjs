@@ -34,6 +34,22 @@ export function watchProblems(page, problems = [], ignore = () => false) {
   return problems;
 }
 
+/** Opens the file `file` (an exported report) in a new context of `browser` with the network
+ * blocked. Returns its page, its `problems` (see `watchProblems`), `requests()`: every URL it
+ * asked for that is not a file, and `close()`. */
+export async function openOffline(browser, file) {
+  const context = await browser.newContext({ offline: true });
+  const requests = [];
+  await context.route("**/*", (route) => {
+    requests.push(route.request().url());
+    return route.request().url().startsWith("file:") ? route.continue() : route.abort();
+  });
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  await page.goto("file://" + file);
+  return { page, problems, requests: () => requests.filter((u) => !u.startsWith("file:")), close: () => context.close() };
+}
+
 /** Waits until the engine is loaded and reads nothing: the embedding API's `status()` says
  * "idle", with its build and threads (after a Cancel or a crash, once the engine is ready again). */
 export async function engineReady(page) {

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import { watchProblems } from "./browser.mjs";
+import { openOffline } from "./browser.mjs";
 import { ARTIFACTS, LRA, ROOT, historyBuildLog, suite } from "./harness.mjs";
 
 const { browser } = suite();
@@ -43,16 +43,8 @@ test("lra summarize --format html: the app's report, offline, its figures the JS
   const file = path.join(ARTIFACTS, "lra-cli-report.html");
   writeFileSync(file, lra(["summarize", "--format", "html", log]));
   const summary = JSON.parse(lra(["summarize", "--format", "json", log]));
-  const offline = await browser().newContext({ offline: true });
-  const requests = [];
-  await offline.route("**/*", (route) => {
-    requests.push(route.request().url());
-    return route.request().url().startsWith("file:") ? route.continue() : route.abort();
-  });
+  const { page, problems, requests, close } = await openOffline(browser(), file);
   try {
-    const page = await offline.newPage();
-    const problems = watchProblems(page);
-    await page.goto("file://" + file);
     for (const chart of ["tests", "iterations", "classes", "heatmap"]) {
       await page.waitForSelector(`#chart-${chart} canvas`);
     }
@@ -91,9 +83,9 @@ test("lra summarize --format html: the app's report, offline, its figures the JS
     await page.waitForTimeout(1500); // the charts' animation settles
     await page.screenshot({ path: path.join(ARTIFACTS, "cli-report.png"), fullPage: true });
     assert.deepEqual(problems, []);
-    assert.deepEqual(requests.filter((u) => !u.startsWith("file:")), []);
+    assert.deepEqual(requests(), []);
   } finally {
-    await offline.close();
+    await close();
   }
 });
 
@@ -103,16 +95,8 @@ test("lra history --format html: the tests × builds grid and each row, newly br
   for (let b = 1; b <= 12; b++) writeFileSync(path.join(dir, `build-${b}.log`), historyBuildLog(b, HOSTILE));
   const file = path.join(ARTIFACTS, "lra-cli-history.html");
   writeFileSync(file, lra(["history", "--format", "html", dir]));
-  const offline = await browser().newContext({ offline: true });
-  const requests = [];
-  await offline.route("**/*", (route) => {
-    requests.push(route.request().url());
-    return route.request().url().startsWith("file:") ? route.continue() : route.abort();
-  });
+  const { page, problems, requests, close } = await openOffline(browser(), file);
   try {
-    const page = await offline.newPage();
-    const problems = watchProblems(page);
-    await page.goto("file://" + file);
     await page.waitForSelector("#chart-history canvas");
     assert.equal(await page.textContent("section[aria-label=History] h2"), "History: 12 builds, build-1.log … build-12.log");
     const rows = await page.$$eval("#history-table tbody tr", (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
@@ -132,8 +116,8 @@ test("lra history --format html: the tests × builds grid and each row, newly br
     await page.waitForTimeout(1500); // the charts' animation settles
     await page.screenshot({ path: path.join(ARTIFACTS, "cli-history-report.png"), fullPage: true });
     assert.deepEqual(problems, []);
-    assert.deepEqual(requests.filter((u) => !u.startsWith("file:")), []);
+    assert.deepEqual(requests(), []);
   } finally {
-    await offline.close();
+    await close();
   }
 });
