@@ -77,13 +77,43 @@ class Quarantine(unittest.TestCase):
             shutil.copy(RUNNERS / "pytest/test_suite.py", tmp)
 
             def ran(args):
-                out = run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                           "test_suite.py", *args], cwd=tmp).stdout
-                return re.findall(r"^(test_suite\.py::\S+)$", out, re.M)
+                # As the log was made: six repetitions, each id with its `[K-6]`.
+                out = run([sys.executable, "-m", "pytest", "--collect-only", "-q", "--count=6", "-p",
+                           "no:cacheprovider", "test_suite.py", *args], cwd=tmp).stdout
+                ids = re.findall(r"^(test_suite\.py::\S+)\[(\d)-6\]$", out, re.M)
+                self.assertEqual(sorted(k for _, k in ids), sorted("123456" * (len(ids) // 6)))
+                return sorted({name for name, _ in ids})
 
             tests = ["test_suite.py::test_always_passes", "test_suite.py::test_always_fails",
                      "test_suite.py::test_skipped", "test_suite.py::test_flaky"]
             self.check("pytest", "pytest.log", tests, lambda t: t.removeprefix("test_suite.py::test_"), ran)
+
+    def test_pytest_repeated_parameters_deselect_exactly_or_are_said(self):
+        """Parametrized and repeated, pytest-repeat's ids are `test_p[x-K-N]`: `x` always
+        passes, `x-y` always fails, `y` fails its second of three runs (flaky). The flaky one is
+        deselected by `test_p[y-`; the failing one, `test_p[x-y]`, shares `test_p[x-` with `x`,
+        and its own prefix `test_p[x-y-` is exact."""
+        with tempfile.TemporaryDirectory() as tmp:
+            pathlib.Path(tmp, "test_p.py").write_text(
+                "import pytest\nruns = {}\n\n\n@pytest.mark.parametrize('v', ['x', 'x-y', 'y'])\n"
+                "def test_p(v):\n    runs[v] = runs.get(v, 0) + 1\n"
+                "    assert v != 'x-y' and not (v == 'y' and runs[v] == 2)\n")
+            pytest = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--count=3", "test_p.py"]
+            log = pathlib.Path(tmp, "p.log")
+            log.write_text(run([*pytest, "-v"], cwd=tmp).stdout)
+
+            def ran(args):
+                out = run([*pytest, "--collect-only", "-q", *args], cwd=tmp).stdout
+                return sorted(re.findall(r"^test_p\.py::test_p\[(\S+)-\d-3\]$", out, re.M))
+
+            self.assertEqual(ran([]), sorted(["x", "x-y", "y"] * 3))
+            for selection, deselected in (("--flaky", "y"), ("--failing", "x-y")):
+                with self.subTest(selection=selection):
+                    q = json.loads(run([LRA, "quarantine", "--runner", "pytest", selection, "--format", "json",
+                                        str(log)], check=True).stdout)
+                    self.assertEqual((q["tests"], q["unnamed"]), ([f"test_p.py::test_p[{deselected}]"], []))
+                    kept = sorted(v for v in ["x", "x-y", "y"] if v != deselected)
+                    self.assertEqual(ran(q["args"]), sorted(kept * 3))
 
     def rust_suite(self):
         built = run(["cargo", "test", "--offline", "--no-run", "--message-format=json"], cwd=RUNNERS / "rust",

@@ -5,6 +5,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// What a file's `reading` says when pytest-repeat's `[K-N]` was read as the iteration, so that
+/// its test names are node ids without that suffix ([`crate::FileStats::pytest_repeat`]).
+pub(crate) const PYTEST_REPEAT_READ: &str = "pytest-repeat's [K-N] read as the iteration";
+
 /// A log's format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LogFormat {

@@ -46,6 +46,14 @@ pub struct FileStats {
     pub reading: Option<Box<str>>,
 }
 
+impl FileStats {
+    /// Whether its pytest node ids were read with pytest-repeat's `[K-N]` as the iteration, so
+    /// that each test's name is its node id without that suffix.
+    pub fn pytest_repeat(&self) -> bool {
+        self.reading.as_deref().is_some_and(|r| r.contains(crate::base::log_format::PYTEST_REPEAT_READ))
+    }
+}
+
 /// The summary of one or more logs. Build it with [`crate::FileParser`], combine with
 /// [`Summary::merge`], and read or write it as `lra-summary/1` JSON.
 #[derive(Clone, Debug, PartialEq)]

@@ -98,17 +98,20 @@ impl Quarantine {
     /// The quarantine of the tests of `summary` that `select` picks, for `runner`.
     pub fn of(summary: &Summary, runner: Runner, select: Select) -> Quarantine {
         let all: BTreeSet<&str> = summary.tests().iter().map(|t| &*t.name).collect();
-        let (mut tests, mut unnamed) = (Vec::new(), Vec::new());
+        let (mut tests, mut ids, mut unnamed) = (Vec::new(), Vec::new(), Vec::new());
         for (i, test) in summary.tests().iter().enumerate() {
             if !selected(summary, i, test, select) {
                 continue;
             }
             match id_of(summary, test, runner, &all) {
-                Ok(()) => tests.push(test.name.to_string()),
+                Ok(id) => {
+                    tests.push(test.name.to_string());
+                    ids.push(id);
+                }
                 Err(why) => unnamed.push(Unnamed { name: test.name.to_string(), why }),
             }
         }
-        let args = args_of(runner, &tests);
+        let args = args_of(runner, &ids);
         Quarantine { schema: QUARANTINE_SCHEMA, runner, args, tests, unnamed }
     }
 
@@ -132,8 +135,9 @@ fn selected(summary: &Summary, i: usize, test: &TestStats, select: Select) -> bo
     }
 }
 
-/// Checks that `test`'s name is `runner`'s exact id; if not, says why.
-fn id_of(summary: &Summary, test: &TestStats, runner: Runner, all: &BTreeSet<&str>) -> Result<(), String> {
+/// What names `test` exactly for `runner` (its name, or for pytest the prefix `--deselect`
+/// takes); if nothing does, why.
+fn id_of(summary: &Summary, test: &TestStats, runner: Runner, all: &BTreeSet<&str>) -> Result<String, String> {
     let name = &*test.name;
     if split_cut(name).1.is_some() {
         return Err("its name was cut (over 4 KiB)".into());
@@ -146,8 +150,8 @@ fn id_of(summary: &Summary, test: &TestStats, runner: Runner, all: &BTreeSet<&st
         // a CI log's command) is never handed to a shell or a runner.
         return Err("its name does not print as itself (a control, bidi or zero-width character)".into());
     }
-    let format = test.first_failure().and_then(|at| summary.files.get(at.file as usize)).map(|f| f.format);
-    match format {
+    let file = test.first_failure().and_then(|at| summary.files.get(at.file as usize));
+    match file.map(|f| f.format) {
         Some(format) if runner.reads(format) => {}
         Some(format) => {
             return Err(format!("it was read as {} output, not {}'s", format.as_str(), runner.as_str()));
@@ -155,11 +159,10 @@ fn id_of(summary: &Summary, test: &TestStats, runner: Runner, all: &BTreeSet<&st
         None => return Err("the file it failed in is unknown".into()),
     }
     match runner {
-        Runner::Gtest => gtest_id(name),
-        Runner::Pytest => pytest_id(name, all),
-        Runner::Go => Ok(()),
-        Runner::Nextest => nextest_id(name),
-        Runner::Libtest => Ok(()),
+        Runner::Gtest => gtest_id(name).map(|()| name.to_owned()),
+        Runner::Pytest => pytest_id(name, file.is_some_and(|f| f.pytest_repeat()), all),
+        Runner::Go | Runner::Libtest => Ok(name.to_owned()),
+        Runner::Nextest => nextest_id(name).map(|()| name.to_owned()),
     }
 }
 
@@ -175,17 +178,40 @@ fn gtest_id(name: &str) -> Result<(), String> {
     }
 }
 
-/// pytest's `--deselect` drops every node id that *starts with* the one given, so an id is
-/// exact only when no other test the summary knows starts with it (pytest-repeat's `[1-6]` is
-/// read as the iteration, so the id without it still deselects every repetition).
-fn pytest_id(name: &str, all: &BTreeSet<&str>) -> Result<(), String> {
+/// pytest's `--deselect` drops every node id that *starts with* the one given, so a prefix is
+/// exact only when no other test the summary knows has an id starting with it. Read with
+/// pytest-repeat (`repeated`), a test's ids are its name with `[K-N]` added (`t.py::test_a[2-6]`)
+/// or, for a parametrized one, `-K-N` inside its brackets (`t.py::test_p[x-2-6]`): the prefix is
+/// the name up to where that begins (`t.py::test_a[`, `t.py::test_p[x-`).
+fn pytest_id(name: &str, repeated: bool, all: &BTreeSet<&str>) -> Result<String, String> {
     if !name.contains("::") {
         return Err("it is not a pytest node id (path::name)".into());
     }
-    let longer = all.range::<str, _>((std::ops::Bound::Excluded(name), std::ops::Bound::Unbounded));
-    match longer.take_while(|other| other.starts_with(name)).next() {
-        Some(other) => Err(format!("pytest would deselect {other} too (it starts with this id)")),
-        None => Ok(()),
+    // Where every id of the test named `n` starts.
+    let ids_start = |n: &str| -> String {
+        match (repeated, n.strip_suffix(']')) {
+            (false, _) => n.to_owned(),
+            (true, Some(open)) => format!("{open}-"),
+            (true, None) => format!("{n}["),
+        }
+    };
+    let prefix = ids_start(name);
+    // A test whose ids could start with the prefix shares its name up to the first `[`.
+    let base = &prefix[..prefix.find('[').unwrap_or(prefix.len())];
+    let clash = all
+        .range::<str, _>((std::ops::Bound::Included(base), std::ops::Bound::Unbounded))
+        .take_while(|other| other.starts_with(base))
+        .filter(|other| **other != name)
+        .find(|other| {
+            let theirs = ids_start(other);
+            // With repetitions, `t.py::test_p[x]`'s ids (`…[x-1-6]`) start with `t.py::test_p[x-1-`:
+            // the prefix goes on from where theirs start with what could begin `K-N]`.
+            let repetition = |rest: &str| rest.splitn(2, '-').all(|part| part.bytes().all(|b| b.is_ascii_digit()));
+            theirs.starts_with(&prefix) || (repeated && prefix.strip_prefix(&*theirs).is_some_and(repetition))
+        });
+    match clash {
+        Some(other) => Err(format!("pytest would deselect {other} too (its ids start with {prefix})")),
+        None => Ok(prefix),
     }
 }
 
@@ -268,9 +294,23 @@ mod tests {
     #[test]
     fn a_pytest_id_that_is_a_prefix_of_another_known_id_is_not_exact() {
         let all: BTreeSet<&str> = ["t.py::test_a", "t.py::test_a_b", "t.py::test_c"].into();
-        assert!(pytest_id("t.py::test_a", &all).unwrap_err().contains("t.py::test_a_b"));
-        assert_eq!(pytest_id("t.py::test_c", &all), Ok(()));
-        assert_eq!(pytest_id("t.py::test_a_b", &all), Ok(()));
+        assert!(pytest_id("t.py::test_a", false, &all).unwrap_err().contains("t.py::test_a_b"));
+        assert_eq!(pytest_id("t.py::test_c", false, &all).as_deref(), Ok("t.py::test_c"));
+        assert_eq!(pytest_id("t.py::test_a_b", false, &all).as_deref(), Ok("t.py::test_a_b"));
+        // Repeated, every id has `[K-N]` after the name: test_a's ids no longer start test_a_b's.
+        assert_eq!(pytest_id("t.py::test_a", true, &all).as_deref(), Ok("t.py::test_a["));
+    }
+
+    #[test]
+    fn a_repeated_parametrized_id_is_its_name_up_to_the_repetition() {
+        // pytest-repeat writes `t.py::test_p[x-2-6]` for `t.py::test_p[x]`'s second of six.
+        let all: BTreeSet<&str> =
+            ["t.py::test_p[x]", "t.py::test_p[x-y]", "t.py::test_p[z]", "t.py::test_p[z-1]"].into();
+        assert_eq!(pytest_id("t.py::test_p[x-y]", true, &all).as_deref(), Ok("t.py::test_p[x-y-"));
+        // `t.py::test_p[x-` is where test_p[x-y]'s ids start too.
+        assert!(pytest_id("t.py::test_p[x]", true, &all).unwrap_err().contains("t.py::test_p[x-y]"));
+        // `t.py::test_p[z-1-` would drop test_p[z]'s first repetition, `t.py::test_p[z-1-6]`.
+        assert!(pytest_id("t.py::test_p[z-1]", true, &all).unwrap_err().contains("t.py::test_p[z]"));
     }
 
     #[test]

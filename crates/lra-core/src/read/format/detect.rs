@@ -52,6 +52,7 @@ pub fn detect_reading(head: &[u8], named: Option<LogFormat>) -> Detected {
             LogFormat::Junit => "; pytest-repeat's [K-N] read as the iteration (every test case in the head carries it)",
             _ => "; pytest-repeat's [K-N] read as the iteration (the plugin is listed and every result in the head carries it)",
         });
+        debug_assert!(why.contains(crate::base::log_format::PYTEST_REPEAT_READ));
     }
     Detected { format, pytest_repeat, why }
 }
