@@ -63,7 +63,10 @@ impl Plan {
             })
             .collect();
         // Stable: equal needs keep the order of first appearance. `None` (never) sorts first.
-        tests.sort_by_key(|t| std::cmp::Reverse(t.more_runs.map_or(u64::MAX as u128 + 1, u128::from)));
+        tests.sort_by(|a, b| match (a.more_runs, b.more_runs) {
+            (Some(a), Some(b)) => b.cmp(&a),
+            (a, b) => a.is_some().cmp(&b.is_some()),
+        });
         let suite_more_runs = tests.iter().map(|t| t.more_runs).try_fold(0, |most, more| Some(most.max(more?)));
         Plan { schema: PLAN_SCHEMA, target_rate, confidence: CONFIDENCE, suite_more_runs, tests }
     }
