@@ -97,7 +97,8 @@ enum Command {
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
         /// Output format: `json` the history (`lra-summary/1` with its builds), `table` for people,
-        /// `csv` a row per test with the history's columns, `html` the single-file report with the tests × builds grid (offline, as `summarize`'s).
+        /// `csv` a row per test with the history's columns, `html` the single-file report with
+        /// the tests × builds grid (offline, as `summarize`'s).
         #[arg(long, value_enum, default_value_t = HistoryFormat::Json)]
         format: HistoryFormat,
         /// The order of a folder's or a prefix's entries: `natural` (`build-9` before `build-10`)
@@ -440,13 +441,14 @@ fn say(problem: &str) {
 /// Reads `paths` into one summary, as `read` says. Problems go to stderr; returns whether there
 /// were any, and the indices of the files read as plain local logs (whose lines may be printed).
 fn read_logs(read: &ReadArgs, paths: &[PathBuf]) -> io::Result<(Summary, bool, Vec<u32>)> {
-    Reader::new(read)?.read(read, paths)
+    Reader::new(read)?.read(paths)
 }
 
 /// How logs are read, and the threads that read them: made once for a command that reads
 /// many inputs one after another (`lra history`'s builds).
 struct Reader {
     options: Options,
+    store: input::StoreConfig,
     pool: rayon::ThreadPool,
 }
 
@@ -465,16 +467,15 @@ impl Reader {
             .num_threads(threads)
             .build()
             .map_err(|e| io::Error::other(format!("cannot start {threads} threads: {e}")))?;
-        Ok(Reader { options: Options { parallel: threads > 1, ..options }, pool })
+        Ok(Reader { options: Options { parallel: threads > 1, ..options }, store: read.store.config(), pool })
     }
 
     /// Reads `paths` into one summary (see [`read_logs`]).
-    fn read(&self, read: &ReadArgs, paths: &[PathBuf]) -> io::Result<(Summary, bool, Vec<u32>)> {
+    fn read(&self, paths: &[PathBuf]) -> io::Result<(Summary, bool, Vec<u32>)> {
         let mut summary = Summary::empty_for(&self.options);
         let (mut failed, mut read_here) = (false, Vec::new());
         self.pool.install(|| {
-            let store = read.store.config();
-            for problem in input::summarize_paths(paths, &self.options, &store, &mut summary, &mut read_here) {
+            for problem in input::summarize_paths(paths, &self.options, &self.store, &mut summary, &mut read_here) {
                 say(&problem);
                 failed = true;
             }
@@ -548,7 +549,7 @@ fn history_of(
     let mut all: Option<Summary> = None;
     let reader = Reader::new(read)?;
     for b in builds {
-        let (summary, failed, _) = reader.read(read, std::slice::from_ref(&b.path))?;
+        let (summary, failed, _) = reader.read(std::slice::from_ref(&b.path))?;
         if failed {
             problems.push(format!("{}: build {:?} was not read whole", b.path.display(), b.label));
             continue;

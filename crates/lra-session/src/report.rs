@@ -176,8 +176,9 @@ fn history_section(s: &Summary, charts: &mut serde_json::Value) -> String {
     let Some(h) = s.history() else { return String::new() };
     let labels = h.labels();
     let label = |b: Option<u32>| b.map_or_else(|| "–".to_owned(), |b| esc(&as_shown(&labels[b as usize])));
-    let rows = s.history_rows(HISTORY_TABLE_ROWS);
-    let failed_in_some = s.history_rows(usize::MAX).len();
+    // Every test that failed in some build, each row made once for the table and the grid.
+    let failed_in_some = s.history_rows(usize::MAX);
+    let rows = &failed_in_some[..failed_in_some.len().min(HISTORY_TABLE_ROWS)];
     let table = rows
         .iter()
         .map(|(i, r)| {
@@ -199,7 +200,8 @@ fn history_section(s: &Summary, charts: &mut serde_json::Value) -> String {
             )
         })
         .collect::<String>();
-    let chart = match s.history_grid(HISTORY_GRID_TESTS, HISTORY_GRID_CELLS) {
+    let grid_rows = &failed_in_some[..failed_in_some.len().min(HISTORY_GRID_TESTS)];
+    let chart = match s.history_grid(grid_rows, HISTORY_GRID_CELLS) {
         Some(grid) if !grid.tests.is_empty() => {
             let (chart, rest) = heatmap_chart(&grid);
             charts["chart-history"] = serde_json::json!([serde_json::to_value(chart).unwrap_or_default(), rest]);
@@ -207,8 +209,12 @@ fn history_section(s: &Summary, charts: &mut serde_json::Value) -> String {
         }
         _ => "<p class=muted>No test failed in any build.</p>",
     };
-    let shown = if failed_in_some > rows.len() {
-        format!("<p class=muted>The first {} of {failed_in_some} tests that failed in some build.</p>", rows.len())
+    let shown = if failed_in_some.len() > rows.len() {
+        format!(
+            "<p class=muted>The first {} of {} tests that failed in some build.</p>",
+            rows.len(),
+            failed_in_some.len()
+        )
     } else {
         String::new()
     };

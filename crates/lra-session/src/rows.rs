@@ -172,12 +172,12 @@ pub(crate) fn test_row(s: &Summary, t: &TestStats) -> TestRow {
     }
 }
 
-/// [`test_row`] of test `i`, with the build it fails since when `s` is a history (the tests
-/// table's rows and a selected test; other lists leave it out).
-pub(crate) fn test_row_since(s: &Summary, i: usize) -> TestRow {
-    let since = s.history().and_then(|h| {
+/// [`test_row`] of test `i`, with the build it fails since when `s` is a history whose build
+/// labels are `labels` (the tests table's rows; other lists leave it out).
+fn test_row_since(s: &Summary, i: usize, labels: Option<&[Box<str>]>) -> TestRow {
+    let since = s.history().zip(labels).and_then(|(h, labels)| {
         let b = h.test(i, h.alpha).failing_since?;
-        h.labels().get(b as usize).map(|l| l.to_string())
+        labels.get(b as usize).map(|l| l.to_string())
     });
     TestRow { since, ..test_row(s, &s.tests()[i]) }
 }
@@ -195,7 +195,10 @@ pub(crate) fn tests_page(s: &Summary, order: &[u32], q: &TestsQuery) -> TestsPag
     let size = q.page_size.max(1) as usize;
     let pages = order.len().div_ceil(size).max(1);
     let page = (q.page as usize).min(pages - 1);
-    let rows = order.iter().skip(page * size).take(size).map(|&i| test_row_since(s, i as usize)).collect();
+    // Labels made unique once for the page, not once a row.
+    let labels = s.history().map(|h| h.labels());
+    let rows =
+        order.iter().skip(page * size).take(size).map(|&i| test_row_since(s, i as usize, labels.as_deref())).collect();
     TestsPage { matching: order.len() as u64, page: page as u32, pages: pages as u32, rows }
 }
 

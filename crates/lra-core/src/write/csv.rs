@@ -1,5 +1,5 @@
-//! The CSV form of a Summary: one row per test, with a header (and a history's columns). The CLI's `--format csv` and the
-//! app's "Export CSV" both write this.
+//! The CSV form of a Summary: one row per test, with a header (and a history's columns). The
+//! CLI's `--format csv` and the app's "Export CSV" both write this.
 
 use std::borrow::Cow;
 use std::io::{self, Write};

@@ -89,12 +89,11 @@ impl Summary {
         failed
     }
 
-    /// A history's tests × builds grid of [`Summary::history_rows`], each row's change point
-    /// marked; `None` for a summary of no builds. Builds share columns past `max_cells` as
-    /// iterations do in [`Summary::failure_grid`].
-    pub fn history_grid(&self, rows: usize, max_cells: usize) -> Option<FailureGrid<'_>> {
+    /// A history's tests × builds grid of `chosen` (from [`Summary::history_rows`]), each row's
+    /// change point marked; `None` for a summary of no builds. Builds share columns past
+    /// `max_cells` as iterations do in [`Summary::failure_grid`].
+    pub fn history_grid(&self, chosen: &[(usize, TestHistory)], max_cells: usize) -> Option<FailureGrid<'_>> {
         let history = self.history()?;
-        let chosen = self.history_rows(rows);
         let points = chosen.iter().map(|(_, h)| h.change_point.as_ref().map(|c| c.build)).collect();
         let labels = history.labels();
         let labels: Vec<&str> = labels.iter().map(|l| &**l).collect();

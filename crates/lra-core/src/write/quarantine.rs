@@ -145,7 +145,10 @@ fn id_of(summary: &Summary, test: &TestStats, runner: Runner, all: &BTreeSet<&st
     if name.is_empty() {
         return Err("its name is empty".into());
     }
-    if name.len() > SHOWN_BYTES || as_printed(name) != name {
+    if name.len() > SHOWN_BYTES {
+        return Err("its name is too long to print whole (over 2 KiB)".into());
+    }
+    if as_printed(name) != name {
         // What a terminal would not show as it is (a control, a bidi or zero-width character,
         // a CI log's command) is never handed to a shell or a runner.
         return Err("its name does not print as itself (a control, bidi or zero-width character)".into());

@@ -119,7 +119,7 @@ fn the_history_grid_puts_the_newly_broken_first_and_marks_their_change() {
     let s = merged((1..=5).map(build).collect());
     // broke and fixed both changed at build-3 (index 2); broke fails since then, so it is first.
     // steady and new never failed: no rows.
-    let grid = s.history_grid(50, 1000).unwrap();
+    let grid = s.history_grid(&s.history_rows(50), 1000).unwrap();
     assert_eq!(grid.axis, GridAxis::Builds);
     assert_eq!(grid.tests.iter().map(|t| &*t.name).collect::<Vec<_>>(), ["broke", "fixed"]);
     assert_eq!(grid.labels, ["build-1", "build-2", "build-3", "build-4", "build-5"]);
@@ -127,11 +127,12 @@ fn the_history_grid_puts_the_newly_broken_first_and_marks_their_change() {
     let failed = |row: usize| grid.row(row).iter().map(|c| c.2.failed).collect::<Vec<_>>();
     assert_eq!((failed(0), failed(1)), (vec![0, 0, 3, 3, 3], vec![3, 3, 0, 0, 0]));
     // Four cells for two rows: builds share columns of three, and the marks move with them.
-    let binned = s.history_grid(50, 4).unwrap();
+    let binned = s.history_grid(&s.history_rows(50), 4).unwrap();
     assert_eq!(binned.labels, ["build-1–build-3", "build-4–build-5"]);
     assert_eq!(binned.marks, [(0, 0), (1, 0)]);
     let cells: Vec<(u64, u64)> = binned.row(0).iter().map(|c| (c.2.passed, c.2.failed)).collect();
     assert_eq!(cells, [(6, 3), (0, 6)]);
     // A summary of no builds has no history grid.
-    assert!(parse("plain.log", b"Test: a\nResult: FAIL\n", NameMode::Line).history_grid(50, 1000).is_none());
+    let plain = parse("plain.log", b"Test: a\nResult: FAIL\n", NameMode::Line);
+    assert!(plain.history_rows(50).is_empty() && plain.history_grid(&[], 1000).is_none());
 }
