@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import { ROOT, suite } from "./harness.mjs";
+import { ROOT, designedHistory, suite } from "./harness.mjs";
 
 const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
 
@@ -82,6 +82,25 @@ for (const scheme of ["light", "dark"]) {
       await s.page.waitForSelector("#log-lines li.anchor");
       found.push(...(await violations(s.page)).map((v) => `viewer: ${v}`));
       assert.deepEqual(found, []);
+    } finally {
+      await s.close();
+    }
+  });
+}
+
+for (const scheme of ["light", "dark"]) {
+  test(`no serious or critical accessibility violation, ${scheme} theme, a history's History view`, async () => {
+    const history = designedHistory("a11y-history-builds", "odd name");
+    const s = await open({ isolate: true });
+    try {
+      await s.page.emulateMedia({ colorScheme: scheme });
+      await s.page.evaluate(async (text) => window.LogResultAccumulator.analyze([new File([text], "history.json")]), history);
+      await s.page.click("#tab-history");
+      await s.page.waitForSelector("#history-grid tbody tr");
+      // A picked cell's figures are shown too.
+      await s.page.click("#history-grid tbody tr:first-child td:nth-child(11)");
+      await s.page.waitForSelector("#history-picked");
+      assert.deepEqual(await violations(s.page), []);
     } finally {
       await s.close();
     }

@@ -8,7 +8,7 @@ import path from "node:path";
 
 import { serve } from "./server.mjs";
 import { engineReady, analyzeFixtures, analyzeTexts, openOffline } from "./browser.mjs";
-import { DIST, LRA, ARTIFACTS, FIXTURES, LOGS, cli, essence, historyBuildLog, suite } from "./harness.mjs";
+import { DIST, LRA, ARTIFACTS, FIXTURES, LOGS, cli, essence, designedHistory, suite } from "./harness.mjs";
 
 const { open, browser: shared } = suite();
 
@@ -648,11 +648,8 @@ test("suites: names with parts group into a tree with rolled-up counts; a test o
 });
 
 test("a saved history on the page: the tests table says since when, the report carries its History", async () => {
-  const dir = path.join(ARTIFACTS, "app-history-builds");
-  mkdirSync(dir, { recursive: true });
   const hostile = "<img src=x onerror=alert(1)>";
-  for (let b = 1; b <= 12; b++) writeFileSync(path.join(dir, `build-${b}.log`), historyBuildLog(b, hostile));
-  const history = execFileSync(LRA, ["history", dir], { maxBuffer: 64 << 20 }).toString();
+  const history = designedHistory("app-history-builds", hostile);
   const s = await open({ isolate: true });
   try {
     await analyzeTexts(s.page, [["history.json", history]]);
@@ -667,6 +664,32 @@ test("a saved history on the page: the tests table says since when, the report c
       s.page.$$eval("#tests-table tbody tr", (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[tr.cells.length - 1].textContent]));
     await s.page.waitForFunction(() => document.querySelector("#tests-table tbody td").textContent !== "steady");
     assert.deepEqual((await rows()).slice(0, 3), [[hostile, "build-12.log"], ["broke", "build-8.log"], ["steady", "–"]]);
+
+    // The History view: every test, newly broken first (the latest change point, then the
+    // latest failing since), each cell coloured by its build's failure rate, by the design.
+    await s.page.click("#tab-history");
+    await s.page.waitForSelector("#history-grid tbody tr");
+    assert.equal(await s.page.textContent(".history h2"), "History (5 tests × 12 builds)");
+    const grid = await s.page.$$eval("#history-grid tbody tr", (trs) =>
+      trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent, [...tr.cells].slice(3).map((c) => c.className.replace("hc ", "") + c.textContent).join(" ")]),
+    );
+    const cells = (...spans) => spans.flatMap(([n, c]) => Array(n).fill(c)).join(" ");
+    assert.deepEqual(grid, [
+      ["broke", "build-8.log", cells([7, "r0"], [1, "r4▲"], [4, "r4"])],
+      ["fixed", "–", cells([3, "r4"], [1, "r0▲"], [8, "r0"])],
+      [hostile, "build-12.log", cells([11, "none"], [1, "r4"])],
+      ["flaky", "–", cells([12, "r1"])],
+      ["steady", "–", cells([12, "r0"])],
+    ]);
+    assert.equal(await s.page.locator("img").count(), 0, "a name is text, never markup");
+    await s.page.click("#history-grid tbody tr:first-child td:nth-child(11)");
+    const picked = await s.page.textContent("#history-picked");
+    assert.match(picked, /^broke in build-8\.log: 10 of 10 runs failed\. Over every build: ran in 12 builds, failed in 5 \(0 of them flaky\)/);
+    assert.match(picked, /Its failure rate changed at build-8\.log: it failed 0 of 70 runs before, 50 of 50 from then on/);
+    await s.page.locator("section.history").screenshot({ path: path.join(ARTIFACTS, "history.png") });
+    await s.page.click("#history-picked button");
+    await s.page.waitForSelector("#selected-test");
+    assert.match(await s.page.textContent("#selected-test"), /^broke: 120 runs/);
     const [download] = await Promise.all([s.page.waitForEvent("download"), s.page.click("#export-report")]);
     const file = path.join(ARTIFACTS, "lra-history-report.html");
     await download.saveAs(file);

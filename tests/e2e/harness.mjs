@@ -116,3 +116,12 @@ export function historyBuildLog(b, hostile) {
   }
   return lines.join("\n") + "\n";
 }
+
+/** The saved history (`lra history` JSON) of builds 1–12 of [historyBuildLog], written to
+ * ARTIFACTS/NAME first. */
+export function designedHistory(name, hostile) {
+  const dir = path.join(ARTIFACTS, name);
+  mkdirSync(dir, { recursive: true });
+  for (let b = 1; b <= 12; b++) writeFileSync(path.join(dir, `build-${b}.log`), historyBuildLog(b, hostile));
+  return execFileSync(LRA, ["history", dir], { maxBuffer: 64 << 20 }).toString();
+}

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { execFileSync, spawnSync } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync, renameSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { FIXTURES, LRA, suite } from "./harness.mjs";
@@ -171,6 +171,91 @@ test("10,000 tests × 1,000 iterations: no long task; the flaky view and its hea
     await s.page.waitForTimeout(300);
     const heatmap = await s.page.evaluate(() => window.longTasks.splice(0));
     console.log(`# the flaky view and its heatmap: main-thread tasks of ${heatmap.join(", ") || "none over 50"} ms`);
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
+/** FIXTURES/history-500.json: `lra history` of 500 builds of 10,000 tests `t00000`… run once
+ * each. Every test passes, except that `t…07`, `t…107`, … (the 100 tests whose number ends in
+ * 07, the k-th of them `t{k}07`) fails every run from build 101 + 4k on. Made once. */
+function history500() {
+  const file = path.join(FIXTURES, "history-500.json");
+  if (existsSync(file)) return file;
+  const dir = path.join(FIXTURES, "history-500");
+  mkdirSync(dir, { recursive: true });
+  for (let b = 0; b < 500; b++) {
+    const lines = [];
+    for (let i = 0; i < 10000; i++) {
+      const breaks = i % 100 === 7 ? 100 + 4 * Math.floor(i / 100) : Infinity;
+      lines.push(`Test: t${String(i).padStart(5, "0")}\nResult: ${b >= breaks ? "FAIL" : "PASS"}\n`);
+    }
+    writeFileSync(path.join(dir, `build-${b + 1}.log`), lines.join(""));
+  }
+  const out = openSync(file + ".part", "w");
+  try {
+    execFileSync(LRA, ["history", dir], { stdio: ["ignore", out, "inherit"] });
+  } finally {
+    closeSync(out);
+  }
+  renameSync(file + ".part", file);
+  rmSync(dir, { recursive: true });
+  return file;
+}
+
+test("10,000 tests × 500 builds: the History view moves through its grid with no long task", async () => {
+  const file = history500();
+  const s = await open({ isolate: true });
+  const rows = () =>
+    s.page.$$eval("#history-grid tbody tr", (trs) => trs.map((tr) => [tr.cells[0].textContent, [...tr.cells].slice(3).map((c) => c.className.replace("hc ", "") + c.textContent)]));
+  const shown = (pager) => s.page.textContent(`.history .pager:nth-of-type(${pager}) span`);
+  const name = (k) => `t${String(k).padStart(3, "0")}07`;
+  // The cells of broken test k over builds 1+first … first+n: passed until it breaks, then failed.
+  const broken = (k, first, n) => Array.from({ length: n }, (_, c) => ((first + c) < 100 + 4 * k ? "r0" : (first + c) === 100 + 4 * k ? "r4▲" : "r4"));
+  try {
+    await watchLongTasks(s.page);
+    await s.page.setInputFiles("input[type=file]:not([webkitdirectory])", file);
+    await s.page.waitForSelector("#tab-history", { timeout: 120000 });
+    await assertNoLongTask(s.page, "from the drop to the summary");
+    // The builds' 500 files, a page of 100 at a time.
+    assert.equal(await s.page.textContent(".files-table .pager span"), "Files 1–100 of 500");
+    await s.page.click("#files-next");
+    await s.page.waitForFunction(() => /^Files 101–200 of 500$/.test(document.querySelector(".files-table .pager span").textContent));
+    assert.match(await s.page.textContent(".files-table tbody td.name"), /build-101\.log$/);
+    await assertNoLongTask(s.page, "the files' next page");
+    await s.page.click("#tab-history");
+    await s.page.waitForSelector("#history-grid tbody tr");
+    assert.equal(await s.page.textContent(".history h2"), "History (10,000 tests × 500 builds)");
+    // The latest builds, the latest broken first.
+    assert.equal(await shown(1), "Tests 1–50 of 10,000");
+    assert.equal(await shown(2), "Builds 461–500 of 500");
+    let grid = await rows();
+    assert.equal(grid.length, 50);
+    assert.deepEqual(grid.map((r) => r[0]), Array.from({ length: 50 }, (_, r) => name(99 - r)));
+    assert.deepEqual(grid[0][1], broken(99, 460, 40));
+    assert.deepEqual(grid[49][1], broken(50, 460, 40));
+    await assertNoLongTask(s.page, "the History view opened");
+
+    await s.page.click("#history-down");
+    await s.page.waitForFunction(() => document.querySelector("#history-grid tbody th").textContent === "t04907");
+    await s.page.click("#history-earlier");
+    await s.page.waitForFunction(() => /^Builds 421–460/.test(document.querySelector(".history .pager:nth-of-type(2) span").textContent));
+    grid = await rows();
+    assert.deepEqual(grid.map((r) => r[0]), Array.from({ length: 50 }, (_, r) => name(49 - r)));
+    assert.deepEqual(grid[0][1], broken(49, 420, 40));
+    await assertNoLongTask(s.page, "paging through tests and builds");
+
+    // Past the broken tests, the others as they came.
+    await s.page.click("#history-down");
+    await s.page.waitForFunction(() => document.querySelector("#history-grid tbody th").textContent === "t00000");
+    grid = await rows();
+    assert.deepEqual(grid.slice(0, 8).map((r) => r[0]), ["t00000", "t00001", "t00002", "t00003", "t00004", "t00005", "t00006", "t00008"]);
+    assert.deepEqual(grid[0][1], Array(40).fill("r0"));
+    await s.page.fill("#history-filter", "t099");
+    await s.page.waitForFunction(() => document.querySelector(".history h2").textContent === "History (100 tests × 500 builds)");
+    assert.equal((await rows())[0][0], "t09907");
+    await assertNoLongTask(s.page, "filtering");
     assert.deepEqual(s.problems, []);
   } finally {
     await s.close();

@@ -18,6 +18,7 @@ mod client;
 mod embed;
 mod engine_handle;
 mod exports;
+mod history_view;
 mod input;
 mod links;
 mod panels;

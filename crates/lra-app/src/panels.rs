@@ -194,16 +194,26 @@ pub fn Anomalies() -> impl IntoView {
     }
 }
 
-/// One row per file.
+/// Files per page of the files table: a thousand rows of eleven cells would be one long task.
+const FILE_PAGE: usize = 100;
+
+/// One row per file, a page at a time.
 #[component]
 pub fn Files() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let page = RwSignal::new(0usize);
     move || {
         state.overview.get().map(|s| {
             let more = s.files - s.file_rows.len() as u64;
+            let pages = s.file_rows.len().div_ceil(FILE_PAGE).max(1);
+            let at = page.get().min(pages - 1);
+            let first = at * FILE_PAGE;
+            let shown = s.file_rows.len().min(first + FILE_PAGE) - first.min(s.file_rows.len());
             let rows = s
                 .file_rows
                 .into_iter()
+                .skip(first)
+                .take(FILE_PAGE)
                 .map(|f| {
                     let t = f.totals;
                     let note = if f.binary { " (looks binary)" } else { "" };
@@ -237,7 +247,20 @@ pub fn Files() -> impl IntoView {
                 .collect_view();
             view! {
                 <section class="files-table" aria-label="Files">
-                    <h2>"Files"</h2>
+                    <div class="table-bar">
+                        <h2>"Files"</h2>
+                        {(pages > 1).then(|| view! {
+                            <div class="pager">
+                                <button id="files-previous" on:click=move |_| page.set(at.saturating_sub(1)) disabled={at == 0}>
+                                    "Previous"
+                                </button>
+                                <span>{format!("Files {}–{} of {}", count(first as u64 + 1), count((first + shown) as u64), count(s.files))}</span>
+                                <button id="files-next" on:click=move |_| page.set(at + 1) disabled={at + 1 >= pages}>
+                                    "Next"
+                                </button>
+                            </div>
+                        })}
+                    </div>
                     <table>
                         <thead>
                             <tr>
@@ -248,7 +271,7 @@ pub fn Files() -> impl IntoView {
                         </thead>
                         <tbody>{rows}</tbody>
                     </table>
-                    {(more > 0).then(|| view! { <p class="note">{format!("and {} more files", count(more))}</p> })}
+                    {(more > 0 && at + 1 == pages).then(|| view! { <p class="note">{format!("and {} more files", count(more))}</p> })}
                 </section>
             }
         })

@@ -14,16 +14,18 @@ pub enum View {
     Slowest,
     Failures,
     Compare,
+    History,
 }
 
 impl View {
-    pub const ALL: [(View, &'static str); 6] = [
+    pub const ALL: [(View, &'static str); 7] = [
         (View::Tests, "Tests"),
         (View::Suites, "Suites"),
         (View::Flaky, "Flaky"),
         (View::Slowest, "Slowest tests"),
         (View::Failures, "Why tests fail"),
         (View::Compare, "Compare with a baseline"),
+        (View::History, "History"),
     ];
 
     /// Its name in the URL.
@@ -35,6 +37,7 @@ impl View {
             View::Slowest => "slowest",
             View::Failures => "failures",
             View::Compare => "compare",
+            View::History => "history",
         }
     }
 

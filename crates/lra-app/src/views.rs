@@ -10,6 +10,7 @@ use crate::asked::{asked, asked_of_summary};
 use crate::batches::Input;
 use crate::charts::{DurationsFigure, HeatmapFigure};
 use crate::engine_handle::EngineHandle;
+use crate::history_view::HistoryGrid;
 use crate::state::{AppState, View, count, percent};
 use crate::tests_table::TestsTable;
 use crate::viewer::OpenAt;
@@ -18,25 +19,30 @@ use crate::viewer::OpenAt;
 #[component]
 pub fn Views() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let tabs = View::ALL
-        .into_iter()
-        .map(|(view, label)| {
-            view! {
-                <button
-                    role="tab"
-                    id=format!("tab-{}", view.key())
-                    aria-selected=move || (state.view.get() == view).to_string()
-                    class:active=move || state.view.get() == view
-                    on:click=move |_| {
-                        state.view.set(view);
-                        state.view_chosen.set(true);
-                    }
-                >
-                    {label}
-                </button>
-            }
-        })
-        .collect_view();
+    // History is a tab of a history only.
+    let builds = move || state.overview.with(|o| o.as_ref().is_some_and(|o| o.builds > 0));
+    let tabs = move || {
+        View::ALL
+            .into_iter()
+            .filter(|&(view, _)| view != View::History || builds())
+            .map(|(view, label)| {
+                view! {
+                    <button
+                        role="tab"
+                        id=format!("tab-{}", view.key())
+                        aria-selected=move || (state.view.get() == view).to_string()
+                        class:active=move || state.view.get() == view
+                        on:click=move |_| {
+                            state.view.set(view);
+                            state.view_chosen.set(true);
+                        }
+                    >
+                        {label}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <nav class="tabs" role="tablist" aria-label="Views">{tabs}</nav>
         {move || match state.view.get() {
@@ -46,6 +52,7 @@ pub fn Views() -> impl IntoView {
             View::Slowest => view! { <Slowest/> }.into_any(),
             View::Failures => view! { <Failures/> }.into_any(),
             View::Compare => view! { <Compare/> }.into_any(),
+            View::History => view! { <HistoryGrid/> }.into_any(),
         }}
     }
 }

@@ -44,6 +44,8 @@ pub enum Request {
     Overview,
     /// One page of the tests table.
     Tests(TestsQuery),
+    /// A window of a history's tests × builds grid.
+    History(HistoryQuery),
     /// One test, in full.
     Test { name: String },
     /// The flaky tests, the most often flipping first.
@@ -176,6 +178,49 @@ pub struct TestsQuery {
     pub page_size: u32,
 }
 
+/// Which window of a history's tests × builds grid: its tests in the History view's order
+/// (newly broken first), `tests` of them from `first_test`, and `builds` builds from
+/// `first_build`. A window past the end is moved back to end there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryQuery {
+    /// Tests whose name holds this, ignoring case; empty: every test.
+    pub filter: String,
+    pub first_test: u32,
+    pub tests: u32,
+    pub first_build: u32,
+    pub builds: u32,
+}
+
+/// A window of a history's grid: the tests the filter keeps and the builds in all, the window's
+/// place (as moved to fit), its builds' labels, and its rows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistoryWindow {
+    pub matching: u64,
+    pub builds: u32,
+    pub first_test: u32,
+    pub first_build: u32,
+    pub labels: Vec<String>,
+    pub rows: Vec<HistoryRow>,
+}
+
+/// A test's row of the history's grid.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryRow {
+    pub name: String,
+    /// Over every build (its failure rate's interval is made from them).
+    pub counts: Counts,
+    pub builds_run: u32,
+    pub builds_failed: u32,
+    pub builds_flaky: u32,
+    /// The label of the build since which every run of it failed.
+    pub failing_since: Option<String>,
+    /// Where its failure rate changed: the build's index and label, and its runs before and
+    /// after in words.
+    pub change_point: Option<(u32, String, String)>,
+    /// Its runs in each build of the window, in order: `[passed, failed]`.
+    pub cells: Vec<[u64; 2]>,
+}
+
 /// What the worker says.
 #[derive(Debug, Serialize, Deserialize)]
 // Adjacently tagged: the tag comes first, so the body is read without being buffered, which
@@ -209,6 +254,7 @@ pub enum Reply {
     Done,
     Overview(Option<Overview>),
     Tests(TestsPage),
+    History(HistoryWindow),
     Test(Option<TestDetail>),
     Flaky(FlakyList),
     Slowest(SlowestList),

@@ -8,8 +8,8 @@
 use std::fmt;
 
 use crate::{
-    ChartSet, Comparison, Export, FailureList, FlakyList, HeatmapSet, LinesQuery, Overview, Place, Reply, Request,
-    RunAt, SlowestList, SuiteLevel, TestDetail, TestsPage, TestsQuery, ViewerLines,
+    ChartSet, Comparison, Export, FailureList, FlakyList, HeatmapSet, HistoryQuery, HistoryWindow, LinesQuery,
+    Overview, Place, Reply, Request, RunAt, SlowestList, SuiteLevel, TestDetail, TestsPage, TestsQuery, ViewerLines,
 };
 
 /// A request with one reply shape.
@@ -195,6 +195,7 @@ macro_rules! queries {
 queries! {
     OverviewQuery: |_| Request::Overview => Option<Overview> { Reply::Overview(o) => o }
     TestsQuery: |q| Request::Tests(q) => TestsPage { Reply::Tests(page) => page }
+    HistoryQuery: |q| Request::History(q) => HistoryWindow { Reply::History(window) => window }
     TestQuery: |TestQuery { name }| Request::Test { name } => Option<TestDetail> { Reply::Test(t) => t }
     FlakyQuery: |_| Request::Flaky => FlakyList { Reply::Flaky(list) => list }
     SlowestQuery: |_| Request::Slowest => SlowestList { Reply::Slowest(list) => list }

@@ -6,6 +6,7 @@
 
 mod batch;
 mod charts;
+mod history;
 pub mod lines;
 mod pool;
 mod report;

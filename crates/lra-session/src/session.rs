@@ -6,7 +6,8 @@ use std::rc::Rc;
 
 use lra_core::{GenOptions, Options, Summary, generate};
 use lra_protocol::{
-    Column, Export, LinesQuery, Place, Reading, Reply, Request, RunAt, TestsPage, TestsQuery, ViewerLines,
+    Column, Export, HistoryQuery, HistoryWindow, LinesQuery, Place, Reading, Reply, Request, RunAt, TestsPage,
+    TestsQuery, ViewerLines,
 };
 
 use lra_input::{Decoded, Origin};
@@ -15,7 +16,7 @@ use crate::batch::{Batch, Purpose, file_name};
 use crate::lines::{Anchor, LineIndex, Source, search, window};
 use crate::rescan::{RESCAN_BUDGET, Rescan, next_failed_run};
 use crate::rows::runs_of;
-use crate::{charts, report, rows, suites};
+use crate::{charts, history, report, rows, suites};
 
 /// A file of the summary as the run viewer reads it: its bytes, when the page gave them (the
 /// file itself, or what holds it), and its known line starts.
@@ -40,11 +41,18 @@ struct Order {
     tests: Vec<u32>,
 }
 
+/// The History view's order of the tests for one filter, kept until the summary changes.
+struct HistoryOrder {
+    filter: String,
+    tests: Vec<u32>,
+}
+
 /// The page's summary and baseline, and the answers to what the page asks of them.
 pub struct Session {
     summary: Option<Summary>,
     baseline: Option<Summary>,
     order: Option<Order>,
+    history_order: Option<HistoryOrder>,
     /// One per file of the summary, in its order.
     files: Vec<FileLines>,
     /// Large slices are parsed on the thread pool.
@@ -54,7 +62,7 @@ pub struct Session {
 impl Session {
     /// An empty page; `parallel`: the engine has a thread pool to parse on.
     pub fn new(parallel: bool) -> Session {
-        Session { summary: None, baseline: None, order: None, files: Vec::new(), parallel }
+        Session { summary: None, baseline: None, order: None, history_order: None, files: Vec::new(), parallel }
     }
 
     /// Whether the page has a summary.
@@ -127,7 +135,7 @@ impl Session {
             }
         }
         self.add_files(before, origins, &names, &given);
-        self.order = None;
+        self.forget_orders();
         Reply::Analyzed { problems, adopted, seconds, parsers: 1 }
     }
 
@@ -138,13 +146,13 @@ impl Session {
         match request {
             Request::Clear => {
                 self.summary = None;
-                self.order = None;
+                self.forget_orders();
                 self.files.clear();
                 Reply::Done
             }
             Request::SummaryAsBaseline => {
                 self.baseline = self.summary.take();
-                self.order = None;
+                self.forget_orders();
                 self.files.clear();
                 Reply::Done
             }
@@ -156,6 +164,7 @@ impl Session {
             }
             Request::Overview => Reply::Overview(s.map(rows::overview)),
             Request::Tests(q) => Reply::Tests(self.tests_page(&q)),
+            Request::History(q) => Reply::History(self.history_window(&q)),
             Request::Test { name } => Reply::Test(s.and_then(|s| rows::test_detail(s, &name))),
             Request::Flaky => Reply::Flaky(s.map(rows::flaky).unwrap_or_default()),
             Request::Slowest => Reply::Slowest(s.map(rows::slowest).unwrap_or_default()),
@@ -341,6 +350,24 @@ impl Session {
         }
         let order = self.order.as_ref().map_or(&[][..], |o| &o.tests);
         rows::tests_page(s, order, q)
+    }
+}
+
+impl Session {
+    /// The orders made for the summary, forgotten when it changes.
+    fn forget_orders(&mut self) {
+        self.order = None;
+        self.history_order = None;
+    }
+
+    /// The window of the History view's grid the page asked for.
+    fn history_window(&mut self, q: &HistoryQuery) -> HistoryWindow {
+        let Some(s) = &self.summary else { return HistoryWindow::default() };
+        if self.history_order.as_ref().is_none_or(|o| o.filter != q.filter) {
+            self.history_order = Some(HistoryOrder { filter: q.filter.clone(), tests: history::order(s, &q.filter) });
+        }
+        let order = self.history_order.as_ref().map_or(&[][..], |o| &o.tests);
+        history::window(s, order, q)
     }
 }
 

@@ -2,8 +2,6 @@
 //! iterations grid (run-length encoded [`IterationCells`] over build indexes), and what each
 //! test's row says: how many builds it ran, failed and was flaky in, since when it fails, and
 //! the one boundary where its failure rate changed most, if that change is beyond chance.
-//!
-//! Work in progress on the `history` branch: not yet part of `Summary`, the JSON or the CLI.
 
 use crate::base::statistics::{DEFAULT_ALPHA, chi_square_1_sf};
 use crate::model::cells::{Cell, IterationCells, Span};
@@ -129,6 +127,20 @@ impl History {
         }
         h.change_point = change_point(&spans, alpha);
         h
+    }
+}
+
+impl History {
+    /// Test `i`'s runs in each build of `builds`, in order (an empty cell where it had none).
+    pub fn row(&self, i: usize, builds: std::ops::Range<u32>) -> Vec<Cell> {
+        let mut row = vec![Cell::default(); builds.len()];
+        let Some(cells) = self.cells.get(i) else { return row };
+        for s in cells.spans() {
+            for b in s.first.max(builds.start)..s.end().min(builds.end) {
+                row[(b - builds.start) as usize] = s.cell;
+            }
+        }
+        row
     }
 }
 

@@ -70,23 +70,31 @@ impl Summary {
         lay_out(GridAxis::Iterations, rows, &labels, max_cells, Vec::new())
     }
 
-    /// A history's tests that failed in some build with their rows, at most `rows` of them, the
-    /// newly broken first: those with a change point, the latest first, then those failing
-    /// since a build, the latest first, then the others most failures first (each in order of
-    /// first appearance on ties). Empty for a summary of no builds.
+    /// A history's tests that failed in some build with their rows, at most `rows` of them, in
+    /// the order of [`Summary::history_order`]. Empty for a summary of no builds.
     pub fn history_rows(&self, rows: usize) -> Vec<(usize, TestHistory)> {
         let Some(history) = self.history() else { return Vec::new() };
-        let tests = self.tests();
-        let mut failed: Vec<(usize, TestHistory)> = (0..tests.len())
-            .filter(|&i| history.cells.get(i).is_some_and(|c| c.spans().iter().any(|s| s.cell.failed > 0)))
-            .map(|i| (i, history.test(i, history.alpha)))
-            .collect();
-        let newest = |h: &TestHistory| (h.change_point.as_ref().map(|c| c.build), h.failing_since);
-        failed.sort_by(|(a, ha), (b, hb)| {
-            newest(hb).cmp(&newest(ha)).then(tests[*b].counts.failed.cmp(&tests[*a].counts.failed))
-        });
+        let mut failed = self.history_order();
+        failed.retain(|&(i, _)| history.cells.get(i).is_some_and(|c| c.spans().iter().any(|s| s.cell.failed > 0)));
         failed.truncate(rows);
         failed
+    }
+
+    /// Every test of a history with its row, the newly broken first: those with a change point,
+    /// the latest first, then those failing since a build, the latest first, then the others
+    /// most failures first (each in order of first appearance on ties), so that tests that never
+    /// failed come last. Empty for a summary of no builds.
+    pub fn history_order(&self) -> Vec<(usize, TestHistory)> {
+        let Some(history) = self.history() else { return Vec::new() };
+        let tests = self.tests();
+        let mut order: Vec<(usize, TestHistory)> =
+            (0..tests.len()).map(|i| (i, history.test(i, history.alpha))).collect();
+        let newest = |h: &TestHistory| (h.change_point.as_ref().map(|c| c.build), h.failing_since);
+        // Stable: first appearance on ties.
+        order.sort_by(|(a, ha), (b, hb)| {
+            newest(hb).cmp(&newest(ha)).then(tests[*b].counts.failed.cmp(&tests[*a].counts.failed))
+        });
+        order
     }
 
     /// A history's tests × builds grid of `chosen` (from [`Summary::history_rows`]), each row's

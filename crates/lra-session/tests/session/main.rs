@@ -6,6 +6,7 @@ use lra_session::Session;
 use lra_session::lines::Source;
 use std::rc::Rc;
 
+mod history;
 mod pool;
 mod viewer;
 

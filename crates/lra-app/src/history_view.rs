@@ -1,0 +1,263 @@
+//! The History view of a history (a summary whose runs are sorted into builds): its tests ×
+//! builds grid, newly broken tests first, each cell coloured by the test's failure rate in that
+//! build and its change point marked. The worker orders the tests and cuts the window shown
+//! (`lra_protocol::HistoryQuery`), so 10,000 tests × 500 builds never cross to the page at once.
+
+use leptos::prelude::*;
+use lra_core::as_shown;
+use lra_protocol::{HistoryQuery, HistoryRow, count, failure_rate};
+
+use crate::asked::asked_of_summary;
+use crate::state::{AppState, View};
+
+/// Tests and builds in one window: 2,000 cells lay out well inside a frame.
+const ROWS: u32 = 50;
+const BUILDS: u32 = 40;
+
+/// A cell (or a test's name) picked in the grid: the test's row, and the build's label and
+/// runs (`[passed, failed]`) when a cell was.
+#[derive(Clone, Debug, PartialEq)]
+struct Picked {
+    row: HistoryRow,
+    cell: Option<(String, [u64; 2])>,
+}
+
+/// A cell's colour class by its failure rate: not run, passed only, failed up to 10%, up to
+/// half, more than half, every run.
+fn cell_class([passed, failed]: [u64; 2]) -> &'static str {
+    match (passed, failed) {
+        (0, 0) => "hc none",
+        (_, 0) => "hc r0",
+        (0, _) => "hc r4",
+        _ => match failed as f64 / (passed + failed) as f64 {
+            r if r <= 0.1 => "hc r1",
+            r if r <= 0.5 => "hc r2",
+            _ => "hc r3",
+        },
+    }
+}
+
+/// A cell's runs in words.
+fn cell_text(label: &str, [passed, failed]: [u64; 2]) -> String {
+    match passed + failed {
+        0 => format!("{}: not run", as_shown(label)),
+        runs => format!("{}: {} of {} runs failed", as_shown(label), count(failed), count(runs)),
+    }
+}
+
+/// The history's grid, a window at a time, with the picked cell's figures under it.
+#[component]
+pub fn HistoryGrid() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let filter = state.filter;
+    let first_test = RwSignal::new(0u32);
+    // The latest builds first: the worker moves a window past the end back to end there.
+    let first_build = RwSignal::new(u32::MAX);
+    let picked = RwSignal::new(None::<Picked>);
+    // Back to the first tests when the filter changes.
+    Effect::new(move |previous: Option<String>| {
+        let now = filter.get();
+        if previous.is_some_and(|p| p != now) {
+            first_test.set(0);
+        }
+        now
+    });
+    let shown = asked_of_summary(move || HistoryQuery {
+        filter: filter.get(),
+        first_test: first_test.get(),
+        tests: ROWS,
+        first_build: first_build.get(),
+        builds: BUILDS,
+    });
+    let at = move || {
+        shown.with(|w| {
+            w.as_ref().map_or((0, 0, 0, 0, 0), |w| {
+                (w.first_test, w.rows.len() as u32, w.matching as u32, w.first_build, w.labels.len() as u32)
+            })
+        })
+    };
+    let builds = move || shown.with(|w| w.as_ref().map_or(0, |w| w.builds));
+    let header = move || {
+        shown.get().map(|w| {
+            let labels = w
+                .labels
+                .iter()
+                .map(|l| view! { <th scope="col" class="build" title=as_shown(l).into_owned()>{as_shown(l).into_owned()}</th> })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="col">"Test"</th>
+                    <th scope="col">"Failing since"</th>
+                    <th scope="col">"Failure rate (95% interval)"</th>
+                    {labels}
+                </tr>
+            }
+        })
+    };
+    let rows = move || {
+        shown.get().map(|w| {
+            let first_build = w.first_build;
+            let labels = w.labels;
+            w.rows
+                .into_iter()
+                .map(|row| {
+                    let point = row.change_point.as_ref().map(|c| c.0);
+                    let cells = row
+                        .cells
+                        .iter()
+                        .zip(&labels)
+                        .enumerate()
+                        .map(|(k, (&cell, label))| {
+                            let mark = (point == Some(first_build + k as u32)).then_some("▲");
+                            let text = match mark {
+                                Some(_) => format!("{}; its failure rate changed here", cell_text(label, cell)),
+                                None => cell_text(label, cell),
+                            };
+                            let pick = (row.clone(), label.clone());
+                            view! {
+                                <td
+                                    class=cell_class(cell)
+                                    title=text
+                                    on:click=move |_| {
+                                        picked.set(Some(Picked { row: pick.0.clone(), cell: Some((pick.1.clone(), cell)) }))
+                                    }
+                                >
+                                    {mark}
+                                </td>
+                            }
+                        })
+                        .collect_view();
+                    let name = as_shown(&row.name).into_owned();
+                    let since = row.failing_since.as_deref().map_or_else(|| "–".to_owned(), |b| as_shown(b).into_owned());
+                    let rate = failure_rate(&row.counts);
+                    let whole = row.clone();
+                    view! {
+                        <tr class:broken=row.failing_since.is_some()>
+                            <th scope="row" class="name">
+                                <button type="button" on:click=move |_| picked.set(Some(Picked { row: whole.clone(), cell: None }))>
+                                    {name}
+                                </button>
+                            </th>
+                            <td class="name">{since}</td>
+                            <td>{rate}</td>
+                            {cells}
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let detail = move || {
+        picked.get().map(|Picked { row, cell }| {
+            let name = row.name.clone();
+            let show = move |_| {
+                state.selected.set(Some(name.clone()));
+                state.view.set(View::Tests);
+            };
+            let figures = format!(
+                "ran in {} builds, failed in {} ({} of them flaky); failure rate {}{}",
+                count(row.builds_run.into()),
+                count(row.builds_failed.into()),
+                count(row.builds_flaky.into()),
+                failure_rate(&row.counts),
+                row.failing_since.as_deref().map_or_else(String::new, |b| format!("; failing since {}", as_shown(b))),
+            );
+            let point = row
+                .change_point
+                .as_ref()
+                .map(|(_, label, runs)| format!("Its failure rate changed at {}: it {runs}.", as_shown(label)));
+            view! {
+                <div class="picked" id="history-picked">
+                    <p>
+                        <strong>{as_shown(&row.name).into_owned()}</strong>
+                        {cell.map(|(label, c)| format!(" in {}", cell_text(&label, c)))}
+                        {format!(". Over every build: {figures}.")}
+                    </p>
+                    {point.map(|p| view! { <p class="note">{p}</p> })}
+                    <button type="button" on:click=show>"Show it in the tests table"</button>
+                </div>
+            }
+        })
+    };
+    view! {
+        <section class="history" aria-label="History">
+            <div class="table-bar">
+                <h2>
+                    {move || {
+                        let (_, _, matching, _, _) = at();
+                        format!("History ({} tests × {} builds)", count(matching.into()), count(builds().into()))
+                    }}
+                </h2>
+                <input
+                    type="search"
+                    id="history-filter"
+                    placeholder="Filter by name"
+                    aria-label="Filter tests by name"
+                    prop:value=move || filter.get()
+                    on:input=move |ev| filter.set(event_target_value(&ev))
+                />
+                <div class="pager">
+                    <button
+                        id="history-up"
+                        on:click=move |_| first_test.set(at().0.saturating_sub(ROWS))
+                        disabled=move || at().0 == 0
+                    >
+                        "Previous tests"
+                    </button>
+                    <span>
+                        {move || {
+                            let (first, rows, matching, _, _) = at();
+                            format!("Tests {}–{} of {}", count((first + rows.min(1)).into()), count((first + rows).into()), count(matching.into()))
+                        }}
+                    </span>
+                    <button
+                        id="history-down"
+                        on:click=move |_| first_test.set(at().0 + ROWS)
+                        disabled=move || { let (first, rows, matching, _, _) = at(); first + rows >= matching }
+                    >
+                        "Next tests"
+                    </button>
+                </div>
+                <div class="pager">
+                    <button
+                        id="history-earlier"
+                        on:click=move |_| first_build.set(at().3.saturating_sub(BUILDS))
+                        disabled=move || at().3 == 0
+                    >
+                        "Earlier builds"
+                    </button>
+                    <span>
+                        {move || {
+                            let (_, _, _, first, shown) = at();
+                            format!("Builds {}–{} of {}", count((first + shown.min(1)).into()), count((first + shown).into()), count(builds().into()))
+                        }}
+                    </span>
+                    <button
+                        id="history-later"
+                        on:click=move |_| first_build.set(at().3 + BUILDS)
+                        disabled=move || { let (_, _, _, first, shown) = at(); first + shown >= builds() }
+                    >
+                        "Later builds"
+                    </button>
+                </div>
+            </div>
+            <p class="note legend">
+                "Each cell is a test's runs in a build: "
+                <span class="hc r0"></span>" passed only, "
+                <span class="hc r1"></span>" up to 10% failed, "
+                <span class="hc r2"></span>" up to half, "
+                <span class="hc r3"></span>" more than half, "
+                <span class="hc r4"></span>" every run, "
+                <span class="hc none"></span>" not run; ▲ where its failure rate changed. Newly broken tests come first. "
+                "Pick a cell or a name for its figures."
+            </p>
+            {detail}
+            <div class="history-scroll">
+                <table id="history-grid">
+                    <thead>{header}</thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
