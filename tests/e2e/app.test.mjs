@@ -3,12 +3,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { serve } from "./server.mjs";
 import { engineReady, analyzeFixtures, analyzeTexts, openOffline } from "./browser.mjs";
-import { DIST, LRA, ARTIFACTS, FIXTURES, LOGS, cli, essence, designedHistory, suite } from "./harness.mjs";
+import { DIST, LRA, ARTIFACTS, FIXTURES, LOGS, cli, essence, designedHistory, historyBuildLog, suite } from "./harness.mjs";
 
 const { open, browser: shared } = suite();
 
@@ -705,6 +705,42 @@ test("a saved history on the page: the tests table says since when, the report c
     } finally {
       await close();
     }
+  } finally {
+    await s.close();
+  }
+});
+
+test("a folder of one subfolder per build, picked: read as builds by itself, in natural order, as lra history reads it", async () => {
+  const dir = path.join(ARTIFACTS, "app-builds-folder", "ci");
+  rmSync(dir, { recursive: true, force: true });
+  const hostile = "<img src=x onerror=alert(1)>";
+  for (let b = 1; b <= 12; b++) {
+    mkdirSync(path.join(dir, `build-${b}`), { recursive: true });
+    // Two logs a build: its iterations 1–5 and 6–10.
+    const [first, second] = historyBuildLog(b, hostile).split("Iteration 6\n");
+    writeFileSync(path.join(dir, `build-${b}`, "a.log"), first);
+    writeFileSync(path.join(dir, `build-${b}`, "b.log"), "Iteration 6\n" + second);
+  }
+  const expected = JSON.parse(execFileSync(LRA, ["history", dir], { maxBuffer: 64 << 20 }).toString());
+  const s = await open({ isolate: true });
+  try {
+    await s.page.setInputFiles("input[type=file][webkitdirectory]", dir);
+    await s.page.waitForSelector("#tab-history");
+    assert.equal(await s.page.isChecked("#files-are-builds"), true, "on by itself");
+    const summary = await s.page.evaluate(() => window.LogResultAccumulator.summary());
+    assert.deepEqual(summary.builds, expected.builds);
+    assert.deepEqual(summary.builds.map((b) => b.label).slice(8, 10), ["build-9", "build-10"]);
+    const rows = (h) => h.tests.map((t) => [t.name, t.passed, t.failed, t.by_build, t.history]);
+    assert.deepEqual(rows(summary), rows(expected));
+    assert.equal(summary.files.length, 24);
+    await s.page.click("#tab-history");
+    await s.page.waitForSelector("#history-grid tbody tr");
+    assert.equal(await s.page.textContent(".history h2"), "History (5 tests × 12 builds)");
+    const first = await s.page.$$eval("#history-grid tbody tr:first-child > *", (cells) => cells.map((c) => c.textContent));
+    assert.deepEqual(first.slice(0, 2), ["broke", "build-8"]);
+    assert.equal(first.indexOf("▲"), 3 + 7, "broke's change point at build-8");
+    assert.equal(await s.page.locator("img").count(), 0);
+    assert.deepEqual(s.problems, []);
   } finally {
     await s.close();
   }

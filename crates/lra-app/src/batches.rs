@@ -5,6 +5,7 @@
 //! signals of what is being read.
 
 use leptos::prelude::*;
+use lra_core::{build_of, natural};
 use lra_protocol::{Reading, Reply, Request};
 use web_sys::{Blob, File};
 
@@ -124,7 +125,11 @@ impl Batches {
 
     /// Posts `inputs` to be read as `reading` says; `adopt`: a saved summary on an empty page
     /// brings its way of reading.
-    pub fn submit(self, inputs: Vec<Input>, reading: Reading, adopt: bool) {
+    pub fn submit(self, mut inputs: Vec<Input>, reading: Reading, adopt: bool) {
+        if reading.files_are_builds {
+            // Builds in natural order; a build's files as they came (a folder's, sorted).
+            inputs.sort_by(|a, b| natural(build_of(&a.name), build_of(&b.name)));
+        }
         let names = inputs.iter().map(|i| i.name.clone()).collect();
         let request = Request::Analyze { names, reading, adopt };
         let blobs: Vec<Blob> = inputs.iter().map(|i| i.blob.clone()).collect();

@@ -8,6 +8,7 @@
 
 use js_sys::{Function, Object};
 use leptos::prelude::*;
+use lra_core::folder_of_builds;
 use lra_protocol::query::{Baseline, Clear, MadeFile, NoAnswer, OverviewQuery, Query, Sample, SummaryAsBaseline};
 use lra_protocol::{Export, Reading, Reply};
 use wasm_bindgen::JsValue;
@@ -86,6 +87,11 @@ impl EngineHandle {
     pub fn add(self, inputs: Vec<Input>) {
         if inputs.is_empty() {
             return;
+        }
+        // A folder of archives or subfolders dropped on an empty page: one build each.
+        let empty = self.state.overview.with_untracked(Option::is_none) && self.batches.is_idle();
+        if empty && folder_of_builds(inputs.iter().map(|i| i.name.as_str())) {
+            self.state.files_are_builds.set(true);
         }
         self.batches.submit(inputs, self.state.reading(), true);
     }

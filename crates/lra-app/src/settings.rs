@@ -19,6 +19,7 @@ pub fn MarkerSettings() -> impl IntoView {
     let ignore_case = NodeRef::<html::Input>::new();
     let format = NodeRef::<html::Select>::new();
     let per_file = NodeRef::<html::Input>::new();
+    let as_builds = NodeRef::<html::Input>::new();
     let (problem, set_problem) = signal(None::<String>);
     let chosen_format = move || format.get().and_then(|s| LogFormat::from_name(&s.value()));
     let apply = move |markers: Result<Markers, String>| match markers {
@@ -28,6 +29,7 @@ pub fn MarkerSettings() -> impl IntoView {
                 markers: (&m).into(),
                 format: chosen_format(),
                 iteration_per_file: per_file.get().is_some_and(|i| i.checked()),
+                files_are_builds: as_builds.get().is_some_and(|i| i.checked()),
                 ..state.reading()
             });
         }
@@ -50,6 +52,7 @@ pub fn MarkerSettings() -> impl IntoView {
         <details class="settings"
             open=move || {
                 !state.markers.with(Markers::is_default) || state.log_format.get().is_some() || state.iteration_per_file.get()
+                    || state.files_are_builds.get()
             }>
             <summary>
                 "Reading: " {move || state.log_format.get().map_or("format told by each file".to_owned(), |f| format!("{f} format"))}
@@ -84,6 +87,13 @@ pub fn MarkerSettings() -> impl IntoView {
                 <input id="iteration-per-file" type="checkbox" node_ref=per_file
                     prop:checked=move || state.iteration_per_file.get() />
                 " Each file is one iteration (a folder of JUnit files, one run each)"
+            </label>
+            <label class="case">
+                <input id="files-are-builds" type="checkbox" node_ref=as_builds
+                    prop:checked=move || state.files_are_builds.get() />
+                " Files are builds: each file dropped alone, or entry of a dropped folder (a file, an archive, a \
+                 subfolder), is one build of a history, in natural order (build-9 before build-10); on by itself \
+                 for a folder of archives or subfolders"
             </label>
             <label class="case">
                 <input id="ignore-case" type="checkbox" node_ref=ignore_case

@@ -91,6 +91,9 @@ pub struct AppState {
     pub log_format: RwSignal<Option<LogFormat>>,
     /// Each file is one iteration. In the URL's hash when set.
     pub iteration_per_file: RwSignal<bool>,
+    /// Each file given alone, or entry of a folder, is one build of a history. In the URL's hash
+    /// when set; set by itself for a folder of builds dropped on an empty page.
+    pub files_are_builds: RwSignal<bool>,
     /// Messages for the user: unreadable files, engine failures.
     pub errors: RwSignal<Vec<String>>,
     /// Where the run viewer is open, if it is.
@@ -114,6 +117,7 @@ impl AppState {
             markers: RwSignal::new(Markers::default()),
             log_format: RwSignal::new(None),
             iteration_per_file: RwSignal::new(false),
+            files_are_builds: RwSignal::new(false),
             errors: RwSignal::new(Vec::new()),
             viewer: RwSignal::new(None),
             lines_shown: RwSignal::new(None),
@@ -155,6 +159,7 @@ impl AppState {
             format: self.log_format.get_untracked(),
             detected: None,
             iteration_per_file: self.iteration_per_file.get_untracked(),
+            files_are_builds: self.files_are_builds.get_untracked(),
         }
     }
 
@@ -164,6 +169,7 @@ impl AppState {
         self.markers.track();
         self.log_format.track();
         self.iteration_per_file.track();
+        self.files_are_builds.track();
         self.reading()
     }
 
@@ -175,6 +181,7 @@ impl AppState {
         self.markers.set(markers);
         self.log_format.set(reading.format);
         self.iteration_per_file.set(reading.iteration_per_file);
+        self.files_are_builds.set(reading.files_are_builds);
         Ok(())
     }
 }

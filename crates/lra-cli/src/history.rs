@@ -4,10 +4,10 @@
 //! an object prefix, which gives one build per entry in it: a file, an archive, a subfolder (a
 //! prefix's next path segment), each read as one. A saved history contributes its own builds.
 
-use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
+use lra_core::natural;
 
 use crate::input::{self, StoreConfig};
 use crate::object_url::url_of;
@@ -97,53 +97,5 @@ fn name_of(path: &Path) -> String {
         None => {
             path.file_name().map_or_else(|| path.to_string_lossy().into_owned(), |n| n.to_string_lossy().into_owned())
         }
-    }
-}
-
-/// Natural order: runs of ASCII digits compare as numbers (without leading zeros, then by
-/// length), the rest byte by byte; ties by the bytes, so that it is a total order.
-pub fn natural(a: &str, b: &str) -> Ordering {
-    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
-    loop {
-        match (x.first(), y.first()) {
-            (None, None) => return a.cmp(b),
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
-                let (m, rest_x) = digits(x);
-                let (n, rest_y) = digits(y);
-                let (m, n) = (trim_zeros(m), trim_zeros(n));
-                match m.len().cmp(&n.len()).then_with(|| m.cmp(n)) {
-                    Ordering::Equal => (x, y) = (rest_x, rest_y),
-                    other => return other,
-                }
-            }
-            (Some(c), Some(d)) => match c.cmp(d) {
-                Ordering::Equal => (x, y) = (&x[1..], &y[1..]),
-                other => return other,
-            },
-        }
-    }
-}
-
-fn digits(s: &[u8]) -> (&[u8], &[u8]) {
-    let n = s.iter().take_while(|c| c.is_ascii_digit()).count();
-    s.split_at(n)
-}
-
-fn trim_zeros(s: &[u8]) -> &[u8] {
-    let n = s.iter().take_while(|&&c| c == b'0').count();
-    &s[n.min(s.len().saturating_sub(1))..]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn natural_order_counts() {
-        let mut names = vec!["build-10", "build-9", "build-1", "build-100", "build-09", "a", "build-2b", "build-2a"];
-        names.sort_by(|a, b| natural(a, b));
-        assert_eq!(names, ["a", "build-1", "build-2a", "build-2b", "build-09", "build-9", "build-10", "build-100"]);
     }
 }

@@ -322,7 +322,15 @@ impl ReadArgs {
             FormatArg::GoJson => Some(LogFormat::GoJson),
             FormatArg::Nextest => Some(LogFormat::Nextest),
         };
-        Reading { name_mode, markers, format, detected: None, iteration_per_file: self.iteration_per_file }
+        // Builds are `lra history`'s arguments, not a way of reading files.
+        Reading {
+            name_mode,
+            markers,
+            format,
+            detected: None,
+            iteration_per_file: self.iteration_per_file,
+            files_are_builds: false,
+        }
     }
 
     /// The core's options, or a usage error.

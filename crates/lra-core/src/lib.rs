@@ -25,6 +25,7 @@ mod read;
 pub mod testing;
 mod write;
 
+pub use base::builds::{build_of, folder_of_builds, natural};
 pub use base::cut::{CUT_BYTES, Cut, cut_text, split_cut};
 pub use base::link::READING_LINK_KEYS;
 pub use base::location::{LineStart, Location};

@@ -1,7 +1,7 @@
 //! A request's files, read one after another before they are added to the summary at once, so
 //! that a cancelled request adds nothing.
 
-use lra_core::{FileParser, Options, Segment, Summary};
+use lra_core::{FileParser, Options, Segment, Summary, build_of};
 use lra_input::{Content, HEAD_LEN, Member, Origin, SummarySink, Unpacker};
 use lra_protocol::{Reading, Request};
 use serde::{Deserialize, Serialize};
@@ -40,6 +40,19 @@ enum Open {
     },
 }
 
+/// The builds of a batch whose files are builds ([`Reading::files_are_builds`]): those ended, in
+/// order, each with its files' origins, and the label of the one being read.
+#[derive(Default)]
+struct Builds {
+    current: Option<String>,
+    ended: Vec<(Summary, Vec<Origin>)>,
+}
+
+/// The origin of a file that came from a saved summary: no input, so no lines to read again.
+fn saved_origin() -> Origin {
+    Origin { input: usize::MAX, member: None, checkpoints: Vec::new() }
+}
+
 /// The files of one request, read.
 pub struct Batch {
     pub(crate) purpose: Purpose,
@@ -54,6 +67,8 @@ pub struct Batch {
     pub(crate) saved: Vec<(String, Summary)>,
     pub(crate) problems: Vec<String>,
     open: Option<Open>,
+    /// Set when the files are builds: what the logs and saved summaries read became.
+    builds: Option<Builds>,
 }
 
 impl Batch {
@@ -66,6 +81,7 @@ impl Batch {
     ) -> Result<Batch, String> {
         let options = options_for(reading, parallel)?;
         let members = SummarySink::new(options.clone());
+        let builds = (matches!(purpose, Purpose::Add { .. }) && reading.files_are_builds).then(Builds::default);
         Ok(Batch {
             purpose,
             options,
@@ -76,12 +92,14 @@ impl Batch {
             saved: Vec::new(),
             problems: Vec::new(),
             open: None,
+            builds,
         })
     }
 
     /// Starts the file `index` of the request's names (past them: `blob-N`).
     pub fn begin_file(&mut self, index: usize) {
         self.end_file();
+        self.enter_build(index);
         self.members.begin_input(index);
         let name = self.file_name(index);
         let name = name.as_str();
@@ -162,6 +180,7 @@ impl Batch {
     fn end_json(&mut self, name: String, bytes: Vec<u8>) {
         let parsed = std::str::from_utf8(&bytes).map_err(|e| e.to_string()).and_then(Summary::from_json);
         match (parsed, &self.purpose) {
+            (Ok(summary), _) if self.builds.is_some() => self.add_saved_build(summary),
             (Ok(summary), _) => self.saved.push((name, summary)),
             (Err(e), Purpose::Baseline) => self.problems.push(format!("{name}: not a saved summary: {e}")),
             // Its first bytes said it is one: read as a log, it would count nothing.
@@ -185,6 +204,74 @@ impl Batch {
             Some(Open::Head { .. }) | None => {}
         }
         self.problems.extend(self.members.take_problems());
+    }
+}
+
+impl Batch {
+    /// File `index` starts: in a batch of builds, the build it belongs to starts, unless it is
+    /// the one being read.
+    fn enter_build(&mut self, index: usize) {
+        let label = build_of(&file_name(&self.names, index)).to_owned();
+        match &self.builds {
+            Some(b) if b.current.as_deref() != Some(label.as_str()) => {
+                self.end_build();
+                if let Some(b) = &mut self.builds {
+                    b.current = Some(label);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Ends the build being read: the logs read since it began become one build, called by its
+    /// label.
+    fn end_build(&mut self) {
+        let Some(label) = self.builds.as_mut().and_then(|b| b.current.take()) else { return };
+        let sink = std::mem::replace(&mut self.members, SummarySink::new(self.options.clone()));
+        let (summary, origins) = sink.into_parts();
+        if let Some(b) = &mut self.builds
+            && !summary.files.is_empty()
+        {
+            b.ended.push((summary.into_build(&label), origins));
+        }
+        if let Some(b) = &mut self.builds {
+            b.current = Some(label);
+        }
+    }
+
+    /// A saved summary in a batch of builds: one build where it stands (a saved history, its
+    /// builds), after the logs of its build read before it; the logs after it are another
+    /// build of the same label (shown with ` #2`).
+    fn add_saved_build(&mut self, summary: Summary) {
+        self.end_build();
+        let label = self.builds.as_ref().and_then(|b| b.current.clone()).unwrap_or_default();
+        let origins = vec![saved_origin(); summary.files.len()];
+        if let Some(b) = &mut self.builds {
+            b.ended.push((summary.into_build(&label), origins));
+        }
+    }
+
+    /// What the logs read add, with each file's origin (a saved summary's files have none to
+    /// read again), or `None` when there is nothing: in a batch of builds, one history of the
+    /// builds in order (saved summaries among them); else the logs' summary. Call once, after
+    /// the last file ended.
+    pub(crate) fn take_read(&mut self) -> Option<(Summary, Vec<Origin>)> {
+        self.end_build();
+        let fresh = SummarySink::new(self.options.clone());
+        let Some(builds) = self.builds.take() else {
+            return (self.logs > 0).then(|| std::mem::replace(&mut self.members, fresh).into_parts());
+        };
+        let mut read: Option<(Summary, Vec<Origin>)> = None;
+        for (build, origins) in builds.ended {
+            match &mut read {
+                None => read = Some((build, origins)),
+                Some((history, all)) => match history.merge(build) {
+                    Ok(()) => all.extend(origins),
+                    Err(e) => self.problems.push(format!("a build was left out: {e}")),
+                },
+            }
+        }
+        read
     }
 }
 
@@ -244,7 +331,9 @@ impl Batch {
     /// The request that reads file `index` of this batch alone, as a parser of the pool does.
     pub fn request_for(&self, index: usize) -> Request {
         let name = self.file_name(index);
-        Request::Analyze { names: vec![name], reading: self.reading.clone(), adopt: false }
+        // One file of the batch: a build's part, not a build of its own.
+        let reading = Reading { files_are_builds: false, ..self.reading.clone() };
+        Request::Analyze { names: vec![name], reading, adopt: false }
     }
 
     /// Ends this batch, of the one file a parser of the pool read: what it read, encoded for
@@ -275,6 +364,7 @@ impl Batch {
     /// (its [`Batch::into_part`]).
     pub fn add_part(&mut self, index: usize, part: &[u8]) -> Result<(), String> {
         self.end_file();
+        self.enter_build(index);
         let wire: PartWire = serde_json::from_slice(part).map_err(|e| format!("a parser's part: {e}"))?;
         let summary = Summary::from_json(wire.summary.get())?;
         let saved = wire
@@ -303,7 +393,12 @@ impl Batch {
             self.members.add(summary, origins).map_err(|e| e.to_string())?;
         }
         self.logs += wire.logs;
-        self.saved.extend(saved);
+        for (name, summary) in saved {
+            match self.builds {
+                Some(_) => self.add_saved_build(summary),
+                None => self.saved.push((name, summary)),
+            }
+        }
         self.problems.extend(wire.problems);
         Ok(())
     }
@@ -318,7 +413,8 @@ impl Batch {
         }
         let detected = lra_core::detect_reading(head, self.options.format);
         let format = detected.format;
-        let reading = Reading { format: Some(format), detected: Some(detected), ..self.reading.clone() };
+        let reading =
+            Reading { format: Some(format), detected: Some(detected), files_are_builds: false, ..self.reading.clone() };
         format.is_line_format().then(|| serde_json::to_string(&reading).expect("a reading is JSON"))
     }
 
@@ -326,6 +422,7 @@ impl Batch {
     /// segments follow, in order, with [`Batch::add_segment`].
     pub fn begin_segments(&mut self, index: usize, reading: &str) -> Result<(), String> {
         self.end_file();
+        self.enter_build(index);
         let reading = segment_reading_of(reading)?;
         let options = Options { format: reading.format, detected: reading.detected, ..self.options.clone() };
         self.logs += 1;

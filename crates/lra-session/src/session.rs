@@ -89,7 +89,8 @@ impl Session {
     pub fn finish(&mut self, mut batch: Batch, seconds: f64, given: BTreeMap<usize, Rc<dyn Source>>) -> Reply {
         // A file still open ends here.
         batch.end_file();
-        let Batch { purpose, options, reading, names, members, logs, saved, mut problems, .. } = batch;
+        let read = batch.take_read();
+        let Batch { purpose, options, reading, names, saved, mut problems, .. } = batch;
         let before = self.summary.as_ref().map_or(0, |s| s.files.len());
         if let Purpose::Baseline = purpose {
             return match saved.into_iter().next() {
@@ -121,8 +122,7 @@ impl Session {
             }
         }
         let mut origins = Vec::new();
-        if logs > 0 {
-            let (read, read_origins) = members.into_parts();
+        if let Some((read, read_origins)) = read {
             match &mut self.summary {
                 None => {
                     self.summary = Some(read);

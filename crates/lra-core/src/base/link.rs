@@ -9,8 +9,16 @@ use crate::base::options::{MarkerTexts, NameMode, Reading};
 
 /// The keys [`Reading::link_pairs`] writes and [`Reading::from_link_pairs`] reads; a link's
 /// other keys are not a reading's.
-pub const READING_LINK_KEYS: [&str; 7] =
-    ["format", "names", "test-marker", "result-marker", "iteration-marker", "ignore-case", "iteration-per-file"];
+pub const READING_LINK_KEYS: [&str; 8] = [
+    "format",
+    "names",
+    "test-marker",
+    "result-marker",
+    "iteration-marker",
+    "ignore-case",
+    "iteration-per-file",
+    "files-are-builds",
+];
 
 impl Reading {
     /// This reading as a link's pairs: only what differs from [`Reading::default`], in the order
@@ -40,6 +48,9 @@ impl Reading {
         if self.iteration_per_file {
             pairs.push(("iteration-per-file", "1".to_owned()));
         }
+        if self.files_are_builds {
+            pairs.push(("files-are-builds", "1".to_owned()));
+        }
         pairs
     }
 
@@ -65,6 +76,7 @@ impl Reading {
                 "iteration-marker" => texts.iteration = value.to_owned(),
                 "ignore-case" => texts.ignore_case = value == "1",
                 "iteration-per-file" => reading.iteration_per_file = value == "1",
+                "files-are-builds" => reading.files_are_builds = value == "1",
                 _ => {}
             }
         }
@@ -96,6 +108,7 @@ mod tests {
             format: Some(LogFormat::Markers),
             detected: None,
             iteration_per_file: true,
+            files_are_builds: true,
         }
     }
 

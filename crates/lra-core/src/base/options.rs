@@ -72,6 +72,10 @@ pub struct Reading {
     pub detected: Option<Detected>,
     /// Each file is one iteration, labelled by its name.
     pub iteration_per_file: bool,
+    /// Each file given alone, or entry of a folder given, is one build of a history
+    /// ([`crate::build_of`]); the page reads them in natural order.
+    #[serde(default)]
+    pub files_are_builds: bool,
 }
 
 impl Default for Reading {
@@ -83,6 +87,7 @@ impl Default for Reading {
             format: None,
             detected: None,
             iteration_per_file: false,
+            files_are_builds: false,
         }
     }
 }
@@ -210,6 +215,7 @@ mod tests {
             format: Some(LogFormat::Tap),
             detected: None,
             iteration_per_file: true,
+            files_are_builds: true,
         };
         let json = serde_json::to_string(&reading).unwrap();
         assert!(!json.contains("detected"), "told only when a head told it: {json}");

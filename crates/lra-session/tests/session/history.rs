@@ -80,3 +80,86 @@ fn history_window_of_a_summary_of_no_builds_is_empty() {
     analyze(&mut s, &[("one.log", "Test: a\nResult: FAIL\n")], Reading::default(), 1000);
     assert_eq!(window(&mut s, "", 0, 10, 0, 10), HistoryWindow::default());
 }
+
+/// Four files of three builds, as the page sends them when files are builds (in natural order):
+/// two logs in the folder `build-1`, one in `build-2`, and the log `build-3.log`. By the design,
+/// `t` passes in build-1 and fails in builds 2 and 3; `u` runs in builds 1 and 3 and passes.
+const BUILD_FILES: [(&str, &str); 4] = [
+    ("ci/build-1/a.log", "Test: t\nResult: PASS\n"),
+    ("ci/build-1/b.log", "Test: u\nResult: PASS\n"),
+    ("ci/build-2/a.log", "Test: t\nResult: FAIL boom\n"),
+    ("ci/build-3.log", "Test: t\nResult: FAIL boom\nTest: u\nResult: PASS\n"),
+];
+
+fn as_builds() -> Reading {
+    Reading { files_are_builds: true, ..Reading::default() }
+}
+
+#[test]
+fn files_are_builds_make_one_build_per_folder_entry() {
+    let mut s = Session::new(false);
+    let reply = analyze(&mut s, &BUILD_FILES, as_builds(), 7);
+    assert!(matches!(reply, Reply::Analyzed { ref problems, .. } if problems.is_empty()), "{reply:?}");
+    let w = window(&mut s, "", 0, 10, 0, 10);
+    assert_eq!(w.labels, ["build-1", "build-2", "build-3.log"]);
+    let rows: Vec<_> = w.rows.iter().map(|r| (&*r.name, r.cells.clone(), r.failing_since.as_deref())).collect();
+    assert_eq!(rows, [("t", vec![[1, 0], [0, 1], [0, 1]], Some("build-2")), ("u", vec![[1, 0], [0, 0], [1, 0]], None)]);
+    // Every file is still the run viewer's to read: the fourth is build-3.log.
+    let lines = ask(
+        &mut s,
+        Request::Lines(lra_protocol::LinesQuery {
+            at: lra_protocol::Place { file: 3, line: Some(1), offset: None },
+            before: 0,
+            after: 3,
+            test: None,
+        }),
+    )
+    .0;
+    let Reply::Lines(v) = lines else { panic!("{lines:?}") };
+    assert_eq!((v.name.as_str(), v.window.lines[0].text.as_str()), ("ci/build-3.log", "Test: t"));
+
+    // The same history as each build read alone, made a build and merged in order.
+    let mut expected: Option<Summary> = None;
+    for (label, files) in
+        [("build-1", &BUILD_FILES[..2]), ("build-2", &BUILD_FILES[2..3]), ("build-3.log", &BUILD_FILES[3..])]
+    {
+        let mut build: Option<Summary> = None;
+        for (name, text) in files {
+            let mut p = FileParser::new(*name, Options::default());
+            p.feed(text.as_bytes());
+            match &mut build {
+                None => build = Some(p.finish()),
+                Some(b) => b.merge(p.finish()).unwrap(),
+            }
+        }
+        let build = build.unwrap().into_build(label);
+        match &mut expected {
+            None => expected = Some(build),
+            Some(h) => h.merge(build).unwrap(),
+        }
+    }
+    assert_eq!(crate::exported_json(&mut s), expected.unwrap().to_json() + "\n");
+
+    // Read apart by the pool's parsers, the same.
+    let mut pooled = Session::new(false);
+    let bytes: Vec<(&str, &[u8])> = BUILD_FILES.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+    crate::analyze_in_parts(&mut pooled, &bytes, as_builds(), 5);
+    assert_eq!(crate::exported_json(&mut pooled), crate::exported_json(&mut s));
+}
+
+#[test]
+fn builds_added_later_extend_the_pages_history_and_a_summary_refuses_them() {
+    let mut s = Session::new(false);
+    analyze(&mut s, &BUILD_FILES, as_builds(), 64);
+    analyze(&mut s, &[("ci/build-4/a.log", "Test: t\nResult: PASS\n")], as_builds(), 64);
+    let w = window(&mut s, "", 0, 10, 0, 10);
+    assert_eq!(w.labels, ["build-1", "build-2", "build-3.log", "build-4"]);
+    assert_eq!(w.rows[0].failing_since, None, "t passed in build-4");
+
+    let mut plain = Session::new(false);
+    analyze(&mut plain, &[("one.log", "Test: t\nResult: PASS\n")], Reading::default(), 64);
+    let reply = analyze(&mut plain, &BUILD_FILES, as_builds(), 64);
+    let Reply::Analyzed { problems, .. } = reply else { panic!("{reply:?}") };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("cannot merge"), "{problems:?}");
+}

@@ -438,7 +438,12 @@ fn googletest_and_pytest_suites_are_cut_as_those_runners_name_them() {
 
 /// Reads each file apart, as a parser of the page's pool does (a session of its own reading the
 /// request for that file alone), and adds their parts to one batch in file order.
-fn analyze_in_parts(session: &mut Session, files: &[(&str, &[u8])], reading: Reading, slice: usize) -> Reply {
+pub(crate) fn analyze_in_parts(
+    session: &mut Session,
+    files: &[(&str, &[u8])],
+    reading: Reading,
+    slice: usize,
+) -> Reply {
     let names = files.iter().map(|(n, _)| n.to_string()).collect();
     let mut batch = session.begin(&Request::Analyze { names, reading, adopt: true }).unwrap();
     for (i, (_, bytes)) in files.iter().enumerate() {
@@ -466,7 +471,7 @@ fn analyze_bytes(session: &mut Session, files: &[(&str, &[u8])], reading: Readin
     session.finish(batch, 0.0, Default::default())
 }
 
-fn exported_json(session: &mut Session) -> String {
+pub(crate) fn exported_json(session: &mut Session) -> String {
     String::from_utf8(ask(session, Request::Export(Export::Json { pretty: false })).1).unwrap()
 }
 
