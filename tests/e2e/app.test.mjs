@@ -686,6 +686,8 @@ test("a saved history on the page: the tests table says since when, the report c
     const picked = await s.page.textContent("#history-picked");
     assert.match(picked, /^broke in build-8\.log: 10 of 10 runs failed\. Over every build: ran in 12 builds, failed in 5 \(0 of them flaky\)/);
     assert.match(picked, /Its failure rate changed at build-8\.log: it failed 0 of 70 runs before, 50 of 50 from then on/);
+    assert.match(picked, /came from a saved summary, which keeps counts, not lines/);
+    assert.equal(await s.page.locator("#history-runs").count(), 0);
     await s.page.locator("section.history").screenshot({ path: path.join(ARTIFACTS, "history.png") });
     await s.page.click("#history-picked button");
     await s.page.waitForSelector("#selected-test");
@@ -739,6 +741,16 @@ test("a folder of one subfolder per build, picked: read as builds by itself, in 
     const first = await s.page.$$eval("#history-grid tbody tr:first-child > *", (cells) => cells.map((c) => c.textContent));
     assert.deepEqual(first.slice(0, 2), ["broke", "build-8"]);
     assert.equal(first.indexOf("▲"), 3 + 7, "broke's change point at build-8");
+    // The page has the builds' files: a failed cell opens the run viewer at the test's first
+    // failed run in that build, read from the file itself (line 4 of build-8's first log).
+    await s.page.click("#history-grid tbody tr:first-child td:nth-child(11)");
+    await s.page.click("#history-runs");
+    await s.page.waitForSelector("#log-lines li.anchor");
+    assert.match(await s.page.textContent("#viewer-where"), /^ci\/build-8\/a\.log line 4 · broke/);
+    assert.equal(await s.page.textContent("#log-lines li.anchor .text"), "Test: broke");
+    // A build where it passed has no failed run to show.
+    await s.page.click("#history-grid tbody tr:first-child td:nth-child(4)");
+    assert.equal(await s.page.locator("#history-runs").count(), 0);
     assert.equal(await s.page.locator("img").count(), 0);
     assert.deepEqual(s.problems, []);
   } finally {

@@ -127,8 +127,8 @@ impl Batches {
     /// brings its way of reading.
     pub fn submit(self, mut inputs: Vec<Input>, reading: Reading, adopt: bool) {
         if reading.files_are_builds {
-            // Builds in natural order; a build's files as they came (a folder's, sorted).
-            inputs.sort_by(|a, b| natural(build_of(&a.name), build_of(&b.name)));
+            // Builds in natural order, a build's files by name (a folder pick comes in no order).
+            inputs.sort_by(|a, b| natural(build_of(&a.name), build_of(&b.name)).then_with(|| a.name.cmp(&b.name)));
         }
         let names = inputs.iter().map(|i| i.name.clone()).collect();
         let request = Request::Analyze { names, reading, adopt };

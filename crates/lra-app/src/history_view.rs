@@ -5,21 +5,58 @@
 
 use leptos::prelude::*;
 use lra_core::as_shown;
-use lra_protocol::{HistoryQuery, HistoryRow, count, failure_rate};
+use lra_protocol::query::{NextRunQuery, NoAnswer, RunFound};
+use lra_protocol::{HistoryQuery, HistoryRow, Place, count, failure_rate};
 
 use crate::asked::asked_of_summary;
-use crate::state::{AppState, View};
+use crate::engine_handle::EngineHandle;
+use crate::state::{AppState, Target, View};
 
 /// Tests and builds in one window: 2,000 cells lay out well inside a frame.
 const ROWS: u32 = 50;
 const BUILDS: u32 = 40;
 
-/// A cell (or a test's name) picked in the grid: the test's row, and the build's label and
-/// runs (`[passed, failed]`) when a cell was.
+/// A cell (or a test's name) picked in the grid: the test's row, and when a cell was, the
+/// build's label, the test's runs in it (`[passed, failed]`) and the build's files, if the page
+/// was given them.
 #[derive(Clone, Debug, PartialEq)]
 struct Picked {
     row: HistoryRow,
-    cell: Option<(String, [u64; 2])>,
+    cell: Option<(String, [u64; 2], Option<[u32; 2]>)>,
+}
+
+/// Opens the run viewer at `test`'s first failed run in files `file..end` (a build's), read
+/// again from `after` in `file`, a share at a time; says so in `status` while it looks, and
+/// why when it found none.
+fn open_first_failed_run(
+    state: AppState,
+    engine: EngineHandle,
+    test: String,
+    file: u32,
+    end: u32,
+    after: u64,
+    status: RwSignal<Option<String>>,
+) {
+    if file >= end {
+        return status.set(Some(format!("No failed run of {} was found in these files.", as_shown(&test))));
+    }
+    let query = NextRunQuery { test: test.clone(), file, after };
+    engine.ask(query, move |answer| match answer {
+        Ok(RunFound { run: Some(run), .. }) => {
+            status.set(None);
+            let place = Place { file: run.file, line: None, offset: Some(run.opened) };
+            state.viewer.set(Some(Target::at(place, Some(test))));
+        }
+        Ok(RunFound { run: None, done: true, .. }) => {
+            open_first_failed_run(state, engine, test, file + 1, end, 0, status)
+        }
+        Ok(RunFound { run: None, next, .. }) => {
+            status.set(Some(format!("Looking for its failed run… at byte {} of the build's file", count(next))));
+            open_first_failed_run(state, engine, test, file, end, next, status)
+        }
+        Err(NoAnswer::Failed(m)) => status.set(Some(m)),
+        Err(NoAnswer::Unexpected(_)) => status.set(None),
+    });
 }
 
 /// A cell's colour class by its failure rate: not run, passed only, failed up to 10%, up to
@@ -53,7 +90,10 @@ pub fn HistoryGrid() -> impl IntoView {
     let first_test = RwSignal::new(0u32);
     // The latest builds first: the worker moves a window past the end back to end there.
     let first_build = RwSignal::new(u32::MAX);
+    let engine = expect_context::<EngineHandle>();
     let picked = RwSignal::new(None::<Picked>);
+    // Where the search for a picked cell's failed run is, or why it found none.
+    let looking = RwSignal::new(None::<String>);
     // Back to the first tests when the filter changes.
     Effect::new(move |previous: Option<String>| {
         let now = filter.get();
@@ -98,6 +138,7 @@ pub fn HistoryGrid() -> impl IntoView {
         shown.get().map(|w| {
             let first_build = w.first_build;
             let labels = w.labels;
+            let files = w.files;
             w.rows
                 .into_iter()
                 .map(|row| {
@@ -113,13 +154,15 @@ pub fn HistoryGrid() -> impl IntoView {
                                 Some(_) => format!("{}; its failure rate changed here", cell_text(label, cell)),
                                 None => cell_text(label, cell),
                             };
-                            let pick = (row.clone(), label.clone());
+                            let pick = (row.clone(), label.clone(), files.get(k).copied().flatten());
                             view! {
                                 <td
                                     class=cell_class(cell)
                                     title=text
                                     on:click=move |_| {
-                                        picked.set(Some(Picked { row: pick.0.clone(), cell: Some((pick.1.clone(), cell)) }))
+                                        looking.set(None);
+                                        let cell = Some((pick.1.clone(), cell, pick.2));
+                                        picked.set(Some(Picked { row: pick.0.clone(), cell }));
                                     }
                                 >
                                     {mark}
@@ -128,13 +171,17 @@ pub fn HistoryGrid() -> impl IntoView {
                         })
                         .collect_view();
                     let name = as_shown(&row.name).into_owned();
-                    let since = row.failing_since.as_deref().map_or_else(|| "–".to_owned(), |b| as_shown(b).into_owned());
+                    let since =
+                        row.failing_since.as_deref().map_or_else(|| "–".to_owned(), |b| as_shown(b).into_owned());
                     let rate = failure_rate(&row.counts);
                     let whole = row.clone();
                     view! {
                         <tr class:broken=row.failing_since.is_some()>
                             <th scope="row" class="name">
-                                <button type="button" on:click=move |_| picked.set(Some(Picked { row: whole.clone(), cell: None }))>
+                                <button type="button" on:click=move |_| {
+                                    looking.set(None);
+                                    picked.set(Some(Picked { row: whole.clone(), cell: None }))
+                                }>
                                     {name}
                                 </button>
                             </th>
@@ -162,6 +209,27 @@ pub fn HistoryGrid() -> impl IntoView {
                 failure_rate(&row.counts),
                 row.failing_since.as_deref().map_or_else(String::new, |b| format!("; failing since {}", as_shown(b))),
             );
+            // A failed cell of a build whose files the page has: its first failed run's lines.
+            let runs = cell.as_ref().filter(|(_, [_, failed], _)| *failed > 0).map(|(label, _, files)| match *files {
+                Some([first, end]) => {
+                    let test = row.name.clone();
+                    let open = move |_| open_first_failed_run(state, engine, test.clone(), first, end, 0, looking);
+                    view! {
+                        " "
+                        <button type="button" id="history-runs" on:click=open>
+                            {format!("Show its first failed run in {}", as_shown(label))}
+                        </button>
+                    }
+                    .into_any()
+                }
+                None => view! {
+                    <p class="note">
+                        "This build came from a saved summary, which keeps counts, not lines: give its files \
+                         (with \"Files are builds\") to open its failed runs."
+                    </p>
+                }
+                .into_any(),
+            });
             let point = row
                 .change_point
                 .as_ref()
@@ -170,11 +238,13 @@ pub fn HistoryGrid() -> impl IntoView {
                 <div class="picked" id="history-picked">
                     <p>
                         <strong>{as_shown(&row.name).into_owned()}</strong>
-                        {cell.map(|(label, c)| format!(" in {}", cell_text(&label, c)))}
+                        {cell.as_ref().map(|(label, c, _)| format!(" in {}", cell_text(label, *c)))}
                         {format!(". Over every build: {figures}.")}
                     </p>
                     {point.map(|p| view! { <p class="note">{p}</p> })}
                     <button type="button" on:click=show>"Show it in the tests table"</button>
+                    {runs}
+                    {move || looking.get().map(|m| view! { <p class="note" role="status">{m}</p> })}
                 </div>
             }
         })

@@ -200,6 +200,9 @@ pub struct HistoryWindow {
     pub first_test: u32,
     pub first_build: u32,
     pub labels: Vec<String>,
+    /// Each build's files, `[first, end)`, when the page gave them (so the run viewer can read
+    /// its lines); `None` for a saved summary's build.
+    pub files: Vec<Option<[u32; 2]>>,
     pub rows: Vec<HistoryRow>,
 }
 

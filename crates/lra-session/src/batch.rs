@@ -45,7 +45,20 @@ enum Open {
 #[derive(Default)]
 struct Builds {
     current: Option<String>,
-    ended: Vec<(Summary, Vec<Origin>)>,
+    /// Each with its files' origins, and whether its files are logs the page gave (not a saved
+    /// summary's).
+    ended: Vec<(Summary, Vec<Origin>, bool)>,
+}
+
+/// What a batch's logs add ([`Batch::take_read`]).
+pub(crate) struct Read {
+    pub summary: Summary,
+    /// One per file, in order.
+    pub origins: Vec<Origin>,
+    /// In a batch of builds, what each part of the history came from, in order: how many files
+    /// and builds it holds, and whether its files are logs the page gave (one build each) or a
+    /// saved summary's (no lines to read again). Empty otherwise.
+    pub parts: Vec<(u32, u32, bool)>,
 }
 
 /// The origin of a file that came from a saved summary: no input, so no lines to read again.
@@ -232,7 +245,7 @@ impl Batch {
         if let Some(b) = &mut self.builds
             && !summary.files.is_empty()
         {
-            b.ended.push((summary.into_build(&label), origins));
+            b.ended.push((summary.into_build(&label), origins, true));
         }
         if let Some(b) = &mut self.builds {
             b.current = Some(label);
@@ -247,7 +260,7 @@ impl Batch {
         let label = self.builds.as_ref().and_then(|b| b.current.clone()).unwrap_or_default();
         let origins = vec![saved_origin(); summary.files.len()];
         if let Some(b) = &mut self.builds {
-            b.ended.push((summary.into_build(&label), origins));
+            b.ended.push((summary.into_build(&label), origins, false));
         }
     }
 
@@ -255,18 +268,25 @@ impl Batch {
     /// read again), or `None` when there is nothing: in a batch of builds, one history of the
     /// builds in order (saved summaries among them); else the logs' summary. Call once, after
     /// the last file ended.
-    pub(crate) fn take_read(&mut self) -> Option<(Summary, Vec<Origin>)> {
+    pub(crate) fn take_read(&mut self) -> Option<Read> {
         self.end_build();
         let fresh = SummarySink::new(self.options.clone());
         let Some(builds) = self.builds.take() else {
-            return (self.logs > 0).then(|| std::mem::replace(&mut self.members, fresh).into_parts());
+            return (self.logs > 0).then(|| {
+                let (summary, origins) = std::mem::replace(&mut self.members, fresh).into_parts();
+                Read { summary, origins, parts: Vec::new() }
+            });
         };
-        let mut read: Option<(Summary, Vec<Origin>)> = None;
-        for (build, origins) in builds.ended {
+        let mut read: Option<Read> = None;
+        for (build, origins, logs) in builds.ended {
+            let part = (build.files.len() as u32, build.history().map_or(1, |h| h.builds.len() as u32), logs);
             match &mut read {
-                None => read = Some((build, origins)),
-                Some((history, all)) => match history.merge(build) {
-                    Ok(()) => all.extend(origins),
+                None => read = Some(Read { summary: build, origins, parts: vec![part] }),
+                Some(r) => match r.summary.merge(build) {
+                    Ok(()) => {
+                        r.origins.extend(origins);
+                        r.parts.push(part);
+                    }
                     Err(e) => self.problems.push(format!("a build was left out: {e}")),
                 },
             }

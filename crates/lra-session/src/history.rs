@@ -1,6 +1,8 @@
 //! The History view's grid: a history's tests in its order (newly broken first), a window of
 //! rows and builds at a time, so that 10,000 tests × 500 builds never cross to the page at once.
 
+use std::ops::Range;
+
 use lra_core::Summary;
 use lra_protocol::{HistoryQuery, HistoryRow, HistoryWindow};
 
@@ -23,7 +25,13 @@ pub(crate) fn order(s: &Summary, filter: &str) -> Vec<u32> {
 
 /// The window `q` asks for of the tests `order` keeps, moved back to end at the last test and
 /// build when it would pass them, and cut to [`MAX_ROWS`] × [`MAX_BUILDS`].
-pub(crate) fn window(s: &Summary, order: &[u32], q: &HistoryQuery) -> HistoryWindow {
+/// `build_files`: each build's files, when the page gave them.
+pub(crate) fn window(
+    s: &Summary,
+    order: &[u32],
+    build_files: &[Option<Range<u32>>],
+    q: &HistoryQuery,
+) -> HistoryWindow {
     let Some(history) = s.history() else { return HistoryWindow::default() };
     let labels = history.labels();
     let total_builds = labels.len() as u32;
@@ -54,7 +62,8 @@ pub(crate) fn window(s: &Summary, order: &[u32], q: &HistoryQuery) -> HistoryWin
         builds: total_builds,
         first_test,
         first_build,
-        labels: build_range.map(label).collect(),
+        labels: build_range.clone().map(label).collect(),
+        files: build_range.map(|b| build_files.get(b as usize).cloned().flatten().map(|r| [r.start, r.end])).collect(),
         rows,
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::ops::Range;
 use std::rc::Rc;
 
 use lra_core::{GenOptions, Options, Summary, generate};
@@ -53,6 +54,9 @@ pub struct Session {
     baseline: Option<Summary>,
     order: Option<Order>,
     history_order: Option<HistoryOrder>,
+    /// One per build of the history: the files the page gave for it, whose lines the run viewer
+    /// reads (`None`: a saved summary's build).
+    build_files: Vec<Option<Range<u32>>>,
     /// One per file of the summary, in its order.
     files: Vec<FileLines>,
     /// Large slices are parsed on the thread pool.
@@ -62,7 +66,15 @@ pub struct Session {
 impl Session {
     /// An empty page; `parallel`: the engine has a thread pool to parse on.
     pub fn new(parallel: bool) -> Session {
-        Session { summary: None, baseline: None, order: None, history_order: None, files: Vec::new(), parallel }
+        Session {
+            summary: None,
+            baseline: None,
+            order: None,
+            history_order: None,
+            build_files: Vec::new(),
+            files: Vec::new(),
+            parallel,
+        }
     }
 
     /// Whether the page has a summary.
@@ -122,18 +134,22 @@ impl Session {
             }
         }
         let mut origins = Vec::new();
-        if let Some((read, read_origins)) = read {
+        let mut parts = Vec::new();
+        let builds_before = self.builds().len();
+        let files_before = self.summary.as_ref().map_or(0, |s| s.files.len());
+        if let Some(read) = read {
             match &mut self.summary {
                 None => {
-                    self.summary = Some(read);
-                    origins = read_origins;
+                    self.summary = Some(read.summary);
+                    (origins, parts) = (read.origins, read.parts);
                 }
-                Some(current) => match current.merge(read) {
-                    Ok(()) => origins = read_origins,
+                Some(current) => match current.merge(read.summary) {
+                    Ok(()) => (origins, parts) = (read.origins, read.parts),
                     Err(e) => problems.push(format!("the files analysed: {e}: change the settings to match")),
                 },
             }
         }
+        self.add_builds(builds_before, files_before as u32, &parts);
         self.add_files(before, origins, &names, &given);
         self.forget_orders();
         Reply::Analyzed { problems, adopted, seconds, parsers: 1 }
@@ -146,12 +162,14 @@ impl Session {
         match request {
             Request::Clear => {
                 self.summary = None;
+                self.build_files.clear();
                 self.forget_orders();
                 self.files.clear();
                 Reply::Done
             }
             Request::SummaryAsBaseline => {
                 self.baseline = self.summary.take();
+                self.build_files.clear();
                 self.forget_orders();
                 self.files.clear();
                 Reply::Done
@@ -195,6 +213,29 @@ impl Session {
                 Reply::Failed { message: format!("{request:?} comes without its files") }
             }
         }
+    }
+
+    /// The history's builds, if the summary is one.
+    fn builds(&self) -> &[Box<str>] {
+        self.summary.as_ref().and_then(Summary::history).map_or(&[], |h| &h.builds)
+    }
+
+    /// Keeps, for each build the history gained past its first `before`, the files the page
+    /// gave for it: the `parts` of a batch of builds ([`crate::batch::Read`]) from file
+    /// `first_file` on, in order; a build of a saved summary has none to read.
+    fn add_builds(&mut self, before: usize, first_file: u32, parts: &[(u32, u32, bool)]) {
+        self.build_files.truncate(before);
+        self.build_files.resize(before, None);
+        let mut file = first_file;
+        for &(files, builds, logs) in parts {
+            match logs {
+                true => self.build_files.push(Some(file..file + files)),
+                false => self.build_files.extend((0..builds).map(|_| None)),
+            }
+            file += files;
+        }
+        let all = self.builds().len();
+        self.build_files.resize(all, None);
     }
 
     /// Keeps, for each file the summary gained past its first `before`, its bytes and its known
@@ -367,7 +408,7 @@ impl Session {
             self.history_order = Some(HistoryOrder { filter: q.filter.clone(), tests: history::order(s, &q.filter) });
         }
         let order = self.history_order.as_ref().map_or(&[][..], |o| &o.tests);
-        history::window(s, order, q)
+        history::window(s, order, &self.build_files, q)
     }
 }
 

@@ -49,6 +49,7 @@ fn history_window_puts_newly_broken_first_and_moves_back_to_fit() {
     let names: Vec<&str> = all.rows.iter().map(|r| &*r.name).collect();
     assert_eq!(names, ["broke", "fixed", "steady", "gone"]);
     assert_eq!((all.matching, all.builds), (4, 12));
+    assert_eq!(all.files, [None; 12], "a saved history's files have no lines to show");
     let broke = &all.rows[0];
     assert_eq!(broke.failing_since.as_deref(), Some("build-9"));
     let (at, label, _) = broke.change_point.as_ref().unwrap();
@@ -102,6 +103,8 @@ fn files_are_builds_make_one_build_per_folder_entry() {
     assert!(matches!(reply, Reply::Analyzed { ref problems, .. } if problems.is_empty()), "{reply:?}");
     let w = window(&mut s, "", 0, 10, 0, 10);
     assert_eq!(w.labels, ["build-1", "build-2", "build-3.log"]);
+    // Each build's files, for the run viewer.
+    assert_eq!(w.files, [Some([0, 2]), Some([2, 3]), Some([3, 4])]);
     let rows: Vec<_> = w.rows.iter().map(|r| (&*r.name, r.cells.clone(), r.failing_since.as_deref())).collect();
     assert_eq!(rows, [("t", vec![[1, 0], [0, 1], [0, 1]], Some("build-2")), ("u", vec![[1, 0], [0, 0], [1, 0]], None)]);
     // Every file is still the run viewer's to read: the fourth is build-3.log.
@@ -154,7 +157,25 @@ fn builds_added_later_extend_the_pages_history_and_a_summary_refuses_them() {
     analyze(&mut s, &[("ci/build-4/a.log", "Test: t\nResult: PASS\n")], as_builds(), 64);
     let w = window(&mut s, "", 0, 10, 0, 10);
     assert_eq!(w.labels, ["build-1", "build-2", "build-3.log", "build-4"]);
+    assert_eq!(w.files, [Some([0, 2]), Some([2, 3]), Some([3, 4]), Some([4, 5])]);
     assert_eq!(w.rows[0].failing_since, None, "t passed in build-4");
+
+    // A saved history among builds: its builds where it stands, with no lines to show.
+    let mut mixed = Session::new(false);
+    let saved = designed_history();
+    analyze(
+        &mut mixed,
+        &[("week.json", &saved), ("ci/build-13/a.log", "Test: broke\nResult: FAIL\n")],
+        as_builds(),
+        64,
+    );
+    let w = window(&mut mixed, "", 0, 1, 0, 20);
+    assert_eq!(w.labels.len(), 13);
+    assert_eq!((w.labels[11].as_str(), w.labels[12].as_str()), ("build-12", "build-13"));
+    assert_eq!(w.files[..12], [None; 12]);
+    assert_eq!(w.files[12], Some([12, 13]));
+    assert_eq!(w.rows[0].name, "broke");
+    assert_eq!(w.rows[0].cells[12], [0, 1]);
 
     let mut plain = Session::new(false);
     analyze(&mut plain, &[("one.log", "Test: t\nResult: PASS\n")], Reading::default(), 64);
