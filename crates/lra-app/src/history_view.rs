@@ -82,6 +82,40 @@ fn cell_text(label: &str, [passed, failed]: [u64; 2]) -> String {
     }
 }
 
+/// Moves a window over a list, `step` at a time: a control back and one on (each an id and its
+/// words), and where the window is. `at`: the window's first item, how many it shows, and how
+/// many there are; `go`: where the next window starts.
+#[component]
+fn WindowPager(
+    noun: &'static str,
+    back: (&'static str, &'static str),
+    on: (&'static str, &'static str),
+    at: Signal<(u32, u32, u32)>,
+    step: u32,
+    go: RwSignal<u32>,
+) -> impl IntoView {
+    view! {
+        <div class="pager">
+            <button id=back.0 on:click=move |_| go.set(at.get().0.saturating_sub(step)) disabled=move || at.get().0 == 0>
+                {back.1}
+            </button>
+            <span>
+                {move || {
+                    let (first, shown, total) = at.get();
+                    format!("{noun} {}–{} of {}", count((first + shown.min(1)).into()), count((first + shown).into()), count(total.into()))
+                }}
+            </span>
+            <button
+                id=on.0
+                on:click=move |_| go.set(at.get().0 + step)
+                disabled=move || { let (first, shown, total) = at.get(); first + shown >= total }
+            >
+                {on.1}
+            </button>
+        </div>
+    }
+}
+
 /// The history's grid, a window at a time, with the picked cell's figures under it.
 #[component]
 pub fn HistoryGrid() -> impl IntoView {
@@ -117,6 +151,14 @@ pub fn HistoryGrid() -> impl IntoView {
         })
     };
     let builds = move || shown.with(|w| w.as_ref().map_or(0, |w| w.builds));
+    let tests_at = Signal::derive(move || {
+        let (first, rows, matching, _, _) = at();
+        (first, rows, matching)
+    });
+    let builds_at = Signal::derive(move || {
+        let (_, _, _, first, shown) = at();
+        (first, shown, builds())
+    });
     let header = move || {
         shown.get().map(|w| {
             let labels = w
@@ -266,50 +308,8 @@ pub fn HistoryGrid() -> impl IntoView {
                     prop:value=move || filter.get()
                     on:input=move |ev| filter.set(event_target_value(&ev))
                 />
-                <div class="pager">
-                    <button
-                        id="history-up"
-                        on:click=move |_| first_test.set(at().0.saturating_sub(ROWS))
-                        disabled=move || at().0 == 0
-                    >
-                        "Previous tests"
-                    </button>
-                    <span>
-                        {move || {
-                            let (first, rows, matching, _, _) = at();
-                            format!("Tests {}–{} of {}", count((first + rows.min(1)).into()), count((first + rows).into()), count(matching.into()))
-                        }}
-                    </span>
-                    <button
-                        id="history-down"
-                        on:click=move |_| first_test.set(at().0 + ROWS)
-                        disabled=move || { let (first, rows, matching, _, _) = at(); first + rows >= matching }
-                    >
-                        "Next tests"
-                    </button>
-                </div>
-                <div class="pager">
-                    <button
-                        id="history-earlier"
-                        on:click=move |_| first_build.set(at().3.saturating_sub(BUILDS))
-                        disabled=move || at().3 == 0
-                    >
-                        "Earlier builds"
-                    </button>
-                    <span>
-                        {move || {
-                            let (_, _, _, first, shown) = at();
-                            format!("Builds {}–{} of {}", count((first + shown.min(1)).into()), count((first + shown).into()), count(builds().into()))
-                        }}
-                    </span>
-                    <button
-                        id="history-later"
-                        on:click=move |_| first_build.set(at().3 + BUILDS)
-                        disabled=move || { let (_, _, _, first, shown) = at(); first + shown >= builds() }
-                    >
-                        "Later builds"
-                    </button>
-                </div>
+                <WindowPager noun="Tests" back=("history-up", "Previous tests") on=("history-down", "Next tests") at=tests_at step=ROWS go=first_test/>
+                <WindowPager noun="Builds" back=("history-earlier", "Earlier builds") on=("history-later", "Later builds") at=builds_at step=BUILDS go=first_build/>
             </div>
             <p class="note legend">
                 "Each cell is a test's runs in a build: "
