@@ -11,6 +11,7 @@ use lra_protocol::{HistoryQuery, HistoryRow, Place, count, failure_rate};
 use crate::asked::asked_of_summary;
 use crate::engine_handle::EngineHandle;
 use crate::state::{AppState, Target, View};
+use crate::tests_table::FilterBox;
 
 /// Tests and builds in one window: 2,000 cells lay out well inside a frame.
 const ROWS: u32 = 50;
@@ -143,21 +144,13 @@ pub fn HistoryGrid() -> impl IntoView {
         first_build: first_build.get(),
         builds: BUILDS,
     });
-    let at = move || {
-        shown.with(|w| {
-            w.as_ref().map_or((0, 0, 0, 0, 0), |w| {
-                (w.first_test, w.rows.len() as u32, w.matching as u32, w.first_build, w.labels.len() as u32)
-            })
-        })
-    };
-    let builds = move || shown.with(|w| w.as_ref().map_or(0, |w| w.builds));
+    // Where the window is among the tests and among the builds: its first, how many it shows,
+    // how many there are.
     let tests_at = Signal::derive(move || {
-        let (first, rows, matching, _, _) = at();
-        (first, rows, matching)
+        shown.with(|w| w.as_ref().map_or((0, 0, 0), |w| (w.first_test, w.rows.len() as u32, w.matching as u32)))
     });
     let builds_at = Signal::derive(move || {
-        let (_, _, _, first, shown) = at();
-        (first, shown, builds())
+        shown.with(|w| w.as_ref().map_or((0, 0, 0), |w| (w.first_build, w.labels.len() as u32, w.builds)))
     });
     let header = move || {
         shown.get().map(|w| {
@@ -296,18 +289,10 @@ pub fn HistoryGrid() -> impl IntoView {
             <div class="table-bar">
                 <h2>
                     {move || {
-                        let (_, _, matching, _, _) = at();
-                        format!("History ({} tests × {} builds)", count(matching.into()), count(builds().into()))
+                        format!("History ({} tests × {} builds)", count(tests_at.get().2.into()), count(builds_at.get().2.into()))
                     }}
                 </h2>
-                <input
-                    type="search"
-                    id="history-filter"
-                    placeholder="Filter by name"
-                    aria-label="Filter tests by name"
-                    prop:value=move || filter.get()
-                    on:input=move |ev| filter.set(event_target_value(&ev))
-                />
+                <FilterBox id="history-filter"/>
                 <WindowPager noun="Tests" back=("history-up", "Previous tests") on=("history-down", "Next tests") at=tests_at step=ROWS go=first_test/>
                 <WindowPager noun="Builds" back=("history-earlier", "Earlier builds") on=("history-later", "Later builds") at=builds_at step=BUILDS go=first_build/>
             </div>

@@ -106,6 +106,23 @@ fn first_run_lines(answer: Result<ViewerLines, String>) -> impl IntoView {
     }
 }
 
+/// The box that filters tests by name (`AppState::filter`), shared by the tests table and the
+/// History view; `id`: the box's id.
+#[component]
+pub fn FilterBox(id: &'static str) -> impl IntoView {
+    let filter = expect_context::<AppState>().filter;
+    view! {
+        <input
+            type="search"
+            id=id
+            placeholder="Filter by name"
+            aria-label="Filter tests by name"
+            prop:value=move || filter.get()
+            on:input=move |ev| filter.set(event_target_value(&ev))
+        />
+    }
+}
+
 /// Rows per page.
 const PAGE: u32 = 100;
 
@@ -238,14 +255,7 @@ pub fn TestsTable() -> impl IntoView {
         <section class="tests" aria-label="Tests">
             <div class="table-bar">
                 <h2>{move || format!("Tests ({})", count(shown.with(|t| t.as_ref().map_or(0, |t| t.matching))))}</h2>
-                <input
-                    type="search"
-                    id="filter"
-                    placeholder="Filter by name"
-                    aria-label="Filter tests by name"
-                    prop:value=move || filter.get()
-                    on:input=move |ev| filter.set(event_target_value(&ev))
-                />
+                <FilterBox id="filter"/>
                 <div class="pager">
                     <button on:click=move |_| page.set(at_page().saturating_sub(1)) disabled=move || at_page() == 0>
                         "Previous"

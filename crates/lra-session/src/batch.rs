@@ -239,16 +239,12 @@ impl Batch {
     /// Ends the build being read: the logs read since it began become one build, called by its
     /// label.
     fn end_build(&mut self) {
-        let Some(label) = self.builds.as_mut().and_then(|b| b.current.take()) else { return };
+        let Some(b) = &mut self.builds else { return };
+        let Some(label) = &b.current else { return };
         let sink = std::mem::replace(&mut self.members, SummarySink::new(self.options.clone()));
         let (summary, origins) = sink.into_parts();
-        if let Some(b) = &mut self.builds
-            && !summary.files.is_empty()
-        {
-            b.ended.push((summary.into_build(&label), origins, true));
-        }
-        if let Some(b) = &mut self.builds {
-            b.current = Some(label);
+        if !summary.files.is_empty() {
+            b.ended.push((summary.into_build(label), origins, true));
         }
     }
 

@@ -6,6 +6,8 @@ use std::ops::Range;
 use lra_core::Summary;
 use lra_protocol::{HistoryQuery, HistoryRow, HistoryWindow};
 
+use crate::rows::NameFilter;
+
 /// At most this many rows and builds in one window: the page draws rows × builds cells, and
 /// 10,000 of them lay out well inside a frame.
 pub(crate) const MAX_ROWS: u32 = 200;
@@ -14,13 +16,9 @@ pub(crate) const MAX_BUILDS: u32 = 100;
 /// The history's tests whose name holds `filter` (ignoring case), in the view's order
 /// ([`Summary::history_order`]): their indexes. Empty for a summary of no builds.
 pub(crate) fn order(s: &Summary, filter: &str) -> Vec<u32> {
-    let needle = filter.to_lowercase();
+    let keeps = NameFilter::new(filter);
     let tests = s.tests();
-    s.history_order()
-        .into_iter()
-        .map(|(i, _)| i as u32)
-        .filter(|&i| needle.is_empty() || tests[i as usize].name.to_lowercase().contains(&needle))
-        .collect()
+    s.history_order().into_iter().map(|(i, _)| i as u32).filter(|&i| keeps.test(&tests[i as usize])).collect()
 }
 
 /// The window `q` asks for of the tests `order` keeps, moved back to end at the last test and

@@ -123,13 +123,25 @@ fn compare(s: &Summary, column: Column, a: &TestStats, b: &TestStats) -> Orderin
     }
 }
 
+/// The filter box's rule, in the tests table and the History view: a test is kept when its
+/// name holds the filter, ignoring case; an empty filter keeps every test.
+pub(crate) struct NameFilter(String);
+
+impl NameFilter {
+    pub(crate) fn new(filter: &str) -> NameFilter {
+        NameFilter(filter.to_lowercase())
+    }
+
+    pub(crate) fn test(&self, t: &TestStats) -> bool {
+        self.0.is_empty() || t.name.to_lowercase().contains(&self.0)
+    }
+}
+
 /// The tests a query keeps, in its order: their indexes.
 pub(crate) fn order(s: &Summary, q: &TestsQuery) -> Vec<u32> {
-    let needle = q.filter.to_lowercase();
+    let keeps = NameFilter::new(&q.filter);
     let tests = s.tests();
-    let mut order: Vec<u32> = (0..tests.len() as u32)
-        .filter(|&i| needle.is_empty() || tests[i as usize].name.to_lowercase().contains(&needle))
-        .collect();
+    let mut order: Vec<u32> = (0..tests.len() as u32).filter(|&i| keeps.test(&tests[i as usize])).collect();
     // A stable sort keeps first-appearance order among equals.
     match (q.sort, s.history()) {
         // The build each fails since, the latest last (so first when descending); a test not

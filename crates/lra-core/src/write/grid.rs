@@ -74,10 +74,10 @@ impl Summary {
     /// the order of [`Summary::history_order`]. Empty for a summary of no builds.
     pub fn history_rows(&self, rows: usize) -> Vec<(usize, TestHistory)> {
         let Some(history) = self.history() else { return Vec::new() };
-        let mut failed = self.history_order();
-        failed.retain(|&(i, _)| history.cells.get(i).is_some_and(|c| c.spans().iter().any(|s| s.cell.failed > 0)));
-        failed.truncate(rows);
-        failed
+        let failed = |i: usize| history.cells.get(i).is_some_and(|c| c.spans().iter().any(|s| s.cell.failed > 0));
+        let mut chosen = self.history_sorted(failed);
+        chosen.truncate(rows);
+        chosen
     }
 
     /// Every test of a history with its row, the newly broken first: those with a change point,
@@ -85,10 +85,16 @@ impl Summary {
     /// most failures first (each in order of first appearance on ties), so that tests that never
     /// failed come last. Empty for a summary of no builds.
     pub fn history_order(&self) -> Vec<(usize, TestHistory)> {
+        self.history_sorted(|_| true)
+    }
+
+    /// The tests `keep` keeps (by index) with their rows, in the order of
+    /// [`Summary::history_order`]; a row is made only for a test kept.
+    fn history_sorted(&self, keep: impl Fn(usize) -> bool) -> Vec<(usize, TestHistory)> {
         let Some(history) = self.history() else { return Vec::new() };
         let tests = self.tests();
         let mut order: Vec<(usize, TestHistory)> =
-            (0..tests.len()).map(|i| (i, history.test(i, history.alpha))).collect();
+            (0..tests.len()).filter(|&i| keep(i)).map(|i| (i, history.test(i, history.alpha))).collect();
         let newest = |h: &TestHistory| (h.change_point.as_ref().map(|c| c.build), h.failing_since);
         // Stable: first appearance on ties.
         order.sort_by(|(a, ha), (b, hb)| {
