@@ -126,21 +126,12 @@ impl AppState {
 }
 
 impl AppState {
-    /// Shows `overview`: a history opens on its History view and a summary of many tests on its
-    /// suites, unless a view was chosen; a summary of no builds has no History view. The view is
-    /// set first, so that the view the page would have opened on is never made.
+    /// Shows `overview`: a summary of many tests opens on its suites, unless a view was chosen.
+    /// The view is set first, so that the view the page would have opened on is never made.
     pub fn show(self, overview: Option<Overview>) {
         let many = overview.as_ref().is_some_and(|o| o.tests > SUITES_BY_DEFAULT);
-        let builds = overview.as_ref().is_some_and(|o| o.builds > 0);
-        let chosen = self.view_chosen.get_untracked();
-        let next = match self.view.get_untracked() {
-            View::History if overview.is_some() && !builds => Some(if many { View::Suites } else { View::Tests }),
-            View::Tests | View::Suites if builds && !chosen => Some(View::History),
-            View::Tests if many && !chosen => Some(View::Suites),
-            _ => None,
-        };
-        if let Some(view) = next {
-            self.view.set(view);
+        if many && !self.view_chosen.get_untracked() && self.view.get_untracked() == View::Tests {
+            self.view.set(View::Suites);
         }
         self.overview.set(overview);
     }
