@@ -18,6 +18,9 @@
 //!   and the failure rates that rose beyond chance.
 //! - [`generate`] writes deterministic logs in the seed's format, for samples and benchmarks.
 
+// The first stage of the markers' scan (`read::first_stage`) is written with `std::simd`.
+#![feature(portable_simd)]
+
 mod base;
 mod model;
 mod read;
@@ -45,6 +48,7 @@ pub use model::results::ResultWords;
 pub use model::runs::{FailedRun, KEPT_RUNS, KeptRuns};
 pub use model::stats::{Anomaly, AnomalyKind, FAILURE_GROUP_TESTS, FailureGroup, IterationStats, TestStats};
 pub use model::summary::{FileStats, MergeError, Summary};
+pub use read::first_stage::FIRST_STAGE;
 pub use read::format::detect::{DETECT_LEN, TERSE_OUTPUT, detect, detect_reading};
 pub use read::format::junit::JUNIT_REPORT_MARK;
 pub use read::parser::{CHECKPOINT_BYTES, FileParser, Segment};

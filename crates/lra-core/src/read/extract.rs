@@ -127,6 +127,47 @@ pub(crate) fn extract_at<'a>(line: &'a [u8], hits: Hits, options: &Options) -> L
     events
 }
 
+/// The two commonest marker lines, read without the general event: a line whose only marker
+/// is a test's, or a result's, within the line limit, whose name or word needs no decoding and
+/// whose result states no duration. Each reads as [`extract_at`] reads it.
+pub(crate) enum Plain<'a> {
+    /// The test's name.
+    Test(&'a [u8]),
+    /// The result's word (upper case already), the bytes after it, and the word's class.
+    Result { word: &'a [u8], detail: &'a [u8], class: Class },
+}
+
+/// The line (without its `\n`) as a [`Plain`] line, and the timestamp it starts with; `None`
+/// when it is another line.
+#[inline]
+pub(crate) fn plain<'a>(line: &'a [u8], hits: Hits, options: &Options) -> Option<(Plain<'a>, Option<Stamp>)> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.len() > options.max_line || hits.iteration.is_some() {
+        return None;
+    }
+    let markers = &options.markers;
+    let found = match (hits.test, hits.result) {
+        (Some(t), None) => {
+            let rest = &line[t + markers.test().len()..];
+            Plain::Test(match options.name_mode {
+                NameMode::Line => ascii_trim(rest)?,
+                NameMode::FirstWord => ascii_token(rest).map(|(a, b)| &rest[a..b])?,
+            })
+        }
+        (None, Some(r)) => {
+            let rest = &line[r + markers.result().len()..];
+            let (a, b) = ascii_token(rest)?;
+            let (word, detail) = (&rest[a..b], &rest[b..]);
+            if word.iter().any(u8::is_ascii_lowercase) || stamps::cut_elapsed(detail).is_some() {
+                return None;
+            }
+            Plain::Result { word, detail, class: Class::of_word_bytes(word) }
+        }
+        _ => return None,
+    };
+    Some((found, stamps::leading(line)))
+}
+
 impl LineEvents<'_> {
     /// Keeps the timestamp `line` (without its `\n` and `\r`) starts with, when the line opens
     /// or closes a run: only those lines' stamps time a run.

@@ -9,6 +9,7 @@
 //! `base`.
 
 pub(crate) mod extract;
+pub(crate) mod first_stage;
 pub(crate) mod format;
 pub(crate) mod parser;
 pub(crate) mod partial;

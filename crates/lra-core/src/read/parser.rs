@@ -12,7 +12,7 @@ use crate::read::format::junit::JunitReader;
 use crate::read::format::nextest::NextestReader;
 use crate::read::format::pytest::PytestReader;
 use crate::read::format::tap::TapReader;
-use crate::read::partial::{Lines, Partial};
+use crate::read::partial::Partial;
 use crate::read::prefix::{framed_runner_line, runner_line};
 use crate::read::scan::{read_runner_line, scan};
 
@@ -339,7 +339,7 @@ impl FileParser {
             }
             LogFormat::Markers => {
                 let hits = Hits::find(&line, &o.markers);
-                self.state.line(&line, hits, &mut Lines::Known(at), o)
+                self.state.line(&line, hits, at, o)
             }
             format => read_runner_line(&mut self.state, &line, at, o, format),
         }

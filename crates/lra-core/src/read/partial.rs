@@ -15,7 +15,7 @@ use crate::base::cut::{CUT_BYTES, cut_text};
 use crate::base::location::{LineStart, Location, Shift};
 use crate::base::log_format::LogFormat;
 use crate::base::options::Options;
-use crate::base::text::{count_lines, lossy, same_bytes};
+use crate::base::text::{lossy, same_bytes};
 use crate::model::cells::Cell;
 use crate::model::class::{Class, Counts};
 use crate::model::durations::Timed;
@@ -23,7 +23,7 @@ use crate::model::runs::FailedRun;
 use crate::model::stats::AnomalyKind;
 use crate::model::summary::{FileStats, Summary};
 use crate::model::tables::{RunResult, Tables};
-use crate::read::extract::{Hits, LineEvents, extract_at};
+use crate::read::extract::{Hits, LineEvents, Plain, extract_at, plain};
 use crate::read::stamps::{Between, Stamp};
 
 /// The iteration a run counts in.
@@ -41,7 +41,7 @@ pub(crate) enum IterationAt {
 pub(crate) struct OpenTest {
     test: u32,
     iteration: IterationAt,
-    line: LineAt,
+    line: LineStart,
     /// The timestamp its opening line starts with.
     stamp: Option<Stamp>,
 }
@@ -57,99 +57,6 @@ struct RunEnd {
 impl RunEnd {
     /// A run that never ended: no duration.
     const MISSING: RunEnd = RunEnd { duration: None, stamp: None };
-}
-
-/// The line a test opened on, or, while the block of lines it is in is being read, its start in
-/// that block, its number counted only if needed (see [`Lines`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-enum LineAt {
-    Known(LineStart),
-    InBlock(usize),
-}
-
-/// The line being read. Counting newlines between every marker line took a quarter of a parse
-/// of the seed's logs; only a location (a first failure, an anomaly) needs a number, so the
-/// marker scan counts lazily with a [`BlockLines`] cursor. Other readers count every line and
-/// know it. Its offset is always known: the block's plus the position in it.
-pub(crate) enum Lines<'c, 'b> {
-    Known(LineStart),
-    Lazy { block: &'c mut BlockLines<'b>, at: usize },
-}
-
-impl Lines<'_, '_> {
-    /// The line being read, its number counted if needed.
-    fn start(&mut self) -> LineStart {
-        match self {
-            Lines::Known(l) => *l,
-            Lines::Lazy { block, at } => block.line_at(*at),
-        }
-    }
-
-    /// Where the line being read is, for an open test: a number if it is known.
-    fn here(&self) -> LineAt {
-        match self {
-            Lines::Known(l) => LineAt::Known(*l),
-            Lines::Lazy { at, .. } => LineAt::InBlock(*at),
-        }
-    }
-
-    /// Where the line being read starts.
-    fn offset(&self) -> u64 {
-        self.offset_of(self.here())
-    }
-
-    /// Where the line at `at` starts, its number not counted.
-    fn offset_of(&self, at: LineAt) -> u64 {
-        match (at, self) {
-            (LineAt::Known(l), _) => l.offset,
-            (LineAt::InBlock(at), Lines::Lazy { block, .. }) => block.offset + at as u64,
-            (LineAt::InBlock(_), Lines::Known(_)) => unreachable!("a block position outlived its block"),
-        }
-    }
-
-    /// The line at `at`, a line start of the block being read, at or before the line being
-    /// read.
-    fn start_of(&mut self, at: LineAt) -> LineStart {
-        match (at, self) {
-            (LineAt::Known(l), _) => l,
-            (LineAt::InBlock(at), Lines::Lazy { block, .. }) => block.line_at(at),
-            (LineAt::InBlock(_), Lines::Known(_)) => unreachable!("a block position outlived its block"),
-        }
-    }
-}
-
-/// Counts the newlines of a block of whole lines up to the positions asked for, which come in
-/// order, so that each byte is counted at most once.
-pub(crate) struct BlockLines<'b> {
-    bytes: &'b [u8],
-    /// Counted up to here,
-    pos: usize,
-    /// and this many lines ended before it (in the whole partial).
-    lines: u64,
-    /// The block's first byte is at this offset in the partial.
-    offset: u64,
-}
-
-impl<'b> BlockLines<'b> {
-    /// A block that starts after `lines` lines, at `offset`.
-    pub(crate) fn new(bytes: &'b [u8], lines: u64, offset: u64) -> BlockLines<'b> {
-        BlockLines { bytes, pos: 0, lines, offset }
-    }
-
-    /// The line that starts at `at`.
-    fn line_at(&mut self, at: usize) -> LineStart {
-        if at > self.pos {
-            self.lines += count_lines(&self.bytes[self.pos..at]);
-            self.pos = at;
-        }
-        debug_assert!(at == self.pos, "lines asked for out of order");
-        LineStart { line: self.lines + 1, offset: self.offset + at as u64 }
-    }
-
-    /// Lines ended in the whole block, and so before the next.
-    pub(crate) fn end(self) -> u64 {
-        self.lines + count_lines(&self.bytes[self.pos..])
-    }
 }
 
 /// Whether a test is open at the end.
@@ -350,21 +257,34 @@ impl Partial {
     }
 
     /// Applies one line of markers (without its `\n`) whose first marker positions are `hits`.
-    pub(crate) fn line(&mut self, bytes: &[u8], hits: Hits, line: &mut Lines<'_, '_>, options: &Options) {
+    pub(crate) fn line(&mut self, bytes: &[u8], hits: Hits, line: LineStart, options: &Options) {
+        match plain(bytes, hits, options) {
+            // The two commonest lines skip the general event, and reach the same rules.
+            Some((Plain::Test(name), stamp)) => self.open_test(name, None, stamp, line, line),
+            Some((Plain::Result { word, detail, class }, stamp)) => {
+                self.result(word, detail, class, None, RunEnd { duration: None, stamp }, line)
+            }
+            None => self.apply_at(extract_at(bytes, hits, options), None, line),
+        }
+    }
+
+    /// [`Partial::line`] without its short paths: every line read as the general event, for
+    /// the tests that check that both read alike.
+    pub(crate) fn line_in_general(&mut self, bytes: &[u8], hits: Hits, line: LineStart, options: &Options) {
         self.apply_at(extract_at(bytes, hits, options), None, line);
     }
 
     /// Applies what line `line` (relative to the partial's start) says, in the order
     /// iteration, test, result.
     pub(crate) fn apply(&mut self, events: LineEvents<'_>, line: LineStart) {
-        self.apply_at(events, None, &mut Lines::Known(line));
+        self.apply_at(events, None, line);
     }
 
     /// [`Partial::apply`] for a run whose test opened on the earlier line `opened`, not on
     /// this one: a runner that prints a run's start and its result apart, with other runs
     /// between (`go test`'s `=== RUN`).
     pub(crate) fn apply_run(&mut self, events: LineEvents<'_>, opened: Option<LineStart>, line: LineStart) {
-        self.apply_at(events, opened, &mut Lines::Known(line));
+        self.apply_at(events, opened, line);
     }
 
     /// The line after the lines read so far, which starts `at` bytes after them.
@@ -372,63 +292,43 @@ impl Partial {
         LineStart { line: self.lines + 1, offset: self.offset + at as u64 }
     }
 
-    fn apply_at(&mut self, events: LineEvents<'_>, opened: Option<LineStart>, line: &mut Lines<'_, '_>) {
+    fn apply_at(&mut self, events: LineEvents<'_>, opened: Option<LineStart>, line: LineStart) {
         let LineEvents { iteration, test, test_kept, result, names, cut_marker, duration, stamp } = events;
         if cut_marker {
             self.long_lines += 1;
-            let here = self.number(line);
-            self.tables.anomaly(AnomalyKind::LongLine, at(here), "".into());
+            self.tables.anomaly(AnomalyKind::LongLine, at(line), "".into());
         }
-        let opened = opened.map(LineAt::Known);
         if let Some(label) = iteration.filter(|_| !self.per_file) {
             self.iteration = IterationAt::Label(self.tables.iteration(&cut_text(&lossy(&label))));
         }
         if let Some(name) = test {
-            if let Open::Test(open) = self.open {
-                self.close(open, b"", b"", Class::Missing, RunEnd::MISSING, line);
-            }
-            self.has_test = true;
-            self.message = None;
-            let test = match &test_kept {
-                // Read past the line limit, and kept cut already.
-                Some(kept) => {
-                    let t = self.tables.test(kept);
-                    self.previous_test = Some(t);
-                    t
-                }
-                None => self.intern_test(&name),
-            };
             // A run opened and closed on one line has no duration between its stamps.
-            let stamp = stamp.filter(|_| result.is_none() && opened.is_none());
-            let at = opened.unwrap_or(line.here());
-            self.open = Open::Test(OpenTest { test, iteration: self.iteration, line: at, stamp });
+            let opening = stamp.filter(|_| result.is_none() && opened.is_none());
+            self.open_test(&name, test_kept.as_deref(), opening, opened.unwrap_or(line), line);
         }
         if let Some((word, detail, class)) = result {
             self.result(&word, &detail, class, names.as_deref(), RunEnd { duration, stamp }, line);
         }
     }
 
-    /// The line being read, its number counted. The open test's line is counted first if it is
-    /// still a block position, since positions are counted in order.
-    fn number(&mut self, line: &mut Lines<'_, '_>) -> LineStart {
-        self.settle_open_line(line);
-        line.start()
-    }
-
-    /// Makes the open test's line a number.
-    fn settle_open_line(&mut self, line: &mut Lines<'_, '_>) {
-        if let Open::Test(open) = &mut self.open
-            && let LineAt::InBlock(_) = open.line
-        {
-            open.line = LineAt::Known(line.start_of(open.line));
+    /// Opens a run of the test `name` (or `kept`, a name read past the line limit and kept cut
+    /// already) that opened on line `opened` with `stamp`, read on line `line`: the run open
+    /// before is missing its result.
+    fn open_test(&mut self, name: &[u8], kept: Option<&str>, stamp: Option<Stamp>, opened: LineStart, line: LineStart) {
+        if let Open::Test(open) = self.open {
+            self.close(open, b"", b"", Class::Missing, RunEnd::MISSING, line);
         }
-    }
-
-    /// Ends a block of lines read with `block`: nothing may keep a position in it.
-    pub(crate) fn end_block(&mut self, mut block: BlockLines<'_>) {
-        self.settle_open_line(&mut Lines::Lazy { block: &mut block, at: 0 });
-        self.offset = block.offset + block.bytes.len() as u64;
-        self.lines = block.end();
+        self.has_test = true;
+        self.message = None;
+        let test = match kept {
+            Some(kept) => {
+                let t = self.tables.test(kept);
+                self.previous_test = Some(t);
+                t
+            }
+            None => self.intern_test(name),
+        };
+        self.open = Open::Test(OpenTest { test, iteration: self.iteration, line: opened, stamp });
     }
 
     /// A line of the open test's output (trimmed, not empty): the first is kept as the reason
@@ -459,15 +359,7 @@ impl Partial {
     }
 
     /// A result, which closes the open test, unless it `names` another.
-    fn result(
-        &mut self,
-        word: &[u8],
-        detail: &[u8],
-        class: Class,
-        names: Option<&[u8]>,
-        end: RunEnd,
-        line: &mut Lines<'_, '_>,
-    ) {
+    fn result(&mut self, word: &[u8], detail: &[u8], class: Class, names: Option<&[u8]>, end: RunEnd, line: LineStart) {
         match self.open {
             Open::Test(open) => {
                 if names.is_none_or(|name| self.is_named(open.test, name)) {
@@ -476,12 +368,10 @@ impl Partial {
             }
             Open::Closed => {
                 if orphan_when_closed(names.is_some(), end) {
-                    let here = self.number(line);
-                    self.orphan(word, here)
+                    self.orphan(word, line)
                 }
             }
             Open::Unknown => {
-                let line = line.start();
                 let name = names.map(Box::from);
                 // A result that names its test may leave open what was open.
                 if name.is_none() {
@@ -505,15 +395,7 @@ impl Partial {
 
     /// Closes `open` with `word` of `class` (missing: no word) and the text after it, found at
     /// `line`, which says `end` of the run's duration.
-    fn close(
-        &mut self,
-        open: OpenTest,
-        word: &[u8],
-        detail: &[u8],
-        class: Class,
-        end: RunEnd,
-        line: &mut Lines<'_, '_>,
-    ) {
+    fn close(&mut self, open: OpenTest, word: &[u8], detail: &[u8], class: Class, end: RunEnd, line: LineStart) {
         let message = self.message.take();
         let detail = match &message {
             Some(m) if detail.is_empty() && class == Class::Failed => m,
@@ -523,16 +405,8 @@ impl Partial {
             IterationAt::Label(i) => Some(i),
             _ => None,
         };
-        // The test's own line comes before the line being read: counted first, if needed.
-        let opened = match class {
-            Class::Missing => Some(line.start_of(open.line)),
-            _ => None,
-        };
-        let failed = (class == Class::Failed).then(|| FailedRun {
-            file: 0,
-            opened: line.offset_of(open.line),
-            closed: line.offset(),
-        });
+        let failed =
+            (class == Class::Failed).then(|| FailedRun { file: 0, opened: open.line.offset, closed: line.offset });
         // Only a run that closed with a result has a duration (design rule 9): an empty word
         // closes it as missing, whatever its stamps say.
         let duration = match class {
@@ -540,7 +414,7 @@ impl Partial {
             _ => self.duration(open.stamp, end),
         };
         let result = RunResult { word, class, detail, duration };
-        self.tables.record(open.test, label, result, failed, || at(line.start()));
+        self.tables.record(open.test, label, result, failed, || at(line));
         self.totals.add(class);
         match open.iteration {
             IterationAt::Label(i) => {
@@ -561,9 +435,9 @@ impl Partial {
             }
             IterationAt::Outside => {}
         }
-        if let Some(opened) = opened {
+        if class == Class::Missing {
             let name = self.tables.tests[open.test as usize].name.clone();
-            self.tables.anomaly(AnomalyKind::MissingResult, at(opened), name);
+            self.tables.anomaly(AnomalyKind::MissingResult, at(open.line), name);
         }
         if let Some(occurrences) = &mut self.occurrences {
             push_runs(occurrences, open.test, Occurrence { class, runs: 1, took: duration });
@@ -618,13 +492,12 @@ impl Partial {
                 }
                 if let Some(i) = closing {
                     let head = &right.head_results[i];
-                    let line = &mut Lines::Known(shift.line(head.line));
-                    self.close(open, &head.word, &head.detail, head.class, head.end, line);
+                    self.close(open, &head.word, &head.detail, head.class, head.end, shift.line(head.line));
                     for head in right.head_results[i + 1..].iter().filter(|h| h.orphan_when_closed()) {
                         self.orphan(&head.word, shift.line(head.line));
                     }
                 } else if right.has_test {
-                    self.close(open, b"", b"", Class::Missing, RunEnd::MISSING, &mut Lines::Known(NOWHERE));
+                    self.close(open, b"", b"", Class::Missing, RunEnd::MISSING, NOWHERE);
                 }
             }
             Open::Closed => {
@@ -685,10 +558,7 @@ impl Partial {
                 self.open = Open::Test(OpenTest {
                     test: tests[t.test as usize],
                     iteration: carry(t.iteration, self.iteration),
-                    line: match t.line {
-                        LineAt::Known(l) => LineAt::Known(shift.line(l)),
-                        LineAt::InBlock(_) => unreachable!("a partial is absorbed between blocks"),
-                    },
+                    line: shift.line(t.line),
                     stamp: t.stamp,
                 })
             }
@@ -716,7 +586,7 @@ impl Partial {
         debug_assert!(self.head_results.is_empty() && self.incoming == Counts::default());
         debug_assert!(self.incoming_cells.iter().all(Cell::is_empty) && self.incoming_timed == Timed::default());
         if let Open::Test(open) = self.open {
-            self.close(open, b"", b"", Class::Missing, RunEnd::MISSING, &mut Lines::Known(NOWHERE));
+            self.close(open, b"", b"", Class::Missing, RunEnd::MISSING, NOWHERE);
         }
         if let Some(occurrences) = self.occurrences.take() {
             if self.per_file {

@@ -1,21 +1,22 @@
-//! The fast path: find the rare marker lines in a run of whole lines without walking every line.
-//!
-//! Each marker has a SIMD substring finder that runs over the bytes; only the lines around a hit
-//! are read. Between hits, newlines are just counted, to keep line numbers. The bytes are taken in
-//! cache-sized blocks so that the three finders and the count read them from cache.
-
-use memchr::memmem::{FindIter, Finder};
+//! The markers' scan: find the rare marker lines in a run of whole lines without reading every
+//! line. The first stage (`first_stage`) classifies each 64 bytes into bitmasks of newlines and
+//! of marker candidates; this walks their bits in order, confirms each candidate against the
+//! marker's text, counts lines by popcount, and hands each line holding a marker, with its
+//! number, to the partial result. The runners' line formats are scanned here too: their needles'
+//! hits, then the lines around them.
 
 use crate::base::location::LineStart;
 use crate::base::log_format::LogFormat;
 use crate::base::options::Options;
 use crate::base::text::count_lines;
 use crate::read::extract::{Hits, LineEvents};
-use crate::read::partial::{BlockLines, Lines, Partial};
+use crate::read::first_stage::{Classifier, LANES, Probe};
+use crate::read::partial::Partial;
 use crate::read::prefix::runner_line;
 
-/// Blocks of about this size stay in L2 while the finders pass over them.
-const BLOCK: usize = 128 * 1024;
+/// When the case is ignored, the bytes are lowercased into a copy this large at a time, which
+/// stays in L2 while the first stage reads it.
+const FOLDED_BLOCK: usize = 128 * 1024;
 
 /// Parses `bytes`, which hold whole lines in `format`: each ends with `\n`, except perhaps the
 /// last one when it is the end of the file.
@@ -25,190 +26,181 @@ pub(crate) fn scan(state: &mut Partial, bytes: &[u8], options: &Options, format:
         state.offset += bytes.len() as u64;
         return;
     }
-    // The block as the finders match it, when the case is ignored.
+    let markers = &options.markers;
+    let block_len = if markers.ignore_case() { FOLDED_BLOCK } else { usize::MAX };
     let mut folded = Vec::new();
     let mut start = 0;
     while start < bytes.len() {
-        let end = match bytes.get(start + BLOCK..) {
-            Some(rest) => memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + BLOCK + i + 1),
+        let end = match bytes.get(start.saturating_add(block_len)..) {
+            Some(rest) => memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + block_len + i + 1),
             None => bytes.len(),
         };
         let block = &bytes[start..end];
-        let hay = options.markers.matchable(block, &mut folded);
-        let markers = &options.markers;
+        let hay = markers.matchable(block, &mut folded);
         // The default markers get code of their own, with their texts known to the compiler:
-        // this look back is the hottest code of the parse.
-        match markers.shared_end() {
-            Some(_) if markers.is_default() => {
-                let ends = markers.shared_end().expect("the default markers share an end").find_iter(hay);
-                scan_block(state, block, hay, options, DefaultMarkers { hay, ends })
-            }
-            Some(end) => {
-                let (t, r) = (markers.test_finder().needle(), markers.result_finder().needle());
-                let n = end.needle().len();
-                let found =
-                    SharedEnd { hay, ends: end.find_iter(hay), test: &t[..t.len() - n], result: &r[..r.len() - n] };
-                scan_block(state, block, hay, options, found)
-            }
-            None => {
-                let found = Apart {
-                    tests: Peeked::new(markers.test_finder(), hay),
-                    results: Peeked::new(markers.result_finder(), hay),
-                };
-                scan_block(state, block, hay, options, found)
-            }
+        // confirming a candidate is the hottest code of the parse.
+        let (t, r, i) =
+            (markers.test_finder().needle(), markers.result_finder().needle(), markers.iteration_finder().needle());
+        if markers.is_default() {
+            scan_block(state, block, hay, options, &DefaultMarkers);
+        } else if let Some(end) = markers.shared_end() {
+            let end = end.needle();
+            let before = |m: &'_ [u8]| m.len() - end.len();
+            let found = SharedEnd { end, test: &t[..before(t)], result: &r[..before(r)], iteration: i };
+            scan_block(state, block, hay, options, &found);
+        } else {
+            scan_block(state, block, hay, options, &Apart { test: t, result: r, iteration: i });
         }
+        state.offset += block.len() as u64;
         start = end;
     }
 }
 
-/// `bytes` is the block, `hay` the same bytes as the finders match them (ASCII-lowercased when
-/// the case is ignored, so that every position is the same in both).
-fn scan_block(
-    state: &mut Partial,
-    bytes: &[u8],
-    hay: &[u8],
-    options: &Options,
-    mut tests_and_results: impl Iterator<Item = (Marker, usize)>,
-) {
-    let mut iterations = options.markers.iteration_finder().find_iter(hay);
-    let mut next_iteration = iterations.next();
-    let mut next_marker = tests_and_results.next();
-    // Lines are counted only where a location needs their number.
-    let mut block = BlockLines::new(bytes, state.lines, state.offset);
-    let mut pos = 0;
-    loop {
-        let hit = match (next_iteration, next_marker) {
-            (Some(i), Some((_, m))) => i.min(m),
-            (Some(i), None) => i,
-            (None, Some((_, m))) => m,
-            (None, None) => break,
-        };
-        let line_start = line_start(bytes, pos, hit);
-        let line_end = line_end(bytes, hit);
-        let mut hits = Hits::default();
-        if let Some(i) = next_iteration.filter(|&i| i < line_end) {
-            hits.iteration = Some(i - line_start);
-            next_iteration = iterations.find(|&i| i > line_end);
-        }
-        while let Some((marker, m)) = next_marker.filter(|&(_, m)| m < line_end) {
-            let first = match marker {
-                Marker::Test => &mut hits.test,
-                Marker::Result => &mut hits.result,
-            };
-            first.get_or_insert(m - line_start);
-            next_marker = tests_and_results.next();
-        }
-        let mut line = Lines::Lazy { block: &mut block, at: line_start };
-        state.line(&bytes[line_start..line_end], hits, &mut line, options);
-        if line_end == bytes.len() {
-            break;
-        }
-        pos = line_end + 1;
-    }
-    state.end_block(block);
-}
+/// How a set of markers is found: the probes the first stage looks for, and the confirmation of
+/// a candidate.
+trait Confirm<const N: usize> {
+    fn probes(&self) -> [Probe; N];
 
-/// Where the line holding `hit` starts, the line at `pos` being the first it can be.
-fn line_start(bytes: &[u8], pos: usize, hit: usize) -> usize {
-    memchr::memrchr(b'\n', &bytes[pos..hit]).map_or(pos, |i| pos + i + 1)
-}
-
-/// Where the line holding `hit` ends: its `\n`, or the end of the bytes.
-fn line_end(bytes: &[u8], hit: usize) -> usize {
-    memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i)
+    /// The marker that the candidate of probe `k` at `p` in `hay` confirms, and where it starts.
+    /// A marker holds no newline, so one that matches lies within the candidate's line; a block
+    /// starts at a line start, so a look back that stays in `hay` stays in the line.
+    fn confirm(&self, hay: &[u8], k: usize, p: usize) -> Option<(Marker, usize)>;
 }
 
 #[derive(Clone, Copy)]
 enum Marker {
+    Iteration,
     Test,
     Result,
 }
 
-/// The default markers: `Test: ` and `Result: ` both end in `t: `, so one finder for that, then a
-/// look back, costs one pass over the bytes instead of two.
-struct DefaultMarkers<'h> {
-    hay: &'h [u8],
-    ends: FindIter<'h, 'h>,
-}
-
-impl Iterator for DefaultMarkers<'_> {
-    type Item = (Marker, usize);
-
-    fn next(&mut self) -> Option<(Marker, usize)> {
-        for p in self.ends.by_ref() {
-            // A block starts at a line start, so a marker cannot begin before it.
-            if p >= 3 && &self.hay[p - 3..p] == b"Tes" {
-                return Some((Marker::Test, p - 3));
-            }
-            if p >= 5 && &self.hay[p - 5..p] == b"Resul" {
-                return Some((Marker::Result, p - 5));
+/// `bytes` is the block, `hay` the same bytes as the markers match them (ASCII-lowercased when
+/// the case is ignored, so that every position is the same in both).
+fn scan_block<const N: usize>(
+    state: &mut Partial,
+    bytes: &[u8],
+    hay: &[u8],
+    options: &Options,
+    markers: &impl Confirm<N>,
+) {
+    let mut line_start = 0;
+    let mut hits = Hits::default();
+    // The line at `line_start` holds a marker.
+    let mut marked = false;
+    for (at, chunk) in Classifier::new(hay, markers.probes()) {
+        let mut newlines = chunk.newlines;
+        let mut candidates = chunk.candidates.iter().fold(0, |all, c| all | c);
+        // Bits in order, while a candidate is left or a marked line waits for its end.
+        while candidates != 0 || (marked && newlines != 0) {
+            let (c, n) = (candidates.trailing_zeros(), newlines.trailing_zeros());
+            if c < n {
+                candidates &= candidates - 1;
+                for (k, probe) in chunk.candidates.iter().enumerate() {
+                    if probe >> c & 1 == 0 {
+                        continue;
+                    }
+                    if let Some((marker, start)) = markers.confirm(hay, k, at + c as usize) {
+                        let first = match marker {
+                            Marker::Iteration => &mut hits.iteration,
+                            Marker::Test => &mut hits.test,
+                            Marker::Result => &mut hits.result,
+                        };
+                        first.get_or_insert(start - line_start);
+                        marked = true;
+                    }
+                }
+            } else {
+                newlines &= newlines - 1;
+                let end = at + n as usize;
+                if std::mem::take(&mut marked) {
+                    marker_line(state, &bytes[line_start..end], std::mem::take(&mut hits), line_start, options);
+                }
+                state.lines += 1;
+                line_start = end + 1;
             }
         }
-        None
-    }
-}
-
-/// Custom markers that share an end, found the same way: `test` and `result` are what comes
-/// before the end.
-struct SharedEnd<'h> {
-    hay: &'h [u8],
-    ends: FindIter<'h, 'h>,
-    test: &'h [u8],
-    result: &'h [u8],
-}
-
-impl Iterator for SharedEnd<'_> {
-    type Item = (Marker, usize);
-
-    fn next(&mut self) -> Option<(Marker, usize)> {
-        for p in self.ends.by_ref() {
-            if p >= self.test.len() && self.hay[p - self.test.len()..p] == *self.test {
-                return Some((Marker::Test, p - self.test.len()));
-            }
-            if p >= self.result.len() && self.hay[p - self.result.len()..p] == *self.result {
-                return Some((Marker::Result, p - self.result.len()));
-            }
+        if newlines != 0 {
+            state.lines += u64::from(newlines.count_ones());
+            line_start = at + LANES - newlines.leading_zeros() as usize;
         }
-        None
+    }
+    if marked {
+        // The last line, not ended by a newline.
+        marker_line(state, &bytes[line_start..], hits, line_start, options);
     }
 }
 
-/// Markers with nothing in common: two finders, merged by position.
-struct Apart<'h> {
-    tests: Peeked<'h>,
-    results: Peeked<'h>,
+/// Reads the marker line `line`, which starts `at` bytes into the block being read.
+fn marker_line(state: &mut Partial, line: &[u8], hits: Hits, at: usize, options: &Options) {
+    let start = state.next_line(at);
+    state.line(line, hits, start, options);
 }
 
-impl Iterator for Apart<'_> {
-    type Item = (Marker, usize);
+/// The default markers: `Test: ` and `Result: ` both end in `t: `, so one probe finds both, and a
+/// look back tells them apart.
+struct DefaultMarkers;
 
-    fn next(&mut self) -> Option<(Marker, usize)> {
-        match (self.tests.next, self.results.next) {
-            (Some(t), Some(r)) if r < t => self.results.take().map(|r| (Marker::Result, r)),
-            (Some(_), _) => self.tests.take().map(|t| (Marker::Test, t)),
-            (None, Some(_)) => self.results.take().map(|r| (Marker::Result, r)),
-            (None, None) => None,
+impl Confirm<2> for DefaultMarkers {
+    fn probes(&self) -> [Probe; 2] {
+        [Probe::new(b"t: "), Probe::new(b"Iteration ")]
+    }
+
+    #[inline(always)]
+    fn confirm(&self, hay: &[u8], k: usize, p: usize) -> Option<(Marker, usize)> {
+        match k {
+            0 if p >= 3 && &hay[p - 3..p] == b"Tes" => Some((Marker::Test, p - 3)),
+            0 if p >= 5 && &hay[p - 5..p] == b"Resul" => Some((Marker::Result, p - 5)),
+            1 if hay[p..].starts_with(b"Iteration ") => Some((Marker::Iteration, p)),
+            _ => None,
         }
     }
 }
 
-/// A finder's iterator with its next hit taken out.
-struct Peeked<'h> {
-    next: Option<usize>,
-    rest: FindIter<'h, 'h>,
+/// Custom markers whose test and result markers share an end (`markers::shared_end`): one probe
+/// for that end, then a look back. `test` and `result` are what comes before the end.
+struct SharedEnd<'m> {
+    end: &'m [u8],
+    test: &'m [u8],
+    result: &'m [u8],
+    iteration: &'m [u8],
 }
 
-impl<'h> Peeked<'h> {
-    fn new(finder: &'h Finder<'static>, hay: &'h [u8]) -> Peeked<'h> {
-        let mut rest = finder.find_iter(hay);
-        Peeked { next: rest.next(), rest }
+impl Confirm<2> for SharedEnd<'_> {
+    fn probes(&self) -> [Probe; 2] {
+        [Probe::new(self.end), Probe::new(self.iteration)]
     }
 
-    fn take(&mut self) -> Option<usize> {
-        let at = self.next;
-        self.next = self.rest.next();
-        at
+    fn confirm(&self, hay: &[u8], k: usize, p: usize) -> Option<(Marker, usize)> {
+        let before = |m: &[u8]| p.checked_sub(m.len()).filter(|&s| hay[s..p] == *m);
+        match k {
+            0 if hay[p..].starts_with(self.end) => before(self.test)
+                .map(|s| (Marker::Test, s))
+                .or_else(|| before(self.result).map(|s| (Marker::Result, s))),
+            1 if hay[p..].starts_with(self.iteration) => Some((Marker::Iteration, p)),
+            _ => None,
+        }
+    }
+}
+
+/// Markers with no end in common: a probe for each.
+struct Apart<'m> {
+    test: &'m [u8],
+    result: &'m [u8],
+    iteration: &'m [u8],
+}
+
+impl Confirm<3> for Apart<'_> {
+    fn probes(&self) -> [Probe; 3] {
+        [Probe::new(self.test), Probe::new(self.result), Probe::new(self.iteration)]
+    }
+
+    fn confirm(&self, hay: &[u8], k: usize, p: usize) -> Option<(Marker, usize)> {
+        let (marker, text) = match k {
+            0 => (Marker::Test, self.test),
+            1 => (Marker::Result, self.result),
+            _ => (Marker::Iteration, self.iteration),
+        };
+        hay[p..].starts_with(text).then_some((marker, p))
     }
 }
 
