@@ -2,8 +2,10 @@
 //! chosen tree shape, exactly as the parallel parse does, but on one thread and with cuts the
 //! caller picks. Not part of the supported API.
 
+use crate::base::log_format::LogFormat;
 use crate::base::options::Options;
 use crate::model::summary::Summary;
+use crate::read::extract::Hits;
 use crate::read::partial::Partial;
 use crate::read::scan::scan;
 
@@ -18,6 +20,33 @@ pub fn parse_in_pieces(name: &str, bytes: &[u8], options: &Options, cuts: &[usiz
     }
     p.feed(&bytes[start..]);
     p.finish()
+}
+
+/// Parses `bytes`, a whole file in the markers' format, the simple way: each line searched for
+/// each marker with a substring finder, and every marker line read as the general event (no
+/// first stage, no short paths). The fast scan is checked against it. Lines are never cut for
+/// being long: the push parser's streaming of a name past the line limit reads as this does.
+pub fn parse_markers_in_general(name: &str, bytes: &[u8], options: &Options) -> Summary {
+    let mut p = Partial::at_file_start();
+    crate::read::parser::number(&mut p, LogFormat::Markers, options);
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let line = &bytes[start..end];
+        let hits = Hits::find(line, &options.markers);
+        if hits.iteration.is_some() || hits.test.is_some() || hits.result.is_some() {
+            let at = p.next_line(start);
+            p.line_in_general(line, hits, at, options);
+        }
+        if end == bytes.len() {
+            break;
+        }
+        p.lines += 1;
+        start = end + 1;
+    }
+    p.offset += bytes.len() as u64;
+    let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
+    p.finish(name.into(), bytes.len() as u64, binary, LogFormat::Markers, options)
 }
 
 /// How the segments' partial results are combined.

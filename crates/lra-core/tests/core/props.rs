@@ -541,3 +541,56 @@ proptest! {
         prop_assert_eq!(extended.to_csv(), at_once.to_csv());
     }
 }
+
+/// A log of tens of KiB, long enough for the first stage's vector loop: the messy lines and the
+/// repeated runs, each after a filler of any length, so that markers fall at every offset modulo
+/// 64 and on both sides of each 64-byte edge.
+fn long_log() -> impl Strategy<Value = Vec<u8>> {
+    let filler = (0usize..130, prop::sample::select(&[b'x', b' ', b'\t', b'#'][..]))
+        .prop_map(|(n, b)| std::iter::repeat_n(b, n).collect::<Vec<u8>>());
+    let piece = prop_oneof![2 => line(), 2 => prop::sample::select(REPEATED).prop_map(<[u8]>::to_vec)];
+    let entry = (filler, piece, any::<bool>(), prop::bool::weighted(0.1));
+    (prop::collection::vec(entry, 100..600), any::<bool>()).prop_map(|(entries, trailing)| {
+        let mut out = Vec::new();
+        for (filler, piece, same_line, crlf) in entries {
+            // The filler is a line of its own, or the start of the piece's line.
+            out.extend_from_slice(&filler);
+            if !same_line {
+                out.push(b'\n');
+            }
+            out.extend_from_slice(&piece);
+            out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+        }
+        if !trailing {
+            out.pop();
+        }
+        out
+    })
+}
+
+/// A summary without what only the push parser adds: how its format was told.
+fn unreported(mut s: Summary) -> Summary {
+    s.files[0].reading = None;
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn the_first_stage_and_short_paths_read_as_the_general_path(
+        log in long_log(), options in options(), max_line in prop_oneof![Just(usize::MAX), 20usize..200]
+    ) {
+        let options = Options { max_line: max_line.min(options.max_line), ..options };
+        let fast = parse_with("t.log", &log, &options);
+        let general = lra_core::testing::parse_markers_in_general("t.log", &log, &options);
+        prop_assert_eq!(unreported(fast.clone()), unreported(general));
+        assert_offsets_name_their_lines(&fast, &log);
+        if max_line == usize::MAX {
+            let (mut fast, mut exact) = (View::of(&fast), reference(&[("t.log", &log)], options.name_mode, &options.markers));
+            prop_assert!(fast.percentiles_agree(&exact), "{:?} against {:?}", fast.percentiles, exact.percentiles);
+            (fast.percentiles, exact.percentiles) = Default::default();
+            prop_assert_eq!(fast, exact);
+        }
+    }
+}
