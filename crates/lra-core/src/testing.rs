@@ -49,6 +49,12 @@ pub fn parse_markers_in_general(name: &str, bytes: &[u8], options: &Options) -> 
     p.finish(name.into(), bytes.len() as u64, binary, LogFormat::Markers, options)
 }
 
+/// Checks the markers' first stage against a byte-by-byte reading of `hay`, cut to every length,
+/// with the default markers' probes and `probe` (up to its first three bytes).
+pub fn check_first_stage(hay: &[u8], probe: &[u8]) -> Result<(), String> {
+    crate::read::first_stage::check_against_bytewise(hay, probe)
+}
+
 /// How the segments' partial results are combined.
 #[derive(Clone, Copy, Debug)]
 pub enum Tree {

@@ -73,6 +73,13 @@ pub fn build_kind() -> String {
     if cfg!(feature = "threads") { "threaded" } else { "single" }.to_owned()
 }
 
+/// The implementation of the markers' first stage compiled into this build (`lra_core::FIRST_STAGE`):
+/// `…, wasm32 simd128` when the vector compares are the browser's SIMD instructions.
+#[wasm_bindgen]
+pub fn first_stage() -> String {
+    lra_core::FIRST_STAGE.to_owned()
+}
+
 /// How many threads parse a slice.
 #[wasm_bindgen]
 pub fn threads() -> usize {

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use lra_core::{FileParser, GenOptions, Generator, LogFormat, NameMode, Options, Summary};
-use lra_engine::{Engine, build_kind, threads};
+use lra_engine::{Engine, build_kind, first_stage, threads};
 use lra_protocol::{Export, MarkerTexts, Reading, Reply, Request};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -113,6 +113,21 @@ async fn engine_gives_the_core_summary() {
         let engine = through_engine(mode, "big.log", &log, 8 << 20).await;
         assert_eq!(engine, sequential(mode, "big.log", &log), "{mode:?}");
         assert!(engine.orphan_results() > 0 && engine.totals().missing > 0);
+    }
+}
+
+/// The markers' first stage is the browser's SIMD code (the engine is built with simd128), and it
+/// classifies bytes as a byte-by-byte reading does, at every length and offset.
+#[wasm_bindgen_test]
+fn the_first_stage_is_simd128_and_reads_bytes_exactly() {
+    assert_eq!(first_stage(), "std::simd, 64-byte bitmasks, wasm32 simd128");
+    let line = b"Iteration 7\nTest: a\r\nResult: PASS\nIt: t:  Test: x Result: y\n\nt:\xff\0";
+    for shift in 0..66 {
+        let mut hay = vec![b' '; shift];
+        for _ in 0..3 {
+            hay.extend_from_slice(line);
+        }
+        lra_core::testing::check_first_stage(&hay, b"Res").unwrap();
     }
 }
 

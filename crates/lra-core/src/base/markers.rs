@@ -37,8 +37,8 @@ struct Compiled {
     result_finder: Finder<'static>,
     iteration_finder: Finder<'static>,
     /// The end that the test and result markers share, when it is long enough to be rare (the
-    /// default `Test: ` and `Result: ` both end in `t: `): one pass of its finder, then a look
-    /// back, finds both markers for the cost of one.
+    /// default `Test: ` and `Result: ` both end in `t: `): the scan's first stage probes for it,
+    /// then a look back tells the two markers apart, for the cost of one probe.
     shared_end: Option<Finder<'static>>,
 }
 

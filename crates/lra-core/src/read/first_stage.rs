@@ -8,8 +8,8 @@
 //! `std::simd` compiles to SSE2/AVX2 compares and `pmovmskb` on x86-64 and to `i8x16.eq` and
 //! `i8x16.bitmask` on wasm32 with simd128 (the engine's build), from the same safe code.
 
-use std::simd::Simd;
 use std::simd::cmp::SimdPartialEq;
+use std::simd::{Mask, Simd};
 
 /// Bytes classified at a time: one bit each in a `u64`.
 pub(crate) const LANES: usize = 64;
@@ -48,26 +48,25 @@ impl Probe {
 
 /// What 64 bytes hold: bit `i` stands for the byte `i` places after the chunk's start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Chunk<const N: usize> {
+pub(crate) struct Chunk {
     pub(crate) newlines: u64,
-    /// Where each probe's bytes start.
-    pub(crate) candidates: [u64; N],
+    /// Where any probe's bytes start: which one is for the confirmation to tell, from the bytes
+    /// (one mask instead of one per probe saves a move-mask per probe per 16 bytes).
+    pub(crate) candidates: u64,
 }
 
 /// Classifies `hay[at..at + 64]`. The probes look up to two bytes further: `hay` must hold
 /// `at + 66` bytes (see [`Classifier`] for the last ones).
 #[inline(always)]
-fn classify<const N: usize>(hay: &[u8], at: usize, probes: &[Probe; N]) -> Chunk<N> {
-    let mut chunk = Chunk { newlines: 0, candidates: [0; N] };
+fn classify<const N: usize>(hay: &[u8], at: usize, probes: &[Probe; N]) -> Chunk {
+    let mut chunk = Chunk { newlines: 0, candidates: 0 };
     // Sixteen bytes at a time, the width of an SSE2 or simd128 register: a 64-lane mask's
     // `to_bitmask` does not lower to `pmovmskb` without AVX-512.
     for quarter in 0..LANES / WIDTH {
         let shift = quarter * WIDTH;
         let (newlines, candidates) = classify16(hay, at + shift, probes);
         chunk.newlines |= u64::from(newlines) << shift;
-        for (all, c) in chunk.candidates.iter_mut().zip(candidates) {
-            *all |= u64::from(c) << shift;
-        }
+        chunk.candidates |= u64::from(candidates) << shift;
     }
     chunk
 }
@@ -77,12 +76,13 @@ const WIDTH: usize = 16;
 
 /// [`classify`] for the 16 bytes at `at`: their newlines and candidates.
 #[inline(always)]
-fn classify16<const N: usize>(hay: &[u8], at: usize, probes: &[Probe; N]) -> (u16, [u16; N]) {
+fn classify16<const N: usize>(hay: &[u8], at: usize, probes: &[Probe; N]) -> (u16, u16) {
     type V = Simd<u8, WIDTH>;
     let load = |from: usize| V::from_slice(&hay[from..from + WIDTH]);
     let (b0, b1, b2) = (load(at), load(at + 1), load(at + 2));
     let newlines = b0.simd_eq(V::splat(b'\n')).to_bitmask() as u16;
-    let candidates = probes.map(|p| {
+    let mut candidates = Mask::splat(false);
+    for p in probes {
         let mut m = b0.simd_eq(V::splat(p.bytes[0]));
         if p.len > 1 {
             m &= b1.simd_eq(V::splat(p.bytes[1]));
@@ -90,9 +90,9 @@ fn classify16<const N: usize>(hay: &[u8], at: usize, probes: &[Probe; N]) -> (u1
         if p.len > 2 {
             m &= b2.simd_eq(V::splat(p.bytes[2]));
         }
-        m.to_bitmask() as u16
-    });
-    (newlines, candidates)
+        candidates |= m;
+    }
+    (newlines, candidates.to_bitmask() as u16)
 }
 
 /// Classifies a slice's bytes, 64 at a time, in order.
@@ -115,10 +115,10 @@ impl<const N: usize> Iterator for Classifier<'_, N> {
     /// A chunk's start in the slice, and what it holds. Bits past the slice's end are clear. A
     /// candidate near the end may have been matched against the padding: it is only a candidate,
     /// and the confirmation reads the slice itself.
-    type Item = (usize, Chunk<N>);
+    type Item = (usize, Chunk);
 
     #[inline(always)]
-    fn next(&mut self) -> Option<(usize, Chunk<N>)> {
+    fn next(&mut self) -> Option<(usize, Chunk)> {
         let (at, len) = (self.at, self.hay.len());
         if at >= len {
             return None;
@@ -134,69 +134,64 @@ impl<const N: usize> Iterator for Classifier<'_, N> {
         if rest.len() < LANES {
             let valid = (1u64 << rest.len()) - 1;
             chunk.newlines &= valid;
-            chunk.candidates = chunk.candidates.map(|c| c & valid);
+            chunk.candidates &= valid;
         }
         Some((at, chunk))
     }
 }
 
 /// A simple reading of the same masks, byte by byte, that the vector code is checked against.
-#[cfg(test)]
-fn classify_bytewise<const N: usize>(hay: &[u8], at: usize, probes: &[Probe; N]) -> Chunk<N> {
-    let mut chunk = Chunk { newlines: 0, candidates: [0; N] };
+fn classify_bytewise<const N: usize>(hay: &[u8], at: usize, probes: &[Probe; N]) -> Chunk {
+    let mut chunk = Chunk { newlines: 0, candidates: 0 };
     for i in 0..LANES.min(hay.len().saturating_sub(at)) {
         let p = at + i;
         if hay[p] == b'\n' {
             chunk.newlines |= 1 << i;
         }
-        for (c, probe) in chunk.candidates.iter_mut().zip(probes) {
-            let text = &probe.bytes[..probe.len];
-            if hay[p..].starts_with(text) {
-                *c |= 1 << i;
-            }
+        if probes.iter().any(|probe| hay[p..].starts_with(&probe.bytes[..probe.len])) {
+            chunk.candidates |= 1 << i;
         }
     }
     chunk
+}
+
+/// Checks the classifier against [`classify_bytewise`] on `hay` cut to every length, with the
+/// default markers' probes (`t: `, `Ite`) and `probe`: the unit tests run it natively and the
+/// engine's tests in the browser, on the code the engine ships.
+pub(crate) fn check_against_bytewise(hay: &[u8], probe: &[u8]) -> Result<(), String> {
+    let probes = [Probe::new(b"t: "), Probe::new(b"Iteration "), Probe::new(probe)];
+    for len in 0..=hay.len() {
+        let hay = &hay[..len];
+        let fast: Vec<_> = Classifier::new(hay, probes).collect();
+        let slow: Vec<_> = (0..len).step_by(LANES).map(|at| (at, classify_bytewise(hay, at, &probes))).collect();
+        if fast != slow {
+            return Err(format!("the first stage misreads {} bytes: {fast:?}, byte by byte {slow:?}", hay.len()));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn probes() -> [Probe; 2] {
-        [Probe::new(b"t: "), Probe::new(b"Iteration ")]
-    }
-
-    /// Every chunk of `hay`, as the classifier gives them and byte by byte.
-    fn both(hay: &[u8], probes: [Probe; 2]) -> (Vec<(usize, Chunk<2>)>, Vec<(usize, Chunk<2>)>) {
-        let fast: Vec<_> = Classifier::new(hay, probes).collect();
-        let slow: Vec<_> = (0..hay.len()).step_by(LANES).map(|at| (at, classify_bytewise(hay, at, &probes))).collect();
-        (fast, slow)
-    }
-
     #[test]
     fn masks_agree_with_a_bytewise_reading_at_every_length_and_offset() {
         let line = b"Iteration 7\nTest: a\r\nResult: PASS\nIt: t:  Test: x Result: y\n\nt:";
-        let mut hay = Vec::new();
         for shift in 0..70 {
-            hay.clear();
-            hay.extend(std::iter::repeat_n(b'x', shift));
+            let mut hay = vec![b'x'; shift];
             for _ in 0..4 {
                 hay.extend_from_slice(line);
             }
-            for len in 0..=hay.len() {
-                let (fast, slow) = both(&hay[..len], probes());
-                assert_eq!(fast, slow, "shift {shift}, length {len}");
-            }
+            check_against_bytewise(&hay, b"Res").unwrap();
         }
     }
 
     #[test]
     fn short_probes_match_fewer_bytes() {
         let hay = b"ab\nabc\na\n".repeat(20);
-        for text in [&b"a"[..], b"ab", b"abc"] {
-            let (fast, slow) = both(&hay, [Probe::new(text), Probe::new(b"\n")]);
-            assert_eq!(fast, slow);
+        for text in [&b"a"[..], b"ab", b"abc", b"\n"] {
+            check_against_bytewise(&hay, text).unwrap();
         }
     }
 
@@ -205,6 +200,7 @@ mod tests {
         // The padding is zeros: a probe of zeros must still not match a byte past the end.
         let hay = b"\0\0\0\0";
         let chunks: Vec<_> = Classifier::new(hay, [Probe::new(b"\0")]).collect();
-        assert_eq!(chunks, vec![(0, Chunk { newlines: 0, candidates: [0b1111] })]);
+        assert_eq!(chunks, vec![(0, Chunk { newlines: 0, candidates: 0b1111 })]);
+        check_against_bytewise(hay, b"\0").unwrap();
     }
 }

@@ -61,10 +61,31 @@ pub(crate) fn scan(state: &mut Partial, bytes: &[u8], options: &Options, format:
 trait Confirm<const N: usize> {
     fn probes(&self) -> [Probe; N];
 
-    /// The marker that the candidate of probe `k` at `p` in `hay` confirms, and where it starts.
-    /// A marker holds no newline, so one that matches lies within the candidate's line; a block
+    /// Confirms the candidate at `p` in `hay`: keeps where each marker that it starts (or, for a
+    /// shared end, ends) begins, as its line's first if it is, and says whether there was one. A
+    /// marker holds no newline, so one that matches lies within the candidate's line; a block
     /// starts at a line start, so a look back that stays in `hay` stays in the line.
-    fn confirm(&self, hay: &[u8], k: usize, p: usize) -> Option<(Marker, usize)>;
+    fn confirm(&self, hay: &[u8], p: usize, line: &mut Line) -> bool;
+}
+
+/// The line being walked: where it starts and where its markers are.
+struct Line {
+    start: usize,
+    hits: Hits,
+}
+
+impl Line {
+    /// Keeps `at` as the line's first `marker` if it is; says so.
+    #[inline(always)]
+    fn hit(&mut self, marker: Marker, at: usize) -> bool {
+        let first = match marker {
+            Marker::Iteration => &mut self.hits.iteration,
+            Marker::Test => &mut self.hits.test,
+            Marker::Result => &mut self.hits.result,
+        };
+        first.get_or_insert(at - self.start);
+        true
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -83,50 +104,36 @@ fn scan_block<const N: usize>(
     options: &Options,
     markers: &impl Confirm<N>,
 ) {
-    let mut line_start = 0;
-    let mut hits = Hits::default();
-    // The line at `line_start` holds a marker.
+    let mut line = Line { start: 0, hits: Hits::default() };
+    // The line holds a marker.
     let mut marked = false;
     for (at, chunk) in Classifier::new(hay, markers.probes()) {
-        let mut newlines = chunk.newlines;
-        let mut candidates = chunk.candidates.iter().fold(0, |all, c| all | c);
+        let (mut newlines, mut candidates) = (chunk.newlines, chunk.candidates);
         // Bits in order, while a candidate is left or a marked line waits for its end.
         while candidates != 0 || (marked && newlines != 0) {
             let (c, n) = (candidates.trailing_zeros(), newlines.trailing_zeros());
             if c < n {
                 candidates &= candidates - 1;
-                for (k, probe) in chunk.candidates.iter().enumerate() {
-                    if probe >> c & 1 == 0 {
-                        continue;
-                    }
-                    if let Some((marker, start)) = markers.confirm(hay, k, at + c as usize) {
-                        let first = match marker {
-                            Marker::Iteration => &mut hits.iteration,
-                            Marker::Test => &mut hits.test,
-                            Marker::Result => &mut hits.result,
-                        };
-                        first.get_or_insert(start - line_start);
-                        marked = true;
-                    }
-                }
+                marked |= markers.confirm(hay, at + c as usize, &mut line);
             } else {
                 newlines &= newlines - 1;
                 let end = at + n as usize;
                 if std::mem::take(&mut marked) {
-                    marker_line(state, &bytes[line_start..end], std::mem::take(&mut hits), line_start, options);
+                    let hits = std::mem::take(&mut line.hits);
+                    marker_line(state, &bytes[line.start..end], hits, line.start, options);
                 }
                 state.lines += 1;
-                line_start = end + 1;
+                line.start = end + 1;
             }
         }
         if newlines != 0 {
             state.lines += u64::from(newlines.count_ones());
-            line_start = at + LANES - newlines.leading_zeros() as usize;
+            line.start = at + LANES - newlines.leading_zeros() as usize;
         }
     }
     if marked {
         // The last line, not ended by a newline.
-        marker_line(state, &bytes[line_start..], hits, line_start, options);
+        marker_line(state, &bytes[line.start..], line.hits, line.start, options);
     }
 }
 
@@ -146,13 +153,15 @@ impl Confirm<2> for DefaultMarkers {
     }
 
     #[inline(always)]
-    fn confirm(&self, hay: &[u8], k: usize, p: usize) -> Option<(Marker, usize)> {
-        match k {
-            0 if p >= 3 && &hay[p - 3..p] == b"Tes" => Some((Marker::Test, p - 3)),
-            0 if p >= 5 && &hay[p - 5..p] == b"Resul" => Some((Marker::Result, p - 5)),
-            1 if hay[p..].starts_with(b"Iteration ") => Some((Marker::Iteration, p)),
-            _ => None,
+    fn confirm(&self, hay: &[u8], p: usize, line: &mut Line) -> bool {
+        // The two probes start with different bytes: the first tells which one this is.
+        if hay[p] == b't' {
+            if p >= 3 && &hay[p - 3..p] == b"Tes" {
+                return line.hit(Marker::Test, p - 3);
+            }
+            return p >= 5 && &hay[p - 5..p] == b"Resul" && line.hit(Marker::Result, p - 5);
         }
+        hay[p..].starts_with(b"Iteration ") && line.hit(Marker::Iteration, p)
     }
 }
 
@@ -170,15 +179,21 @@ impl Confirm<2> for SharedEnd<'_> {
         [Probe::new(self.end), Probe::new(self.iteration)]
     }
 
-    fn confirm(&self, hay: &[u8], k: usize, p: usize) -> Option<(Marker, usize)> {
+    fn confirm(&self, hay: &[u8], p: usize, line: &mut Line) -> bool {
         let before = |m: &[u8]| p.checked_sub(m.len()).filter(|&s| hay[s..p] == *m);
-        match k {
-            0 if hay[p..].starts_with(self.end) => before(self.test)
-                .map(|s| (Marker::Test, s))
-                .or_else(|| before(self.result).map(|s| (Marker::Result, s))),
-            1 if hay[p..].starts_with(self.iteration) => Some((Marker::Iteration, p)),
-            _ => None,
+        let mut found = false;
+        if hay[p..].starts_with(self.end) {
+            // The end is the longest the two share, so at most one of them comes before it.
+            if let Some(s) = before(self.test) {
+                found = line.hit(Marker::Test, s);
+            } else if let Some(s) = before(self.result) {
+                found = line.hit(Marker::Result, s);
+            }
         }
+        if hay[p..].starts_with(self.iteration) {
+            found = line.hit(Marker::Iteration, p);
+        }
+        found
     }
 }
 
@@ -194,13 +209,17 @@ impl Confirm<3> for Apart<'_> {
         [Probe::new(self.test), Probe::new(self.result), Probe::new(self.iteration)]
     }
 
-    fn confirm(&self, hay: &[u8], k: usize, p: usize) -> Option<(Marker, usize)> {
-        let (marker, text) = match k {
-            0 => (Marker::Test, self.test),
-            1 => (Marker::Result, self.result),
-            _ => (Marker::Iteration, self.iteration),
-        };
-        hay[p..].starts_with(text).then_some((marker, p))
+    fn confirm(&self, hay: &[u8], p: usize, line: &mut Line) -> bool {
+        // One marker may start with another: each is kept.
+        let mut found = false;
+        for (marker, text) in
+            [(Marker::Test, self.test), (Marker::Result, self.result), (Marker::Iteration, self.iteration)]
+        {
+            if hay[p..].starts_with(text) {
+                found = line.hit(marker, p);
+            }
+        }
+        found
     }
 }
 
