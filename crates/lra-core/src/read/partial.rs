@@ -406,7 +406,7 @@ impl Partial {
             _ => None,
         };
         let failed =
-            (class == Class::Failed).then(|| FailedRun { file: 0, opened: open.line.offset, closed: line.offset });
+            (class == Class::Failed).then_some(FailedRun { file: 0, opened: open.line.offset, closed: line.offset });
         // Only a run that closed with a result has a duration (design rule 9): an empty word
         // closes it as missing, whatever its stamps say.
         let duration = match class {

@@ -546,7 +546,7 @@ proptest! {
 /// repeated runs, each after a filler of any length, so that markers fall at every offset modulo
 /// 64 and on both sides of each 64-byte edge.
 fn long_log() -> impl Strategy<Value = Vec<u8>> {
-    let filler = (0usize..130, prop::sample::select(&[b'x', b' ', b'\t', b'#'][..]))
+    let filler = (0usize..130, prop::sample::select(&b"x \t#"[..]))
         .prop_map(|(n, b)| std::iter::repeat_n(b, n).collect::<Vec<u8>>());
     let piece = prop_oneof![2 => line(), 2 => prop::sample::select(REPEATED).prop_map(<[u8]>::to_vec)];
     let entry = (filler, piece, any::<bool>(), prop::bool::weighted(0.1));
