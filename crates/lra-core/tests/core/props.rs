@@ -594,3 +594,32 @@ proptest! {
         }
     }
 }
+
+/// Markers matched in any case are read from a lowercased copy, 128 KiB of lines at a time: a
+/// log of many such blocks, in mixed case, reads as the general path reads it, line by line.
+#[test]
+fn case_blind_markers_read_alike_across_the_lowercased_blocks() {
+    let options =
+        lra_core::GenOptions { iterations: 150, tests: 40, fail_rate: 0.2, ..lra_core::GenOptions::default() };
+    let mut log = Vec::new();
+    lra_core::generate(options, &mut log).unwrap();
+    // Every third line's markers in upper case, so that only a case-blind reading counts them.
+    let log: Vec<u8> = log
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .flat_map(|(i, line)| {
+            let line = if i % 3 == 0 { line.to_ascii_uppercase() } else { line.to_vec() };
+            line.into_iter().chain([b'\n'])
+        })
+        .collect();
+    assert!(log.len() > 3 * 128 * 1024, "{} bytes", log.len());
+    let markers = Markers::new("Test: ", "Result: ", "Iteration ", true).unwrap();
+    for name_mode in [NameMode::Line, NameMode::FirstWord] {
+        let options =
+            Options { markers: markers.clone(), name_mode, format: Some(LogFormat::Markers), ..Options::default() };
+        let fast = parse_with("t.log", &log, &options);
+        let general = lra_core::testing::parse_markers_in_general("t.log", &log, &options);
+        assert!(fast.files[0].totals.runs() > 1000);
+        assert_eq!(unreported(fast), unreported(general));
+    }
+}
