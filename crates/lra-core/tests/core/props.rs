@@ -609,7 +609,7 @@ fn case_blind_markers_read_alike_across_the_lowercased_blocks() {
         .enumerate()
         .flat_map(|(i, line)| {
             let line = if i % 3 == 0 { line.to_ascii_uppercase() } else { line.to_vec() };
-            line.into_iter().chain([b'\n'])
+            line.into_iter().chain(*b"\n")
         })
         .collect();
     assert!(log.len() > 3 * 128 * 1024, "{} bytes", log.len());
