@@ -177,6 +177,9 @@ pub fn HistoryGrid() -> impl IntoView {
             w.rows
                 .into_iter()
                 .map(|row| {
+                    // Shared by the row's cells: copied only when one is picked, not once per cell
+                    // drawn (2,000 copies of a row made the first draw a long task).
+                    let row = std::rc::Rc::new(row);
                     let point = row.change_point.as_ref().map(|c| c.0);
                     let cells = row
                         .cells
@@ -197,7 +200,7 @@ pub fn HistoryGrid() -> impl IntoView {
                                     on:click=move |_| {
                                         looking.set(None);
                                         let cell = Some((pick.1.clone(), cell, pick.2));
-                                        picked.set(Some(Picked { row: pick.0.clone(), cell }));
+                                        picked.set(Some(Picked { row: (*pick.0).clone(), cell }));
                                     }
                                 >
                                     {mark}
@@ -215,7 +218,7 @@ pub fn HistoryGrid() -> impl IntoView {
                             <th scope="row" class="name">
                                 <button type="button" on:click=move |_| {
                                     looking.set(None);
-                                    picked.set(Some(Picked { row: whole.clone(), cell: None }))
+                                    picked.set(Some(Picked { row: (*whole).clone(), cell: None }))
                                 }>
                                     {name}
                                 </button>
