@@ -39,7 +39,7 @@ struct Compiled {
     /// The end that the test and result markers share, when it is long enough to be rare (the
     /// default `Test: ` and `Result: ` both end in `t: `): the scan's first stage probes for it,
     /// then a look back tells the two markers apart, for the cost of one probe.
-    shared_end: Option<Finder<'static>>,
+    shared_end: Option<Box<[u8]>>,
 }
 
 static DEFAULT: LazyLock<Markers> = LazyLock::new(|| {
@@ -103,7 +103,7 @@ impl Markers {
             test_finder: finder(&t),
             result_finder: finder(&r),
             iteration_finder: finder(&i),
-            shared_end: shared_end(t.as_bytes(), r.as_bytes()).map(|end| Finder::new(end).into_owned()),
+            shared_end: shared_end(t.as_bytes(), r.as_bytes()).map(Box::from),
         })))
     }
 
@@ -155,8 +155,8 @@ impl Markers {
         &self.0.iteration_finder
     }
 
-    pub(crate) fn shared_end(&self) -> Option<&Finder<'static>> {
-        self.0.shared_end.as_ref()
+    pub(crate) fn shared_end(&self) -> Option<&[u8]> {
+        self.0.shared_end.as_deref()
     }
 
     /// The longest marker's length.
@@ -199,7 +199,7 @@ mod tests {
     fn the_default_markers_share_their_end() {
         let m = Markers::default();
         assert!(m.is_default());
-        assert_eq!(m.shared_end().map(|f| f.needle()), Some(&b"t: "[..]));
+        assert_eq!(m.shared_end(), Some(&b"t: "[..]));
     }
 
     #[test]

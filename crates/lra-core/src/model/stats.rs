@@ -161,11 +161,11 @@ impl TestStats {
     }
 
     /// Records a failed run, whose outcome was added; the first is its first failure, whose
-    /// result line is at `at()`.
-    pub(crate) fn add_failed_run(&mut self, run: FailedRun, at: impl FnOnce() -> Location) {
+    /// result line is `at`.
+    pub(crate) fn add_failed_run(&mut self, run: FailedRun, at: Location) {
         let failing = self.make_failing();
         if failing.first_failure.is_none() {
-            failing.first_failure = Some(at());
+            failing.first_failure = Some(at);
         }
         failing.runs.push(run);
     }

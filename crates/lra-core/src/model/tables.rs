@@ -137,14 +137,14 @@ impl Tables {
 
     /// Counts one run of test `t`, in iteration `iteration` if any, that ended with `result`.
     /// `failed` is where the run opened and closed, for a failed run (and only for one); its
-    /// result line is at `at()`, asked only when a first failure keeps it.
+    /// result line is `at`.
     pub(crate) fn record(
         &mut self,
         t: u32,
         iteration: Option<u32>,
         result: RunResult<'_>,
         failed: Option<FailedRun>,
-        at: impl FnOnce() -> Location,
+        at: Location,
     ) {
         let RunResult { word, class, detail, duration } = result;
         debug_assert_eq!(failed.is_some(), class == Class::Failed);
@@ -168,17 +168,14 @@ impl Tables {
             test.add_outcome(class);
         }
         if let Some(run) = failed {
-            // Asked once at most, though both below may want it.
-            let (mut at, mut known) = (Some(at), None);
-            let mut here = || *known.get_or_insert_with(|| at.take().expect("asked once")());
-            test.add_failed_run(run, &mut here);
+            test.add_failed_run(run, at);
             let g = match self.raw_failure_index.get(detail) {
                 Some(&g) => g,
                 None => {
                     let example = lossy(detail);
                     let example = example.trim();
                     let folded = cut_string(fold_digits(example));
-                    let g = self.failure_group(&folded, &cut_text(example), here());
+                    let g = self.failure_group(&folded, &cut_text(example), at);
                     // A reason over the budget is not kept whole, even as a key.
                     if detail.len() <= CUT_BYTES {
                         self.raw_failure_index.insert(detail.into(), g);

@@ -5,7 +5,7 @@
 //! known for free), a candidate bit is confirmed against the marker's whole text, and only a line
 //! holding a confirmed marker is read. No search restarts per hit, and no byte is read twice.
 //!
-//! `std::simd` compiles to SSE2/AVX2 compares and `pmovmskb` on x86-64 and to `i8x16.eq` and
+//! `std::simd` compiles to 16-byte SSE2 compares and `pmovmskb` on x86-64 and to `i8x16.eq` and
 //! `i8x16.bitmask` on wasm32 with simd128 (the engine's build), from the same safe code.
 
 use std::simd::cmp::SimdPartialEq;
@@ -15,11 +15,9 @@ use std::simd::{Mask, Simd};
 pub(crate) const LANES: usize = 64;
 
 /// The first stage's implementation, as the engine reports it: which vector instructions the
-/// compares compile to in this build.
+/// compares compile to in this build (16-byte ones, whatever wider registers the target has).
 pub const FIRST_STAGE: &str = if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
     "std::simd, 64-byte bitmasks, wasm32 simd128"
-} else if cfg!(all(target_arch = "x86_64", target_feature = "avx2")) {
-    "std::simd, 64-byte bitmasks, x86-64 AVX2"
 } else if cfg!(all(target_arch = "x86_64", target_feature = "sse2")) {
     "std::simd, 64-byte bitmasks, x86-64 SSE2"
 } else if cfg!(target_arch = "aarch64") {

@@ -414,7 +414,7 @@ impl Partial {
             _ => self.duration(open.stamp, end),
         };
         let result = RunResult { word, class, detail, duration };
-        self.tables.record(open.test, label, result, failed, || at(line));
+        self.tables.record(open.test, label, result, failed, at(line));
         self.totals.add(class);
         match open.iteration {
             IterationAt::Label(i) => {

@@ -44,7 +44,6 @@ pub(crate) fn scan(state: &mut Partial, bytes: &[u8], options: &Options, format:
         if markers.is_default() {
             scan_block(state, block, hay, options, &DefaultMarkers);
         } else if let Some(end) = markers.shared_end() {
-            let end = end.needle();
             let before = |m: &'_ [u8]| m.len() - end.len();
             let found = SharedEnd { end, test: &t[..before(t)], result: &r[..before(r)], iteration: i };
             scan_block(state, block, hay, options, &found);

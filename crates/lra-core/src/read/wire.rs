@@ -42,7 +42,7 @@ mod tests {
             detail: b"boom 2",
             duration: Some(1_500),
         };
-        tables.record(1, None, result, Some(run), || crate::Location::at(0, line));
+        tables.record(1, None, result, Some(run), crate::Location::at(0, line));
         assert_eq!(tables.failure_groups.len(), 1, "the reason's group is found again");
     }
 }
