@@ -7,6 +7,8 @@ use leptos::prelude::*;
 use lra_core::as_shown;
 use lra_protocol::query::{NextRunQuery, NoAnswer, RunFound};
 use lra_protocol::{HistoryQuery, HistoryRow, Place, count, failure_rate};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlTableCellElement, HtmlTableRowElement};
 
 use crate::asked::asked_of_summary;
 use crate::engine_handle::EngineHandle;
@@ -16,6 +18,8 @@ use crate::tests_table::FilterBox;
 /// Tests and builds in one window: 2,000 cells lay out well inside a frame.
 const ROWS: u32 = 50;
 const BUILDS: u32 = 40;
+/// The cells of a row before its builds': the test's name, since when it fails, its failure rate.
+const LEADING_CELLS: i32 = 3;
 
 /// A cell (or a test's name) picked in the grid: the test's row, and when a cell was, the
 /// build's label, the test's runs in it (`[passed, failed]`) and the build's files, if the page
@@ -161,25 +165,53 @@ pub fn HistoryGrid() -> impl IntoView {
                 .collect_view();
             view! {
                 <tr>
-                    <th scope="col">"Test"</th>
-                    <th scope="col">"Failing since"</th>
-                    <th scope="col">"Failure rate (95% interval)"</th>
+                    <th scope="col" class="test">"Test"</th>
+                    <th scope="col" class="since">"Failing since"</th>
+                    <th scope="col" class="rate">"Failure rate (95% interval)"</th>
                     {labels}
                 </tr>
             }
         })
     };
+    // A test's row picked by its place in the window, with the cell of the build at `build`.
+    let pick = move |row: usize, build: Option<usize>| {
+        let chosen = shown.with_untracked(|w| {
+            let w = w.as_ref()?;
+            let row = w.rows.get(row)?.clone();
+            let cell = match build {
+                Some(k) => Some((w.labels.get(k)?.clone(), *row.cells.get(k)?, w.files.get(k).copied().flatten())),
+                None => None,
+            };
+            Some(Picked { row, cell })
+        });
+        if chosen.is_some() {
+            looking.set(None);
+            picked.set(chosen);
+        }
+    };
+    // One handler for every cell of the grid, which finds the cell by its place in the table: a
+    // closure and a listener per cell (2,000 of them) made drawing a window a long task.
+    let cell_clicked = move |ev: web_sys::MouseEvent| {
+        let cell = ev
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|e| e.closest("td.hc").ok().flatten())
+            .and_then(|c| c.dyn_into::<HtmlTableCellElement>().ok());
+        let Some(cell) = cell else { return };
+        let row = cell.parent_element().and_then(|r| r.dyn_into::<HtmlTableRowElement>().ok());
+        let (Some(row), Ok(build)) = (row, usize::try_from(cell.cell_index() - LEADING_CELLS)) else { return };
+        if let Ok(row) = usize::try_from(row.section_row_index()) {
+            pick(row, Some(build));
+        }
+    };
     let rows = move || {
         shown.get().map(|w| {
             let first_build = w.first_build;
             let labels = w.labels;
-            let files = w.files;
             w.rows
                 .into_iter()
-                .map(|row| {
-                    // Shared by the row's cells: copied only when one is picked, not once per cell
-                    // drawn (2,000 copies of a row made the first draw a long task).
-                    let row = std::rc::Rc::new(row);
+                .enumerate()
+                .map(|(r, row)| {
                     let point = row.change_point.as_ref().map(|c| c.0);
                     let cells = row
                         .cells
@@ -192,36 +224,18 @@ pub fn HistoryGrid() -> impl IntoView {
                                 Some(_) => format!("{}; its failure rate changed here", cell_text(label, cell)),
                                 None => cell_text(label, cell),
                             };
-                            let pick = (row.clone(), label.clone(), files.get(k).copied().flatten());
-                            view! {
-                                <td
-                                    class=cell_class(cell)
-                                    title=text
-                                    on:click=move |_| {
-                                        looking.set(None);
-                                        let cell = Some((pick.1.clone(), cell, pick.2));
-                                        picked.set(Some(Picked { row: (*pick.0).clone(), cell }));
-                                    }
-                                >
-                                    {mark}
-                                </td>
-                            }
+                            view! { <td class=cell_class(cell) title=text>{mark}</td> }
                         })
                         .collect_view();
                     let name = as_shown(&row.name).into_owned();
                     let since =
                         row.failing_since.as_deref().map_or_else(|| "–".to_owned(), |b| as_shown(b).into_owned());
                     let rate = failure_rate(&row.counts);
-                    let whole = row.clone();
+                    // The row's LEADING_CELLS, then its cells.
                     view! {
                         <tr class:broken=row.failing_since.is_some()>
                             <th scope="row" class="name">
-                                <button type="button" on:click=move |_| {
-                                    looking.set(None);
-                                    picked.set(Some(Picked { row: (*whole).clone(), cell: None }))
-                                }>
-                                    {name}
-                                </button>
+                                <button type="button" on:click=move |_| pick(r, None)>{name}</button>
                             </th>
                             <td class="name">{since}</td>
                             <td>{rate}</td>
@@ -311,9 +325,11 @@ pub fn HistoryGrid() -> impl IntoView {
             </p>
             {detail}
             <div class="history-scroll">
-                <table id="history-grid">
+                // Its columns' widths are set (style.css), so that laying out 2,000 cells does not
+                // measure each of them first; the table is as wide as its builds.
+                <table id="history-grid" style=move || format!("--builds: {}", builds_at.get().1)>
                     <thead>{header}</thead>
-                    <tbody>{rows}</tbody>
+                    <tbody on:click=cell_clicked>{rows}</tbody>
                 </table>
             </div>
         </section>

@@ -195,7 +195,7 @@ pub fn Anomalies() -> impl IntoView {
 }
 
 /// Files per page of the files table: a thousand rows of eleven cells would be one long task.
-const FILE_PAGE: usize = 100;
+const FILE_PAGE: usize = crate::tests_table::PAGE as usize;
 
 /// One row per file, a page at a time.
 #[component]
