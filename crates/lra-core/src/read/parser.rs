@@ -13,7 +13,7 @@ use crate::read::format::nextest::NextestReader;
 use crate::read::format::pytest::PytestReader;
 use crate::read::format::tap::TapReader;
 use crate::read::partial::Partial;
-use crate::read::prefix::{framed_runner_line, runner_line};
+use crate::read::prefix::{clean_runner_line, first_escape, framed_runner_line, runner_line};
 use crate::read::scan::{read_runner_line, scan};
 
 /// A line as an ordered reader reads it.
@@ -349,11 +349,16 @@ impl FileParser {
 
     fn whole_lines(&mut self, bytes: &[u8]) {
         if let Some(ordered) = &mut self.ordered {
+            // Most logs hold no escape byte at all: then no line is searched for one.
+            let clean = first_escape(bytes).is_none();
             let mut start = 0;
             for end in memchr::memchr_iter(b'\n', bytes) {
                 let line = &bytes[start..end.min(start + self.options.max_line)];
                 let at = self.state.next_line(start);
-                ordered.line(&ordered_line(&**ordered, line), at, &mut self.state);
+                match clean {
+                    true => ordered.clean_line(clean_runner_line(line), at, &mut self.state),
+                    false => ordered.line(&ordered_line(&**ordered, line), at, &mut self.state),
+                }
                 self.state.lines += 1;
                 start = end + 1;
             }

@@ -19,6 +19,12 @@ pub(crate) fn framed_runner_line(line: &[u8]) -> Cow<'_, [u8]> {
     plain(line, true)
 }
 
+/// [`runner_line`] (and [`framed_runner_line`]) of a line known to hold no escape byte and no
+/// `^V`.
+pub(crate) fn clean_runner_line(line: &[u8]) -> &[u8] {
+    strip(line.strip_suffix(b"\r").unwrap_or(line))
+}
+
 fn plain(line: &[u8], keep_frames: bool) -> Cow<'_, [u8]> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let first = if keep_frames { memchr::memchr(ESC, line) } else { first_escape(line) };

@@ -329,6 +329,14 @@ fn decimal_us(digits: &[u8], ns_per_unit: u128) -> Option<u64> {
     if int.is_empty() || frac.contains(&b'.') || int.len() + frac.len() > 30 {
         return None;
     }
+    if int.len() + frac.len() <= 9 {
+        // Below 10⁹ units of at most 10⁹ ns: the same sums in u64, without a 128-bit division
+        // for every `(0.00s)`.
+        let value = |d: &[u8]| d.iter().fold(0u64, |v, &b| v * 10 + u64::from(b - b'0'));
+        let ns_per_unit = u64::try_from(ns_per_unit).ok()?;
+        let ns = value(int) * ns_per_unit + value(frac) * ns_per_unit / 10u64.pow(frac.len() as u32);
+        return Some(ns / 1_000);
+    }
     let value = |d: &[u8]| d.iter().fold(0u128, |v, &b| v * 10 + u128::from(b - b'0'));
     let ns = value(int) * ns_per_unit + value(frac) * ns_per_unit / 10u128.pow(frac.len() as u32);
     u64::try_from(ns / 1_000).ok()
@@ -466,6 +474,35 @@ mod tests {
         assert_eq!(seconds(b"12"), Some(12_000_000));
         assert_eq!(seconds(b"-1"), None);
         assert_eq!(seconds(b"NaN"), None);
+    }
+
+    #[test]
+    fn short_numbers_read_in_u64_as_long_ones_in_u128() {
+        // At the edge of the short path (nine digits) and past it, each worked out by hand.
+        assert_eq!(stated(b"999999999s"), Some(999_999_999_000_000));
+        assert_eq!(stated(b"123456.789 ms"), Some(123_456_789));
+        assert_eq!(stated(b"99999.9999 ns"), Some(99));
+        assert_eq!(stated(b"0.00000001s"), Some(0));
+        assert_eq!(stated(b"1234567890s"), Some(1_234_567_890_000_000));
+        assert_eq!(stated(b"12345.67890ms"), Some(12_345_678));
+        // Every split of a few digit strings, in every unit, against the sums done in u128.
+        let wide = |int: &str, frac: &str, ns_per_unit: u128| {
+            let ns = int.parse::<u128>().unwrap() * ns_per_unit
+                + frac.parse::<u128>().unwrap_or(0) * ns_per_unit / 10u128.pow(frac.len() as u32);
+            u64::try_from(ns / 1_000).ok()
+        };
+        for digits in ["987654321", "100000007", "000000001", "55", "1234567890123"] {
+            for dot in 1..=digits.len() {
+                let (int, frac) = digits.split_at(dot);
+                for (unit, ns_per_unit) in [("ns", 1), ("us", 1_000), ("ms", 1_000_000), ("s", 1_000_000_000)] {
+                    let text = match frac {
+                        "" => format!("{int}{unit}"),
+                        _ => format!("{int}.{frac}{unit}"),
+                    };
+                    assert_eq!(stated(text.as_bytes()), wide(int, frac, ns_per_unit), "{text}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -150,6 +150,14 @@ impl OrderedReader for GoReader {
         GoReader::line(self, line, n, state);
     }
 
+    /// No frame byte in the line: it is one unframed text line.
+    fn clean_line(&mut self, line: &[u8], n: LineStart, state: &mut Partial) {
+        match self.json {
+            true => self.json_line(line, n, state),
+            false => self.text_line(line, false, n, state),
+        }
+    }
+
     fn end(&mut self, state: &mut Partial) {
         GoReader::end(self, None, state);
     }
@@ -503,12 +511,18 @@ fn report(line: &[u8]) -> Option<Report<'_>> {
     } else {
         return rest.starts_with(b"BENCH: ").then_some(Report::Bench);
     };
-    let (name, took) = match memchr::memmem::rfind(rest, b" (") {
+    let (name, took) = match last_space_paren(rest) {
         Some(at) if rest.ends_with(b")") => (&rest[..at], stamps::stated(&rest[at + 2..rest.len() - 1])),
         _ => (rest, None),
     };
     let name = name.trim_ascii();
     (!name.is_empty()).then_some(Report::Result(name, (word, class, took)))
+}
+
+/// Where the last ` (` in `text` is (`memmem::rfind`'s answer, without setting up a search for
+/// each result line).
+fn last_space_paren(text: &[u8]) -> Option<usize> {
+    memchr::memrchr_iter(b'(', text).find(|&at| at > 0 && text[at - 1] == b' ').map(|at| at - 1)
 }
 
 /// Where the first text that starts a framing line (`=== RUN   `, `--- PASS: `, …) is inside
@@ -577,6 +591,19 @@ mod tests {
         assert!(matches!(update(b"=== PASS  TestX"), Some(Update::Result(b"TestX", (_, Class::Passed, None)))));
         assert!(matches!(update(b"=== NAME"), Some(Update::Switch(b""))));
         assert!(update(b"=== RUNNING x").is_none());
+        // A name holding ` (` and `(`: the time is the last ` (`'s.
+        assert_eq!(
+            result(b"--- PASS: TestX/(a)_(b) (c)(0.01s) (0.02s)"),
+            Some((&b"TestX/(a)_(b) (c)(0.01s)"[..], (&b"PASS"[..], Class::Passed, Some(20_000))))
+        );
+        assert_eq!(result(b"--- PASS: TestX(0.01s)").map(|r| r.1.2), Some(None));
+    }
+
+    #[test]
+    fn the_last_space_paren_is_where_memmem_finds_it() {
+        for text in [&b""[..], b"(", b" (", b"a (b (c", b"((( ", b" ( (", b"x(y) (z)(", b"(  (((  ("] {
+            assert_eq!(last_space_paren(text), memchr::memmem::rfind(text, b" ("), "{}", String::from_utf8_lossy(text));
+        }
     }
 
     /// The lines, each ended.

@@ -42,6 +42,16 @@ use crate::read::extract::LineEvents;
 pub(crate) trait OrderedReader: Send + fmt::Debug {
     /// Reads line `n` (its CI prefix and `\r` already gone).
     fn line(&mut self, line: &[u8], n: crate::base::location::LineStart, state: &mut crate::read::partial::Partial);
+    /// [`OrderedReader::line`] for a line known to hold no escape byte and no `^V`: a reader
+    /// that looks for them in each line skips the search.
+    fn clean_line(
+        &mut self,
+        line: &[u8],
+        n: crate::base::location::LineStart,
+        state: &mut crate::read::partial::Partial,
+    ) {
+        self.line(line, n, state);
+    }
     /// The file ended.
     fn end(&mut self, state: &mut crate::read::partial::Partial);
     /// Whether its lines keep the `^V` frame byte (see [`crate::read::prefix::framed_runner_line`]).
