@@ -12,7 +12,7 @@ use crate::base::text::count_lines;
 use crate::read::extract::{Hits, LineEvents};
 use crate::read::first_stage::{Classifier, LANES, Probe};
 use crate::read::partial::Partial;
-use crate::read::prefix::runner_line;
+use crate::read::prefix::{clean_runner_line, runner_line};
 
 /// When the case is ignored, the bytes are lowercased into a copy this large at a time, which
 /// stays in L2 while the first stage reads it.
@@ -230,6 +230,7 @@ fn scan_runner(state: &mut Partial, bytes: &[u8], options: &Options, format: Log
         // reads it once they are gone.
         return read_every_line(state, bytes, options, format);
     }
+    // Past here no line holds an escape byte or `^V`: lines are read as clean ones.
     let mut hits: Vec<usize> = Vec::new();
     for needle in format.needles() {
         hits.extend(needle.find_iter(bytes));
@@ -253,7 +254,7 @@ fn scan_runner(state: &mut Partial, bytes: &[u8], options: &Options, format: Log
         state.lines += newlines;
         let line_end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i);
         let at = state.next_line(line_start);
-        read_runner_line(state, &bytes[line_start..line_end], at, options, format);
+        read_clean_runner_line(state, &bytes[line_start..line_end], at, options, format);
         if line_end == bytes.len() {
             return;
         }
@@ -292,12 +293,12 @@ fn offer_gap(
             // The line at `pos` is the hit's, unless the bytes ended: then it is their last line,
             // without its `\n`.
             if hit == bytes.len() && pos < hit {
-                read_runner_line(state, &bytes[pos..hit], state.next_line(pos), options, format);
+                read_clean_runner_line(state, &bytes[pos..hit], state.next_line(pos), options, format);
                 return hit;
             }
             break;
         };
-        read_runner_line(state, &bytes[pos..pos + nl], state.next_line(pos), options, format);
+        read_clean_runner_line(state, &bytes[pos..pos + nl], state.next_line(pos), options, format);
         state.lines += 1;
         pos += nl + 1;
     }
@@ -308,14 +309,24 @@ fn offer_gap(
 /// when it has none, the line as output of the open test.
 pub(crate) fn read_runner_line(state: &mut Partial, line: &[u8], at: LineStart, options: &Options, format: LogFormat) {
     let kept = &line[..line.len().min(options.max_line)];
-    let line = runner_line(kept);
-    let mut events = format.read(&line);
+    read_plain_runner_line(state, kept, &runner_line(kept), at, format);
+}
+
+/// [`read_runner_line`] of a line known to hold no escape byte and no `^V`.
+fn read_clean_runner_line(state: &mut Partial, line: &[u8], at: LineStart, options: &Options, format: LogFormat) {
+    let kept = &line[..line.len().min(options.max_line)];
+    read_plain_runner_line(state, kept, clean_runner_line(kept), at, format);
+}
+
+/// Reads `kept` (a line within the line limit) whose plain form is `line`.
+fn read_plain_runner_line(state: &mut Partial, kept: &[u8], line: &[u8], at: LineStart, format: LogFormat) {
+    let mut events = format.read(line);
     if events != LineEvents::default() {
         events.read_stamp(kept.strip_suffix(b"\r").unwrap_or(kept));
         state.apply(events, at);
     } else if format.has_messages()
         && state.wants_message()
-        && let Some(message) = format.message(&line)
+        && let Some(message) = format.message(line)
     {
         state.message(message);
     }
