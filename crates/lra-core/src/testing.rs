@@ -49,6 +49,18 @@ pub fn parse_markers_in_general(name: &str, bytes: &[u8], options: &Options) -> 
     p.finish(name.into(), bytes.len() as u64, binary, LogFormat::Markers, options)
 }
 
+/// Parses `bytes`, a whole file in a runner's line format (GoogleTest, libtest), the simple
+/// way: every line read by the format, none skipped for holding no needle. The first stage's scan
+/// is checked against it.
+pub fn parse_runner_every_line(name: &str, bytes: &[u8], options: &Options, format: LogFormat) -> Summary {
+    let mut p = Partial::at_file_start();
+    crate::read::parser::number(&mut p, format, options);
+    crate::read::scan::read_every_line(&mut p, bytes, options, format);
+    p.offset += bytes.len() as u64;
+    let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
+    p.finish(name.into(), bytes.len() as u64, binary, format, options)
+}
+
 /// Checks the markers' first stage against a byte-by-byte reading of `hay`, cut to every length,
 /// with the default markers' probes and `probe` (up to its first three bytes).
 pub fn check_first_stage(hay: &[u8], probe: &[u8]) -> Result<(), String> {

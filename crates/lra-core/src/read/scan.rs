@@ -11,6 +11,7 @@ use crate::base::options::Options;
 use crate::base::text::count_lines;
 use crate::read::extract::{Hits, LineEvents};
 use crate::read::first_stage::{Classifier, LANES, Probe};
+use crate::read::format::{gtest, libtest};
 use crate::read::partial::Partial;
 use crate::read::prefix::{clean_runner_line, runner_line};
 
@@ -222,8 +223,10 @@ impl Confirm<3> for Apart<'_> {
     }
 }
 
-/// A runner's format: the lines around its needles' hits are read by the format. Lines with no
-/// events are offered as the open test's output while it has none (see [`read_runner_line`]).
+/// A runner's line format (GoogleTest, libtest): the first stage finds where its needles may
+/// start, and only the lines holding one are read by the format. Lines with no needle have no
+/// events; they are offered as the open test's output while it has none (see
+/// [`read_runner_line`]).
 fn scan_runner(state: &mut Partial, bytes: &[u8], options: &Options, format: LogFormat) {
     if crate::read::prefix::first_escape(bytes).is_some() {
         // Colour codes may fall inside a needle (`]\x1b[m `): every line is read, as the format
@@ -231,41 +234,64 @@ fn scan_runner(state: &mut Partial, bytes: &[u8], options: &Options, format: Log
         return read_every_line(state, bytes, options, format);
     }
     // Past here no line holds an escape byte or `^V`: lines are read as clean ones.
-    let mut hits: Vec<usize> = Vec::new();
-    for needle in format.needles() {
-        hits.extend(needle.find_iter(bytes));
+    match format {
+        LogFormat::GoogleTest => scan_needles(state, bytes, gtest::NEEDLES, options, format),
+        LogFormat::Libtest => scan_needles(state, bytes, libtest::NEEDLES, options, format),
+        // The other runners are read in order by their own readers, not scanned.
+        _ => state.lines += count_lines(bytes),
     }
-    hits.sort_unstable();
+}
+
+/// [`scan_runner`] for a format every meaningful line of which holds one of `needles`: the
+/// first stage's candidates are confirmed against them, newline bits end lines, and a line is
+/// read when it holds a needle or the open test wants a message.
+fn scan_needles<const N: usize>(
+    state: &mut Partial,
+    bytes: &[u8],
+    needles: [&[u8]; N],
+    options: &Options,
+    format: LogFormat,
+) {
     let messages = format.has_messages();
-    // The next byte not yet read, at a line start.
-    let mut pos = 0;
-    for hit in hits.into_iter().chain(std::iter::once(bytes.len())) {
-        if hit < pos {
-            // On a line read already.
-            continue;
+    let mut start = 0;
+    // The line holds a needle.
+    let mut marked = false;
+    for (at, chunk) in Classifier::new(bytes, needles.map(Probe::new)) {
+        let (mut newlines, mut candidates) = (chunk.newlines, chunk.candidates);
+        loop {
+            // Every line is read while the open test waits for its message.
+            let every = messages && state.wants_message();
+            if candidates == 0 && (newlines == 0 || !(marked || every)) {
+                break;
+            }
+            let (c, n) = (candidates.trailing_zeros(), newlines.trailing_zeros());
+            if c < n {
+                candidates &= candidates - 1;
+                let p = at + c as usize;
+                marked = marked || needles.iter().any(|needle| bytes[p..].starts_with(needle));
+            } else {
+                newlines &= newlines - 1;
+                let end = at + n as usize;
+                if std::mem::take(&mut marked) || every {
+                    read_clean_runner_line(state, &bytes[start..end], state.next_line(start), options, format);
+                }
+                state.lines += 1;
+                start = end + 1;
+            }
         }
-        if messages && state.wants_message() {
-            pos = offer_gap(state, bytes, pos, hit, options, format);
+        if newlines != 0 {
+            state.lines += u64::from(newlines.count_ones());
+            start = at + LANES - newlines.leading_zeros() as usize;
         }
-        if hit == bytes.len() {
-            break;
-        }
-        let (newlines, line_start) = lines_before(bytes, pos, hit);
-        state.lines += newlines;
-        let line_end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i);
-        let at = state.next_line(line_start);
-        read_clean_runner_line(state, &bytes[line_start..line_end], at, options, format);
-        if line_end == bytes.len() {
-            return;
-        }
-        state.lines += 1;
-        pos = line_end + 1;
     }
-    state.lines += count_lines(&bytes[pos..]);
+    // The last line, not ended by a newline.
+    if start < bytes.len() && (marked || (messages && state.wants_message())) {
+        read_clean_runner_line(state, &bytes[start..], state.next_line(start), options, format);
+    }
 }
 
 /// Reads each line of `bytes` in a runner's line format, without looking for needles first.
-fn read_every_line(state: &mut Partial, bytes: &[u8], options: &Options, format: LogFormat) {
+pub(crate) fn read_every_line(state: &mut Partial, bytes: &[u8], options: &Options, format: LogFormat) {
     let mut pos = 0;
     while pos < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
@@ -276,33 +302,6 @@ fn read_every_line(state: &mut Partial, bytes: &[u8], options: &Options, format:
         state.lines += 1;
         pos = end + 1;
     }
-}
-
-/// Offers the whole lines of `bytes[pos..hit]` (no needle in them, so no events) as output, one
-/// by one, until one is kept; returns where the lines not read start.
-fn offer_gap(
-    state: &mut Partial,
-    bytes: &[u8],
-    mut pos: usize,
-    hit: usize,
-    options: &Options,
-    format: LogFormat,
-) -> usize {
-    while state.wants_message() {
-        let Some(nl) = memchr::memchr(b'\n', &bytes[pos..hit]) else {
-            // The line at `pos` is the hit's, unless the bytes ended: then it is their last line,
-            // without its `\n`.
-            if hit == bytes.len() && pos < hit {
-                read_clean_runner_line(state, &bytes[pos..hit], state.next_line(pos), options, format);
-                return hit;
-            }
-            break;
-        };
-        read_clean_runner_line(state, &bytes[pos..pos + nl], state.next_line(pos), options, format);
-        state.lines += 1;
-        pos += nl + 1;
-    }
-    pos
 }
 
 /// Reads one line (without its `\n`) of a runner's line format, the line `at`: its events, or,
@@ -329,14 +328,5 @@ fn read_plain_runner_line(state: &mut Partial, kept: &[u8], line: &[u8], at: Lin
         && let Some(message) = format.message(line)
     {
         state.message(message);
-    }
-}
-
-/// The newlines in `bytes[from..to]`, and where the line holding `to` starts.
-fn lines_before(bytes: &[u8], from: usize, to: usize) -> (u64, usize) {
-    let gap = &bytes[from..to];
-    match memchr::memrchr(b'\n', gap) {
-        None => (0, from),
-        Some(i) => (count_lines(&gap[..=i]), from + i + 1),
     }
 }

@@ -463,28 +463,7 @@ proptest! {
 /// GoogleTest's lines over a few names: results that name the open test, another or none, with
 /// and without durations, after unended output, the end-of-run lists, and output lines.
 fn gtest_log() -> impl Strategy<Value = Vec<u8>> {
-    const LINES: &[&str] = &[
-        "[ RUN      ] A.B",
-        "[ RUN      ] A.C",
-        "[       OK ] A.B",
-        "[       OK ] A.C (1 ms)",
-        "[  FAILED  ] A.B (2 ms)",
-        "[  FAILED  ] A.C",
-        "[  FAILED  ] A.B, where GetParam() = 1",
-        "[  SKIPPED ] A.C (3 ms)",
-        "[  SKIPPED ] A.B",
-        "out[       OK ] A.B",
-        "out[  FAILED  ] A.C (4 ms)",
-        "[ DISABLED ] A.D",
-        "[  DEATH   ] [       OK ] A.B (5 ms)",
-        "[  FAILED  ] 1 test, listed below:",
-        "Repeating all tests (iteration 2) . . .",
-        "a.cc:1: Failure",
-        "first message",
-        "second message",
-        "",
-    ];
-    (prop::collection::vec(prop::sample::select(LINES), 0..40), any::<bool>()).prop_map(|(lines, trailing)| {
+    (prop::collection::vec(prop::sample::select(GTEST_LINES), 0..40), any::<bool>()).prop_map(|(lines, trailing)| {
         let mut out = lines.join("\n").into_bytes();
         if trailing {
             out.push(b'\n');
@@ -492,6 +471,29 @@ fn gtest_log() -> impl Strategy<Value = Vec<u8>> {
         out
     })
 }
+
+/// GoogleTest's lines for [`gtest_log`].
+const GTEST_LINES: &[&str] = &[
+    "[ RUN      ] A.B",
+    "[ RUN      ] A.C",
+    "[       OK ] A.B",
+    "[       OK ] A.C (1 ms)",
+    "[  FAILED  ] A.B (2 ms)",
+    "[  FAILED  ] A.C",
+    "[  FAILED  ] A.B, where GetParam() = 1",
+    "[  SKIPPED ] A.C (3 ms)",
+    "[  SKIPPED ] A.B",
+    "out[       OK ] A.B",
+    "out[  FAILED  ] A.C (4 ms)",
+    "[ DISABLED ] A.D",
+    "[  DEATH   ] [       OK ] A.B (5 ms)",
+    "[  FAILED  ] 1 test, listed below:",
+    "Repeating all tests (iteration 2) . . .",
+    "a.cc:1: Failure",
+    "first message",
+    "second message",
+    "",
+];
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1024))]
@@ -621,5 +623,71 @@ fn case_blind_markers_read_alike_across_the_lowercased_blocks() {
         let general = lra_core::testing::parse_markers_in_general("t.log", &log, &options);
         assert!(fast.files[0].totals.runs() > 1000);
         assert_eq!(unreported(fast), unreported(general));
+    }
+}
+
+/// libtest's lines: run lines with each word, a result alone on a later line (`--nocapture`),
+/// the summary, a failure's output, and lines that hold a needle's text but mean nothing.
+const LIBTEST_LINES: &[&str] = &[
+    "running 3 tests",
+    "test a::b ... ok",
+    "test a::c ... FAILED",
+    "test a::d ... ignored",
+    "test a::e ... ignored, slow",
+    "test a::f ... ",
+    "ok",
+    "FAILED",
+    "output of a test",
+    "---- a::c stdout ----",
+    "thread 'a::c' panicked at src/lib.rs:3:5:",
+    "failures:",
+    "    a::c",
+    "test result: FAILED. 1 passed; 1 failed; 2 ignored; 0 measured; 0 filtered out; finished in 0.01s",
+    "look, a token ... broken",
+    "",
+];
+
+/// A runner's log of tens of KiB, long enough for the first stage's vector loop: its `lines`,
+/// each after a filler of any length (of the needles' bytes, so that some start a needle and
+/// do not finish it), on a line of its own or starting the line, so that needles fall at every
+/// offset modulo 64 and on both sides of each 64-byte edge.
+fn long_runner_log(lines: &'static [&'static str]) -> impl Strategy<Value = Vec<u8>> {
+    let filler = (0usize..130, prop::sample::select(&b"x ]R.ok"[..]))
+        .prop_map(|(n, b)| std::iter::repeat_n(b, n).collect::<Vec<u8>>());
+    let entry = (filler, prop::sample::select(lines), any::<bool>(), prop::bool::weighted(0.1));
+    (prop::collection::vec(entry, 100..600), any::<bool>()).prop_map(|(entries, trailing)| {
+        let mut out = Vec::new();
+        for (filler, line, same_line, crlf) in entries {
+            out.extend_from_slice(&filler);
+            if !same_line {
+                out.push(b'\n');
+            }
+            out.extend_from_slice(line.as_bytes());
+            out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+        }
+        if !trailing {
+            out.pop();
+        }
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn the_first_stage_reads_a_runners_lines_as_reading_every_line_does(
+        gtest in long_runner_log(GTEST_LINES),
+        libtest in long_runner_log(LIBTEST_LINES),
+        max_line in prop_oneof![Just(usize::MAX), 20usize..200],
+    ) {
+        for (log, format) in [(gtest, LogFormat::GoogleTest), (libtest, LogFormat::Libtest)] {
+            let options = Options { format: Some(format), max_line, ..Options::default() };
+            let fast = parse_with("t.log", &log, &options);
+            prop_assert!(fast.files[0].totals.runs() > 0);
+            let every = lra_core::testing::parse_runner_every_line("t.log", &log, &options, format);
+            prop_assert_eq!(unreported(fast.clone()), unreported(every));
+            assert_offsets_name_their_lines(&fast, &log);
+        }
     }
 }

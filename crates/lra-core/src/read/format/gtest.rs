@@ -28,10 +28,14 @@ use crate::read::extract::LineEvents;
 use crate::read::stamps;
 
 /// Every status line holds ` ] ` (the end of its bracketed tag), and the repeat line its text.
-pub(crate) static NEEDLES: LazyLock<[Finder<'static>; 2]> =
-    LazyLock::new(|| [Finder::new(b" ] "), Finder::new(b"Repeating all tests (iteration ")]);
+pub(crate) const NEEDLES: [&[u8]; 2] = [TAG_END, REPEAT];
+
+const TAG_END: &[u8] = b" ] ";
 
 const REPEAT: &[u8] = b"Repeating all tests (iteration ";
+
+/// Finds [`TAG_END`] within a line.
+static TAG_END_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(TAG_END));
 
 /// Whether the line is one only GoogleTest prints.
 pub(crate) fn is_telltale(line: &[u8]) -> bool {
@@ -113,7 +117,7 @@ pub(crate) fn read(line: &[u8]) -> LineEvents<'_> {
         return events;
     }
     // A test's output that did not end its line: GoogleTest prints the result after it.
-    for at in NEEDLES[0].find_iter(line) {
+    for at in TAG_END_FINDER.find_iter(line) {
         if let Some((word, class)) = at.checked_sub(TAG - 2).and_then(|start| result_tag(&line[start..at + 2])) {
             result(&mut events, word, class, &line[at + 3..]);
             break;

@@ -7,17 +7,13 @@
 //! failure's message is printed in a section of its own, which is not kept.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
-
-use memchr::memmem::Finder;
 
 use crate::model::class::Class;
 use crate::read::extract::LineEvents;
 
 /// Every run line holds ` ... `; with `--nocapture` a result may stand alone on a later line,
 /// and holds its word.
-pub(crate) static NEEDLES: LazyLock<[Finder<'static>; 4]> =
-    LazyLock::new(|| [Finder::new(b" ... "), Finder::new(b"ok"), Finder::new(b"FAILED"), Finder::new(b"ignored")]);
+pub(crate) const NEEDLES: [&[u8]; 4] = [b" ... ", b"ok", b"FAILED", b"ignored"];
 
 /// Whether the line is one only libtest prints.
 pub(crate) fn is_telltale(line: &[u8]) -> bool {

@@ -32,8 +32,6 @@ pub(crate) mod tap;
 
 use std::fmt;
 
-use memchr::memmem::Finder;
-
 use crate::base::log_format::LogFormat;
 use crate::read::extract::LineEvents;
 
@@ -61,22 +59,6 @@ pub(crate) trait OrderedReader: Send + fmt::Debug {
 }
 
 impl LogFormat {
-    /// Texts one of which every line that means something in this format holds: the scan reads
-    /// only the lines around their hits.
-    pub(crate) fn needles(self) -> &'static [Finder<'static>] {
-        match self {
-            LogFormat::Markers => &[],
-            LogFormat::GoogleTest => &*gtest::NEEDLES,
-            LogFormat::Libtest => &*libtest::NEEDLES,
-            LogFormat::Junit
-            | LogFormat::Go
-            | LogFormat::GoJson
-            | LogFormat::Nextest
-            | LogFormat::Pytest
-            | LogFormat::Tap => &[],
-        }
-    }
-
     /// Whether the format prints a failure's message between a test's start and its result, on
     /// lines that [`LogFormat::message`] reads.
     pub(crate) fn has_messages(self) -> bool {
