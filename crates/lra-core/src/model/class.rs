@@ -28,10 +28,17 @@ impl Class {
     pub(crate) fn of_word_bytes(word: &[u8]) -> Class {
         match word {
             b"" => Class::Missing,
-            b"PASS" | b"PASSED" | b"OK" | b"SUCCESS" | b"SUCCEEDED" => Class::Passed,
-            b"FAIL" | b"FAILED" | b"FAILURE" | b"ERROR" | b"ERRORED" => Class::Failed,
-            b"SKIP" | b"SKIPPED" | b"IGNORED" => Class::Skipped,
-            _ => Class::Other,
+            _ => Class::of_known_word(word).unwrap_or(Class::Other),
+        }
+    }
+
+    /// The class of one of the words the classes list; `None` for any other word.
+    pub(crate) fn of_known_word(word: &[u8]) -> Option<Class> {
+        match word {
+            b"PASS" | b"PASSED" | b"OK" | b"SUCCESS" | b"SUCCEEDED" => Some(Class::Passed),
+            b"FAIL" | b"FAILED" | b"FAILURE" | b"ERROR" | b"ERRORED" => Some(Class::Failed),
+            b"SKIP" | b"SKIPPED" | b"IGNORED" => Some(Class::Skipped),
+            _ => None,
         }
     }
 }
@@ -98,3 +105,4 @@ impl Counts {
         wilson_interval(self.failed, self.judged())
     }
 }
+

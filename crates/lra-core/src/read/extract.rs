@@ -150,12 +150,20 @@ pub(crate) fn plain<'a>(line: &'a [u8], hits: Hits, options: &Options) -> Option
         (Some(t), None) => {
             let rest = &line[t + markers.test().len()..];
             Plain::Test(match options.name_mode {
+                // A name with no space at either end is its own trim: no loop over it.
+                NameMode::Line if rest.first().zip(rest.last()).is_some_and(|(&a, &b)| is_inner(a) && is_inner(b)) => {
+                    rest
+                }
                 NameMode::Line => ascii_trim(rest)?,
                 NameMode::FirstWord => ascii_token(rest).map(|(a, b)| &rest[a..b])?,
             })
         }
         (None, Some(r)) => {
             let rest = &line[r + markers.result().len()..];
+            // The commonest result: one known word, and nothing after it.
+            if let Some(class) = Class::of_known_word(rest) {
+                return Some((Plain::Result { word: rest, detail: b"", class }, stamps::leading(line)));
+            }
             let (a, b) = ascii_token(rest)?;
             let (word, detail) = (&rest[a..b], &rest[b..]);
             if word.iter().any(u8::is_ascii_lowercase) || stamps::cut_elapsed(detail).is_some() {
@@ -212,6 +220,12 @@ fn split_first_token(bytes: &[u8]) -> (Text<'_>, Text<'_>) {
             (Cow::Owned(text[a..b].as_bytes().to_vec()), Cow::Owned(text[b..].as_bytes().to_vec()))
         }
     }
+}
+
+/// Whether `b` is ASCII above the space: neither whitespace nor part of a character that could
+/// be.
+fn is_inner(b: u8) -> bool {
+    b > b' ' && b.is_ascii()
 }
 
 /// `char::is_whitespace` for ASCII, which unlike `u8::is_ascii_whitespace` includes VT.
