@@ -9,7 +9,8 @@
 //! Then each test runner's format, on its fixture (tests/fixtures/runners) repeated to the same
 //! size, on one thread, with its ratio to the seed style's rate on one thread.
 //!
-//! `LRA_BENCH_MB` sets the size in MB (default 256).
+//! `LRA_BENCH_MB` sets the size in MB (default 256); `LRA_BENCH_RUNNERS=0` leaves the runners'
+//! formats out.
 
 use std::time::{Duration, Instant};
 
@@ -58,6 +59,9 @@ fn main() {
         if style == GenStyle::Seed {
             seed_rate = rate(one_line);
         }
+    }
+    if std::env::var("LRA_BENCH_RUNNERS").is_ok_and(|v| v == "0") {
+        return;
     }
     let formats = [
         (LogFormat::GoogleTest, "gtest.log"),

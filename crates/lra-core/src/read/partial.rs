@@ -448,6 +448,9 @@ impl Partial {
     /// A run's duration: the one its result states, else the time between the stamps of its
     /// opening and closing lines, unless that is negative or over a day (dropped, and counted).
     fn duration(&mut self, opened: Option<Stamp>, end: RunEnd) -> Option<u64> {
+        if cfg!(feature = "bare-runs") {
+            return None;
+        }
         if end.duration.is_some() {
             return end.duration;
         }

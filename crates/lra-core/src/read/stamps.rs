@@ -69,7 +69,7 @@ impl Stamp {
 pub(crate) fn leading(line: &[u8]) -> Option<Stamp> {
     // Called for every line that opens or closes a run: the commonest case, no stamp, is told
     // here by the first byte, without a call.
-    if !line.first().is_some_and(|&b| may_start_stamp(b)) {
+    if cfg!(feature = "bare-runs") || !line.first().is_some_and(|&b| may_start_stamp(b)) {
         return None;
     }
     leading_stamp(line)
