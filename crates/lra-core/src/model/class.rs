@@ -105,4 +105,3 @@ impl Counts {
         wilson_interval(self.failed, self.judged())
     }
 }
-

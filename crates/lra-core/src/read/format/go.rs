@@ -21,6 +21,9 @@
 //! not events; with `-json`, its first `output` event that is not an echo of an event line.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use crate::base::hash::FastMap;
 use crate::base::location::LineStart;
@@ -94,6 +97,12 @@ struct Event<'a> {
     #[serde(rename = "Elapsed", default, borrow)]
     elapsed: Option<&'a serde_json::value::RawValue>,
 }
+
+/// What `-json` lines are looked through for before they are parsed, each searcher set up once
+/// (a search set up per line costs more than the search): an output event, its text, its test.
+static JSON_KEYS: LazyLock<[Finder<'static>; 3]> = LazyLock::new(|| {
+    [Finder::new(b"\"Action\":\"output\""), Finder::new(b"\"Output\":\""), Finder::new(b"\"Test\":\"")]
+});
 
 /// Whether the line is one only `go test -json` or `go tool test2json` prints: an event object,
 /// with its `"Time"` first (`-json`, `test2json -t`) or without one (`test2json` alone), whose
@@ -361,11 +370,11 @@ impl GoReader {
         }
         // Most events are output, and most output echoes an event line: pass over those without
         // parsing.
-        if memchr::memmem::find(line, b"\"Action\":\"output\"").is_some() {
-            let Some(at) = memchr::memmem::find(line, b"\"Output\":\"") else { return };
+        if JSON_KEYS[0].find(line).is_some() {
+            let Some(at) = JSON_KEYS[1].find(line) else { return };
             let raw = &line[at + 10..];
             let raw = raw.strip_suffix(b"\\n\"}").unwrap_or(raw);
-            if output_message(raw).is_none() || memchr::memmem::find(line, b"\"Test\":\"").is_none() {
+            if output_message(raw).is_none() || JSON_KEYS[2].find(line).is_none() {
                 return;
             }
         }

@@ -7,6 +7,9 @@
 //! failure's message is printed in a section of its own, which is not kept.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use crate::model::class::Class;
 use crate::read::extract::LineEvents;
@@ -14,6 +17,9 @@ use crate::read::extract::LineEvents;
 /// Every run line holds ` ... `; with `--nocapture` a result may stand alone on a later line,
 /// and holds its word.
 pub(crate) const NEEDLES: [&[u8]; 4] = [b" ... ", b"ok", b"FAILED", b"ignored"];
+
+/// Finds ` ... ` in a run line, set up once: a search set up per line costs more than the search.
+static SEPARATOR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b" ... "));
 
 /// Whether the line is one only libtest prints.
 pub(crate) fn is_telltale(line: &[u8]) -> bool {
@@ -61,7 +67,7 @@ pub(crate) fn read(line: &[u8]) -> LineEvents<'_> {
         return events;
     };
     // The first ` ... `: what follows may be the test's own output.
-    let Some(at) = memchr::memmem::find(rest, b" ... ") else { return events };
+    let Some(at) = SEPARATOR.find(rest) else { return events };
     let (name, after) = (&rest[..at], &rest[at + 5..]);
     if name.is_empty() {
         return events;

@@ -30,6 +30,9 @@
 //! in a section of its own, which is not kept.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use memchr::memmem::FinderRev;
 
 use crate::base::hash::FastMap;
 use crate::base::location::LineStart;
@@ -131,7 +134,6 @@ fn node_id(line: &[u8]) -> Option<usize> {
     if line.first().is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'[' | b':')) {
         return None;
     }
-    let first_space = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
     let mut depth = 0usize;
     let mut end = None;
     for (i, &b) in line.iter().enumerate() {
@@ -146,9 +148,13 @@ fn node_id(line: &[u8]) -> Option<usize> {
         }
     }
     // Brackets never closed: the node id ends at its first space.
-    let end = end.unwrap_or(if depth == 0 { line.len() } else { first_space });
+    let end = end.unwrap_or_else(|| match depth {
+        0 => line.len(),
+        _ => memchr::memchr(b' ', line).unwrap_or(line.len()),
+    });
     let node = &line[..end];
-    let colons = memchr::memmem::find(node, b"::")?;
+    // The first `::`, found without setting up a substring search for one short line.
+    let colons = memchr::memchr_iter(b':', node).find(|&i| node.get(i + 1) == Some(&b':'))?;
     // `::` after a path, not inside a parameter.
     (!node[..colons].contains(&b'[')).then_some(end)
 }
@@ -165,9 +171,9 @@ fn leading_word(text: &[u8]) -> Option<(Outcome, &[u8])> {
 /// parentheses, or the progress. The last such word counts.
 fn trailing_word(text: &[u8]) -> Option<(Outcome, &[u8])> {
     let mut best: Option<(usize, Outcome)> = None;
-    for o in OUTCOMES {
+    for (o, finder) in OUTCOMES.into_iter().zip(&*OUTCOME_FINDERS) {
         let mut hay = text;
-        while let Some(at) = memchr::memmem::rfind(hay, o.0) {
+        while let Some(at) = finder.rfind(hay) {
             let rest = &text[at + o.0.len()..];
             let tail = rest.trim_ascii();
             let fits = rest.is_empty()
@@ -186,6 +192,10 @@ fn trailing_word(text: &[u8]) -> Option<(Outcome, &[u8])> {
     }
     best.map(|(at, o)| (o, &text[at + o.0.len()..]))
 }
+
+/// Each of [`OUTCOMES`]' words, looked for from the end of a test's output lines: set up once,
+/// since a search set up per line costs more than the search.
+static OUTCOME_FINDERS: LazyLock<[FinderRev<'static>; 7]> = LazyLock::new(|| OUTCOMES.map(|(w, _)| FinderRev::new(w)));
 
 /// pytest-xdist's result line `[gw0] [ 50%] WORD NODEID`: its node id and outcome.
 fn xdist(line: &[u8]) -> Option<(&[u8], Outcome)> {
@@ -458,6 +468,58 @@ mod tests {
     use crate::base::options::Options;
     use crate::model::summary::Summary;
     use crate::read::parser::FileParser;
+
+    /// [`node_id`] as first written: the first space outside brackets (else the first space,
+    /// when brackets stay open), then `::` found by `memmem`, and no `[` before it.
+    fn node_id_by_memmem(line: &[u8]) -> Option<usize> {
+        if line.first().is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'[' | b':')) {
+            return None;
+        }
+        let (mut depth, mut end) = (0usize, None);
+        for (i, &b) in line.iter().enumerate() {
+            match b {
+                b'[' => depth += 1,
+                b']' => depth = depth.saturating_sub(1),
+                b' ' | b'\t' if depth == 0 => {
+                    end = Some(i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let first_space = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
+        let end = end.unwrap_or(if depth == 0 { line.len() } else { first_space });
+        let colons = memchr::memmem::find(&line[..end], b"::")?;
+        (!line[..colons].contains(&b'[')).then_some(end)
+    }
+
+    #[test]
+    fn node_ids_end_where_the_memmem_reading_ends_them() {
+        let lines: [&[u8]; 14] = [
+            b"t.py::test_a PASSED",
+            b"t.py::test_a[1 2] PASSED [ 50%]",
+            b"t.py::test_a[x:y] FAILED",
+            b"t.py:test_a PASSED",
+            b"t.py::",
+            b"t.py:::test PASSED",
+            b"t.py: :test PASSED",
+            b"a[::]::b PASSED",
+            b"t.py::test_a[open PASSED",
+            b"t.py::Class::test_b\tSKIPPED",
+            b"::t PASSED",
+            b"dir/t.py::test_c",
+            b"t.py :: test",
+            b"t.py::x]] y",
+        ];
+        for line in lines {
+            for cut in 0..=line.len() {
+                let line = &line[..cut];
+                assert_eq!(node_id(line), node_id_by_memmem(line), "{:?}", String::from_utf8_lossy(line));
+            }
+        }
+        assert_eq!(node_id(b"t.py::test_a[1 2] PASSED"), Some(17));
+        assert_eq!(node_id(b"t.py:test_a PASSED"), None);
+    }
 
     fn parse(log: &str) -> Summary {
         let mut p = FileParser::new("t.log", Options { format: Some(crate::LogFormat::Pytest), ..Options::default() });
