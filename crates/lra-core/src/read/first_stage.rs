@@ -138,6 +138,36 @@ impl<const N: usize> Iterator for Classifier<'_, N> {
     }
 }
 
+/// The positions of the newlines in a slice, in order, from the first stage's masks: the line
+/// splitter of the formats whose every line is read, where a `memchr` per line of a few dozen
+/// bytes costs a call and a set-up for each.
+pub(crate) struct Newlines<'h> {
+    chunks: Classifier<'h, 0>,
+    at: usize,
+    mask: u64,
+}
+
+impl<'h> Newlines<'h> {
+    pub(crate) fn new(hay: &'h [u8]) -> Newlines<'h> {
+        Newlines { chunks: Classifier::new(hay, []), at: 0, mask: 0 }
+    }
+}
+
+impl Iterator for Newlines<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            let (at, chunk) = self.chunks.next()?;
+            (self.at, self.mask) = (at, chunk.newlines);
+        }
+        let found = self.at + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(found)
+    }
+}
+
 /// A simple reading of the same masks, byte by byte, that the vector code is checked against.
 fn classify_bytewise<const N: usize>(hay: &[u8], at: usize, probes: &[Probe; N]) -> Chunk {
     let mut chunk = Chunk { newlines: 0, candidates: 0 };
@@ -182,6 +212,18 @@ mod tests {
                 hay.extend_from_slice(line);
             }
             check_against_bytewise(&hay, b"Res").unwrap();
+        }
+    }
+
+    #[test]
+    fn newlines_are_memchrs_at_every_length_and_offset() {
+        let text = b"a\nbc\n\n\r\nlonger line of text that crosses a 64-byte edge, or two\n\nx".repeat(5);
+        for start in 0..70 {
+            for end in start..text.len() {
+                let hay = &text[start..end];
+                let fast: Vec<usize> = Newlines::new(hay).collect();
+                assert_eq!(fast, memchr::memchr_iter(b'\n', hay).collect::<Vec<_>>(), "{start}..{end}");
+            }
         }
     }
 

@@ -5,6 +5,7 @@ use crate::base::log_format::LogFormat;
 use crate::base::options::{Detected, Options};
 use crate::model::summary::Summary;
 use crate::read::extract::{Hits, NameStream, extract_at};
+use crate::read::first_stage::Newlines;
 use crate::read::format::OrderedReader;
 use crate::read::format::detect::{DETECT_LEN, detect_reading};
 use crate::read::format::go::GoReader;
@@ -352,7 +353,7 @@ impl FileParser {
             // Most logs hold no escape byte at all: then no line is searched for one.
             let clean = first_escape(bytes).is_none();
             let mut start = 0;
-            for end in memchr::memchr_iter(b'\n', bytes) {
+            for end in Newlines::new(bytes) {
                 let line = &bytes[start..end.min(start + self.options.max_line)];
                 let at = self.state.next_line(start);
                 match clean {
