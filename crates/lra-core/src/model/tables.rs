@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::base::cut::{CUT_BYTES, cut_string, cut_text};
 use crate::base::hash::{FastMap, NameIndex, WordTexts};
 use crate::base::location::{Location, Shift};
-use crate::base::text::lossy;
+use crate::base::text::{lossy, same_bytes};
 use crate::model::cells::{Cell, breaks_of};
 use crate::model::class::{Class, Counts};
 use crate::model::durations::Timed;
@@ -47,6 +47,10 @@ pub(crate) struct Tables {
     /// folded again. Not part of the result.
     #[serde(skip)]
     raw_failure_index: FastMap<Box<[u8]>, u32>,
+    /// The last failure's detail as written and its group: most failures repeat the one before
+    /// (the seed's give none at all), and are then not hashed. Not part of the result.
+    #[serde(skip)]
+    last_failure: Option<(Box<[u8]>, u32)>,
     /// The result words' texts, each kept once for every test. Not part of the result.
     #[serde(skip)]
     pub(crate) words: WordTexts,
@@ -171,8 +175,9 @@ impl Tables {
             if !cfg!(feature = "bare-runs") {
                 test.add_failed_run(run, at);
             }
-            let g = match self.raw_failure_index.get(detail) {
-                Some(&g) => g,
+            let last = self.last_failure.as_ref().filter(|(raw, _)| same_bytes(raw, detail)).map(|&(_, g)| g);
+            let g = match last.or_else(|| self.raw_failure_index.get(detail).copied()) {
+                Some(g) => g,
                 None => {
                     let example = lossy(detail);
                     let example = example.trim();
@@ -185,6 +190,9 @@ impl Tables {
                     g
                 }
             };
+            if last.is_none() && detail.len() <= CUT_BYTES {
+                self.last_failure = Some((detail.into(), g));
+            }
             let group = &mut self.failure_groups[g as usize];
             group.count += 1;
             group.add_test(t);
@@ -239,6 +247,7 @@ impl Tables {
         self.failure_index =
             self.failure_groups.iter().enumerate().map(|(i, g)| (g.detail.clone(), i as u32)).collect();
         self.raw_failure_index.clear();
+        self.last_failure = None;
     }
 
     /// Keeps the anomaly if it is among the first [`ANOMALY_CAP`] in order.
