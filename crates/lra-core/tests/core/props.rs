@@ -548,14 +548,20 @@ proptest! {
 /// repeated runs, each after a filler of any length, so that markers fall at every offset modulo
 /// 64 and on both sides of each 64-byte edge.
 fn long_log() -> impl Strategy<Value = Vec<u8>> {
-    let filler = (0usize..130, prop::sample::select(&b"x \t#"[..]))
-        .prop_map(|(n, b)| std::iter::repeat_n(b, n).collect::<Vec<u8>>());
     let piece = prop_oneof![2 => line(), 2 => prop::sample::select(REPEATED).prop_map(<[u8]>::to_vec)];
+    padded_log(b"x \t#", piece)
+}
+
+/// Pieces, each after a filler of 0 to 129 bytes drawn from `filler` that is a line of its own or
+/// the start of the piece's line; a tenth of the lines end in CRLF, and the last may have no
+/// newline.
+fn padded_log(filler: &'static [u8], piece: impl Strategy<Value = Vec<u8>>) -> impl Strategy<Value = Vec<u8>> {
+    let filler =
+        (0usize..130, prop::sample::select(filler)).prop_map(|(n, b)| std::iter::repeat_n(b, n).collect::<Vec<u8>>());
     let entry = (filler, piece, any::<bool>(), prop::bool::weighted(0.1));
     (prop::collection::vec(entry, 100..600), any::<bool>()).prop_map(|(entries, trailing)| {
         let mut out = Vec::new();
         for (filler, piece, same_line, crlf) in entries {
-            // The filler is a line of its own, or the start of the piece's line.
             out.extend_from_slice(&filler);
             if !same_line {
                 out.push(b'\n');
@@ -652,24 +658,7 @@ const LIBTEST_LINES: &[&str] = &[
 /// do not finish it), on a line of its own or starting the line, so that needles fall at every
 /// offset modulo 64 and on both sides of each 64-byte edge.
 fn long_runner_log(lines: &'static [&'static str]) -> impl Strategy<Value = Vec<u8>> {
-    let filler = (0usize..130, prop::sample::select(&b"x ]R.ok"[..]))
-        .prop_map(|(n, b)| std::iter::repeat_n(b, n).collect::<Vec<u8>>());
-    let entry = (filler, prop::sample::select(lines), any::<bool>(), prop::bool::weighted(0.1));
-    (prop::collection::vec(entry, 100..600), any::<bool>()).prop_map(|(entries, trailing)| {
-        let mut out = Vec::new();
-        for (filler, line, same_line, crlf) in entries {
-            out.extend_from_slice(&filler);
-            if !same_line {
-                out.push(b'\n');
-            }
-            out.extend_from_slice(line.as_bytes());
-            out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
-        }
-        if !trailing {
-            out.pop();
-        }
-        out
-    })
+    padded_log(b"x ]R.ok", prop::sample::select(lines).prop_map(|line| line.as_bytes().to_vec()))
 }
 
 proptest! {

@@ -131,32 +131,34 @@ const OUTCOMES: [Outcome; 7] = [
 /// parameter's id may hold spaces). A node id holds `::` after a path; `None` if the line does
 /// not start with one.
 fn node_id(line: &[u8]) -> Option<usize> {
-    if line.first().is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'[' | b':')) {
-        return None;
-    }
-    let mut depth = 0usize;
-    let mut end = None;
-    for (i, &b) in line.iter().enumerate() {
-        match b {
-            b'[' => depth += 1,
-            b']' => depth = depth.saturating_sub(1),
-            b' ' | b'\t' if depth == 0 => {
-                end = Some(i);
-                break;
-            }
-            _ => {}
-        }
-    }
-    // Brackets never closed: the node id ends at its first space.
-    let end = end.unwrap_or_else(|| match depth {
-        0 => line.len(),
-        _ => memchr::memchr(b' ', line).unwrap_or(line.len()),
-    });
+    let end = node_end(line)?;
     let node = &line[..end];
     // The first `::`, found without setting up a substring search for one short line.
     let colons = memchr::memchr_iter(b':', node).find(|&i| node.get(i + 1) == Some(&b':'))?;
     // `::` after a path, not inside a parameter.
     (!node[..colons].contains(&b'[')).then_some(end)
+}
+
+/// Where a node id the line may start with would end: its first space outside brackets, else,
+/// with brackets never closed, its first space; `None` for a line that starts with a space, `[`
+/// or `:`.
+fn node_end(line: &[u8]) -> Option<usize> {
+    if line.first().is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'[' | b':')) {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (i, &b) in line.iter().enumerate() {
+        match b {
+            b'[' => depth += 1,
+            b']' => depth = depth.saturating_sub(1),
+            b' ' | b'\t' if depth == 0 => return Some(i),
+            _ => {}
+        }
+    }
+    Some(match depth {
+        0 => line.len(),
+        _ => memchr::memchr(b' ', line).unwrap_or(line.len()),
+    })
 }
 
 /// The outcome word `text` starts with, and the text after it.
@@ -469,26 +471,10 @@ mod tests {
     use crate::model::summary::Summary;
     use crate::read::parser::FileParser;
 
-    /// [`node_id`] as first written: the first space outside brackets (else the first space,
-    /// when brackets stay open), then `::` found by `memmem`, and no `[` before it.
+    /// [`node_id`] as first written: `::` found by `memmem` before the node's end, and no `[`
+    /// before it.
     fn node_id_by_memmem(line: &[u8]) -> Option<usize> {
-        if line.first().is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'[' | b':')) {
-            return None;
-        }
-        let (mut depth, mut end) = (0usize, None);
-        for (i, &b) in line.iter().enumerate() {
-            match b {
-                b'[' => depth += 1,
-                b']' => depth = depth.saturating_sub(1),
-                b' ' | b'\t' if depth == 0 => {
-                    end = Some(i);
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let first_space = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
-        let end = end.unwrap_or(if depth == 0 { line.len() } else { first_space });
+        let end = node_end(line)?;
         let colons = memchr::memmem::find(&line[..end], b"::")?;
         (!line[..colons].contains(&b'[')).then_some(end)
     }
