@@ -48,9 +48,10 @@ pub(crate) struct Tables {
     #[serde(skip)]
     raw_failure_index: FastMap<Box<[u8]>, u32>,
     /// The last failure's detail as written and its group: most failures repeat the one before
-    /// (the seed's give none at all), and are then not hashed. Not part of the result.
+    /// (the seed's give none at all), and are then not hashed. Its buffer is reused, so that
+    /// reasons that alternate cost no allocation each. Not part of the result.
     #[serde(skip)]
-    last_failure: Option<(Box<[u8]>, u32)>,
+    last_failure: Option<(Vec<u8>, u32)>,
     /// The result words' texts, each kept once for every test. Not part of the result.
     #[serde(skip)]
     pub(crate) words: WordTexts,
@@ -191,7 +192,10 @@ impl Tables {
                 }
             };
             if last.is_none() && detail.len() <= CUT_BYTES {
-                self.last_failure = Some((detail.into(), g));
+                let (raw, group) = self.last_failure.get_or_insert_with(|| (Vec::new(), g));
+                raw.clear();
+                raw.extend_from_slice(detail);
+                *group = g;
             }
             let group = &mut self.failure_groups[g as usize];
             group.count += 1;
