@@ -45,8 +45,7 @@ pub fn parse_markers_in_general(name: &str, bytes: &[u8], options: &Options) -> 
         start = end + 1;
     }
     p.offset += bytes.len() as u64;
-    let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
-    p.finish(name.into(), bytes.len() as u64, binary, LogFormat::Markers, options)
+    p.finish(name.into(), bytes.len() as u64, is_binary(bytes), LogFormat::Markers, options)
 }
 
 /// Parses `bytes`, a whole file in a runner's line format (GoogleTest, libtest), the simple
@@ -57,8 +56,7 @@ pub fn parse_runner_every_line(name: &str, bytes: &[u8], options: &Options, form
     crate::read::parser::number(&mut p, format, options);
     crate::read::scan::read_every_line(&mut p, bytes, options, format);
     p.offset += bytes.len() as u64;
-    let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
-    p.finish(name.into(), bytes.len() as u64, binary, format, options)
+    p.finish(name.into(), bytes.len() as u64, is_binary(bytes), format, options)
 }
 
 /// Checks the markers' first stage against a byte-by-byte reading of `hay`, cut to every length,
@@ -113,10 +111,16 @@ pub fn parse_in_segments(name: &str, bytes: &[u8], options: &Options, cuts: &[us
     if let Some(merged) = combine(parts, tree) {
         whole.absorb(merged);
     }
-    let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
-    let mut summary = whole.finish(name.into(), bytes.len() as u64, binary, format, options);
+    let mut summary = whole.finish(name.into(), bytes.len() as u64, is_binary(bytes), format, options);
     summary.files[0].reading = Some(detected.why.into());
     summary
+}
+
+/// Whether a whole file reads as binary, as the parser tells it: a NUL byte among the first
+/// [`BINARY_PROBE`](crate::read::parser::BINARY_PROBE) bytes.
+fn is_binary(bytes: &[u8]) -> bool {
+    let probe = crate::read::parser::BINARY_PROBE as usize;
+    memchr::memchr(0, &bytes[..bytes.len().min(probe)]).is_some()
 }
 
 fn combine(mut parts: Vec<Partial>, tree: Tree) -> Option<Partial> {

@@ -27,7 +27,7 @@ fn ordered_line<'l>(reader: &dyn OrderedReader, line: &'l [u8]) -> std::borrow::
 pub const CHECKPOINT_BYTES: u64 = 1 << 20;
 
 /// A file is flagged as binary when this many first bytes hold a NUL.
-const BINARY_PROBE: u64 = 8192;
+pub(crate) const BINARY_PROBE: u64 = 8192;
 
 /// Segments of a parallel parse are at least this long: splitting finer would cost more than it
 /// saves.
