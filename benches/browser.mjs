@@ -2,7 +2,9 @@
 // at least 1 GiB (a 64 MiB generated log repeated; BENCH_GIB sets the size). In one run it times:
 //   (a) the engine worker merely reading the file's slices,
 //   (b) the whole analysis with the single-threaded engine (`?pool=1`: no pool of parsers),
-//   (c) the whole analysis with the threaded engine,
+//   (c) the whole analysis with the threaded engine, as a page runs it (its pool parses on all
+//       cores but one while the worker reads), with its pool on every core, and with the one
+//       file cut for a pool of single-threaded parsers (`?pool=N`),
 //   (d) the single-threaded engine on the same bytes as 8 files, with its pool of parsers (one
 //       per core) and with one parser (`?pool=1`),
 //   (e) the single-threaded engine on the one file, cut into parts for its pool of parsers,
@@ -33,7 +35,7 @@ try {
       });
       const run = (build, type, files = [file]) =>
         new Promise((resolve, reject) => {
-          const worker = new Worker(`./engine/worker.js?build=${build}`.replace("mt1", "mt&threads=1"), { type: "module" });
+          const worker = new Worker(`./engine/worker.js?build=${build}`, { type: "module" });
           let threads = 1;
           // The envelope of web/engine/worker.js; the requests are lra-protocol's JSON.
           const reading = { name_mode: "line", markers: { test: "Test: ", result: "Result: ", iteration: "Iteration ", ignore_case: false }, format: null, iteration_per_file: false };
@@ -76,7 +78,8 @@ try {
         read: await best("st", "read"),
         single: await best("st&pool=1", "analyze"),
         threaded: await best("mt", "analyze"),
-        threaded1: await best("mt1", "analyze"),
+        everyCore: await best(`mt&threads=${navigator.hardwareConcurrency}`, "analyze"),
+        threadedCut: await best(`mt&pool=${navigator.hardwareConcurrency}`, "analyze"),
         // Eight files need eight pieces at least (not so for MANY_TESTS's one log).
         pool: copies >= 8 ? await best("st", "analyze", parts) : null,
         pool1: copies >= 8 ? await best("st&pool=1", "analyze", parts) : null,
@@ -91,7 +94,8 @@ try {
   console.log(line("(a) read slices only", result.read));
   console.log(line("(b) analysis, single-threaded", result.single));
   console.log(line(`(c) analysis, threaded (${result.threaded.threads} threads)`, result.threaded));
-  console.log(line(`    threaded build, 1 thread`, result.threaded1));
+  console.log(line(`    its pool on every core (${result.everyCore.threads})`, result.everyCore));
+  console.log(line(`    cut for ${result.threadedCut.threads} parsers`, result.threadedCut));
   console.log(`(c)/(a) = ${(mbs(result.threaded) / mbs(result.read)).toFixed(2)}   (c)/(b) = ${(mbs(result.threaded) / mbs(result.single)).toFixed(2)}`);
   if (result.pool) {
     console.log(line(`(d) 8 files, pool of ${result.pool.threads} parsers`, result.pool));
@@ -100,7 +104,7 @@ try {
   }
   console.log(line(`(e) 1 file cut for ${result.cut.threads} parsers`, result.cut));
   console.log(`(e)/(b) = ${(mbs(result.cut) / mbs(result.single)).toFixed(2)}`);
-  for (const [name, r] of Object.entries({ threaded: result.threaded, pool: result.pool, pool1: result.pool1, cut: result.cut })) {
+  for (const [name, r] of Object.entries({ threaded: result.threaded, everyCore: result.everyCore, threadedCut: result.threadedCut, pool: result.pool, pool1: result.pool1, cut: result.cut })) {
     if (r && r.runs !== result.single.runs) throw new Error(`${name} disagrees: ${r.runs} versus ${result.single.runs} runs`);
   }
 } finally {

@@ -4,7 +4,8 @@
 #   OUT/st/  single-threaded, for pages that are not cross-origin isolated
 #   OUT/mt/  threaded: atomics + shared memory + wasm-bindgen-rayon
 #   OUT/worker.js  the module Web Worker that picks one with self.crossOriginIsolated, with
-#                  parser.js (its pool's workers, without threads) and slices.js
+#                  parser.js (its pool's workers), reader.js (a reader beside a worker that
+#                  parses) and slices.js
 # PROFILE is Trunk's TRUNK_PROFILE (debug|release); wasm-opt runs on release builds.
 # FAULTS=1 builds instead the test-only engine of tests/e2e/faults.test.mjs: st/ alone, with the
 # `fault-injection` feature (crates/lra-engine/src/fault.rs); `make fault-engine` puts it in

@@ -55,6 +55,25 @@ test("not isolated, service workers blocked: a pool of plain workers reads the f
   }
 });
 
+test("not isolated: a log of 24 MiB is read by a reader worker beside the engine, and gives the CLI's summary", async () => {
+  // Under 64 MiB one file is not cut for the pool: the engine worker parses it, and from 16 MiB
+  // on (two slices) a reader worker reads its slices meanwhile (web/engine/slices.js), three
+  // slices and a bit, so that the last is short.
+  const log = path.join(FIXTURES, "beside.log");
+  if (!existsSync(log)) {
+    writeFileSync(log, execFileSync(LRA, ["generate", "--tests", "40", "--flaky", "6", "--fail-rate", "0.1", "--size", "24M"], { maxBuffer: 64 << 20 }));
+  }
+  const s = await open({ isolate: false, blockServiceWorkers: true });
+  try {
+    const summary = await analyzeFixtures(s.page, ["beside.log"]);
+    assert.deepEqual(essence(summary), essence(cli(["beside.log"])));
+    assert.ok(s.page.workers().some((w) => w.url().endsWith("/engine/reader.js")), "a reader worker read the file");
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
 test("not isolated: one large log is cut into parts, one per parser, and gives the CLI's summary", async () => {
   // Past 64 MiB a plain log is cut; each part is the lines that start in its byte range.
   const large = path.join(FIXTURES, "large.log");

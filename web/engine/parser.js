@@ -4,9 +4,11 @@
 // JSON, whose round trip is exact), a part of a file as its segment (lra-core, Segment::to_bytes:
 // the open test, the head, the end state). The engine worker adds them in file order, so the
 // summary is the one a single engine would make; a trap here loses only this file.
-//   in:  {request, file}   the request (lra-protocol JSON) that reads `file` alone
-//        {segment: {reading, start, end}, file}
+//   in:  {request, file, beside}
+//                          the request (lra-protocol JSON) that reads `file` alone
+//        {segment: {reading, start, end}, file, beside}
 //                          the lines of `file` that start in [start, end), read as `reading`
+//                          (`beside`: by a reader worker beside this one, slices.js)
 //   out: {done}            bytes of it read so far (every 100 ms at most)
 //        {part}            what was read, a Uint8Array (transferred)
 //        {part, damage}    the same, when the file could not be read to the segment's end
@@ -30,23 +32,23 @@ function reporter() {
   };
 }
 
-self.onmessage = async ({ data: { request, segment, file } }) => {
+self.onmessage = async ({ data: { request, segment, file, beside } }) => {
   try {
     await loaded;
     if (segment) {
-      const { part, damage } = await segmentOf(segment, file);
+      const { part, damage } = await segmentOf(segment, file, beside);
       self.postMessage(damage ? { part, damage } : { part }, [part.buffer]);
       return;
     }
-    const part = await partOf(request, file);
+    const part = await partOf(request, file, beside);
     self.postMessage({ part }, [part.buffer]);
   } catch (error) {
     self.postMessage({ fatal: stopped({ failed_allocation, last_panic }, "the parser", error) });
   }
 };
 
-/** Reads `file` as `request` says; what it read, encoded. */
-async function partOf(request, file) {
+/** Reads `file` as `request` says, `beside` a reader or not (slices.js); what it read, encoded. */
+async function partOf(request, file, beside) {
   const engine = new Engine();
   const refused = engine.begin_batch(request);
   if (refused) throw new Error(JSON.parse(refused).body.message);
@@ -60,6 +62,8 @@ async function partOf(request, file) {
         report(done);
       },
       () => false,
+      0,
+      beside,
     );
     engine.end_file();
   } catch (error) {
@@ -74,8 +78,8 @@ async function partOf(request, file) {
 
 /** The lines of `file` that start in [start, end), parsed as one segment: the engine's
  * `SegmentParser` cuts them (lra_input::LinesInRange, as the CLI's threads do) and says where to
- * start reading and when they are all read. */
-async function segmentOf({ reading, start, end }, file) {
+ * start reading and when they are all read; `beside` as in `partOf`. */
+async function segmentOf({ reading, start, end }, file, beside) {
   const parser = new SegmentParser(reading, start, end);
   const report = reporter();
   let damage = null;
@@ -88,6 +92,7 @@ async function segmentOf({ reading, start, end }, file) {
       },
       () => parser.is_finished(),
       parser.read_from(),
+      beside,
     );
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) throw error;

@@ -19,21 +19,27 @@
 //
 // It loads the threaded build when the page is cross-origin isolated (shared memory is then
 // available), else the single-threaded one. `?build=st|mt` forces one and `?threads=N` sets the
-// thread pool's size (benchmarks, tests).
+// thread pool's size (benchmarks, tests). The threaded build's pool parses while this worker's
+// own thread reads the next slices (lra-engine, `pipeline.rs`), so the pool has one thread less
+// than the cores: reading takes a core of its own (benches/browser.mjs: on two cores, one thread
+// parsing behind the reads was 1.15x two).
 //
 // Without threads, the files of a request are read at once by a pool of parsers (parser.js),
-// one module worker per core (`?pool=N` sets how many; 1: none), each with a single-threaded
-// engine of its own; a large plain log is cut into parts for them. The engine plans what each
-// reads and adds what they send in file order (crates/lra-session, `Pool`).
+// one module worker per core (`?pool=N` sets how many, and gives the threaded build one too;
+// 1: none), each with a single-threaded engine of its own; a large plain log is cut into parts
+// for them. The engine plans what each reads and adds what they send in file order
+// (crates/lra-session, `Pool`). A single-threaded engine that parses, this worker's or a
+// parser's, has a reader worker beside it (reader.js) when a core is spare for it (slices.js).
 
-import { message as textOf, readSlices, stopped } from "./slices.js";
+import { message as textOf, readSlices, readSlicesHere, stopped } from "./slices.js";
 
 const PROGRESS_EVERY_MS = 100;
 
 const params = new URL(self.location.href).searchParams;
 const forced = params.get("build");
 const threaded = forced ? forced === "mt" : self.crossOriginIsolated;
-const POOL = threaded ? 1 : Number(params.get("pool")) || Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
+const CORES = navigator.hardwareConcurrency || 1;
+const POOL = Number(params.get("pool")) || (threaded ? 1 : Math.max(1, Math.min(CORES, 8)));
 // A plain log this large is cut into one part per parser (`?split=BYTES` sets it); the first
 // bytes of a file (`engine.head_len()`, as many as the CLI looks at) tell whether it can be.
 const SPLIT_MIN = Number(params.get("split")) || 64 << 20;
@@ -102,7 +108,8 @@ async function handle(message) {
   const started = performance.now();
   const stop = () => cancelled.has(id);
   if (message.read) {
-    for (const file of message.read) await readSlices(file, () => {}, stop);
+    // The raw read rate: this thread reads, and nothing else is done.
+    for (const file of message.read) await readSlicesHere(file, () => {}, stop);
     self.postMessage({ id, seconds: (performance.now() - started) / 1000 });
     return;
   }
@@ -140,6 +147,8 @@ async function readHere(id, files, i, stop) {
         progress(id, i, done, file.size, false);
       },
       stop,
+      0,
+      !threaded && CORES > 1,
     );
     engine.end_file();
   } catch (error) {
@@ -155,9 +164,9 @@ const parsers = [];
 /** What stops the parsers at work, when their request is cancelled. */
 const aborts = new Set();
 
-/** Runs `job` ({request} or {segment}) on parser `k` with `file`: resolves with {part},
- * {part, damage}, {fatal} or {cancelled}; `onDone(bytes)` as it goes. */
-function parseOn(k, job, file, onDone) {
+/** Runs `job` ({request} or {segment}) on parser `k` with `file`, read `beside` (slices.js) or
+ * not: resolves with {part}, {part, damage}, {fatal} or {cancelled}; `onDone(bytes)` as it goes. */
+function parseOn(k, job, file, beside, onDone) {
   return new Promise((resolve) => {
     const worker = (parsers[k] ??= new Worker(new URL("./parser.js", import.meta.url), { type: "module" }));
     const end = (result, stopped) => {
@@ -179,7 +188,7 @@ function parseOn(k, job, file, onDone) {
       event.preventDefault();
       end({ fatal: event.message || "the parser could not start" }, true);
     };
-    worker.postMessage({ ...job, file });
+    worker.postMessage({ ...job, file, beside });
   });
 }
 
@@ -196,7 +205,7 @@ async function readInPool(id, files, stop) {
       const { file, part, work } = JSON.parse(job);
       const size = files[file].size;
       const done = (bytes) => progress(id, file, engine.pool_read(file, part, bytes), size, false);
-      const got = await parseOn(k, work, files[file], done);
+      const got = await parseOn(k, work, files[file], beside, done);
       if (got.cancelled || stop()) return;
       for (const i of engine.pool_outcome(file, part, got.part, got.damage, got.fatal)) {
         progress(id, i, files[i].size, files[i].size, true);
@@ -204,6 +213,8 @@ async function readInPool(id, files, stop) {
     }
   };
   const lanes = engine.pool_lanes();
+  // Each parser gets a reader of its own only when the cores allow both.
+  const beside = lanes * 2 <= CORES;
   await Promise.all(Array.from({ length: lanes }, (_, k) => lane(k)));
   return lanes;
 }
@@ -214,8 +225,7 @@ async function start() {
     const module = threaded ? await import("./mt/lra_engine.js") : await import("./st/lra_engine.js");
     await module.default();
     if (threaded) {
-      const cores = Number(params.get("threads")) || Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 16));
-      await module.initThreadPool(cores);
+      await module.initThreadPool(Number(params.get("threads")) || Math.max(1, Math.min(CORES, 16) - 1));
     }
     wasm = module;
     engine = new module.Engine();

@@ -23,6 +23,9 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 
 #[cfg(feature = "fault-injection")]
 mod fault;
+mod pipeline;
+
+use pipeline::Step;
 
 /// The last panic's message: with `panic = "abort"` the call that panicked throws a bare
 /// `RuntimeError: unreachable`, so the worker asks for the reason here.
@@ -100,6 +103,10 @@ pub struct Engine {
     given: std::collections::BTreeMap<usize, std::rc::Rc<dyn Source>>,
     /// The plan of the pool of parsers reading the batch, when one does.
     pool: Option<Pool>,
+    /// The batch while the threaded build reads its files behind the worker's reads: `batch`
+    /// is then `None` until [`Engine::settle`] takes it back.
+    #[cfg(feature = "threads")]
+    pipeline: Option<pipeline::Pipeline>,
 }
 
 impl Default for Engine {
@@ -113,13 +120,22 @@ impl Engine {
     /// An empty page.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Engine {
-        Engine { session: Session::new(cfg!(feature = "threads")), batch: None, given: Default::default(), pool: None }
+        Engine {
+            session: Session::new(cfg!(feature = "threads")),
+            batch: None,
+            given: Default::default(),
+            pool: None,
+            #[cfg(feature = "threads")]
+            pipeline: None,
+        }
     }
 
     /// The reply saying that the engine is loaded; `parsers`: the size of the worker's pool of
-    /// parsers, which read the files of a batch at once when this build has no threads.
+    /// parsers, which read the files of a batch at once.
     pub fn ready(isolated: bool, parsers: u32) -> String {
-        Reply::Ready { build: build_kind(), threads: (threads() as u32).max(parsers), isolated }.to_text()
+        // The threaded build's worker reads while its pool parses: one thread more.
+        let reading = u32::from(cfg!(feature = "threads"));
+        Reply::Ready { build: build_kind(), threads: (threads() as u32 + reading).max(parsers), isolated }.to_text()
     }
 
     /// The reply saying how far the reading of a request's file is.
@@ -130,6 +146,7 @@ impl Engine {
     /// Starts reading the files of `request` (an `analyze` or `baseline` request, as JSON).
     /// Returns the reply when it cannot: then no file is read.
     pub fn begin_batch(&mut self, request: &str) -> Option<String> {
+        self.settle();
         let begun = Request::from_text(request).and_then(|r| self.session.begin(&r));
         match begun {
             Ok(batch) => {
@@ -153,33 +170,30 @@ impl Engine {
 
     /// Starts the batch's file `index`, in its request's order.
     pub fn begin_file(&mut self, index: u32) -> Result<(), JsError> {
-        self.batch_mut()?.begin_file(index as usize);
-        Ok(())
+        self.step(Step::Begin(index as usize))
     }
 
-    /// Reads the file's next bytes.
-    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+    /// Reads the file's next bytes (the threaded build: hands them to the pool and returns).
+    pub fn feed(&mut self, bytes: Vec<u8>) -> Result<(), JsError> {
         #[cfg(feature = "fault-injection")]
-        fault::inject(bytes);
-        self.batch_mut()?.feed(bytes);
-        Ok(())
+        fault::inject(&bytes);
+        self.step(Step::Feed(bytes))
     }
 
     /// Ends the file.
     pub fn end_file(&mut self) -> Result<(), JsError> {
-        self.batch_mut()?.end_file();
-        Ok(())
+        self.step(Step::End)
     }
 
     /// Ends the file early: it could not be read to its end, for `reason`. What was read of it
     /// still counts, flagged.
     pub fn cut_file_short(&mut self, reason: &str) -> Result<(), JsError> {
-        self.batch_mut()?.cut_file_short(reason);
-        Ok(())
+        self.step(Step::CutShort(reason.to_owned()))
     }
 
     /// Ends the batch of a parser of the pool: what it read, for [`Engine::add_part`].
     pub fn take_part(&mut self) -> Result<Vec<u8>, JsError> {
+        self.settle();
         let batch = self.batch.take().ok_or_else(|| JsError::new("no files were being read"))?;
         Ok(batch.into_part())
     }
@@ -195,6 +209,7 @@ impl Engine {
     /// made (`lra_session::Pool`), and the worker follows it: the heads it asks for
     /// ([`Engine::pool_head_wanted`]), then its jobs ([`Engine::pool_next_job`]).
     pub fn plan_pool(&mut self, parsers: u32, split_min: f64, sizes: Vec<f64>) -> bool {
+        self.settle();
         let sizes: Vec<u64> = sizes.into_iter().map(|s| s as u64).collect();
         let wanted = self.batch.is_some() && Pool::wanted(parsers as usize, split_min as u64, &sizes);
         self.pool = wanted.then(|| Pool::new(parsers as usize, split_min as u64, &sizes));
@@ -255,6 +270,7 @@ impl Engine {
     /// Adds the batch's files to the summary, which took `seconds` and `parsers` workers (the
     /// pool's, or 1: this one); the reply to its request.
     pub fn end_batch(&mut self, seconds: f64, parsers: u32) -> String {
+        self.settle();
         self.pool = None;
         match self.batch.take() {
             Some(batch) => {
@@ -270,6 +286,7 @@ impl Engine {
 
     /// Drops the batch: its request was cancelled, and adds nothing.
     pub fn cancel_batch(&mut self) -> String {
+        self.settle();
         self.batch = None;
         self.pool = None;
         self.given.clear();
@@ -294,7 +311,38 @@ impl Engine {
         Ok(answer.into())
     }
 
+    /// Does `step` to the batch: in the threaded build on the pool, behind the worker's reads,
+    /// lending it the batch first if it does not hold it yet.
+    fn step(&mut self, step: Step) -> Result<(), JsError> {
+        #[cfg(feature = "threads")]
+        {
+            if self.pipeline.is_none() {
+                let batch = self.batch.take().ok_or_else(no_batch)?;
+                self.pipeline = Some(pipeline::Pipeline::start(batch));
+            }
+            if let Some(pipeline) = &self.pipeline {
+                pipeline.send(step);
+            }
+            Ok(())
+        }
+        #[cfg(not(feature = "threads"))]
+        {
+            step.apply(self.batch_mut()?);
+            Ok(())
+        }
+    }
+
+    /// Takes the batch back from the pool, once every step handed over is done: whatever reads
+    /// or ends it comes after this.
+    fn settle(&mut self) {
+        #[cfg(feature = "threads")]
+        if let Some(pipeline) = self.pipeline.take() {
+            self.batch = Some(pipeline.finish());
+        }
+    }
+
     fn pool_and_batch(&mut self) -> Result<(&mut Pool, &mut Batch), JsError> {
+        self.settle();
         match (&mut self.pool, &mut self.batch) {
             (Some(pool), Some(batch)) => Ok((pool, batch)),
             _ => Err(JsError::new("no files are being read by the pool")),
@@ -302,8 +350,13 @@ impl Engine {
     }
 
     fn batch_mut(&mut self) -> Result<&mut Batch, JsError> {
-        self.batch.as_mut().ok_or_else(|| JsError::new("a file outside of a batch"))
+        self.settle();
+        self.batch.as_mut().ok_or_else(no_batch)
     }
+}
+
+fn no_batch() -> JsError {
+    JsError::new("a file outside of a batch")
 }
 
 /// The parser of one part of a file, in a parser worker of the pool: the lines that start in

@@ -24,7 +24,7 @@ fn read(engine: &mut Engine, files: &[(&str, &[u8])], reading: Reading, slice: u
     for (i, (_, bytes)) in files.iter().enumerate() {
         engine.begin_file(i as u32).unwrap();
         for piece in bytes.chunks(slice) {
-            engine.feed(piece).unwrap();
+            engine.feed(piece.to_vec()).unwrap();
         }
         engine.end_file().unwrap();
     }
@@ -156,7 +156,7 @@ fn bad_requests_get_a_clear_reply() {
     assert!(failed(e.begin_batch(&request.to_text())), "an empty marker");
     assert!(failed(e.begin_batch("{\"type\": \"shout\"}")), "an unknown request");
     assert!(failed(e.begin_batch(&Request::Overview.to_text())), "a request without files");
-    assert!(e.feed(b"Test: x\n").is_err(), "feed outside of a batch");
+    assert!(e.feed(b"Test: x\n".to_vec()).is_err(), "feed outside of a batch");
 }
 
 #[wasm_bindgen_test]
@@ -184,11 +184,11 @@ async fn damage_is_a_problem_and_the_lines_before_it_count() {
     let names = vec!["cut.zip".to_owned(), "half.log".to_owned()];
     assert_eq!(e.begin_batch(&Request::Analyze { names, reading, adopt: true }.to_text()), None);
     e.begin_file(0).unwrap();
-    e.feed(zip).unwrap();
+    e.feed(zip.to_vec()).unwrap();
     e.end_file().unwrap();
     // A file whose reading failed halfway keeps its lines, flagged.
     e.begin_file(1).unwrap();
-    e.feed(b"Test: a\nResult: PASS\nTest: b\n").unwrap();
+    e.feed(b"Test: a\nResult: PASS\nTest: b\n".to_vec()).unwrap();
     e.cut_file_short("NotReadableError").unwrap();
     let Reply::Analyzed { problems, .. } = Reply::from_text(&e.end_batch(0.0, 1)).unwrap() else { panic!() };
     assert_eq!(problems.len(), 2, "{problems:?}");
