@@ -35,6 +35,12 @@ impl Step {
 #[cfg(feature = "threads")]
 const DEPTH: usize = 2;
 
+/// How long the worker's thread sleeps between two looks at a task it waits for. A wait is a
+/// loop rather than a block so that it can see the task's thread stop (see [`wait_for_pool`]);
+/// a look costs next to nothing, and a slice takes milliseconds to parse.
+#[cfg(feature = "threads")]
+const LOOK_EVERY: std::time::Duration = std::time::Duration::from_micros(50);
+
 /// A batch lent to a task on the rayon pool, which does the steps it is sent in order, and the
 /// way it comes back.
 #[cfg(feature = "threads")]
@@ -60,14 +66,41 @@ impl Pipeline {
     }
 
     /// Hands `step` over; waits only while the task is [`DEPTH`] steps behind.
-    pub(crate) fn send(&self, step: Step) {
-        // The task ends only when `finish` drops the sender (a panic aborts the whole module).
-        let _ = self.steps.send(step);
+    pub(crate) fn send(&self, mut step: Step) {
+        use std::sync::mpsc::TrySendError;
+        loop {
+            match self.steps.try_send(step) {
+                Err(TrySendError::Full(again)) => step = again,
+                // The task ends only when `finish` drops the sender.
+                Ok(()) | Err(TrySendError::Disconnected(_)) => return,
+            }
+            wait_for_pool();
+        }
     }
 
     /// Waits until the task has done every step; the batch.
     pub(crate) fn finish(self) -> Batch {
         drop(self.steps);
-        self.back.recv().expect("the task gives the batch back when its steps end")
+        loop {
+            match self.back.try_recv() {
+                Ok(batch) => return batch,
+                Err(std::sync::mpsc::TryRecvError::Empty) => wait_for_pool(),
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    unreachable!("the task gives the batch back before it ends")
+                }
+            }
+        }
     }
+}
+
+/// Sleeps a little, unless a thread of the pool has stopped (a panic, or memory exhausted: the
+/// hooks in `lib.rs` keep why). That stopped only its own Web Worker, and the steps it held will
+/// never be done: then this instance stops too, a trap the worker's script reports as the
+/// engine's with that reason, so that the page starts a fresh engine instead of waiting.
+#[cfg(feature = "threads")]
+fn wait_for_pool() {
+    if crate::a_thread_stopped() {
+        std::process::abort();
+    }
+    std::thread::sleep(LOOK_EVERY);
 }
