@@ -55,41 +55,40 @@ test("not isolated, service workers blocked: a pool of plain workers reads the f
   }
 });
 
+/** Analyzes the fixture `name`, made once by `lra generate` with `tests` tests to `size`, on a
+ * page that is not isolated, checks its summary against the CLI's, then `check(page)`. */
+async function notIsolated(name, tests, size, check) {
+  const log = path.join(FIXTURES, name);
+  if (!existsSync(log)) {
+    const args = ["generate", "--tests", String(tests), "--flaky", "6", "--fail-rate", "0.1", "--size", size];
+    writeFileSync(log, execFileSync(LRA, args, { maxBuffer: 128 << 20 }));
+  }
+  const s = await open({ isolate: false, blockServiceWorkers: true });
+  try {
+    const summary = await analyzeFixtures(s.page, [name]);
+    assert.deepEqual(essence(summary), essence(cli([name])));
+    await check(s.page);
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+}
+
 test("not isolated: a log of 24 MiB is read by a reader worker beside the engine, and gives the CLI's summary", async () => {
   // Under 64 MiB one file is not cut for the pool: the engine worker parses it, and from 16 MiB
   // on (two slices) a reader worker reads its slices meanwhile (web/engine/slices.js), three
   // slices and a bit, so that the last is short.
-  const log = path.join(FIXTURES, "beside.log");
-  if (!existsSync(log)) {
-    writeFileSync(log, execFileSync(LRA, ["generate", "--tests", "40", "--flaky", "6", "--fail-rate", "0.1", "--size", "24M"], { maxBuffer: 64 << 20 }));
-  }
-  const s = await open({ isolate: false, blockServiceWorkers: true });
-  try {
-    const summary = await analyzeFixtures(s.page, ["beside.log"]);
-    assert.deepEqual(essence(summary), essence(cli(["beside.log"])));
-    assert.ok(s.page.workers().some((w) => w.url().endsWith("/engine/reader.js")), "a reader worker read the file");
-    assert.deepEqual(s.problems, []);
-  } finally {
-    await s.close();
-  }
+  await notIsolated("beside.log", 40, "24M", async (page) => {
+    assert.ok(page.workers().some((w) => w.url().endsWith("/engine/reader.js")), "a reader worker read the file");
+  });
 });
 
 test("not isolated: one large log is cut into parts, one per parser, and gives the CLI's summary", async () => {
   // Past 64 MiB a plain log is cut; each part is the lines that start in its byte range.
-  const large = path.join(FIXTURES, "large.log");
-  if (!existsSync(large)) {
-    writeFileSync(large, execFileSync(LRA, ["generate", "--tests", "150", "--flaky", "12", "--fail-rate", "0.1", "--size", "72M"], { maxBuffer: 128 << 20 }));
-  }
-  const s = await open({ isolate: false, blockServiceWorkers: true });
-  try {
-    const summary = await analyzeFixtures(s.page, ["large.log"]);
-    assert.deepEqual(essence(summary), essence(cli(["large.log"])));
-    const cores = await s.page.evaluate(() => navigator.hardwareConcurrency);
-    assert.equal((await s.page.evaluate(() => window.LogResultAccumulator.status())).parsers, cores);
-    assert.deepEqual(s.problems, []);
-  } finally {
-    await s.close();
-  }
+  await notIsolated("large.log", 150, "72M", async (page) => {
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    assert.equal((await page.evaluate(() => window.LogResultAccumulator.status())).parsers, cores);
+  });
 });
 
 test("without headers, the service worker makes the page isolated", async () => {

@@ -35,23 +35,13 @@ static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
 /// ends in a bare `unreachable`, without a panic.
 static FAILED_ALLOCATION: AtomicUsize = AtomicUsize::new(0);
 
-/// Set when any thread of this instance panicked or could not allocate: in the threaded build a
-/// thread of the pool may stop so while this one waits for it (`pipeline.rs`).
-static STOPPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Whether a thread of this instance panicked or could not allocate.
-#[cfg_attr(not(feature = "threads"), allow(dead_code))]
-fn a_thread_stopped() -> bool {
-    STOPPED.load(Ordering::Acquire)
-}
-
 /// Installs the hooks that keep why the instance stopped: the panic's message for
 /// [`last_panic`], and the failed allocation's size for [`failed_allocation`] (kept without
 /// allocating, since memory is exhausted then; the instance aborts after the hook).
 #[wasm_bindgen(start)]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
-        STOPPED.store(true, Ordering::Release);
+        pipeline::A_THREAD_STOPPED.store(true, Ordering::Release);
         if let Ok(mut last) = LAST_PANIC.lock() {
             // One line, for the page's message: what, then where.
             let payload = info.payload();
@@ -67,7 +57,7 @@ pub fn start() {
     #[cfg(target_arch = "wasm32")]
     std::alloc::set_alloc_error_hook(|layout| {
         FAILED_ALLOCATION.store(layout.size(), Ordering::Relaxed);
-        STOPPED.store(true, Ordering::Release);
+        pipeline::A_THREAD_STOPPED.store(true, Ordering::Release);
     });
 }
 

@@ -6,6 +6,10 @@
 
 use lra_session::Batch;
 
+/// Set by the hooks in `lib.rs` when any thread of this instance panicked or could not allocate:
+/// in the threaded build a thread of the pool may stop so while the worker's waits for it.
+pub(crate) static A_THREAD_STOPPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// What the worker does to the batch, in the order it reads its files.
 pub(crate) enum Step {
     /// Starts the batch's file of this index.
@@ -99,7 +103,7 @@ impl Pipeline {
 /// engine's with that reason, so that the page starts a fresh engine instead of waiting.
 #[cfg(feature = "threads")]
 fn wait_for_pool() {
-    if crate::a_thread_stopped() {
+    if A_THREAD_STOPPED.load(std::sync::atomic::Ordering::Acquire) {
         std::process::abort();
     }
     std::thread::sleep(LOOK_EVERY);
