@@ -41,12 +41,17 @@ async function open(options, host = "127.0.0.1") {
   const s = { server, context, page, origin, url: origin + BASE, requests: [], responses: [], navigations: 0, problems: [] };
   context.on("request", (r) => s.requests.push(r.url()));
   context.on("response", (r) => s.responses.push(r));
-  // Which load of the document asked for a request: a reload aborts the requests of the page it
-  // replaces, which is no fault.
+  // Which document asked for a request, by how many the main frame had committed then: a reload
+  // aborts the requests of the document it replaces, which is no fault, including those its
+  // workers begin after the reload has started but before the new document commits.
   const asker = new WeakMap();
+  let commits = 0;
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) commits++;
+  });
   page.on("request", (r) => {
     if (r.isNavigationRequest() && r.frame() === page.mainFrame()) s.navigations++;
-    asker.set(r, s.navigations);
+    asker.set(r, commits);
   });
   page.on("requestfailed", (r) => {
     const error = r.failure()?.errorText;
