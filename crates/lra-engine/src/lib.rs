@@ -320,13 +320,14 @@ impl Engine {
     fn step(&mut self, step: Step) -> Result<(), JsError> {
         #[cfg(feature = "threads")]
         {
-            if self.pipeline.is_none() {
-                let batch = self.batch.take().ok_or_else(no_batch)?;
-                self.pipeline = Some(pipeline::Pipeline::start(batch));
-            }
-            if let Some(pipeline) = &self.pipeline {
-                pipeline.send(step);
-            }
+            let pipeline = match &mut self.pipeline {
+                Some(pipeline) => pipeline,
+                None => {
+                    let batch = self.batch.take().ok_or_else(no_batch)?;
+                    self.pipeline.insert(pipeline::Pipeline::start(batch))
+                }
+            };
+            pipeline.send(step);
             Ok(())
         }
         #[cfg(not(feature = "threads"))]

@@ -2,7 +2,7 @@
 //! reads: the worker's thread hands each slice over and goes back to reading the next while a
 //! task on the rayon pool feeds the batch (whose parser cuts each slice for the pool's threads).
 //! Fed in place, a slice kept the worker from reading until it was parsed, and the threaded build
-//! on two threads was no faster than on one (`benches/browser.mjs`, "its threads alone").
+//! on two threads was no faster than on one (`benches/browser.mjs`, (c) and its variants).
 
 use lra_session::Batch;
 
