@@ -87,11 +87,13 @@ fn App() -> impl IntoView {
             >
                 <panels::Header/>
                 <exports::ExportBar/>
-                <charts::ChartsSection/>
-                <Later>
+                <Later frames=1>
+                    <charts::ChartsSection/>
+                </Later>
+                <Later frames=2>
                     <views::Views/>
                 </Later>
-                <Later>
+                <Later frames=3>
                     <panels::Anomalies/>
                     <panels::Files/>
                 </Later>
@@ -101,11 +103,27 @@ fn App() -> impl IntoView {
     }
 }
 
-/// Its children, a task after it is made: what is below the fold need not be made in the same
-/// task as the rest of the summary, which then appears without freezing the page.
+/// Its children, made once `frames` frames were drawn after it: what is below the fold need not
+/// be made, nor laid out, in the task and the frame of the rest of the summary. Each part of the
+/// page made a frame after the one before it is its own task and its own layout, so that a large
+/// summary appears without a long task (several parts made before one frame are laid out in it
+/// at once: a layout of 35 ms, measured on 10,000 tests of 500 builds).
 #[component]
-fn Later(children: ChildrenFn) -> impl IntoView {
+fn Later(frames: u32, children: ChildrenFn) -> impl IntoView {
     let ready = RwSignal::new(false);
-    set_timeout(move || ready.set(true), std::time::Duration::ZERO);
+    after_frames(frames, move || ready.set(true));
     move || ready.get().then(|| children())
+}
+
+/// Calls `f` once `frames` frames were drawn, in a task after the last (at once for none). A
+/// hidden page draws none: then in a task of its own.
+fn after_frames(frames: u32, f: impl FnOnce() + 'static) {
+    if frames == 0 {
+        f();
+    } else if document().hidden() {
+        set_timeout(f, std::time::Duration::ZERO);
+    } else {
+        // A task queued in a frame's callback runs after that frame is drawn.
+        request_animation_frame(move || set_timeout(move || after_frames(frames - 1, f), std::time::Duration::ZERO));
+    }
 }

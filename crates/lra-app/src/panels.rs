@@ -2,11 +2,13 @@
 //! names and what an anomaly says (a test's name, a result word) are shown as [`as_shown`] makes
 //! them.
 
+use crate::asked::asked_of_summary;
 use crate::engine_handle::{EngineHandle, EngineStatus};
 use crate::state::{AppState, count, human_bytes, now, percent};
 use crate::viewer::OpenAt;
 use leptos::prelude::*;
 use lra_core::as_shown;
+use lra_protocol::FilesQuery;
 
 /// Shown before any file is given.
 #[component]
@@ -195,25 +197,22 @@ pub fn Anomalies() -> impl IntoView {
 }
 
 /// Files per page of the files table: a thousand rows of eleven cells would be one long task.
-const FILE_PAGE: usize = crate::tests_table::PAGE as usize;
+const FILE_PAGE: u32 = crate::tests_table::PAGE;
 
-/// One row per file, a page at a time.
+/// One row per file, a page at a time, asked of the worker.
 #[component]
 pub fn Files() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let page = RwSignal::new(0usize);
+    let first = RwSignal::new(0u32);
+    let page = asked_of_summary(move || FilesQuery { first: first.get(), count: FILE_PAGE });
     move || {
-        state.overview.get().map(|s| {
-            let more = s.files - s.file_rows.len() as u64;
-            let pages = s.file_rows.len().div_ceil(FILE_PAGE).max(1);
-            let at = page.get().min(pages - 1);
-            let first = at * FILE_PAGE;
-            let shown = s.file_rows.len().min(first + FILE_PAGE) - first.min(s.file_rows.len());
-            let rows = s
-                .file_rows
+        let files = state.overview.with(|o| o.as_ref().map_or(0, |o| o.files));
+        page.get().map(|p| {
+            let at = p.first;
+            let shown = p.rows.len() as u64;
+            let rows = p
+                .rows
                 .into_iter()
-                .skip(first)
-                .take(FILE_PAGE)
                 .map(|f| {
                     let t = f.totals;
                     let note = if f.binary { " (looks binary)" } else { "" };
@@ -249,13 +248,13 @@ pub fn Files() -> impl IntoView {
                 <section class="files-table" aria-label="Files">
                     <div class="table-bar">
                         <h2>"Files"</h2>
-                        {(pages > 1).then(|| view! {
+                        {(files > u64::from(FILE_PAGE)).then(|| view! {
                             <div class="pager">
-                                <button id="files-previous" on:click=move |_| page.set(at.saturating_sub(1)) disabled={at == 0}>
+                                <button id="files-previous" on:click=move |_| first.set(at.saturating_sub(FILE_PAGE)) disabled={at == 0}>
                                     "Previous"
                                 </button>
-                                <span>{format!("Files {}–{} of {}", count(first as u64 + 1), count((first + shown) as u64), count(s.files))}</span>
-                                <button id="files-next" on:click=move |_| page.set(at + 1) disabled={at + 1 >= pages}>
+                                <span>{format!("Files {}–{} of {}", count(u64::from(at) + 1), count(u64::from(at) + shown), count(files))}</span>
+                                <button id="files-next" on:click=move |_| first.set(at + FILE_PAGE) disabled={u64::from(at) + shown >= files}>
                                     "Next"
                                 </button>
                             </div>
@@ -271,7 +270,6 @@ pub fn Files() -> impl IntoView {
                         </thead>
                         <tbody>{rows}</tbody>
                     </table>
-                    {(more > 0 && at + 1 == pages).then(|| view! { <p class="note">{format!("and {} more files", count(more))}</p> })}
                 </section>
             }
         })

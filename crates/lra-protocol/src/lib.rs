@@ -40,8 +40,12 @@ pub enum Request {
     Analyze { names: Vec<String>, reading: Reading, adopt: bool },
     /// Forgets the summary (not the baseline).
     Clear,
-    /// The header's figures, the files, the anomalies.
+    /// The header's figures and the anomalies.
     Overview,
+    /// One page of the files table.
+    Files(FilesQuery),
+    /// The index of the file named `name`, if the summary has one (a deep link's file).
+    FileNamed { name: String },
     /// One page of the tests table.
     Tests(TestsQuery),
     /// A window of a history's tests × builds grid.
@@ -256,6 +260,8 @@ pub enum Reply {
     /// Done, nothing to say (Clear, a new baseline).
     Done,
     Overview(Option<Overview>),
+    Files(FilesPage),
+    FileNamed(Option<u32>),
     Tests(TestsPage),
     History(HistoryWindow),
     Test(Option<TestDetail>),
@@ -317,8 +323,6 @@ pub struct Overview {
     /// The first anomalies by location, each as `at` (`file:line`), what happened, and the
     /// place.
     pub anomalies: Vec<(String, String, Option<Place>)>,
-    /// The first files, in the order given (all of them up to a limit).
-    pub file_rows: Vec<FileRow>,
     /// Runs with a duration, and durations from timestamps dropped (negative or over a day).
     #[serde(default)]
     pub timed_runs: u64,
@@ -327,6 +331,21 @@ pub struct Overview {
     /// The builds of a history; 0 for a summary of no builds.
     #[serde(default)]
     pub builds: u64,
+}
+
+/// Which files of the summary, in the order given: `count` of them (at most 200) from `first`.
+/// Past the end: the last page, the one from the last multiple of `count`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilesQuery {
+    pub first: u32,
+    pub count: u32,
+}
+
+/// One page of the files table: `rows` are the files from `first` on.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FilesPage {
+    pub first: u32,
+    pub rows: Vec<FileRow>,
 }
 
 /// One file of the summary.

@@ -8,8 +8,9 @@
 use std::fmt;
 
 use crate::{
-    ChartSet, Comparison, Export, FailureList, FlakyList, HeatmapSet, HistoryQuery, HistoryWindow, LinesQuery,
-    Overview, Place, Reply, Request, RunAt, SlowestList, SuiteLevel, TestDetail, TestsPage, TestsQuery, ViewerLines,
+    ChartSet, Comparison, Export, FailureList, FilesPage, FilesQuery, FlakyList, HeatmapSet, HistoryQuery,
+    HistoryWindow, LinesQuery, Overview, Place, Reply, Request, RunAt, SlowestList, SuiteLevel, TestDetail, TestsPage,
+    TestsQuery, ViewerLines,
 };
 
 /// A request with one reply shape.
@@ -51,9 +52,15 @@ impl fmt::Display for NoAnswer {
     }
 }
 
-/// The header's figures, the files, the anomalies ([`Request::Overview`]).
+/// The header's figures and the anomalies ([`Request::Overview`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OverviewQuery;
+
+/// The index of the file of this name ([`Request::FileNamed`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileNamedQuery {
+    pub name: String,
+}
 
 /// One test, in full ([`Request::Test`]).
 #[derive(Clone, Debug, PartialEq)]
@@ -194,6 +201,8 @@ macro_rules! queries {
 
 queries! {
     OverviewQuery: |_| Request::Overview => Option<Overview> { Reply::Overview(o) => o }
+    FilesQuery: |q| Request::Files(q) => FilesPage { Reply::Files(page) => page }
+    FileNamedQuery: |FileNamedQuery { name }| Request::FileNamed { name } => Option<u32> { Reply::FileNamed(k) => k }
     TestsQuery: |q| Request::Tests(q) => TestsPage { Reply::Tests(page) => page }
     HistoryQuery: |q| Request::History(q) => HistoryWindow { Reply::History(window) => window }
     TestQuery: |TestQuery { name }| Request::Test { name } => Option<TestDetail> { Reply::Test(t) => t }
@@ -253,6 +262,8 @@ mod tests {
         let place = Place { file: 1, line: Some(7), offset: None };
         let cases: Vec<(Request, &str)> = vec![
             (OverviewQuery.request(), r#"{"type":"overview"}"#),
+            (FilesQuery { first: 50, count: 50 }.request(), r#"{"type":"files","body":{"first":50,"count":50}}"#),
+            (FileNamedQuery { name: "a.log".into() }.request(), r#"{"type":"file-named","body":{"name":"a.log"}}"#),
             (TestQuery { name: "a b".into() }.request(), r#"{"type":"test","body":{"name":"a b"}}"#),
             (FlakyQuery.request(), r#"{"type":"flaky"}"#),
             (SlowestQuery.request(), r#"{"type":"slowest"}"#),
@@ -296,6 +307,8 @@ mod tests {
     fn each_answer_is_taken_out_of_its_reply() {
         let (_, flaky) = round_trip(FlakyQuery, &Reply::Flaky(FlakyList::default()));
         assert_eq!(flaky.unwrap(), FlakyList::default());
+        let (_, named) = round_trip(FileNamedQuery { name: "a.log".into() }, &Reply::FileNamed(Some(3)));
+        assert_eq!(named.unwrap(), Some(3));
         let (_, test) = round_trip(TestQuery { name: "t".into() }, &Reply::Test(None));
         assert_eq!(test.unwrap(), None);
         let (_, found) = round_trip(

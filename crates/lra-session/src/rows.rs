@@ -5,15 +5,15 @@ use std::cmp::Ordering;
 
 use lra_core::{AnomalyKind, DEFAULT_ALPHA, Diff, Location, Summary, TestStats};
 use lra_protocol::{
-    Column, Comparison, DiffList, FailureList, FailureRow, FileRow, FlakyList, FlakyRow, Overview, Place, RunAt,
-    SlowestList, StripCell, TestDetail, TestRow, TestsPage, TestsQuery, Timing,
+    Column, Comparison, DiffList, FailureList, FailureRow, FileRow, FilesPage, FilesQuery, FlakyList, FlakyRow,
+    Overview, Place, RunAt, SlowestList, StripCell, TestDetail, TestRow, TestsPage, TestsQuery, Timing,
 };
 
 /// At most this many rows in the flaky and failure views and names in each comparison list: the
 /// browser lays out 500 rows in 50 ms on a slow machine, a frozen page.
 pub(crate) const ROWS: usize = 200;
-/// At most this many files in the overview.
-const FILES: usize = 1000;
+/// At most this many files in a page of the files table.
+const FILES: u32 = 200;
 /// How many anomalies the overview lists by location.
 const ANOMALIES: usize = 100;
 
@@ -49,21 +49,6 @@ pub(crate) fn overview(s: &Summary) -> Overview {
             (at(s, a.location), what, Some(place(a.location)))
         })
         .collect();
-    let file_rows = s
-        .files
-        .iter()
-        .take(FILES)
-        .map(|f| FileRow {
-            name: f.name.to_string(),
-            format: f.format,
-            reading: f.reading.as_deref().map(str::to_owned),
-            bytes: f.bytes,
-            totals: f.totals,
-            orphan_results: f.orphan_results,
-            binary: f.binary,
-            damage: f.damage.as_deref().map(str::to_owned),
-        })
-        .collect();
     Overview {
         files: s.files.len() as u64,
         bytes: s.bytes(),
@@ -75,11 +60,34 @@ pub(crate) fn overview(s: &Summary) -> Overview {
         flaky: s.tests().iter().filter(|t| t.flaky()).count() as u64,
         anomaly_count: s.anomaly_count(),
         anomalies,
-        file_rows,
         timed_runs: timed_runs(s),
         dropped_durations: s.dropped_durations(),
         builds: s.history().map_or(0, |h| h.builds.len() as u64),
     }
+}
+
+/// The files of a page of the files table, in the order given; past the end, the last page.
+pub(crate) fn files_page(s: &Summary, q: &FilesQuery) -> FilesPage {
+    let count = q.count.clamp(1, FILES) as usize;
+    let last = s.files.len().saturating_sub(1) / count * count;
+    let first = (q.first as usize).min(last);
+    let rows = s
+        .files
+        .iter()
+        .skip(first)
+        .take(count)
+        .map(|f| FileRow {
+            name: f.name.to_string(),
+            format: f.format,
+            reading: f.reading.as_deref().map(str::to_owned),
+            bytes: f.bytes,
+            totals: f.totals,
+            orphan_results: f.orphan_results,
+            binary: f.binary,
+            damage: f.damage.as_deref().map(str::to_owned),
+        })
+        .collect();
+    FilesPage { first: first as u32, rows }
 }
 
 /// Runs with a duration, in every test.

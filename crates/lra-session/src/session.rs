@@ -181,6 +181,10 @@ impl Session {
                 Reply::NextFailure(s.and_then(|s| next_failure(s, &place, forward)))
             }
             Request::Overview => Reply::Overview(s.map(rows::overview)),
+            Request::Files(q) => Reply::Files(s.map(|s| rows::files_page(s, &q)).unwrap_or_default()),
+            Request::FileNamed { name } => {
+                Reply::FileNamed(s.and_then(|s| s.files.iter().position(|f| *f.name == name)).map(|k| k as u32))
+            }
             Request::Tests(q) => Reply::Tests(self.tests_page(&q)),
             Request::History(q) => Reply::History(self.history_window(&q)),
             Request::Test { name } => Reply::Test(s.and_then(|s| rows::test_detail(s, &name))),

@@ -1,7 +1,7 @@
 //! The engine worker's answers, natively: what the page is shown of a summary it never holds.
 
 use lra_core::{FileParser, NameMode, Options, Summary};
-use lra_protocol::{Column, Export, Reading, Reply, Request, TestsQuery};
+use lra_protocol::{Column, Export, FilesQuery, Reading, Reply, Request, TestsQuery};
 use lra_session::Session;
 use lra_session::lines::Source;
 use std::rc::Rc;
@@ -76,7 +76,33 @@ fn the_overview_counts_what_the_log_holds() {
         offset: Some(log.find("Result: PASS\nTest: never").unwrap() as u64),
     };
     assert_eq!(o.anomalies[0], ("one.log:6".to_owned(), "Result: PASS with no open test".to_owned(), Some(place)));
-    assert_eq!(o.file_rows.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["one.log", "two.log"]);
+    let Reply::Files(files) = ask(&mut s, Request::Files(FilesQuery { first: 0, count: 50 })).0 else { panic!() };
+    assert_eq!(files.rows.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["one.log", "two.log"]);
+}
+
+/// The files table asks for a page of files: the overview no longer carries a row per file
+/// (500 of them took a long task of the page to read).
+#[test]
+fn the_files_table_is_paged_in_the_worker_and_a_file_is_found_by_name() {
+    let mut s = Session::new(false);
+    let names: Vec<String> = (0..7).map(|k| format!("f{k}.log")).collect();
+    let files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "Test: a\nResult: PASS\n")).collect();
+    analyze(&mut s, &files, Reading::default(), 4096);
+    let mut page = |first, count| {
+        let Reply::Files(p) = ask(&mut s, Request::Files(FilesQuery { first, count })).0 else { panic!() };
+        (p.first, p.rows.into_iter().map(|f| f.name).collect::<Vec<_>>())
+    };
+    assert_eq!(page(0, 3), (0, vec!["f0.log".to_owned(), "f1.log".into(), "f2.log".into()]));
+    assert_eq!(page(6, 3), (6, vec!["f6.log".to_owned()]));
+    // Past the end: the last page of that size.
+    assert_eq!(page(9, 3), (6, vec!["f6.log".to_owned()]));
+    assert_eq!(page(7, 7), (7 - 7, names.clone()));
+    let named = |s: &mut Session, name: &str| match ask(s, Request::FileNamed { name: name.into() }).0 {
+        Reply::FileNamed(k) => k,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(named(&mut s, "f4.log"), Some(4));
+    assert_eq!(named(&mut s, "f9.log"), None);
 }
 
 #[test]

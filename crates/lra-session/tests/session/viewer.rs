@@ -1,7 +1,7 @@
 //! The run viewer's lines, checked against the file's own bytes split at `\n`: any place, any
 //! window, CRLF, invalid UTF-8, long lines, no final newline; and search against a plain scan.
 
-use lra_protocol::{LinesQuery, Place, Reading, Reply, Request};
+use lra_protocol::{FilesQuery, LinesQuery, Place, Reading, Reply, Request};
 use lra_session::Session;
 use std::rc::Rc;
 
@@ -230,8 +230,9 @@ fn a_compressed_file_and_an_archives_member_are_decoded_up_to_the_lines_shown() 
     }
     // The zip's members: the gzipped seed log inside it is the third file.
     let mut s = analyze_input("logs.zip", fixture("logs.zip"));
-    let Reply::Overview(Some(o)) = ask(&mut s, Request::Overview).0 else { panic!() };
-    let k = o.file_rows.iter().position(|f| f.name.ends_with("job-2/seed.log.gz")).expect("the member");
+    let files = FilesQuery { first: 0, count: 50 };
+    let Reply::Files(files) = ask(&mut s, Request::Files(files)).0 else { panic!() };
+    let k = files.rows.iter().position(|f| f.name.ends_with("job-2/seed.log.gz")).expect("the member");
     assert_eq!(all_lines(&mut s, k as u32), expected);
     // Back to the start after reading on: decoded again from the start.
     let q = LinesQuery { at: Place { file: k as u32, line: Some(1), offset: None }, before: 0, after: 0, test: None };
