@@ -312,10 +312,11 @@ impl JunitReader {
         let line = self.tag_line;
         match (closing, name) {
             (false, b"testcase") => {
-                test_name(attr(attrs, b"classname"), attr(attrs, b"name"), self.fold_repeats, &mut self.name);
-                self.time = attr(attrs, b"time").and_then(|t| stamps::seconds(&t));
+                let [classname, name, time, status, result] =
+                    attrs_named(attrs, [b"classname", b"name", b"time", b"status", b"result"]);
+                test_name(classname, name, self.fold_repeats, &mut self.name);
+                self.time = time.and_then(|t| stamps::seconds(&t));
                 state.apply(LineEvents { test: Some(Cow::Borrowed(&self.name)), ..LineEvents::default() }, line);
-                let (status, result) = (attr(attrs, b"status"), attr(attrs, b"result"));
                 let is =
                     |v: &Option<Cow<'_, [u8]>>, word: &[u8]| v.as_ref().is_some_and(|v| v.eq_ignore_ascii_case(word));
                 self.open = Some(Case {
@@ -423,26 +424,38 @@ fn test_name(class: Option<Cow<'_, [u8]>>, name: Option<Cow<'_, [u8]>>, fold: bo
 
 /// The value of attribute `key` in `attrs`, its entities decoded.
 fn attr<'a>(attrs: &'a [u8], key: &[u8]) -> Option<Cow<'a, [u8]>> {
+    let [value] = attrs_named(attrs, [key]);
+    value
+}
+
+/// The values of the attributes `keys` in `attrs`, each its entities decoded, read in one pass
+/// over the markup (a `<testcase>` is asked five, and GoogleTest writes `classname` last). A key
+/// given twice has its first value; the markup is read up to anything that is no `key="value"`
+/// or `key='value'`, and keys not found by then have none.
+fn attrs_named<'a, const N: usize>(attrs: &'a [u8], keys: [&[u8]; N]) -> [Option<Cow<'a, [u8]>>; N] {
+    let mut values = [const { None }; N];
+    let mut missing = N;
     let mut rest = attrs;
-    loop {
+    while missing > 0 {
         rest = rest.trim_ascii_start();
-        let eq = memchr::memchr(b'=', rest)?;
+        let Some(eq) = memchr::memchr(b'=', rest) else { break };
         let k = rest[..eq].trim_ascii();
         let after = rest[eq + 1..].trim_ascii_start();
-        let quote = *after.first()?;
-        if quote != b'"' && quote != b'\'' {
-            return None;
-        }
-        let end = memchr::memchr(quote, &after[1..])?;
+        let Some(&quote) = after.first().filter(|&&q| q == b'"' || q == b'\'') else { break };
+        let Some(end) = memchr::memchr(quote, &after[1..]) else { break };
         let value = &after[1..1 + end];
-        if k == key {
-            return Some(match memchr::memchr(b'&', value) {
+        if let Some(i) = keys.iter().position(|&key| key == k)
+            && values[i].is_none()
+        {
+            values[i] = Some(match memchr::memchr(b'&', value) {
                 None => Cow::Borrowed(value),
                 Some(_) => Cow::Owned(unescape(value)),
             });
+            missing -= 1;
         }
         rest = &after[end + 2..];
     }
+    values
 }
 
 /// XML's five entities and character references; anything else is left as it is.
@@ -493,6 +506,12 @@ enum Opening {
 
 /// What the markup gathered after a `<` is, or `None` while more bytes are needed to tell.
 fn opening(t: &[u8]) -> Option<Opening> {
+    // Most markup is a tag, told by its first byte without comparing any opening.
+    match t.first() {
+        None => return None,
+        Some(b'!' | b'?') => {}
+        Some(_) => return Some(Opening::Plain),
+    }
     const SKIPPED: [(&[u8], &[u8]); 3] = [(b"!--", b"-->"), (b"![CDATA[", b"]]>"), (b"?", b"?>")];
     for (start, end) in SKIPPED {
         if t.starts_with(start) {
@@ -700,6 +719,51 @@ mod tests {
         assert_eq!(attr(attrs, b"message").as_deref(), Some(&b"x & y\nzA"[..]));
         assert_eq!(attr(attrs, b"time"), None);
         assert_eq!(unescape(b"&unknown; &"), b"&unknown; &");
+    }
+
+    /// The simplest reading of one attribute, scanning for it alone: the reference the one-pass
+    /// reading of several is checked against.
+    fn reference_attr<'a>(attrs: &'a [u8], key: &[u8]) -> Option<Vec<u8>> {
+        let mut rest = attrs;
+        loop {
+            rest = rest.trim_ascii_start();
+            let eq = rest.iter().position(|&b| b == b'=')?;
+            let after = rest[eq + 1..].trim_ascii_start();
+            let quote = *after.first().filter(|&&q| q == b'"' || q == b'\'')?;
+            let end = after[1..].iter().position(|&b| b == quote)?;
+            if rest[..eq].trim_ascii() == key {
+                return Some(unescape(&after[1..1 + end]));
+            }
+            rest = &after[end + 2..];
+        }
+    }
+
+    proptest::proptest! {
+        /// Markup of keys, values, quotes, spaces, `=` and entities in any order, well formed or
+        /// not, asked five keys at once: each value is the one asked alone.
+        #[test]
+        fn attributes_read_in_one_pass_are_those_read_one_at_a_time(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(" ".to_owned()),
+                    proptest::strategy::Just("=".to_owned()),
+                    proptest::strategy::Just("\"".to_owned()),
+                    proptest::strategy::Just("'".to_owned()),
+                    proptest::strategy::Just("&amp;".to_owned()),
+                    proptest::strategy::Just("&#x41;".to_owned()),
+                    "(name|classname|time|status|result|file|x)=\"[a-z0-9 .&;]{0,6}\"",
+                    "(name|classname|time) = '[a-z0-9 \"]{0,6}'",
+                    "[a-z]{1,4}",
+                ],
+                0..12,
+            )
+        ) {
+            let markup = parts.concat();
+            let keys: [&[u8]; 5] = [b"classname", b"name", b"time", b"status", b"result"];
+            let together = attrs_named(markup.as_bytes(), keys).map(|v| v.map(Cow::into_owned));
+            let alone = keys.map(|k| reference_attr(markup.as_bytes(), k));
+            proptest::prop_assert_eq!(together, alone, "{:?}", markup);
+        }
     }
 
     #[test]
