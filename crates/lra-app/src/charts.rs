@@ -13,6 +13,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::asked::asked_of_summary_then;
 use crate::engine_handle::EngineHandle;
+use crate::later::after_frames;
 use crate::state::{count, percent};
 use crate::viewer::OpenAt;
 
@@ -168,8 +169,12 @@ pub fn HeatmapFigure() -> impl IntoView {
 fn draw_later<T: 'static>(id: &'static str, charts: &Arc<T>, pick: fn(&T) -> (&RawValue, Option<&RawValue>)) {
     let charts = Arc::clone(charts);
     expect_context::<EngineHandle>().when_quiet(move || {
-        let (option, rest) = pick(&charts);
-        draw(id, option, rest);
+        // After a frame: ECharts' init lays the page out, and with parts of the page just made
+        // and not laid out yet, their layout was the init's too (a task of up to 65 ms).
+        after_frames(1, move || {
+            let (option, rest) = pick(&charts);
+            draw(id, option, rest);
+        });
     });
 }
 

@@ -14,8 +14,9 @@ use lra_core::{Counts, LogFormat, Summary};
 use lra_protocol::{SuiteLevel, SuiteRow};
 
 /// A level lists at most this many suites and tests, as a page of the tests table does: the
-/// browser lays out 200 rows in one frame of ~40 ms on these machines, too near a frozen page.
-const LEVEL_ROWS: usize = 100;
+/// browser lays out 200 rows in one frame of ~40 ms on these machines, too near a frozen page,
+/// and 100 of them with the files table's 50 took up to 41 ms (`benches/page-tasks.mjs`).
+const LEVEL_ROWS: usize = 50;
 
 /// Names are cut into at most this many parts; the last holds the rest.
 pub(crate) const MAX_DEPTH: usize = 6;
