@@ -723,7 +723,7 @@ mod tests {
 
     /// The simplest reading of one attribute, scanning for it alone: the reference the one-pass
     /// reading of several is checked against.
-    fn reference_attr<'a>(attrs: &'a [u8], key: &[u8]) -> Option<Vec<u8>> {
+    fn reference_attr(attrs: &[u8], key: &[u8]) -> Option<Vec<u8>> {
         let mut rest = attrs;
         loop {
             rest = rest.trim_ascii_start();
