@@ -66,11 +66,11 @@ pub fn ChartsSection() -> impl IntoView {
         no_iterations.track();
         let Some(c) = charts.get() else { return };
         if available {
-            draw_later("chart-tests", &c, |c| (&c.tests, None));
+            draw_later("chart-tests", 1, &c, |c| (&c.tests, None));
             if c.iterations.is_some() {
-                draw_later("chart-iterations", &c, |c| (c.iterations.as_deref().expect("checked above"), None));
+                draw_later("chart-iterations", 2, &c, |c| (c.iterations.as_deref().expect("checked above"), None));
             }
-            draw_later("chart-classes", &c, |c| (&c.classes, None));
+            draw_later("chart-classes", 3, &c, |c| (&c.classes, None));
         }
     });
     view! {
@@ -142,7 +142,7 @@ pub fn HeatmapFigure() -> impl IntoView {
             && available
             && h.chart.is_some()
         {
-            draw_later("chart-heatmap", &h, |h| {
+            draw_later("chart-heatmap", 1, &h, |h| {
                 let (option, rest) = h.chart.as_ref().expect("checked above");
                 (option, Some(rest))
             });
@@ -164,22 +164,31 @@ pub fn HeatmapFigure() -> impl IntoView {
     }
 }
 
-/// Draws a chart of `charts` in a task of its own once the engine is quiet, so that drawing
-/// several is never one long task of the page, nor one slowed by a busy worker.
-fn draw_later<T: 'static>(id: &'static str, charts: &Arc<T>, pick: fn(&T) -> (&RawValue, Option<&RawValue>)) {
+/// Draws a chart of `charts` in a task of its own `frames` frames after the engine is quiet, so
+/// that drawing several is never one long task of the page, nor one slowed by a busy worker.
+/// Each of a view's charts is given its own frame (`frames` 1, 2, 3…): drawn in one frame, the
+/// three of the summary made a frame of 53–76 ms, each a task of its own but none drawn between.
+fn draw_later<T: 'static>(
+    id: &'static str,
+    frames: u32,
+    charts: &Arc<T>,
+    pick: fn(&T) -> (&RawValue, Option<&RawValue>),
+) {
     let charts = Arc::clone(charts);
     expect_context::<EngineHandle>().when_quiet(move || {
-        // After a frame: ECharts' init lays the page out, and with parts of the page just made
-        // and not laid out yet, their layout was the init's too (a task of up to 65 ms).
-        after_frames(1, move || {
+        // At least a frame later: ECharts' init lays the page out, and with parts of the page just
+        // made and not laid out yet, their layout was the init's too (a task of up to 65 ms).
+        after_frames(frames, move || {
             let (option, rest) = pick(&charts);
             draw(id, option, rest);
         });
     });
 }
 
-/// Draws `option` into the element `id`, with `rest` (the part charming cannot express).
-/// ECharts' init lays the page out to size its canvas: it gets a task of its own.
+/// Draws `option` into the element `id`, with `rest` (the part charming cannot express), in one
+/// task, called right after a frame: ECharts' init and its tooltip (in setOption) read the page's
+/// layout, clean after a frame; anything the page made between them would be laid out in the
+/// chart's task (seen as style recalculation inside it in a trace).
 fn draw(id: &str, option: &RawValue, rest: Option<&RawValue>) {
     let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
         return;
@@ -193,16 +202,13 @@ fn draw(id: &str, option: &RawValue, rest: Option<&RawValue>) {
     let Ok(chart) = echarts_init(&element, theme) else { return };
     let option = js_sys::JSON::parse(option.get());
     let rest = rest.map(|r| js_sys::JSON::parse(r.get()));
-    set_timeout(
-        move || match (option, rest) {
-            (Ok(option), Some(Ok(rest))) => {
-                let _ = set_with_rest(&chart, option, rest);
-            }
-            (Ok(option), _) => chart.set_option(option),
-            _ => {}
-        },
-        std::time::Duration::ZERO,
-    );
+    match (option, rest) {
+        (Ok(option), Some(Ok(rest))) => {
+            let _ = set_with_rest(&chart, option, rest);
+        }
+        (Ok(option), _) => chart.set_option(option),
+        _ => {}
+    }
 }
 
 /// The time of each iteration's timed runs, drawn when an iteration has one.
@@ -217,7 +223,7 @@ pub fn DurationsFigure() -> impl IntoView {
             && available
             && c.durations.is_some()
         {
-            draw_later("chart-durations", &c, |c| (c.durations.as_deref().expect("checked above"), None));
+            draw_later("chart-durations", 4, &c, |c| (c.durations.as_deref().expect("checked above"), None));
         }
     });
     move || {
