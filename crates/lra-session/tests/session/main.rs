@@ -212,6 +212,23 @@ fn flaky_tests_and_failure_reasons() {
 }
 
 #[test]
+fn the_pass_rate_line_marks_its_points_up_to_a_hundred_iterations() {
+    let marked = |iterations: usize| {
+        let log: String = (1..=iterations).map(|i| format!("Iteration {i}\nTest: t\nResult: PASS\n")).collect();
+        let mut s = Session::new(false);
+        analyze(&mut s, &[("f.log", &log)], Reading::default(), 4096);
+        let Reply::Charts(Some(c)) = ask(&mut s, Request::Charts).0 else { panic!() };
+        let line: serde_json::Value = serde_json::from_str(c.iterations.as_ref().unwrap().get()).unwrap();
+        assert_eq!(line["xAxis"]["data"].as_array().map(Vec::len), Some(iterations));
+        line["series"][0]["showSymbol"].as_bool()
+    };
+    assert_eq!(marked(3), Some(true));
+    assert_eq!(marked(100), Some(true));
+    // Past a hundred the marks would touch, and they lengthen the chart's one drawing task.
+    assert_eq!(marked(101), Some(false));
+}
+
+#[test]
 fn exports_are_the_cores_json_and_csv() {
     let log = many_tests();
     let mut s = Session::new(false);
