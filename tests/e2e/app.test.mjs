@@ -213,6 +213,44 @@ test("a test name holding a script is shown as text and runs nothing", async () 
   }
 });
 
+test("the charts are painted: the bar chart's passed and failed bars and the donut are on their canvases", async () => {
+  const s = await open({ isolate: true });
+  try {
+    // Three tests that pass and one that fails, over two iterations.
+    const log = "Iteration 1\nTest: a\nResult: PASS\nTest: b\nResult: PASS\nTest: c\nResult: FAIL\n" +
+      "Iteration 2\nTest: a\nResult: PASS\nTest: b\nResult: FAIL\nTest: c\nResult: FAIL\n";
+    await analyzeTexts(s.page, [["painted.log", log]]);
+    // Pixels of exactly the colours the charts are given (lra-session's charts.rs: passed
+    // #2e9e5b, failed #d64545), counted on each chart's canvas once drawn.
+    const colours = (id) =>
+      s.page.evaluate((id) => {
+        const canvas = document.querySelector(`#${id} canvas`);
+        if (!canvas) return null;
+        const d = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+        const n = { green: 0, red: 0 };
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i] === 0x2e && d[i + 1] === 0x9e && d[i + 2] === 0x5b) n.green++;
+          if (d[i] === 0xd6 && d[i + 1] === 0x45 && d[i + 2] === 0x45) n.red++;
+        }
+        return n;
+      }, id);
+    for (const id of ["chart-tests", "chart-classes"]) {
+      await s.page.waitForFunction((id) => document.querySelector(`#${id} canvas`), id);
+      // Painted in a frame after the chart's option is set.
+      await s.page.waitForFunction(async (id) => {
+        const c = document.querySelector(`#${id} canvas`);
+        const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+        return d.some((v, i) => i % 4 === 3 && v > 0);
+      }, id);
+      const n = await colours(id);
+      assert.ok(n.green > 100 && n.red > 100, `${id}: ${JSON.stringify(n)} pixels of the passed and failed colours`);
+    }
+    assert.deepEqual(s.problems, []);
+  } finally {
+    await s.close();
+  }
+});
+
 test("no request leaves the page's origin", async () => {
   const s = await open({ isolate: true });
   try {

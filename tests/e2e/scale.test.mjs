@@ -68,7 +68,10 @@ async function watchLongTasks(page) {
     new PerformanceObserver((l) => {
       for (const e of l.getEntries()) {
         const scripts = e.scripts.map((s) => `${s.invoker} ${s.sourceFunctionName || ""}@${s.sourceURL.split("/").pop()}:${s.sourceCharPosition} ${Math.round(s.duration)} ms`);
-        window.longFrames.push(`frame of ${Math.round(e.duration)} ms (${scripts.join("; ") || "no script"})`);
+        const end = e.startTime + e.duration;
+        const style = e.styleAndLayoutStart ? Math.round(end - e.styleAndLayoutStart) : 0;
+        const render = e.renderStart ? Math.round(end - e.renderStart) : 0;
+        window.longFrames.push(`frame of ${Math.round(e.duration)} ms, rendering ${render} (style and layout ${style}) (${scripts.join("; ") || "no script"})`);
       }
     }).observe({ type: "long-animation-frame" });
   });

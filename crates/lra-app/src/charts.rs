@@ -25,14 +25,14 @@ extern "C" {
     type EchartsInstance;
     #[wasm_bindgen(catch, js_namespace = echarts, js_name = init)]
     fn echarts_init(element: &web_sys::Element, theme: JsValue) -> Result<EchartsInstance, JsValue>;
-    #[wasm_bindgen(method, js_name = setOption)]
-    fn set_option(this: &EchartsInstance, option: JsValue);
 
     // web/charts.js
     #[wasm_bindgen(catch, js_namespace = lraCharts, js_name = warm)]
     fn warm_charts() -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_namespace = lraCharts, js_name = setWithRest)]
     fn set_with_rest(chart: &EchartsInstance, option: JsValue, rest: JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_namespace = lraCharts, js_name = set)]
+    fn set_painted_later(chart: &EchartsInstance, option: JsValue) -> Result<(), JsValue>;
 }
 
 /// The charts of the summary, asked once and shared by the views that draw them.
@@ -206,7 +206,9 @@ fn draw(id: &str, option: &RawValue, rest: Option<&RawValue>) {
         (Ok(option), Some(Ok(rest))) => {
             let _ = set_with_rest(&chart, option, rest);
         }
-        (Ok(option), _) => chart.set_option(option),
+        (Ok(option), _) => {
+            let _ = set_painted_later(&chart, option);
+        }
         _ => {}
     }
 }
