@@ -48,14 +48,21 @@ pub fn Views() -> impl IntoView {
         <nav class="tabs" role="tablist" aria-label="Views">{tabs}</nav>
         // A view is made a frame after its tab is chosen: the view it replaces is let go in the
         // click's task, the new one made in a task of its own.
-        {move || match state.view.get() {
-            View::Tests => view! { <Later frames=1><TestsTable/></Later> }.into_any(),
-            View::Suites => view! { <Later frames=1><Suites/></Later> }.into_any(),
-            View::Flaky => view! { <Later frames=1><Flaky/></Later> }.into_any(),
-            View::Slowest => view! { <Later frames=1><Slowest/></Later> }.into_any(),
-            View::Failures => view! { <Later frames=1><Failures/></Later> }.into_any(),
-            View::Compare => view! { <Later frames=1><Compare/></Later> }.into_any(),
-            View::History => view! { <Later frames=1><HistoryGrid/></Later> }.into_any(),
+        {move || {
+            let shown = state.view.get();
+            view! {
+                <Later frames=1>
+                    {move || match shown {
+                        View::Tests => view! { <TestsTable/> }.into_any(),
+                        View::Suites => view! { <Suites/> }.into_any(),
+                        View::Flaky => view! { <Flaky/> }.into_any(),
+                        View::Slowest => view! { <Slowest/> }.into_any(),
+                        View::Failures => view! { <Failures/> }.into_any(),
+                        View::Compare => view! { <Compare/> }.into_any(),
+                        View::History => view! { <HistoryGrid/> }.into_any(),
+                    }}
+                </Later>
+            }
         }}
     }
 }
