@@ -10,7 +10,8 @@
 //! size, on one thread, with its ratio to the seed style's rate on one thread.
 //!
 //! `LRA_BENCH_MB` sets the size in MB (default 256); `LRA_BENCH_RUNNERS=0` leaves the runners'
-//! formats out.
+//! formats out, and `LRA_BENCH_RUNNERS=go,junit` measures only those (by `--log-format` name) and
+//! the seed style, to compare two builds in turn on the formats a change is about.
 
 use std::time::{Duration, Instant};
 
@@ -27,7 +28,13 @@ fn main() {
     let every = rayon::ThreadPoolBuilder::new().num_threads(all).build().unwrap();
     // The rate of the seed style on one thread, which the runners' formats are compared with.
     let mut seed_rate = 0.0;
-    for (style, name) in [(GenStyle::Seed, "seed"), (GenStyle::Verbose, "verbose"), (GenStyle::Stamped, "stamped")] {
+    let only = std::env::var("LRA_BENCH_RUNNERS").ok();
+    // Runners named: the seed style alone, for their ratios.
+    let styles = match only.as_deref() {
+        Some(names) if names != "0" => &[(GenStyle::Seed, "seed")][..],
+        _ => &[(GenStyle::Seed, "seed"), (GenStyle::Verbose, "verbose"), (GenStyle::Stamped, "stamped")],
+    };
+    for &(style, name) in styles {
         let log = make_log(mb << 20, style);
         let size = log.len() as f64 / 1e6;
         let baseline = best(|| {
@@ -60,9 +67,10 @@ fn main() {
             seed_rate = rate(one_line);
         }
     }
-    if std::env::var("LRA_BENCH_RUNNERS").is_ok_and(|v| v == "0") {
+    if only.as_deref() == Some("0") {
         return;
     }
+    let chosen = |format: LogFormat| only.as_deref().is_none_or(|names| names.split(',').any(|n| n == format.as_str()));
     let formats = [
         (LogFormat::GoogleTest, "gtest.log"),
         (LogFormat::Pytest, "pytest.log"),
@@ -74,7 +82,7 @@ fn main() {
         (LogFormat::Junit, "pytest-junit.xml"),
     ];
     println!("the runners' fixtures, each repeated to {mb} MB, on 1 thread:");
-    for (format, fixture) in formats {
+    for (format, fixture) in formats.into_iter().filter(|&(format, _)| chosen(format)) {
         let path = format!("{}/../../tests/fixtures/runners/{fixture}", env!("CARGO_MANIFEST_DIR"));
         let one_run = std::fs::read(&path).expect("the runners' fixtures");
         let repeated = one_run.repeat((mb << 20) / one_run.len() + 1);

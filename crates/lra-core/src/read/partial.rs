@@ -7,8 +7,6 @@
 //! right side's head, which makes the merge associative: any split and any merge tree give the
 //! same result as one sequential pass.
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use crate::base::cut::{CUT_BYTES, cut_text};
@@ -631,11 +629,9 @@ impl Partial {
         // Labels in order, so that iteration `k` has index `k - 1`.
         let most = most.unwrap_or(0);
         self.tables.reserve_iterations(most as usize);
-        let mut label = String::new();
-        for k in 1..=most {
-            label.clear();
-            write!(label, "{k}").expect("a String takes any text");
-            self.tables.iteration(&label);
+        let mut label = DecimalCounter::default();
+        for _ in 1..=most {
+            self.tables.iteration(label.next());
         }
         for (t, runs) in occurrences.into_iter().enumerate() {
             let mut k = 0u32;
@@ -681,6 +677,33 @@ impl Partial {
     }
 }
 
+/// The labels `1`, `2`, `3`, … in turn, each the one before with one added to its digits: a
+/// file of 300,000 numbered iterations formats none of them.
+#[derive(Default)]
+struct DecimalCounter {
+    digits: String,
+}
+
+impl DecimalCounter {
+    /// The next label.
+    fn next(&mut self) -> &str {
+        // ASCII digits only, so each is changed in place as a byte would be.
+        let mut digits = std::mem::take(&mut self.digits).into_bytes();
+        match digits.iter().rposition(|&d| d != b'9') {
+            Some(at) => {
+                digits[at] += 1;
+                digits[at + 1..].fill(b'0');
+            }
+            None => {
+                digits.fill(b'0');
+                digits.insert(0, b'1');
+            }
+        }
+        self.digits = String::from_utf8(digits).expect("ASCII digits");
+        &self.digits
+    }
+}
+
 /// Runs of a test in a format with no iteration lines, one after another, all of one class:
 /// several, with no duration, or one with its duration (which counts in its own iteration).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -721,3 +744,16 @@ fn at(line: LineStart) -> Location {
 /// The line a missing result is read at: none, since a missing result is located at the test's
 /// own line.
 const NOWHERE: LineStart = LineStart { line: 0, offset: 0 };
+
+#[cfg(test)]
+mod tests {
+    use super::DecimalCounter;
+
+    #[test]
+    fn numbered_iterations_are_labelled_as_their_numbers_are_written() {
+        let mut counter = DecimalCounter::default();
+        for k in 1..=100_500u64 {
+            assert_eq!(counter.next(), k.to_string());
+        }
+    }
+}

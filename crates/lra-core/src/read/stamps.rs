@@ -293,35 +293,82 @@ pub(crate) fn stated(text: &[u8]) -> Option<u64> {
     let text = text.trim_ascii();
     let number = text.iter().take_while(|b| b.is_ascii_digit() || **b == b'.').count();
     let (digits, unit) = text.split_at(number);
-    let ns_per_unit: u128 = match unit.trim_ascii_start() {
-        b"ns" => 1,
-        b"us" | b"\xc2\xb5s" => 1_000,
-        b"ms" => 1_000_000,
-        b"s" => 1_000_000_000,
+    // The unit in nanoseconds, as a power of ten.
+    let unit_exp = match unit.trim_ascii_start() {
+        b"ns" => 0,
+        b"us" | b"\xc2\xb5s" => 3,
+        b"ms" => 6,
+        b"s" => 9,
         _ => return None,
     };
-    decimal_us(digits, ns_per_unit)
+    decimal_us(digits, unit_exp)
 }
 
 /// JUnit's `time`: seconds, as a decimal, thousands perhaps grouped with `,` (`1,234.5`), or
 /// `,` for the decimal point (`0,25`), as some locales write them.
 pub(crate) fn seconds(text: &[u8]) -> Option<u64> {
     let text = text.trim_ascii();
-    let mut digits: Vec<u8> = text.to_vec();
-    if digits.contains(&b'.') {
-        digits.retain(|&b| b != b',');
-    } else if let Some(comma) = digits.iter().position(|&b| b == b',') {
-        digits[comma] = b'.';
-    }
+    // Most times have no comma: read in place, with nothing copied.
+    let digits = match memchr::memchr(b',', text) {
+        None => Cow::Borrowed(text),
+        Some(_) if text.contains(&b'.') => Cow::Owned(text.iter().copied().filter(|&b| b != b',').collect()),
+        Some(comma) => {
+            let mut digits = text.to_vec();
+            digits[comma] = b'.';
+            Cow::Owned(digits)
+        }
+    };
     if !digits.iter().all(|b| b.is_ascii_digit() || *b == b'.') {
         return None;
     }
-    decimal_us(&digits, 1_000_000_000)
+    decimal_us(&digits, 9)
 }
 
-/// `digits` (ASCII digits with at most one `.`, a digit before it) of a unit of `ns_per_unit`
-/// nanoseconds, in whole microseconds.
-fn decimal_us(digits: &[u8], ns_per_unit: u128) -> Option<u64> {
+/// Powers of ten that fit a `u64`, by exponent.
+const POW10: [u64; 20] = {
+    let mut p = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// `digits` (ASCII digits with at most one `.`, a digit before it) of a unit of `10^unit_exp`
+/// nanoseconds (at most 9), in whole microseconds.
+fn decimal_us(digits: &[u8], unit_exp: u32) -> Option<u64> {
+    let unit_exp = unit_exp as usize;
+    if digits.is_empty() {
+        return None;
+    }
+    // Up to nine digits (below 10⁹ units of at most 10⁹ ns), read in one pass and summed in u64,
+    // without a 128-bit division for every `(0.00s)`; and with no division at all when the
+    // fraction has no more digits than the unit has powers of ten (`0.00s`).
+    let (mut int, mut frac, mut frac_len, mut dot) = (0u64, 0u64, 0usize, None);
+    for (i, &b) in digits.iter().enumerate().take(10) {
+        match (b, dot) {
+            (b'0'..=b'9', None) => int = int * 10 + u64::from(b - b'0'),
+            (b'0'..=b'9', Some(_)) => {
+                frac = frac * 10 + u64::from(b - b'0');
+                frac_len += 1;
+            }
+            (b'.', None) if i > 0 => dot = Some(i),
+            _ => return None,
+        }
+    }
+    if digits.len() - usize::from(dot.is_some()) <= 9 {
+        let frac_ns = match unit_exp.checked_sub(frac_len) {
+            Some(up) => frac * POW10[up],
+            None => frac / POW10[frac_len - unit_exp],
+        };
+        return Some((int * POW10[unit_exp] + frac_ns) / 1_000);
+    }
+    long_decimal_us(digits, unit_exp)
+}
+
+/// [`decimal_us`] of more than nine digits, summed in u128.
+fn long_decimal_us(digits: &[u8], unit_exp: usize) -> Option<u64> {
     let (int, frac) = match digits.iter().position(|&b| b == b'.') {
         Some(dot) => (&digits[..dot], &digits[dot + 1..]),
         None => (digits, &b""[..]),
@@ -329,15 +376,8 @@ fn decimal_us(digits: &[u8], ns_per_unit: u128) -> Option<u64> {
     if int.is_empty() || frac.contains(&b'.') || int.len() + frac.len() > 30 {
         return None;
     }
-    if int.len() + frac.len() <= 9 {
-        // Below 10⁹ units of at most 10⁹ ns: the same sums in u64, without a 128-bit division
-        // for every `(0.00s)`.
-        let value = |d: &[u8]| d.iter().fold(0u64, |v, &b| v * 10 + u64::from(b - b'0'));
-        let ns_per_unit = u64::try_from(ns_per_unit).ok()?;
-        let ns = value(int) * ns_per_unit + value(frac) * ns_per_unit / 10u64.pow(frac.len() as u32);
-        return Some(ns / 1_000);
-    }
     let value = |d: &[u8]| d.iter().fold(0u128, |v, &b| v * 10 + u128::from(b - b'0'));
+    let ns_per_unit = u128::from(POW10[unit_exp]);
     let ns = value(int) * ns_per_unit + value(frac) * ns_per_unit / 10u128.pow(frac.len() as u32);
     u64::try_from(ns / 1_000).ok()
 }

@@ -16,6 +16,10 @@
 //!   names the flag to add. `go test` without `-v` is read as go, its failures as test2json
 //!   reads them, and its reason says that its passes are not named.
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 use super::{go, gtest, junit, libtest, nextest, pytest, tap};
 use crate::base::log_format::LogFormat;
 use crate::base::options::Detected;
@@ -119,8 +123,11 @@ fn tell(head: &[u8]) -> (LogFormat, String) {
     let mut markers = 0u64;
     let mut terse: Option<Terse> = None;
     let (mut gtest_ran, mut libtest_result, mut go_started) = (false, false, false);
-    for (n, raw) in (0u64..).zip(head.split(|&b| b == b'\n')) {
-        if memchr::memmem::find(raw, b"Test: ").is_some() || memchr::memmem::find(raw, b"Result: ").is_some() {
+    // Each searcher set up once: set up per line, it costs more than the search.
+    static MARKERS: LazyLock<[Finder<'static>; 2]> =
+        LazyLock::new(|| [Finder::new(b"Test: "), Finder::new(b"Result: ")]);
+    for (n, raw) in (0u64..).zip(lines(head)) {
+        if MARKERS.iter().any(|marker| marker.find(raw).is_some()) {
             markers += 1;
         }
         let line = prefix::runner_line(raw);
@@ -199,6 +206,17 @@ fn tell(head: &[u8]) -> (LogFormat, String) {
     }
 }
 
+/// The lines of `head`, without their `\n`: the last one, ended or not, too (as `split` gives
+/// them, found by a search rather than a byte at a time).
+fn lines(head: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let ends = memchr::memchr_iter(b'\n', head).chain([head.len()]);
+    ends.scan(0, move |start, end| {
+        let line = &head[*start..end];
+        *start = end + 1;
+        Some(line)
+    })
+}
+
 /// The runner that prints a format, as people call it.
 fn runner_name(format: LogFormat) -> &'static str {
     match format {
@@ -257,6 +275,14 @@ fn is_run_line(format: LogFormat, line: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_head_is_cut_into_lines_as_split_cuts_it() {
+        for head in [&b""[..], b"\n", b"a", b"a\n", b"\n\nb", b"a\nb", b"a\nb\n", b"a\r\n\nbc\n\n"] {
+            let split: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
+            assert_eq!(lines(head).collect::<Vec<_>>(), split, "{:?}", String::from_utf8_lossy(head));
+        }
+    }
 
     fn told(head: &str) -> (LogFormat, String) {
         let d = detect_reading(head.as_bytes(), None);
