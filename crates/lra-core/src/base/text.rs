@@ -32,6 +32,18 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+/// Where `needle` first is in `hay`. Searches in markup mostly end within a few bytes (an
+/// attribute's `=`, the `<` right after a `>`), where a plain loop beats the set-up cost of the
+/// SIMD routine; past those bytes, the routine.
+pub(crate) fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
+    const NEAR: usize = 16;
+    match hay[..hay.len().min(NEAR)].iter().position(|&b| b == needle) {
+        Some(i) => Some(i),
+        None if hay.len() > NEAR => memchr::memchr(needle, &hay[NEAR..]).map(|i| i + NEAR),
+        None => None,
+    }
+}
+
 /// The lines `bytes` ends: its `\n` bytes.
 pub(crate) fn count_lines(bytes: &[u8]) -> u64 {
     // Gaps between marker lines are usually a few short lines, where a plain loop (which the
@@ -59,6 +71,23 @@ mod tests {
                 assert!(!same_bytes(&a[..n], &b), "a byte {i} of {n} differs");
             }
             assert!(n == 0 || !same_bytes(&a[..n], &a[..n - 1]));
+        }
+    }
+
+    #[test]
+    fn find_byte_finds_what_memchr_finds_near_and_far() {
+        for len in 0..48 {
+            for at in 0..=len {
+                let mut hay = vec![b'a'; len];
+                if at < len {
+                    hay[at] = b'=';
+                }
+                // A second one after the first: the first is the one found.
+                if at + 3 < len {
+                    hay[at + 3] = b'=';
+                }
+                assert_eq!(find_byte(b'=', &hay), memchr::memchr(b'=', &hay), "{len} {at}");
+            }
         }
     }
 }

@@ -22,7 +22,7 @@
 use std::borrow::Cow;
 
 use crate::base::location::LineStart;
-use crate::base::text::count_lines;
+use crate::base::text::{count_lines, find_byte};
 use crate::model::class::Class;
 use crate::read::extract::LineEvents;
 use crate::read::partial::Partial;
@@ -113,6 +113,8 @@ pub(crate) struct JunitReader {
     line_start: u64,
     /// Of the bytes being read, those before this were looked at for line starts.
     scanned: usize,
+    /// The line ends counted before `scanned`.
+    scanned_lines: u64,
     /// The test case open.
     open: Option<Case>,
     /// The open test case's `time`, in microseconds.
@@ -168,31 +170,36 @@ impl JunitReader {
         }
         self.scanned = 0;
         self.read(bytes, state);
-        self.line_start_before(bytes, bytes.len());
+        self.line_start_before(bytes, bytes.len(), state.lines);
         self.fed += bytes.len() as u64;
     }
 
     /// Moves `line_start` up to the last line start in `bytes[..to]`, looking only at what was
-    /// not looked at before: a file of one long line costs one pass, not one per tag.
-    fn line_start_before(&mut self, bytes: &[u8], to: usize) {
-        if let Some(j) = memchr::memrchr(b'\n', &bytes[self.scanned..to]) {
+    /// not looked at before: a file of one long line costs one pass, not one per tag. `lines`
+    /// is the count of line ends before `to`: when none was counted since the last look, there
+    /// is no new line start to look for.
+    fn line_start_before(&mut self, bytes: &[u8], to: usize, lines: u64) {
+        if lines != self.scanned_lines
+            && let Some(j) = memchr::memrchr(b'\n', &bytes[self.scanned..to])
+        {
             self.line_start = self.fed + (self.scanned + j + 1) as u64;
         }
         self.scanned = to;
+        self.scanned_lines = lines;
     }
 
     fn read(&mut self, bytes: &[u8], state: &mut Partial) {
         let mut at = 0;
         while at < bytes.len() {
             match &mut self.state {
-                In::Text => match memchr::memchr(b'<', &bytes[at..]) {
+                In::Text => match find_byte(b'<', &bytes[at..]) {
                     None => {
                         state.lines += count_lines(&bytes[at..]);
                         return;
                     }
                     Some(i) => {
                         state.lines += count_lines(&bytes[at..at + i]);
-                        self.line_start_before(bytes, at + i);
+                        self.line_start_before(bytes, at + i, state.lines);
                         at += i + 1;
                         self.tag.clear();
                         self.tag_line = LineStart { line: state.lines + 1, offset: self.line_start };
@@ -438,7 +445,7 @@ fn attrs_named<'a, const N: usize>(attrs: &'a [u8], keys: [&[u8]; N]) -> [Option
     let mut rest = attrs;
     while missing > 0 {
         rest = rest.trim_ascii_start();
-        let Some(eq) = memchr::memchr(b'=', rest) else { break };
+        let Some(eq) = find_byte(b'=', rest) else { break };
         let k = rest[..eq].trim_ascii();
         let after = rest[eq + 1..].trim_ascii_start();
         let Some(&quote) = after.first().filter(|&&q| q == b'"' || q == b'\'') else { break };
