@@ -44,6 +44,15 @@ pub(crate) struct OpenTest {
     stamp: Option<Stamp>,
 }
 
+/// How a run ended, as a runner's result says: its word, the text after it (a failure's reason),
+/// its class, and its duration in microseconds, if stated.
+pub(crate) struct RunEnded<'a> {
+    pub(crate) word: &'a [u8],
+    pub(crate) detail: &'a [u8],
+    pub(crate) class: Class,
+    pub(crate) duration: Option<u64>,
+}
+
 /// What a run's closing line says of its duration: stated, or a timestamp to count from the
 /// opening line's.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -283,6 +292,15 @@ impl Partial {
     /// between (`go test`'s `=== RUN`).
     pub(crate) fn apply_run(&mut self, events: LineEvents<'_>, opened: Option<LineStart>, line: LineStart) {
         self.apply_at(events, opened, line);
+    }
+
+    /// A run of the test `name` that opened on line `opened` (this one, when `None`) and ended on
+    /// `line` as `ended`: [`Partial::apply_run`] of an event that holds the test and its result
+    /// and nothing else, without making the event (the runners' commonest line).
+    pub(crate) fn run(&mut self, name: &[u8], opened: Option<LineStart>, ended: RunEnded<'_>, line: LineStart) {
+        self.open_test(name, None, None, opened.unwrap_or(line), line);
+        let RunEnded { word, detail, class, duration } = ended;
+        self.result(word, detail, class, None, RunEnd { duration, stamp: None }, line);
     }
 
     /// The line after the lines read so far, which starts `at` bytes after them.

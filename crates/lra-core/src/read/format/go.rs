@@ -30,7 +30,7 @@ use crate::base::location::LineStart;
 use crate::model::class::Class;
 use crate::read::extract::LineEvents;
 use crate::read::format::OrderedReader;
-use crate::read::partial::Partial;
+use crate::read::partial::{Partial, RunEnded};
 use crate::read::stamps;
 
 /// A run started and not yet ended: its `=== RUN` line and its first line of output.
@@ -50,9 +50,13 @@ pub(crate) struct GoReader {
     json: bool,
     running: FastMap<Box<[u8]>, Running>,
     /// With `-v`, the run started last, kept out of `running` while it is: most often the next
-    /// result ends it, which then costs no lookup. Its test's name is `latest_name`.
+    /// result ends it, which then costs no lookup. Its test's name is `latest_name`, and its
+    /// first line of output `latest_message` (empty: none yet), not its `message`: both are
+    /// kept to reuse their allocations, since most runs of a `-count=N` log are the latest
+    /// when they end, and half of them print something.
     latest: Option<Run>,
     latest_name: Vec<u8>,
+    latest_message: Vec<u8>,
     /// With `-v`, whose output the next lines are, while that run has none kept.
     output_of: OutputOf,
     /// With `-v`, how many result lines are pending in test2json's sense: a result line indented
@@ -273,8 +277,9 @@ impl GoReader {
         let Some(message) = output_message(line) else { return };
         match std::mem::take(&mut self.output_of) {
             OutputOf::Latest => {
-                if let Some(run) = &mut self.latest {
-                    run.message = Some(message.into());
+                if self.latest.is_some() {
+                    self.latest_message.clear();
+                    self.latest_message.extend_from_slice(message);
                 }
             }
             OutputOf::Named(name) => self.keep_output(b"", &name, message),
@@ -305,12 +310,15 @@ impl GoReader {
 
     /// The latest run of `name` ended as `ended` at line `n`.
     fn result(&mut self, name: &[u8], ended: Ended, n: LineStart, state: &mut Partial) {
-        let started = match &self.latest {
-            Some(_) if self.latest_name == name => self.latest.take(),
-            _ => self.running.get_mut(&b""[..]).and_then(|tests| tests.get_mut(name)).and_then(Vec::pop),
-        };
         self.output_of = OutputOf::Nobody;
-        run(started, name, ended, n, state);
+        if self.latest.is_some() && self.latest_name == name {
+            let opened = self.latest.take().map(|run| run.line);
+            run(opened, &self.latest_message, name, ended, n, state);
+            self.latest_message.clear();
+        } else {
+            let started = self.running.get_mut(&b""[..]).and_then(|tests| tests.get_mut(name)).and_then(Vec::pop);
+            ended_run(started, name, ended, n, state);
+        }
     }
 
     /// Whether a `-v` run of `name` started and has not ended.
@@ -324,7 +332,9 @@ impl GoReader {
         if name.is_empty() {
             return;
         }
-        if let Some(run) = self.latest.take() {
+        if let Some(mut run) = self.latest.take() {
+            run.message = (!self.latest_message.is_empty()).then(|| self.latest_message[..].into());
+            self.latest_message.clear();
             // Taken out for the call, and put back to reuse its allocation.
             let latest_name = std::mem::take(&mut self.latest_name);
             self.push_run(b"", &latest_name, run);
@@ -339,8 +349,8 @@ impl GoReader {
     /// The lines that follow are `name`'s output (`=== CONT`, `=== NAME`).
     fn switch_to(&mut self, name: &[u8]) {
         self.output_of = match &self.latest {
-            Some(run) if self.latest_name == name => {
-                if run.message.is_none() {
+            Some(_) if self.latest_name == name => {
+                if self.latest_message.is_empty() {
                     OutputOf::Latest
                 } else {
                     OutputOf::Nobody
@@ -397,7 +407,7 @@ impl GoReader {
                 let name = test.as_bytes();
                 let started = self.running.get_mut(package).and_then(|tests| tests.get_mut(name)).and_then(Vec::pop);
                 let took = event.elapsed.and_then(|s| stamps::seconds(s.get().as_bytes()));
-                run(started, name, (word, class, took), n, state);
+                ended_run(started, name, (word, class, took), n, state);
             }
             (_, None, Some(_)) => self.end(Some(package), state),
             _ => {}
@@ -432,6 +442,7 @@ impl GoReader {
         if package.is_none_or(<[u8]>::is_empty)
             && let Some(run) = self.latest.take()
         {
+            self.latest_message.clear();
             left.push((run.line, self.latest_name[..].into()));
         }
         self.running.retain(|p, tests| {
@@ -453,13 +464,17 @@ impl GoReader {
 
 /// A run of `name` that started as `started` (if its start was seen) ended at line `n` with
 /// `word` of `class`, taking `took` microseconds if stated.
-fn run(started: Option<Run>, name: &[u8], ended: Ended, n: LineStart, state: &mut Partial) {
+fn ended_run(started: Option<Run>, name: &[u8], ended: Ended, n: LineStart, state: &mut Partial) {
+    let message = started.as_ref().and_then(|run| run.message.as_deref()).unwrap_or_default();
+    run(started.as_ref().map(|run| run.line), message, name, ended, n, state);
+}
+
+/// A run of `name` that started on line `opened` (if its start was seen) and printed `message`
+/// first (empty: nothing) ended at line `n` with `word` of `class`, taking `took` microseconds
+/// if stated.
+fn run(opened: Option<LineStart>, message: &[u8], name: &[u8], ended: Ended, n: LineStart, state: &mut Partial) {
     let (word, class, duration) = ended;
-    let opened = started.as_ref().map(|run| run.line);
-    let message = started.and_then(|run| run.message).map_or(Cow::Borrowed(&b""[..]), |m| Cow::Owned(m.into_vec()));
-    let result = Some((Cow::Borrowed(word), message, class));
-    let events = LineEvents { test: Some(Cow::Borrowed(name)), result, duration, ..LineEvents::default() };
-    state.apply_run(events, opened, n);
+    state.run(name, opened, RunEnded { word, detail: message, class, duration }, n);
 }
 
 /// How a run ended: its word, class and stated duration.

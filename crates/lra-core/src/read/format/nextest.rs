@@ -8,13 +8,10 @@
 //! - nextest has no iteration lines: a test's k-th run in a file is iteration `k`. The captured
 //!   output nextest shows for failures is indented, and is not kept.
 
-use std::borrow::Cow;
-
 use crate::base::location::LineStart;
 use crate::model::class::Class;
-use crate::read::extract::LineEvents;
 use crate::read::format::OrderedReader;
-use crate::read::partial::Partial;
+use crate::read::partial::{Partial, RunEnded};
 use crate::read::stamps;
 
 /// Whether a report of the run before is being read.
@@ -42,10 +39,7 @@ impl OrderedReader for NextestReader {
         } else if !self.in_report
             && let Some(Run { name, word, class, took }) = run(line)
         {
-            let result = Some((Cow::Borrowed(word), Cow::Borrowed(&b""[..]), class));
-            let events =
-                LineEvents { test: Some(Cow::Borrowed(name)), result, duration: took, ..LineEvents::default() };
-            state.apply(events, n);
+            state.run(name, None, RunEnded { word, detail: b"", class, duration: took }, n);
         }
     }
 }

@@ -30,9 +30,8 @@ use std::io::Write as _;
 
 use crate::base::location::LineStart;
 use crate::model::class::Class;
-use crate::read::extract::LineEvents;
 use crate::read::format::OrderedReader;
-use crate::read::partial::Partial;
+use crate::read::partial::{Partial, RunEnded};
 
 /// Whether the line is one only TAP has: a version or a plan at the start.
 pub(crate) fn is_telltale(line: &[u8]) -> bool {
@@ -252,12 +251,7 @@ impl TapReader {
             r if r.contains(&b'\\') => Cow::Owned(unescaped(r)),
             r => Cow::Borrowed(r),
         };
-        let events = LineEvents {
-            test: Some(name),
-            result: Some((Cow::Borrowed(point.word), reason, point.class)),
-            ..LineEvents::default()
-        };
-        state.apply(events, n);
+        state.run(&name, None, RunEnded { word: point.word, detail: &reason, class: point.class, duration: None }, n);
         if point.opens {
             // A buffered subtest (node-tap): its points follow, indented, up to a `}`.
             let count = self.levels[depth].count;
