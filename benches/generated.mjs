@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { serve } from "../tests/e2e/server.mjs";
-import { launch } from "../tests/e2e/browser.mjs";
+import { engineReady, launch } from "../tests/e2e/browser.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const DIR = path.join(ROOT, "target/bench");
@@ -43,4 +43,25 @@ export async function benchPage() {
   const page = await (await browser.newContext()).newPage();
   await page.goto(server.url);
   return { page, browser, url: server.url, close };
+}
+
+/** The build of the page the per-round benches serve: LRA_DIST (a copy of another build, to
+ * compare two), else dist/. */
+export const DIST = process.env.LRA_DIST ?? path.join(ROOT, "dist");
+
+/** A fresh page of `server` in a context of its own, its engine ready and ECharts' warm-up at
+ * load (web/charts.js) over, so that neither is in what a round times. */
+export async function freshPage(browser, server) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await engineReady(page);
+  await page.waitForFunction(() => window.lraCharts.warmed);
+  return { context, page };
+}
+
+/** Drops `file` on `page` and waits for its summary's last part, the files table. */
+export async function dropAndSummarize(page, file) {
+  await page.setInputFiles("input[type=file]:not([webkitdirectory])", file);
+  await page.waitForSelector(".files-table tbody tr", { timeout: 600000 });
 }

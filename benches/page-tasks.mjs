@@ -15,8 +15,8 @@ import { readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { ROOT } from "./generated.mjs";
-import { engineReady, launch } from "../tests/e2e/browser.mjs";
+import { DIST, ROOT, dropAndSummarize, freshPage } from "./generated.mjs";
+import { launch } from "../tests/e2e/browser.mjs";
 import { serve } from "../tests/e2e/server.mjs";
 
 const file = path.resolve(process.argv[2] ?? path.join(ROOT, "tests/artifacts/fixtures/history-500.json"));
@@ -28,18 +28,13 @@ const KINDS = /^(HandlePostMessage|TimerFire|FireAnimationFrame|Layout|UpdateLay
 const SHORT = { HandlePostMessage: "Msg", UpdateLayoutTree: "Style", FireAnimationFrame: "rAF" };
 
 const browser = await launch();
-const server = await serve({ root: process.env.LRA_DIST ?? path.join(ROOT, "dist"), isolate: true, fixtures: path.dirname(file) });
+const server = await serve({ root: DIST, isolate: true, fixtures: path.dirname(file) });
 let longest = 0;
 try {
   for (let round = 1; round <= rounds; round++) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await engineReady(page);
-    await page.waitForFunction(() => window.lraCharts.warmed);
+    const { context, page } = await freshPage(browser, server);
     await browser.startTracing(page, { path: trace, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
-    await page.setInputFiles("input[type=file]:not([webkitdirectory])", file);
-    await page.waitForSelector(".files-table tbody tr", { timeout: 600000 });
+    await dropAndSummarize(page, file);
     await page.waitForTimeout(600);
     await browser.stopTracing();
     await context.close();

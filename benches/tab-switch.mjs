@@ -9,23 +9,18 @@
 // scale.test.mjs makes; ROUNDS defaults to 4. LRA_DIST serves another build than dist/.
 import path from "node:path";
 
-import { ROOT } from "./generated.mjs";
-import { engineReady, launch } from "../tests/e2e/browser.mjs";
+import { DIST, dropAndSummarize, freshPage } from "./generated.mjs";
+import { launch } from "../tests/e2e/browser.mjs";
 import { serve } from "../tests/e2e/server.mjs";
 
 const file = path.resolve(process.argv[2]);
 const rounds = Number(process.argv[3] ?? 4);
 const browser = await launch();
-const server = await serve({ root: process.env.LRA_DIST ?? path.join(ROOT, "dist"), isolate: true, fixtures: path.dirname(file) });
+const server = await serve({ root: DIST, isolate: true, fixtures: path.dirname(file) });
 try {
   for (let round = 1; round <= rounds; round++) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await engineReady(page);
-    await page.waitForFunction(() => window.lraCharts.warmed);
-    await page.setInputFiles("input[type=file]:not([webkitdirectory])", file);
-    await page.waitForSelector(".files-table tbody tr", { timeout: 600000 });
+    const { context, page } = await freshPage(browser, server);
+    await dropAndSummarize(page, file);
     await page.waitForTimeout(1000);
     const took = await page.evaluate(
       () =>
