@@ -77,7 +77,12 @@ pub(crate) fn leading(line: &[u8]) -> Option<Stamp> {
 
 /// Whether a timestamp can start with `b`: a digit, a bracket, or a month's initial.
 fn may_start_stamp(b: u8) -> bool {
-    b.is_ascii_digit() || b == b'[' || matches!(b, b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D')
+    b.is_ascii_digit() || b == b'[' || month_initial(b)
+}
+
+/// Whether `b` is a month's initial in English, which a syslog stamp starts with.
+fn month_initial(b: u8) -> bool {
+    matches!(b, b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D')
 }
 
 /// [`leading`], past its first look.
@@ -110,7 +115,10 @@ fn at_start(text: &[u8]) -> Option<(Stamp, usize)> {
         // A time alone is the commonest: told by its third byte.
         b'0'..=b'9' if inner.get(2) == Some(&b':') => read(Shape::TimeAlone),
         b'0'..=b'9' => read(Shape::Iso).or_else(|| read(Shape::Epoch)),
-        _ => read(Shape::Syslog),
+        // A month's initial; anything else (GoogleTest's `[ RUN      ]`) is no stamp, told
+        // without trying the twelve months.
+        &b if month_initial(b) => read(Shape::Syslog),
+        _ => None,
     }?;
     match bracketed {
         false => Some((stamp, len)),
@@ -254,12 +262,14 @@ impl Reader<'_> {
 
     /// `Mmm DD HH:MM:SS`, the day padded with a space or a zero.
     fn syslog(&mut self) -> Option<Stamp> {
-        const MONTHS: [&[u8; 3]; 12] =
-            [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
+        const MONTHS: [[u8; 3]; 12] = [
+            *b"Jan", *b"Feb", *b"Mar", *b"Apr", *b"May", *b"Jun", *b"Jul", *b"Aug", *b"Sep", *b"Oct", *b"Nov", *b"Dec",
+        ];
         // Days before each month in a year of 365: a run over a leap day's midnight is dropped.
         const BEFORE: [i64; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-        let name = self.text.get(..3)?;
-        let month = MONTHS.iter().position(|m| &m[..] == name)?;
+        // Compared as arrays of three bytes, not slices (a length check and a call each).
+        let name: [u8; 3] = self.text.get(..3)?.try_into().ok()?;
+        let month = MONTHS.iter().position(|m| *m == name)?;
         self.at = 3;
         self.byte(b" ")?;
         self.byte(b" ");
