@@ -101,6 +101,9 @@ fn past_escape(line: &[u8], esc: usize) -> usize {
 /// `line` without a leading CI timestamp, if it has one.
 pub(crate) fn strip(line: &[u8]) -> &[u8] {
     if let Some(rest) = line.strip_prefix(b"[")
+        // A timestamp starts with what `is_timestamp` allows first: GoogleTest's `[ RUN      ]`
+        // is told by its space, without a search for its `]`.
+        && rest.first().is_some_and(|&b| b.is_ascii_digit() || matches!(b, b':' | b'.'))
         && let Some(end) = rest.iter().position(|&b| b == b']')
         && is_timestamp(&rest[..end])
     {

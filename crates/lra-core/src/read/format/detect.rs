@@ -123,13 +123,8 @@ fn tell(head: &[u8]) -> (LogFormat, String) {
     let mut markers = 0u64;
     let mut terse: Option<Terse> = None;
     let (mut gtest_ran, mut libtest_result, mut go_started) = (false, false, false);
-    // Each searcher set up once: set up per line, it costs more than the search.
-    static MARKERS: LazyLock<[Finder<'static>; 2]> =
-        LazyLock::new(|| [Finder::new(b"Test: "), Finder::new(b"Result: ")]);
-    for (n, raw) in (0u64..).zip(lines(head)) {
-        if MARKERS.iter().any(|marker| marker.find(raw).is_some()) {
-            markers += 1;
-        }
+    for (n, (raw, marked)) in (0u64..).zip(marked_lines(head)) {
+        markers += u64::from(marked);
         let line = prefix::runner_line(raw);
         let line = &*line;
         for (tally, format) in tallies.iter_mut().zip(RUNNERS) {
@@ -217,6 +212,30 @@ fn lines(head: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
+/// The markers a line is counted for, each searcher set up once (set up per line, it costs more
+/// than the search).
+static MARKERS: LazyLock<[Finder<'static>; 2]> = LazyLock::new(|| [Finder::new(b"Test: "), Finder::new(b"Result: ")]);
+
+/// [`lines`], each with whether it holds a marker. Each marker is searched for through the whole
+/// head, not line by line: a search started per line costs more than the line (half of the
+/// detection of a seed-style log), and most lines of a runner's log hold none.
+fn marked_lines(head: &[u8]) -> impl Iterator<Item = (&[u8], bool)> {
+    let mut hits = MARKERS.each_ref().map(|m| m.find_iter(head).peekable());
+    let mut start = 0;
+    lines(head).map(move |line| {
+        let end = start + line.len();
+        let mut marked = false;
+        // A marker holds no newline, so each hit is inside one line, and hits come in order.
+        for hit in &mut hits {
+            while hit.next_if(|&at| at < end).is_some() {
+                marked = true;
+            }
+        }
+        start = end + 1;
+        (line, marked)
+    })
+}
+
 /// The runner that prints a format, as people call it.
 fn runner_name(format: LogFormat) -> &'static str {
     match format {
@@ -261,10 +280,12 @@ fn is_run_line(format: LogFormat, line: &[u8]) -> bool {
         }
         LogFormat::Pytest => {
             let first = line.split(|b| b.is_ascii_whitespace()).next().unwrap_or_default();
-            memchr::memmem::find(first, b"::").is_some()
-                && [&b" PASSED"[..], b" FAILED", b" SKIPPED", b" ERROR", b" XFAIL", b" XPASS"]
-                    .iter()
-                    .any(|w| memchr::memmem::find(line, w).is_some())
+            // Each outcome's searcher set up once, as the markers' are: `memmem::find` sets one up
+            // per call on a line of 64 bytes or more (most of pytest's).
+            static OUTCOMES: LazyLock<[Finder<'static>; 6]> = LazyLock::new(|| {
+                [" PASSED", " FAILED", " SKIPPED", " ERROR", " XFAIL", " XPASS"].map(|w| Finder::new(w.as_bytes()))
+            });
+            memchr::memmem::find(first, b"::").is_some() && OUTCOMES.iter().any(|w| w.find(line).is_some())
         }
         LogFormat::Libtest => line.starts_with(b"test ") && memchr::memmem::find(line, b" ... ").is_some(),
         LogFormat::Tap => line.starts_with(b"ok") || line.starts_with(b"not ok"),
@@ -281,6 +302,27 @@ mod tests {
         for head in [&b""[..], b"\n", b"a", b"a\n", b"\n\nb", b"a\nb", b"a\nb\n", b"a\r\n\nbc\n\n"] {
             let split: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
             assert_eq!(lines(head).collect::<Vec<_>>(), split, "{:?}", String::from_utf8_lossy(head));
+        }
+    }
+
+    #[test]
+    fn a_line_is_marked_when_it_holds_a_marker() {
+        // Markers at a line's start, middle and end, two on a line, cut, and across lines.
+        let parts =
+            ["Test: a", "Result: PASS", "x", "Test:", "Tes", "t: ", "Result:", " ", "\n", "\r\n", "Result: Test: "];
+        let mut heads = vec![String::new()];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    heads.push(format!("{a}{b}\n{c}"));
+                    heads.push(format!("{a}\n{b}{c}\n"));
+                }
+            }
+        }
+        for head in heads {
+            let by_line: Vec<(&[u8], bool)> =
+                lines(head.as_bytes()).map(|l| (l, MARKERS.iter().any(|m| m.find(l).is_some()))).collect();
+            assert_eq!(marked_lines(head.as_bytes()).collect::<Vec<_>>(), by_line, "{head:?}");
         }
     }
 
