@@ -43,6 +43,7 @@ use crate::read::partial::Partial;
 use crate::read::prefix::runner_line;
 
 /// Whether the line is one only pytest prints.
+#[inline]
 pub(crate) fn is_telltale(line: &[u8]) -> bool {
     line.starts_with(b"=") && memchr::memmem::find(line, b" test session starts ").is_some()
 }
