@@ -7,6 +7,10 @@
 #
 #   benches/instructions.sh              # this checkout
 #   benches/instructions.sh d05e53c      # this checkout against d05e53c
+#   LRA_INSTRUCTIONS_MB=1 benches/instructions.sh d05e53c   # logs of 1 MB, not 16
+#
+# At 1 MB a log is all head: the format's detection, which reads the first MiB of every file,
+# is most of the count, as it is for each of a drop of hundreds of small logs.
 #
 # Instructions are not time: a cache miss or a mispredicted branch costs no instruction. But
 # they are counted, not sampled, so they do not move with the load of a shared machine (where
@@ -32,13 +36,16 @@ if [[ $# -gt 0 ]]; then
     THEN=$TREE/target/release/lra
 fi
 
-SIZE=16000000
+MB=${LRA_INSTRUCTIONS_MB:-16}
+SIZE=$((MB * 1000000))
+# The 16 MB logs keep their first names.
+SUFFIX=$([[ $MB == 16 ]] || echo "-${MB}mb")
 logs=()
-SEED=$DIR/instructions-seed.log
-[[ -s $SEED ]] || "$NOW" generate --style seed --tests 200 --flaky 10 --fail-rate 0.1 --seed 7 --size 16M > "$SEED"
+SEED=$DIR/instructions$SUFFIX-seed.log
+[[ -s $SEED ]] || "$NOW" generate --style seed --tests 200 --flaky 10 --fail-rate 0.1 --seed 7 --size "${MB}M" > "$SEED"
 logs+=("$SEED")
 for fixture in gtest.log pytest.log libtest.log tap.log go.log go-json.log nextest.log pytest-junit.xml; do
-    out=$DIR/instructions-$fixture
+    out=$DIR/instructions$SUFFIX-$fixture
     if [[ ! -s $out ]]; then
         # Whole copies of the fixture, as many as fill SIZE bytes.
         one=$(stat -c %s "tests/fixtures/runners/$fixture")
