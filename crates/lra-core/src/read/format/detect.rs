@@ -16,6 +16,7 @@
 //!   names the flag to add. `go test` without `-v` is read as go, its failures as test2json
 //!   reads them, and its reason says that its passes are not named.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
@@ -123,11 +124,17 @@ fn tell(head: &[u8]) -> (LogFormat, String) {
     let mut markers = 0u64;
     let mut terse: Option<Terse> = None;
     let (mut gtest_ran, mut libtest_result, mut go_started) = (false, false, false);
+    let escapes = prefix::first_escape(head).is_some();
     for (n, (raw, marked)) in (0u64..).zip(marked_lines(head)) {
         markers += u64::from(marked);
-        let line = prefix::runner_line(raw);
+        // A head with no escape byte anywhere (most) spares each line its own search for one.
+        let line = if escapes { prefix::runner_line(raw) } else { Cow::Borrowed(prefix::clean_runner_line(raw)) };
         let line = &*line;
+        let starts = Starts::of(line);
         for (tally, format) in tallies.iter_mut().zip(RUNNERS) {
+            if !starts.may_be(format) {
+                continue;
+            }
             if is_telltale(format, line) {
                 tally.telltales += 1;
                 tally.first.get_or_insert(n);
@@ -251,6 +258,43 @@ fn runner_name(format: LogFormat) -> &'static str {
     }
 }
 
+/// A line's first byte and its first past leading white space: each runner's lines start with
+/// a few bytes only, so most lines are told to be none of a runner's by these, before its
+/// checks (which cost several hundred instructions a line for the seven runners).
+#[derive(Clone, Copy)]
+struct Starts {
+    first: Option<u8>,
+    trimmed: Option<u8>,
+}
+
+impl Starts {
+    fn of(line: &[u8]) -> Self {
+        Starts { first: line.first().copied(), trimmed: line.trim_ascii_start().first().copied() }
+    }
+
+    /// Whether `line` may be a telltale or a run line of `format` ([`is_telltale`],
+    /// [`is_run_line`]): false only when neither can be, from the bytes each starts with.
+    fn may_be(self, format: LogFormat) -> bool {
+        let (Some(first), Some(trimmed)) = (self.first, self.trimmed) else { return false };
+        match format {
+            LogFormat::GoogleTest => first == b'[',
+            // `=== RUN   ` and `--- PASS: ` after test2json's frame byte or none; `--- ` after
+            // white space.
+            LogFormat::Go => matches!(first, prefix::SYN | b'=' | b'-') || trimmed == b'-',
+            LogFormat::GoJson => first == b'{',
+            // `Nextest run ID `, `Starting `, `PASS [`, `FAIL [`, `SKIP [`, after white space.
+            LogFormat::Nextest => matches!(trimmed, b'N' | b'S' | b'P' | b'F'),
+            // The session's `=` line, or a node id as the first word (so not white space).
+            LogFormat::Pytest => !first.is_ascii_whitespace(),
+            // `running `, `test `.
+            LogFormat::Libtest => matches!(first, b'r' | b't'),
+            // `TAP version `, `1..`, `ok`, `not ok`.
+            LogFormat::Tap => matches!(first, b'T' | b'1' | b'o' | b'n'),
+            LogFormat::Markers | LogFormat::Junit => false,
+        }
+    }
+}
+
 /// Whether `line` is one only `format`'s runner prints.
 fn is_telltale(format: LogFormat, line: &[u8]) -> bool {
     match format {
@@ -324,6 +368,46 @@ mod tests {
                 lines(head.as_bytes()).map(|l| (l, MARKERS.iter().any(|m| m.find(l).is_some()))).collect();
             assert_eq!(marked_lines(head.as_bytes()).collect::<Vec<_>>(), by_line, "{head:?}");
         }
+    }
+
+    #[test]
+    fn a_line_told_by_its_start_to_be_none_of_a_runners_is_none() {
+        // Every line of every runner fixture (the versions' folders too), as it is, after white
+        // space and after go's frame.
+        let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/runners")];
+        let mut raws = vec![Vec::new(), b" ".to_vec()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).expect("the runner fixtures") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let bytes = std::fs::read(path).expect("a fixture");
+                for line in bytes.split(|&b| b == b'\n') {
+                    for before in [&b""[..], b"  ", b"\t", &[prefix::SYN]] {
+                        raws.push([before, line].concat());
+                    }
+                }
+            }
+        }
+        let (mut told, mut lines) = (0, 0);
+        for raw in &raws {
+            let line = prefix::runner_line(raw);
+            let starts = Starts::of(&line);
+            for format in RUNNERS {
+                if !starts.may_be(format) {
+                    told += 1;
+                    let shown = String::from_utf8_lossy(&line);
+                    assert!(!is_telltale(format, &line), "{format:?} {shown:?}");
+                    assert!(!is_run_line(format, &line), "{format:?} {shown:?}");
+                } else if is_telltale(format, &line) || is_run_line(format, &line) {
+                    lines += 1;
+                }
+            }
+        }
+        // The fixtures hold both: runners' lines, and lines told apart by their start.
+        assert!(told > raws.len() && lines > 1000, "{told} {lines}");
     }
 
     fn told(head: &str) -> (LogFormat, String) {
