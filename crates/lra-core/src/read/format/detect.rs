@@ -278,9 +278,9 @@ impl Starts {
         let (Some(first), Some(trimmed)) = (self.first, self.trimmed) else { return false };
         match format {
             LogFormat::GoogleTest => first == b'[',
-            // `=== RUN   ` and `--- PASS: ` after test2json's frame byte or none; `--- ` after
-            // white space.
-            LogFormat::Go => matches!(first, prefix::SYN | b'=' | b'-') || trimmed == b'-',
+            // `=== RUN   `, `--- PASS: `; `--- ` after white space. (test2json's frame byte,
+            // which `go::is_telltale` looks past, is gone: `runner_line` takes it out.)
+            LogFormat::Go => matches!(first, b'=' | b'-') || trimmed == b'-',
             LogFormat::GoJson => first == b'{',
             // `Nextest run ID `, `Starting `, `PASS [`, `FAIL [`, `SKIP [`, after white space.
             LogFormat::Nextest => matches!(trimmed, b'N' | b'S' | b'P' | b'F'),
